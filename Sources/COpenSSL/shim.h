@@ -1,0 +1,9 @@
+#ifndef NOABER_COPENSSL_SHIM_H
+#define NOABER_COPENSSL_SHIM_H
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/bio.h>
+#include <openssl/rand.h>
+#include <openssl/err.h>
+#include <openssl/crypto.h>
+#endif

@@ -1,0 +1,30 @@
+/// The kinds of ledger entry (DESIGN.md, "Entry kinds").
+public enum EntryKind: String, Codable, Sendable, CaseIterable {
+    case ledgerInit = "ledger.init"
+    case keyAdd = "key.add"
+    case keyRevoke = "key.revoke"
+    case accountOpen = "account.open"
+    case transaction = "tx"
+}
+
+/// What a key may do: admins manage keys and accounts, operators open accounts, members and
+/// merchants' keys control accounts, auditors only read.
+public enum KeyRole: String, Codable, Sendable, CaseIterable {
+    case admin, `operator`, member, auditor
+}
+
+/// Issuers (care organisations) create coins within their credit limit; members are volunteers;
+/// merchants are shops and services that accept coins.
+public enum AccountKind: String, Codable, Sendable, CaseIterable {
+    case issuer, member, merchant
+}
+
+/// Why money moves: `credit` pays a volunteer for care, `transfer` is member to member, `redeem`
+/// is a member paying a merchant.
+public enum Purpose: String, Codable, Sendable, CaseIterable {
+    case credit, transfer, redeem
+}
+
+public enum AccountStatus: String, Codable, Sendable {
+    case open, frozen, closed
+}

@@ -1,0 +1,77 @@
+/// An account id such as `org:zorgkring`, `vol:jan-peeters` or `shop:bakker`: lowercase ASCII
+/// letters, digits and `-._`, in one or more parts separated by `:`, at most 64 characters.
+public struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(_ text: String) throws(LedgerError) {
+        guard Self.isValid(text) else {
+            throw .invalidPayload(
+                "account id \"\(text)\" must be lowercase letters, digits, '-', '_' or '.', in parts joined by ':' (at most 64 characters)"
+            )
+        }
+        rawValue = text
+    }
+
+    static func isValid(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard (1...64).contains(bytes.count) else { return false }
+        var partStart = true
+        for b in bytes {
+            let alnum = (97...122).contains(b) || (48...57).contains(b)
+            if b == UInt8(ascii: ":") {
+                if partStart { return false }
+                partStart = true
+            } else if alnum || (!partStart && (b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: "."))) {
+                partStart = false
+            } else {
+                return false
+            }
+        }
+        return !partStart
+    }
+
+    public var description: String { rawValue }
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// Identifier rules for client-chosen entry ids and the random ledger id.
+public enum Identifier {
+    /// Entry ids are chosen by the client: 1 to 64 of `A-Z a-z 0-9 . _ : -`.
+    public static func validateEntryID(_ id: String) throws(LedgerError) {
+        let ok = (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { b in
+            (65...90).contains(b) || (97...122).contains(b) || (48...57).contains(b)
+                || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: "-")
+        }
+        guard ok else { throw .invalidPayload("entry id \"\(id)\" must be 1 to 64 of A-Z a-z 0-9 . _ : -") }
+    }
+
+    /// A ledger id is 32 lowercase hex characters (16 random bytes chosen at `init`).
+    public static func validateLedgerID(_ id: String) throws(LedgerError) {
+        let ok = id.utf8.count == 32 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+        guard ok else { throw .invalidPayload("ledger id \"\(id)\" must be 32 lowercase hex characters") }
+    }
+}
+
+/// Free-text fields (names, labels, memos): bounded, and free of control characters so that no
+/// stored text can rewrite a terminal or break a line-based format.
+public enum Text {
+    public static func validate(_ text: String, field: String, maxLength: Int, allowEmpty: Bool = false) throws(LedgerError) {
+        guard allowEmpty || !text.isEmpty else { throw .invalidPayload("\(field) must not be empty") }
+        guard text.count <= maxLength else { throw .invalidPayload("\(field) is longer than \(maxLength) characters") }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+            throw .invalidPayload("\(field) contains control characters")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+public import NoaberHashing
+
+/// Why the ledger refused an entry or a query. Every case maps to a stable code in docs/PROTOCOL.md.
+public enum LedgerError: Error, Equatable, Sendable {
+    /// The payload is not JSON of a known entry kind, or one of its fields is malformed.
+    case invalidPayload(String)
+    /// The signature does not verify over the signed message with the named key.
+    case badSignature(KeyID)
+    /// No key with this id was ever added to the ledger.
+    case unknownKey(KeyID)
+    /// The key was revoked by entry `seq`; it signs nothing after that.
+    case keyRevoked(KeyID, seq: Int64)
+    /// The signing key lacks the right that this entry needs.
+    case unauthorized(String)
+    /// The payload names another ledger than this one.
+    case wrongLedger(expected: String, actual: String)
+    /// The postings of a transaction do not sum to zero.
+    case unbalanced(String)
+    /// An amount is zero, negative where that is not allowed, too precise for the scale, or beyond Int64.
+    case invalidAmount(String)
+    /// Hours are zero, negative, too precise, or do not match the amount at the hour rate.
+    case invalidHours(String)
+    /// No account with this id exists.
+    case unknownAccount(AccountID)
+    /// The account exists but is not open (frozen or closed).
+    case accountNotOpen(AccountID, status: String)
+    /// The transaction would take an account below its minimum balance; amounts are formatted decimals.
+    case limitExceeded(account: AccountID, wouldBe: String, minimum: String)
+    /// An entry with this id exists already with other bytes.
+    case conflict(entryID: String)
+    /// The ledger already has its `ledger.init` entry.
+    case alreadyInitialised
+    /// The ledger has no `ledger.init` entry yet.
+    case notInitialised
+    /// An account with this id already exists.
+    case accountExists(AccountID)
+    /// A key with this id is already registered.
+    case keyExists(KeyID)
+    /// A transaction has more postings than the ledger accepts.
+    case tooManyPostings(count: Int, limit: Int)
+    /// A query named something that does not exist.
+    case notFound(String)
+
+    /// Stable numeric code, sent as the JSON-RPC error code.
+    public var code: Int {
+        switch self {
+        case .invalidPayload: 1000
+        case .badSignature: 1001
+        case .unknownKey: 1002
+        case .keyRevoked: 1003
+        case .unauthorized: 1004
+        case .wrongLedger: 1005
+        case .unbalanced: 1006
+        case .invalidAmount: 1007
+        case .invalidHours: 1008
+        case .unknownAccount: 1009
+        case .accountNotOpen: 1010
+        case .limitExceeded: 1011
+        case .conflict: 1012
+        case .alreadyInitialised: 1013
+        case .notInitialised: 1014
+        case .accountExists: 1015
+        case .keyExists: 1016
+        case .tooManyPostings: 1017
+        case .notFound: 1018
+        }
+    }
+
+    /// Stable machine-readable name, sent as `error.data.reason`.
+    public var reason: String {
+        switch self {
+        case .invalidPayload: "invalid_payload"
+        case .badSignature: "bad_signature"
+        case .unknownKey: "unknown_key"
+        case .keyRevoked: "key_revoked"
+        case .unauthorized: "unauthorized"
+        case .wrongLedger: "wrong_ledger"
+        case .unbalanced: "unbalanced"
+        case .invalidAmount: "invalid_amount"
+        case .invalidHours: "invalid_hours"
+        case .unknownAccount: "unknown_account"
+        case .accountNotOpen: "account_not_open"
+        case .limitExceeded: "limit_exceeded"
+        case .conflict: "conflict"
+        case .alreadyInitialised: "already_initialised"
+        case .notInitialised: "not_initialised"
+        case .accountExists: "account_exists"
+        case .keyExists: "key_exists"
+        case .tooManyPostings: "too_many_postings"
+        case .notFound: "not_found"
+        }
+    }
+
+    /// A sentence a person can act on.
+    public var message: String {
+        switch self {
+        case .invalidPayload(let why): "invalid payload: \(why)"
+        case .badSignature(let key): "signature does not verify with key \(key.hex) over the submitted payload"
+        case .unknownKey(let key): "key \(key.hex) is not registered in this ledger"
+        case .keyRevoked(let key, let seq): "key \(key.hex) was revoked by entry \(seq) and can no longer sign"
+        case .unauthorized(let why): "not authorised: \(why)"
+        case .wrongLedger(let expected, let actual):
+            "payload is for ledger \(actual), but this is ledger \(expected)"
+        case .unbalanced(let why): "unbalanced transaction: \(why)"
+        case .invalidAmount(let why): "invalid amount: \(why)"
+        case .invalidHours(let why): "invalid hours: \(why)"
+        case .unknownAccount(let id): "account \(id) does not exist"
+        case .accountNotOpen(let id, let status): "account \(id) is \(status)"
+        case .limitExceeded(let id, let wouldBe, let minimum):
+            "account \(id) would go to \(wouldBe), below its minimum balance \(minimum)"
+        case .conflict(let id): "entry id \(id) is already used by an entry with other bytes"
+        case .alreadyInitialised: "the ledger is already initialised"
+        case .notInitialised: "the ledger is not initialised yet (run `noaber init`)"
+        case .accountExists(let id): "account \(id) already exists"
+        case .keyExists(let key): "key \(key.hex) is already registered"
+        case .tooManyPostings(let count, let limit): "\(count) postings; a transaction may have at most \(limit)"
+        case .notFound(let what): "\(what) not found"
+        }
+    }
+}
+
+extension LedgerError: CustomStringConvertible {
+    public var description: String { message }
+}

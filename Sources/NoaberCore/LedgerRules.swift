@@ -1,0 +1,190 @@
+import NoaberHashing
+
+// The rules of the ledger (DESIGN.md invariants 1–3). `apply` checks everything before it changes
+// anything, so a refused entry leaves the state exactly as it was.
+
+extension LedgerState {
+    /// Judges `signed` as entry number `seq`; on success the state includes it and the parsed
+    /// payload is returned, on failure the state is unchanged.
+    @discardableResult
+    public mutating func apply(_ signed: SignedEntry, seq: Int64) throws(LedgerError) -> Payload {
+        let payload = try Payload.decode(signed.payload)
+        try Identifier.validateEntryID(payload.id)
+        let signer = try authenticate(signed, payload: payload, seq: seq)
+        switch payload.body {
+        case .ledgerInit(let body): try applyInit(body, payload: payload, admin: signer)
+        case .keyAdd(let body): try applyKeyAdd(body, signer: signer, seq: seq)
+        case .keyRevoke(let body): try applyKeyRevoke(body, signer: signer, seq: seq)
+        case .accountOpen(let body): try applyAccountOpen(body, signer: signer, seq: seq)
+        case .transaction(let body): try applyTransaction(body, signer: signer)
+        }
+        return payload
+    }
+
+    /// Finds the signing key as of this point in the chain and checks the signature over the
+    /// domain-separated message bound to this ledger's id.
+    private func authenticate(_ signed: SignedEntry, payload: Payload, seq: Int64) throws(LedgerError) -> Key {
+        let key: Key
+        if case .ledgerInit(let body) = payload.body {
+            guard ledger == nil else { throw .alreadyInitialised }
+            try Identifier.validateLedgerID(payload.ledger)
+            let admin = try body.adminKey.parsedKey()
+            guard admin.keyID == signed.keyID else {
+                throw .unauthorized("ledger.init must be signed by the admin key it names (\(admin.keyID.hex))")
+            }
+            key = Key(id: admin.keyID, publicKey: admin, label: body.adminKey.label, role: .admin, addedSeq: seq, revokedSeq: nil)
+        } else {
+            guard let ledger else { throw .notInitialised }
+            guard payload.ledger == ledger.id else { throw .wrongLedger(expected: ledger.id, actual: payload.ledger) }
+            guard let known = keys[signed.keyID] else { throw .unknownKey(signed.keyID) }
+            if let revoked = known.revokedSeq { throw .keyRevoked(known.id, seq: revoked) }
+            key = known
+        }
+        let message = SignedEntry.signingMessage(ledgerID: payload.ledger, payload: signed.payload)
+        guard key.publicKey.isValidSignature(signed.signature, for: message) else { throw .badSignature(key.id) }
+        return key
+    }
+
+    private func require(_ signer: Key, oneOf roles: Set<KeyRole>, to action: String) throws(LedgerError) {
+        guard roles.contains(signer.role) else {
+            let allowed = roles.map(\.rawValue).sorted().joined(separator: " or ")
+            throw .unauthorized("key \(signer.id.hex) has role \(signer.role.rawValue); only \(allowed) keys may \(action)")
+        }
+    }
+
+    private mutating func applyInit(_ body: LedgerInit, payload: Payload, admin: Key) throws(LedgerError) {
+        try Text.validate(body.name, field: "ledger name", maxLength: 200)
+        try body.currency.validate()
+        try Text.validate(body.adminKey.label, field: "key label", maxLength: 100)
+        guard body.adminKey.role == .admin else { throw .invalidPayload("admin_key.role must be admin") }
+        guard body.hourRate > 0 else { throw .invalidAmount("hour_rate must be more than zero") }
+        ledger = Ledger(
+            id: payload.ledger, name: body.name, currency: body.currency, hourRate: body.hourRate, adminKey: admin.id)
+        keys[admin.id] = admin
+    }
+
+    private mutating func applyKeyAdd(_ body: KeyAdd, signer: Key, seq: Int64) throws(LedgerError) {
+        try require(signer, oneOf: [.admin], to: "add keys")
+        let publicKey = try body.key.parsedKey()
+        try Text.validate(body.key.label, field: "key label", maxLength: 100)
+        guard keys[publicKey.keyID] == nil else { throw .keyExists(publicKey.keyID) }
+        keys[publicKey.keyID] = Key(
+            id: publicKey.keyID, publicKey: publicKey, label: body.key.label, role: body.key.role, addedSeq: seq,
+            revokedSeq: nil)
+    }
+
+    private mutating func applyKeyRevoke(_ body: KeyRevoke, signer: Key, seq: Int64) throws(LedgerError) {
+        try require(signer, oneOf: [.admin], to: "revoke keys")
+        if let reason = body.reason { try Text.validate(reason, field: "reason", maxLength: 500, allowEmpty: true) }
+        guard let target = keys[body.keyID] else { throw .unknownKey(body.keyID) }
+        guard target.revokedSeq == nil else { throw .invalidPayload("key \(target.id.hex) is already revoked") }
+        if target.role == .admin && activeAdminCount == 1 {
+            throw .unauthorized("key \(target.id.hex) is the last active admin key; add another admin first")
+        }
+        keys[body.keyID]?.revokedSeq = seq
+    }
+
+    private mutating func applyAccountOpen(_ body: AccountOpen, signer: Key, seq: Int64) throws(LedgerError) {
+        try require(signer, oneOf: [.admin, .operator], to: "open accounts")
+        guard accounts[body.account] == nil else { throw .accountExists(body.account) }
+        try Text.validate(body.name, field: "account name", maxLength: 200)
+        switch body.accountKind {
+        case .issuer where body.minBalance > 0:
+            throw .invalidAmount("an issuer's minimum balance is its credit limit and must be zero or negative")
+        case .member where body.minBalance < 0, .merchant where body.minBalance < 0:
+            throw .invalidAmount("a \(body.accountKind.rawValue) account cannot have a negative minimum balance")
+        default: break
+        }
+        guard (1...16).contains(body.controllers.count) else {
+            throw .invalidPayload("an account needs 1 to 16 controller keys")
+        }
+        guard Set(body.controllers).count == body.controllers.count else {
+            throw .invalidPayload("a controller key is listed twice")
+        }
+        for id in body.controllers {
+            guard let key = keys[id] else { throw .unknownKey(id) }
+            if let revoked = key.revokedSeq { throw .keyRevoked(id, seq: revoked) }
+            guard key.role != .auditor else { throw .invalidPayload("auditor key \(id.hex) cannot control an account") }
+        }
+        accounts[body.account] = Account(
+            id: body.account, kind: body.accountKind, name: body.name, minBalance: body.minBalance,
+            controllers: body.controllers, status: .open, balance: 0, openedSeq: seq)
+    }
+
+    private mutating func applyTransaction(_ tx: Transaction, signer: Key) throws(LedgerError) {
+        guard let ledger else { throw .notInitialised }
+        let currency = ledger.currency
+        guard tx.postings.count >= 2 else { throw .unbalanced("a transaction needs at least two postings") }
+        guard tx.postings.count <= Payload.maxPostings else {
+            throw .tooManyPostings(count: tx.postings.count, limit: Payload.maxPostings)
+        }
+        if let memo = tx.memo { try Text.validate(memo, field: "memo", maxLength: 500, allowEmpty: true) }
+
+        var sum: Int64 = 0
+        var credited: Int64 = 0
+        var seen = Set<AccountID>()
+        var updated: [Account] = []
+        for posting in tx.postings {
+            guard seen.insert(posting.account).inserted else {
+                throw .invalidPayload("account \(posting.account) appears in two postings")
+            }
+            guard posting.amount != 0 else { throw .invalidAmount("the posting to \(posting.account) is zero") }
+            sum = try Money.add(sum, posting.amount, "the sum of the postings")
+            guard var account = accounts[posting.account] else { throw .unknownAccount(posting.account) }
+            guard account.status == .open else { throw .accountNotOpen(account.id, status: account.status.rawValue) }
+            try checkPurpose(tx.purpose, account: account, debit: posting.amount < 0)
+            if posting.amount < 0 {
+                guard account.controllers.contains(signer.id) else {
+                    throw .unauthorized("key \(signer.id.hex) does not control account \(account.id)")
+                }
+            } else {
+                credited = try Money.add(credited, posting.amount, "the credited total")
+            }
+            account.balance = try Money.add(account.balance, posting.amount, "the balance of \(account.id)")
+            if posting.amount < 0 && account.balance < account.minBalance {
+                throw .limitExceeded(
+                    account: account.id, wouldBe: currency.format(account.balance),
+                    minimum: currency.format(account.minBalance))
+            }
+            updated.append(account)
+        }
+        guard sum == 0 else { throw .unbalanced("the postings sum to \(currency.format(sum)), not zero") }
+        try checkHours(tx, credited: credited, hourRate: ledger.hourRate)
+        for account in updated { accounts[account.id] = account }
+    }
+
+    private func checkPurpose(_ purpose: Purpose, account: Account, debit: Bool) throws(LedgerError) {
+        let allowed: Set<AccountKind> =
+            switch (purpose, debit) {
+            case (.credit, true): [.issuer]
+            case (.credit, false): [.member]
+            case (.transfer, _): [.member, .merchant]
+            case (.redeem, true): [.member]
+            case (.redeem, false): [.merchant]
+            }
+        guard allowed.contains(account.kind) else {
+            let side = debit ? "pay from" : "pay to"
+            let kinds = allowed.map(\.rawValue).sorted().joined(separator: " or ")
+            throw .invalidPayload(
+                "a \(purpose.rawValue) may only \(side) \(kinds) accounts; \(account.id) is a \(account.kind.rawValue)")
+        }
+    }
+
+    /// A credit for hours must carry the ledger's hour rate and pay exactly hours × rate.
+    private func checkHours(_ tx: Transaction, credited: Int64, hourRate: Int64) throws(LedgerError) {
+        guard let text = tx.hours else {
+            guard tx.hourRate == nil else { throw .invalidPayload("hour_rate is given without hours") }
+            return
+        }
+        guard tx.purpose == .credit else { throw .invalidHours("only a credit can be paid for hours") }
+        let hours = try Hours(text)
+        guard let rate = tx.hourRate else { throw .invalidHours("hours are given without the hour_rate applied") }
+        guard rate == hourRate else {
+            throw .invalidHours("hour_rate \(rate) is not the ledger's hour rate \(hourRate)")
+        }
+        let expected = try hours.amount(atRate: rate)
+        guard expected == credited else {
+            throw .invalidHours("\(hours) hours at rate \(rate) is \(expected) minor units, but \(credited) are credited")
+        }
+    }
+}

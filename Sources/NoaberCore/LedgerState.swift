@@ -1,0 +1,83 @@
+public import NoaberHashing
+
+/// Everything the rules need to judge the next entry: the ledger's settings, its keys and its
+/// accounts with their balances. It is derived from the chain alone, so the daemon (to accept
+/// entries) and the verifier (to replay them) run the very same rules.
+public struct LedgerState: Sendable {
+    public struct Ledger: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var currency: Currency
+        public var hourRate: Int64
+        public var adminKey: KeyID
+
+        public init(id: String, name: String, currency: Currency, hourRate: Int64, adminKey: KeyID) {
+            self.id = id
+            self.name = name
+            self.currency = currency
+            self.hourRate = hourRate
+            self.adminKey = adminKey
+        }
+    }
+
+    public struct Key: Sendable, Equatable {
+        public var id: KeyID
+        public var publicKey: Ed25519PublicKey
+        public var label: String
+        public var role: KeyRole
+        public var addedSeq: Int64
+        public var revokedSeq: Int64?
+
+        public init(id: KeyID, publicKey: Ed25519PublicKey, label: String, role: KeyRole, addedSeq: Int64, revokedSeq: Int64?) {
+            self.id = id
+            self.publicKey = publicKey
+            self.label = label
+            self.role = role
+            self.addedSeq = addedSeq
+            self.revokedSeq = revokedSeq
+        }
+    }
+
+    public struct Account: Sendable, Equatable {
+        public var id: AccountID
+        public var kind: AccountKind
+        public var name: String
+        public var minBalance: Int64
+        public var controllers: [KeyID]
+        public var status: AccountStatus
+        public var balance: Int64
+        public var openedSeq: Int64
+
+        public init(
+            id: AccountID, kind: AccountKind, name: String, minBalance: Int64, controllers: [KeyID],
+            status: AccountStatus, balance: Int64, openedSeq: Int64
+        ) {
+            self.id = id
+            self.kind = kind
+            self.name = name
+            self.minBalance = minBalance
+            self.controllers = controllers
+            self.status = status
+            self.balance = balance
+            self.openedSeq = openedSeq
+        }
+    }
+
+    public internal(set) var ledger: Ledger?
+    public internal(set) var keys: [KeyID: Key] = [:]
+    public internal(set) var accounts: [AccountID: Account] = [:]
+
+    public init() {}
+
+    /// Restores a state saved by the store (its derived tables), without replaying the chain.
+    public init(ledger: Ledger?, keys: [Key], accounts: [Account]) {
+        self.ledger = ledger
+        self.keys = Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0) })
+        self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
+    }
+
+    public var activeAdminCount: Int {
+        keys.values.count { $0.role == .admin && $0.revokedSeq == nil }
+    }
+}
+

@@ -1,0 +1,64 @@
+/// Amounts are `Int64` minor units; these helpers convert to and from decimal text without floating point.
+public enum Money {
+    /// The largest scale a currency may have, so that 10^scale fits comfortably in Int64.
+    public static let maxScale = 8
+
+    /// Parses `"12.50"` into minor units at `scale`. More decimals than the scale is an error, never a rounding.
+    public static func parse(_ text: String, scale: Int, allowNegative: Bool = false) throws(LedgerError) -> Int64 {
+        precondition((0...maxScale).contains(scale))
+        var digits = Substring(text)
+        var negative = false
+        if digits.first == "-" {
+            guard allowNegative else { throw .invalidAmount("\"\(text)\" is negative; give a positive amount") }
+            negative = true
+            digits = digits.dropFirst()
+        }
+        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let whole = parts[0]
+        let fraction = parts.count > 1 ? parts[1] : ""
+        guard !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit), fraction.allSatisfy(\.isASCIIDigit),
+            parts.count == 1 || !fraction.isEmpty
+        else { throw .invalidAmount("\"\(text)\" is not a decimal number like 12.50") }
+        guard fraction.count <= scale else {
+            throw .invalidAmount("\"\(text)\" has \(fraction.count) decimals; this currency has \(scale)")
+        }
+        let padded = String(fraction) + String(repeating: "0", count: scale - fraction.count)
+        var value: Int64 = 0
+        for ch in whole + padded {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.addingReportingOverflow(Int64(ch.asciiValue! - 48))
+            guard !o1, !o2 else { throw .invalidAmount("\"\(text)\" is too large") }
+            value = next
+        }
+        return negative ? -value : value
+    }
+
+    /// Formats minor units as a decimal with exactly `scale` decimals, e.g. `-1250` at scale 2 is `"-12.50"`.
+    public static func format(_ minor: Int64, scale: Int) -> String {
+        let magnitude = minor.magnitude
+        let divisor = UInt64(pow10(scale))
+        let whole = magnitude / divisor
+        let sign = minor < 0 ? "-" : ""
+        guard scale > 0 else { return "\(sign)\(whole)" }
+        let fraction = String(magnitude % divisor)
+        return "\(sign)\(whole).\(String(repeating: "0", count: scale - fraction.count))\(fraction)"
+    }
+
+    /// 10^exponent for exponent in 0...18.
+    public static func pow10(_ exponent: Int) -> Int64 {
+        var result: Int64 = 1
+        for _ in 0..<exponent { result *= 10 }
+        return result
+    }
+
+    /// Adds with overflow checking; the error says what overflowed.
+    public static func add(_ a: Int64, _ b: Int64, _ what: @autoclosure () -> String) throws(LedgerError) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw .invalidAmount("\(what()) overflows a 64-bit amount") }
+        return sum
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

@@ -1,0 +1,157 @@
+public import NoaberHashing
+
+/// The signed content of an entry: a flat JSON object whose bytes are chosen by the signer and
+/// stored verbatim. See docs/FORMAT.md for every field.
+public struct Payload: Sendable, Equatable {
+    public static let version = 1
+    /// Payloads larger than this are refused before parsing.
+    public static let maxBytes = 64 * 1024
+    /// Transactions with more postings than this are refused.
+    public static let maxPostings = 100
+
+    public var ledger: String
+    public var id: String
+    public var body: Body
+
+    public init(ledger: String, id: String, body: Body) {
+        self.ledger = ledger
+        self.id = id
+        self.body = body
+    }
+
+    public enum Body: Sendable, Equatable {
+        case ledgerInit(LedgerInit)
+        case keyAdd(KeyAdd)
+        case keyRevoke(KeyRevoke)
+        case accountOpen(AccountOpen)
+        case transaction(Transaction)
+    }
+
+    public var kind: EntryKind {
+        switch body {
+        case .ledgerInit: .ledgerInit
+        case .keyAdd: .keyAdd
+        case .keyRevoke: .keyRevoke
+        case .accountOpen: .accountOpen
+        case .transaction: .transaction
+        }
+    }
+}
+
+/// A public key as it appears in payloads: raw 32 bytes in lowercase hex, a label, a role.
+public struct KeySpec: Codable, Sendable, Equatable {
+    public var publicKey: String
+    public var label: String
+    public var role: KeyRole
+
+    public init(publicKey: Ed25519PublicKey, label: String, role: KeyRole) {
+        self.publicKey = Hex.encode(publicKey.rawRepresentation)
+        self.label = label
+        self.role = role
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case publicKey = "public_key", label, role
+    }
+
+    public func parsedKey() throws(LedgerError) -> Ed25519PublicKey {
+        guard publicKey == publicKey.lowercased(), let raw = Hex.decode(publicKey),
+            let key = try? Ed25519PublicKey(rawRepresentation: raw)
+        else { throw .invalidPayload("public_key must be 64 lowercase hex characters (a raw Ed25519 key)") }
+        return key
+    }
+}
+
+/// `ledger.init`: the first entry, signed by the admin key it names.
+public struct LedgerInit: Codable, Sendable, Equatable {
+    public var name: String
+    public var currency: Currency
+    /// Minor units credited per hour of care.
+    public var hourRate: Int64
+    public var adminKey: KeySpec
+
+    public init(name: String, currency: Currency, hourRate: Int64, adminKey: KeySpec) {
+        self.name = name
+        self.currency = currency
+        self.hourRate = hourRate
+        self.adminKey = adminKey
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, currency, hourRate = "hour_rate", adminKey = "admin_key"
+    }
+}
+
+/// `key.add`: registers a key with a role; signed by an admin.
+public struct KeyAdd: Codable, Sendable, Equatable {
+    public var key: KeySpec
+    public init(key: KeySpec) { self.key = key }
+    enum CodingKeys: String, CodingKey, CaseIterable { case key }
+}
+
+/// `key.revoke`: the key signs nothing after this entry; signed by an admin.
+public struct KeyRevoke: Codable, Sendable, Equatable {
+    public var keyID: KeyID
+    public var reason: String?
+    public init(keyID: KeyID, reason: String?) {
+        self.keyID = keyID
+        self.reason = reason
+    }
+    enum CodingKeys: String, CodingKey, CaseIterable { case keyID = "key_id", reason }
+}
+
+/// `account.open`: signed by an admin or operator.
+public struct AccountOpen: Codable, Sendable, Equatable {
+    public var account: AccountID
+    public var accountKind: AccountKind
+    public var name: String
+    /// The lowest balance the account may reach: 0 for members and merchants, the negative credit
+    /// limit for an issuer.
+    public var minBalance: Int64
+    /// Keys allowed to sign debits from this account.
+    public var controllers: [KeyID]
+
+    public init(account: AccountID, accountKind: AccountKind, name: String, minBalance: Int64, controllers: [KeyID]) {
+        self.account = account
+        self.accountKind = accountKind
+        self.name = name
+        self.minBalance = minBalance
+        self.controllers = controllers
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case account, accountKind = "account_kind", name, minBalance = "min_balance", controllers
+    }
+}
+
+/// One leg of a transaction: negative takes money from the account, positive adds to it.
+public struct Posting: Codable, Sendable, Equatable, Hashable {
+    public var account: AccountID
+    public var amount: Int64
+    public init(account: AccountID, amount: Int64) {
+        self.account = account
+        self.amount = amount
+    }
+}
+
+/// `tx`: two or more postings that sum to zero, signed by a key controlling every debited account.
+public struct Transaction: Codable, Sendable, Equatable {
+    public var purpose: Purpose
+    public var postings: [Posting]
+    public var memo: String?
+    /// For credits paid for hours of care: the hours (decimal text) and the hour rate applied.
+    public var hours: String?
+    public var hourRate: Int64?
+
+    public init(purpose: Purpose, postings: [Posting], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil) {
+        self.purpose = purpose
+        self.postings = postings
+        self.memo = memo
+        self.hours = hours
+        self.hourRate = hourRate
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case purpose, postings, memo, hours, hourRate = "hour_rate"
+    }
+}

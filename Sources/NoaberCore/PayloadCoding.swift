@@ -1,0 +1,120 @@
+import NoaberHashing
+import Foundation
+
+// The payload is one flat JSON object: the header fields (`v`, `ledger`, `id`, `kind`) beside the
+// body's fields. Unknown fields are refused, so that a signed payload cannot carry data that the
+// ledger ignores but an auditor's script might read.
+
+private enum HeaderKeys: String, CodingKey, CaseIterable {
+    case v, ledger, id, kind
+}
+
+private struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Payload: Codable {
+    public init(from decoder: any Decoder) throws {
+        let header = try decoder.container(keyedBy: HeaderKeys.self)
+        let version = try header.decode(Int.self, forKey: .v)
+        guard version == Payload.version else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .v, in: header, debugDescription: "version \(version) is not supported (expected \(Payload.version))")
+        }
+        ledger = try header.decode(String.self, forKey: .ledger)
+        id = try header.decode(String.self, forKey: .id)
+        let bodyKeys: [String]
+        switch try header.decode(EntryKind.self, forKey: .kind) {
+        case .ledgerInit:
+            body = .ledgerInit(try LedgerInit(from: decoder))
+            bodyKeys = LedgerInit.CodingKeys.allCases.map(\.stringValue)
+        case .keyAdd:
+            body = .keyAdd(try KeyAdd(from: decoder))
+            bodyKeys = KeyAdd.CodingKeys.allCases.map(\.stringValue)
+        case .keyRevoke:
+            body = .keyRevoke(try KeyRevoke(from: decoder))
+            bodyKeys = KeyRevoke.CodingKeys.allCases.map(\.stringValue)
+        case .accountOpen:
+            body = .accountOpen(try AccountOpen(from: decoder))
+            bodyKeys = AccountOpen.CodingKeys.allCases.map(\.stringValue)
+        case .transaction:
+            body = .transaction(try Transaction(from: decoder))
+            bodyKeys = Transaction.CodingKeys.allCases.map(\.stringValue)
+        }
+        let allowed = Set(bodyKeys + HeaderKeys.allCases.map(\.stringValue))
+        let present = try decoder.container(keyedBy: AnyKey.self).allKeys
+        if let unknown = present.first(where: { !allowed.contains($0.stringValue) }) {
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: [unknown], debugDescription: "unknown field for this kind of entry"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var header = encoder.container(keyedBy: HeaderKeys.self)
+        try header.encode(Payload.version, forKey: .v)
+        try header.encode(ledger, forKey: .ledger)
+        try header.encode(id, forKey: .id)
+        try header.encode(kind, forKey: .kind)
+        switch body {
+        case .ledgerInit(let b): try b.encode(to: encoder)
+        case .keyAdd(let b): try b.encode(to: encoder)
+        case .keyRevoke(let b): try b.encode(to: encoder)
+        case .accountOpen(let b): try b.encode(to: encoder)
+        case .transaction(let b): try b.encode(to: encoder)
+        }
+    }
+
+    /// Parses payload bytes as stored; every failure is an `invalidPayload` naming the field.
+    public static func decode(_ bytes: [UInt8]) throws(LedgerError) -> Payload {
+        guard bytes.count <= maxBytes else { throw .invalidPayload("payload is larger than \(maxBytes) bytes") }
+        do {
+            return try JSONDecoder().decode(Payload.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw .invalidPayload(Self.describe(error))
+        } catch {
+            throw .invalidPayload("not valid JSON")
+        }
+    }
+
+    /// The bytes a signer produces: compact JSON with sorted keys. Any byte layout is accepted on
+    /// submission; this one is simply what Noaber's own CLI writes.
+    public func encoded() -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain value types into JSON cannot fail.
+        return Array(try! encoder.encode(self))
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let at = path(context.codingPath + [key])
+            return "missing field \"\(at)\""
+        case .typeMismatch(let type, let context):
+            return "field \"\(path(context.codingPath))\" must be \(typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "field \"\(path(context.codingPath))\" must be \(typeName(type)), not null"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "not a valid JSON object" }
+            return "field \"\(path(context.codingPath))\": \(context.debugDescription)"
+        @unknown default:
+            return "malformed"
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int64.Type, is Int.Type: "an integer"
+        case is String.Type: "a string"
+        case is Array<Any>.Type: "an array"
+        default: "of the right type"
+        }
+    }
+}

@@ -1,0 +1,72 @@
+public import NoaberHashing
+
+/// What a client submits: the payload bytes exactly as signed, the signature and the key's id.
+public struct SignedEntry: Sendable, Equatable {
+    public var payload: [UInt8]
+    public var signature: [UInt8]
+    public var keyID: KeyID
+
+    public init(payload: [UInt8], signature: [UInt8], keyID: KeyID) {
+        self.payload = payload
+        self.signature = signature
+        self.keyID = keyID
+    }
+
+    /// The domain separator that starts every signed message; a signature made for anything else
+    /// (another protocol, a checkpoint) can never verify as an entry.
+    public static let signingContext = "noaber:entry:v1\n"
+
+    /// The exact bytes that are signed: the context, the ledger id and a newline, then the payload.
+    /// Binding the ledger id means an entry cannot be replayed into another ledger.
+    public static func signingMessage(ledgerID: String, payload: [UInt8]) -> [UInt8] {
+        Array(signingContext.utf8) + Array(ledgerID.utf8) + [0x0A] + payload
+    }
+
+    /// Signs `payload` for `ledgerID`; used by the CLI and the tests.
+    public static func sign(_ payload: Payload, with key: Ed25519PrivateKey) throws(HashingError) -> SignedEntry {
+        let bytes = payload.encoded()
+        let signature = try key.signature(for: signingMessage(ledgerID: payload.ledger, payload: bytes))
+        return SignedEntry(payload: bytes, signature: signature, keyID: key.publicKey.keyID)
+    }
+}
+
+/// An entry as committed: the signed submission plus what the daemon assigned.
+public struct CommittedEntry: Sendable, Equatable {
+    public var seq: Int64
+    public var entryID: String
+    public var kind: EntryKind
+    public var signed: SignedEntry
+    public var committedAt: Timestamp
+    public var prevHash: SHA256Digest
+    public var hash: SHA256Digest
+
+    public init(
+        seq: Int64, entryID: String, kind: EntryKind, signed: SignedEntry, committedAt: Timestamp,
+        prevHash: SHA256Digest, hash: SHA256Digest
+    ) {
+        self.seq = seq
+        self.entryID = entryID
+        self.kind = kind
+        self.signed = signed
+        self.committedAt = committedAt
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+}
+
+/// The hash chain (docs/FORMAT.md, "Entry hash"): a newline-separated text header followed by the
+/// payload bytes. Every header field is free of newlines, so the layout is unambiguous and an
+/// auditor can rebuild it with `printf` and `sha256sum`.
+public enum EntryHash {
+    public static let context = "noaber:chain:v1\n"
+
+    public static func compute(
+        seq: Int64, prevHash: SHA256Digest, committedAt: Timestamp, signed: SignedEntry
+    ) -> SHA256Digest {
+        let hasher = SHA256Hasher()
+        hasher.update(context)
+        hasher.update("\(seq)\n\(prevHash.hex)\n\(committedAt.rfc3339)\n\(signed.keyID.hex)\n\(Hex.encode(signed.signature))\n")
+        hasher.update(signed.payload)
+        return hasher.finalize()
+    }
+}

@@ -1,0 +1,134 @@
+public import NoaberCore
+public import NoaberHashing
+
+/// The ledger's settings and head, as `status` reports them.
+public struct LedgerSummary: Sendable, Equatable {
+    public var ledger: LedgerState.Ledger?
+    public var entries: Int64
+    public var headHash: SHA256Digest
+    public var headTime: Timestamp?
+}
+
+/// One line of an account's history: an entry that touched it and the balance right after.
+public struct HistoryLine: Sendable, Equatable {
+    public var seq: Int64
+    public var entryID: String
+    public var committedAt: Timestamp
+    public var amount: Int64
+    public var balanceAfter: Int64
+    public var purpose: Purpose?
+    public var memo: String?
+    public var hours: String?
+    /// The other accounts of the transaction.
+    public var counterparties: [AccountID]
+}
+
+/// Read queries. They run on any connection, usually a reader's, and see one consistent snapshot
+/// each (WAL), so reads never wait behind the writer.
+extension Connection {
+    public func summary() throws(StoreError) -> LedgerSummary {
+        try snapshot { () throws(StoreError) in
+            let head = try statement("SELECT seq, hash, committed_at FROM entries ORDER BY seq DESC LIMIT 1")
+                .rows { row in (row.int64(0), row.blob(1), row.text(2)) }.first
+            return LedgerSummary(
+                ledger: try ledger(), entries: head?.0 ?? 0,
+                headHash: head.flatMap { SHA256Digest(bytes: $0.1) } ?? .zero,
+                headTime: head.flatMap { Timestamp(rfc3339: $0.2) })
+        }
+    }
+
+    public func ledger() throws(StoreError) -> LedgerState.Ledger? {
+        let rows = try statement(
+            "SELECT ledger_id, name, currency_code, currency_name, scale, hour_rate, admin_key FROM ledger"
+        ).rows { row throws(StoreError) -> LedgerState.Ledger in
+            guard let admin = KeyID(hex: row.text(6)) else { throw .corruptRow("ledger row has a malformed admin key") }
+            return LedgerState.Ledger(
+                id: row.text(0), name: row.text(1),
+                currency: Currency(code: row.text(2), name: row.text(3), scale: Int(row.int64(4))),
+                hourRate: row.int64(5), adminKey: admin)
+        }
+        return rows.first
+    }
+
+    static let accountColumns = "account, kind, name, min_balance, controllers, status, balance, opened_seq"
+
+    public func accounts() throws(StoreError) -> [LedgerState.Account] {
+        try statement("SELECT \(Self.accountColumns) FROM accounts ORDER BY account").rows([], decodeAccount)
+    }
+
+    public func account(_ id: AccountID) throws(StoreError) -> LedgerState.Account? {
+        try statement("SELECT \(Self.accountColumns) FROM accounts WHERE account = ?")
+            .rows([.text(id.rawValue)], decodeAccount).first
+    }
+
+    public func keys() throws(StoreError) -> [LedgerState.Key] {
+        try statement("SELECT key_id, public_key, label, role, added_seq, revoked_seq FROM keys ORDER BY added_seq")
+            .rows([], decodeKey)
+    }
+
+    /// Every account's stored balance, as the verifier compares them.
+    public func balances() throws(StoreError) -> [AccountID: Int64] {
+        var result: [AccountID: Int64] = [:]
+        for (raw, balance) in try statement("SELECT account, balance FROM accounts").rows([], { ($0.text(0), $0.int64(1)) }) {
+            guard let id = try? AccountID(raw) else { throw .corruptRow("account id \(raw) is malformed") }
+            result[id] = balance
+        }
+        return result
+    }
+
+    public func entry(id: String) throws(StoreError) -> CommittedEntry? {
+        try statement("SELECT \(Self.entryColumns) FROM entries WHERE entry_id = ?").rows([.text(id)], decodeEntry).first
+    }
+
+    /// Entries with `seq >= from` in order, each with its stored postings.
+    public func entries(from: Int64, limit: Int) throws(StoreError) -> [StoredEntry] {
+        let entries = try statement("SELECT \(Self.entryColumns) FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?")
+            .rows([.integer(from), .integer(Int64(limit))], decodeEntry)
+        guard let first = entries.first, let last = entries.last else { return [] }
+        var postings: [Int64: [Posting]] = [:]
+        let rows = try statement("SELECT seq, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, idx")
+            .rows([.integer(first.seq), .integer(last.seq)]) { row in (row.int64(0), row.text(1), row.int64(2)) }
+        for (seq, raw, amount) in rows {
+            guard let account = try? AccountID(raw) else { throw .corruptRow("posting of entry \(seq) names a malformed account") }
+            postings[seq, default: []].append(Posting(account: account, amount: amount))
+        }
+        return entries.map { StoredEntry(entry: $0, postings: postings[$0.seq] ?? []) }
+    }
+
+    /// The newest `limit` entries touching `account` (before `beforeSeq`, if given), newest first,
+    /// each with the balance right after it.
+    public func history(of account: AccountID, limit: Int, beforeSeq: Int64? = nil) throws(StoreError) -> [HistoryLine] {
+        try snapshot { () throws(StoreError) in
+            guard let current = try self.account(account) else { return [] }
+            // The balance after the newest listed entry is the current balance less everything after it.
+            let later = try statement("SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ? AND seq >= ?")
+                .rows([.text(account.rawValue), .integer(beforeSeq ?? Int64.max)]) { $0.int64(0) }[0]
+            var balance = current.balance - later
+            let touching = try statement(
+                """
+                SELECT p.seq, p.amount, e.entry_id, e.committed_at, e.payload
+                FROM postings p JOIN entries e ON e.seq = p.seq
+                WHERE p.account = ? AND p.seq < ? ORDER BY p.seq DESC LIMIT ?
+                """
+            ).rows([.text(account.rawValue), .integer(beforeSeq ?? Int64.max), .integer(Int64(limit))]) { row in
+                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4))
+            }
+            var lines: [HistoryLine] = []
+            for (seq, amount, entryID, time, payloadBytes) in touching {
+                guard let committedAt = Timestamp(rfc3339: time) else { throw .corruptRow("entry \(seq) has a malformed time") }
+                var line = HistoryLine(
+                    seq: seq, entryID: entryID, committedAt: committedAt, amount: amount, balanceAfter: balance,
+                    purpose: nil, memo: nil, hours: nil, counterparties: [])
+                if let payload = try? Payload.decode(payloadBytes), case .transaction(let tx) = payload.body {
+                    line.purpose = tx.purpose
+                    line.memo = tx.memo
+                    line.hours = tx.hours
+                    line.counterparties = tx.postings.map(\.account).filter { $0 != account }
+                }
+                lines.append(line)
+                balance -= amount
+            }
+            return lines
+        }
+    }
+}

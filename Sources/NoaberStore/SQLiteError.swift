@@ -1,0 +1,42 @@
+internal import CSQLite
+
+/// A failure reported by SQLite, carrying its extended result code as GRDB does, so that an
+/// operator can look the code up and a caller can tell a full disk from a constraint.
+public struct SQLiteError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The extended result code (e.g. 2067 for SQLITE_CONSTRAINT_UNIQUE).
+    public var code: Int32
+    public var message: String
+    /// The statement that failed, when there was one.
+    public var sql: String?
+
+    public var primaryCode: Int32 { code & 0xFF }
+
+    public var isConstraintViolation: Bool { primaryCode == SQLITE_CONSTRAINT }
+
+    public var description: String {
+        let statement = sql.map { " in `\($0)`" } ?? ""
+        return "SQLite error \(code): \(message)\(statement)"
+    }
+}
+
+/// Failures of the store above the SQLite layer.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// SQLite itself failed.
+    case sqlite(SQLiteError)
+    /// The database was written by a newer Noaber whose schema this build does not know.
+    case schemaTooNew(found: Int, supported: Int)
+    /// A row could not be read back as a valid value (the file was damaged or edited by hand).
+    case corruptRow(String)
+    /// Another process holds the data directory's lock.
+    case locked(String)
+
+    public var description: String {
+        switch self {
+        case .sqlite(let error): error.description
+        case .schemaTooNew(let found, let supported):
+            "the database has schema version \(found), but this noaberd knows only up to \(supported); upgrade noaberd"
+        case .corruptRow(let what): "corrupt row: \(what)"
+        case .locked(let path): "\(path) is locked by another noaberd"
+        }
+    }
+}

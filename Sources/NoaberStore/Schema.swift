@@ -1,0 +1,102 @@
+/// The database schema as an ordered list of migrations. A migration is never edited once it has
+/// shipped; a change to the schema is a new migration appended here.
+enum Schema {
+    struct Migration {
+        let version: Int
+        let sql: String
+    }
+
+    static var latestVersion: Int { migrations.last!.version }
+
+    static let migrations: [Migration] = [
+        Migration(
+            version: 1,
+            sql: """
+                -- The journal: one row per signed entry, exactly as submitted, plus what the daemon assigned.
+                CREATE TABLE entries (
+                    seq          INTEGER PRIMARY KEY,
+                    entry_id     TEXT    NOT NULL UNIQUE,
+                    kind         TEXT    NOT NULL,
+                    key_id       TEXT    NOT NULL,
+                    payload      BLOB    NOT NULL,
+                    signature    BLOB    NOT NULL,
+                    committed_at TEXT    NOT NULL,
+                    prev_hash    BLOB    NOT NULL,
+                    hash         BLOB    NOT NULL
+                ) STRICT;
+
+                -- Postings of transactions, derived from the payload, for balance queries and history.
+                CREATE TABLE postings (
+                    seq     INTEGER NOT NULL REFERENCES entries(seq),
+                    idx     INTEGER NOT NULL,
+                    account TEXT    NOT NULL,
+                    amount  INTEGER NOT NULL,
+                    PRIMARY KEY (seq, idx)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX postings_by_account ON postings(account, seq);
+
+                -- Append-only: the journal refuses every change; corrections are new entries.
+                CREATE TRIGGER entries_append_only_update BEFORE UPDATE ON entries
+                    BEGIN SELECT RAISE(ABORT, 'the journal is append-only: entries cannot be updated'); END;
+                CREATE TRIGGER entries_append_only_delete BEFORE DELETE ON entries
+                    BEGIN SELECT RAISE(ABORT, 'the journal is append-only: entries cannot be deleted'); END;
+                CREATE TRIGGER postings_append_only_update BEFORE UPDATE ON postings
+                    BEGIN SELECT RAISE(ABORT, 'the journal is append-only: postings cannot be updated'); END;
+                CREATE TRIGGER postings_append_only_delete BEFORE DELETE ON postings
+                    BEGIN SELECT RAISE(ABORT, 'the journal is append-only: postings cannot be deleted'); END;
+
+                -- Derived state, rebuilt by replay in `noaber verify` and compared with these rows.
+                CREATE TABLE ledger (
+                    singleton     INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    ledger_id     TEXT    NOT NULL,
+                    name          TEXT    NOT NULL,
+                    currency_code TEXT    NOT NULL,
+                    currency_name TEXT    NOT NULL,
+                    scale         INTEGER NOT NULL,
+                    hour_rate     INTEGER NOT NULL,
+                    admin_key     TEXT    NOT NULL
+                ) STRICT;
+
+                CREATE TABLE keys (
+                    key_id      TEXT    PRIMARY KEY,
+                    public_key  BLOB    NOT NULL,
+                    label       TEXT    NOT NULL,
+                    role        TEXT    NOT NULL,
+                    added_seq   INTEGER NOT NULL,
+                    revoked_seq INTEGER
+                ) STRICT;
+
+                CREATE TABLE accounts (
+                    account     TEXT    PRIMARY KEY,
+                    kind        TEXT    NOT NULL,
+                    name        TEXT    NOT NULL,
+                    min_balance INTEGER NOT NULL,
+                    controllers TEXT    NOT NULL,
+                    status      TEXT    NOT NULL,
+                    balance     INTEGER NOT NULL,
+                    opened_seq  INTEGER NOT NULL
+                ) STRICT;
+                """
+        )
+    ]
+
+    /// Brings the database to the latest version, each migration in its own transaction.
+    static func migrate(_ db: Connection) throws(StoreError) {
+        try db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT"
+        )
+        let current = try db.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { $0.int64(0) }[0]
+        guard current <= latestVersion else { throw .schemaTooNew(found: Int(current), supported: latestVersion) }
+        for migration in migrations where migration.version > current {
+            try db.transaction { () throws(StoreError) in
+                try db.execute(migration.sql)
+                try db.statement("INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+                    .run([.integer(Int64(migration.version))])
+            }
+        }
+    }
+
+    static func version(_ db: Connection) throws(StoreError) -> Int {
+        Int(try db.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { $0.int64(0) }[0])
+    }
+}
