@@ -8,7 +8,12 @@ extension LedgerState {
     /// payload is returned, on failure the state is unchanged.
     @discardableResult
     public mutating func apply(_ signed: SignedEntry, seq: Int64) throws(LedgerError) -> Payload {
-        let payload = try Payload.decode(signed.payload)
+        try apply(signed, decoded: Payload.decode(signed.payload), seq: seq)
+    }
+
+    /// As `apply(_:seq:)`, for a caller that has parsed `signed.payload` already.
+    @discardableResult
+    public mutating func apply(_ signed: SignedEntry, decoded payload: Payload, seq: Int64) throws(LedgerError) -> Payload {
         try Identifier.validateEntryID(payload.id)
         let signer = try authenticate(signed, payload: payload, seq: seq)
         switch payload.body {

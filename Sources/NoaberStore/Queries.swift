@@ -9,20 +9,6 @@ public struct LedgerSummary: Sendable, Equatable {
     public var headTime: Timestamp?
 }
 
-/// One line of an account's history: an entry that touched it and the balance right after.
-public struct HistoryLine: Sendable, Equatable {
-    public var seq: Int64
-    public var entryID: String
-    public var committedAt: Timestamp
-    public var amount: Int64
-    public var balanceAfter: Int64
-    public var purpose: Purpose?
-    public var memo: String?
-    public var hours: String?
-    /// The other accounts of the transaction.
-    public var counterparties: [AccountID]
-}
-
 /// Read queries. They run on any connection, usually a reader's, and see one consistent snapshot
 /// each (WAL), so reads never wait behind the writer.
 extension Connection {

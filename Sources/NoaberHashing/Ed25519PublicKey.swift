@@ -1,0 +1,89 @@
+internal import COpenSSL
+
+/// An Ed25519 public key (RFC 8032). Equal and hashed by its 32 raw bytes.
+public struct Ed25519PublicKey: Hashable, Sendable {
+    public static let byteCount = 32
+
+    private let raw: [UInt8]
+    let key: EVPKey
+
+    public init(rawRepresentation: [UInt8]) throws(HashingError) {
+        guard rawRepresentation.count == Self.byteCount else {
+            throw .invalidKeyLength(expected: Self.byteCount, actual: rawRepresentation.count)
+        }
+        let pointer = rawRepresentation.withUnsafeBufferPointer {
+            EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, $0.baseAddress, $0.count)
+        }
+        guard let pointer else { throw .openSSLFailure("EVP_PKEY_new_raw_public_key") }
+        self.raw = rawRepresentation
+        self.key = EVPKey(taking: pointer)
+    }
+
+    /// Reads an SPKI "BEGIN PUBLIC KEY" block, as `openssl pkey -pubout` writes it.
+    public init(pemRepresentation: String) throws(HashingError) {
+        let pointer = withPEMBIO(pemRepresentation) { PEM_read_bio_PUBKEY($0, nil, nil, nil) }
+        guard let pointer else {
+            throw .invalidPEM("not an SPKI public key PEM: \(drainOpenSSLErrors())")
+        }
+        try self.init(checking: EVPKey(taking: pointer))
+    }
+
+    /// Wraps a key OpenSSL parsed, which may be of any algorithm until checked.
+    init(checking key: EVPKey) throws(HashingError) {
+        guard key.isEd25519 else { throw .invalidPEM("not an Ed25519 public key") }
+        var raw = [UInt8](repeating: 0, count: Self.byteCount)
+        var length = raw.count
+        let status = raw.withUnsafeMutableBufferPointer {
+            EVP_PKEY_get_raw_public_key(key.pointer, $0.baseAddress, &length)
+        }
+        guard status == 1, length == Self.byteCount else {
+            throw .openSSLFailure("EVP_PKEY_get_raw_public_key")
+        }
+        self.raw = raw
+        self.key = key
+    }
+
+    public var rawRepresentation: [UInt8] { raw }
+
+    /// SPKI PEM, which `openssl pkey -pubin` reads.
+    public var pemRepresentation: String {
+        guard let pem = withMemoryBIO({ PEM_write_bio_PUBKEY($0, key.pointer) }) else {
+            // Only an allocation failure can make this fail for a valid key.
+            fatalError("PEM_write_bio_PUBKEY failed: \(drainOpenSSLErrors())")
+        }
+        return pem
+    }
+
+    public var keyID: KeyID { KeyID(publicKey: self) }
+
+    /// Ed25519 (pure, RFC 8032) verification via EVP_DigestVerifyInit with a nil digest + EVP_DigestVerify.
+    /// Never throws: any failure is `false`.
+    public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        message.withUnsafeBytes { isValidSignature(signature, for: $0) }
+    }
+
+    public func isValidSignature(_ signature: [UInt8], for message: UnsafeRawBufferPointer) -> Bool {
+        guard signature.count == Ed25519PrivateKey.signatureByteCount else { return false }
+        guard let context = EVP_MD_CTX_new() else {
+            _ = drainOpenSSLErrors()
+            return false
+        }
+        defer { EVP_MD_CTX_free(context) }
+        let verified = signature.withUnsafeBufferPointer { sig in
+            withNonNilBytes(message) { base, count in
+                EVP_DigestVerifyInit(context, nil, nil, nil, key.pointer) == 1
+                    && EVP_DigestVerify(context, sig.baseAddress, sig.count, base, count) == 1
+            }
+        }
+        if !verified { _ = drainOpenSSLErrors() }
+        return verified
+    }
+
+    public static func == (lhs: Ed25519PublicKey, rhs: Ed25519PublicKey) -> Bool {
+        lhs.raw == rhs.raw
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(raw)
+    }
+}

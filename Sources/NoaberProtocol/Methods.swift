@@ -1,0 +1,296 @@
+public import NoaberCore
+import NoaberHashing
+import Foundation
+
+/// Every method the daemon serves (docs/PROTOCOL.md). Property names are camelCase that the
+/// snake_case coding turns into `key_id`, `committed_at`, … on the wire.
+public enum Method: String, Sendable, CaseIterable {
+    /// Submit one signed entry; the only write.
+    case submit = "ledger.submit"
+    case status = "ledger.status"
+    /// Raw entries in sequence order, with their stored postings, for verification.
+    case entries = "ledger.entries"
+    /// Every account's stored balance and the head they belong to.
+    case balances = "ledger.balances"
+    case entryGet = "entry.get"
+    case accountGet = "account.get"
+    case accountList = "account.list"
+    case accountHistory = "account.history"
+    case keyList = "key.list"
+}
+
+public struct NoParams: Codable, Sendable {
+    public init() {}
+}
+
+public struct SubmitParams: Codable, Sendable {
+    /// The payload bytes exactly as signed, base64.
+    public var payload: String
+    /// The 64-byte Ed25519 signature, hex.
+    public var signature: String
+    public var keyId: String
+
+    public init(_ signed: SignedEntry) {
+        payload = Data(signed.payload).base64EncodedString()
+        signature = Hex.encode(signed.signature)
+        keyId = signed.keyID.hex
+    }
+
+    public func signedEntry() throws(RPCError) -> SignedEntry {
+        guard let bytes = Data(base64Encoded: payload) else { throw .invalidParams("payload is not base64") }
+        guard let signature = Hex.decode(signature), signature.count == 64 else {
+            throw .invalidParams("signature must be 128 hex characters")
+        }
+        guard let key = KeyID(hex: keyId) else { throw .invalidParams("key_id must be 32 hex characters") }
+        return SignedEntry(payload: Array(bytes), signature: signature, keyID: key)
+    }
+}
+
+public struct SubmitResult: Codable, Sendable, Equatable {
+    public var seq: Int64
+    public var id: String
+    public var kind: String
+    public var hash: String
+    public var committedAt: String
+    /// True when this exact entry had been committed before and nothing new was written.
+    public var replayed: Bool
+
+    public init(_ entry: CommittedEntry, replayed: Bool) {
+        seq = entry.seq
+        id = entry.entryID
+        kind = entry.kind.rawValue
+        hash = entry.hash.hex
+        committedAt = entry.committedAt.rfc3339
+        self.replayed = replayed
+    }
+}
+
+public struct StatusResult: Codable, Sendable {
+    public var initialised: Bool
+    public var ledgerId: String?
+    public var name: String?
+    public var currency: Currency?
+    public var hourRate: Int64?
+    public var entries: Int64
+    public var headHash: String
+    public var headTime: String?
+    public var databaseBytes: Int64
+    public var uptimeSeconds: Int64
+    public var version: String
+    public var schemaVersion: Int
+    /// SQLite transactions the writer has committed since start; fewer than entries means grouping.
+    public var groupCommits: Int64
+    public var entriesCommitted: Int64
+
+    public init(
+        initialised: Bool, ledgerId: String?, name: String?, currency: Currency?, hourRate: Int64?, entries: Int64,
+        headHash: String, headTime: String?, databaseBytes: Int64, uptimeSeconds: Int64, version: String,
+        schemaVersion: Int, groupCommits: Int64, entriesCommitted: Int64
+    ) {
+        self.initialised = initialised
+        self.ledgerId = ledgerId
+        self.name = name
+        self.currency = currency
+        self.hourRate = hourRate
+        self.entries = entries
+        self.headHash = headHash
+        self.headTime = headTime
+        self.databaseBytes = databaseBytes
+        self.uptimeSeconds = uptimeSeconds
+        self.version = version
+        self.schemaVersion = schemaVersion
+        self.groupCommits = groupCommits
+        self.entriesCommitted = entriesCommitted
+    }
+}
+
+public struct AccountParams: Codable, Sendable {
+    public var account: String
+    public init(account: String) { self.account = account }
+}
+
+public struct AccountInfo: Codable, Sendable, Equatable {
+    public var account: String
+    public var kind: String
+    public var name: String
+    public var status: String
+    public var minBalance: Int64
+    public var balance: Int64
+    public var controllers: [String]
+    public var openedSeq: Int64
+
+    public init(_ a: LedgerState.Account) {
+        account = a.id.rawValue
+        kind = a.kind.rawValue
+        name = a.name
+        status = a.status.rawValue
+        minBalance = a.minBalance
+        balance = a.balance
+        controllers = a.controllers.map(\.hex)
+        openedSeq = a.openedSeq
+    }
+}
+
+public struct AccountList: Codable, Sendable {
+    public var accounts: [AccountInfo]
+    public init(accounts: [AccountInfo]) { self.accounts = accounts }
+}
+
+public struct HistoryParams: Codable, Sendable {
+    public var account: String
+    public var limit: Int?
+    public var beforeSeq: Int64?
+    public init(account: String, limit: Int?, beforeSeq: Int64? = nil) {
+        self.account = account
+        self.limit = limit
+        self.beforeSeq = beforeSeq
+    }
+}
+
+public struct HistoryLineInfo: Codable, Sendable {
+    public var seq: Int64
+    public var entryId: String
+    public var committedAt: String
+    public var purpose: String?
+    public var memo: String?
+    public var hours: String?
+    public var amount: Int64
+    public var balanceAfter: Int64
+    public var counterparties: [String]
+
+    public init(_ line: HistoryLine) {
+        seq = line.seq
+        entryId = line.entryID
+        committedAt = line.committedAt.rfc3339
+        purpose = line.purpose?.rawValue
+        memo = line.memo
+        hours = line.hours
+        amount = line.amount
+        balanceAfter = line.balanceAfter
+        counterparties = line.counterparties.map(\.rawValue)
+    }
+}
+
+public struct HistoryResult: Codable, Sendable {
+    public var account: String
+    public var lines: [HistoryLineInfo]
+    public init(account: String, lines: [HistoryLineInfo]) {
+        self.account = account
+        self.lines = lines
+    }
+}
+
+public struct KeyInfo: Codable, Sendable {
+    public var keyId: String
+    public var publicKey: String
+    public var label: String
+    public var role: String
+    public var addedSeq: Int64
+    public var revokedSeq: Int64?
+
+    public init(_ k: LedgerState.Key) {
+        keyId = k.id.hex
+        publicKey = Hex.encode(k.publicKey.rawRepresentation)
+        label = k.label
+        role = k.role.rawValue
+        addedSeq = k.addedSeq
+        revokedSeq = k.revokedSeq
+    }
+}
+
+public struct KeyList: Codable, Sendable {
+    public var keys: [KeyInfo]
+    public init(keys: [KeyInfo]) { self.keys = keys }
+}
+
+public struct EntriesParams: Codable, Sendable {
+    public static let maxLimit = 1000
+    public var fromSeq: Int64
+    public var limit: Int?
+    public init(fromSeq: Int64, limit: Int?) {
+        self.fromSeq = fromSeq
+        self.limit = limit
+    }
+}
+
+public struct EntryGetParams: Codable, Sendable {
+    public var id: String
+    public init(id: String) { self.id = id }
+}
+
+public struct PostingInfo: Codable, Sendable, Equatable {
+    public var account: String
+    public var amount: Int64
+}
+
+/// An entry as stored, with everything a verifier needs and nothing it has to trust.
+public struct EntryInfo: Codable, Sendable {
+    public var seq: Int64
+    public var id: String
+    public var kind: String
+    public var keyId: String
+    public var payload: String
+    public var signature: String
+    public var committedAt: String
+    public var prevHash: String
+    public var hash: String
+    public var postings: [PostingInfo]
+
+    public init(_ stored: StoredEntry) {
+        let e = stored.entry
+        seq = e.seq
+        id = e.entryID
+        kind = e.kind.rawValue
+        keyId = e.signed.keyID.hex
+        payload = Data(e.signed.payload).base64EncodedString()
+        signature = Hex.encode(e.signed.signature)
+        committedAt = e.committedAt.rfc3339
+        prevHash = e.prevHash.hex
+        hash = e.hash.hex
+        postings = stored.postings.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
+    }
+
+    /// Back to a Core value; a malformed field is reported as a failure at this entry.
+    public func storedEntry() throws(VerificationFailure) -> StoredEntry {
+        func bad(_ what: String) -> VerificationFailure { VerificationFailure(seq: seq, reason: "malformed \(what)") }
+        guard let kind = EntryKind(rawValue: kind) else { throw bad("kind") }
+        guard let key = KeyID(hex: keyId) else { throw bad("key id") }
+        guard let payload = Data(base64Encoded: payload) else { throw bad("payload") }
+        guard let signature = Hex.decode(signature) else { throw bad("signature") }
+        guard let time = Timestamp(rfc3339: committedAt) else { throw bad("commit time") }
+        guard let prev = SHA256Digest(hex: prevHash), let hash = SHA256Digest(hex: hash) else { throw bad("hash") }
+        var postings: [Posting] = []
+        for p in self.postings {
+            guard let account = try? AccountID(p.account) else { throw bad("posting account") }
+            postings.append(Posting(account: account, amount: p.amount))
+        }
+        let entry = CommittedEntry(
+            seq: seq, entryID: id, kind: kind, signed: SignedEntry(payload: Array(payload), signature: signature, keyID: key),
+            committedAt: time, prevHash: prev, hash: hash)
+        return StoredEntry(entry: entry, postings: postings)
+    }
+}
+
+public struct EntriesResult: Codable, Sendable {
+    public var entries: [EntryInfo]
+    public init(entries: [EntryInfo]) { self.entries = entries }
+}
+
+public struct AccountBalance: Codable, Sendable {
+    public var account: String
+    public var balance: Int64
+    public init(account: String, balance: Int64) {
+        self.account = account
+        self.balance = balance
+    }
+}
+
+/// Balances and the head they are consistent with: a verifier fetches these first, then entries 1…headSeq.
+public struct BalancesResult: Codable, Sendable {
+    public var headSeq: Int64
+    public var balances: [AccountBalance]
+    public init(headSeq: Int64, balances: [AccountBalance]) {
+        self.headSeq = headSeq
+        self.balances = balances
+    }
+}

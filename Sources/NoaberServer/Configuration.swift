@@ -1,0 +1,123 @@
+public import Logging
+import NoaberProtocol
+public import Foundation
+
+/// Everything noaberd needs to start; flags override the config file, which overrides defaults.
+public struct ServerConfiguration: Sendable, Equatable {
+    public var socketPath: String
+    public var dataDirectory: String
+    /// Mode of the socket file; 0660 by default so that only the owner and its group can connect.
+    public var socketMode: UInt32 = 0o660
+    /// Group to give the socket file, so that members of it may use the CLI.
+    public var socketGroup: String?
+    public var logLevel: Logger.Level = .info
+    public var maxLineBytes = LineFrameDecoder.defaultMaxLength
+    public var maxConnections = 256
+
+    public init(socketPath: String, dataDirectory: String) {
+        self.socketPath = socketPath
+        self.dataDirectory = dataDirectory
+    }
+
+    /// The settings one may give on the command line or in the config file, as text.
+    public struct Settings: Sendable {
+        public var values: [String: String] = [:]
+        public init() {}
+        public subscript(key: String) -> String? {
+            get { values[key] }
+            set { values[key] = newValue }
+        }
+    }
+
+    public static let keys: Set<String> = [
+        "socket", "data", "socket_mode", "socket_group", "log_level", "max_line_bytes", "max_connections",
+    ]
+
+    /// Resolves flags over the config file over the defaults. Defaults follow systemd's
+    /// `$STATE_DIRECTORY`/`$RUNTIME_DIRECTORY` when set, and `./data` for a local run.
+    public static func resolve(
+        flags: Settings, configFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> ServerConfiguration {
+        var settings = Settings()
+        if let configFile {
+            let text: String
+            do { text = try String(contentsOfFile: configFile, encoding: .utf8) } catch {
+                throw .unreadable(path: configFile, reason: "\(error.localizedDescription)")
+            }
+            settings = try parse(text)
+        }
+        for (key, value) in flags.values { settings[key] = value }
+
+        let data = settings["data"] ?? environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "./data"
+        let runtime = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init)
+        let socket = settings["socket"] ?? runtime.map { "\($0)/noaberd.sock" } ?? "\(data)/noaberd.sock"
+        var config = ServerConfiguration(socketPath: socket, dataDirectory: data)
+        if let mode = settings["socket_mode"] {
+            guard let value = UInt32(mode, radix: 8), value <= 0o777 else {
+                throw .invalidValue(key: "socket_mode", value: mode, expected: "an octal mode like 0660")
+            }
+            guard value & 0o007 == 0 else {
+                throw .invalidValue(key: "socket_mode", value: mode, expected: "a mode that gives others no access (the socket accepts ledger writes)")
+            }
+            config.socketMode = value
+        }
+        config.socketGroup = settings["socket_group"]
+        if let level = settings["log_level"] {
+            guard let value = Logger.Level(rawValue: level) else {
+                throw .invalidValue(key: "log_level", value: level, expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            config.logLevel = value
+        }
+        if let bytes = settings["max_line_bytes"] {
+            guard let value = Int(bytes), (1024...(64 << 20)).contains(value) else {
+                throw .invalidValue(key: "max_line_bytes", value: bytes, expected: "a number of bytes from 1024 to 67108864")
+            }
+            config.maxLineBytes = value
+        }
+        if let count = settings["max_connections"] {
+            guard let value = Int(count), (1...100_000).contains(value) else {
+                throw .invalidValue(key: "max_connections", value: count, expected: "a number from 1 to 100000")
+            }
+            config.maxConnections = value
+        }
+        return config
+    }
+
+    /// `key = value` lines; `#` starts a comment; values may be in double quotes.
+    public static func parse(_ text: String) throws(ConfigurationError) -> Settings {
+        var settings = Settings()
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let equals = line.firstIndex(of: "=") else { throw .syntax(line: number + 1, text: line) }
+            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            guard keys.contains(key) else { throw .unknownKey(line: number + 1, key: key) }
+            settings[key] = value
+        }
+        return settings
+    }
+}
+
+/// Why the configuration could not be used.
+public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+    /// The config file could not be read.
+    case unreadable(path: String, reason: String)
+    /// A line is not `key = value`.
+    case syntax(line: Int, text: String)
+    /// A key that noaberd does not know (a typo would otherwise be silently ignored).
+    case unknownKey(line: Int, key: String)
+    /// A value out of range or of the wrong form.
+    case invalidValue(key: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "cannot read config file \(path): \(reason)"
+        case .syntax(let line, let text): "config line \(line) is not `key = value`: \(text)"
+        case .unknownKey(let line, let key):
+            "config line \(line): unknown key \"\(key)\" (known: \(ServerConfiguration.keys.sorted().joined(separator: ", ")))"
+        case .invalidValue(let key, let value, let expected): "\(key) = \(value): expected \(expected)"
+        }
+    }
+}

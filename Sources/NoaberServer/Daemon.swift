@@ -1,0 +1,83 @@
+import Foundation
+import Glibc
+public import Logging
+public import NoaberCore
+import NoaberStore
+import ServiceLifecycle
+import UnixSignals
+
+/// Why noaberd could not start.
+public enum DaemonError: Error, CustomStringConvertible {
+    /// The data directory could not be created or locked.
+    case dataDirectory(path: String, reason: String)
+    /// The socket could not be created at the configured path.
+    case cannotBind(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .dataDirectory(let path, let reason): "data directory \(path): \(reason)"
+        case .cannotBind(let path, let reason): "cannot listen on \(path): \(reason)"
+        }
+    }
+}
+
+/// The daemon as a library: opens the ledger, serves it until SIGTERM or SIGINT, then closes
+/// everything in order.
+public enum Daemon {
+    public static func run(
+        configuration: ServerConfiguration, logger: Logger,
+        clock: @escaping @Sendable () -> Timestamp = Timestamp.now
+    ) async throws {
+        // The ledger's files are private to the daemon's user; the socket's mode is set explicitly.
+        umask(0o077)
+        let lock = try DataDirectory.lock(configuration.dataDirectory)
+        defer { close(lock) }
+        let database = Database(directory: configuration.dataDirectory)
+        let writer = try GroupCommitWriter(store: try LedgerStore(database: database), clock: clock, logger: logger)
+        let service = LedgerService(
+            writer: writer, reads: ReadPool(database: database), database: database, startedAt: .now, logger: logger)
+        let server = SocketServer(configuration: configuration, service: service, logger: logger)
+        logger.info("noaberd \(LedgerService.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])
+
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await writer.shutdown()
+            SocketFile.remove(configuration.socketPath)
+            throw error
+        }
+        await writer.shutdown()
+        logger.info("noaberd stopped cleanly")
+    }
+}
+
+enum DataDirectory {
+    /// Creates the directory (0750) and takes an exclusive lock, so that two daemons never share
+    /// one ledger. The lock lives as long as the returned descriptor.
+    static func lock(_ path: String) throws -> Int32 {
+        if mkdir(path, 0o750) != 0 && errno != EEXIST {
+            throw DaemonError.dataDirectory(path: path, reason: String(cString: strerror(errno)))
+        }
+        let fd = open(path + "/noaberd.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw DaemonError.dataDirectory(path: path, reason: String(cString: strerror(errno))) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw DaemonError.dataDirectory(path: path, reason: "another noaberd is using it")
+        }
+        return fd
+    }
+}
+
+extension Timestamp {
+    /// The system's UTC wall clock.
+    @Sendable public static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+}

@@ -1,0 +1,197 @@
+import Dispatch
+import Logging
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+import NoaberStore
+import Synchronization
+
+/// The daemon's single writer. Submissions queue up while a commit is in flight; the next commit
+/// takes all of them: each is judged by the rules in order, the accepted ones are written in one
+/// SQLite transaction (one fsync), and only then is every waiting client answered.
+final class GroupCommitWriter: Sendable {
+    typealias Outcome = Result<SubmitResult, RPCError>
+
+    private struct Waiting {
+        var signed: SignedEntry
+        var peer: PeerCredentials?
+        var continuation: CheckedContinuation<Outcome, Never>
+    }
+
+    private struct Queue {
+        var waiting: [Waiting] = []
+        var draining = false
+        var closed = false
+    }
+
+    private let queue = Mutex(Queue())
+    private let dispatch = DispatchQueue(label: "noaber.writer")
+    private let core: WriterCore
+    let groupCommits = Atomic<Int64>(0)
+    let entriesCommitted = Atomic<Int64>(0)
+
+    init(store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger) throws(StoreError) {
+        core = try WriterCore(store: store, clock: clock, logger: logger)
+    }
+
+    func submit(_ signed: SignedEntry, peer: PeerCredentials?) async -> Outcome {
+        await withCheckedContinuation { continuation in
+            let startDrain = queue.withLock { q -> Bool? in
+                guard !q.closed else { return nil }
+                q.waiting.append(Waiting(signed: signed, peer: peer, continuation: continuation))
+                defer { q.draining = true }
+                return !q.draining
+            }
+            switch startDrain {
+            case nil: continuation.resume(returning: .failure(.shuttingDown))
+            case true?: dispatch.async { self.drain() }
+            case false?: break
+            }
+        }
+    }
+
+    /// Refuses new submissions, lets the queued ones commit, then closes the database.
+    func shutdown() async {
+        queue.withLock { $0.closed = true }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            dispatch.async {
+                self.core.close()
+                continuation.resume()
+            }
+        }
+    }
+
+    private func drain() {
+        while let batch = queue.withLock({ q -> [Waiting]? in
+            guard !q.waiting.isEmpty else {
+                q.draining = false
+                return nil
+            }
+            defer { q.waiting.removeAll(keepingCapacity: true) }
+            return q.waiting
+        }) {
+            let outcomes = core.commit(batch.map { ($0.signed, $0.peer) })
+            let committed = outcomes.count { if case .success(let r) = $0 { !r.replayed } else { false } }
+            if committed > 0 {
+                groupCommits.add(1, ordering: .relaxed)
+                entriesCommitted.add(Int64(committed), ordering: .relaxed)
+            }
+            for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
+        }
+    }
+}
+
+/// The writer's state; touched only on the writer's serial dispatch queue, hence unchecked.
+private final class WriterCore: @unchecked Sendable {
+    private var store: LedgerStore?
+    private var state: LedgerState
+    private var head: (seq: Int64, hash: SHA256Digest, time: Timestamp?)
+    /// Set when a failed commit left memory and disk in doubt; every later write is refused.
+    private var halted: String?
+    private let clock: @Sendable () -> Timestamp
+    private let logger: Logger
+
+    init(store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger) throws(StoreError) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        state = try store.loadState()
+        let summary = try store.connection.summary()
+        head = (summary.entries, summary.headHash, summary.headTime)
+    }
+
+    func close() {
+        try? store?.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store = nil
+    }
+
+    func commit(_ batch: [(SignedEntry, PeerCredentials?)]) -> [GroupCommitWriter.Outcome] {
+        guard let store else { return batch.map { _ in .failure(.shuttingDown) } }
+        if let halted { return batch.map { _ in .failure(.storage(halted)) } }
+
+        var outcomes = [GroupCommitWriter.Outcome?](repeating: nil, count: batch.count)
+        var accepted: [AcceptedEntry] = []
+        var acceptedIndex: [Int: Int] = [:]
+        var replayedInBatch = Set<Int>()
+        var idsInBatch: [String: Int] = [:]
+        // Commit times never go backwards along the chain, even if the wall clock does.
+        let time = max(clock(), head.time ?? Timestamp(millisecondsSinceEpoch: 0))
+
+        for (index, (signed, peer)) in batch.enumerated() {
+            let payload: Payload
+            do { payload = try Payload.decode(signed.payload) } catch {
+                outcomes[index] = refuse(error, peer: peer)
+                continue
+            }
+            // Idempotency: the same id with the same bytes answers with the original entry.
+            if let earlier = idsInBatch[payload.id] {
+                if accepted[earlier].entry.signed == signed {
+                    acceptedIndex[index] = earlier
+                    replayedInBatch.insert(index)
+                } else {
+                    outcomes[index] = refuse(.conflict(entryID: payload.id), peer: peer)
+                }
+                continue
+            }
+            do {
+                if let existing = try store.connection.entry(id: payload.id) {
+                    outcomes[index] = existing.signed == signed
+                        ? .success(SubmitResult(existing, replayed: true))
+                        : refuse(.conflict(entryID: payload.id), peer: peer)
+                    continue
+                }
+            } catch {
+                outcomes[index] = .failure(.storage("\(error)"))
+                continue
+            }
+            let seq = head.seq + Int64(accepted.count) + 1
+            do { try state.apply(signed, decoded: payload, seq: seq) } catch {
+                outcomes[index] = refuse(error, peer: peer)
+                continue
+            }
+            let prevHash = accepted.last?.entry.hash ?? head.hash
+            let entry = CommittedEntry(
+                seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: prevHash,
+                hash: EntryHash.compute(seq: seq, prevHash: prevHash, committedAt: time, signed: signed))
+            idsInBatch[payload.id] = accepted.count
+            acceptedIndex[index] = accepted.count
+            accepted.append(AcceptedEntry(entry: entry, payload: payload))
+        }
+
+        if !accepted.isEmpty {
+            do {
+                try store.append(accepted)
+            } catch {
+                logger.error("commit failed; nothing of this group was written", metadata: ["error": "\(error)"])
+                do { state = try store.loadState() } catch {
+                    halted = "the writer stopped after a failed commit; restart noaberd"
+                    logger.critical("cannot reload state after a failed commit", metadata: ["error": "\(error)"])
+                }
+                for index in acceptedIndex.keys { outcomes[index] = .failure(.storage("\(error)")) }
+                return outcomes.map { $0! }
+            }
+            let last = accepted[accepted.count - 1].entry
+            head = (last.seq, last.hash, last.committedAt)
+        }
+        for (index, position) in acceptedIndex {
+            let entry = accepted[position].entry
+            let replayed = replayedInBatch.contains(index)
+            outcomes[index] = .success(SubmitResult(entry, replayed: replayed))
+            if !replayed {
+                logger.info(
+                    "committed",
+                    metadata: [
+                        "seq": "\(entry.seq)", "entry_id": "\(entry.entryID)", "kind": "\(entry.kind.rawValue)",
+                        "key_id": "\(entry.signed.keyID.hex)", "peer": "\(batch[index].1?.description ?? "unknown")",
+                    ])
+            }
+        }
+        return outcomes.map { $0! }
+    }
+
+    private func refuse(_ error: LedgerError, peer: PeerCredentials?) -> GroupCommitWriter.Outcome {
+        logger.notice(
+            "refused", metadata: ["reason": "\(error.reason)", "error": "\(error.message)", "peer": "\(peer?.description ?? "unknown")"])
+        return .failure(RPCError(error))
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Glibc
+import Logging
+import NIOCore
+import NIOPosix
+import NoaberProtocol
+public import ServiceLifecycle
+import Synchronization
+
+/// The Unix-socket front of the daemon. On graceful shutdown it stops accepting, lets each
+/// connection finish the request it is serving, and returns once all connections are closed.
+public final class SocketServer: Service, Sendable {
+    private let configuration: ServerConfiguration
+    private let service: LedgerService
+    private let logger: Logger
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let shuttingDown = Atomic<Bool>(false)
+
+    init(configuration: ServerConfiguration, service: LedgerService, logger: Logger) {
+        self.configuration = configuration
+        self.service = service
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let path = configuration.socketPath
+        try SocketFile.prepare(path)
+        let maxLine = configuration.maxLineBytes
+        // Bind under a tight umask so the socket is never, even briefly, connectable by others.
+        let previous = umask(0o177)
+        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                .bind(unixDomainSocketPath: path) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: maxLine)))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            umask(previous)
+        } catch {
+            umask(previous)
+            throw DaemonError.cannotBind(path: path, reason: "\(error)")
+        }
+        try SocketFile.setPermissions(path, mode: configuration.socketMode, group: configuration.socketGroup)
+        logger.info(
+            "listening", metadata: ["socket": "\(path)", "mode": "\(String(configuration.socketMode, radix: 8))"])
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.logger.info("shutting down: no new connections, finishing requests in flight")
+            self.shuttingDown.store(true, ordering: .sequentiallyConsistent)
+            server.channel.close(promise: nil)
+            // Closing the input side ends each connection after the request it is serving.
+            for channel in self.connections.withLock({ Array($0.values) }) { channel.close(mode: .input, promise: nil) }
+        }
+        SocketFile.remove(path)
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let channel = connection.channel
+        let key = ObjectIdentifier(channel)
+        let count = connections.withLock { open -> Int in
+            open[key] = channel
+            return open.count
+        }
+        defer { _ = connections.withLock { $0.removeValue(forKey: key) } }
+        let peer = await PeerCredentials.of(channel)
+        let limit = configuration.maxConnections
+        let maxLine = configuration.maxLineBytes
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                if count > limit || shuttingDown.load(ordering: .sequentiallyConsistent) {
+                    let error = count > limit ? RPCError.tooManyConnections(limit: limit) : .shuttingDown
+                    try await outbound.write(ByteBuffer(bytes: try RPCCoding.line(RPCFailure(id: .null, error: error))))
+                    return
+                }
+                do {
+                    for try await line in inbound {
+                        let response = await service.handle(Data(line.readableBytesView), peer: peer)
+                        try await outbound.write(ByteBuffer(bytes: response))
+                    }
+                } catch is LineTooLongError {
+                    logger.notice("request line too long; closing connection", metadata: ["peer": "\(peer?.description ?? "unknown")"])
+                    let failure = try RPCCoding.line(RPCFailure(id: .null, error: .requestTooLarge(limit: maxLine)))
+                    try await outbound.write(ByteBuffer(bytes: failure))
+                }
+            }
+        } catch {
+            // The client went away or wrote garbage at the transport level; only this connection ends.
+            logger.debug("connection closed with error", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Housekeeping for the socket file.
+enum SocketFile {
+    /// Removes a stale socket left by a crash, but refuses to steal one that a live daemon serves.
+    static func prepare(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard (info.st_mode & S_IFMT) == S_IFSOCK else {
+            throw DaemonError.cannotBind(path: path, reason: "a file that is not a socket is in the way")
+        }
+        if isListening(path) { throw DaemonError.cannotBind(path: path, reason: "another noaberd is listening there") }
+        unlink(path)
+    }
+
+    static func setPermissions(_ path: String, mode: UInt32, group: String?) throws {
+        if let group {
+            guard let entry = getgrnam(group) else { throw DaemonError.cannotBind(path: path, reason: "no group named \(group)") }
+            guard chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
+                throw DaemonError.cannotBind(path: path, reason: "cannot give the socket to group \(group): \(String(cString: strerror(errno)))")
+            }
+        }
+        guard chmod(path, mode_t(mode)) == 0 else {
+            throw DaemonError.cannotBind(path: path, reason: "cannot set the socket's mode: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func remove(_ path: String) { unlink(path) }
+
+    private static func isListening(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (i, b) in bytes.enumerated() { buffer[i] = b }
+        }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+            }
+        }
+    }
+}
