@@ -63,8 +63,10 @@ public final class Connection {
         }
     }
 
-    /// Runs `body` in a read transaction so that all its queries see one snapshot.
+    /// Runs `body` in a read transaction so that all its queries see one snapshot; inside an
+    /// open transaction it simply joins it.
     public func snapshot<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        guard sqlite3_get_autocommit(handle) != 0 else { return try body() }
         try execute("BEGIN")
         defer { try? execute("COMMIT") }
         return try body()

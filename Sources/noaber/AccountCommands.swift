@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+
+struct Account: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open, show and list accounts.",
+        subcommands: [Open.self, Show.self, List.self])
+}
+
+extension Account {
+    struct Open: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open an account (signed by an admin or operator).",
+            discussion: "Account ids are lowercase parts joined by ':', e.g. org:zorgkring, vol:jan-peeters, shop:bakker.")
+
+        @Argument(help: "The new account's id.")
+        var account: String
+
+        @OptionGroup var signing: SigningOptions
+
+        @Option(help: "issuer (a care organisation), member (a volunteer) or merchant (a shop or service).")
+        var kind: AccountKind
+
+        @Option(help: "Display name.")
+        var name: String
+
+        @Option(name: .customLong("min-balance"), parsing: .unconditional, help: "Lowest allowed balance: 0 for members and merchants, minus the credit limit for an issuer (e.g. -10000.00).")
+        var minBalance = "0"
+
+        @Option(name: .customLong("controller"), help: "A key id (or .pub file) that may spend from the account; repeat for more.")
+        var controllers: [String] = []
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard !controllers.isEmpty else { throw ValidationError("give at least one --controller") }
+            do { _ = try AccountID(account) } catch { throw ValidationError(error.message) }
+        }
+
+        func run() async throws {
+            let id = try AccountID(account)
+            let keys = try controllers.map { text throws -> KeyID in
+                if let key = KeyID(hex: text) { return key }
+                if FileManager.default.fileExists(atPath: text) { return try loadPublicKey(text).keyID }
+                throw CLIError("--controller \(text) is neither a 32-hex-character key id nor a public key file")
+            }
+            let result = try await Session.with(connection) { session in
+                let minimum = try session.amount(minBalance, option: "--min-balance", allowNegative: true, allowZero: true)
+                let body = AccountOpen(account: id, accountKind: kind, name: name, minBalance: minimum, controllers: keys)
+                return try await session.submit(.accountOpen(body), signing: signing)
+            }
+            try printReceipt(result, "account \(id) opened", output: output)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an account: kind, status, limit, controllers, balance.")
+
+        @Argument(help: "The account id.")
+        var account: String
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            try await Session.with(connection) { session in
+                let info = try await session.client.call(.accountGet, AccountParams(account: account), as: AccountInfo.self)
+                if output.json { return try printJSON(info) }
+                print("""
+                    account      \(info.account)
+                    name         \(info.name)
+                    kind         \(info.kind)
+                    status       \(info.status)
+                    balance      \(session.format(info.balance)) \(session.currency.code)
+                    min balance  \(session.format(info.minBalance)) \(session.currency.code)
+                    controllers  \(info.controllers.joined(separator: ", "))
+                    opened by    entry \(info.openedSeq)
+                    """)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List all accounts with their balances.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            try await Session.with(connection) { session in
+                let list = try await session.client.call(.accountList, NoParams(), as: AccountList.self)
+                if output.json { return try printJSON(list) }
+                var table = Table(headers: ["ACCOUNT", "KIND", "STATUS", "NAME", "BALANCE"], rightAligned: [4])
+                for a in list.accounts {
+                    table.rows.append([a.account, a.kind, a.status, a.name, session.format(a.balance)])
+                }
+                print(table.render())
+            }
+        }
+    }
+}

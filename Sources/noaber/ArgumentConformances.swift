@@ -1,0 +1,6 @@
+public import ArgumentParser
+public import NoaberCore
+
+// Let the command line take roles and account kinds by their wire names.
+extension KeyRole: ExpressibleByArgument {}
+extension AccountKind: ExpressibleByArgument {}

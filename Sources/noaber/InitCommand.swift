@@ -1,0 +1,56 @@
+import ArgumentParser
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create the ledger: its name, currency and hour rate, and its first admin key.",
+        discussion: "Signed by the admin key, which this first entry registers.")
+
+    @Option(name: .customLong("admin-key"), help: "The admin's private key file.")
+    var adminKey: String
+
+    @Option(help: "The ledger's name, e.g. \"Zorgkring Noord\".")
+    var name: String
+
+    @Option(help: "Currency code: 2 to 12 uppercase letters or digits, e.g. ZMT.")
+    var currency: String
+
+    @Option(name: .customLong("currency-name"), help: "Currency name, e.g. zorgmunt.")
+    var currencyName: String
+
+    @Option(help: "Decimals of the currency (0 to 8).")
+    var scale: Int = 2
+
+    @Option(name: .customLong("hour-rate"), help: "Coins credited per hour of care, e.g. 10.00.")
+    var hourRate: String
+
+    @Option(help: "Label of the admin key.")
+    var label = "admin"
+
+    @Option(help: "Entry id (default: random).")
+    var id: String?
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard (0...Money.maxScale).contains(scale) else { throw ValidationError("--scale must be 0 to \(Money.maxScale)") }
+    }
+
+    func run() async throws {
+        let key = try loadPrivateKey(adminKey)
+        let rate: Int64
+        do { rate = try Money.parse(hourRate, scale: scale) } catch { throw CLIError("--hour-rate: \(error.message)") }
+        let ledgerID = Hex.encode(try SecureRandom.bytes(16))
+        let body = LedgerInit(
+            name: name, currency: Currency(code: currency, name: currencyName, scale: scale), hourRate: rate,
+            adminKey: KeySpec(publicKey: key.publicKey, label: label, role: .admin))
+        let payload = Payload(ledger: ledgerID, id: try id ?? newEntryID(), body: .ledgerInit(body))
+        let result = try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
+            try await Session.submit(payload, key: key, client: client)
+        }
+        try printReceipt(result, "ledger \(ledgerID) created", output: output, extra: ["ledger_id": ledgerID])
+    }
+}

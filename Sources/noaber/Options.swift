@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+
+/// Where the daemon is.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: "The daemon's Unix socket (default: $NOABER_SOCKET, ./data/noaberd.sock, /run/noaber/noaberd.sock).")
+    var socket: String?
+
+    var socketPath: String {
+        if let socket { return socket }
+        if let env = ProcessInfo.processInfo.environment["NOABER_SOCKET"], !env.isEmpty { return env }
+        if FileManager.default.fileExists(atPath: "./data/noaberd.sock") { return "./data/noaberd.sock" }
+        return "/run/noaber/noaberd.sock"
+    }
+}
+
+/// How to print.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON for scripts instead of a table.")
+    var json = false
+}
+
+/// Who signs, and under which entry id.
+struct SigningOptions: ParsableArguments {
+    @Option(name: .long, help: "Private key file (PKCS#8 PEM, as written by `noaber keygen`).")
+    var key: String
+
+    @Option(name: .long, help: "Entry id (default: random). Re-using an id with the same entry is safe: it is committed once.")
+    var id: String?
+
+    func validate() throws {
+        if let id {
+            guard (1...64).contains(id.utf8.count),
+                id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._:-".contains($0)) })
+            else { throw ValidationError("--id must be 1 to 64 of A-Z a-z 0-9 . _ : -") }
+        }
+    }
+}

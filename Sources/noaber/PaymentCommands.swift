@@ -1,0 +1,104 @@
+import ArgumentParser
+import NoaberCore
+import NoaberProtocol
+
+/// The options shared by credit, transfer and redeem.
+struct PaymentOptions: ParsableArguments {
+    @OptionGroup var signing: SigningOptions
+
+    @Option(help: "The account paying (debited).")
+    var from: String
+
+    @Option(help: "The account paid (credited).")
+    var to: String
+
+    @Option(help: "A note for the statement.")
+    var memo: String?
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        for (option, value) in [("--from", from), ("--to", to)] {
+            do { _ = try AccountID(value) } catch { throw ValidationError("\(option): \(error.message)") }
+        }
+        guard from != to else { throw ValidationError("--from and --to must be different accounts") }
+    }
+
+    /// Submits a two-posting transaction of `amount` from --from to --to.
+    func pay(_ purpose: Purpose, amount: (Session) throws -> Int64, hours: Hours? = nil) async throws {
+        let (result, text) = try await Session.with(connection) { session in
+            let minor = try amount(session)
+            let tx = Transaction(
+                purpose: purpose,
+                postings: [Posting(account: try AccountID(from), amount: -minor), Posting(account: try AccountID(to), amount: minor)],
+                memo: memo, hours: hours?.description, hourRate: hours == nil ? nil : session.status.hourRate)
+            let result = try await session.submit(.transaction(tx), signing: signing)
+            return (result, "\(session.format(minor)) \(session.currency.code)")
+        }
+        let what = hours.map { "\($0) hours = " } ?? ""
+        try printReceipt(result, "\(purpose.rawValue) \(what)\(text) from \(from) to \(to)", output: output)
+    }
+}
+
+struct Credit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Pay a volunteer for hours of care, from an issuer's account.",
+        discussion: "--hours H pays H × the ledger's hour rate and records the hours; --amount A pays A.")
+
+    @OptionGroup var payment: PaymentOptions
+
+    @Option(help: "Hours of care, at most two decimals (e.g. 1.5).")
+    var hours: String?
+
+    @Option(help: "An amount instead of hours, e.g. 12.50.")
+    var amount: String?
+
+    func validate() throws {
+        guard (hours == nil) != (amount == nil) else { throw ValidationError("give exactly one of --hours and --amount") }
+        if let hours {
+            do { _ = try Hours(hours) } catch { throw ValidationError("--hours: \(error.message)") }
+        }
+    }
+
+    func run() async throws {
+        if let hours {
+            let parsed = try Hours(hours)
+            try await payment.pay(.credit, amount: { session in
+                do throws(LedgerError) {
+                    return try parsed.amount(atRate: session.status.hourRate ?? 0)
+                } catch {
+                    throw CLIError("--hours: \(error.message)")
+                }
+            }, hours: parsed)
+        } else {
+            try await payment.pay(.credit, amount: { try $0.amount(amount!, option: "--amount") })
+        }
+    }
+}
+
+struct Transfer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Give coins from one member to another.")
+
+    @OptionGroup var payment: PaymentOptions
+
+    @Option(help: "The amount, e.g. 5.00.")
+    var amount: String
+
+    func run() async throws {
+        try await payment.pay(.transfer, amount: { try $0.amount(amount, option: "--amount") })
+    }
+}
+
+struct Redeem: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Spend coins: a member pays a merchant.")
+
+    @OptionGroup var payment: PaymentOptions
+
+    @Option(help: "The amount, e.g. 7.50.")
+    var amount: String
+
+    func run() async throws {
+        try await payment.pay(.redeem, amount: { try $0.amount(amount, option: "--amount") })
+    }
+}

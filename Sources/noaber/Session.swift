@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+
+/// A connection to the daemon plus the ledger's settings, which every command needs to parse
+/// amounts at the right scale and to bind signatures to the right ledger.
+struct Session {
+    let client: RPCClient
+    let status: StatusResult
+
+    static func with<R>(
+        _ connection: ConnectionOptions, requireInitialised: Bool = true, _ body: (Session) async throws -> R
+    ) async throws -> R {
+        try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
+            let status = try await client.call(.status, NoParams(), as: StatusResult.self)
+            if requireInitialised && !status.initialised {
+                throw CLIError("the ledger is not initialised yet; run `noaber init` first")
+            }
+            return try await body(Session(client: client, status: status))
+        }
+    }
+
+    var ledgerID: String { status.ledgerId ?? "" }
+    var currency: Currency { status.currency ?? Currency(code: "", name: "", scale: 0) }
+
+    /// Parses a decimal amount at the ledger's scale; more decimals than the scale is an error.
+    func amount(_ text: String, option: String, allowNegative: Bool = false, allowZero: Bool = false) throws -> Int64 {
+        let value: Int64
+        do { value = try Money.parse(text, scale: currency.scale, allowNegative: allowNegative) } catch {
+            throw CLIError("\(option): \(error.message)")
+        }
+        guard allowZero || value != 0 else { throw CLIError("\(option): the amount must be more than zero") }
+        return value
+    }
+
+    func format(_ minor: Int64) -> String { currency.format(minor) }
+
+    /// Signs `body` as a new entry with `signing`'s key and submits it.
+    func submit(_ body: Payload.Body, signing: SigningOptions) async throws -> SubmitResult {
+        let key = try loadPrivateKey(signing.key)
+        let payload = Payload(ledger: ledgerID, id: try signing.id ?? newEntryID(), body: body)
+        return try await Self.submit(payload, key: key, client: client)
+    }
+
+    static func submit(_ payload: Payload, key: Ed25519PrivateKey, client: RPCClient) async throws -> SubmitResult {
+        let signed = try SignedEntry.sign(payload, with: key)
+        return try await client.call(.submit, SubmitParams(signed), as: SubmitResult.self)
+    }
+}
+
+func newEntryID() throws -> String { Hex.encode(try SecureRandom.bytes(16)) }
+
+func loadPrivateKey(_ path: String) throws -> Ed25519PrivateKey {
+    do { return try Ed25519PrivateKey(contentsOfFile: path) } catch {
+        throw CLIError("cannot use private key \(path): \(error)")
+    }
+}
+
+func loadPublicKey(_ path: String) throws -> Ed25519PublicKey {
+    do { return try Ed25519PublicKey(contentsOfFile: path) } catch {
+        throw CLIError("cannot use public key \(path): \(error)")
+    }
+}
+
+/// Prints what a submission did: one line for people, the receipt for scripts.
+func printReceipt(_ result: SubmitResult, _ summary: String, output: OutputOptions, extra: [String: String] = [:]) throws {
+    if output.json {
+        struct Receipt: Encodable {
+            var result: SubmitResult
+            var extra: [String: String]
+            func encode(to encoder: any Encoder) throws {
+                try result.encode(to: encoder)
+                var container = encoder.container(keyedBy: AnyKey.self)
+                for (key, value) in extra { try container.encode(value, forKey: AnyKey(key)) }
+            }
+        }
+        try printJSON(Receipt(result: result, extra: extra))
+        return
+    }
+    let note = result.replayed ? " (already committed earlier; nothing new was written)" : ""
+    print("\(summary): entry \(result.seq), id \(result.id)\(note)")
+    print("  committed \(result.committedAt), hash \(result.hash)")
+}
+
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+func printJSON(_ value: some Encodable) throws {
+    let encoder = RPCCoding.encoder()
+    encoder.outputFormatting.insert(.prettyPrinted)
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// A plain text table: columns padded to their widest cell, numbers right-aligned.
+struct Table {
+    var headers: [String]
+    var rows: [[String]] = []
+    var rightAligned: Set<Int> = []
+
+    func render() -> String {
+        let widths = headers.indices.map { column in
+            ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                return rightAligned.contains(column) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the whole ledger here, trusting nothing the daemon says about it.",
+        discussion: """
+            Fetches the stored balances and every stored entry, then replays the chain locally: each
+            signature and the signer's right at that point, each chain link and hash, each transaction's
+            balance, the stored postings, and finally the stored balances. Exits 0 when all hold, 2 naming
+            the first bad entry otherwise, 1 on any other error.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Report: Encodable {
+        var ok: Bool
+        var entries: Int64
+        var accounts: Int
+        var keys: Int
+        var headHash: String
+        var failure: Failure?
+        struct Failure: Encodable {
+            var seq: Int64?
+            var reason: String
+        }
+    }
+
+    func run() async throws {
+        let (verifier, failure) = try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
+            // Balances first, with the head they belong to; entries up to that head cannot change after.
+            let balances = try await client.call(.balances, NoParams(), as: BalancesResult.self)
+            var verifier = Verifier()
+            do {
+                var next: Int64 = 1
+                while next <= balances.headSeq {
+                    let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
+                    for info in page.entries where info.seq <= balances.headSeq { try verifier.check(try info.storedEntry()) }
+                    guard let last = page.entries.last else { break }
+                    next = last.seq + 1
+                }
+                if verifier.entries < balances.headSeq {
+                    throw VerificationFailure(seq: verifier.entries + 1, reason: "entry \(verifier.entries + 1) is missing")
+                }
+                var stored: [AccountID: Int64] = [:]
+                for b in balances.balances {
+                    guard let id = try? AccountID(b.account) else {
+                        throw VerificationFailure(seq: nil, reason: "the balance table names a malformed account \(b.account)")
+                    }
+                    stored[id] = b.balance
+                }
+                try verifier.finish(storedBalances: stored)
+                return (verifier, VerificationFailure?.none)
+            } catch let failure as VerificationFailure {
+                return (verifier, failure)
+            }
+        }
+        let report = Report(
+            ok: failure == nil, entries: verifier.entries, accounts: verifier.state.accounts.count,
+            keys: verifier.state.keys.count, headHash: verifier.headHash.hex,
+            failure: failure.map { Report.Failure(seq: $0.seq, reason: $0.reason) })
+        if output.json {
+            try printJSON(report)
+        } else if let failure {
+            print("FAILED after \(report.entries) good entries: \(failure)")
+        } else {
+            print("OK: \(report.entries) entries, \(report.accounts) accounts, \(report.keys) keys; every signature, right, link, hash and balance checks out")
+            print("head hash \(report.headHash)")
+        }
+        if let failure {
+            var stderr = StandardError()
+            print("noaber: verification failed: \(failure)", to: &stderr)
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { FileHandleStandardError.write(string) }
+}
