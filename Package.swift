@@ -81,7 +81,7 @@ let package = Package(
         // Drives the real binaries; depending on them makes `swift test` build them first.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["noaberd", "noaber", "NoaberProtocol", "NoaberCore", "NoaberHashing"]
+            dependencies: ["noaberd", "noaber", "NoaberProtocol", "NoaberCore", "NoaberHashing", "NoaberStore"]
         ),
     ]
 )

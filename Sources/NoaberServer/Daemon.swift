@@ -48,7 +48,6 @@ public enum Daemon {
             try await group.run()
         } catch {
             await writer.shutdown()
-            SocketFile.remove(configuration.socketPath)
             throw error
         }
         await writer.shutdown()

@@ -43,6 +43,8 @@ public final class SocketServer: Service, Sendable {
             umask(previous)
             throw DaemonError.cannotBind(path: path, reason: "\(error)")
         }
+        // Only a socket this process bound is ours to remove; a refused start leaves others' alone.
+        defer { SocketFile.remove(path) }
         try SocketFile.setPermissions(path, mode: configuration.socketMode, group: configuration.socketGroup)
         logger.info(
             "listening", metadata: ["socket": "\(path)", "mode": "\(String(configuration.socketMode, radix: 8))"])
@@ -62,7 +64,6 @@ public final class SocketServer: Service, Sendable {
             // Closing the input side ends each connection after the request it is serving.
             for channel in self.connections.withLock({ Array($0.values) }) { channel.close(mode: .input, promise: nil) }
         }
-        SocketFile.remove(path)
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {

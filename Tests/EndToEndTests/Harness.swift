@@ -1,0 +1,214 @@
+import Foundation
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+import Testing
+
+/// What a finished command printed and returned.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// A real `noaberd` process on a temporary socket, and the real `noaber` to drive it.
+final class DaemonProcess: @unchecked Sendable {
+    let directory: URL
+    var dataDirectory: String { directory.appendingPathComponent("data").path }
+    var socket: String { directory.appendingPathComponent("noaberd.sock").path }
+    var logPath: String { directory.appendingPathComponent("noaberd.log").path }
+    private(set) var process: Process
+
+    /// The folder holding the built `noaberd` and `noaber` (beside the test bundle), or $NOABER_BIN_DIR.
+    static let binaries: URL = {
+        if let dir = ProcessInfo.processInfo.environment["NOABER_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent()
+    }()
+
+    init(directory: URL? = nil, extraArguments: [String] = []) async throws {
+        self.directory = try directory ?? Self.makeTemporaryDirectory()
+        process = Process()
+        try start(extraArguments: extraArguments)
+        try await waitUntilServing()
+    }
+
+    static func makeTemporaryDirectory() throws -> URL {
+        // Short paths: a Unix socket path must fit in 108 bytes.
+        let url = URL(fileURLWithPath: "/tmp").appendingPathComponent("noaber-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    private func start(extraArguments: [String]) throws {
+        process = Process()
+        process.executableURL = Self.binaries.appendingPathComponent("noaberd")
+        process.arguments = ["--data", dataDirectory, "--socket", socket] + extraArguments
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardError = log
+        process.standardOutput = log
+        try process.run()
+    }
+
+    func waitUntilServing() async throws {
+        for _ in 0..<200 {
+            if !process.isRunning { break }
+            if (try? await status()) != nil { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("noaberd did not start serving; log:\n\(log())")
+        throw CLIFailure(message: "noaberd did not start")
+    }
+
+    /// Sends SIGTERM and waits; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func restart(extraArguments: [String] = []) async throws {
+        if process.isRunning { stop() }
+        try start(extraArguments: extraArguments)
+        try await waitUntilServing()
+    }
+
+    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Stops the daemon and removes its folder.
+    func tearDown() {
+        stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func status() async throws -> StatusResult {
+        try await RPCClient.withConnection(socketPath: socket) { try await $0.call(.status, NoParams(), as: StatusResult.self) }
+    }
+
+    /// Runs the real CLI against this daemon, in the daemon's folder (where the key files live).
+    @discardableResult
+    func noaber(_ arguments: String...) throws -> CommandResult { try run(Self.binaries.appendingPathComponent("noaber"), arguments) }
+
+    func noaber(arguments: [String]) throws -> CommandResult { try run(Self.binaries.appendingPathComponent("noaber"), arguments) }
+
+    /// Runs the CLI and requires success; returns its stdout.
+    @discardableResult
+    func ok(_ arguments: String...) throws -> String {
+        let result = try run(Self.binaries.appendingPathComponent("noaber"), arguments)
+        guard result.status == 0 else {
+            throw CLIFailure(message: "noaber \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    func run(_ executable: URL, _ arguments: [String]) throws -> CommandResult {
+        let child = Process()
+        child.executableURL = executable
+        child.arguments = arguments
+        child.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["NOABER_SOCKET"] = socket
+        child.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        child.standardOutput = out
+        child.standardError = err
+        try child.run()
+        // Read before waiting, so that a child with a lot to say never blocks on a full pipe.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        child.waitUntilExit()
+        return CommandResult(
+            status: child.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A JSON answer of the CLI, decoded with the protocol's snake_case rules.
+    func json<T: Decodable>(_ type: T.Type, _ arguments: String...) throws -> T {
+        let result = try run(Self.binaries.appendingPathComponent("noaber"), arguments + ["--json"])
+        guard result.status == 0 else { throw CLIFailure(message: "noaber \(arguments) failed: \(result.stderr)") }
+        return try RPCCoding.decoder().decode(T.self, from: Data(result.stdout.utf8))
+    }
+}
+
+struct CLIFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+struct BalanceOutput: Decodable {
+    var account: String
+    var balance: String
+    var minorUnits: Int64
+}
+
+/// The README's walkthrough ledger: an issuer, two volunteers and a shop, with one credit, one
+/// transfer and one redemption. Key files are left in the daemon's folder.
+struct WalkthroughLedger {
+    var admin, coordinator, jan, piet, bakker: String
+
+    init(on daemon: DaemonProcess) throws {
+        var ids: [String: String] = [:]
+        for name in ["admin", "coord", "jan", "piet", "bakker"] {
+            ids[name] = try daemon.ok("keygen", "--out", "\(name).key").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        try daemon.ok(
+            "init", "--admin-key", "admin.key", "--name", "Zorgkring Noord", "--currency", "ZMT", "--currency-name",
+            "zorgmunt", "--scale", "2", "--hour-rate", "10.00")
+        func add(_ file: String, _ label: String, _ role: String) throws -> String {
+            let printed = try daemon.ok("key", "add", "--key", "admin.key", "--pub", "\(file).key.pub", "--label", label, "--role", role)
+            #expect(printed.hasPrefix(ids[file]!), "key add prints the id keygen printed")
+            return ids[file]!
+        }
+        admin = ids["admin"]!
+        coordinator = try add("coord", "coordinator Anja", "operator")
+        jan = try add("jan", "Jan Peeters", "member")
+        piet = try add("piet", "Piet", "member")
+        bakker = try add("bakker", "Bakker de Vries", "member")
+        try daemon.ok(
+            "account", "open", "org:zorgkring", "--key", "admin.key", "--kind", "issuer", "--name", "Zorgkring Noord",
+            "--min-balance", "-10000.00", "--controller", coordinator)
+        try daemon.ok("account", "open", "vol:jan-peeters", "--key", "coord.key", "--kind", "member", "--name", "Jan Peeters", "--controller", jan)
+        try daemon.ok("account", "open", "vol:piet", "--key", "coord.key", "--kind", "member", "--name", "Piet", "--controller", piet)
+        try daemon.ok("account", "open", "shop:bakker", "--key", "coord.key", "--kind", "merchant", "--name", "Bakker de Vries", "--controller", bakker)
+        try daemon.ok("credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--hours", "2.5", "--memo", "boodschappen")
+        try daemon.ok("transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "5.00", "--memo", "bedankt")
+        try daemon.ok("redeem", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "shop:bakker", "--amount", "7.50", "--memo", "brood")
+    }
+
+    /// Entries the walkthrough writes: init, 4 keys, 4 accounts, 3 transactions.
+    static let entries: Int64 = 12
+}
+
+extension DaemonProcess {
+    func balance(_ account: String) throws -> Int64 { try json(BalanceOutput.self, "balance", account).minorUnits }
+
+    /// Signs and submits a hand-made payload, as a misbehaving client would.
+    func submit(_ signed: SignedEntry) async throws -> SubmitResult {
+        try await RPCClient.withConnection(socketPath: socket) { try await $0.call(.submit, SubmitParams(signed), as: SubmitResult.self) }
+    }
+
+    func privateKey(_ file: String) throws -> Ed25519PrivateKey {
+        try Ed25519PrivateKey(contentsOfFile: directory.appendingPathComponent(file).path)
+    }
+}
+
+/// The RPC error a call failed with, or nil if it did not fail that way.
+func rpcError(_ body: () async throws -> some Any) async -> RPCError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch ClientError.rpc(let error) {
+        return error
+    } catch {
+        return nil
+    }
+}

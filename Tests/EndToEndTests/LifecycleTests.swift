@@ -1,0 +1,101 @@
+import Foundation
+import Glibc
+import NoaberProtocol
+import Testing
+
+@Suite("Daemon lifecycle")
+struct LifecycleTests {
+    @Test func socketIsNotWorldConnectable() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        var info = stat()
+        #expect(stat(daemon.socket, &info) == 0)
+        #expect(info.st_mode & S_IFMT == S_IFSOCK)
+        #expect(info.st_mode & 0o777 == 0o660)
+        #expect(stat(daemon.dataDirectory + "/noaber.sqlite", &info) == 0)
+        #expect(info.st_mode & 0o077 == 0, "the database is private to the daemon's user")
+    }
+
+    @Test func sigtermStopsCleanlyAndDataSurvivesARestart() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        let head = try await daemon.status().headHash
+        #expect(daemon.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socket), "the socket is removed on shutdown")
+        #expect(daemon.log().contains("noaberd stopped cleanly"))
+        try await daemon.restart()
+        #expect(try await daemon.status().headHash == head)
+        #expect(try daemon.noaber("verify").status == 0)
+    }
+
+    @Test func acknowledgedEntriesSurviveKill9() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        try daemon.ok("transfer", "--key", "piet.key", "--from", "vol:piet", "--to", "vol:jan-peeters", "--amount", "2.00", "--id", "last-one")
+        daemon.kill9()
+        // The socket file is left behind; the next start must clear it.
+        #expect(FileManager.default.fileExists(atPath: daemon.socket))
+        try await daemon.restart()
+        #expect(try await daemon.status().entries == WalkthroughLedger.entries + 1)
+        #expect(try daemon.balance("vol:piet") == 300)
+        #expect(try daemon.noaber("verify").status == 0)
+    }
+
+    @Test func secondDaemonOnTheSameDataRefusesToStart() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        let other = try daemon.run(
+            DaemonProcess.binaries.appendingPathComponent("noaberd"),
+            ["--data", daemon.dataDirectory, "--socket", daemon.directory.appendingPathComponent("other.sock").path])
+        #expect(other.status != 0)
+        #expect(other.stderr.contains("another noaberd is using it"))
+        let stealing = try daemon.run(
+            DaemonProcess.binaries.appendingPathComponent("noaberd"),
+            ["--data", daemon.directory.appendingPathComponent("data2").path, "--socket", daemon.socket])
+        #expect(stealing.status != 0)
+        #expect(stealing.stderr.contains("another noaberd is listening there"))
+        #expect(try await daemon.status().entries == 0)
+    }
+
+    @Test func configFileIsReadAndFlagsWin() async throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        let config = directory.appendingPathComponent("noaberd.conf")
+        try """
+            # test config
+            socket_mode = 0600
+            log_level = "debug"
+            max_connections = 4
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let daemon = try await DaemonProcess(directory: directory, extraArguments: ["--config", config.path])
+        defer { daemon.tearDown() }
+        var info = stat()
+        #expect(stat(daemon.socket, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(daemon.log().contains("debug"))
+
+        try "bogus_key = 1\n".write(to: config, atomically: true, encoding: .utf8)
+        let bad = try daemon.run(DaemonProcess.binaries.appendingPathComponent("noaberd"), ["--config", config.path, "--data", daemon.directory.appendingPathComponent("d3").path])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("unknown key \"bogus_key\""))
+        let open = try daemon.run(DaemonProcess.binaries.appendingPathComponent("noaberd"), ["--socket-mode", "0666", "--data", daemon.directory.appendingPathComponent("d4").path])
+        #expect(open.stderr.contains("gives others no access"))
+    }
+
+    @Test func cliWithoutDaemonSaysSoInOneLine() throws {
+        let directory = try DaemonProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let child = Process()
+        child.executableURL = DaemonProcess.binaries.appendingPathComponent("noaber")
+        child.arguments = ["status", "--socket", directory.appendingPathComponent("none.sock").path]
+        let err = Pipe()
+        child.standardError = err
+        child.standardOutput = Pipe()
+        try child.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        #expect(child.terminationStatus != 0)
+        #expect(text.contains("cannot connect to noaberd at") && text.contains("No such file or directory"))
+        #expect(text.split(separator: "\n").count == 1, "\(text)")
+    }
+}
