@@ -36,7 +36,9 @@ public struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+            // The reason alone: Payload.decode wraps it in `invalidPayload` again, with the field's path.
+            guard case .invalidPayload(let why) = error else { throw error }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: why))
         }
     }
 

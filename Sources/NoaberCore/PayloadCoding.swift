@@ -70,13 +70,16 @@ extension Payload: Codable {
     /// Parses payload bytes as stored; every failure is an `invalidPayload` naming the field.
     public static func decode(_ bytes: [UInt8]) throws(LedgerError) -> Payload {
         guard bytes.count <= maxBytes else { throw .invalidPayload("payload is larger than \(maxBytes) bytes") }
+        let payload: Payload
         do {
-            return try JSONDecoder().decode(Payload.self, from: Data(bytes))
+            payload = try JSONDecoder().decode(Payload.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw .invalidPayload(Self.describe(error))
         } catch {
             throw .invalidPayload("not valid JSON")
         }
+        try StrictJSON.requireSameStructure(bytes, as: payload.encoded())
+        return payload
     }
 
     /// The bytes a signer produces: compact JSON with sorted keys. Any byte layout is accepted on

@@ -205,6 +205,8 @@ public struct KeyList: Codable, Sendable {
 
 public struct EntriesParams: Codable, Sendable {
     public static let maxLimit = 1000
+    /// A page carries at most this many payload bytes (but always at least one entry).
+    public static let maxPageBytes = 8 << 20
     public var fromSeq: Int64
     public var limit: Int?
     public init(fromSeq: Int64, limit: Int?) {

@@ -59,7 +59,10 @@ enum DataDirectory {
     /// Creates the directory (0750) and takes an exclusive lock, so that two daemons never share
     /// one ledger. The lock lives as long as the returned descriptor.
     static func lock(_ path: String) throws -> Int32 {
-        if mkdir(path, 0o750) != 0 && errno != EEXIST {
+        if mkdir(path, 0o750) == 0 {
+            // The umask is tight for the files; the directory itself lets the group reach a socket in it.
+            chmod(path, 0o750)
+        } else if errno != EEXIST {
             throw DaemonError.dataDirectory(path: path, reason: String(cString: strerror(errno)))
         }
         let fd = open(path + "/noaberd.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)

@@ -18,27 +18,79 @@ struct LedgerService: Sendable {
     let logger: Logger
 
     func handle(_ line: Data, peer: PeerCredentials?) async -> Data {
-        let envelope: RPCEnvelope
-        do {
-            envelope = try RPCCoding.decoder().decode(RPCEnvelope.self, from: line)
-        } catch {
-            let isJSON = (try? JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed])) != nil
-            return encode(id: .null, isJSON ? .invalidRequest("expected a JSON object") : .parseError("not valid JSON"))
+        let request: (id: RPCID, method: Method)
+        switch Self.envelope(line) {
+        case .failure(let failed): return encode(id: failed.id, failed.error)
+        case .success(let parsed): request = parsed
         }
-        let id = envelope.id ?? .null
-        guard envelope.jsonrpc == "2.0" else { return encode(id: id, .invalidRequest("\"jsonrpc\" must be \"2.0\"")) }
-        guard envelope.id != nil else { return encode(id: .null, .invalidRequest("\"id\" is required; notifications are not supported")) }
-        guard let name = envelope.method else { return encode(id: id, .invalidRequest("\"method\" is missing")) }
-        guard let method = Method(rawValue: name) else { return encode(id: id, .methodNotFound(name)) }
         do {
-            return try await dispatch(method, id: id, line: line, peer: peer)
+            return try await dispatch(request.method, id: request.id, line: line, peer: peer)
         } catch let error as RPCError {
-            return encode(id: id, error)
+            return encode(id: request.id, error)
         } catch let error as LedgerError {
-            return encode(id: id, RPCError(error))
+            return encode(id: request.id, RPCError(error))
+        } catch let error as StoreError {
+            logger.error("database read failed", metadata: ["method": "\(request.method.rawValue)", "error": "\(error)"])
+            return encode(id: request.id, .storage("\(error)"))
         } catch {
-            logger.error("request failed", metadata: ["method": "\(name)", "error": "\(error)"])
-            return encode(id: id, .internalError("\(error)"))
+            logger.error("request failed", metadata: ["method": "\(request.method.rawValue)", "error": "\(error)"])
+            return encode(id: request.id, .internalError("\(error)"))
+        }
+    }
+
+    /// Checks the JSON-RPC envelope field by field, so that each mistake gets its own message.
+    private static func envelope(_ line: Data) -> Result<(RPCID, Method), FailedRequest> {
+        guard let object = try? RPCCoding.decoder().decode(LooseEnvelope.self, from: line) else {
+            let isJSON = (try? JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed])) != nil
+            return .failure(FailedRequest(.null, isJSON ? .invalidRequest("expected a JSON object") : .parseError("not valid JSON")))
+        }
+        let id: RPCID
+        switch object.id {
+        case nil: return .failure(FailedRequest(.null, .invalidRequest("\"id\" is required; notifications are not supported")))
+        case .string(let text)?: id = .string(text)
+        case .integer(let number)?: id = .number(number)
+        case .other?: return .failure(FailedRequest(.null, .invalidRequest("\"id\" must be an integer or a string")))
+        }
+        guard case .string("2.0")? = object.jsonrpc else {
+            return .failure(FailedRequest(id, .invalidRequest("\"jsonrpc\" must be \"2.0\"")))
+        }
+        guard case .string(let name)? = object.method else {
+            return .failure(FailedRequest(id, .invalidRequest("\"method\" must be a string")))
+        }
+        guard let method = Method(rawValue: name) else { return .failure(FailedRequest(id, .methodNotFound(name))) }
+        return .success((id, method))
+    }
+
+    /// An envelope field of any JSON type, so that a wrong type is named rather than fatal.
+    private enum LooseValue: Decodable {
+        case string(String)
+        case integer(Int64)
+        case other
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self = .string(text)
+            } else if let number = try? container.decode(Int64.self) {
+                self = .integer(number)
+            } else {
+                self = .other
+            }
+        }
+    }
+
+    private struct LooseEnvelope: Decodable {
+        var jsonrpc: LooseValue?
+        var id: LooseValue?
+        var method: LooseValue?
+    }
+
+    struct FailedRequest: Error {
+        var id: RPCID
+        var error: RPCError
+        init(_ id: RPCID, _ error: RPCError) {
+            self.id = id
+            self.error = error
         }
     }
 
@@ -53,7 +105,14 @@ struct LedgerService: Sendable {
             let params: EntriesParams = try decodeParams(line)
             let limit = min(max(params.limit ?? EntriesParams.maxLimit, 1), EntriesParams.maxLimit)
             let entries = try await reads.read { try $0.entries(from: params.fromSeq, limit: limit) }
-            return encode(id: id, EntriesResult(entries: entries.map(EntryInfo.init)))
+            // A page stops at about 8 MiB of payload (at least one entry), so a response line stays
+            // far below what a client buffers however large the payloads are.
+            var budget = EntriesParams.maxPageBytes
+            let page = entries.prefix { entry in
+                defer { budget -= entry.entry.signed.payload.count }
+                return budget == EntriesParams.maxPageBytes || budget >= entry.entry.signed.payload.count
+            }
+            return encode(id: id, EntriesResult(entries: page.map(EntryInfo.init)))
         case .balances:
             let result = try await reads.read { db in
                 try db.snapshot { () throws(StoreError) in
@@ -107,20 +166,31 @@ struct LedgerService: Sendable {
     }
 
     private func accountID(_ params: AccountParams) throws -> AccountID {
-        do { return try AccountID(params.account) } catch { throw RPCError.invalidParams(error.message) }
+        do { return try AccountID(params.account) } catch {
+            throw RPCError.invalidParams("\"account\" \(params.account) is not an account id (lowercase parts joined by ':', e.g. vol:jan-peeters)")
+        }
     }
 
     private func decodeParams<P: Decodable>(_ line: Data) throws -> P {
         do {
             return try RPCCoding.decoder().decode(RPCParams<P>.self, from: line).params
         } catch let DecodingError.keyNotFound(key, context) {
-            let path = (context.codingPath + [key]).map(\.stringValue).filter { $0 != "params" }
-            throw RPCError.invalidParams(path.isEmpty ? "\"params\" is missing" : "missing \"\(path.joined(separator: "."))\"")
+            let path = Self.wireName(context.codingPath + [key])
+            throw RPCError.invalidParams(path == "params" ? "\"params\" is missing" : "missing \"\(path)\"")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw RPCError.invalidParams("\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type")
+            throw RPCError.invalidParams("\"\(Self.wireName(context.codingPath))\" has the wrong type")
         } catch {
             throw RPCError.invalidParams("params do not fit method")
         }
+    }
+
+    /// A coding path as it is spelled on the wire: `params.from_seq`.
+    private static func wireName(_ path: [any CodingKey]) -> String {
+        path.map { key in
+            key.intValue.map { "[\($0)]" } ?? key.stringValue.reduce(into: "") { name, c in
+                if c.isUppercase { name += "_" + c.lowercased() } else { name.append(c) }
+            }
+        }.joined(separator: ".")
     }
 
     private func encode(id: RPCID, _ result: some Encodable) -> Data {

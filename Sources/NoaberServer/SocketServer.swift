@@ -85,7 +85,7 @@ public final class SocketServer: Service, Sendable {
                     return
                 }
                 do {
-                    for try await line in inbound {
+                    for try await line in inbound where line.readableBytes > 0 {
                         let response = await service.handle(Data(line.readableBytesView), peer: peer)
                         try await outbound.write(ByteBuffer(bytes: response))
                     }

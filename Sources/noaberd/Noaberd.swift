@@ -32,6 +32,12 @@ struct Noaberd: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
+    @Option(help: "Longest request line accepted, in bytes (default 1048576).")
+    var maxLineBytes: String?
+
+    @Option(help: "Most connections served at once (default 256).")
+    var maxConnections: String?
+
     func run() async throws {
         var flags = ServerConfiguration.Settings()
         flags["socket"] = socket
@@ -39,6 +45,8 @@ struct Noaberd: AsyncParsableCommand {
         flags["socket_mode"] = socketMode
         flags["socket_group"] = socketGroup
         flags["log_level"] = logLevel
+        flags["max_line_bytes"] = maxLineBytes
+        flags["max_connections"] = maxConnections
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, configFile: config)
