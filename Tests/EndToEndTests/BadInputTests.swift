@@ -149,6 +149,23 @@ struct BadInputTests {
                 payload: extra, signature: try jan.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: extra)),
                 keyID: jan.publicKey.keyID)
             #expect(await rpcError { try await daemon.submit(withExtra) }?.message.contains("unknown field") == true)
+
+            // Payloads that JSON readers disagree on: duplicate keys (Foundation reads the first,
+            // Python the last), unknown fields inside postings, integers not written plainly.
+            let plain = text.replacingOccurrences(of: "99999999999999999999", with: "100")
+            for (variant, complaint) in [
+                (plain.replacingOccurrences(of: "\"amount\":-100", with: "\"amount\":-100,\"amount\":-900"), "appears twice"),
+                (plain.replacingOccurrences(of: "\"amount\":-100", with: "\"amount\":-100,\"note\":1"), "postings[0].note\" is not part"),
+                (plain.replacingOccurrences(of: "\"amount\":100", with: "\"amount\":1e2"), "must be a plain integer"),
+                (plain.replacingOccurrences(of: "\"v\":1", with: "\"v\":1,\"memo\":null"), "is null"),
+            ] {
+                let bytes = Array(variant.utf8)
+                let entry = SignedEntry(
+                    payload: bytes, signature: try jan.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: bytes)),
+                    keyID: jan.publicKey.keyID)
+                let error = await rpcError { try await daemon.submit(entry) }
+                #expect(error?.reason == "invalid_payload" && error?.message.contains(complaint) == true, "\(variant): \(String(describing: error))")
+            }
         }
     }
 

@@ -110,25 +110,7 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     func run(_ executable: URL, _ arguments: [String]) throws -> CommandResult {
-        let child = Process()
-        child.executableURL = executable
-        child.arguments = arguments
-        child.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["NOABER_SOCKET"] = socket
-        child.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        child.standardOutput = out
-        child.standardError = err
-        try child.run()
-        // Read before waiting, so that a child with a lot to say never blocks on a full pipe.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        child.waitUntilExit()
-        return CommandResult(
-            status: child.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try runProcess(executable, arguments, in: directory, environment: ["NOABER_SOCKET": socket])
     }
 
     /// A JSON answer of the CLI, decoded with the protocol's snake_case rules.
@@ -137,6 +119,27 @@ final class DaemonProcess: @unchecked Sendable {
         guard result.status == 0 else { throw CLIFailure(message: "noaber \(arguments) failed: \(result.stderr)") }
         return try RPCCoding.decoder().decode(T.self, from: Data(result.stdout.utf8))
     }
+}
+
+/// Runs a program to its end in `directory`, with `environment` added to this process's.
+func runProcess(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
+    let child = Process()
+    child.executableURL = executable
+    child.arguments = arguments
+    child.currentDirectoryURL = directory
+    child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe()
+    let err = Pipe()
+    child.standardOutput = out
+    child.standardError = err
+    try child.run()
+    // Read before waiting, so that a child with a lot to say never blocks on a full pipe.
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    child.waitUntilExit()
+    return CommandResult(
+        status: child.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 struct CLIFailure: Error, CustomStringConvertible {

@@ -85,16 +85,11 @@ struct LifecycleTests {
     @Test func cliWithoutDaemonSaysSoInOneLine() throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let child = Process()
-        child.executableURL = DaemonProcess.binaries.appendingPathComponent("noaber")
-        child.arguments = ["status", "--socket", directory.appendingPathComponent("none.sock").path]
-        let err = Pipe()
-        child.standardError = err
-        child.standardOutput = Pipe()
-        try child.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        child.waitUntilExit()
-        #expect(child.terminationStatus != 0)
+        let result = try runProcess(
+            DaemonProcess.binaries.appendingPathComponent("noaber"), ["status", "--socket", directory.appendingPathComponent("none.sock").path],
+            in: directory)
+        let text = result.stderr
+        #expect(result.status != 0)
         #expect(text.contains("cannot connect to noaberd at") && text.contains("No such file or directory"))
         #expect(text.split(separator: "\n").count == 1, "\(text)")
     }

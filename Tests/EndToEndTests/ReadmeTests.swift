@@ -20,24 +20,12 @@ struct ReadmeTests {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
         let script = try Self.walkthrough()
-        let bash = Process()
-        bash.executableURL = URL(fileURLWithPath: "/bin/bash")
-        bash.arguments = ["-euo", "pipefail", "-c", script]
-        bash.currentDirectoryURL = daemon.directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["NOABER_SOCKET"] = daemon.socket
-        environment["PATH"] = DaemonProcess.binaries.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        bash.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        bash.standardOutput = out
-        bash.standardError = err
-        try bash.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        bash.waitUntilExit()
-
-        #expect(bash.terminationStatus == 0, "walkthrough failed:\n\(stdout)\n\(stderr)")
+        let path = DaemonProcess.binaries.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try runProcess(
+            URL(fileURLWithPath: "/bin/bash"), ["-euo", "pipefail", "-c", script], in: daemon.directory,
+            environment: ["NOABER_SOCKET": daemon.socket, "PATH": path])
+        let stdout = result.stdout
+        #expect(result.status == 0, "walkthrough failed:\n\(stdout)\n\(result.stderr)")
         #expect(stdout.contains("vol:jan-peeters  Jan Peeters  12.50 ZMT"))
         #expect(stdout.contains("OK: 12 entries, 4 accounts, 5 keys"))
         #expect(stdout.contains("credit 2.5 hours = 25.00 ZMT from org:zorgkring to vol:jan-peeters: entry 10"))
