@@ -69,11 +69,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Replays ../shared/bench's workload through a running daemon and prints figures (Benchmarks/run.sh).
+        .executableTarget(
+            name: "noaber-bench",
+            dependencies: [
+                "NoaberCore",
+                "NoaberHashing",
+                "NoaberProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/noaber-bench"
+        ),
 
         .testTarget(name: "NoaberHashingTests", dependencies: ["NoaberHashing"]),
         .testTarget(name: "NoaberCoreTests", dependencies: ["NoaberCore", "NoaberHashing"]),
         .testTarget(name: "NoaberStoreTests", dependencies: ["NoaberStore", "NoaberCore", "NoaberHashing"]),
-        .testTarget(name: "NoaberProtocolTests", dependencies: ["NoaberProtocol", "NoaberCore"]),
+        .testTarget(
+            name: "NoaberProtocolTests",
+            dependencies: ["NoaberProtocol", "NoaberCore", "NoaberHashing", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(
             name: "NoaberServerTests",
             dependencies: ["NoaberServer", "NoaberProtocol", "NoaberCore", "NoaberHashing"]

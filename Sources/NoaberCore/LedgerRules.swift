@@ -1,4 +1,4 @@
-import NoaberHashing
+public import NoaberHashing
 
 // The rules of the ledger (DESIGN.md invariants 1–3). `apply` checks everything before it changes
 // anything, so a refused entry leaves the state exactly as it was.
@@ -11,11 +11,16 @@ extension LedgerState {
         try apply(signed, decoded: Payload.decode(signed.payload), seq: seq)
     }
 
-    /// As `apply(_:seq:)`, for a caller that has parsed `signed.payload` already.
+    /// As `apply(_:seq:)`, for a caller that has parsed `signed.payload` already and may have
+    /// checked its signature already: `verifiedWith` is the public key that signature verified with.
+    /// Only when that is exactly the key the rules pick is the check skipped, so a caller can
+    /// verify in parallel and never weaken it.
     @discardableResult
-    public mutating func apply(_ signed: SignedEntry, decoded payload: Payload, seq: Int64) throws(LedgerError) -> Payload {
+    public mutating func apply(
+        _ signed: SignedEntry, decoded payload: Payload, seq: Int64, verifiedWith: Ed25519PublicKey? = nil
+    ) throws(LedgerError) -> Payload {
         try Identifier.validateEntryID(payload.id)
-        let signer = try authenticate(signed, payload: payload, seq: seq)
+        let signer = try authenticate(signed, payload: payload, seq: seq, verifiedWith: verifiedWith)
         switch payload.body {
         case .ledgerInit(let body): try applyInit(body, payload: payload, admin: signer)
         case .keyAdd(let body): try applyKeyAdd(body, signer: signer, seq: seq)
@@ -28,7 +33,9 @@ extension LedgerState {
 
     /// Finds the signing key as of this point in the chain and checks the signature over the
     /// domain-separated message bound to this ledger's id.
-    private func authenticate(_ signed: SignedEntry, payload: Payload, seq: Int64) throws(LedgerError) -> Key {
+    private func authenticate(
+        _ signed: SignedEntry, payload: Payload, seq: Int64, verifiedWith: Ed25519PublicKey?
+    ) throws(LedgerError) -> Key {
         let key: Key
         if case .ledgerInit(let body) = payload.body {
             guard ledger == nil else { throw .alreadyInitialised }
@@ -45,8 +52,9 @@ extension LedgerState {
             if let revoked = known.revokedSeq { throw .keyRevoked(known.id, seq: revoked) }
             key = known
         }
-        let message = SignedEntry.signingMessage(ledgerID: payload.ledger, payload: signed.payload)
-        guard key.publicKey.isValidSignature(signed.signature, for: message) else { throw .badSignature(key.id) }
+        guard verifiedWith == key.publicKey || signed.isValid(for: payload, with: key.publicKey) else {
+            throw .badSignature(key.id)
+        }
         return key
     }
 

@@ -22,6 +22,11 @@ public struct SignedEntry: Sendable, Equatable {
         Array(signingContext.utf8) + Array(ledgerID.utf8) + [0x0A] + payload
     }
 
+    /// Whether the signature verifies with `key` over the message for `payload`'s ledger.
+    public func isValid(for payload: Payload, with key: Ed25519PublicKey) -> Bool {
+        key.isValidSignature(signature, for: Self.signingMessage(ledgerID: payload.ledger, payload: self.payload))
+    }
+
     /// Signs `payload` for `ledgerID`; used by the CLI and the tests.
     public static func sign(_ payload: Payload, with key: Ed25519PrivateKey) throws(HashingError) -> SignedEntry {
         let bytes = payload.encoded()

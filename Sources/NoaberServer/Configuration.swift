@@ -86,7 +86,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// `key = value` lines; `#` starts a comment; values may be in double quotes.
     public static func parse(_ text: String) throws(ConfigurationError) -> Settings {
         var settings = Settings()
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `\.isNewline` also splits "\r\n", which Swift reads as one Character, not as "\r" then "\n".
+        for (number, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let equals = line.firstIndex(of: "=") else { throw .syntax(line: number + 1, text: line) }

@@ -6,6 +6,16 @@ import NoaberProtocol
 import NoaberStore
 import Synchronization
 
+/// A submission made ready outside the writer: parsed, and its signature checked where the key is
+/// known, so that the single writer spends its time on the rules and the disk.
+struct Submission: Sendable {
+    var signed: SignedEntry
+    var payload: Payload
+    /// The public key the signature verified with, if it was checked already.
+    var verifiedWith: Ed25519PublicKey?
+    var peer: PeerCredentials?
+}
+
 /// The daemon's single writer. Submissions queue up while a commit is in flight; the next commit
 /// takes all of them: each is judged by the rules in order, the accepted ones are written in one
 /// SQLite transaction (one fsync), and only then is every waiting client answered.
@@ -13,8 +23,7 @@ final class GroupCommitWriter: Sendable {
     typealias Outcome = Result<SubmitResult, RPCError>
 
     private struct Waiting {
-        var signed: SignedEntry
-        var peer: PeerCredentials?
+        var submission: Submission
         var continuation: CheckedContinuation<Outcome, Never>
     }
 
@@ -27,18 +36,38 @@ final class GroupCommitWriter: Sendable {
     private let queue = Mutex(Queue())
     private let dispatch = DispatchQueue(label: "noaber.writer")
     private let core: WriterCore
+    /// Every registered key's public key; a key id names one public key for the ledger's whole life.
+    private let keys: Mutex<[KeyID: Ed25519PublicKey]>
+    private let logger: Logger
     let groupCommits = Atomic<Int64>(0)
     let entriesCommitted = Atomic<Int64>(0)
 
     init(store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger) throws(StoreError) {
-        core = try WriterCore(store: store, clock: clock, logger: logger)
+        let core = try WriterCore(store: store, clock: clock, logger: logger)
+        self.core = core
+        self.logger = logger
+        keys = Mutex(core.publicKeys)
     }
 
+    /// Parses and checks the signature on the caller's task, so that both cores share that work,
+    /// then queues the submission for the next group commit.
     func submit(_ signed: SignedEntry, peer: PeerCredentials?) async -> Outcome {
+        let payload: Payload
+        do { payload = try Payload.decode(signed.payload) } catch {
+            logger.notice("refused", metadata: ["reason": "\(error.reason)", "error": "\(error.message)", "peer": "\(peer?.description ?? "unknown")"])
+            return .failure(RPCError(error))
+        }
+        let candidate: Ed25519PublicKey? =
+            if case .ledgerInit(let body) = payload.body { try? body.adminKey.parsedKey() } else { keys.withLock { $0[signed.keyID] } }
+        let verified = candidate.flatMap { $0.keyID == signed.keyID && signed.isValid(for: payload, with: $0) ? $0 : nil }
+        return await enqueue(Submission(signed: signed, payload: payload, verifiedWith: verified, peer: peer))
+    }
+
+    private func enqueue(_ submission: Submission) async -> Outcome {
         await withCheckedContinuation { continuation in
             let startDrain = queue.withLock { q -> Bool? in
                 guard !q.closed else { return nil }
-                q.waiting.append(Waiting(signed: signed, peer: peer, continuation: continuation))
+                q.waiting.append(Waiting(submission: submission, continuation: continuation))
                 defer { q.draining = true }
                 return !q.draining
             }
@@ -70,7 +99,8 @@ final class GroupCommitWriter: Sendable {
             defer { q.waiting.removeAll(keepingCapacity: true) }
             return q.waiting
         }) {
-            let outcomes = core.commit(batch.map { ($0.signed, $0.peer) })
+            let (outcomes, newKeys) = core.commit(batch.map(\.submission))
+            if !newKeys.isEmpty { keys.withLock { for key in newKeys { $0[key.keyID] = key } } }
             let committed = outcomes.count { if case .success(let r) = $0 { !r.replayed } else { false } }
             if committed > 0 {
                 groupCommits.add(1, ordering: .relaxed)
@@ -100,14 +130,17 @@ private final class WriterCore: @unchecked Sendable {
         head = (summary.entries, summary.headHash, summary.headTime)
     }
 
+    var publicKeys: [KeyID: Ed25519PublicKey] { state.keys.mapValues(\.publicKey) }
+
     func close() {
         try? store?.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store = nil
     }
 
-    func commit(_ batch: [(SignedEntry, PeerCredentials?)]) -> [GroupCommitWriter.Outcome] {
-        guard let store else { return batch.map { _ in .failure(.shuttingDown) } }
-        if let halted { return batch.map { _ in .failure(.storage(halted)) } }
+    /// Judges and writes one group; returns each submission's outcome and the keys it registered.
+    func commit(_ batch: [Submission]) -> ([GroupCommitWriter.Outcome], [Ed25519PublicKey]) {
+        guard let store else { return (batch.map { _ in .failure(.shuttingDown) }, []) }
+        if let halted { return (batch.map { _ in .failure(.storage(halted)) }, []) }
 
         var outcomes = [GroupCommitWriter.Outcome?](repeating: nil, count: batch.count)
         var accepted: [AcceptedEntry] = []
@@ -117,12 +150,8 @@ private final class WriterCore: @unchecked Sendable {
         // Commit times never go backwards along the chain, even if the wall clock does.
         let time = max(clock(), head.time ?? Timestamp(millisecondsSinceEpoch: 0))
 
-        for (index, (signed, peer)) in batch.enumerated() {
-            let payload: Payload
-            do { payload = try Payload.decode(signed.payload) } catch {
-                outcomes[index] = refuse(error, peer: peer)
-                continue
-            }
+        for (index, submission) in batch.enumerated() {
+            let (signed, payload, peer) = (submission.signed, submission.payload, submission.peer)
             // Idempotency: the same id with the same bytes answers with the original entry.
             if let earlier = idsInBatch[payload.id] {
                 if accepted[earlier].entry.signed == signed {
@@ -145,7 +174,7 @@ private final class WriterCore: @unchecked Sendable {
                 continue
             }
             let seq = head.seq + Int64(accepted.count) + 1
-            do { try state.apply(signed, decoded: payload, seq: seq) } catch {
+            do { try state.apply(signed, decoded: payload, seq: seq, verifiedWith: submission.verifiedWith) } catch {
                 outcomes[index] = refuse(error, peer: peer)
                 continue
             }
@@ -168,7 +197,7 @@ private final class WriterCore: @unchecked Sendable {
                     logger.critical("cannot reload state after a failed commit", metadata: ["error": "\(error)"])
                 }
                 for index in acceptedIndex.keys { outcomes[index] = .failure(.storage("\(error)")) }
-                return outcomes.map { $0! }
+                return (outcomes.map { $0! }, [])
             }
             let last = accepted[accepted.count - 1].entry
             head = (last.seq, last.hash, last.committedAt)
@@ -182,11 +211,18 @@ private final class WriterCore: @unchecked Sendable {
                     "committed",
                     metadata: [
                         "seq": "\(entry.seq)", "entry_id": "\(entry.entryID)", "kind": "\(entry.kind.rawValue)",
-                        "key_id": "\(entry.signed.keyID.hex)", "peer": "\(batch[index].1?.description ?? "unknown")",
+                        "key_id": "\(entry.signed.keyID.hex)", "peer": "\(batch[index].peer?.description ?? "unknown")",
                     ])
             }
         }
-        return outcomes.map { $0! }
+        let newKeys = accepted.compactMap { accepted -> Ed25519PublicKey? in
+            switch accepted.payload.body {
+            case .ledgerInit(let body): try? body.adminKey.parsedKey()
+            case .keyAdd(let body): try? body.key.parsedKey()
+            default: nil
+            }
+        }
+        return (outcomes.map { $0! }, newKeys)
     }
 
     private func refuse(_ error: LedgerError, peer: PeerCredentials?) -> GroupCommitWriter.Outcome {

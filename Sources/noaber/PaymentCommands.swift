@@ -78,7 +78,7 @@ struct Credit: AsyncParsableCommand {
 }
 
 struct Transfer: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Give coins from one member to another.")
+    static let configuration = CommandConfiguration(abstract: "Give coins to another member (members and merchants may both give and receive).")
 
     @OptionGroup var payment: PaymentOptions
 

@@ -56,6 +56,9 @@ struct Verify: AsyncParsableCommand {
                 return (verifier, VerificationFailure?.none)
             } catch let failure as VerificationFailure {
                 return (verifier, failure)
+            } catch ClientError.rpc(let error) where error.reason == "storage_error" && error.message.contains("corrupt row") {
+                // A stored row that cannot even be read back is a failed verification, not an outage.
+                return (verifier, VerificationFailure(seq: verifier.entries + 1, reason: error.message))
             }
         }
         let report = Report(

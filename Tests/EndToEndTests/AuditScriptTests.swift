@@ -1,0 +1,37 @@
+import Foundation
+import NoaberProtocol
+import NoaberStore
+import Testing
+
+/// docs/examples/audit_sqlite.py was written from docs/FORMAT.md alone; that it agrees with
+/// `noaber verify` on real ledgers shows the document is enough to audit without Noaber code.
+@Suite("The independent audit script")
+struct AuditScriptTests {
+    static let tools = ["/usr/bin/python3", "/usr/bin/openssl"].allSatisfy(FileManager.default.isExecutableFile(atPath:))
+    static let script = ReadmeTests.packageRoot.appendingPathComponent("docs/examples/audit_sqlite.py").path
+
+    func audit(_ daemon: DaemonProcess) throws -> CommandResult {
+        try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), [Self.script, daemon.dataDirectory + "/noaber.sqlite"], in: daemon.directory)
+    }
+
+    @Test(.enabled(if: tools, "python3 or openssl is missing; scripts/setup.sh installs them"))
+    func agreesWithVerifyOnAGoodLedgerAndCatchesTampering() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        let ledger = try WalkthroughLedger(on: daemon)
+        try daemon.ok("key", "revoke", "--key", "admin.key", ledger.piet, "--reason", "left the project")
+        let status = try await daemon.status()
+
+        let good = try audit(daemon)
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("OK: 13 entries, 4 accounts, 5 keys, head \(status.headHash)"))
+
+        let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
+        try db.execute("DROP TRIGGER postings_append_only_update")
+        try db.execute("UPDATE postings SET amount = 50000 WHERE seq = 11 AND amount > 0")
+        let bad = try audit(daemon)
+        #expect(bad.status == 2)
+        #expect(bad.stdout.contains("FAIL entry 11"), "\(bad.stdout)\(bad.stderr)")
+        #expect(try daemon.noaber("verify").status == 2, "noaber verify agrees")
+    }
+}
