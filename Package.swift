@@ -86,7 +86,11 @@ let package = Package(
         .testTarget(name: "NoaberStoreTests", dependencies: ["NoaberStore", "NoaberCore", "NoaberHashing"]),
         .testTarget(
             name: "NoaberProtocolTests",
-            dependencies: ["NoaberProtocol", "NoaberCore", "NoaberHashing", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "NoaberProtocol", "NoaberCore", "NoaberHashing",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "NoaberServerTests",

@@ -178,8 +178,9 @@ extension LedgerState {
         guard allowed.contains(account.kind) else {
             let side = debit ? "pay from" : "pay to"
             let kinds = allowed.map(\.rawValue).sorted().joined(separator: " or ")
+            let article = account.kind == .issuer ? "an" : "a"
             throw .invalidPayload(
-                "a \(purpose.rawValue) may only \(side) \(kinds) accounts; \(account.id) is a \(account.kind.rawValue)")
+                "a \(purpose.rawValue) may only \(side) \(kinds) accounts; \(account.id) is \(article) \(account.kind.rawValue)")
         }
     }
 

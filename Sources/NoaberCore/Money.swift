@@ -20,7 +20,8 @@ public enum Money {
             parts.count == 1 || !fraction.isEmpty
         else { throw .invalidAmount("\"\(text)\" is not a decimal number like 12.50") }
         guard fraction.count <= scale else {
-            throw .invalidAmount("\"\(text)\" has \(fraction.count) decimals; this currency has \(scale)")
+            func decimals(_ n: Int) -> String { n == 1 ? "1 decimal" : "\(n) decimals" }
+            throw .invalidAmount("\"\(text)\" has \(decimals(fraction.count)); this currency has \(scale)")
         }
         let padded = String(fraction) + String(repeating: "0", count: scale - fraction.count)
         var value: Int64 = 0

@@ -74,21 +74,59 @@ public struct Verifier: Sendable {
         lastTime = entry.committedAt
     }
 
-    /// Compares the stored balances with the replayed ones (DESIGN.md invariant 7).
-    public func finish(storedBalances: [AccountID: Int64]) throws(VerificationFailure) {
+    /// Compares the stored derived state (the ledger's settings, every key, every account and its
+    /// balance) with the replayed one. The daemon judges new entries from the stored state, so a
+    /// forged role, revocation or controller there must fail the audit as surely as a forged balance.
+    public func finish(stored: LedgerState) throws(VerificationFailure) {
         let scale = state.ledger?.currency.scale ?? 0
-        for account in state.accounts.values.sorted(by: { $0.id < $1.id }) {
-            guard let stored = storedBalances[account.id] else {
-                throw VerificationFailure(seq: account.openedSeq, reason: "account \(account.id) is missing from the balance table")
+        guard stored.ledger == state.ledger else {
+            throw VerificationFailure(seq: state.ledger == nil ? nil : 1, reason: "the stored ledger settings differ from entry 1")
+        }
+        for key in state.keys.values.sorted(by: { $0.addedSeq < $1.addedSeq }) {
+            guard let copy = stored.keys[key.id] else {
+                throw VerificationFailure(seq: key.addedSeq, reason: "key \(key.id.hex) is missing from the stored keys")
             }
-            guard stored == account.balance else {
+            if let field = Self.firstDifference(copy, key) {
+                throw VerificationFailure(seq: nil, reason: "key \(key.id.hex): the stored \(field) differs from the chain")
+            }
+        }
+        if let extra = stored.keys.keys.sorted().first(where: { state.keys[$0] == nil }) {
+            throw VerificationFailure(seq: nil, reason: "key \(extra.hex) is stored but was never added in the chain")
+        }
+        for account in state.accounts.values.sorted(by: { $0.id < $1.id }) {
+            guard let copy = stored.accounts[account.id] else {
+                throw VerificationFailure(seq: account.openedSeq, reason: "account \(account.id) is missing from the stored accounts")
+            }
+            guard copy.balance == account.balance else {
                 throw VerificationFailure(
                     seq: nil,
-                    reason: "account \(account.id): stored balance \(Money.format(stored, scale: scale)) differs from the replayed balance \(Money.format(account.balance, scale: scale))")
+                    reason: "account \(account.id): stored balance \(Money.format(copy.balance, scale: scale)) differs from the replayed balance \(Money.format(account.balance, scale: scale))")
+            }
+            if let field = Self.firstDifference(copy, account) {
+                throw VerificationFailure(seq: nil, reason: "account \(account.id): the stored \(field) differs from the chain")
             }
         }
-        if let extra = storedBalances.keys.sorted().first(where: { state.accounts[$0] == nil }) {
-            throw VerificationFailure(seq: nil, reason: "account \(extra) is in the balance table but was never opened in the chain")
+        if let extra = stored.accounts.keys.sorted().first(where: { state.accounts[$0] == nil }) {
+            throw VerificationFailure(seq: nil, reason: "account \(extra) is stored but was never opened in the chain")
         }
+    }
+
+    private static func firstDifference(_ a: LedgerState.Key, _ b: LedgerState.Key) -> String? {
+        if a.publicKey != b.publicKey { return "public key" }
+        if a.role != b.role { return "role (\(a.role.rawValue), not \(b.role.rawValue))" }
+        if a.revokedSeq != b.revokedSeq { return "revocation" }
+        if a.label != b.label { return "label" }
+        if a.addedSeq != b.addedSeq { return "added_seq" }
+        return nil
+    }
+
+    private static func firstDifference(_ a: LedgerState.Account, _ b: LedgerState.Account) -> String? {
+        if a.controllers != b.controllers { return "controllers" }
+        if a.minBalance != b.minBalance { return "minimum balance" }
+        if a.kind != b.kind { return "kind" }
+        if a.status != b.status { return "status" }
+        if a.name != b.name { return "name" }
+        if a.openedSeq != b.openedSeq { return "opened_seq" }
+        return nil
     }
 }

@@ -51,16 +51,8 @@ public struct Ed25519PrivateKey: Sendable {
     }
 
     private init(checking key: EVPKey) throws(HashingError) {
-        var publicRaw = [UInt8](repeating: 0, count: Ed25519PublicKey.byteCount)
-        var length = publicRaw.count
-        let status = publicRaw.withUnsafeMutableBufferPointer {
-            EVP_PKEY_get_raw_public_key(key.pointer, $0.baseAddress, &length)
-        }
-        guard status == 1, length == Ed25519PublicKey.byteCount else {
-            throw .openSSLFailure("EVP_PKEY_get_raw_public_key")
-        }
         self.key = key
-        self.publicKeyValue = try Ed25519PublicKey(rawRepresentation: publicRaw)
+        self.publicKeyValue = try Ed25519PublicKey(rawRepresentation: key.rawEd25519PublicKey())
     }
 
     /// The 32-byte seed.

@@ -31,15 +31,7 @@ public struct Ed25519PublicKey: Hashable, Sendable {
     /// Wraps a key OpenSSL parsed, which may be of any algorithm until checked.
     init(checking key: EVPKey) throws(HashingError) {
         guard key.isEd25519 else { throw .invalidPEM("not an Ed25519 public key") }
-        var raw = [UInt8](repeating: 0, count: Self.byteCount)
-        var length = raw.count
-        let status = raw.withUnsafeMutableBufferPointer {
-            EVP_PKEY_get_raw_public_key(key.pointer, $0.baseAddress, &length)
-        }
-        guard status == 1, length == Self.byteCount else {
-            throw .openSSLFailure("EVP_PKEY_get_raw_public_key")
-        }
-        self.raw = raw
+        self.raw = try key.rawEd25519PublicKey()
         self.key = key
     }
 

@@ -16,6 +16,17 @@ final class EVPKey: @unchecked Sendable {
     var isEd25519: Bool {
         EVP_PKEY_get_id(pointer) == EVP_PKEY_ED25519
     }
+
+    /// The raw 32-byte public key, which private and public Ed25519 keys both carry.
+    func rawEd25519PublicKey() throws(HashingError) -> [UInt8] {
+        var raw = [UInt8](repeating: 0, count: 32)
+        var length = raw.count
+        let status = raw.withUnsafeMutableBufferPointer {
+            EVP_PKEY_get_raw_public_key(pointer, $0.baseAddress, &length)
+        }
+        guard status == 1, length == 32 else { throw .openSSLFailure("EVP_PKEY_get_raw_public_key") }
+        return raw
+    }
 }
 
 /// Takes every queued OpenSSL error and empties the queue, so a later unrelated call

@@ -12,6 +12,8 @@ public enum Method: String, Sendable, CaseIterable {
     case entries = "ledger.entries"
     /// Every account's stored balance and the head they belong to.
     case balances = "ledger.balances"
+    /// The whole stored derived state (settings, keys, accounts) and the head it belongs to.
+    case state = "ledger.state"
     case entryGet = "entry.get"
     case accountGet = "account.get"
     case accountList = "account.list"
@@ -294,5 +296,74 @@ public struct BalancesResult: Codable, Sendable {
     public init(headSeq: Int64, balances: [AccountBalance]) {
         self.headSeq = headSeq
         self.balances = balances
+    }
+}
+
+public struct LedgerInfo: Codable, Sendable {
+    public var ledgerId: String
+    public var name: String
+    public var currency: Currency
+    public var hourRate: Int64
+    public var adminKey: String
+
+    public init(_ l: LedgerState.Ledger) {
+        ledgerId = l.id
+        name = l.name
+        currency = l.currency
+        hourRate = l.hourRate
+        adminKey = l.adminKey.hex
+    }
+}
+
+/// The stored derived state as one snapshot: a verifier fetches this first, replays entries
+/// 1…headSeq, and compares.
+public struct StateResult: Codable, Sendable {
+    public var headSeq: Int64
+    public var ledger: LedgerInfo?
+    public var keys: [KeyInfo]
+    public var accounts: [AccountInfo]
+
+    public init(headSeq: Int64, ledger: LedgerInfo?, keys: [KeyInfo], accounts: [AccountInfo]) {
+        self.headSeq = headSeq
+        self.ledger = ledger
+        self.keys = keys
+        self.accounts = accounts
+    }
+
+    /// Back to Core values; anything malformed is itself a verification failure.
+    public func ledgerState() throws(VerificationFailure) -> LedgerState {
+        func bad(_ what: String) -> VerificationFailure { VerificationFailure(seq: nil, reason: "the stored state has a malformed \(what)") }
+        var ledgerValue: LedgerState.Ledger?
+        if let ledger {
+            guard let admin = KeyID(hex: ledger.adminKey) else { throw bad("admin key id") }
+            ledgerValue = LedgerState.Ledger(
+                id: ledger.ledgerId, name: ledger.name, currency: ledger.currency, hourRate: ledger.hourRate, adminKey: admin)
+        }
+        var keyValues: [LedgerState.Key] = []
+        for k in keys {
+            guard let id = KeyID(hex: k.keyId), let raw = Hex.decode(k.publicKey),
+                let publicKey = try? Ed25519PublicKey(rawRepresentation: raw), let role = KeyRole(rawValue: k.role)
+            else { throw bad("key \(k.keyId)") }
+            keyValues.append(LedgerState.Key(id: id, publicKey: publicKey, label: k.label, role: role, addedSeq: k.addedSeq, revokedSeq: k.revokedSeq))
+        }
+        var accountValues: [LedgerState.Account] = []
+        for a in accounts {
+            guard let id = try? AccountID(a.account), let kind = AccountKind(rawValue: a.kind),
+                let status = AccountStatus(rawValue: a.status)
+            else { throw bad("account \(a.account)") }
+            var controllers: [KeyID] = []
+            for c in a.controllers {
+                guard let key = KeyID(hex: c) else { throw bad("controller of \(a.account)") }
+                controllers.append(key)
+            }
+            accountValues.append(
+                LedgerState.Account(
+                    id: id, kind: kind, name: a.name, minBalance: a.minBalance, controllers: controllers, status: status,
+                    balance: a.balance, openedSeq: a.openedSeq))
+        }
+        guard Set(keyValues.map(\.id)).count == keyValues.count, Set(accountValues.map(\.id)).count == accountValues.count else {
+            throw bad("list: an id appears twice")
+        }
+        return LedgerState(ledger: ledgerValue, keys: keyValues, accounts: accountValues)
     }
 }

@@ -47,6 +47,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             settings = try parse(text)
         }
         for (key, value) in flags.values { settings[key] = value }
+        // An empty socket or data path would silently mean the current directory or `/`.
+        if let empty = settings.values.keys.sorted().first(where: { settings[$0]!.isEmpty }) {
+            throw .invalidValue(key: empty, value: "", expected: "a value (leave it out for the default)")
+        }
 
         let data = settings["data"] ?? environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "./data"
         let runtime = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init)

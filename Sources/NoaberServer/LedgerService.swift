@@ -124,6 +124,15 @@ struct LedgerService: Sendable {
                 }
             }
             return encode(id: id, result)
+        case .state:
+            let result = try await reads.read { db in
+                try db.snapshot { () throws(StoreError) in
+                    StateResult(
+                        headSeq: try db.summary().entries, ledger: try db.ledger().map(LedgerInfo.init),
+                        keys: try db.keys().map(KeyInfo.init), accounts: try db.accounts().map(AccountInfo.init))
+                }
+            }
+            return encode(id: id, result)
         case .entryGet:
             let params: EntryGetParams = try decodeParams(line)
             let found = try await reads.read { db in

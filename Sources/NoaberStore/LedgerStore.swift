@@ -88,7 +88,7 @@ public final class LedgerStore {
         ).run([.text(key.keyID.hex), .blob(key.rawRepresentation), .text(spec.label), .text(spec.role.rawValue), .integer(seq)])
     }
 
-    /// Replays the whole journal through the verifier and compares the stored balances.
+    /// Replays the whole journal through the verifier and compares the stored derived state.
     /// Throws `VerificationFailure` for the first fault found, or `StoreError` if reading fails.
     public static func verify(_ connection: Connection, pageSize: Int = 1000) throws -> Verifier {
         // One read transaction: the scan sees a single snapshot even while the writer goes on.
@@ -102,7 +102,7 @@ public final class LedgerStore {
             guard let last = page.last else { break }
             next = last.entry.seq + 1
         }
-        try verifier.finish(storedBalances: try connection.balances())
+        try verifier.finish(stored: LedgerState(ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts()))
         return verifier
     }
 }

@@ -68,7 +68,7 @@ extension Account {
 
         func run() async throws {
             try await Session.with(connection) { session in
-                let info = try await session.client.call(.accountGet, AccountParams(account: account), as: AccountInfo.self)
+                let info = try await session.account(account)
                 if output.json { return try printJSON(info) }
                 print("""
                     account      \(info.account)

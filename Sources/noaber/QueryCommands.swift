@@ -14,7 +14,7 @@ struct Balance: AsyncParsableCommand {
 
     func run() async throws {
         try await Session.with(connection) { session in
-            let info = try await session.client.call(.accountGet, AccountParams(account: account), as: AccountInfo.self)
+            let info = try await session.account(account)
             if output.json {
                 struct Output: Encodable {
                     var account, name, kind, status, balance, currency, minBalance: String

@@ -37,6 +37,10 @@ struct Session {
 
     func format(_ minor: Int64) -> String { currency.format(minor) }
 
+    func account(_ id: String) async throws -> AccountInfo {
+        try await client.call(.accountGet, AccountParams(account: id), as: AccountInfo.self)
+    }
+
     /// Signs `body` as a new entry with `signing`'s key and submits it.
     func submit(_ body: Payload.Body, signing: SigningOptions) async throws -> SubmitResult {
         let key = try loadPrivateKey(signing.key)

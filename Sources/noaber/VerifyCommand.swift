@@ -7,9 +7,9 @@ struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the whole ledger here, trusting nothing the daemon says about it.",
         discussion: """
-            Fetches the stored balances and every stored entry, then replays the chain locally: each
+            Fetches the stored state and every stored entry, then replays the chain locally: each
             signature and the signer's right at that point, each chain link and hash, each transaction's
-            balance, the stored postings, and finally the stored balances. Exits 0 when all hold, 2 naming
+            balance, the stored postings, and finally the stored balances, keys, accounts and settings. Exits 0 when all hold, 2 naming
             the first bad entry otherwise, 1 on any other error.
             """)
 
@@ -31,28 +31,21 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         let (verifier, failure) = try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
-            // Balances first, with the head they belong to; entries up to that head cannot change after.
-            let balances = try await client.call(.balances, NoParams(), as: BalancesResult.self)
+            // The stored state first, with the head it belongs to; entries up to that head cannot change after.
+            let stored = try await client.call(.state, NoParams(), as: StateResult.self)
             var verifier = Verifier()
             do {
                 var next: Int64 = 1
-                while next <= balances.headSeq {
+                while next <= stored.headSeq {
                     let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
-                    for info in page.entries where info.seq <= balances.headSeq { try verifier.check(try info.storedEntry()) }
+                    for info in page.entries where info.seq <= stored.headSeq { try verifier.check(try info.storedEntry()) }
                     guard let last = page.entries.last else { break }
                     next = last.seq + 1
                 }
-                if verifier.entries < balances.headSeq {
+                if verifier.entries < stored.headSeq {
                     throw VerificationFailure(seq: verifier.entries + 1, reason: "entry \(verifier.entries + 1) is missing")
                 }
-                var stored: [AccountID: Int64] = [:]
-                for b in balances.balances {
-                    guard let id = try? AccountID(b.account) else {
-                        throw VerificationFailure(seq: nil, reason: "the balance table names a malformed account \(b.account)")
-                    }
-                    stored[id] = b.balance
-                }
-                try verifier.finish(storedBalances: stored)
+                try verifier.finish(stored: try stored.ledgerState())
                 return (verifier, VerificationFailure?.none)
             } catch let failure as VerificationFailure {
                 return (verifier, failure)

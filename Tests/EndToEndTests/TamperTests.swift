@@ -7,7 +7,7 @@ import Testing
 @Suite("Tampering with the database is caught by verify")
 struct TamperTests {
     enum Tamper: String, CaseIterable {
-        case postingAmount, payloadByte, droppedEntry, storedBalance
+        case postingAmount, payloadByte, droppedEntry, storedBalance, forgedRole
     }
 
     @Test(arguments: Tamper.allCases)
@@ -33,6 +33,9 @@ struct TamperTests {
             try db.execute("DELETE FROM entries WHERE seq = 11")
         case .storedBalance:
             try db.execute("UPDATE accounts SET balance = balance + 100000 WHERE account = 'vol:piet'")
+        case .forgedRole:
+            // The daemon judges new entries from this table, so a forged right must fail the audit.
+            try db.execute("UPDATE keys SET role = 'admin' WHERE label = 'Piet'")
         }
 
         let result = try daemon.noaber("verify")
@@ -46,6 +49,8 @@ struct TamperTests {
             #expect(result.stderr.contains("entry 11: entry 11 is missing"))
         case .storedBalance:
             #expect(result.stderr.contains("account vol:piet: stored balance 1005.00 differs from the replayed balance 5.00"))
+        case .forgedRole:
+            #expect(result.stderr.contains("the stored role (admin, not member) differs from the chain"), "\(result.stderr)")
         }
         let json = try daemon.noaber("verify", "--json")
         #expect(json.status == 2 && json.stdout.contains("\"ok\" : false"))

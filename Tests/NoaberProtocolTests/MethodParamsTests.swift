@@ -1,0 +1,128 @@
+import Foundation
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+import Testing
+
+@Suite("Method params and results")
+struct MethodParamsTests {
+    static let ledger = "0123456789abcdef0123456789abcdef"
+
+    static func signedEntry() throws -> SignedEntry {
+        let key = try Ed25519PrivateKey.generate()
+        let body = Payload.Body.transaction(Transaction(
+            purpose: .credit,
+            postings: [Posting(account: try AccountID("org:z"), amount: -1500), Posting(account: try AccountID("vol:jan"), amount: 1500)],
+            memo: "zorg/hulp \"thuis\"", hours: "1.5", hourRate: 1000))
+        return try SignedEntry.sign(Payload(ledger: ledger, id: "e-1", body: body), with: key)
+    }
+
+    static func storedEntry() throws -> StoredEntry {
+        let signed = try signedEntry()
+        let time = Timestamp(millisecondsSinceEpoch: 1_795_430_360_123)
+        let prev = SHA256.hash("prev")
+        let entry = CommittedEntry(
+            seq: 42, entryID: "e-1", kind: .transaction, signed: signed, committedAt: time, prevHash: prev,
+            hash: EntryHash.compute(seq: 42, prevHash: prev, committedAt: time, signed: signed))
+        return StoredEntry(entry: entry, postings: try Payload.decode(signed.payload).transactionPostings)
+    }
+
+    @Test func submitParamsRoundTrip() throws {
+        let signed = try Self.signedEntry()
+        let params = SubmitParams(signed)
+        #expect(params.keyId == signed.keyID.hex)
+        #expect(params.signature.count == 128)
+        #expect(try params.signedEntry() == signed)
+        let json = try RPCCoding.encoder().encode(params)
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: String])
+        #expect(Set(object.keys) == ["payload", "signature", "key_id"])
+        #expect(try RPCCoding.decoder().decode(SubmitParams.self, from: json).signedEntry() == signed)
+        // Upper-case hex is accepted and normalised.
+        var upper = params
+        upper.signature = upper.signature.uppercased()
+        upper.keyId = upper.keyId.uppercased()
+        #expect(try upper.signedEntry() == signed)
+    }
+
+    @Test func submitParamsInvalidCases() throws {
+        let good = SubmitParams(try Self.signedEntry())
+        let mutations: [(String, (inout SubmitParams) -> Void, String)] = [
+            ("payload not base64", { $0.payload = "not base64!" }, "payload is not base64"),
+            ("payload truncated base64", { $0.payload.removeLast() }, "payload is not base64"),
+            ("signature short", { $0.signature.removeLast(2) }, "signature must be 128 hex characters"),
+            ("signature long", { $0.signature += "00" }, "signature must be 128 hex characters"),
+            ("signature odd", { $0.signature.removeLast() }, "signature must be 128 hex characters"),
+            ("signature not hex", { $0.signature = String(repeating: "zz", count: 64) }, "signature must be 128 hex characters"),
+            ("key id short", { $0.keyId.removeLast(2) }, "key_id must be 32 hex characters"),
+            ("key id not hex", { $0.keyId = String(repeating: "g", count: 32) }, "key_id must be 32 hex characters"),
+            ("key id empty", { $0.keyId = "" }, "key_id must be 32 hex characters"),
+        ]
+        for (name, mutate, why) in mutations {
+            var params = good
+            mutate(&params)
+            #expect(throws: RPCError.invalidParams(why), "\(name)") { try params.signedEntry() }
+            #expect(RPCError.invalidParams(why).code == -32602)
+        }
+    }
+
+    @Test func entryInfoRoundTrip() throws {
+        let stored = try Self.storedEntry()
+        let info = EntryInfo(stored)
+        #expect(info.seq == 42 && info.id == "e-1" && info.kind == "tx")
+        #expect(info.committedAt == "2026-11-23T10:39:20.123Z")
+        #expect(info.postings.map(\.account) == ["org:z", "vol:jan"])
+        #expect(info.postings.map(\.amount) == [-1500, 1500])
+        #expect(try info.storedEntry() == stored)
+        let json = try RPCCoding.encoder().encode(info)
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(Set(object.keys) == ["seq", "id", "kind", "key_id", "payload", "signature", "committed_at", "prev_hash", "hash", "postings"])
+        #expect(try RPCCoding.decoder().decode(EntryInfo.self, from: json).storedEntry() == stored)
+        // The round-tripped entry still verifies its own hash.
+        let back = try info.storedEntry().entry
+        #expect(EntryHash.compute(seq: back.seq, prevHash: back.prevHash, committedAt: back.committedAt, signed: back.signed) == back.hash)
+    }
+
+    @Test func entryInfoMalformedFieldsNameTheEntry() throws {
+        let good = EntryInfo(try Self.storedEntry())
+        let mutations: [((inout EntryInfo) -> Void, String)] = [
+            ({ $0.kind = "account.close" }, "malformed kind"),
+            ({ $0.keyId = "xyz" }, "malformed key id"),
+            ({ $0.payload = "%%%" }, "malformed payload"),
+            ({ $0.signature = "0g" }, "malformed signature"),
+            ({ $0.committedAt = "2023-02-29T00:00:00.000Z" }, "malformed commit time"),
+            ({ $0.prevHash = "00" }, "malformed hash"),
+            ({ $0.hash = String(repeating: "x", count: 64) }, "malformed hash"),
+            ({ $0.postings[1].account = "Vol:Jan" }, "malformed posting account"),
+        ]
+        for (mutate, reason) in mutations {
+            var info = good
+            mutate(&info)
+            #expect(throws: VerificationFailure(seq: 42, reason: reason)) { try info.storedEntry() }
+        }
+    }
+
+    @Test func submitResultAndInfos() throws {
+        let stored = try Self.storedEntry()
+        let result = SubmitResult(stored.entry, replayed: true)
+        #expect(result.seq == 42 && result.id == "e-1" && result.kind == "tx" && result.replayed)
+        #expect(result.hash == stored.entry.hash.hex && result.committedAt == "2026-11-23T10:39:20.123Z")
+        let json = String(decoding: try RPCCoding.encoder().encode(result), as: UTF8.self)
+        #expect(json.contains(#""committed_at":"2026-11-23T10:39:20.123Z""#))
+        #expect(try RPCCoding.decoder().decode(SubmitResult.self, from: Data(json.utf8)) == result)
+
+        let line = HistoryLine(
+            seq: 3, entryID: "e-3", committedAt: stored.entry.committedAt, amount: -5, balanceAfter: 10, purpose: .redeem,
+            memo: nil, hours: nil, counterparties: [try AccountID("shop:bakker")])
+        let info = HistoryLineInfo(line)
+        #expect(info.purpose == "redeem" && info.counterparties == ["shop:bakker"] && info.balanceAfter == 10)
+        #expect(Method(rawValue: "ledger.submit") == .submit)
+        #expect(Set(Method.allCases.map(\.rawValue)).count == Method.allCases.count)
+    }
+}
+
+extension Payload {
+    var transactionPostings: [Posting] {
+        if case .transaction(let tx) = body { return tx.postings }
+        return []
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import NoaberCore
+import NoaberHashing
+import NoaberStore
+import Testing
+
+/// A store in a fresh temporary directory (removed when the fixture goes away) and a ledger
+/// whose entries go through the real rules before they are appended.
+final class StoreFixture {
+    static let ledgerID = "0123456789abcdef0123456789abcdef"
+
+    let directory: URL
+    let database: Database
+    let store: LedgerStore
+    let admin: Ed25519PrivateKey
+    let coordinator: Ed25519PrivateKey
+    let jan: Ed25519PrivateKey
+    let piet: Ed25519PrivateKey
+    var state = LedgerState()
+    var seq: Int64 = 0
+    var head = SHA256Digest.zero
+    private var counter = 0
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("noaber-store-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        database = Database(directory: directory.path)
+        store = try LedgerStore(database: database)
+        admin = try .generate()
+        coordinator = try .generate()
+        jan = try .generate()
+        piet = try .generate()
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// Judges `body` as the next entry and returns it committed (one second after the previous),
+    /// without writing it.
+    func accept(_ body: Payload.Body, by key: Ed25519PrivateKey? = nil, id: String? = nil) throws -> AcceptedEntry {
+        counter += 1
+        let payload = Payload(ledger: Self.ledgerID, id: id ?? "e-\(counter)", body: body)
+        let signed = try SignedEntry.sign(payload, with: key ?? admin)
+        try state.apply(signed, seq: seq + 1)
+        seq += 1
+        let time = Timestamp(millisecondsSinceEpoch: 1_795_430_360_000 + seq * 1000)
+        let hash = EntryHash.compute(seq: seq, prevHash: head, committedAt: time, signed: signed)
+        let entry = CommittedEntry(
+            seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: head, hash: hash)
+        head = hash
+        return AcceptedEntry(entry: entry, payload: payload)
+    }
+
+    /// The opening entries: init, three keys, an issuer and two volunteers (seq 1…7).
+    func openingEntries() throws -> [AcceptedEntry] {
+        var batch = [try accept(.ledgerInit(LedgerInit(
+            name: "Zorgkring", currency: Currency(code: "ZMT", name: "Zorgmunt", scale: 2), hourRate: 1000,
+            adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin))))]
+        for (key, label, role) in [(coordinator, "coordinator", KeyRole.operator), (jan, "jan", .member), (piet, "piet", .member)] {
+            batch.append(try accept(.keyAdd(KeyAdd(key: KeySpec(publicKey: key.publicKey, label: label, role: role)))))
+        }
+        batch.append(try accept(open("org:zorgkring", .issuer, min: -100_000, coordinator)))
+        batch.append(try accept(open("vol:jan", .member, jan), by: coordinator))
+        batch.append(try accept(open("vol:piet", .member, piet), by: coordinator))
+        return batch
+    }
+
+    func open(_ id: String, _ kind: AccountKind, min: Int64 = 0, _ controller: Ed25519PrivateKey) throws -> Payload.Body {
+        .accountOpen(AccountOpen(
+            account: try AccountID(id), accountKind: kind, name: id.uppercased(), minBalance: min,
+            controllers: [controller.publicKey.keyID]))
+    }
+
+    func credit(_ to: String, hours: String, memo: String? = nil) throws -> AcceptedEntry {
+        let amount = try Hours(hours).amount(atRate: 1000)
+        return try accept(
+            try tx(.credit, ("org:zorgkring", -amount), (to, amount), memo: memo, hours: hours, hourRate: 1000),
+            by: coordinator)
+    }
+
+    func transfer(_ from: String, _ to: String, _ amount: Int64, by key: Ed25519PrivateKey) throws -> AcceptedEntry {
+        try accept(try tx(.transfer, (from, -amount), (to, amount), memo: "\(from) to \(to)"), by: key)
+    }
+
+    /// Opening entries and five transactions (seq 8…12), appended in three batches.
+    func populate() throws {
+        try store.append(try openingEntries())
+        try store.append([try credit("vol:jan", hours: "2", memo: "shopping")])
+        try store.append([
+            try transfer("vol:jan", "vol:piet", 500, by: jan),
+            try credit("vol:piet", hours: "0.5"),
+            try transfer("vol:piet", "vol:jan", 200, by: piet),
+            try transfer("vol:jan", "vol:piet", 100, by: jan),
+        ])
+    }
+
+    func tx(
+        _ purpose: Purpose, _ postings: (String, Int64)..., memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil
+    ) throws -> Payload.Body {
+        .transaction(Transaction(
+            purpose: purpose, postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
+            memo: memo, hours: hours, hourRate: hourRate))
+    }
+
+    /// One integer from a query on the writer connection.
+    func integer(_ sql: String, on connection: Connection? = nil) throws -> Int64 {
+        try #require(try (connection ?? store.connection).statement(sql).rows { $0.int64(0) }.first)
+    }
+
+    func text(_ sql: String, on connection: Connection? = nil) throws -> String {
+        try #require(try (connection ?? store.connection).statement(sql).rows { $0.text(0) }.first)
+    }
+
+    /// Row counts of every table the store writes.
+    func counts() throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        for table in ["entries", "postings", "ledger", "keys", "accounts"] {
+            result[table] = try integer("SELECT COUNT(*) FROM \(table)")
+        }
+        result["balance sum"] = try integer("SELECT COALESCE(SUM(balance), 0) FROM accounts")
+        return result
+    }
+}
+
+/// The SQLite error inside a `StoreError`, or nil (recording an issue) for anything else.
+func sqliteError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> SQLiteError? {
+    do {
+        try body()
+        Issue.record("expected an SQLite error", sourceLocation: sourceLocation)
+    } catch StoreError.sqlite(let error) {
+        return error
+    } catch {
+        Issue.record("expected an SQLite error, got \(error)", sourceLocation: sourceLocation)
+    }
+    return nil
+}
