@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Noaber: AsyncParsableCommand {
@@ -14,4 +15,25 @@ struct Noaber: AsyncParsableCommand {
             Keygen.self, Init.self, Key.self, Account.self, Credit.self, Transfer.self, Redeem.self,
             Balance.self, History.self, Verify.self, Status.self,
         ])
+
+    /// Every error is one line on stderr (scripts and people read the first line); help and
+    /// version still print in full on stdout.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            // The command printed its own report (verify) before choosing the status.
+            Self.exit(withError: code)
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            exit(withError: ExitCode(exitCode(for: error).rawValue))
+        }
+    }
 }
