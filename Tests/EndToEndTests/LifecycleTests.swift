@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import NoaberCore
 import NoaberProtocol
 import Testing
 
@@ -92,5 +93,65 @@ struct LifecycleTests {
         #expect(result.status != 0)
         #expect(text.contains("cannot connect to noaberd at") && text.contains("No such file or directory"))
         #expect(text.split(separator: "\n").count == 1, "\(text)")
+    }
+}
+
+@Suite("Shutdown under load")
+struct ShutdownUnderLoadTests {
+    /// SIGTERM while clients are submitting: the daemon exits 0, and every entry a client heard
+    /// "committed" for is there after a restart, in a chain that verifies.
+    @Test func everyAcknowledgedEntrySurvivesAGracefulShutdown() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        try daemon.ok("credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--amount", "100.00")
+        let ledgerID = try #require(try await daemon.status().ledgerId)
+        let jan = try daemon.privateKey("jan.key")
+        let entries = try (0..<400).map { i in
+            let tx = Transaction(
+                purpose: .transfer,
+                postings: [Posting(account: try AccountID("vol:jan-peeters"), amount: -1), Posting(account: try AccountID("vol:piet"), amount: 1)])
+            return try SignedEntry.sign(Payload(ledger: ledgerID, id: "load-\(i)", body: .transaction(tx)), with: jan)
+        }
+
+        let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
+            for lane in 0..<16 {
+                group.addTask {
+                    var mine: [String] = []
+                    do {
+                        try await RPCClient.withConnection(socketPath: daemon.socket) { client in
+                            for entry in stride(from: lane, to: entries.count, by: 16).map({ entries[$0] }) {
+                                mine.append(try await client.call(.submit, SubmitParams(entry), as: SubmitResult.self).id)
+                            }
+                        }
+                    } catch {
+                        // Refused (shutting_down) or cut off: not acknowledged, so not promised.
+                    }
+                    return mine
+                }
+            }
+            try await Task.sleep(for: .milliseconds(150))
+            kill(daemon.process.processIdentifier, SIGTERM)
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        daemon.process.waitUntilExit()
+        #expect(daemon.process.terminationStatus == 0, "\(daemon.log())")
+        #expect(!FileManager.default.fileExists(atPath: daemon.socket))
+
+        try await daemon.restart()
+        let stored = try await RPCClient.withConnection(socketPath: daemon.socket) { client in
+            var ids = Set<String>()
+            var next: Int64 = 1
+            while true {
+                let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
+                guard let last = page.entries.last else { break }
+                ids.formUnion(page.entries.map(\.id))
+                next = last.seq + 1
+            }
+            return ids
+        }
+        #expect(Set(acknowledged).isSubset(of: stored), "\(Set(acknowledged).subtracting(stored).count) acknowledged entries are missing")
+        print("shutdown under load: \(acknowledged.count) of \(entries.count) acknowledged before SIGTERM")
+        #expect(try daemon.noaber("verify").status == 0)
     }
 }
