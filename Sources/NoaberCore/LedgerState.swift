@@ -72,8 +72,9 @@ public struct LedgerState: Sendable {
     /// Restores a state saved by the store (its derived tables), without replaying the chain.
     public init(ledger: Ledger?, keys: [Key], accounts: [Account]) {
         self.ledger = ledger
-        self.keys = Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0) })
-        self.accounts = Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
+        // Callers check for duplicates where they matter; a restore must never trap on them.
+        self.keys = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public var activeAdminCount: Int {

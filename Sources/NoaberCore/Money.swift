@@ -13,21 +13,22 @@ public enum Money {
             negative = true
             digits = digits.dropFirst()
         }
-        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        // Bytes, not Characters: "2\u{301}" is one Character that Swift counts as a digit.
+        let parts = Array(digits.utf8).split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
         let whole = parts[0]
-        let fraction = parts.count > 1 ? parts[1] : ""
-        guard !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit), fraction.allSatisfy(\.isASCIIDigit),
-            parts.count == 1 || !fraction.isEmpty
+        let fraction = parts.count > 1 ? parts[1] : []
+        let isDigit = { (b: UInt8) in (48...57).contains(b) }
+        guard !whole.isEmpty, whole.allSatisfy(isDigit), fraction.allSatisfy(isDigit), parts.count == 1 || !fraction.isEmpty
         else { throw .invalidAmount("\"\(text)\" is not a decimal number like 12.50") }
         guard fraction.count <= scale else {
             func decimals(_ n: Int) -> String { n == 1 ? "1 decimal" : "\(n) decimals" }
             throw .invalidAmount("\"\(text)\" has \(decimals(fraction.count)); this currency has \(scale)")
         }
-        let padded = String(fraction) + String(repeating: "0", count: scale - fraction.count)
+        let padded = Array(fraction) + Array(repeating: UInt8(ascii: "0"), count: scale - fraction.count)
         var value: Int64 = 0
-        for ch in whole + padded {
+        for digit in Array(whole) + padded {
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-            let (next, o2) = times10.addingReportingOverflow(Int64(ch.asciiValue! - 48))
+            let (next, o2) = times10.addingReportingOverflow(Int64(digit - 48))
             guard !o1, !o2 else { throw .invalidAmount("\"\(text)\" is too large") }
             value = next
         }
@@ -60,6 +61,3 @@ public enum Money {
     }
 }
 
-extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
-}

@@ -58,6 +58,9 @@ public struct KeySpec: Codable, Sendable, Equatable {
         guard publicKey == publicKey.lowercased(), let raw = Hex.decode(publicKey),
             let key = try? Ed25519PublicKey(rawRepresentation: raw)
         else { throw .invalidPayload("public_key must be 64 lowercase hex characters (a raw Ed25519 key)") }
+        guard !key.hasSmallOrder else {
+            throw .invalidPayload("public_key is a small-order point, for which signatures can be made without a private key")
+        }
         return key
     }
 }

@@ -33,7 +33,11 @@ public struct Verifier: Sendable {
     public private(set) var state = LedgerState()
     public private(set) var entries: Int64 = 0
     public private(set) var headHash = SHA256Digest.zero
+    /// Postings the chain's transactions carry, to compare with the rows stored.
+    public private(set) var postings: Int64 = 0
     private var lastTime: Timestamp?
+    /// Each entry id and the entry that used it: an id used twice is a replayed payment.
+    private var entryIDs: [String: Int64] = [:]
 
     public init() {}
 
@@ -60,7 +64,12 @@ public struct Verifier: Sendable {
             throw fail("commit time \(entry.committedAt) is earlier than the previous entry's \(lastTime)")
         }
         let payload: Payload
-        do { payload = try state.apply(entry.signed, seq: entry.seq) } catch { throw fail(error.message) }
+        do { payload = try Payload.decode(entry.signed.payload) } catch { throw fail(error.message) }
+        // Before the rules: a replayed payment must be named as such, whatever else it breaks.
+        if let first = entryIDs[payload.id] {
+            throw fail("entry id \(payload.id) was already used by entry \(first)")
+        }
+        do { try state.apply(entry.signed, decoded: payload, seq: entry.seq) } catch { throw fail(error.message) }
         guard payload.id == entry.entryID, payload.kind == entry.kind else {
             throw fail("stored id/kind (\(entry.entryID), \(entry.kind.rawValue)) differ from the payload's (\(payload.id), \(payload.kind.rawValue))")
         }
@@ -70,6 +79,8 @@ public struct Verifier: Sendable {
             throw fail("stored postings differ from the signed payload's postings")
         }
         entries = entry.seq
+        entryIDs[payload.id] = entry.seq
+        postings += Int64(expectedPostings.count)
         headHash = entry.hash
         lastTime = entry.committedAt
     }
@@ -77,7 +88,15 @@ public struct Verifier: Sendable {
     /// Compares the stored derived state (the ledger's settings, every key, every account and its
     /// balance) with the replayed one. The daemon judges new entries from the stored state, so a
     /// forged role, revocation or controller there must fail the audit as surely as a forged balance.
-    public func finish(stored: LedgerState) throws(VerificationFailure) {
+    public func finish(stored: LedgerState, rows: JournalRows) throws(VerificationFailure) {
+        // Rows the chain does not account for (a seq of 0 or below, postings of no entry) are
+        // invisible to a replay from seq 1 but not to the daemon's queries.
+        guard rows.entries == entries else {
+            throw VerificationFailure(seq: nil, reason: "the journal holds \(rows.entries) entry rows, but the chain from 1 to \(entries) has \(entries)")
+        }
+        guard rows.postings == postings else {
+            throw VerificationFailure(seq: nil, reason: "the journal holds \(rows.postings) posting rows, but the chain's transactions have \(postings)")
+        }
         let scale = state.ledger?.currency.scale ?? 0
         guard stored.ledger == state.ledger else {
             throw VerificationFailure(seq: state.ledger == nil ? nil : 1, reason: "the stored ledger settings differ from entry 1")
@@ -128,5 +147,16 @@ public struct Verifier: Sendable {
         if a.name != b.name { return "name" }
         if a.openedSeq != b.openedSeq { return "opened_seq" }
         return nil
+    }
+}
+
+/// How many rows the stored journal holds, counted in the same snapshot as the stored state.
+public struct JournalRows: Sendable, Equatable {
+    public var entries: Int64
+    public var postings: Int64
+
+    public init(entries: Int64, postings: Int64) {
+        self.entries = entries
+        self.postings = postings
     }
 }

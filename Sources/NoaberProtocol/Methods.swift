@@ -319,16 +319,23 @@ public struct LedgerInfo: Codable, Sendable {
 /// 1…headSeq, and compares.
 public struct StateResult: Codable, Sendable {
     public var headSeq: Int64
+    /// Rows in the journal's tables, so that rows outside the chain 1…head_seq cannot hide.
+    public var entryRows: Int64
+    public var postingRows: Int64
     public var ledger: LedgerInfo?
     public var keys: [KeyInfo]
     public var accounts: [AccountInfo]
 
-    public init(headSeq: Int64, ledger: LedgerInfo?, keys: [KeyInfo], accounts: [AccountInfo]) {
+    public init(headSeq: Int64, rows: JournalRows, ledger: LedgerInfo?, keys: [KeyInfo], accounts: [AccountInfo]) {
         self.headSeq = headSeq
+        entryRows = rows.entries
+        postingRows = rows.postings
         self.ledger = ledger
         self.keys = keys
         self.accounts = accounts
     }
+
+    public var rows: JournalRows { JournalRows(entries: entryRows, postings: postingRows) }
 
     /// Back to Core values; anything malformed is itself a verification failure.
     public func ledgerState() throws(VerificationFailure) -> LedgerState {

@@ -102,7 +102,9 @@ public final class LedgerStore {
             guard let last = page.last else { break }
             next = last.entry.seq + 1
         }
-        try verifier.finish(stored: LedgerState(ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts()))
+        try verifier.finish(
+            stored: LedgerState(ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts()),
+            rows: try connection.journalRows())
         return verifier
     }
 }

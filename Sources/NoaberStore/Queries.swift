@@ -27,7 +27,9 @@ extension Connection {
         let rows = try statement(
             "SELECT ledger_id, name, currency_code, currency_name, scale, hour_rate, admin_key FROM ledger"
         ).rows { row throws(StoreError) -> LedgerState.Ledger in
-            guard let admin = KeyID(hex: row.text(6)) else { throw .corruptRow("ledger row has a malformed admin key") }
+            guard let admin = KeyID(hex: row.text(6)), (0...Int64(Money.maxScale)).contains(row.int64(4)) else {
+                throw .corruptRow("ledger row has a malformed admin key or scale")
+            }
             return LedgerState.Ledger(
                 id: row.text(0), name: row.text(1),
                 currency: Currency(code: row.text(2), name: row.text(3), scale: Int(row.int64(4))),
@@ -50,6 +52,13 @@ extension Connection {
     public func keys() throws(StoreError) -> [LedgerState.Key] {
         try statement("SELECT key_id, public_key, label, role, added_seq, revoked_seq FROM keys ORDER BY added_seq")
             .rows([], decodeKey)
+    }
+
+    /// How many entry and posting rows the journal holds.
+    public func journalRows() throws(StoreError) -> JournalRows {
+        try statement("SELECT (SELECT COUNT(*) FROM entries), (SELECT COUNT(*) FROM postings)").rows([]) { row in
+            JournalRows(entries: row.int64(0), postings: row.int64(1))
+        }[0]
     }
 
     /// Every account's stored balance, as the verifier compares them.
@@ -79,6 +88,26 @@ extension Connection {
             postings[seq, default: []].append(Posting(account: account, amount: amount))
         }
         return entries.map { StoredEntry(entry: $0, postings: postings[$0.seq] ?? []) }
+    }
+
+    /// Like `entries(from:limit:)`, but the page also ends before its payloads would come to more
+    /// than `maxPayloadBytes` in all; it always holds the first entry, however large. The cut is
+    /// found from the payloads' lengths alone (SQLite takes a blob's `length()` from the record
+    /// header without reading the blob), so no more than the budget of payload bytes is ever read.
+    public func entries(from: Int64, limit: Int, maxPayloadBytes: Int) throws(StoreError) -> [StoredEntry] {
+        try snapshot { () throws(StoreError) in
+            let lengths = try statement("SELECT length(payload) FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?")
+                .rows([.integer(from), .integer(Int64(limit))]) { Int($0.int64(0)) }
+            var count = 0
+            var total = 0
+            for length in lengths {
+                if count > 0, total + length > maxPayloadBytes { break }
+                total += length
+                count += 1
+            }
+            guard count > 0 else { return [] }
+            return try entries(from: from, limit: count)
+        }
     }
 
     /// The newest `limit` entries touching `account` (before `beforeSeq`, if given), newest first,

@@ -2,7 +2,9 @@ import NoaberCore
 import NoaberHashing
 
 // Reading rows back into Core values. Any row that does not decode means the file was damaged or
-// edited outside Noaber; it becomes `StoreError.corruptRow`, never a crash.
+// edited outside Noaber; it becomes `StoreError.corruptRow`, never a crash. Decoding is strict:
+// a value must read back to exactly the text stored (lowercase ids, the 24-character time), so
+// that what the verifier checks is the bytes on disk, not a tidied copy of them.
 
 extension Connection {
     static let entryColumns = "seq, entry_id, kind, key_id, payload, signature, committed_at, prev_hash, hash"
@@ -10,8 +12,8 @@ extension Connection {
     func decodeEntry(_ row: Statement) throws(StoreError) -> CommittedEntry {
         let seq = row.int64(0)
         guard let kind = EntryKind(rawValue: row.text(2)),
-            let keyID = KeyID(hex: row.text(3)),
-            let committedAt = Timestamp(rfc3339: row.text(6)),
+            let keyID = KeyID(hex: row.text(3)), keyID.hex == row.text(3),
+            let committedAt = Timestamp(rfc3339: row.text(6)), committedAt.rfc3339 == row.text(6),
             let prevHash = SHA256Digest(bytes: row.blob(7)),
             let hash = SHA256Digest(bytes: row.blob(8))
         else { throw .corruptRow("entry \(seq) has a malformed kind, key id, time or hash") }
@@ -27,8 +29,10 @@ extension Connection {
             let status = AccountStatus(rawValue: row.text(5))
         else { throw .corruptRow("account \(raw) has a malformed id, kind or status") }
         var controllers: [KeyID] = []
-        for part in row.text(4).split(separator: ",") {
-            guard let key = KeyID(hex: String(part)) else { throw .corruptRow("account \(raw) has a malformed controller") }
+        for part in row.text(4).split(separator: ",", omittingEmptySubsequences: false) {
+            guard let key = KeyID(hex: String(part)), key.hex == part else {
+                throw .corruptRow("account \(raw) has a malformed controller")
+            }
             controllers.append(key)
         }
         return LedgerState.Account(
@@ -38,7 +42,7 @@ extension Connection {
 
     func decodeKey(_ row: Statement) throws(StoreError) -> LedgerState.Key {
         let raw = row.text(0)
-        guard let id = KeyID(hex: raw), let publicKey = try? Ed25519PublicKey(rawRepresentation: row.blob(1)),
+        guard let id = KeyID(hex: raw), id.hex == raw, let publicKey = try? Ed25519PublicKey(rawRepresentation: row.blob(1)),
             let role = KeyRole(rawValue: row.text(3))
         else { throw .corruptRow("key \(raw) has a malformed id, public key or role") }
         return LedgerState.Key(

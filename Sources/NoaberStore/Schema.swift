@@ -14,7 +14,7 @@ enum Schema {
             sql: """
                 -- The journal: one row per signed entry, exactly as submitted, plus what the daemon assigned.
                 CREATE TABLE entries (
-                    seq          INTEGER PRIMARY KEY,
+                    seq          INTEGER PRIMARY KEY CHECK (seq >= 1),
                     entry_id     TEXT    NOT NULL UNIQUE,
                     kind         TEXT    NOT NULL,
                     key_id       TEXT    NOT NULL,

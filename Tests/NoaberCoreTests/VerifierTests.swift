@@ -25,11 +25,16 @@ struct VerifierTests {
         return LedgerState(ledger: c.ledger.state.ledger, keys: Array(keys.values), accounts: Array(accounts.values))
     }
 
+    /// The row counts a store holding exactly `entries` would report.
+    static func rows(_ entries: [StoredEntry]) -> JournalRows {
+        JournalRows(entries: Int64(entries.count), postings: Int64(entries.reduce(0) { $0 + $1.postings.count }))
+    }
+
     /// Replays `c`'s chain and compares it with `stored`.
-    static func finish(_ c: Community, _ entries: [StoredEntry], stored: LedgerState) throws {
+    static func finish(_ c: Community, _ entries: [StoredEntry], stored: LedgerState, rows: JournalRows? = nil) throws {
         var verifier = Verifier()
         for entry in entries { try verifier.check(entry) }
-        try verifier.finish(stored: stored)
+        try verifier.finish(stored: stored, rows: rows ?? Self.rows(entries))
     }
 
     /// Runs the verifier over `entries`, returning the first failure.
@@ -59,7 +64,7 @@ struct VerifierTests {
         let (c, entries) = try Self.community()
         var verifier = Verifier()
         for entry in entries { try verifier.check(entry) }
-        try verifier.finish(stored: Self.stored(c))
+        try verifier.finish(stored: Self.stored(c), rows: Self.rows(entries))
         #expect(verifier.entries == 14)
         #expect(verifier.headHash == entries.last?.entry.hash)
         #expect(StateSnapshot(verifier.state) == StateSnapshot(c.ledger.state))
@@ -67,7 +72,7 @@ struct VerifierTests {
 
     @Test func emptyChainPasses() throws {
         let verifier = Verifier()
-        try verifier.finish(stored: LedgerState())
+        try verifier.finish(stored: LedgerState(), rows: JournalRows(entries: 0, postings: 0))
         #expect(verifier.entries == 0)
         #expect(verifier.headHash == .zero)
     }
@@ -232,5 +237,26 @@ struct VerifierTests {
         #expect(throws: VerificationFailure(seq: 1, reason: "the stored ledger settings differ from entry 1")) {
             try Self.finish(c, entries, stored: settings)
         }
+    }
+
+    /// A signed payment copied in as a second entry, chained correctly: a double payment.
+    @Test func replayedEntryIDFails() throws {
+        let (c, _) = try Self.community()
+        let transfer = c.ledger.accepted[11]
+        let entries = try Chain.commit(c.ledger.accepted + [transfer])
+        Self.expectFailure(entries, seq: 15, mentioning: "was already used by entry 12")
+    }
+
+    /// Rows outside the chain 1…head (a seq of 0, postings of no entry) must not hide.
+    @Test func rowsOutsideTheChainFail() throws {
+        let (c, entries) = try Self.community()
+        var extra = Self.rows(entries)
+        extra.entries += 1
+        #expect(throws: VerificationFailure(seq: nil, reason: "the journal holds 15 entry rows, but the chain from 1 to 14 has 14")) {
+            try Self.finish(c, entries, stored: Self.stored(c), rows: extra)
+        }
+        extra = Self.rows(entries)
+        extra.postings += 2
+        #expect(throws: VerificationFailure.self) { try Self.finish(c, entries, stored: Self.stored(c), rows: extra) }
     }
 }

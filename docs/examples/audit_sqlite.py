@@ -36,7 +36,13 @@ SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key"}, set())
 # between members and merchants in either direction.
 PURPOSES = {"credit": ({"issuer"}, {"member"}), "redeem": ({"member"}, {"merchant"}),
             "transfer": ({"member", "merchant"}, {"member", "merchant"})}
-SPKI = bytes.fromhex("302a300506032b6570032100")  # §7: raw Ed25519 key -> DER SubjectPublicKeyInfo
+SPKI = bytes.fromhex("302a300506032b6570032100")
+# §2: small-order points, compared with the last byte's top (sign) bit cleared.
+SMALL_ORDER = {bytes.fromhex(h) for h in (
+    "00" * 32, "01" + "00" * 31,
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "ec" + "ff" * 30 + "7f", "ed" + "ff" * 30 + "7f", "ee" + "ff" * 30 + "7f")}  # §7: raw Ed25519 key -> DER SubjectPublicKeyInfo
 
 
 class Bad(Exception):
@@ -164,6 +170,7 @@ class Auditor:
              f"{what}.public_key is not 64 hex characters")
         need(is_text(k["label"]) and k["role"] in ROLES, f"{what} has a bad label or role")
         raw = bytes.fromhex(k["public_key"])
+        need(raw[:31] + bytes([raw[31] & 0x7F]) not in SMALL_ORDER, f"{what}.public_key is a small-order point")
         kid = hashlib.sha256(raw).hexdigest()[:32]  # §1
         need(kid not in self.keys, f"key {kid} is registered twice")  # §5.6
         der = os.path.join(self.tmp, kid + ".der")  # one DER file per key, reused for each entry
