@@ -13,6 +13,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level = .info
     public var maxLineBytes = LineFrameDecoder.defaultMaxLength
     public var maxConnections = 256
+    /// Seconds a client may send nothing before the daemon closes its connection, so that idle
+    /// clients cannot hold every `maxConnections` slot. Requests are answered in milliseconds, and
+    /// a connection still owed an answer is never closed for this (see `IdleConnectionCloser`).
+    public var idleTimeoutSeconds = 60
 
     public init(socketPath: String, dataDirectory: String) {
         self.socketPath = socketPath
@@ -31,6 +35,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     public static let keys: Set<String> = [
         "socket", "data", "socket_mode", "socket_group", "log_level", "max_line_bytes", "max_connections",
+        "idle_timeout",
     ]
 
     /// Resolves flags over the config file over the defaults. Defaults follow systemd's
@@ -83,6 +88,12 @@ public struct ServerConfiguration: Sendable, Equatable {
                 throw .invalidValue(key: "max_connections", value: count, expected: "a number from 1 to 100000")
             }
             config.maxConnections = value
+        }
+        if let seconds = settings["idle_timeout"] {
+            guard let value = Int(seconds), (1...86_400).contains(value) else {
+                throw .invalidValue(key: "idle_timeout", value: seconds, expected: "a number of seconds from 1 to 86400")
+            }
+            config.idleTimeoutSeconds = value
         }
         return config
     }

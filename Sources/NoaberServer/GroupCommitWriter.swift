@@ -147,6 +147,9 @@ private final class WriterCore: @unchecked Sendable {
         var acceptedIndex: [Int: Int] = [:]
         var replayedInBatch = Set<Int>()
         var idsInBatch: [String: Int] = [:]
+        // Refused only because of an entry in this group: if the group is not written, neither
+        // answer may stand, so they become storage errors too.
+        var conflictsInBatch: [Int] = []
         // Commit times never go backwards along the chain, even if the wall clock does.
         let time = max(clock(), head.time ?? Timestamp(millisecondsSinceEpoch: 0))
 
@@ -159,6 +162,7 @@ private final class WriterCore: @unchecked Sendable {
                     replayedInBatch.insert(index)
                 } else {
                     outcomes[index] = refuse(.conflict(entryID: payload.id), peer: peer)
+                    conflictsInBatch.append(index)
                 }
                 continue
             }
@@ -173,7 +177,11 @@ private final class WriterCore: @unchecked Sendable {
                 outcomes[index] = .failure(.storage("\(error)"))
                 continue
             }
-            let seq = head.seq + Int64(accepted.count) + 1
+            let (seq, exhausted) = head.seq.addingReportingOverflow(Int64(accepted.count) + 1)
+            guard !exhausted else {
+                outcomes[index] = .failure(.storage("the sequence numbers are exhausted (the database was edited)"))
+                continue
+            }
             do { try state.apply(signed, decoded: payload, seq: seq, verifiedWith: submission.verifiedWith) } catch {
                 outcomes[index] = refuse(error, peer: peer)
                 continue
@@ -196,7 +204,7 @@ private final class WriterCore: @unchecked Sendable {
                     halted = "the writer stopped after a failed commit; restart noaberd"
                     logger.critical("cannot reload state after a failed commit", metadata: ["error": "\(error)"])
                 }
-                for index in acceptedIndex.keys { outcomes[index] = .failure(.storage("\(error)")) }
+                for index in Array(acceptedIndex.keys) + conflictsInBatch { outcomes[index] = .failure(.storage("\(error)")) }
                 return (outcomes.map { $0! }, [])
             }
             let last = accepted[accepted.count - 1].entry

@@ -104,15 +104,15 @@ struct LedgerService: Sendable {
         case .entries:
             let params: EntriesParams = try decodeParams(line)
             let limit = min(max(params.limit ?? EntriesParams.maxLimit, 1), EntriesParams.maxLimit)
-            let entries = try await reads.read { try $0.entries(from: params.fromSeq, limit: limit) }
             // A page stops at about 8 MiB of payload (at least one entry), so a response line stays
-            // far below what a client buffers however large the payloads are.
-            var budget = EntriesParams.maxPageBytes
-            let page = entries.prefix { entry in
-                defer { budget -= entry.entry.signed.payload.count }
-                return budget == EntriesParams.maxPageBytes || budget >= entry.entry.signed.payload.count
+            // far below what a client buffers however large the payloads are. The store finds the
+            // cut from the payloads' lengths and reads no more than that; the page is encoded inside
+            // the read, so that ReadPool's bound on concurrent reads also bounds the pages in memory.
+            return try await reads.read { db in
+                let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
+                    .map(EntryInfo.init)
+                return encode(id: id, EntriesResult(entries: page))
             }
-            return encode(id: id, EntriesResult(entries: page.map(EntryInfo.init)))
         case .balances:
             let result = try await reads.read { db in
                 try db.snapshot { () throws(StoreError) in
@@ -128,7 +128,7 @@ struct LedgerService: Sendable {
             let result = try await reads.read { db in
                 try db.snapshot { () throws(StoreError) in
                     StateResult(
-                        headSeq: try db.summary().entries, ledger: try db.ledger().map(LedgerInfo.init),
+                        headSeq: try db.summary().entries, rows: try db.journalRows(), ledger: try db.ledger().map(LedgerInfo.init),
                         keys: try db.keys().map(KeyInfo.init), accounts: try db.accounts().map(AccountInfo.init))
                 }
             }

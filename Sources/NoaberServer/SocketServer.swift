@@ -15,6 +15,15 @@ public final class SocketServer: Service, Sendable {
     private let logger: Logger
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let shuttingDown = Atomic<Bool>(false)
+    /// Connections accepted but not yet taken up by `serve`. When the server channel closes, NIO
+    /// drops those still buffered in its stream, and a dropped one traps ("Deinited NIOAsyncWriter
+    /// without calling finish()", apple/swift-nio#2813); holding them here lets `run` serve them.
+    private let unserved = Mutex(Unserved())
+
+    private struct Unserved {
+        var accepting = true
+        var channels: [ObjectIdentifier: NIOAsyncChannel<ByteBuffer, ByteBuffer>] = [:]
+    }
 
     init(configuration: ServerConfiguration, service: LedgerService, logger: Logger) {
         self.configuration = configuration
@@ -26,6 +35,8 @@ public final class SocketServer: Service, Sendable {
         let path = configuration.socketPath
         try SocketFile.prepare(path)
         let maxLine = configuration.maxLineBytes
+        let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds))
+        let logger = logger
         // Bind under a tight umask so the socket is never, even briefly, connectable by others.
         let previous = umask(0o177)
         let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
@@ -34,8 +45,14 @@ public final class SocketServer: Service, Sendable {
                 .serverChannelOption(.backlog, value: 256)
                 .bind(unixDomainSocketPath: path) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: maxLine)))
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        let pipeline = channel.pipeline.syncOperations
+                        // Read-idle time counts from the last bytes the client sent, so it is the
+                        // time between requests: answers take milliseconds. The closer after the
+                        // decoder spares a connection that is still owed an answer.
+                        try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                        try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: maxLine)))
+                        try pipeline.addHandler(IdleConnectionCloser(logger: logger))
+                        return try self.adopt(channel)
                     }
                 }
             umask(previous)
@@ -51,6 +68,10 @@ public final class SocketServer: Service, Sendable {
 
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
+                defer {
+                    // Connections accepted as the server closed never came out of its stream.
+                    for connection in self.stopAccepting() { group.addTask { await self.serve(connection) } }
+                }
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
                         group.addTask { await self.serve(connection) }
@@ -66,9 +87,30 @@ public final class SocketServer: Service, Sendable {
         }
     }
 
+    /// Wraps an accepted connection and keeps it until `serve` takes it; after `stopAccepting`
+    /// it refuses, and NIO closes the connection.
+    private func adopt(_ channel: any Channel) throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        try unserved.withLock { state in
+            guard state.accepting else { throw ChannelError.ioOnClosedChannel }
+            let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            state.channels[ObjectIdentifier(channel)] = connection
+            return connection
+        }
+    }
+
+    /// Refuses further connections and returns those accepted that `serve` has not taken yet.
+    private func stopAccepting() -> [NIOAsyncChannel<ByteBuffer, ByteBuffer>] {
+        unserved.withLock { state in
+            state.accepting = false
+            return Array(state.channels.values)
+        }
+    }
+
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         let channel = connection.channel
         let key = ObjectIdentifier(channel)
+        // Each connection is served once, by whichever task takes it first.
+        guard unserved.withLock({ $0.channels.removeValue(forKey: key) }) != nil else { return }
         let count = connections.withLock { open -> Int in
             open[key] = channel
             return open.count
@@ -86,8 +128,10 @@ public final class SocketServer: Service, Sendable {
                 }
                 do {
                     for try await line in inbound where line.readableBytes > 0 {
-                        let response = await service.handle(Data(line.readableBytesView), peer: peer)
-                        try await outbound.write(ByteBuffer(bytes: response))
+                        // The answer is copied into a buffer at once and its Data dropped, so that a
+                        // large page is held once, not twice, while the client reads it.
+                        let response = ByteBuffer(bytes: await service.handle(Data(line.readableBytesView), peer: peer))
+                        try await outbound.write(response)
                     }
                 } catch is LineTooLongError {
                     logger.notice("request line too long; closing connection", metadata: ["peer": "\(peer?.description ?? "unknown")"])

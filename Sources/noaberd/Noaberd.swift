@@ -38,6 +38,9 @@ struct Noaberd: AsyncParsableCommand {
     @Option(help: "Most connections served at once (default 256).")
     var maxConnections: String?
 
+    @Option(help: "Seconds a client may send nothing before its connection is closed (default 60).")
+    var idleTimeout: String?
+
     func run() async throws {
         var flags = ServerConfiguration.Settings()
         flags["socket"] = socket
@@ -47,6 +50,7 @@ struct Noaberd: AsyncParsableCommand {
         flags["log_level"] = logLevel
         flags["max_line_bytes"] = maxLineBytes
         flags["max_connections"] = maxConnections
+        flags["idle_timeout"] = idleTimeout
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, configFile: config)

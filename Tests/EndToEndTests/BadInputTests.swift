@@ -80,6 +80,17 @@ struct BadInputTests {
         }
     }
 
+    @Test func smallOrderKeyIsRefused() async throws {
+        try await withUnchangedLedger { daemon, _ in
+            var raw = [UInt8](repeating: 0, count: 32)
+            raw[0] = 1
+            try Ed25519PublicKey(rawRepresentation: raw).write(toFile: daemon.directory.appendingPathComponent("weak.pub").path)
+            try cliFails(
+                daemon, ["key", "add", "--key", "admin.key", "--pub", "weak.pub", "--label", "weak", "--role", "operator"],
+                saying: "small-order point")
+        }
+    }
+
     @Test func revokedKeySignsNothing() async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
@@ -149,6 +160,15 @@ struct BadInputTests {
                 payload: extra, signature: try jan.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: extra)),
                 keyID: jan.publicKey.keyID)
             #expect(await rpcError { try await daemon.submit(withExtra) }?.message.contains("unknown field") == true)
+
+            // A digit with a combining mark once crashed the writer: now a refusal, and the daemon serves on.
+            let coordinator = try daemon.privateKey("coord.key")
+            let crash = Array(
+                "{\"hour_rate\":1000,\"hours\":\"2\u{301}\",\"id\":\"h1\",\"kind\":\"tx\",\"ledger\":\"\(ledgerID)\",\"postings\":[{\"account\":\"org:zorgkring\",\"amount\":-2000},{\"account\":\"vol:piet\",\"amount\":2000}],\"purpose\":\"credit\",\"v\":1}".utf8)
+            let crashEntry = SignedEntry(
+                payload: crash, signature: try coordinator.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: crash)),
+                keyID: coordinator.publicKey.keyID)
+            #expect(await rpcError { try await daemon.submit(crashEntry) }?.reason == "invalid_hours")
 
             // Payloads that JSON readers disagree on: duplicate keys (Foundation reads the first,
             // Python the last), unknown fields inside postings, integers not written plainly.

@@ -7,7 +7,7 @@ import Testing
 @Suite("Tampering with the database is caught by verify")
 struct TamperTests {
     enum Tamper: String, CaseIterable {
-        case postingAmount, payloadByte, droppedEntry, storedBalance, forgedRole
+        case postingAmount, payloadByte, droppedEntry, storedBalance, forgedRole, orphanPosting, upperCaseKeyID
     }
 
     @Test(arguments: Tamper.allCases)
@@ -36,6 +36,12 @@ struct TamperTests {
         case .forgedRole:
             // The daemon judges new entries from this table, so a forged right must fail the audit.
             try db.execute("UPDATE keys SET role = 'admin' WHERE label = 'Piet'")
+        case .orphanPosting:
+            try db.execute("INSERT INTO postings (seq, idx, account, amount) VALUES (99, 0, 'vol:piet', 100000)")
+        case .upperCaseKeyID:
+            // Outside the hash; the verifier must check the stored text, not a tidied copy.
+            try db.execute("DROP TRIGGER entries_append_only_update")
+            try db.execute("UPDATE entries SET key_id = upper(key_id) WHERE seq = 11")
         }
 
         let result = try daemon.noaber("verify")
@@ -51,6 +57,10 @@ struct TamperTests {
             #expect(result.stderr.contains("account vol:piet: stored balance 1005.00 differs from the replayed balance 5.00"))
         case .forgedRole:
             #expect(result.stderr.contains("the stored role (admin, not member) differs from the chain"), "\(result.stderr)")
+        case .orphanPosting:
+            #expect(result.stderr.contains("the journal holds 7 posting rows, but the chain's transactions have 6"), "\(result.stderr)")
+        case .upperCaseKeyID:
+            #expect(result.stderr.contains("entry 11 has a malformed kind, key id, time or hash"), "\(result.stderr)")
         }
         let json = try daemon.noaber("verify", "--json")
         #expect(json.status == 2 && json.stdout.contains("\"ok\" : false"))
