@@ -40,6 +40,10 @@ struct Init: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let pinned = connection.pinnedLedger {
+            let source = connection.ledger != nil ? "--ledger" : "NOABER_LEDGER"
+            throw CLIError("\(source) pins ledger \(pinned), but init creates a new ledger with a new id; run it without \(source)")
+        }
         let key = try loadPrivateKey(adminKey)
         let rate: Int64
         do { rate = try Money.parse(hourRate, scale: scale) } catch { throw CLIError("--hour-rate: \(error.message)") }

@@ -9,7 +9,9 @@ struct Noaber: AsyncParsableCommand {
         discussion: """
             Talks to noaberd over its Unix socket (--socket, $NOABER_SOCKET, ./data/noaberd.sock,
             /run/noaber/noaberd.sock, in that order). Entries are signed here, with your key file;
-            the daemon never sees a private key.
+            the daemon never sees a private key. The currency, its scale and the hour rate are taken
+            from the ledger's first entry, whose admin signature is checked, not from the daemon's
+            word. --ledger ID (or $NOABER_LEDGER) refuses any ledger but that one.
             """,
         subcommands: [
             Keygen.self, Init.self, Key.self, Account.self, Credit.self, Transfer.self, Redeem.self,

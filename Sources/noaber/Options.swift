@@ -12,6 +12,31 @@ struct ConnectionOptions: ParsableArguments {
         if FileManager.default.fileExists(atPath: "./data/noaberd.sock") { return "./data/noaberd.sock" }
         return "/run/noaber/noaberd.sock"
     }
+
+    @Option(name: .long, help: "Talk only to the ledger with this id, as `noaber init` printed it (default: $NOABER_LEDGER).")
+    var ledger: String?
+
+    /// The ledger id the user pinned, if any: --ledger, else $NOABER_LEDGER.
+    var pinnedLedger: String? {
+        if let ledger { return ledger }
+        if let env = ProcessInfo.processInfo.environment["NOABER_LEDGER"] {
+            let trimmed = env.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { return trimmed }
+        }
+        return nil
+    }
+
+    /// Refuses a ledger other than the pinned one; `ledgerID` is nil when the daemon serves none yet.
+    func checkPin(_ ledgerID: String?) throws {
+        guard let pinned = pinnedLedger, ledgerID != pinned else { return }
+        let source = ledger != nil ? "--ledger" : "NOABER_LEDGER"
+        let serves = ledgerID.map { "ledger \($0)" } ?? "no ledger yet"
+        throw CLIError("the daemon at \(socketPath) serves \(serves), not ledger \(pinned) (\(source)); refusing to talk to it")
+    }
+
+    func validate() throws {
+        if let ledger, ledger.isEmpty { throw ValidationError("--ledger must not be empty") }
+    }
 }
 
 /// How to print.

@@ -32,7 +32,7 @@ struct PaymentOptions: ParsableArguments {
             let tx = Transaction(
                 purpose: purpose,
                 postings: [Posting(account: try AccountID(from), amount: -minor), Posting(account: try AccountID(to), amount: minor)],
-                memo: memo, hours: hours?.description, hourRate: hours == nil ? nil : session.status.hourRate)
+                memo: memo, hours: hours?.description, hourRate: hours == nil ? nil : session.hourRate)
             let result = try await session.submit(.transaction(tx), signing: signing)
             return (result, "\(session.format(minor)) \(session.currency.code)")
         }
@@ -66,7 +66,7 @@ struct Credit: AsyncParsableCommand {
             let parsed = try Hours(hours)
             try await payment.pay(.credit, amount: { session in
                 do throws(LedgerError) {
-                    return try parsed.amount(atRate: session.status.hourRate ?? 0)
+                    return try parsed.amount(atRate: session.hourRate)
                 } catch {
                     throw CLIError("--hours: \(error.message)")
                 }

@@ -6,9 +6,16 @@ import NoaberProtocol
 
 /// A connection to the daemon plus the ledger's settings, which every command needs to parse
 /// amounts at the right scale and to bind signatures to the right ledger.
+///
+/// The settings come from the ledger's first entry, checked against the admin signature it
+/// carries, never from the daemon's word: a daemon (or a program posing as one on the socket)
+/// that reported another scale or hour rate would otherwise make the user sign other amounts.
 struct Session {
     let client: RPCClient
+    /// The daemon's report; used for what is not signed (entries, head, uptime, …).
     let status: StatusResult
+    /// The settings signed in entry 1; nil only while the ledger is not initialised.
+    let ledger: LedgerState.Ledger?
 
     static func with<R>(
         _ connection: ConnectionOptions, requireInitialised: Bool = true, _ body: (Session) async throws -> R
@@ -18,12 +25,63 @@ struct Session {
             if requireInitialised && !status.initialised {
                 throw CLIError("the ledger is not initialised yet; run `noaber init` first")
             }
-            return try await body(Session(client: client, status: status))
+            var ledger: LedgerState.Ledger?
+            if status.initialised {
+                ledger = try await signedSettings(client, socketPath: connection.socketPath)
+                try requireAgreement(status, ledger!, socketPath: connection.socketPath)
+            }
+            try connection.checkPin(ledger?.id)
+            return try await body(Session(client: client, status: status, ledger: ledger))
         }
     }
 
-    var ledgerID: String { status.ledgerId ?? "" }
-    var currency: Currency { status.currency ?? Currency(code: "", name: "", scale: 0) }
+    /// Fetches entry 1 and returns the settings it signs, after checking that it is a
+    /// `ledger.init` signed by the admin key it registers.
+    static func signedSettings(_ client: RPCClient, socketPath: String) async throws -> LedgerState.Ledger {
+        func refuse(_ why: String) -> CLIError {
+            CLIError("entry 1 from the daemon at \(socketPath) \(why); refusing to sign")
+        }
+        let page = try await client.call(.entries, EntriesParams(fromSeq: 1, limit: 1), as: EntriesResult.self)
+        guard let info = page.entries.first, info.seq == 1 else { throw refuse("is missing") }
+        let entry: CommittedEntry
+        do { entry = try info.storedEntry().entry } catch { throw refuse("is malformed: \(error.reason)") }
+        let payload: Payload
+        do { payload = try Payload.decode(entry.signed.payload) } catch { throw refuse("is malformed: \(error.message)") }
+        guard case .ledgerInit(let settings) = payload.body else { throw refuse("is not a ledger.init entry") }
+        let adminKey: Ed25519PublicKey
+        do { adminKey = try settings.adminKey.parsedKey() } catch { throw refuse("names an unusable admin key: \(error.message)") }
+        guard entry.signed.keyID == adminKey.keyID, entry.signed.isValid(for: payload, with: adminKey) else {
+            throw refuse("is not validly signed by the admin key it registers")
+        }
+        return LedgerState.Ledger(
+            id: payload.ledger, name: settings.name, currency: settings.currency, hourRate: settings.hourRate,
+            adminKey: adminKey.keyID)
+    }
+
+    /// The daemon's `ledger.status` must report exactly what entry 1 signs.
+    static func requireAgreement(_ status: StatusResult, _ signed: LedgerState.Ledger, socketPath: String) throws {
+        var differences: [String] = []
+        func compare<T: Equatable>(_ what: String, _ reported: T?, _ signed: T) {
+            if reported != signed {
+                differences.append("\(what) \(reported.map { "\($0)" } ?? "none"), entry 1 signs \(signed)")
+            }
+        }
+        compare("ledger id", status.ledgerId, signed.id)
+        compare("name", status.name, signed.name)
+        compare("currency code", status.currency?.code, signed.currency.code)
+        compare("currency name", status.currency?.name, signed.currency.name)
+        compare("scale", status.currency?.scale, signed.currency.scale)
+        compare("hour rate", status.hourRate, signed.hourRate)
+        guard differences.isEmpty else {
+            throw CLIError(
+                "the daemon at \(socketPath) reports settings that entry 1 does not sign (\(differences.joined(separator: "; "))); refusing to sign")
+        }
+    }
+
+    var ledgerID: String { ledger?.id ?? "" }
+    var currency: Currency { ledger?.currency ?? Currency(code: "", name: "", scale: 0) }
+    /// Minor units per hour of care, as entry 1 signs it.
+    var hourRate: Int64 { ledger?.hourRate ?? 0 }
 
     /// Parses a decimal amount at the ledger's scale; more decimals than the scale is an error.
     func amount(_ text: String, option: String, allowNegative: Bool = false, allowZero: Bool = false) throws -> Int64 {

@@ -45,7 +45,7 @@ struct Verify: AsyncParsableCommand {
                 if verifier.entries < stored.headSeq {
                     throw VerificationFailure(seq: verifier.entries + 1, reason: "entry \(verifier.entries + 1) is missing")
                 }
-                try verifier.finish(stored: try stored.ledgerState())
+                try verifier.finish(stored: try stored.ledgerState(), rows: stored.rows)
                 return (verifier, VerificationFailure?.none)
             } catch let failure as VerificationFailure {
                 return (verifier, failure)
@@ -53,6 +53,10 @@ struct Verify: AsyncParsableCommand {
                 // A stored row that cannot even be read back is a failed verification, not an outage.
                 return (verifier, VerificationFailure(seq: verifier.entries + 1, reason: error.message))
             }
+        }
+        // A pinned ledger must be the one replayed: an OK for another ledger would mislead.
+        if connection.pinnedLedger != nil, failure == nil || verifier.state.ledger != nil {
+            try connection.checkPin(verifier.state.ledger?.id)
         }
         let report = Report(
             ok: failure == nil, entries: verifier.entries, accounts: verifier.state.accounts.count,
