@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NoaberServerTests",
-            dependencies: ["NoaberServer", "NoaberProtocol", "NoaberCore", "NoaberHashing"]
+            dependencies: ["NoaberServer", "NoaberProtocol", "NoaberStore", "NoaberCore", "NoaberHashing"]
         ),
         // Drives the real binaries; depending on them makes `swift test` build them first.
         .testTarget(

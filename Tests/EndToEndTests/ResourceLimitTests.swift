@@ -1,13 +1,10 @@
 import Foundation
 import Glibc
-import NoaberCore
-import NoaberHashing
-import NoaberProtocol
-import NoaberStore
 import Testing
 
-/// Limits that keep one client from exhausting the daemon: idle connections are closed, and large
-/// `ledger.entries` pages under many concurrent requests stay within a bounded amount of memory.
+/// Limits that keep one client from exhausting the daemon: idle connections are closed and free
+/// their slots, and the idle timeout is checked when the daemon starts. (The bound on concurrent
+/// reads, which caps their memory, is tested on `ReadPool` itself in NoaberServerTests.)
 @Suite("Resource limits against a real daemon")
 struct ResourceLimitTests {
     static let statusRequest = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ledger.status\"}\n"
@@ -108,22 +105,6 @@ struct ResourceLimitTests {
 func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
-/// Runs `body(0..<count)` at once, each on a thread of its own (blocking reads must not queue).
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) async throws -> [T] {
-    try await withThrowingTaskGroup(of: (Int, T).self) { group in
-        for i in 0..<count {
-            group.addTask {
-                try await withCheckedThrowingContinuation { continuation in
-                    Thread { continuation.resume(with: Result { (i, try body(i)) }) }.start()
-                }
-            }
-        }
-        var results = [T?](repeating: nil, count: count)
-        for try await (i, result) in group { results[i] = result }
-        return results.map { $0! }
     }
 }
 

@@ -1,0 +1,84 @@
+import Foundation
+import NoaberStore
+import Synchronization
+import Testing
+
+@testable import NoaberServer
+
+/// The pool is what bounds the memory reads can take (see `ReadPool`), so its bound is tested
+/// directly: no more queries run at once than it allows, however many are waiting.
+@Suite("Read pool")
+struct ReadPoolTests {
+    /// A database file in a fresh directory; the pool only needs it to exist and be readable.
+    static func makeDatabase() throws -> (Database, URL) {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("noaber-readpool-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        let database = Database(directory: directory.path)
+        _ = try database.openWriter()
+        return (database, directory)
+    }
+
+    /// Counts the queries inside the pool and remembers the most seen at once.
+    final class Occupancy: Sendable {
+        private let state = Mutex((now: 0, most: 0))
+        func enter() { state.withLock { $0.now += 1; $0.most = max($0.most, $0.now) } }
+        func leave() { state.withLock { $0.now -= 1 } }
+        var most: Int { state.withLock { $0.most } }
+        var now: Int { state.withLock { $0.now } }
+    }
+
+    @Test(arguments: [1, 2, 4])
+    func neverRunsMoreThanItsBound(bound: Int) async throws {
+        let (database, directory) = try Self.makeDatabase()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pool = ReadPool(database: database, maxConcurrent: bound)
+        let occupancy = Occupancy()
+        let queries = 24
+        let answers = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<queries {
+                group.addTask {
+                    try await pool.read { connection in
+                        occupancy.enter()
+                        defer { occupancy.leave() }
+                        // Long enough that, without the bound, all of them would overlap.
+                        usleep(20_000)
+                        return try connection.statement("SELECT ?1 * 2").rows([.integer(Int64(i))]) { $0.int64(0) }
+                            .first.map(Int.init) ?? -1
+                    }
+                }
+            }
+            var answers: [Int] = []
+            for try await answer in group { answers.append(answer) }
+            return answers.sorted()
+        }
+        #expect(answers == (0..<queries).map { $0 * 2 })
+        // How many run at once below the bound depends on the machine's threads, so only the
+        // bound itself is checked; with a bound of 1 this is strict serialisation.
+        #expect((1...bound).contains(occupancy.most), "at most \(bound) at once, saw \(occupancy.most)")
+        #expect(occupancy.now == 0)
+    }
+
+    @Test func aFailingQueryFreesItsSlot() async throws {
+        let (database, directory) = try Self.makeDatabase()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pool = ReadPool(database: database, maxConcurrent: 1)
+        for _ in 0..<3 {
+            await #expect(throws: StoreError.self) {
+                try await pool.read { try $0.execute("SELECT * FROM no_such_table") }
+            }
+        }
+        // The only slot was handed back each time, so this does not wait forever.
+        let one = try await pool.read { try $0.statement("SELECT 1").rows { $0.int64(0) } }
+        #expect(one == [1])
+    }
+
+    @Test func readersCannotWrite() async throws {
+        let (database, directory) = try Self.makeDatabase()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pool = ReadPool(database: database)
+        await #expect(throws: StoreError.self) {
+            try await pool.read { try $0.execute("CREATE TABLE sneaky (x)") }
+        }
+    }
+}
