@@ -35,11 +35,12 @@ struct NoaberBench: AsyncParsableCommand {
         let admin = try Ed25519PrivateKey.generate()
         let coordinator = try Ed25519PrivateKey.generate()
         let members = try Ed25519PrivateKey.generate()
-        let ledger = Hex.encode(try SecureRandom.bytes(16))
+        let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
+        let ledger = LedgerIdentity.derive(adminKey: admin.publicKey, nonce: nonce)
         // 1 hour = 1.00 coin = 100 minor units, as the workload counts.
         let setup: [Payload.Body] = [
             .ledgerInit(LedgerInit(name: "bench", currency: Currency(code: "ZM", name: "zorgmunt", scale: 2), hourRate: 100,
-                                   adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin))),
+                                   adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce))),
             .keyAdd(KeyAdd(key: KeySpec(publicKey: coordinator.publicKey, label: "coordinator", role: .operator))),
             .keyAdd(KeyAdd(key: KeySpec(publicKey: members.publicKey, label: "members", role: .member))),
         ]

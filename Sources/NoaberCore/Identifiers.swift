@@ -59,7 +59,7 @@ public enum Identifier {
         guard ok else { throw .invalidPayload("entry id \"\(id)\" must be 1 to 64 of A-Z a-z 0-9 . _ : -") }
     }
 
-    /// A ledger id is 32 lowercase hex characters (16 random bytes chosen at `init`).
+    /// A ledger id is 32 lowercase hex characters (see `LedgerIdentity` for how it is made).
     public static func validateLedgerID(_ id: String) throws(LedgerError) {
         let ok = id.utf8.count == 32 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
         guard ok else { throw .invalidPayload("ledger id \"\(id)\" must be 32 lowercase hex characters") }

@@ -44,6 +44,7 @@ extension LedgerState {
             guard admin.keyID == signed.keyID else {
                 throw .unauthorized("ledger.init must be signed by the admin key it names (\(admin.keyID.hex))")
             }
+            try LedgerIdentity.check(payload.ledger, for: body, adminKey: admin)
             key = Key(id: admin.keyID, publicKey: admin, label: body.adminKey.label, role: .admin, addedSeq: seq, revokedSeq: nil)
         } else {
             guard let ledger else { throw .notInitialised }

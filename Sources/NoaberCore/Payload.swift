@@ -72,16 +72,19 @@ public struct LedgerInit: Codable, Sendable, Equatable {
     /// Minor units credited per hour of care.
     public var hourRate: Int64
     public var adminKey: KeySpec
+    /// 16 random bytes in hex; with the admin key it makes the ledger id (see `LedgerIdentity`).
+    public var nonce: String
 
-    public init(name: String, currency: Currency, hourRate: Int64, adminKey: KeySpec) {
+    public init(name: String, currency: Currency, hourRate: Int64, adminKey: KeySpec, nonce: String) {
         self.name = name
         self.currency = currency
         self.hourRate = hourRate
         self.adminKey = adminKey
+        self.nonce = nonce
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, currency, hourRate = "hour_rate", adminKey = "admin_key"
+        case name, currency, hourRate = "hour_rate", adminKey = "admin_key", nonce
     }
 }
 

@@ -47,10 +47,11 @@ struct Init: AsyncParsableCommand {
         let key = try loadPrivateKey(adminKey)
         let rate: Int64
         do { rate = try Money.parse(hourRate, scale: scale) } catch { throw CLIError("--hour-rate: \(error.message)") }
-        let ledgerID = Hex.encode(try SecureRandom.bytes(16))
+        let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
+        let ledgerID = LedgerIdentity.derive(adminKey: key.publicKey, nonce: nonce)
         let body = LedgerInit(
             name: name, currency: Currency(code: currency, name: currencyName, scale: scale), hourRate: rate,
-            adminKey: KeySpec(publicKey: key.publicKey, label: label, role: .admin))
+            adminKey: KeySpec(publicKey: key.publicKey, label: label, role: .admin), nonce: Hex.encode(nonce))
         let payload = Payload(ledger: ledgerID, id: try id ?? newEntryID(), body: .ledgerInit(body))
         let result = try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
             try await Session.submit(payload, key: key, client: client)

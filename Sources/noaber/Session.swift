@@ -8,7 +8,7 @@ import NoaberProtocol
 /// amounts at the right scale and to bind signatures to the right ledger.
 ///
 /// The settings come from the ledger's first entry, checked against the admin signature it
-/// carries, never from the daemon's word: a daemon (or a program posing as one on the socket)
+/// carries and the ledger id that admin key derives, never from the daemon's word: a daemon (or a program posing as one on the socket)
 /// that reported another scale or hour rate would otherwise make the user sign other amounts.
 struct Session {
     let client: RPCClient
@@ -52,6 +52,10 @@ struct Session {
         do { adminKey = try settings.adminKey.parsedKey() } catch { throw refuse("names an unusable admin key: \(error.message)") }
         guard entry.signed.keyID == adminKey.keyID, entry.signed.isValid(for: payload, with: adminKey) else {
             throw refuse("is not validly signed by the admin key it registers")
+        }
+        // With the id derived from the signed admin key, a pinned id pins these settings too.
+        do { try LedgerIdentity.check(payload.ledger, for: settings, adminKey: adminKey) } catch {
+            throw refuse("does not derive its ledger id from its admin key: \(error.message)")
         }
         return LedgerState.Ledger(
             id: payload.ledger, name: settings.name, currency: settings.currency, hourRate: settings.hourRate,

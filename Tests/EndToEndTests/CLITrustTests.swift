@@ -1,5 +1,6 @@
 import Foundation
 import NoaberCore
+import NoaberHashing
 import NoaberProtocol
 import Testing
 
@@ -198,6 +199,33 @@ struct CLITrustTests {
                 "transfer via a fake daemon serving a rewritten entry 1")
         }
         #expect(!forged.contains("ledger.submit"), "\(forged)")
+
+        // A fake with an admin key of its own signs a look-alike entry 1 at scale 4 under the real
+        // id. Its signature is good, but the id is not the one its key derives (FORMAT.md §1), so
+        // it is refused, pinned or not.
+        let impostor = try Ed25519PrivateKey.generate()
+        for pin in [["--ledger", id], []] {
+            let lookalike = try await withFakeDaemon(
+                posingAs: daemon,
+                rewrite: { status, entries in
+                    status.currency?.scale = 4
+                    let real = try Payload.decode(Array(try #require(Data(base64Encoded: entries.entries[0].payload))))
+                    guard case .ledgerInit(var settings) = real.body else { throw CLIFailure(message: "entry 1 is not ledger.init") }
+                    settings.currency.scale = 4
+                    settings.adminKey = KeySpec(publicKey: impostor.publicKey, label: "admin", role: .admin)
+                    let signed = try SignedEntry.sign(Payload(ledger: id, id: real.id, body: .ledgerInit(settings)), with: impostor)
+                    entries.entries[0].payload = Data(signed.payload).base64EncodedString()
+                    entries.entries[0].signature = Hex.encode(signed.signature)
+                    entries.entries[0].keyId = signed.keyID.hex
+                }
+            ) { socket in
+                fails(
+                    try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05"] + pin),
+                    saying: "entry 1 from the daemon at \(socket) does not derive its ledger id from its admin key",
+                    "transfer via a fake daemon serving a look-alike entry 1 \(pin)")
+            }
+            #expect(!lookalike.contains("ledger.submit"), "\(lookalike)")
+        }
 
         // The control: the same fake, telling the truth, is trusted as far as the submission.
         let honest = try await withFakeDaemon(posingAs: daemon, rewrite: { _, _ in }) { socket in

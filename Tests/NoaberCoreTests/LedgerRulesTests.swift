@@ -77,11 +77,40 @@ struct LedgerRulesTests {
             .invalidPayload("ledger id \"NOT-A-LEDGER-ID\" must be 32 lowercase hex characters"))
         var badCurrency = LedgerInit(
             name: "Z", currency: Currency(code: "zmt", name: "Z", scale: 2), hourRate: 1,
-            adminKey: KeySpec(publicKey: l.admin.publicKey, label: "admin", role: .admin))
+            adminKey: KeySpec(publicKey: l.admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(TestLedger.nonce))
         l.expectRefusal(try l.sign(.ledgerInit(badCurrency)), reason: "invalid_payload", mentioning: ["currency code"])
         badCurrency.currency = Currency(code: "ZMT", name: "Z", scale: 9)
         l.expectRefusal(try l.sign(.ledgerInit(badCurrency)), reason: "invalid_payload", mentioning: ["scale 9"])
         l.expectRefusal(try l.sign(l.initBody(), entryID: "bad id"), reason: "invalid_payload", mentioning: ["entry id"])
+    }
+
+    /// The ledger id is derived from the admin key and nonce that entry 1 signs, so nobody can
+    /// start a ledger under an id that another admin key made.
+    @Test func initMustCarryTheIdItsAdminKeyDerives() throws {
+        var l = try TestLedger()
+        // A valid id, but a random one: refused, naming the id that would be right.
+        let random = "0123456789abcdef0123456789abcdef"
+        l.expectRefusal(
+            try l.sign(l.initBody(), ledger: random),
+            .invalidPayload("ledger id \(random) is not the one admin_key and nonce make (\(TestLedger.id))"))
+        // Another admin key claiming this ledger's id, signing its own entry 1 properly.
+        let impostor = try Ed25519PrivateKey.generate()
+        l.expectRefusal(
+            try l.sign(l.initBody(admin: impostor), by: impostor, ledger: TestLedger.id),
+            reason: "invalid_payload", mentioning: ["is not the one admin_key and nonce make"])
+        // The same admin key with another nonce makes another ledger.
+        guard case .ledgerInit(var other) = l.initBody() else { Issue.record("not an init"); return }
+        other.nonce = String(repeating: "ab", count: 16)
+        l.expectRefusal(try l.sign(.ledgerInit(other), ledger: TestLedger.id), reason: "invalid_payload", mentioning: ["nonce make"])
+        for bad in ["", "00", String(repeating: "AB", count: 16), String(repeating: "0", count: 33), String(repeating: "g", count: 32)] {
+            other.nonce = bad
+            l.expectRefusal(
+                try l.sign(.ledgerInit(other), ledger: TestLedger.id),
+                .invalidPayload("nonce must be 32 lowercase hex characters (16 bytes)"))
+        }
+        // And the honest one is accepted.
+        try l.submit(l.initBody())
+        #expect(l.state.ledger?.id == TestLedger.id)
     }
 
     @Test func wrongLedgerIsRefused() throws {

@@ -23,10 +23,11 @@ struct PayloadTests {
     func everyKind() throws -> [(json: String, body: Payload.Body)] {
         [
             (
-                #"{\#(header("ledger.init")),"name":"Zorgkring","currency":{"code":"ZMT","name":"Zorgmunt","scale":2},"hour_rate":1000,"admin_key":{"public_key":"\#(keyHex)","label":"admin","role":"admin"}}"#,
+                #"{\#(header("ledger.init")),"name":"Zorgkring","currency":{"code":"ZMT","name":"Zorgmunt","scale":2},"hour_rate":1000,"admin_key":{"public_key":"\#(keyHex)","label":"admin","role":"admin"},"nonce":"000102030405060708090a0b0c0d0e0f"}"#,
                 .ledgerInit(LedgerInit(
                     name: "Zorgkring", currency: Currency(code: "ZMT", name: "Zorgmunt", scale: 2), hourRate: 1000,
-                    adminKey: KeySpec(publicKey: key.publicKey, label: "admin", role: .admin)))
+                    adminKey: KeySpec(publicKey: key.publicKey, label: "admin", role: .admin),
+                    nonce: "000102030405060708090a0b0c0d0e0f"))
             ),
             (
                 #"{\#(header("key.add")),"key":{"public_key":"\#(keyHex)","label":"jan","role":"member"}}"#,

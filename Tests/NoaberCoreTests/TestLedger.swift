@@ -15,9 +15,13 @@ struct StateSnapshot: Equatable {
     }
 }
 
-/// A ledger built entry by entry through the real rules, with a fixed id and generated keys.
+/// A ledger built entry by entry through the real rules, with a fixed admin key (so that its id,
+/// which that key derives, is fixed too) and generated keys for everyone else.
 struct TestLedger {
-    static let id = "0123456789abcdef0123456789abcdef"
+    // A fixed test seed; never a real key.
+    static let adminKey = try! Ed25519PrivateKey(rawRepresentation: [UInt8](repeating: 0x5A, count: 32))
+    static let nonce = [UInt8](repeating: 0x42, count: LedgerIdentity.nonceByteCount)
+    static let id = LedgerIdentity.derive(adminKey: adminKey.publicKey, nonce: nonce)
     static let currency = Currency(code: "ZMT", name: "Zorgmunt", scale: 2)
     static let hourRate: Int64 = 1000
 
@@ -29,7 +33,7 @@ struct TestLedger {
     private var counter = 0
 
     init() throws {
-        admin = try Ed25519PrivateKey.generate()
+        admin = Self.adminKey
     }
 
     mutating func nextID() -> String {
@@ -40,7 +44,7 @@ struct TestLedger {
     func initBody(admin key: Ed25519PrivateKey? = nil, role: KeyRole = .admin, hourRate: Int64 = hourRate) -> Payload.Body {
         .ledgerInit(LedgerInit(
             name: "Zorgkring Oost", currency: Self.currency, hourRate: hourRate,
-            adminKey: KeySpec(publicKey: (key ?? admin).publicKey, label: "admin", role: role)))
+            adminKey: KeySpec(publicKey: (key ?? admin).publicKey, label: "admin", role: role), nonce: Hex.encode(Self.nonce)))
     }
 
     /// Signs `body` as the next entry of this ledger (or of `ledger`), without applying it.

@@ -7,7 +7,10 @@ import Testing
 /// A store in a fresh temporary directory (removed when the fixture goes away) and a ledger
 /// whose entries go through the real rules before they are appended.
 final class StoreFixture {
-    static let ledgerID = "0123456789abcdef0123456789abcdef"
+    // A fixed test seed (never a real key), so that the ledger id it derives is fixed too.
+    static let adminKey = try! Ed25519PrivateKey(rawRepresentation: [UInt8](repeating: 0x5A, count: 32))
+    static let nonce = [UInt8](repeating: 0x42, count: LedgerIdentity.nonceByteCount)
+    static let ledgerID = LedgerIdentity.derive(adminKey: adminKey.publicKey, nonce: nonce)
 
     let directory: URL
     let database: Database
@@ -27,7 +30,7 @@ final class StoreFixture {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
         database = Database(directory: directory.path)
         store = try LedgerStore(database: database)
-        admin = try .generate()
+        admin = Self.adminKey
         coordinator = try .generate()
         jan = try .generate()
         piet = try .generate()
@@ -55,7 +58,7 @@ final class StoreFixture {
     func openingEntries() throws -> [AcceptedEntry] {
         var batch = [try accept(.ledgerInit(LedgerInit(
             name: "Zorgkring", currency: Currency(code: "ZMT", name: "Zorgmunt", scale: 2), hourRate: 1000,
-            adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin))))]
+            adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(Self.nonce))))]
         for (key, label, role) in [(coordinator, "coordinator", KeyRole.operator), (jan, "jan", .member), (piet, "piet", .member)] {
             batch.append(try accept(.keyAdd(KeyAdd(key: KeySpec(publicKey: key.publicKey, label: label, role: role)))))
         }

@@ -28,7 +28,7 @@ TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]
 HOURS = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")  # Reading: "01.5" and "1.50" are allowed
 ROLES, ACCOUNT_KINDS = ("admin", "operator", "member", "auditor"), ("issuer", "member", "merchant")
 # §2: each kind's fields besides v/ledger/id/kind, as (required, optional). Others are refused.
-SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key"}, set()),
+SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"}, set()),
           "key.add": ({"key"}, set()), "key.revoke": ({"key_id"}, {"reason"}),
           "account.open": ({"account", "account_kind", "name", "min_balance", "controllers"}, set()),
           "tx": ({"purpose", "postings"}, {"memo", "hours", "hour_rate"})}
@@ -161,6 +161,11 @@ class Auditor:
         admin, role = self.new_key(p["admin_key"], "admin_key")
         need(role == "admin", "admin_key's role is not admin")
         need(kid == admin, "ledger.init is not signed by the admin_key it names")
+        # §1: the ledger id is derived from the admin key and the nonce.
+        need(type(p["nonce"]) is str and HEX32.fullmatch(p["nonce"]), "nonce is not 32 hex chars")
+        derived = hashlib.sha256(b"noaber:ledger:v1\n" + bytes.fromhex(p["admin_key"]["public_key"])
+                                 + bytes.fromhex(p["nonce"])).hexdigest()[:32]
+        need(p["ledger"] == derived, f"ledger id is not the one admin_key and nonce make ({derived})")
         self.ledger, self.hour_rate = p["ledger"], p["hour_rate"]
 
     def new_key(self, k, what):
