@@ -155,8 +155,21 @@ enum SocketFile {
         guard (info.st_mode & S_IFMT) == S_IFSOCK else {
             throw DaemonError.cannotBind(path: path, reason: "a file that is not a socket is in the way")
         }
-        if isListening(path) { throw DaemonError.cannotBind(path: path, reason: "another noaberd is listening there") }
-        unlink(path)
+        switch probe(path) {
+        case .stale: unlink(path)
+        case .listening: throw DaemonError.cannotBind(path: path, reason: "another noaberd is listening there")
+        case .unknown(let why):
+            throw DaemonError.cannotBind(path: path, reason: "cannot tell whether another noaberd serves it (connect: \(why)); remove it if not")
+        }
+    }
+
+    /// What a connection attempt says about an existing socket file.
+    enum Probe: Equatable {
+        /// Nobody listens (ECONNREFUSED): a crashed daemon left it behind.
+        case stale
+        case listening
+        /// Anything else, e.g. a full backlog (EAGAIN) of a busy, live daemon, or no permission.
+        case unknown(String)
     }
 
     static func setPermissions(_ path: String, mode: UInt32, group: String?) throws {
@@ -173,21 +186,30 @@ enum SocketFile {
 
     static func remove(_ path: String) { unlink(path) }
 
-    private static func isListening(_ path: String) -> Bool {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
+    /// Only a refused connection proves a socket stale. Removing it on any failed connect would
+    /// let a second daemon steal the path of a live one whose backlog is momentarily full.
+    static func probe(_ path: String) -> Probe {
+        // Non-blocking, so that a full backlog answers EAGAIN at once instead of waiting.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { return .unknown(String(cString: strerror(errno))) }
         defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return .unknown("path too long") }
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
             for (i, b) in bytes.enumerated() { buffer[i] = b }
         }
-        return withUnsafePointer(to: &address) {
+        let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
+        }
+        if rc == 0 { return .listening }
+        switch errno {
+        case ECONNREFUSED: return .stale
+        case EAGAIN, EINPROGRESS: return .listening
+        case let code: return .unknown(String(cString: strerror(code)))
         }
     }
 }
