@@ -1,3 +1,5 @@
+import NoaberHashing
+
 /// An account id such as `org:zorgkring`, `vol:jan-peeters` or `shop:bakker`: lowercase ASCII
 /// letters, digits and `-._`, in one or more parts separated by `:`, at most 64 characters.
 public struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
@@ -61,8 +63,9 @@ public enum Identifier {
 
     /// A ledger id is 32 lowercase hex characters (see `LedgerIdentity` for how it is made).
     public static func validateLedgerID(_ id: String) throws(LedgerError) {
-        let ok = id.utf8.count == 32 && id.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-        guard ok else { throw .invalidPayload("ledger id \"\(id)\" must be 32 lowercase hex characters") }
+        guard id.utf8.count == 32, Hex.decodeLowercase(id) != nil else {
+            throw .invalidPayload("ledger id \"\(id)\" must be 32 lowercase hex characters")
+        }
     }
 }
 

@@ -19,10 +19,9 @@ public enum LedgerIdentity {
 
     /// The nonce's bytes, from exactly 32 lowercase hex characters.
     public static func parseNonce(_ text: String) throws(LedgerError) -> [UInt8] {
-        guard text.utf8.count == nonceByteCount * 2,
-            text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
-            let bytes = Hex.decode(text)
-        else { throw .invalidPayload("nonce must be 32 lowercase hex characters (16 bytes)") }
+        guard text.utf8.count == nonceByteCount * 2, let bytes = Hex.decodeLowercase(text) else {
+            throw .invalidPayload("nonce must be 32 lowercase hex characters (16 bytes)")
+        }
         return bytes
     }
 

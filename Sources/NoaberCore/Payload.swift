@@ -55,7 +55,7 @@ public struct KeySpec: Codable, Sendable, Equatable {
     }
 
     public func parsedKey() throws(LedgerError) -> Ed25519PublicKey {
-        guard publicKey == publicKey.lowercased(), let raw = Hex.decode(publicKey),
+        guard let raw = Hex.decodeLowercase(publicKey),
             let key = try? Ed25519PublicKey(rawRepresentation: raw)
         else { throw .invalidPayload("public_key must be 64 lowercase hex characters (a raw Ed25519 key)") }
         guard !key.hasSmallOrder else {

@@ -13,27 +13,33 @@ public enum Hex {
     }
 
     /// Returns nil on odd length or any character that is not a hex digit; accepts either case.
-    public static func decode(_ hex: String) -> [UInt8]? {
+    public static func decode(_ hex: String) -> [UInt8]? { decode(hex, lowercaseOnly: false) }
+
+    /// Like `decode`, but also nil on an uppercase digit: the form ids and keys take in payloads,
+    /// where one value must have exactly one spelling.
+    public static func decodeLowercase(_ hex: String) -> [UInt8]? { decode(hex, lowercaseOnly: true) }
+
+    private static func decode(_ hex: String, lowercaseOnly: Bool) -> [UInt8]? {
         let utf8 = Array(hex.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count / 2)
         var index = 0
         while index < utf8.count {
-            guard let high = value(of: utf8[index]), let low = value(of: utf8[index + 1]) else {
-                return nil
-            }
+            guard let high = value(of: utf8[index], lowercaseOnly: lowercaseOnly),
+                let low = value(of: utf8[index + 1], lowercaseOnly: lowercaseOnly)
+            else { return nil }
             bytes.append(high << 4 | low)
             index += 2
         }
         return bytes
     }
 
-    private static func value(of character: UInt8) -> UInt8? {
+    private static func value(of character: UInt8, lowercaseOnly: Bool) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F") where !lowercaseOnly: character - UInt8(ascii: "A") + 10
         default: nil
         }
     }

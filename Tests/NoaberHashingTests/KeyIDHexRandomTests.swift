@@ -80,9 +80,16 @@ struct HexTests {
         #expect(Hex.decode("") == [])
     }
 
+    @Test func strictDecodingTakesLowercaseOnly() {
+        #expect(Hex.decodeLowercase("00ff0ab0") == [0x00, 0xff, 0x0a, 0xb0])
+        #expect(Hex.decodeLowercase("") == [])
+        for text in ["00FF0AB0", "00ff0aB0", "A0", "0F"] { #expect(Hex.decodeLowercase(text) == nil, "\(text)") }
+    }
+
     @Test(arguments: ["0", "abc", "zz", "0g", "g0", " 00", "00 ", "é0", "0x00", "+1"])
     func rejectsBadInput(text: String) {
         #expect(Hex.decode(text) == nil)
+        #expect(Hex.decodeLowercase(text) == nil)
     }
 
     @Test func roundTrips() throws {
