@@ -189,27 +189,36 @@ enum SocketFile {
     /// Only a refused connection proves a socket stale. Removing it on any failed connect would
     /// let a second daemon steal the path of a live one whose backlog is momentarily full.
     static func probe(_ path: String) -> Probe {
+        guard let address = address(path) else { return .unknown("path too long") }
         // Non-blocking, so that a full backlog answers EAGAIN at once instead of waiting.
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { return .unknown(String(cString: strerror(errno))) }
         defer { close(fd) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return .unknown("path too long") }
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (i, b) in bytes.enumerated() { buffer[i] = b }
-        }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        if rc == 0 { return .listening }
+        if withSockaddr(address, { connect(fd, $0, $1) }) == 0 { return .listening }
         switch errno {
         case ECONNREFUSED: return .stale
         case EAGAIN, EINPROGRESS: return .listening
         case let code: return .unknown(String(cString: strerror(code)))
+        }
+    }
+
+    /// `path` as a Unix socket address; nil when it does not fit in `sun_path`.
+    static func address(_ path: String) -> sockaddr_un? {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (i, b) in bytes.enumerated() { buffer[i] = b }
+        }
+        return address
+    }
+
+    /// Passes `address` as the `sockaddr` pointer and length that `bind` and `connect` take.
+    static func withSockaddr<R>(_ address: sockaddr_un, _ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+        var address = address
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
     }
 }

@@ -19,22 +19,18 @@ struct SocketFileTests {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
             path = directory.appendingPathComponent("s.sock").path
             fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = Self.address(path)
-            let rc = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
+            let address = try #require(SocketFile.address(path))
+            let rc = SocketFile.withSockaddr(address) { bind(fd, $0, $1) }
             try #require(rc == 0, "bind: \(String(cString: strerror(errno)))")
             if let backlog { try #require(listen(fd, backlog) == 0) }
         }
 
         /// Connects without blocking until the listener's backlog is full (EAGAIN).
         func fillBacklog() throws {
+            let address = try #require(SocketFile.address(path))
             for _ in 0..<1000 {
                 let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-                var address = Self.address(path)
-                let rc = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-                }
+                let rc = SocketFile.withSockaddr(address) { connect(client, $0, $1) }
                 let error = errno
                 clients.append(client)
                 if rc != 0 {
@@ -43,15 +39,6 @@ struct SocketFileTests {
                 }
             }
             Issue.record("the backlog never filled")
-        }
-
-        static func address(_ path: String) -> sockaddr_un {
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-                for (i, b) in path.utf8.enumerated() { buffer[i] = b }
-            }
-            return address
         }
 
         deinit {
