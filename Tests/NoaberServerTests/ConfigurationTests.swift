@@ -25,8 +25,7 @@ struct ConfigurationTests {
     }
 
     static func withConfigFile<R>(_ text: String, _ body: (String) throws -> R) throws -> R {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noaber-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        let directory = try makeTemporaryDirectory("noaber-config")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("noaberd.conf")
         try Data(text.utf8).write(to: file)

@@ -11,9 +11,7 @@ import Testing
 struct ReadPoolTests {
     /// A database file in a fresh directory; the pool only needs it to exist and be readable.
     static func makeDatabase() throws -> (Database, URL) {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("noaber-readpool-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        let directory = try makeTemporaryDirectory("noaber-readpool")
         let database = Database(directory: directory.path)
         _ = try database.openWriter()
         return (database, directory)

@@ -15,8 +15,7 @@ struct SocketFileTests {
         var clients: [Int32] = []
 
         init(listening backlog: Int32?) throws {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("noaber-sock-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+            directory = try makeTemporaryDirectory("noaber-sock")
             path = directory.appendingPathComponent("s.sock").path
             fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
             let address = try #require(SocketFile.address(path))
@@ -74,8 +73,7 @@ struct SocketFileTests {
     }
 
     @Test func aFileThatIsNotASocketIsLeftAlone() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("noaber-sock-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        let directory = try makeTemporaryDirectory("noaber-sock")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("s.sock").path
         try "precious".write(toFile: path, atomically: true, encoding: .utf8)
