@@ -38,6 +38,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Audit tools that need no daemon: exports in jsonl/csv/hledger/beancount and offline verification.
+        .target(name: "NoaberAudit", dependencies: ["NoaberCore", "NoaberHashing", "NoaberProtocol"]),
         .target(
             name: "NoaberServer",
             dependencies: [
@@ -63,6 +65,7 @@ let package = Package(
         .executableTarget(
             name: "noaber",
             dependencies: [
+                "NoaberAudit",
                 "NoaberCore",
                 "NoaberHashing",
                 "NoaberProtocol",
@@ -92,6 +95,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "NoaberAuditTests", dependencies: ["NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberHashing"]),
         .testTarget(
             name: "NoaberServerTests",
             dependencies: ["NoaberServer", "NoaberProtocol", "NoaberStore", "NoaberCore", "NoaberHashing"]

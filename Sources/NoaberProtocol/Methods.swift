@@ -325,9 +325,16 @@ public struct StateResult: Codable, Sendable {
     public var ledger: LedgerInfo?
     public var keys: [KeyInfo]
     public var accounts: [AccountInfo]
+    /// The latest signed checkpoint (a C2SP signed note) in the same snapshot: its tree size is at
+    /// most `head_seq`. Nil while the ledger has no log key.
+    public var checkpoint: String?
 
-    public init(headSeq: Int64, rows: JournalRows, ledger: LedgerInfo?, keys: [KeyInfo], accounts: [AccountInfo]) {
+    public init(
+        headSeq: Int64, rows: JournalRows, ledger: LedgerInfo?, keys: [KeyInfo], accounts: [AccountInfo],
+        checkpoint: String? = nil
+    ) {
         self.headSeq = headSeq
+        self.checkpoint = checkpoint
         entryRows = rows.entries
         postingRows = rows.postings
         self.ledger = ledger

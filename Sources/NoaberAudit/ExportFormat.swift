@@ -1,0 +1,41 @@
+public import NoaberProtocol
+
+/// The formats `noaber export` writes. Only `jsonl` carries everything a verifier needs; the
+/// others are for people and their tools.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// A header line, then one `EntryInfo` object per line: the whole chain, verifiable offline.
+    case jsonl
+    /// One row per posting, for spreadsheets.
+    case csv
+    /// A journal that `hledger` reads; its balances equal Noaber's.
+    case hledger
+    /// A ledger that `bean-check` accepts; its balances equal Noaber's.
+    case beancount
+}
+
+/// The first line of a jsonl export: what the entries that follow are checked against.
+///
+/// `state` is the daemon's stored derived state (settings, keys, accounts with balances) and the
+/// journal's row counts, read in one snapshot with `checkpoint`; the export then holds entries
+/// 1…`state.head_seq`. An offline verify replays those entries and compares the result with
+/// `state`, exactly as `noaber verify` does against a running daemon.
+public struct ExportHeader: Codable, Sendable {
+    public static let formatName = "noaber-export"
+    public static let currentVersion = 1
+
+    public var format: String
+    public var version: Int
+    /// When the export was made (RFC 3339, UTC).
+    public var exportedAt: String
+    public var state: StateResult
+    /// The latest signed checkpoint in the same snapshot as `state`, verbatim.
+    public var checkpoint: String?
+
+    public init(exportedAt: String, state: StateResult) {
+        format = Self.formatName
+        version = Self.currentVersion
+        self.exportedAt = exportedAt
+        self.state = state
+        checkpoint = state.checkpoint
+    }
+}
