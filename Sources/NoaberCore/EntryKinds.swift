@@ -8,9 +8,10 @@ public enum EntryKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// What a key may do: admins manage keys and accounts, operators open accounts, members and
-/// merchants' keys control accounts, auditors only read.
+/// merchants' keys control accounts, auditors only read. A `log` key is the daemon's: it signs
+/// the ledger's checkpoints and no entry, so holding the server's key never lets anyone move coins.
 public enum KeyRole: String, Codable, Sendable, CaseIterable {
-    case admin, `operator`, member, auditor
+    case admin, `operator`, member, auditor, log
 }
 
 /// Issuers (care organisations) create coins within their credit limit; members are volunteers;

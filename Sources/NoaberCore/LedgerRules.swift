@@ -51,6 +51,9 @@ extension LedgerState {
             guard payload.ledger == ledger.id else { throw .wrongLedger(expected: ledger.id, actual: payload.ledger) }
             guard let known = keys[signed.keyID] else { throw .unknownKey(signed.keyID) }
             if let revoked = known.revokedSeq { throw .keyRevoked(known.id, seq: revoked) }
+            guard known.role != .log else {
+                throw .unauthorized("key \(known.id.hex) is a log key; it signs checkpoints, never entries")
+            }
             key = known
         }
         guard verifiedWith == key.publicKey || signed.isValid(for: payload, with: key.publicKey) else {
@@ -72,9 +75,20 @@ extension LedgerState {
         try Text.validate(body.adminKey.label, field: "key label", maxLength: 100)
         guard body.adminKey.role == .admin else { throw .invalidPayload("admin_key.role must be admin") }
         guard body.hourRate > 0 else { throw .invalidAmount("hour_rate must be more than zero") }
+        var logKey: Key?
+        if let spec = body.logKey {
+            let publicKey = try spec.parsedKey()
+            try Text.validate(spec.label, field: "key label", maxLength: 100)
+            guard spec.role == .log else { throw .invalidPayload("log_key.role must be log") }
+            guard publicKey.keyID != admin.id else {
+                throw .invalidPayload("the log key must differ from the admin key: the server holds it")
+            }
+            logKey = Key(id: publicKey.keyID, publicKey: publicKey, label: spec.label, role: .log, addedSeq: admin.addedSeq, revokedSeq: nil)
+        }
         ledger = Ledger(
             id: payload.ledger, name: body.name, currency: body.currency, hourRate: body.hourRate, adminKey: admin.id)
         keys[admin.id] = admin
+        if let logKey { keys[logKey.id] = logKey }
     }
 
     private mutating func applyKeyAdd(_ body: KeyAdd, signer: Key, seq: Int64) throws(LedgerError) {
@@ -118,7 +132,9 @@ extension LedgerState {
         for id in body.controllers {
             guard let key = keys[id] else { throw .unknownKey(id) }
             if let revoked = key.revokedSeq { throw .keyRevoked(id, seq: revoked) }
-            guard key.role != .auditor else { throw .invalidPayload("auditor key \(id.hex) cannot control an account") }
+            guard key.role != .auditor && key.role != .log else {
+                throw .invalidPayload("\(key.role.rawValue) key \(id.hex) cannot control an account")
+            }
         }
         accounts[body.account] = Account(
             id: body.account, kind: body.accountKind, name: body.name, minBalance: body.minBalance,

@@ -74,17 +74,21 @@ public struct LedgerInit: Codable, Sendable, Equatable {
     public var adminKey: KeySpec
     /// 16 random bytes in hex; with the admin key it makes the ledger id (see `LedgerIdentity`).
     public var nonce: String
+    /// The daemon's log key (role `log`), which signs the ledger's checkpoints from entry 1 on.
+    /// Absent in ledgers made before checkpoints; their admin announces one with `key.add`.
+    public var logKey: KeySpec?
 
-    public init(name: String, currency: Currency, hourRate: Int64, adminKey: KeySpec, nonce: String) {
+    public init(name: String, currency: Currency, hourRate: Int64, adminKey: KeySpec, nonce: String, logKey: KeySpec? = nil) {
         self.name = name
         self.currency = currency
         self.hourRate = hourRate
         self.adminKey = adminKey
         self.nonce = nonce
+        self.logKey = logKey
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, currency, hourRate = "hour_rate", adminKey = "admin_key", nonce
+        case name, currency, hourRate = "hour_rate", adminKey = "admin_key", nonce, logKey = "log_key"
     }
 }
 

@@ -62,16 +62,31 @@ public struct CommittedEntry: Sendable, Equatable {
 /// The hash chain (docs/FORMAT.md, "Entry hash"): a newline-separated text header followed by the
 /// payload bytes. Every header field is free of newlines, so the layout is unambiguous and an
 /// auditor can rebuild it with `printf` and `sha256sum`.
+///
+/// These same bytes, the entry's *record*, are the leaf data of the ledger's Merkle tree: the
+/// entry hash is SHA-256(record) and the leaf hash SHA-256(0x00 ‖ record), so one rebuilt record
+/// checks both the chain and an inclusion proof.
 public enum EntryHash {
     public static let context = "noaber:chain:v1\n"
+
+    public static func record(
+        seq: Int64, prevHash: SHA256Digest, committedAt: Timestamp, signed: SignedEntry
+    ) -> [UInt8] {
+        Array("\(context)\(seq)\n\(prevHash.hex)\n\(committedAt.rfc3339)\n\(signed.keyID.hex)\n\(Hex.encode(signed.signature))\n".utf8)
+            + signed.payload
+    }
 
     public static func compute(
         seq: Int64, prevHash: SHA256Digest, committedAt: Timestamp, signed: SignedEntry
     ) -> SHA256Digest {
-        let hasher = SHA256Hasher()
-        hasher.update(context)
-        hasher.update("\(seq)\n\(prevHash.hex)\n\(committedAt.rfc3339)\n\(signed.keyID.hex)\n\(Hex.encode(signed.signature))\n")
-        hasher.update(signed.payload)
-        return hasher.finalize()
+        SHA256.hash(record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed))
     }
+}
+
+extension CommittedEntry {
+    /// The bytes behind both the entry hash and the Merkle leaf (see `EntryHash`).
+    public var record: [UInt8] { EntryHash.record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed) }
+
+    /// The entry's Merkle leaf hash, SHA-256(0x00 ‖ record); its leaf index is `seq - 1`.
+    public var leafHash: SHA256Digest { Merkle.leafHash(record) }
 }

@@ -35,13 +35,28 @@ public struct Verifier: Sendable {
     public private(set) var headHash = SHA256Digest.zero
     /// Postings the chain's transactions carry, to compare with the rows stored.
     public private(set) var postings: Int64 = 0
+    /// The Merkle tree over the entries checked so far.
+    public private(set) var tree = CompactRange()
+    /// The tree sizes whose roots `roots` keeps (those of the checkpoints to be checked).
+    public var rootsWanted: Set<UInt64>
+    public private(set) var roots: [UInt64: SHA256Digest] = [:]
     private var lastTime: Timestamp?
     /// Each entry id and the entry that used it: an id used twice is a replayed payment.
     private var entryIDs: [String: Int64] = [:]
 
-    public init() {}
+    public init(rootsWanted: Set<UInt64> = []) {
+        self.rootsWanted = rootsWanted
+    }
 
-    public mutating func check(_ stored: StoredEntry) throws(VerificationFailure) {
+    /// The root of the first `size` entries, if that size was wanted and reached (or is the current size).
+    public func root(atSize size: UInt64) -> SHA256Digest? {
+        size == tree.size ? tree.root : roots[size]
+    }
+
+    /// Checks the next entry. `precheck` may carry its payload, already parsed, and the public key
+    /// its signature already verified with (see `SignaturePrecheck`); the rules still decide
+    /// whether that key was the one allowed to sign.
+    public mutating func check(_ stored: StoredEntry, precheck: SignaturePrecheck.Result? = nil) throws(VerificationFailure) {
         let entry = stored.entry
         let expected = entries + 1
         guard entry.seq == expected else {
@@ -64,12 +79,18 @@ public struct Verifier: Sendable {
             throw fail("commit time \(entry.committedAt) is earlier than the previous entry's \(lastTime)")
         }
         let payload: Payload
-        do { payload = try Payload.decode(entry.signed.payload) } catch { throw fail(error.message) }
+        if let decoded = precheck?.payload {
+            payload = decoded
+        } else {
+            do { payload = try Payload.decode(entry.signed.payload) } catch { throw fail(error.message) }
+        }
         // Before the rules: a replayed payment must be named as such, whatever else it breaks.
         if let first = entryIDs[payload.id] {
             throw fail("entry id \(payload.id) was already used by entry \(first)")
         }
-        do { try state.apply(entry.signed, decoded: payload, seq: entry.seq) } catch { throw fail(error.message) }
+        do {
+            try state.apply(entry.signed, decoded: payload, seq: entry.seq, verifiedWith: precheck?.verifiedWith)
+        } catch { throw fail(error.message) }
         guard payload.id == entry.entryID, payload.kind == entry.kind else {
             throw fail("stored id/kind (\(entry.entryID), \(entry.kind.rawValue)) differ from the payload's (\(payload.id), \(payload.kind.rawValue))")
         }
@@ -83,6 +104,8 @@ public struct Verifier: Sendable {
         postings += Int64(expectedPostings.count)
         headHash = entry.hash
         lastTime = entry.committedAt
+        tree.append(Merkle.leafHash(entry.record))
+        if rootsWanted.contains(tree.size) { roots[tree.size] = tree.root }
     }
 
     /// Compares the stored derived state (the ledger's settings, every key, every account and its

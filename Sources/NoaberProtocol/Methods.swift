@@ -19,6 +19,12 @@ public enum Method: String, Sendable, CaseIterable {
     case accountList = "account.list"
     case accountHistory = "account.history"
     case keyList = "key.list"
+    /// The latest signed checkpoint (C2SP tlog-checkpoint) and the daemon's log key.
+    case checkpoint = "ledger.checkpoint"
+    /// An entry with its Merkle inclusion proof in the tree of a given size.
+    case inclusionProof = "ledger.inclusion_proof"
+    /// The Merkle consistency proof between two tree sizes.
+    case consistencyProof = "ledger.consistency_proof"
 }
 
 public struct NoParams: Codable, Sendable {
@@ -83,12 +89,22 @@ public struct StatusResult: Codable, Sendable {
     /// SQLite transactions the writer has committed since start; fewer than entries means grouping.
     public var groupCommits: Int64
     public var entriesCommitted: Int64
+    /// The daemon's log key, raw public key in hex, whether or not the ledger announced it yet.
+    public var logPublicKey: String?
+    /// The C2SP verifier key string of that key, once the chain names it an active log key.
+    public var logKey: String?
+    /// The tree size of the latest signed checkpoint.
+    public var checkpointSize: UInt64?
 
     public init(
         initialised: Bool, ledgerId: String?, name: String?, currency: Currency?, hourRate: Int64?, entries: Int64,
         headHash: String, headTime: String?, databaseBytes: Int64, uptimeSeconds: Int64, version: String,
-        schemaVersion: Int, groupCommits: Int64, entriesCommitted: Int64
+        schemaVersion: Int, groupCommits: Int64, entriesCommitted: Int64, logPublicKey: String? = nil, logKey: String? = nil,
+        checkpointSize: UInt64? = nil
     ) {
+        self.logPublicKey = logPublicKey
+        self.logKey = logKey
+        self.checkpointSize = checkpointSize
         self.initialised = initialised
         self.ledgerId = ledgerId
         self.name = name

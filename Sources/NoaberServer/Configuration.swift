@@ -17,10 +17,15 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// clients cannot hold every `maxConnections` slot. Requests are answered in milliseconds, and
     /// a connection still owed an answer is never closed for this (see `IdleConnectionCloser`).
     public var idleTimeoutSeconds = 60
+    /// The daemon's log key (PKCS#8 PEM), which signs checkpoints; created on first start if absent.
+    public var logKeyPath: String
+    /// Seconds between checkpoints; 0 signs one in every group commit, in the same transaction.
+    public var checkpointIntervalSeconds = 0
 
     public init(socketPath: String, dataDirectory: String) {
         self.socketPath = socketPath
         self.dataDirectory = dataDirectory
+        logKeyPath = (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "log.key"
     }
 
     /// The settings one may give on the command line or in the config file, as text.
@@ -35,7 +40,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     public static let keys: Set<String> = [
         "socket", "data", "socket_mode", "socket_group", "log_level", "max_line_bytes", "max_connections",
-        "idle_timeout",
+        "idle_timeout", "log_key", "checkpoint_interval",
     ]
 
     /// Resolves flags over the config file over the defaults. Defaults follow systemd's
@@ -94,6 +99,15 @@ public struct ServerConfiguration: Sendable, Equatable {
                 throw .invalidValue(key: "idle_timeout", value: seconds, expected: "a number of seconds from 1 to 86400")
             }
             config.idleTimeoutSeconds = value
+        }
+        if let path = settings["log_key"] { config.logKeyPath = path }
+        if let seconds = settings["checkpoint_interval"] {
+            guard let value = Int(seconds), (0...86_400).contains(value) else {
+                throw .invalidValue(
+                    key: "checkpoint_interval", value: seconds,
+                    expected: "a number of seconds from 0 (a checkpoint in every group commit) to 86400")
+            }
+            config.checkpointIntervalSeconds = value
         }
         return config
     }

@@ -12,11 +12,14 @@ public enum DaemonError: Error, CustomStringConvertible {
     case dataDirectory(path: String, reason: String)
     /// The socket could not be created at the configured path.
     case cannotBind(path: String, reason: String)
+    /// The log key file could not be read or created.
+    case logKey(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .dataDirectory(let path, let reason): "data directory \(path): \(reason)"
         case .cannotBind(let path, let reason): "cannot listen on \(path): \(reason)"
+        case .logKey(let path, let reason): "log key \(path): \(reason)"
         }
     }
 }
@@ -33,15 +36,23 @@ public enum Daemon {
         let lock = try DataDirectory.lock(configuration.dataDirectory)
         defer { close(lock) }
         let database = Database(directory: configuration.dataDirectory)
-        let writer = try GroupCommitWriter(store: try LedgerStore(database: database), clock: clock, logger: logger)
+        let logKey = try LogKeyFile.loadOrCreate(configuration.logKeyPath, logger: logger)
+        let writer = try GroupCommitWriter(
+            store: try LedgerStore(database: database), clock: clock, logger: logger, logKey: logKey,
+            checkpointEveryCommit: configuration.checkpointIntervalSeconds == 0)
+        // A ledger whose log key was just announced, or made before checkpoints, gets one now.
+        await writer.checkpointIfBehind()
         let service = LedgerService(
-            writer: writer, reads: ReadPool(database: database), database: database, startedAt: .now, logger: logger)
+            writer: writer, reads: ReadPool(database: database), database: database, startedAt: .now,
+            logPublicKey: logKey.publicKey, logger: logger)
         let server = SocketServer(configuration: configuration, service: service, logger: logger)
         logger.info("noaberd \(LedgerService.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])
 
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)],
+                services: [.init(service: server)]
+                    + (configuration.checkpointIntervalSeconds > 0
+                        ? [.init(service: CheckpointTimer(writer: writer, seconds: configuration.checkpointIntervalSeconds))] : []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {

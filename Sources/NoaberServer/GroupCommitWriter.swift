@@ -42,8 +42,12 @@ final class GroupCommitWriter: Sendable {
     let groupCommits = Atomic<Int64>(0)
     let entriesCommitted = Atomic<Int64>(0)
 
-    init(store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger) throws(StoreError) {
-        let core = try WriterCore(store: store, clock: clock, logger: logger)
+    init(
+        store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger,
+        logKey: Ed25519PrivateKey, checkpointEveryCommit: Bool = true
+    ) throws(StoreError) {
+        let core = try WriterCore(
+            store: store, clock: clock, logger: logger, checkpoints: CheckpointSigner(key: logKey, everyCommit: checkpointEveryCommit))
         self.core = core
         self.logger = logger
         keys = Mutex(core.publicKeys)
@@ -75,6 +79,17 @@ final class GroupCommitWriter: Sendable {
             case nil: continuation.resume(returning: .failure(.shuttingDown))
             case true?: dispatch.async { self.drain() }
             case false?: break
+            }
+        }
+    }
+
+    /// Signs a checkpoint for the current tree if the latest one is older (interval mode and
+    /// start-up); runs on the writer's queue, so it never races a commit.
+    func checkpointIfBehind() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            dispatch.async {
+                self.core.checkpointIfBehind()
+                continuation.resume()
             }
         }
     }
@@ -120,14 +135,32 @@ private final class WriterCore: @unchecked Sendable {
     private var halted: String?
     private let clock: @Sendable () -> Timestamp
     private let logger: Logger
+    private let checkpoints: CheckpointSigner
+    /// The tree size of the latest stored checkpoint.
+    private var checkpointSize: UInt64
 
-    init(store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger) throws(StoreError) {
+    init(store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger, checkpoints: CheckpointSigner) throws(StoreError) {
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.checkpoints = checkpoints
         state = try store.loadState()
         let summary = try store.connection.summary()
         head = (summary.entries, summary.headHash, summary.headTime)
+        checkpointSize = try store.connection.latestCheckpoint()?.treeSize ?? 0
+    }
+
+    func checkpointIfBehind() {
+        guard let store, halted == nil, store.tree.size > checkpointSize else { return }
+        let (size, root) = (store.tree.size, store.tree.root)
+        guard let note = checkpoints.sign(size: size, root: root, state: state, logger: logger) else { return }
+        do {
+            try store.saveCheckpoint(note, size: size, root: root, at: clock())
+            checkpointSize = size
+            logger.debug("checkpoint signed", metadata: ["tree_size": "\(size)", "root": "\(root.hex)"])
+        } catch {
+            logger.error("cannot store a checkpoint", metadata: ["error": "\(error)"])
+        }
     }
 
     var publicKeys: [KeyID: Ed25519PublicKey] { state.keys.mapValues(\.publicKey) }
@@ -196,8 +229,15 @@ private final class WriterCore: @unchecked Sendable {
         }
 
         if !accepted.isEmpty {
+            var signed: UInt64?
             do {
-                try store.append(accepted)
+                try store.append(accepted, checkpoint: { size, root in
+                    guard checkpoints.everyCommit, let note = checkpoints.sign(size: size, root: root, state: state, logger: logger) else { return nil }
+                    signed = size
+                    return note
+                })
+                // A note signed for a group that failed to commit is dropped unseen, never served.
+                if let signed { checkpointSize = signed }
             } catch {
                 logger.error("commit failed; nothing of this group was written", metadata: ["error": "\(error)"])
                 do { state = try store.loadState() } catch {

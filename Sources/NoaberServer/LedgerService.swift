@@ -15,6 +15,8 @@ struct LedgerService: Sendable {
     let reads: ReadPool
     let database: Database
     let startedAt: ContinuousClock.Instant
+    /// The daemon's log key, as `ledger.status` reports it.
+    let logPublicKey: Ed25519PublicKey
     let logger: Logger
 
     func handle(_ line: Data, peer: PeerCredentials?) async -> Data {
@@ -29,6 +31,8 @@ struct LedgerService: Sendable {
             return encode(id: request.id, error)
         } catch let error as LedgerError {
             return encode(id: request.id, RPCError(error))
+        } catch StoreError.outOfRange(let why) {
+            return encode(id: request.id, .invalidParams(why))
         } catch let error as StoreError {
             logger.error("database read failed", metadata: ["method": "\(request.method.rawValue)", "error": "\(error)"])
             return encode(id: request.id, .storage("\(error)"))
@@ -129,7 +133,8 @@ struct LedgerService: Sendable {
                 try db.snapshot { () throws(StoreError) in
                     StateResult(
                         headSeq: try db.summary().entries, rows: try db.journalRows(), ledger: try db.ledger().map(LedgerInfo.init),
-                        keys: try db.keys().map(KeyInfo.init), accounts: try db.accounts().map(AccountInfo.init))
+                        keys: try db.keys().map(KeyInfo.init), accounts: try db.accounts().map(AccountInfo.init),
+                        checkpoint: try db.latestCheckpoint()?.note)
                 }
             }
             return encode(id: id, result)
@@ -157,12 +162,33 @@ struct LedgerService: Sendable {
             return encode(id: id, HistoryResult(account: account.rawValue, lines: lines.map(HistoryLineInfo.init)))
         case .keyList:
             return encode(id: id, KeyList(keys: try await reads.read { try $0.keys() }.map(KeyInfo.init)))
+        case .checkpoint:
+            let result = try await reads.read { db in
+                try db.snapshot { () throws(StoreError) in
+                    CheckpointResult(checkpoint: try db.latestCheckpoint()?.note, treeSize: try db.treeSize())
+                }
+            }
+            return encode(id: id, result)
+        case .inclusionProof:
+            return encode(id: id, try await inclusionProof(try decodeParams(line)))
+        case .consistencyProof:
+            return encode(id: id, try await consistencyProof(try decodeParams(line)))
         }
     }
 
     private func status() async throws -> StatusResult {
-        let (summary, schema) = try await reads.read { db in
-            (try db.summary(), Int(try db.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { $0.int64(0) }[0]))
+        let (summary, schema, logKeyActive, checkpoint) = try await reads.read { db in
+            try db.snapshot { () throws(StoreError) in
+                (
+                    try db.summary(),
+                    Int(try db.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { $0.int64(0) }[0]),
+                    try db.keys().contains { $0.id == logPublicKey.keyID && $0.role == .log && $0.revokedSeq == nil },
+                    try db.latestCheckpoint()
+                )
+            }
+        }
+        let logKey = summary.ledger.flatMap { ledger in
+            logKeyActive ? try? NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledger.id), publicKey: logPublicKey).text : nil
         }
         let uptime = ContinuousClock.now - startedAt
         return StatusResult(
@@ -171,7 +197,49 @@ struct LedgerService: Sendable {
             headHash: summary.headHash.hex, headTime: summary.headTime?.rfc3339, databaseBytes: database.sizeOnDisk(),
             uptimeSeconds: uptime.components.seconds, version: Self.version, schemaVersion: schema,
             groupCommits: writer.groupCommits.load(ordering: .relaxed),
-            entriesCommitted: writer.entriesCommitted.load(ordering: .relaxed))
+            entriesCommitted: writer.entriesCommitted.load(ordering: .relaxed),
+            logPublicKey: Hex.encode(logPublicKey.rawRepresentation), logKey: logKey, checkpointSize: checkpoint?.treeSize)
+    }
+
+    /// Reads the entry, the tree size and the proof in one snapshot, so they belong together.
+    private func inclusionProof(_ params: InclusionProofParams) async throws -> InclusionProofResult {
+        let result = try await reads.read { db in
+            try db.snapshot { () throws(StoreError) -> InclusionProofResult? in
+                guard let entry = try db.entry(id: params.entryId), let stored = try db.entries(from: entry.seq, limit: 1).first else {
+                    return nil
+                }
+                let checkpoint = params.treeSize == nil ? try db.latestCheckpoint() : nil
+                guard let size = params.treeSize ?? checkpoint?.treeSize else {
+                    throw StoreError.outOfRange("the ledger has no checkpoint yet; give tree_size")
+                }
+                let index = UInt64(entry.seq - 1)
+                guard index < size else {
+                    throw StoreError.outOfRange("entry \(params.entryId) is entry \(entry.seq), after the tree of size \(size)")
+                }
+                let hashes = try db.inclusionProof(index: index, treeSize: size)
+                return InclusionProofResult(
+                    entry: EntryInfo(stored), index: index, treeSize: size, hashes: hashes.map(\.base64), checkpoint: checkpoint?.note)
+            }
+        }
+        guard let result else { throw LedgerError.notFound("entry \(params.entryId)") }
+        return result
+    }
+
+    private func consistencyProof(_ params: ConsistencyProofParams) async throws -> ConsistencyProofResult {
+        try await reads.read { db in
+            try db.snapshot { () throws(StoreError) in
+                let checkpoint = params.newSize == nil ? try db.latestCheckpoint() : nil
+                guard let newSize = params.newSize ?? checkpoint?.treeSize else {
+                    throw StoreError.outOfRange("the ledger has no checkpoint yet; give new_size")
+                }
+                guard params.oldSize >= 1, params.oldSize <= newSize else {
+                    throw StoreError.outOfRange("old_size must be from 1 to new_size (\(newSize)), not \(params.oldSize)")
+                }
+                let hashes = try db.consistencyProof(oldSize: params.oldSize, newSize: newSize)
+                return ConsistencyProofResult(
+                    oldSize: params.oldSize, newSize: newSize, hashes: hashes.map(\.base64), checkpoint: checkpoint?.note)
+            }
+        }
     }
 
     private func accountID(_ params: AccountParams) throws -> AccountID {

@@ -17,10 +17,14 @@ public struct AcceptedEntry: Sendable {
 public final class LedgerStore {
     public let database: Database
     public let connection: Connection
+    /// The right edge of the Merkle tree over every committed entry; its size is the head's seq.
+    public private(set) var tree: CompactRange
 
     public init(database: Database) throws(StoreError) {
         self.database = database
         connection = try database.openWriter()
+        tree = CompactRange()
+        tree = try Self.restoreTree(connection)
     }
 
     public var schemaVersion: Int {
@@ -34,12 +38,93 @@ public final class LedgerStore {
         }
     }
 
-    /// Writes a group of entries, their postings and every derived row in one SQLite transaction:
-    /// all of them are durable when this returns, or none is.
-    public func append(_ batch: [AcceptedEntry]) throws(StoreError) {
+    /// Writes a group of entries, their postings, every derived row and the Merkle tree's new nodes
+    /// in one SQLite transaction: all of them are durable when this returns, or none is.
+    ///
+    /// `checkpoint` is asked for a signed note over the tree as it will be after this group; a note
+    /// it returns is written in the same transaction, so a checkpoint is never durable without
+    /// its entries, nor served before they are.
+    public func append(
+        _ batch: [AcceptedEntry], checkpoint: (_ size: UInt64, _ root: SHA256Digest) -> String? = { _, _ in nil },
+        at time: Timestamp? = nil
+    ) throws(StoreError) {
+        var grown = tree
         try connection.transaction { () throws(StoreError) in
-            for accepted in batch { try write(accepted) }
+            for accepted in batch {
+                try write(accepted)
+                try writeNodes(grown.append(accepted.entry.leafHash))
+            }
+            if !batch.isEmpty, let note = checkpoint(grown.size, grown.root) {
+                try writeCheckpoint(note, size: grown.size, root: grown.root, at: time ?? batch[batch.count - 1].entry.committedAt)
+            }
         }
+        tree = grown
+    }
+
+    /// Stores `note` as the latest checkpoint on its own (the interval mode's checkpoints).
+    public func saveCheckpoint(_ note: String, size: UInt64, root: SHA256Digest, at time: Timestamp) throws(StoreError) {
+        try connection.transaction { () throws(StoreError) in try writeCheckpoint(note, size: size, root: root, at: time) }
+    }
+
+    private func writeCheckpoint(_ note: String, size: UInt64, root: SHA256Digest, at time: Timestamp) throws(StoreError) {
+        try connection.statement(
+            "INSERT OR REPLACE INTO checkpoint (singleton, tree_size, root, note, signed_at) VALUES (1, ?, ?, ?, ?)"
+        ).run([.integer(Int64(size)), .blob(root.bytes), .text(note), .text(time.rfc3339)])
+    }
+
+    private func writeNodes(_ nodes: [MerkleNode]) throws(StoreError) {
+        for node in nodes {
+            try connection.statement("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
+                .run([.integer(Int64(node.level)), .integer(Int64(node.index)), .blob(node.hash.bytes)])
+        }
+    }
+
+    /// Loads the tree's right edge, first adding the leaves of entries the tree does not hold yet
+    /// (a ledger made before the tree existed), page by page, each page in its own transaction.
+    /// Then checks that the tree covers exactly the journal and that the stored checkpoint is the
+    /// root of the stored tree at its size: otherwise the file was edited, and signing anything
+    /// new could contradict a checkpoint already given out.
+    private static func restoreTree(_ connection: Connection) throws(StoreError) -> CompactRange {
+        var tree = try connection.snapshot { () throws(StoreError) in
+            let size = try connection.treeSize()
+            do {
+                return try CompactRange(size: size) { level, index in try connection.merkleNode(level: level, index: index) }
+            } catch let error as StoreError { throw error } catch { throw .treeMismatch("\(error)") }
+        }
+        let entries = try connection.journalRows().entries
+        guard tree.size <= UInt64(max(entries, 0)) else {
+            throw .treeMismatch("it holds \(tree.size) leaves, but the journal only \(entries) entries")
+        }
+        while tree.size < UInt64(entries) {
+            let page = try connection.entries(from: Int64(tree.size) + 1, limit: 1000)
+            guard !page.isEmpty else { break }
+            var grown = tree
+            try connection.transaction { () throws(StoreError) in
+                for stored in page {
+                    guard stored.entry.seq == Int64(grown.size) + 1 else {
+                        throw .treeMismatch("entry \(grown.size + 1) is missing from the journal")
+                    }
+                    for node in grown.append(stored.entry.leafHash) {
+                        try connection.statement("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
+                            .run([.integer(Int64(node.level)), .integer(Int64(node.index)), .blob(node.hash.bytes)])
+                    }
+                }
+            }
+            tree = grown
+        }
+        guard tree.size == UInt64(entries) else {
+            throw .treeMismatch("it holds \(tree.size) leaves, but the journal \(entries) entries")
+        }
+        if let checkpoint = try connection.latestCheckpoint() {
+            guard checkpoint.treeSize <= tree.size else {
+                throw .treeMismatch("the stored checkpoint covers \(checkpoint.treeSize) entries, but the journal holds \(tree.size)")
+            }
+            let root = try connection.merkleRoot(size: checkpoint.treeSize)
+            guard root == checkpoint.root else {
+                throw .treeMismatch("the stored checkpoint's root at size \(checkpoint.treeSize) is \(checkpoint.root.hex), but the tree gives \(root.hex)")
+            }
+        }
+        return tree
     }
 
     private func write(_ accepted: AcceptedEntry) throws(StoreError) {
@@ -59,6 +144,7 @@ public final class LedgerStore {
                 .integer(Int64(body.currency.scale)), .integer(body.hourRate), .text(admin.keyID.hex),
             ])
             try insertKey(admin, spec: body.adminKey, seq: e.seq)
+            if let spec = body.logKey { try insertKey(try publicKey(spec), spec: spec, seq: e.seq) }
         case .keyAdd(let body):
             try insertKey(try publicKey(body.key), spec: body.key, seq: e.seq)
         case .keyRevoke(let body):

@@ -29,6 +29,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptRow(String)
     /// Another process holds the data directory's lock.
     case locked(String)
+    /// A root or proof was asked for a tree size or leaf the tree does not hold.
+    case outOfRange(String)
+    /// The stored Merkle tree or checkpoint does not match the journal (the file was edited).
+    case treeMismatch(String)
 
     public var description: String {
         switch self {
@@ -37,6 +41,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "the database has schema version \(found), but this noaberd knows only up to \(supported); upgrade noaberd"
         case .corruptRow(let what): "corrupt row: \(what)"
         case .locked(let path): "\(path) is locked by another noaberd"
+        case .outOfRange(let what): what
+        case .treeMismatch(let what): "the Merkle tree does not match the journal: \(what)"
         }
     }
 }

@@ -77,7 +77,36 @@ enum Schema {
                     opened_seq  INTEGER NOT NULL
                 ) STRICT;
                 """
-        )
+        ),
+        Migration(
+            version: 2,
+            sql: """
+                -- The RFC 6962 Merkle tree over the entries (leaf index = seq - 1): every complete
+                -- subtree's hash, the leaves at level 0. Roots and proofs at any size come from these
+                -- in O(log² n) reads; ledgers made before this migration are filled in at start-up.
+                CREATE TABLE merkle_nodes (
+                    level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63),
+                    idx   INTEGER NOT NULL CHECK (idx >= 0),
+                    hash  BLOB    NOT NULL CHECK (length(hash) = 32),
+                    PRIMARY KEY (level, idx)
+                ) STRICT, WITHOUT ROWID;
+                CREATE TRIGGER merkle_nodes_append_only_update BEFORE UPDATE ON merkle_nodes
+                    BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: nodes cannot be updated'); END;
+                CREATE TRIGGER merkle_nodes_append_only_delete BEFORE DELETE ON merkle_nodes
+                    BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: nodes cannot be deleted'); END;
+
+                -- The latest checkpoint the daemon signed (a C2SP signed note), written in the same
+                -- transaction as the entries it covers. Only the latest is served; any older one an
+                -- auditor kept is checked against the tree by a consistency proof.
+                CREATE TABLE checkpoint (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    tree_size INTEGER NOT NULL CHECK (tree_size >= 1),
+                    root      BLOB    NOT NULL CHECK (length(root) = 32),
+                    note      TEXT    NOT NULL,
+                    signed_at TEXT    NOT NULL
+                ) STRICT;
+                """
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.

@@ -49,13 +49,27 @@ struct Init: AsyncParsableCommand {
         do { rate = try Money.parse(hourRate, scale: scale) } catch { throw CLIError("--hour-rate: \(error.message)") }
         let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
         let ledgerID = LedgerIdentity.derive(adminKey: key.publicKey, nonce: nonce)
-        let body = LedgerInit(
-            name: name, currency: Currency(code: currency, name: currencyName, scale: scale), hourRate: rate,
-            adminKey: KeySpec(publicKey: key.publicKey, label: label, role: .admin), nonce: Hex.encode(nonce))
-        let payload = Payload(ledger: ledgerID, id: try id ?? newEntryID(), body: .ledgerInit(body))
-        let result = try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
-            try await Session.submit(payload, key: key, client: client)
+        let entryID = try id ?? newEntryID()
+        let (result, logKey) = try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
+            // Entry 1 announces the daemon's log key, so checkpoints are signed from the first entry on.
+            let status = try await client.call(.status, NoParams(), as: StatusResult.self)
+            let logKey = try status.logPublicKey.map { hex in
+                guard let raw = Hex.decodeLowercase(hex), let key = try? Ed25519PublicKey(rawRepresentation: raw) else {
+                    throw CLIError("the daemon reports a malformed log key")
+                }
+                return key
+            }
+            let body = LedgerInit(
+                name: name, currency: Currency(code: currency, name: currencyName, scale: scale), hourRate: rate,
+                adminKey: KeySpec(publicKey: key.publicKey, label: label, role: .admin), nonce: Hex.encode(nonce),
+                logKey: logKey.map { KeySpec(publicKey: $0, label: "noaberd log key", role: .log) })
+            let payload = Payload(ledger: ledgerID, id: entryID, body: .ledgerInit(body))
+            return (try await Session.submit(payload, key: key, client: client), logKey)
         }
-        try printReceipt(result, "ledger \(ledgerID) created", output: output, extra: ["ledger_id": ledgerID])
+        let verifierKey = try logKey.map { try NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledgerID), publicKey: $0).text }
+        var extra = ["ledger_id": ledgerID]
+        extra["log_key"] = verifierKey
+        try printReceipt(result, "ledger \(ledgerID) created", output: output, extra: extra)
+        if !output.json, let verifierKey { print("  log key \(verifierKey)") }
     }
 }

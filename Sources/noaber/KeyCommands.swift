@@ -15,22 +15,27 @@ extension Key {
 
         @OptionGroup var signing: SigningOptions
 
-        @Option(name: .customLong("pub"), help: "The public key file to register (FILE.pub from keygen).")
-        var publicKey: String
+        @Option(name: .customLong("pub"), help: "The public key file to register (FILE.pub from keygen); for --role log, default: the daemon's log key.")
+        var publicKey: String?
 
         @Option(help: "A label for people, e.g. \"coordinator Anja\".")
         var label: String
 
-        @Option(help: "admin, operator, member or auditor.")
+        @Option(help: "admin, operator, member, auditor, or log (the daemon's checkpoint key).")
         var role: KeyRole
 
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            if publicKey == nil && role != .log { throw ValidationError("--pub is required (only a log key defaults to the daemon's)") }
+        }
+
         func run() async throws {
-            let key = try loadPublicKey(publicKey)
-            let result = try await Session.with(connection) { session in
-                try await session.submit(.keyAdd(KeyAdd(key: KeySpec(publicKey: key, label: label, role: role))), signing: signing)
+            let given = try publicKey.map(loadPublicKey)
+            let (result, key) = try await Session.with(connection) { session in
+                let key = try given ?? Key.daemonLogKey(session.status)
+                return (try await session.submit(.keyAdd(KeyAdd(key: KeySpec(publicKey: key, label: label, role: role))), signing: signing), key)
             }
             if output.json {
                 try printReceipt(result, "", output: output, extra: ["key_id": key.keyID.hex])
@@ -39,6 +44,14 @@ extension Key {
                 try printReceipt(result, "key added", output: output)
             }
         }
+    }
+
+    /// The log key the daemon reports holding; an admin announcing it vouches for this daemon.
+    static func daemonLogKey(_ status: StatusResult) throws -> Ed25519PublicKey {
+        guard let hex = status.logPublicKey, let raw = Hex.decodeLowercase(hex), let key = try? Ed25519PublicKey(rawRepresentation: raw) else {
+            throw CLIError("the daemon reports no log key; give --pub with the log key's public key file")
+        }
+        return key
     }
 
     struct Revoke: AsyncParsableCommand {

@@ -115,6 +115,8 @@ struct Status: AsyncParsableCommand {
             ("entries", "\(status.entries)"),
             ("head hash", status.headHash),
             ("head time", status.headTime ?? "-"),
+            ("log key", status.logKey ?? (status.initialised ? "not announced; an admin runs `noaber key add --role log --label log --key ADMIN.key`" : "-")),
+            ("checkpoint", status.checkpointSize.map { "\($0) entries (`noaber checkpoint` prints it)" } ?? "none yet"),
             ("database", "\(status.databaseBytes) bytes, schema version \(status.schemaVersion)"),
             ("uptime", "\(status.uptimeSeconds) s"),
             ("commits", "\(status.entriesCommitted) entries in \(status.groupCommits) group commits since start"),

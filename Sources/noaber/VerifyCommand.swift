@@ -1,79 +1,136 @@
 import ArgumentParser
+import NoaberAudit
 import NoaberCore
 import NoaberHashing
 import NoaberProtocol
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the whole ledger here, trusting nothing the daemon says about it.",
+        abstract: "Check the whole ledger here, trusting nothing the daemon says about it; or an export, offline.",
         discussion: """
-            Fetches the stored state and every stored entry, then replays the chain locally: each
-            signature and the signer's right at that point, each chain link and hash, each transaction's
-            balance, the stored postings, and finally the stored balances, keys, accounts and settings. Exits 0 when all hold, 2 naming
-            the first bad entry otherwise, 1 on any other error.
+            Replays the chain locally: each signature (on every core) and the signer's right at that point, \
+            each chain link and hash, each transaction's balance, the stored postings, and finally the \
+            stored balances, keys, accounts and settings. It also rebuilds the Merkle tree and checks the \
+            ledger's latest checkpoint and every --checkpoint given: same ledger, a prefix of the chain with \
+            the same root (so no entry it covers was changed, dropped or reordered), signed by the log key. \
+            With --file it reads a `noaber export --format jsonl` file instead of asking a daemon. \
+            Exits 0 when all hold, 2 naming the first bad entry otherwise, 1 on any other error.
             """)
 
+    @Option(help: "Verify this jsonl export offline instead of the daemon's ledger.")
+    var file: String?
+
+    @Option(name: .customLong("checkpoint"), help: "A checkpoint saved earlier (repeatable); the ledger must still contain it.")
+    var checkpoints: [String] = []
+
+    @OptionGroup var logKeys: LogKeyOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    struct Report: Encodable {
-        var ok: Bool
-        var entries: Int64
-        var accounts: Int
-        var keys: Int
-        var headHash: String
-        var failure: Failure?
-        struct Failure: Encodable {
-            var seq: Int64?
-            var reason: String
-        }
-    }
-
     func run() async throws {
-        let (verifier, failure) = try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
-            // The stored state first, with the head it belongs to; entries up to that head cannot change after.
-            let stored = try await client.call(.state, NoParams(), as: StateResult.self)
-            var verifier = Verifier()
-            do {
-                var next: Int64 = 1
-                while next <= stored.headSeq {
-                    let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
-                    for info in page.entries where info.seq <= stored.headSeq { try verifier.check(try info.storedEntry()) }
-                    guard let last = page.entries.last else { break }
-                    next = last.seq + 1
+        let saved = try checkpoints.map { (source: $0, checkpoint: try readCheckpoint($0)) }
+        let pinned = try logKeys.pinned()
+        var (audit, latest, failure) = try await (file.map { try replayExport($0, saved: saved) } ?? replayDaemon(saved: saved))
+        var reports: [AuditReport.CheckpointReport] = []
+        if failure == nil {
+            for (source, checkpoint) in (latest.map { [$0] } ?? []) + saved {
+                do {
+                    let signer = try audit.check(checkpoint: checkpoint, pinned: pinned)
+                    reports.append(.init(source: source, treeSize: checkpoint.checkpoint.size, root: checkpoint.checkpoint.root.base64, signedBy: signer.text))
+                } catch {
+                    failure = VerificationFailure(seq: error.seq, reason: "\(source) \(error.reason)")
+                    break
                 }
-                if verifier.entries < stored.headSeq {
-                    throw VerificationFailure(seq: verifier.entries + 1, reason: "entry \(verifier.entries + 1) is missing")
-                }
-                try verifier.finish(stored: try stored.ledgerState(), rows: stored.rows)
-                return (verifier, VerificationFailure?.none)
-            } catch let failure as VerificationFailure {
-                return (verifier, failure)
-            } catch ClientError.rpc(let error) where error.reason == "storage_error" && error.message.contains("corrupt row") {
-                // A stored row that cannot even be read back is a failed verification, not an outage.
-                return (verifier, VerificationFailure(seq: verifier.entries + 1, reason: error.message))
             }
         }
         // A pinned ledger must be the one replayed: an OK for another ledger would mislead.
-        if connection.pinnedLedger != nil, failure == nil || verifier.state.ledger != nil {
-            try connection.checkPin(verifier.state.ledger?.id)
+        if connection.pinnedLedger != nil, failure == nil || audit.verifier.state.ledger != nil {
+            try connection.checkPin(audit.verifier.state.ledger?.id)
         }
-        let report = Report(
-            ok: failure == nil, entries: verifier.entries, accounts: verifier.state.accounts.count,
-            keys: verifier.state.keys.count, headHash: verifier.headHash.hex,
-            failure: failure.map { Report.Failure(seq: $0.seq, reason: $0.reason) })
+        let report = AuditReport(audit: audit, checkpoints: reports, failure: failure)
         if output.json {
             try printJSON(report)
         } else if let failure {
             print("FAILED after \(report.entries) good entries: \(failure)")
         } else {
             print("OK: \(report.entries) entries, \(report.accounts) accounts, \(report.keys) keys; every signature, right, link, hash and balance checks out")
+            if let totals = report.totals {
+                print("\(totals.currency): \(totals.issued) issued; members hold \(totals.heldByMembers), merchants \(totals.heldByMerchants)")
+            }
             print("head hash \(report.headHash)")
+            print("tree root \(report.treeRoot) (\(report.entries) entries)")
+            for checkpoint in report.checkpoints {
+                print("checkpoint (\(checkpoint.source)): \(checkpoint.treeSize) entries, root matches, signed by \(checkpoint.signedBy ?? "-")")
+            }
+            if report.checkpoints.isEmpty { print("no checkpoint checked: the ledger has none yet and none was given") }
         }
         if let failure {
             var stderr = StandardError()
             print("noaber: verification failed: \(failure)", to: &stderr)
             throw ExitCode(2)
+        }
+    }
+
+    private typealias Outcome = (ChainAudit, (source: String, checkpoint: SignedCheckpoint)?, VerificationFailure?)
+
+    private func sizes(_ saved: [(source: String, checkpoint: SignedCheckpoint)], _ latest: SignedCheckpoint?) -> Set<UInt64> {
+        Set(saved.map(\.checkpoint.checkpoint.size) + (latest.map { [$0.checkpoint.size] } ?? []))
+    }
+
+    private func parseLatest(_ note: String?, source: String) -> Result<SignedCheckpoint?, VerificationFailure> {
+        guard let note else { return .success(nil) }
+        do { return .success(try SignedCheckpoint(parsing: note)) } catch {
+            return .failure(VerificationFailure(seq: nil, reason: "\(source) is malformed: \(error)"))
+        }
+    }
+
+    private func replayDaemon(saved: [(source: String, checkpoint: SignedCheckpoint)]) async throws -> Outcome {
+        try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
+            // The stored state first, with the head and checkpoint of the same snapshot; entries up to that head cannot change after.
+            let stored = try await client.call(.state, NoParams(), as: StateResult.self)
+            let latest: SignedCheckpoint?
+            switch parseLatest(stored.checkpoint, source: "the daemon's checkpoint") {
+            case .failure(let failure): return (ChainAudit(), nil, failure)
+            case .success(let parsed): latest = parsed
+            }
+            var audit = ChainAudit(checkpointSizes: sizes(saved, latest))
+            do {
+                var next: Int64 = 1
+                while next <= stored.headSeq {
+                    let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
+                    var entries: [StoredEntry] = []
+                    for info in page.entries where info.seq <= stored.headSeq { entries.append(try info.storedEntry()) }
+                    try audit.check(page: entries)
+                    guard let last = page.entries.last else { break }
+                    next = last.seq + 1
+                }
+                try audit.finish(stored: stored)
+                return (audit, latest.map { ("latest", $0) }, nil)
+            } catch let failure as VerificationFailure {
+                return (audit, nil, failure)
+            } catch ClientError.rpc(let error) where error.reason == "storage_error" && error.message.contains("corrupt row") {
+                // A stored row that cannot even be read back is a failed verification, not an outage.
+                return (audit, nil, VerificationFailure(seq: audit.verifier.entries + 1, reason: error.message))
+            }
+        }
+    }
+
+    private func replayExport(_ path: String, saved: [(source: String, checkpoint: SignedCheckpoint)]) throws -> Outcome {
+        var audit = ChainAudit()
+        do throws(VerificationFailure) {
+            let reader = try ExportReader(path: path)
+            let header = try reader.header()
+            let latest = try parseLatest(header.checkpoint, source: "the export's checkpoint").get()
+            audit = ChainAudit(checkpointSizes: sizes(saved, latest))
+            while true {
+                let page = try reader.nextPage()
+                if page.isEmpty { break }
+                try audit.check(page: page)
+            }
+            try audit.finish(stored: header.state)
+            return (audit, latest.map { ("export", $0) }, nil)
+        } catch {
+            return (audit, nil, error)
         }
     }
 }

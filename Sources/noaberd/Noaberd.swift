@@ -41,6 +41,12 @@ struct Noaberd: AsyncParsableCommand {
     @Option(help: "Seconds a client may send nothing before its connection is closed (default 60).")
     var idleTimeout: String?
 
+    @Option(help: "The log key file that signs checkpoints (default <data>/log.key, created if absent).")
+    var logKey: String?
+
+    @Option(help: "Seconds between signed checkpoints; 0 signs one with every group commit (default 0).")
+    var checkpointInterval: String?
+
     func run() async throws {
         var flags = ServerConfiguration.Settings()
         flags["socket"] = socket
@@ -51,6 +57,8 @@ struct Noaberd: AsyncParsableCommand {
         flags["max_line_bytes"] = maxLineBytes
         flags["max_connections"] = maxConnections
         flags["idle_timeout"] = idleTimeout
+        flags["log_key"] = logKey
+        flags["checkpoint_interval"] = checkpointInterval
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, configFile: config)

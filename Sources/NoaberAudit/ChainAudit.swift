@@ -1,0 +1,129 @@
+public import NoaberCore
+public import NoaberHashing
+public import NoaberProtocol
+
+/// The whole audit of one chain, fed page by page from a daemon or from an export: every entry
+/// through the verifier (signatures checked on every core first), then the stored state, then any
+/// checkpoints against the replayed Merkle tree and the chain's log keys.
+public struct ChainAudit: Sendable {
+    public private(set) var verifier: Verifier
+
+    /// `checkpointSizes`: the tree sizes of the checkpoints that will be checked, whose roots the
+    /// replay keeps on its way.
+    public init(checkpointSizes: Set<UInt64> = []) {
+        verifier = Verifier(rootsWanted: checkpointSizes)
+    }
+
+    public mutating func check(page: [StoredEntry]) throws(VerificationFailure) {
+        let known = verifier.state.keys.mapValues(\.publicKey)
+        let prechecks = SignaturePrecheck.run(page, known: known)
+        for (stored, precheck) in zip(page, prechecks) { try verifier.check(stored, precheck: precheck) }
+    }
+
+    /// Compares the stored derived state (as the daemon reported it) with the replay.
+    public func finish(stored: StateResult) throws(VerificationFailure) {
+        guard verifier.entries == stored.headSeq else {
+            throw VerificationFailure(
+                seq: verifier.entries + 1,
+                reason: "entry \(verifier.entries + 1) is missing (the stored head is entry \(stored.headSeq))")
+        }
+        try verifier.finish(stored: try stored.ledgerState(), rows: stored.rows)
+    }
+
+    /// Checks that `checkpoint` names this ledger, commits to a prefix of the replayed chain with
+    /// the same root, and is signed by a log key: one of `pinned` if given (the auditor's own copy
+    /// of the verifier key), otherwise one the chain names as active at the checkpoint's size.
+    @discardableResult
+    public func check(checkpoint signed: SignedCheckpoint, pinned: [NoteVerifierKey]? = nil) throws(VerificationFailure) -> NoteVerifierKey {
+        func fail(_ reason: String) -> VerificationFailure { VerificationFailure(seq: nil, reason: "checkpoint: \(reason)") }
+        let checkpoint = signed.checkpoint
+        guard let ledger = verifier.state.ledger else { throw fail("the chain is empty") }
+        let origin = LogOrigin.origin(ledgerID: ledger.id)
+        guard checkpoint.origin == origin else {
+            throw fail("it is for \(checkpoint.origin), not this ledger (\(origin))")
+        }
+        guard checkpoint.size <= UInt64(verifier.entries) else {
+            throw fail("it commits to \(checkpoint.size) entries, but the chain holds only \(verifier.entries): entries were cut off")
+        }
+        guard checkpoint.size > 0, let root = verifier.root(atSize: checkpoint.size) else {
+            throw fail("no replayed root at size \(checkpoint.size)")
+        }
+        guard root == checkpoint.root else {
+            throw VerificationFailure(
+                seq: nil,
+                reason: "checkpoint: its root for the first \(checkpoint.size) entries is \(checkpoint.root.base64), but the entries give \(root.base64): the ledger was rewritten")
+        }
+        let keys = pinned ?? Self.logKeys(of: verifier.state, atSize: checkpoint.size, origin: origin)
+        guard !keys.isEmpty else { throw fail("the chain names no log key active at size \(checkpoint.size)") }
+        do { return try signed.verify(by: keys) } catch { throw fail("\(error)") }
+    }
+
+    /// The log keys active at tree size `size`: added by then, and not revoked by then.
+    public static func logKeys(of state: LedgerState, atSize size: UInt64, origin: String) -> [NoteVerifierKey] {
+        state.keys.values
+            .filter { $0.role == .log && $0.addedSeq <= Int64(size) && ($0.revokedSeq.map { $0 > Int64(size) } ?? true) }
+            .sorted { $0.addedSeq < $1.addedSeq }
+            .compactMap { try? NoteVerifierKey(name: origin, publicKey: $0.publicKey) }
+    }
+}
+
+/// What an audit found, as `noaber verify` prints it.
+public struct AuditReport: Encodable, Sendable {
+    public var ok: Bool
+    public var ledgerId: String?
+    public var entries: Int64
+    public var accounts: Int
+    public var keys: Int
+    public var headHash: String
+    public var treeRoot: String
+    public var totals: Totals?
+    public var checkpoints: [CheckpointReport]
+    public var failure: Failure?
+
+    /// The currency's money by kind of holder; issuers' balances are negative, so these sum to zero.
+    public struct Totals: Encodable, Sendable {
+        public var currency: String
+        public var issued: String
+        public var heldByMembers: String
+        public var heldByMerchants: String
+    }
+
+    public struct CheckpointReport: Encodable, Sendable {
+        public var source: String
+        public var treeSize: UInt64
+        public var root: String
+        public var signedBy: String?
+    }
+
+    public struct Failure: Encodable, Sendable {
+        public var seq: Int64?
+        public var reason: String
+    }
+
+    public init(audit: ChainAudit, checkpoints: [CheckpointReport], failure: VerificationFailure?) {
+        let verifier = audit.verifier
+        ok = failure == nil
+        ledgerId = verifier.state.ledger?.id
+        entries = verifier.entries
+        accounts = verifier.state.accounts.count
+        keys = verifier.state.keys.count
+        headHash = verifier.headHash.hex
+        treeRoot = verifier.tree.root.base64
+        self.checkpoints = checkpoints
+        self.failure = failure.map { Failure(seq: $0.seq, reason: $0.reason) }
+        if let currency = verifier.state.ledger?.currency {
+            func sum(_ kind: AccountKind) -> Int64 {
+                // Replayed balances passed the rules' checked arithmetic, so their sums by kind fit
+                // unless a total passes Int64; then the report says so rather than trap.
+                verifier.state.accounts.values.filter { $0.kind == kind }.reduce(Int64(0)) { total, account in
+                    let (value, overflow) = total.addingReportingOverflow(account.balance)
+                    return overflow ? Int64.max : value
+                }
+            }
+            let issued = sum(.issuer)
+            totals = Totals(
+                currency: currency.code, issued: currency.format(issued == Int64.min ? Int64.max : -issued),
+                heldByMembers: currency.format(sum(.member)), heldByMerchants: currency.format(sum(.merchant)))
+        }
+    }
+}

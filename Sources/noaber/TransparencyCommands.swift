@@ -1,0 +1,279 @@
+import ArgumentParser
+import Foundation
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+
+/// The log keys the chain names (from the daemon's key list), as checkpoint verifier keys. An
+/// auditor who wants to depend on nothing the daemon says passes `--log-key` instead.
+func chainLogKeys(_ session: Session) async throws -> [NoteVerifierKey] {
+    let origin = LogOrigin.origin(ledgerID: session.ledgerID)
+    let keys = try await session.client.call(.keyList, NoParams(), as: KeyList.self).keys
+    return keys.filter { $0.role == KeyRole.log.rawValue }.compactMap { info in
+        guard let raw = Hex.decodeLowercase(info.publicKey), let key = try? Ed25519PublicKey(rawRepresentation: raw) else { return nil }
+        return try? NoteVerifierKey(name: origin, publicKey: key)
+    }
+}
+
+/// Checks a checkpoint's origin and signature for this session's ledger; returns the key that signed.
+@discardableResult
+func checkCheckpoint(_ signed: SignedCheckpoint, session: Session, logKeys: LogKeyOptions, what: String) async throws -> NoteVerifierKey {
+    let origin = LogOrigin.origin(ledgerID: session.ledgerID)
+    guard signed.checkpoint.origin == origin else {
+        throw CLIError("\(what) is for \(signed.checkpoint.origin), not this ledger (\(origin))")
+    }
+    let keys = try logKeys.pinned() ?? (try await chainLogKeys(session))
+    guard !keys.isEmpty else { throw CLIError("the ledger names no log key yet; an admin announces one with `noaber key add --role log`") }
+    do { return try signed.verify(by: keys) } catch { throw CLIError("\(what) is not validly signed by the log key: \(error)") }
+}
+
+struct CheckpointCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkpoint",
+        abstract: "Print or save the ledger's latest signed checkpoint (C2SP tlog-checkpoint).",
+        discussion: """
+            The checkpoint commits to the first N entries through their Merkle root and is signed by the \
+            daemon's log key. Keep one each month: `noaber consistency` later proves that the ledger still \
+            extends it, and `noaber verify --checkpoint` that its entries are exactly those.
+            """)
+
+    @Option(help: "Write the checkpoint to this file instead of printing it.")
+    var out: String?
+
+    @OptionGroup var logKeys: LogKeyOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let (note, signer) = try await Session.with(connection) { session in
+            let result = try await session.client.call(.checkpoint, NoParams(), as: CheckpointResult.self)
+            guard let note = result.checkpoint else {
+                throw CLIError("the ledger has no checkpoint yet: its log key is not announced (see `noaber status`)")
+            }
+            let signed: SignedCheckpoint
+            do { signed = try SignedCheckpoint(parsing: note) } catch { throw CLIError("the daemon's checkpoint is malformed: \(error)") }
+            return (signed, try await checkCheckpoint(signed, session: session, logKeys: logKeys, what: "the daemon's checkpoint"))
+        }
+        guard let out else { return print(note.serialized, terminator: "") }
+        try writeAtomically(note.serialized, to: out)
+        print("checkpoint of \(note.checkpoint.size) entries saved to \(out), signed by \(signer.text)")
+    }
+}
+
+struct Proof: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print proof that an entry is in the published ledger (C2SP tlog-proof).",
+        discussion: """
+            The proof holds the entry itself (its record, as the extra data), its Merkle inclusion proof \
+            and the signed checkpoint it is proved against: the latest, or the one in --checkpoint. Anyone \
+            can check it offline with `noaber verify-proof`. Everything is checked here before it is printed.
+            """)
+
+    @Argument(help: "The entry id.")
+    var entryID: String
+
+    @Option(help: "Prove inclusion in this saved checkpoint instead of the latest.")
+    var checkpoint: String?
+
+    @Option(help: "Write the proof to this file (by convention NAME.tlog-proof) instead of printing it.")
+    var out: String?
+
+    @OptionGroup var logKeys: LogKeyOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let saved = try checkpoint.map(readCheckpoint)
+        let proof = try await Session.with(connection) { session in
+            let result = try await session.client.call(
+                .inclusionProof, InclusionProofParams(entryId: entryID, treeSize: saved?.checkpoint.size), as: InclusionProofResult.self)
+            let against: SignedCheckpoint
+            if let saved {
+                against = saved
+            } else {
+                guard let note = result.checkpoint else { throw CLIError("the daemon sent no checkpoint with the proof") }
+                do { against = try SignedCheckpoint(parsing: note) } catch { throw CLIError("the daemon's checkpoint is malformed: \(error)") }
+            }
+            try await checkCheckpoint(against, session: session, logKeys: logKeys, what: saved == nil ? "the daemon's checkpoint" : "checkpoint \(checkpoint!)")
+            let entry: CommittedEntry
+            do { entry = try result.entry.storedEntry().entry } catch { throw CLIError("the daemon's entry is malformed: \(error.reason)") }
+            var hashes: [SHA256Digest] = []
+            for text in result.hashes {
+                guard let hash = SHA256Digest(base64: text) else { throw CLIError("the daemon's proof holds a malformed hash") }
+                hashes.append(hash)
+            }
+            guard entry.entryID == entryID, result.index == UInt64(entry.seq - 1), result.treeSize == against.checkpoint.size else {
+                throw CLIError("the daemon answered for another entry or tree size")
+            }
+            do {
+                try InclusionProof.verify(
+                    leafHash: entry.leafHash, index: result.index, treeSize: result.treeSize, proof: hashes, root: against.checkpoint.root)
+            } catch { throw CLIError("the daemon's inclusion proof does not verify: \(error)") }
+            return TlogProof(extra: entry.record, index: result.index, hashes: hashes, checkpoint: against)
+        }
+        guard let out else { return print(proof.serialized, terminator: "") }
+        try writeAtomically(proof.serialized, to: out)
+        print("proof that entry \(proof.index + 1) is among the \(proof.checkpoint.checkpoint.size) entries of the checkpoint, saved to \(out)")
+    }
+}
+
+struct VerifyProof: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-proof",
+        abstract: "Check a proof from `noaber proof` offline: the entry is in the ledger the log key signs for.",
+        discussion: """
+            Needs no daemon. Checks that the proof's checkpoint is signed by the log key you trust (--log-key \
+            or $NOABER_LOG_KEY: the verifier key the organisation publishes and `noaber status` prints), that \
+            it is for the entry's ledger, and that the Merkle inclusion proof leads from the entry to the \
+            checkpoint's root. Exits 0 when all hold, 2 when the proof fails, 1 on any other error.
+            """)
+
+    @Argument(help: "The proof file.")
+    var file: String
+
+    @OptionGroup var logKeys: LogKeyOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Report: Encodable {
+        var ok: Bool
+        var seq: Int64?
+        var entryId: String?
+        var kind: String?
+        var committedAt: String?
+        var ledgerId: String?
+        var treeSize: UInt64?
+        var signedBy: String?
+        var postings: [PostingInfo]?
+        var failure: String?
+    }
+
+    func run() throws {
+        guard let keys = try logKeys.pinned() else {
+            throw CLIError("give --log-key (or $NOABER_LOG_KEY): the log's verifier key, as the ledger publishes it and `noaber status` prints it")
+        }
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            throw CLIError("cannot read \(file): \(error.localizedDescription)")
+        }
+        var report = Report(ok: false)
+        do {
+            let proof: TlogProof
+            do { proof = try TlogProof(parsing: text) } catch { throw ProofFailure("\(file) is not a tlog-proof: \(error)") }
+            guard let extra = proof.extra else { throw ProofFailure("the proof carries no entry record (no extra line)") }
+            let record: EntryRecord
+            do { record = try EntryRecord(parsing: extra) } catch { throw ProofFailure("the proof's entry record is malformed: \(error.message)") }
+            let payload: Payload
+            do { payload = try Payload.decode(record.signed.payload) } catch { throw ProofFailure("the entry's payload is malformed: \(error.message)") }
+            report.seq = record.seq
+            report.entryId = payload.id
+            report.kind = payload.kind.rawValue
+            report.committedAt = record.committedAt.rfc3339
+            report.ledgerId = payload.ledger
+            report.treeSize = proof.checkpoint.checkpoint.size
+            if case .transaction(let tx) = payload.body {
+                report.postings = tx.postings.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
+            }
+            guard proof.index == UInt64(record.seq - 1) else {
+                throw ProofFailure("the proof is for leaf \(proof.index), but the record is entry \(record.seq) (leaf \(record.seq - 1))")
+            }
+            let origin = LogOrigin.origin(ledgerID: payload.ledger)
+            guard proof.checkpoint.checkpoint.origin == origin else {
+                throw ProofFailure("the checkpoint is for \(proof.checkpoint.checkpoint.origin), but the entry belongs to \(origin)")
+            }
+            do { report.signedBy = try proof.checkpoint.verify(by: keys).text } catch {
+                throw ProofFailure("the checkpoint is not signed by the given log key: \(error)")
+            }
+            do {
+                try InclusionProof.verify(
+                    leafHash: record.leafHash, index: proof.index, treeSize: proof.checkpoint.checkpoint.size, proof: proof.hashes,
+                    root: proof.checkpoint.checkpoint.root)
+            } catch { throw ProofFailure("the inclusion proof does not lead to the checkpoint's root: \(error)") }
+            report.ok = true
+        } catch let failure as ProofFailure {
+            report.failure = failure.reason
+        }
+        if output.json {
+            try printJSON(report)
+        } else if let failure = report.failure {
+            print("FAILED: \(failure)")
+        } else {
+            print("OK: entry \(report.seq!) (\(report.kind!), id \(report.entryId!), committed \(report.committedAt!))")
+            print("  is entry \(report.seq!) of the \(report.treeSize!) in ledger \(report.ledgerId!)'s checkpoint")
+            print("  signed by \(report.signedBy!)")
+            for posting in report.postings ?? [] { print("  \(posting.account)  \(posting.amount) (minor units)") }
+        }
+        if let failure = report.failure {
+            var stderr = StandardError()
+            print("noaber: proof failed: \(failure)", to: &stderr)
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct ProofFailure: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+struct Consistency: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Prove that checkpoint NEW extends checkpoint OLD: nothing OLD covered was changed or dropped.",
+        discussion: """
+            Both checkpoints' signatures are checked, then the daemon's Merkle consistency proof between \
+            their sizes is checked here. Without NEW, the ledger's latest checkpoint is used. Exits 0 when \
+            NEW extends OLD, 2 when it does not, 1 on any other error.
+            """)
+
+    @Argument(help: "The older checkpoint file.")
+    var old: String
+
+    @Argument(help: "The newer checkpoint file (default: the latest).")
+    var new: String?
+
+    @OptionGroup var logKeys: LogKeyOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let older = try readCheckpoint(old)
+        let given = try new.map(readCheckpoint)
+        let (newer, proofLength) = try await Session.with(connection) { session in
+            try await checkCheckpoint(older, session: session, logKeys: logKeys, what: "checkpoint \(old)")
+            if let given { try await checkCheckpoint(given, session: session, logKeys: logKeys, what: "checkpoint \(new!)") }
+            guard given.map({ older.checkpoint.size <= $0.checkpoint.size }) ?? true else {
+                throw CLIError("\(old) covers \(older.checkpoint.size) entries, more than \(new!) (\(given!.checkpoint.size)); swap them")
+            }
+            let result = try await session.client.call(
+                .consistencyProof, ConsistencyProofParams(oldSize: older.checkpoint.size, newSize: given?.checkpoint.size),
+                as: ConsistencyProofResult.self)
+            let newer: SignedCheckpoint
+            if let given {
+                newer = given
+            } else {
+                guard let note = result.checkpoint, let latest = try? SignedCheckpoint(parsing: note) else {
+                    throw CLIError("the daemon sent no valid latest checkpoint")
+                }
+                try await checkCheckpoint(latest, session: session, logKeys: logKeys, what: "the daemon's checkpoint")
+                newer = latest
+            }
+            var hashes: [SHA256Digest] = []
+            for text in result.hashes {
+                guard let hash = SHA256Digest(base64: text) else { throw CLIError("the daemon's proof holds a malformed hash") }
+                hashes.append(hash)
+            }
+            guard result.oldSize == older.checkpoint.size, result.newSize == newer.checkpoint.size else {
+                throw CLIError("the daemon answered for other tree sizes")
+            }
+            do {
+                try ConsistencyProof.verify(
+                    oldSize: older.checkpoint.size, newSize: newer.checkpoint.size, oldRoot: older.checkpoint.root,
+                    newRoot: newer.checkpoint.root, proof: hashes)
+            } catch {
+                var stderr = StandardError()
+                print("FAILED: the ledger of \(newer.checkpoint.size) entries does not extend the checkpoint of \(older.checkpoint.size): \(error)")
+                print("noaber: consistency failed: \(error)", to: &stderr)
+                throw ExitCode(2)
+            }
+            return (newer, hashes.count)
+        }
+        print("OK: the checkpoint of \(newer.checkpoint.size) entries extends the one of \(older.checkpoint.size) entries (\(proofLength) proof hashes);")
+        print("entries 1 to \(older.checkpoint.size) are unchanged")
+    }
+}
