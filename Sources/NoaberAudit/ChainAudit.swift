@@ -93,6 +93,13 @@ public struct AuditReport: Encodable, Sendable {
         public var treeSize: UInt64
         public var root: String
         public var signedBy: String?
+
+        public init(source: String, treeSize: UInt64, root: String, signedBy: String?) {
+            self.source = source
+            self.treeSize = treeSize
+            self.root = root
+            self.signedBy = signedBy
+        }
     }
 
     public struct Failure: Encodable, Sendable {

@@ -38,9 +38,10 @@ public enum SignaturePrecheck {
             }
         }
         let verified = Slots<Ed25519PublicKey>(count: page.count)
+        let (parsed, chosen) = (payloads, candidates)
         forEachChunk(page.count) { range in
             for index in range {
-                guard let payload = payloads[index], let key = candidates[index], key.keyID == page[index].entry.signed.keyID else { continue }
+                guard let payload = parsed[index], let key = chosen[index], key.keyID == page[index].entry.signed.keyID else { continue }
                 let signed = page[index].entry.signed
                 if signed.isValid(for: payload, with: key) { verified.set(index, key) }
             }
@@ -57,7 +58,7 @@ public enum SignaturePrecheck {
     }
 
     /// Splits 0..<count into one chunk per core and runs them concurrently.
-    private static func forEachChunk(_ count: Int, _ body: (Range<Int>) -> Void) {
+    private static func forEachChunk(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let chunks = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount) * 2)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in

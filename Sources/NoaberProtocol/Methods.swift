@@ -241,6 +241,10 @@ public struct EntryGetParams: Codable, Sendable {
 public struct PostingInfo: Codable, Sendable, Equatable {
     public var account: String
     public var amount: Int64
+    public init(account: String, amount: Int64) {
+        self.account = account
+        self.amount = amount
+    }
 }
 
 /// An entry as stored, with everything a verifier needs and nothing it has to trust.

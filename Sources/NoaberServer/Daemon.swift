@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 public import Logging
 public import NoaberCore
+import NoaberHashing
 import NoaberStore
 import ServiceLifecycle
 import UnixSignals

@@ -1,5 +1,5 @@
 public import NoaberCore
-import NoaberHashing
+public import NoaberHashing
 
 /// An entry accepted by the rules, ready to be written with what the daemon assigned to it.
 public struct AcceptedEntry: Sendable {

@@ -22,7 +22,8 @@ func checkCheckpoint(_ signed: SignedCheckpoint, session: Session, logKeys: LogK
     guard signed.checkpoint.origin == origin else {
         throw CLIError("\(what) is for \(signed.checkpoint.origin), not this ledger (\(origin))")
     }
-    let keys = try logKeys.pinned() ?? (try await chainLogKeys(session))
+    let pinned = try logKeys.pinned()
+    let keys = pinned != nil ? pinned! : try await chainLogKeys(session)
     guard !keys.isEmpty else { throw CLIError("the ledger names no log key yet; an admin announces one with `noaber key add --role log`") }
     do { return try signed.verify(by: keys) } catch { throw CLIError("\(what) is not validly signed by the log key: \(error)") }
 }
@@ -94,7 +95,9 @@ struct Proof: AsyncParsableCommand {
             }
             try await checkCheckpoint(against, session: session, logKeys: logKeys, what: saved == nil ? "the daemon's checkpoint" : "checkpoint \(checkpoint!)")
             let entry: CommittedEntry
-            do { entry = try result.entry.storedEntry().entry } catch { throw CLIError("the daemon's entry is malformed: \(error.reason)") }
+            do { entry = try result.entry.storedEntry().entry } catch let failure as VerificationFailure {
+                throw CLIError("the daemon's entry is malformed: \(failure.reason)")
+            }
             var hashes: [SHA256Digest] = []
             for text in result.hashes {
                 guard let hash = SHA256Digest(base64: text) else { throw CLIError("the daemon's proof holds a malformed hash") }
@@ -153,7 +156,9 @@ struct VerifyProof: ParsableCommand {
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
             throw CLIError("cannot read \(file): \(error.localizedDescription)")
         }
-        var report = Report(ok: false)
+        var report = Report(
+            ok: false, seq: nil, entryId: nil, kind: nil, committedAt: nil, ledgerId: nil, treeSize: nil, signedBy: nil,
+            postings: nil, failure: nil)
         do {
             let proof: TlogProof
             do { proof = try TlogProof(parsing: text) } catch { throw ProofFailure("\(file) is not a tlog-proof: \(error)") }

@@ -30,7 +30,7 @@ struct Verify: AsyncParsableCommand {
     func run() async throws {
         let saved = try checkpoints.map { (source: $0, checkpoint: try readCheckpoint($0)) }
         let pinned = try logKeys.pinned()
-        var (audit, latest, failure) = try await (file.map { try replayExport($0, saved: saved) } ?? replayDaemon(saved: saved))
+        var (audit, latest, failure) = if let file { try replayExport(file, saved: saved) } else { try await replayDaemon(saved: saved) }
         var reports: [AuditReport.CheckpointReport] = []
         if failure == nil {
             for (source, checkpoint) in (latest.map { [$0] } ?? []) + saved {
