@@ -27,7 +27,7 @@ struct ReadmeTests {
         let stdout = result.stdout
         #expect(result.status == 0, "walkthrough failed:\n\(stdout)\n\(result.stderr)")
         #expect(stdout.contains("vol:jan-peeters  Jan Peeters  12.50 ZMT"))
-        #expect(stdout.contains("OK: 12 entries, 4 accounts, 5 keys"))
+        #expect(stdout.contains("OK: 12 entries, 4 accounts, 6 keys"))
         #expect(stdout.contains("credit 2.5 hours = 25.00 ZMT from org:zorgkring to vol:jan-peeters: entry 10"))
         #expect(try daemon.balance("org:zorgkring") == -2500)
         #expect(try daemon.balance("vol:piet") == 500)

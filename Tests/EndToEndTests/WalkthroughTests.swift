@@ -24,7 +24,8 @@ struct WalkthroughTests {
 
         let verify = try daemon.noaber("verify")
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-        #expect(verify.stdout.contains("OK: 12 entries, 4 accounts, 5 keys"))
+        #expect(verify.stdout.contains("OK: 12 entries, 4 accounts, 6 keys"), "the 5 signing keys and the daemon's log key")
+        #expect(verify.stdout.contains("checkpoint (latest): 12 entries, root matches, signed by noaber/"))
 
         let status = try await daemon.status()
         #expect(status.entries == WalkthroughLedger.entries)

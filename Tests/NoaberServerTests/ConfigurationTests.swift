@@ -129,7 +129,7 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.unknownKey(line: 1, key: "")) { try ServerConfiguration.parse(" = x") }
         #expect(throws: ConfigurationError.unknownKey(line: 1, key: "Data")) { try ServerConfiguration.parse("Data = x") }
         let description = ConfigurationError.unknownKey(line: 2, key: "sockets").description
-        #expect(description.hasPrefix("config line 2: unknown key \"sockets\" (known: data, idle_timeout, log_level,"))
+        #expect(description.hasPrefix("config line 2: unknown key \"sockets\" (known: checkpoint_interval, data, idle_timeout, log_key, log_level,"))
     }
 
     @Test(arguments: [
