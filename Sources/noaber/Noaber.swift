@@ -15,7 +15,7 @@ struct Noaber: AsyncParsableCommand {
             """,
         subcommands: [
             Keygen.self, Init.self, Key.self, Account.self, Credit.self, Transfer.self, Redeem.self,
-            Balance.self, History.self, Verify.self, Status.self,
+            Balance.self, History.self, Verify.self, Export.self, Status.self,
         ])
 
     /// Every error is one line on stderr (scripts and people read the first line); help and
