@@ -31,7 +31,7 @@ import Testing
         var janOnly = HledgerWriter(filter: try ExportFilter(from: from, to: nil, account: jan.rawValue))
         let janBalances = try ExternalTools.hledgerBalances(try janOnly.export(ledger.entries), scale: currency.scale)
         #expect(janBalances[jan.rawValue] == ledger.balances[jan])
-        print("hledger (\(currency.code), scale \(currency.scale)): \(ledger.entries.count) entries; balances of \(ledger.balances.count) accounts equal Noaber's, whole and from \(from)")
+        print("hledger (\(currency.code), scale \(currency.scale)): \(ledger.entries.count) entries; hledger balance equals Noaber's \(ledger.balances.count) accounts for the whole journal, --from \(from), --to \(from), and \(jan) from \(from)")
     }
 
     @Test(
@@ -62,7 +62,7 @@ import Testing
         var pietOnly = BeancountWriter(filter: try ExportFilter(from: from, to: nil, account: piet.rawValue))
         let pietBalances = noaberNames(try ExternalTools.beancountBalances(try pietOnly.export(ledger.entries), scale: currency.scale))
         #expect(pietBalances[piet.rawValue] == ledger.balances[piet])
-        print("beancount (\(currency.code), scale \(currency.scale)): bean-check passes; balances of \(ledger.balances.count) accounts equal Noaber's, whole and from \(from)")
+        print("beancount (\(currency.code), scale \(currency.scale)): \(ledger.entries.count) entries; bean-check passes and bean-query equals Noaber's \(ledger.balances.count) accounts for the whole ledger, --from \(from), and \(piet) from \(from)")
     }
 
     /// Every Noaber account has its balance in the tool (a missing account is zero), and the tool has
