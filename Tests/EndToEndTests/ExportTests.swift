@@ -105,6 +105,7 @@ struct ExportTests {
             (["--format", "beancount", "--account", "vol:nobody"], "--account vol:nobody: the ledger has no such account"),
             (["--format", "xlsx"], "'xlsx' is invalid for '--format <format>'"),
             (["--from", "2026-11-01"], "Missing expected argument '--format <format>'"),
+            (["--format", "jsonl", "--ledger", String(repeating: "0", count: 32)], "not ledger 00000000000000000000000000000000"),
         ]
         for (arguments, message) in cases {
             let result = try daemon.noaber(arguments: ["export", "--out", out] + arguments)
