@@ -86,10 +86,10 @@ struct JournalBook {
             .sorted { $0.key < $1.key }
             .map { ($0.key, $0.value) }
         guard !balances.isEmpty else { return nil }
-        var sum: Int64 = 0
-        for (account, amount) in balances { sum = try add(sum, amount, account) }
-        let (equity, overflow) = Int64(0).subtractingReportingOverflow(sum)
-        guard !overflow else { throw .amountOverflow("the opening balance of equity") }
+        // In 128 bits: each balance fits 64, but a running sum of several need not, even when the
+        // total (zero for the whole ledger) does.
+        let sum = balances.reduce(Int128(0)) { $0 + Int128($1.1) }
+        guard let equity = Int64(exactly: -sum) else { throw .amountOverflow("the opening balance of \(HledgerWriter.openingAccount)") }
         balancesBefore = [:]
         return Opening(date: from, throughSeq: lastSeqBefore, balances: balances, equity: equity)
     }

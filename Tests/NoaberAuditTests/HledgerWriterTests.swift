@@ -118,6 +118,26 @@ import Testing
         #expect(writer.counts == ExportCounts(entries: 0, postings: 0))
     }
 
+    @Test func sumsOpeningBalancesNearThe64BitLimitWithoutOverflow() throws {
+        let big: Int64 = 9_000_000_000_000_000_000
+        var ledger = try ExportFixture(at: "2026-11-20T09:00:00.000Z")
+        for issuer in ["org:a", "org:b"] { try ledger.open(issuer, .issuer, name: issuer, min: -big, at: "2026-11-20T09:00:00.000Z") }
+        for member in ["vol:a", "vol:b"] { try ledger.open(member, .member, name: member, at: "2026-11-20T09:00:00.000Z") }
+        try ledger.tx(.credit, [("org:a", -big), ("vol:a", big)], at: "2026-11-20T10:00:00.000Z")
+        try ledger.tx(.credit, [("org:b", -big), ("vol:b", big)], at: "2026-11-20T10:00:00.000Z")
+        // org:a + org:b alone is beyond 64 bits; the whole sum is zero.
+        var writer = HledgerWriter(filter: ExportFilter(from: CalendarDate("2026-11-21")))
+        #expect(try writer.export(ledger.entries).hasSuffix("""
+                org:a  -90000000000000000.00 ZMT
+                org:b  -90000000000000000.00 ZMT
+                vol:a  90000000000000000.00 ZMT
+                vol:b  90000000000000000.00 ZMT
+                equity:opening-balances  0.00 ZMT
+
+
+            """))
+    }
+
     @Test func memoCannotStartAComment() throws {
         var ledger = try ExportFixture.walkthrough()
         try ledger.tx(.transfer, [("vol:piet", -100), ("vol:jan-peeters", 100)], memo: "soep; en brood | \"vers\"", at: "2026-11-24T10:00:00.000Z")
