@@ -19,16 +19,18 @@ struct Export: AsyncParsableCommand {
             Entries are fetched and written a page at a time, so memory stays small at any size.
             """)
 
-    @Option(help: "jsonl, csv, hledger or beancount.")
+    @Option(help: "What to write.")
     var format: ExportFormat
 
-    @Option(help: "Write to FILE (mode 0644, by way of FILE.tmp, renamed over FILE once complete) instead of standard output.")
+    @Option(help: ArgumentHelp(
+        "Write to FILE (mode 0644, by way of FILE.tmp, renamed over FILE once complete) instead of standard output.",
+        valueName: "file"))
     var out: String?
 
-    @Option(help: "The first day to export, YYYY-MM-DD (UTC); not for jsonl.")
+    @Option(help: ArgumentHelp("The first day to export, YYYY-MM-DD (UTC); not for jsonl.", valueName: "date"))
     var from: String?
 
-    @Option(help: "The last day to export, YYYY-MM-DD (UTC), included; not for jsonl.")
+    @Option(help: ArgumentHelp("The last day to export, YYYY-MM-DD (UTC), included; not for jsonl.", valueName: "date"))
     var to: String?
 
     @Option(help: "Only what touches this account (csv: its rows; journals: whole transactions); not for jsonl.")
