@@ -15,8 +15,8 @@ struct Noaber: AsyncParsableCommand {
             """,
         subcommands: [
             Keygen.self, Init.self, Key.self, Account.self, Credit.self, Transfer.self, Redeem.self,
-            Balance.self, History.self, Verify.self, Status.self, CheckpointCommand.self, Proof.self, VerifyProof.self,
-            Consistency.self,
+            Balance.self, History.self, Verify.self, Export.self, Status.self, CheckpointCommand.self, Proof.self,
+            VerifyProof.self, Consistency.self,
         ])
 
     /// Every error is one line on stderr (scripts and people read the first line); help and

@@ -1,0 +1,67 @@
+public import NoaberProtocol
+import NoaberCore
+
+/// One row per posting of each transaction, for spreadsheets (RFC 4180).
+///
+/// Conventions: a header row; every row ends with CRLF, as RFC 4180 has it; UTF-8 without a
+/// byte-order mark. A field holding
+/// a comma, a double quote, CR or LF is put in double quotes, its quotes doubled. The transaction's
+/// fields (seq, id, time, purpose, hours, memo) are repeated on each of its rows. `amount` is the
+/// decimal at the ledger's scale, e.g. `-25.00`.
+///
+/// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula, so a memo like
+/// `=HYPERLINK(…)` could act on the reader's machine. Such a text cell gets a leading `'`, which
+/// spreadsheets show as text. The `amount` column is exempt: its `-` is a sign, and it holds
+/// nothing but a number.
+public struct CSVWriter: ExportWriter {
+    public static let columns = ["seq", "entry_id", "committed_at", "purpose", "account", "amount", "currency", "hours", "memo"]
+    static let lineEnd = "\r\n"
+
+    private let filter: ExportFilter
+    private var reader = ChainReader()
+    public private(set) var counts = ExportCounts()
+
+    public init(filter: ExportFilter = ExportFilter()) {
+        self.filter = filter
+    }
+
+    public mutating func start(into output: inout String) throws(ExportError) {
+        output += Self.columns.joined(separator: ",") + Self.lineEnd
+    }
+
+    public mutating func write(_ info: EntryInfo, into output: inout String) throws(ExportError) {
+        let entry = try reader.read(info)
+        guard case .transaction(let tx) = entry.payload.body, filter.position(of: entry.date) == .within else { return }
+        let currency = reader.settings.currency
+        var rows = 0
+        for posting in tx.postings where filter.account == nil || filter.account == posting.account {
+            let text = [
+                "\(entry.seq)", entry.id, entry.committedAt.rfc3339, tx.purpose.rawValue, posting.account.rawValue,
+            ].map(Self.textCell)
+            let amount = Self.quotedIfNeeded(currency.format(posting.amount))
+            let rest = [currency.code, tx.hours ?? "", tx.memo ?? ""].map(Self.textCell)
+            output += (text + [amount] + rest).joined(separator: ",") + Self.lineEnd
+            rows += 1
+        }
+        if rows > 0 {
+            counts.entries += 1
+            counts.postings += rows
+        }
+    }
+
+    /// A text cell: guarded against formula injection, then quoted if needed.
+    static func textCell(_ text: String) -> String {
+        let risky = text.unicodeScalars.first.map { "=+-@".unicodeScalars.contains($0) } ?? false
+        return quotedIfNeeded(risky ? "'" + text : text)
+    }
+
+    static func quotedIfNeeded(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return text }
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { out.unicodeScalars.append("\"") }
+            out.unicodeScalars.append(scalar)
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import NoaberCore
+
+/// hledger and beancount as installed on this machine (Debian packages), found on PATH. Tests
+/// that need one are skipped, with the reason printed, where it is missing; nothing is installed.
+enum ExternalTools {
+    static let hledger = find("hledger")
+    static let beanCheck = find("bean-check")
+    static let beanQuery = find("bean-query")
+
+    static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Writes `text` to a temporary file, runs `tool` with the file's path in place of `{}`, and removes the file.
+    static func run(_ tool: String, _ arguments: [String], on text: String, suffix: String) throws -> Run {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("noaber-export-\(UUID().uuidString)\(suffix)")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: tool)
+        child.arguments = arguments.map { $0 == "{}" ? file.path : $0 }
+        var environment = ProcessInfo.processInfo.environment
+        environment["LANG"] = "C.UTF-8"  // hledger reads the journal in the locale's encoding
+        child.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        child.standardOutput = out
+        child.standardError = err
+        try child.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        child.waitUntilExit()
+        return Run(
+            status: child.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// `hledger balance` of a journal, by account name, in minor units at `scale`.
+    static func hledgerBalances(_ journal: String, scale: Int) throws -> [String: Int64] {
+        let result = try run(hledger!, ["-f", "{}", "balance", "--flat", "--no-total", "--strict", "-O", "csv"], on: journal, suffix: ".journal")
+        guard result.status == 0 else { throw ToolError("hledger failed (\(result.status)): \(result.stderr)") }
+        var balances: [String: Int64] = [:]
+        // Rows are "account","-25.00 ZMT" (a quoted symbol's quotes doubled), or "account","0".
+        for line in result.stdout.split(whereSeparator: \.isNewline).dropFirst() {
+            let fields = line.dropFirst().dropLast().components(separatedBy: "\",\"")
+            guard fields.count == 2, let number = fields[1].split(separator: " ").first else {
+                throw ToolError("unexpected hledger row: \(line)")
+            }
+            balances[fields[0]] = try Money.parse(String(number), scale: scale, allowNegative: true)
+        }
+        return balances
+    }
+
+    /// `bean-check` must pass silently; then `bean-query`'s balance of every account, in minor units.
+    static func beancountBalances(_ ledger: String, scale: Int) throws -> [String: Int64] {
+        let check = try run(beanCheck!, ["{}"], on: ledger, suffix: ".beancount")
+        guard check.status == 0, check.stdout.isEmpty, check.stderr.isEmpty else {
+            throw ToolError("bean-check refused the ledger (\(check.status)): \(check.stdout)\(check.stderr)")
+        }
+        let query = try run(
+            beanQuery!, ["-f", "csv", "{}", "SELECT account, sum(position) GROUP BY account"], on: ledger, suffix: ".beancount")
+        guard query.status == 0 else { throw ToolError("bean-query failed (\(query.status)): \(query.stderr)") }
+        var balances: [String: Int64] = [:]
+        // Rows are "Assets:Vol:Piet   , 5.00 ZMT", padded; a zero sum is empty.
+        for line in query.stdout.split(whereSeparator: \.isNewline).dropFirst() {
+            let fields = line.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
+            guard fields.count == 2 else { throw ToolError("unexpected bean-query row: \(line)") }
+            let account = fields[0].trimmingCharacters(in: .whitespaces)
+            let number = fields[1].split(separator: " ").first.map(String.init) ?? "0"
+            balances[account] = try Money.parse(number, scale: scale, allowNegative: true)
+        }
+        return balances
+    }
+}
+
+struct ToolError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
