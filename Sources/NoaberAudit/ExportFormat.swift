@@ -15,10 +15,10 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 
 /// The first line of a jsonl export: what the entries that follow are checked against.
 ///
-/// `state` is the daemon's stored derived state (settings, keys, accounts with balances) and the
-/// journal's row counts, read in one snapshot with `checkpoint`; the export then holds entries
-/// 1…`state.head_seq`. An offline verify replays those entries and compares the result with
-/// `state`, exactly as `noaber verify` does against a running daemon.
+/// `state` is the daemon's stored derived state (settings, keys, accounts with balances), the
+/// journal's row counts and the latest signed checkpoint, all read in one snapshot; the export then
+/// holds entries 1…`state.head_seq`. An offline verify replays those entries and compares the
+/// result with `state`, exactly as `noaber verify` does against a running daemon.
 public struct ExportHeader: Codable, Sendable {
     public static let formatName = "noaber-export"
     public static let currentVersion = 1
@@ -28,14 +28,11 @@ public struct ExportHeader: Codable, Sendable {
     /// When the export was made (RFC 3339, UTC).
     public var exportedAt: String
     public var state: StateResult
-    /// The latest signed checkpoint in the same snapshot as `state`, verbatim.
-    public var checkpoint: String?
 
     public init(exportedAt: String, state: StateResult) {
         format = Self.formatName
         version = Self.currentVersion
         self.exportedAt = exportedAt
         self.state = state
-        checkpoint = state.checkpoint
     }
 }

@@ -34,19 +34,3 @@ func readCheckpoint(_ path: String) throws -> SignedCheckpoint {
     }
     do { return try SignedCheckpoint(parsing: text) } catch { throw CLIError("checkpoint \(path): \(error)") }
 }
-
-/// Writes `text` to `path` whole or not at all: a temporary file, flushed, then renamed.
-func writeAtomically(_ text: String, to path: String) throws {
-    let temporary = path + ".tmp"
-    guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o644]) else {
-        throw CLIError("cannot write \(temporary)")
-    }
-    if let handle = FileHandle(forWritingAtPath: temporary) {
-        try? handle.synchronize()
-        try? handle.close()
-    }
-    guard rename(temporary, path) == 0 else {
-        unlink(temporary)
-        throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))")
-    }
-}

@@ -55,7 +55,7 @@ struct CheckpointCommand: AsyncParsableCommand {
             return (signed, try await checkCheckpoint(signed, session: session, logKeys: logKeys, what: "the daemon's checkpoint"))
         }
         guard let out else { return print(note.serialized, terminator: "") }
-        try writeAtomically(note.serialized, to: out)
+        try ExportOutput.writeWhole(note.serialized, to: out)
         print("checkpoint of \(note.checkpoint.size) entries saved to \(out), signed by \(signer.text)")
     }
 }
@@ -113,7 +113,7 @@ struct Proof: AsyncParsableCommand {
             return TlogProof(extra: entry.record, index: result.index, hashes: hashes, checkpoint: against)
         }
         guard let out else { return print(proof.serialized, terminator: "") }
-        try writeAtomically(proof.serialized, to: out)
+        try ExportOutput.writeWhole(proof.serialized, to: out)
         print("proof that entry \(proof.index + 1) is among the \(proof.checkpoint.checkpoint.size) entries of the checkpoint, saved to \(out)")
     }
 }

@@ -30,8 +30,11 @@ struct Verify: AsyncParsableCommand {
     func run() async throws {
         let saved = try checkpoints.map { (source: $0, checkpoint: try readCheckpoint($0)) }
         let pinned = try logKeys.pinned()
-        var (audit, latest, failure) = if let file { try replayExport(file, saved: saved) } else { try await replayDaemon(saved: saved) }
+        var (audit, latest, stored, failure) =
+            if let file { try replayExport(file, saved: saved) } else { try await replayDaemon(saved: saved) }
         var reports: [AuditReport.CheckpointReport] = []
+        // Checkpoints before the stored state: a chain cut short is named as such, not by the
+        // derived tables or header counts that no longer match it.
         if failure == nil {
             for (source, checkpoint) in (latest.map { [$0] } ?? []) + saved {
                 do {
@@ -42,6 +45,9 @@ struct Verify: AsyncParsableCommand {
                     break
                 }
             }
+        }
+        if failure == nil, let stored {
+            do { try audit.finish(stored: stored) } catch { failure = error }
         }
         // A pinned ledger must be the one replayed: an OK for another ledger would mislead.
         if connection.pinnedLedger != nil, failure == nil || audit.verifier.state.ledger != nil {
@@ -71,7 +77,8 @@ struct Verify: AsyncParsableCommand {
         }
     }
 
-    private typealias Outcome = (ChainAudit, (source: String, checkpoint: SignedCheckpoint)?, VerificationFailure?)
+    /// The replayed chain, the checkpoint that came with it, the stored state to compare, or the first failure.
+    private typealias Outcome = (ChainAudit, (source: String, checkpoint: SignedCheckpoint)?, StateResult?, VerificationFailure?)
 
     private func sizes(_ saved: [(source: String, checkpoint: SignedCheckpoint)], _ latest: SignedCheckpoint?) -> Set<UInt64> {
         Set(saved.map(\.checkpoint.checkpoint.size) + (latest.map { [$0.checkpoint.size] } ?? []))
@@ -90,7 +97,7 @@ struct Verify: AsyncParsableCommand {
             let stored = try await client.call(.state, NoParams(), as: StateResult.self)
             let latest: SignedCheckpoint?
             switch parseLatest(stored.checkpoint, source: "the daemon's checkpoint") {
-            case .failure(let failure): return (ChainAudit(), nil, failure)
+            case .failure(let failure): return (ChainAudit(), nil, nil, failure)
             case .success(let parsed): latest = parsed
             }
             var audit = ChainAudit(checkpointSizes: sizes(saved, latest))
@@ -104,13 +111,12 @@ struct Verify: AsyncParsableCommand {
                     guard let last = page.entries.last else { break }
                     next = last.seq + 1
                 }
-                try audit.finish(stored: stored)
-                return (audit, latest.map { ("latest", $0) }, nil)
+                return (audit, latest.map { ("latest", $0) }, stored, nil)
             } catch let failure as VerificationFailure {
-                return (audit, nil, failure)
+                return (audit, nil, nil, failure)
             } catch ClientError.rpc(let error) where error.reason == "storage_error" && error.message.contains("corrupt row") {
                 // A stored row that cannot even be read back is a failed verification, not an outage.
-                return (audit, nil, VerificationFailure(seq: audit.verifier.entries + 1, reason: error.message))
+                return (audit, nil, nil, VerificationFailure(seq: audit.verifier.entries + 1, reason: error.message))
             }
         }
     }
@@ -120,17 +126,16 @@ struct Verify: AsyncParsableCommand {
         do throws(VerificationFailure) {
             let reader = try ExportReader(path: path)
             let header = try reader.header()
-            let latest = try parseLatest(header.checkpoint, source: "the export's checkpoint").get()
+            let latest = try parseLatest(header.state.checkpoint, source: "the export's checkpoint").get()
             audit = ChainAudit(checkpointSizes: sizes(saved, latest))
             while true {
                 let page = try reader.nextPage()
                 if page.isEmpty { break }
                 try audit.check(page: page)
             }
-            try audit.finish(stored: header.state)
-            return (audit, latest.map { ("export", $0) }, nil)
+            return (audit, latest.map { ("export", $0) }, header.state, nil)
         } catch {
-            return (audit, nil, error)
+            return (audit, nil, nil, error)
         }
     }
 }

@@ -16,6 +16,6 @@ import Testing
         let header = ExportHeader(exportedAt: "2026-11-23T10:00:00.000Z", state: state)
         #expect(header.format == "noaber-export")
         #expect(header.version == 1)
-        #expect(header.checkpoint == state.checkpoint)
+        #expect(header.state.checkpoint == state.checkpoint)
     }
 }

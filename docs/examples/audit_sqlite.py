@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, format version 1.
+"""Audit a Noaber ledger's SQLite file, format version 1 (schema version 2).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
-script replays it under §4 and §5, checks every signature with the `openssl` command (§7), and
-then compares the derived `postings` and `accounts` tables with the replay.
+script replays it under §4 and §5, checks every signature with the `openssl` command (§7),
+computes the Merkle tree's root over the entries' records (§9), and then compares the derived
+tables (`postings`, `accounts`, `merkle_nodes`) with the replay. When the `checkpoint` table holds
+a checkpoint, it must be a valid signed note (§10) whose root is the root of the entries it covers.
 
-    python3 audit_sqlite.py PATH/noaber.sqlite [--json]
+    python3 audit_sqlite.py PATH/noaber.sqlite [--json] [--log-key VERIFIER_KEY] [--checkpoint FILE]...
+
+--log-key pins the log key (the verifier key an organisation publishes, §10): checkpoints must then
+be signed by it, whatever the chain says, and the ledger must have a checkpoint. --checkpoint names
+a checkpoint kept from an earlier audit (`noaber checkpoint --out`); the ledger must still contain
+it, i.e. have at least its size and, for that many entries, the same root (§7 "Keep the head").
 
 Exit status: 0 when everything holds; 2 at the first failure ("FAIL entry N: reason", or
-"FAIL: reason" for a derived-table fault that belongs to no entry); 1 on usage or I/O errors.
-With --json, "entries" and "head" describe the prefix of the chain that checked out.
-Where FORMAT.md leaves a choice open, a comment marked "Reading:" says which one this takes.
+"FAIL: reason" for a fault that belongs to no entry: derived tables, checkpoints); 1 on usage or
+I/O errors. With --json, "entries", "head" and "root" describe the prefix of the chain that checked
+out. Where FORMAT.md leaves a choice open, a comment marked "Reading:" says which one this takes.
+
+audit_export.py imports this file: the Auditor class below knows nothing about SQLite.
 """
-import argparse, hashlib, json, os, re, sqlite3, subprocess, sys, tempfile, urllib.parse
+import argparse, base64, hashlib, json, os, re, sqlite3, subprocess, sys, tempfile, urllib.parse
 from datetime import datetime
 
 sys.set_int_max_str_digits(0)  # payloads are at most 64 KiB; huge numbers then fail range checks
@@ -26,9 +35,11 @@ ACCOUNT_ID = re.compile(rf"(?=.{{1,64}}\Z){PART}(?::{PART})*")
 CODE = re.compile(r"[A-Z0-9]{2,12}")
 TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
 HOURS = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")  # Reading: "01.5" and "1.50" are allowed
-ROLES, ACCOUNT_KINDS = ("admin", "operator", "member", "auditor"), ("issuer", "member", "merchant")
+TREE_SIZE = re.compile(r"0|[1-9][0-9]*")  # §10: decimal without leading zeros
+ROLES = ("admin", "operator", "member", "auditor", "log")
+ACCOUNT_KINDS = ("issuer", "member", "merchant")
 # §2: each kind's fields besides v/ledger/id/kind, as (required, optional). Others are refused.
-SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"}, set()),
+SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"}, {"log_key"}),
           "key.add": ({"key"}, set()), "key.revoke": ({"key_id"}, {"reason"}),
           "account.open": ({"account", "account_kind", "name", "min_balance", "controllers"}, set()),
           "tx": ({"purpose", "postings"}, {"memo", "hours", "hour_rate"})}
@@ -36,17 +47,17 @@ SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"
 # between members and merchants in either direction.
 PURPOSES = {"credit": ({"issuer"}, {"member"}), "redeem": ({"member"}, {"merchant"}),
             "transfer": ({"member", "merchant"}, {"member", "merchant"})}
-SPKI = bytes.fromhex("302a300506032b6570032100")
+SPKI = bytes.fromhex("302a300506032b6570032100")  # §7: raw Ed25519 key -> DER SubjectPublicKeyInfo
 # §2: small-order points, compared with the last byte's top (sign) bit cleared.
 SMALL_ORDER = {bytes.fromhex(h) for h in (
     "00" * 32, "01" + "00" * 31,
     "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
     "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-    "ec" + "ff" * 30 + "7f", "ed" + "ff" * 30 + "7f", "ee" + "ff" * 30 + "7f")}  # §7: raw Ed25519 key -> DER SubjectPublicKeyInfo
+    "ec" + "ff" * 30 + "7f", "ed" + "ff" * 30 + "7f", "ee" + "ff" * 30 + "7f")}
 
 
 class Bad(Exception):
-    """A rule does not hold. seq is None for derived-table faults that belong to no entry."""
+    """A rule does not hold. seq is None for faults that belong to no entry."""
     def __init__(self, reason, seq=None):
         super().__init__(reason)
         self.reason, self.seq = reason, seq
@@ -75,33 +86,99 @@ def shape(obj, what, required, optional=frozenset()):
     need(not missing, f"{what} lacks field(s): {', '.join(sorted(missing))}")
 
 
-def parse(raw):
-    """§2: one JSON object, UTF-8, at most 65,536 bytes, integers only."""
-    need(len(raw) <= 65536, "payload is larger than 65,536 bytes")
+def loads(raw, what):
+    """Strict JSON from UTF-8 bytes: integers only, no repeated names, no lone surrogates."""
     def pairs(kv):  # Reading: a repeated name makes the object ambiguous, so it is refused
-        need(len({k for k, _ in kv}) == len(kv), "payload repeats a field name")
+        need(len({k for k, _ in kv}) == len(kv), f"{what} repeats a field name")
         return dict(kv)
     def no_float(s):
-        raise Bad(f"payload has a non-integer number {s}")
+        raise Bad(f"{what} has a non-integer number {s}")
     try:  # decode first: json.loads(bytes) would also accept UTF-16 and UTF-32
         p = json.loads(raw.decode("utf-8"), object_pairs_hook=pairs, parse_float=no_float,
                        parse_constant=no_float)
         json.dumps(p, ensure_ascii=False).encode("utf-8")  # refuses escaped lone surrogates
         return p
     except (ValueError, RecursionError) as e:  # UnicodeError is a ValueError
-        raise Bad(f"payload is not valid UTF-8 JSON ({e})")
+        raise Bad(f"{what} is not valid UTF-8 JSON ({e})")
+
+
+def parse(raw):
+    """§2: one JSON object, UTF-8, at most 65,536 bytes, integers only."""
+    need(len(raw) <= 65536, "payload is larger than 65,536 bytes")
+    return loads(raw, "payload")
+
+
+def sha256(data):
+    return hashlib.sha256(data).digest()
+
+
+def merkle_root(leaves, lo=0, hi=None):
+    """§9: RFC 6962's MTH over leaf hashes lo..hi-1: split at the largest power of two below n."""
+    hi = len(leaves) if hi is None else hi
+    if hi - lo == 0:
+        return sha256(b"")
+    if hi - lo == 1:
+        return leaves[lo]
+    k = 1 << ((hi - lo - 1).bit_length() - 1)
+    return sha256(b"\x01" + merkle_root(leaves, lo, lo + k) + merkle_root(leaves, lo + k, hi))
+
+
+def key_id_for_note(name, raw):
+    """§10: the first 4 bytes of SHA-256(key name ‖ "\\n" ‖ 0x01 ‖ public key)."""
+    return sha256(name.encode() + b"\n\x01" + raw)[:4]
+
+
+def is_weak(raw):
+    return raw[:31] + bytes([raw[31] & 0x7F]) in SMALL_ORDER
+
+
+def b64(text, what, size=None):
+    """Standard base64 with padding (RFC 4648 §4), written the one canonical way."""
+    try:
+        data = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise Bad(f"{what} is not standard base64")
+    # Reading: other spellings of the same bytes (non-zero pad bits) are refused, as Go's decoder does.
+    need(base64.b64encode(data).decode() == text, f"{what} is not canonical base64")
+    need(size is None or len(data) == size, f"{what} is not {size} bytes")
+    return data
+
+
+def verifier_key(text):
+    """§10: parse `<key name>+<hex key ID>+<base64(0x01 ‖ public key)>` for --log-key.
+
+    Returns (name, raw public key); raises ValueError, which argparse turns into a usage error."""
+    parts = text.split("+", 2)  # §12: split at the first two '+' only; base64 may contain '+'
+    if len(parts) != 3 or not parts[0] or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
+        raise ValueError("not <name>+<8 hex key ID>+<base64 key>")
+    try:
+        blob = b64(parts[2], "the key", 33)
+    except Bad as e:
+        raise ValueError(e.reason)
+    if blob[0] != 1:
+        raise ValueError("the key's type byte is not 0x01 (Ed25519)")
+    if key_id_for_note(parts[0], blob[1:]).hex() != parts[1]:
+        raise ValueError("the key ID does not match the name and key")
+    if is_weak(blob[1:]):
+        raise ValueError("the key is a small-order point")
+    return parts[0], blob[1:]
 
 
 class Auditor:
-    def __init__(self, db, tmp):
-        self.db, self.tmp = db, tmp
-        self.n, self.head, self.at = 0, bytes(32), ""  # entries checked, their head hash and time
-        self.ledger = self.hour_rate = None
-        self.keys = {}      # key id -> {"role", "revoked", "der" (path of its DER file)}
-        self.accounts = {}  # account id -> {"kind", "min", "controllers", "balance"}
-        self.ids = set()    # entry ids (§1: unique in a ledger)
+    """Replays entries one by one (§4, §5) and keeps the state, the leaves and the checkpoints."""
 
-    def entry(self, seq, eid, kind, kid, payload, sig, at, prev, h):
+    def __init__(self, tmp, log_key=None):
+        self.tmp, self.log_key = tmp, log_key  # log_key: None, or (name, raw) from --log-key
+        self.n, self.head, self.at = 0, bytes(32), ""  # entries checked, their head hash and time
+        self.ledger = self.hour_rate = self.settings = None
+        self.leaves = []    # §9: leaf hash of entry seq at index seq - 1
+        self.keys = {}      # key id -> {"role", "label", "public_key", "added", "revoked", "der"}
+        self.accounts = {}  # account id -> {"kind", "name", "min", "controllers", "balance", "opened"}
+        self.ids = set()    # entry ids (§1: unique in a ledger)
+        self.postings = 0   # posting rows the chain explains
+
+    def entry(self, seq, eid, kind, kid, payload, sig, at, prev, h, stored):
+        """Check entry `seq`; `stored` is the derived postings as [(idx, account, amount)]."""
         # §5.1 and §4: the entry's place in the chain, and its hash.
         need(seq == self.n + 1, f"missing: the entry after seq {self.n} has seq {seq}")
         need(all(type(b) is bytes for b in (payload, sig, prev, h)), "a BLOB column holds text")
@@ -114,10 +191,11 @@ class Auditor:
         except ValueError:
             raise Bad(f"committed_at {at} is not a real time")
         need(at >= self.at, f"committed_at {at} is earlier than the previous entry's {self.at}")
-        header = f"noaber:chain:v1\n{seq}\n{prev.hex()}\n{at}\n{kid}\n{sig.hex()}\n".encode()
-        need(hashlib.sha256(header + payload).digest() == h, "hash does not match §4")
-        # §5.2: a payload of one kind, with v = 1. The entry_id and kind columns are not covered
-        # by the hash, so they must repeat the signed payload (Reading: FORMAT.md does not say).
+        # §9: the record is what §4 hashes; the same bytes give the chain's hash and the tree's leaf.
+        record = f"noaber:chain:v1\n{seq}\n{prev.hex()}\n{at}\n{kid}\n{sig.hex()}\n".encode() + payload
+        need(sha256(record) == h, "hash does not match §4")
+        # §5.2: a payload of one kind, with v = 1. §6: the entry_id and kind columns are not
+        # covered by the hash, so they must repeat the signed payload.
         p = parse(payload)
         need(type(p) is dict and type(p.get("kind")) is str and p["kind"] in SHAPES,
              "payload is not an object of a known kind")
@@ -132,22 +210,23 @@ class Auditor:
         if seq == 1:
             self.init(p, kid)
         need(p["ledger"] == self.ledger, "payload's ledger is not this ledger's id")
-        # §5.4: a key registered and not revoked by an earlier entry signed §3's message.
+        # §5.4: a key registered and not revoked by an earlier entry signed §3's message, and not
+        # a log key: those sign checkpoints only. (Entry 1's signer is its admin_key, see init.)
         signer = self.keys.get(kid)
         need(signer is not None, f"signing key {kid} was not registered by an earlier entry")
-        need(not signer["revoked"], f"signing key {kid} was revoked by an earlier entry")
+        need(signer["revoked"] is None, f"signing key {kid} was revoked by an earlier entry")
+        need(signer["role"] != "log", f"signing key {kid} is a log key, which signs no entry")
         self.verify(signer["der"], b"noaber:entry:v1\n" + self.ledger.encode() + b"\n" + payload, sig)
         # §5.5-§5.7, per kind (ledger.init was checked above, before its key could verify).
         rules = {"key.add": self.key_add, "key.revoke": self.key_revoke,
                  "account.open": self.account_open, "tx": self.tx}.get(kind)
-        postings = (rules and rules(p, kid, signer["role"])) or []  # only tx returns postings
-        # §6: the postings table repeats each tx's postings in payload order. Reading: idx
-        # counts from 0, as in the databases seen (FORMAT.md does not say).
-        stored = self.db.execute("SELECT idx, account, amount FROM postings WHERE seq = ? "
-                                 "ORDER BY idx", (seq,)).fetchall()
-        need(stored == [(i, a, x) for i, (a, x) in enumerate(postings)],
-             "the postings table differs from the payload's postings")
+        postings = (rules and rules(p, kid, signer["role"], seq)) or []  # only tx returns postings
+        # §6: the derived postings repeat each tx's postings in payload order, idx from 0.
+        need(list(stored) == [(i, a, x) for i, (a, x) in enumerate(postings)],
+             "the stored postings differ from the payload's postings")
         self.ids.add(p["id"])
+        self.postings += len(postings)
+        self.leaves.append(sha256(b"\x00" + record))
         self.n, self.head, self.at = seq, h, at
 
     def init(self, p, kid):
@@ -156,75 +235,91 @@ class Auditor:
         c = p["currency"]
         shape(c, "currency", {"code", "name", "scale"})
         need(type(c["code"]) is str and CODE.fullmatch(c["code"]), "currency code is not 2-12 A-Z0-9")
-        need(is_text(c["name"]) and is_int(c["scale"], 0, 8), "currency name or scale is invalid")
+        need(is_text(c["name"], 1, 100, controls=False) and is_int(c["scale"], 0, 8),
+             "currency name or scale is invalid")
         need(is_int(p["hour_rate"], 1), "hour_rate is not a positive integer")
-        admin, role = self.new_key(p["admin_key"], "admin_key")
+        admin, role = self.new_key(p["admin_key"], "admin_key", 1)
         need(role == "admin", "admin_key's role is not admin")
         need(kid == admin, "ledger.init is not signed by the admin_key it names")
+        if "log_key" in p:  # §2: optional; the daemon's key for checkpoints from entry 1 on
+            shape(p["log_key"], "log_key", {"public_key", "label", "role"})
+            # Reading: "differ" means another public key, so a key id new_key has not seen yet.
+            need(p["log_key"]["public_key"] != p["admin_key"]["public_key"],
+                 "log_key is the admin_key")
+            _, role = self.new_key(p["log_key"], "log_key", 1)
+            need(role == "log", "log_key's role is not log")
         # §1: the ledger id is derived from the admin key and the nonce.
         need(type(p["nonce"]) is str and HEX32.fullmatch(p["nonce"]), "nonce is not 32 hex chars")
         derived = hashlib.sha256(b"noaber:ledger:v1\n" + bytes.fromhex(p["admin_key"]["public_key"])
                                  + bytes.fromhex(p["nonce"])).hexdigest()[:32]
         need(p["ledger"] == derived, f"ledger id is not the one admin_key and nonce make ({derived})")
         self.ledger, self.hour_rate = p["ledger"], p["hour_rate"]
+        self.settings = {"ledger_id": p["ledger"], "name": p["name"], "currency": dict(c),
+                         "hour_rate": p["hour_rate"], "admin_key": admin}
 
-    def new_key(self, k, what):
+    def new_key(self, k, what, seq):
         """Register a {public_key, label, role} object; return its key id and role."""
         shape(k, what, {"public_key", "label", "role"})
         need(type(k["public_key"]) is str and HEX64.fullmatch(k["public_key"]),
              f"{what}.public_key is not 64 hex characters")
-        need(is_text(k["label"]) and k["role"] in ROLES, f"{what} has a bad label or role")
+        need(is_text(k["label"], 1, 100, controls=False) and k["role"] in ROLES,
+             f"{what} has a bad label or role")
         raw = bytes.fromhex(k["public_key"])
-        need(raw[:31] + bytes([raw[31] & 0x7F]) not in SMALL_ORDER, f"{what}.public_key is a small-order point")
+        need(not is_weak(raw), f"{what}.public_key is a small-order point")
         kid = hashlib.sha256(raw).hexdigest()[:32]  # §1
         need(kid not in self.keys, f"key {kid} is registered twice")  # §5.6
         der = os.path.join(self.tmp, kid + ".der")  # one DER file per key, reused for each entry
         with open(der, "wb") as f:
             f.write(SPKI + raw)
-        self.keys[kid] = {"role": k["role"], "revoked": False, "der": der}
+        self.keys[kid] = {"role": k["role"], "label": k["label"], "public_key": k["public_key"],
+                          "added": seq, "revoked": None, "der": der}
         return kid, k["role"]
 
-    def verify(self, der, message, sig):
+    def verify(self, der, message, sig, what="signature"):
         msg, sigf = os.path.join(self.tmp, "message.bin"), os.path.join(self.tmp, "sig.bin")
         for path, data in ((msg, message), (sigf, sig)):
             with open(path, "wb") as f:
                 f.write(data)
         r = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey",
                             der, "-rawin", "-in", msg, "-sigfile", sigf], capture_output=True)
-        need(r.returncode == 0, "signature does not verify")
+        need(r.returncode == 0, f"{what} does not verify")
 
-    def key_add(self, p, kid, role):
+    def key_add(self, p, kid, role, seq):
         need(role == "admin", "key.add is not signed by an admin")
-        self.new_key(p["key"], "key")
+        self.new_key(p["key"], "key", seq)
 
-    def key_revoke(self, p, kid, role):
-        need("reason" not in p or is_text(p["reason"]), "reason is not a string")
+    def key_revoke(self, p, kid, role, seq):
+        need("reason" not in p or is_text(p["reason"], 0, 500, controls=False),
+             "reason is not text of up to 500 characters")
         need(role == "admin", "key.revoke is not signed by an admin")
         target = self.keys.get(p["key_id"]) if type(p["key_id"]) is str else None
-        # Reading: revoking an unknown or an already revoked key is an error.
-        need(target is not None and not target["revoked"], "key_id is not a registered, active key")
-        admins = sum(k["role"] == "admin" and not k["revoked"] for k in self.keys.values())
+        # Reading: revoking an unknown or an already revoked key is an error. Any role may be
+        # revoked, a log key too: it then counts for no checkpoint larger than seq - 1 (§10).
+        need(target is not None and target["revoked"] is None, "key_id is not a registered, active key")
+        admins = sum(k["role"] == "admin" and k["revoked"] is None for k in self.keys.values())
         need(target["role"] != "admin" or admins > 1, "revokes the last active admin")
-        target["revoked"] = True
+        target["revoked"] = seq
 
-    def account_open(self, p, kid, role):
+    def account_open(self, p, kid, role, seq):
         need(role in ("admin", "operator"), "account.open is not signed by an admin or operator")
         acct, kind, low, ctl = p["account"], p["account_kind"], p["min_balance"], p["controllers"]
         need(type(acct) is str and ACCOUNT_ID.fullmatch(acct), "account is not a valid account id")
-        need(kind in ACCOUNT_KINDS and is_text(p["name"]), "account_kind or name is invalid")
+        need(kind in ACCOUNT_KINDS and is_text(p["name"], 1, 200, controls=False),
+             "account_kind or name is invalid")
         need(is_int(low) and (low <= 0 if kind == "issuer" else low >= 0),
              "min_balance is not an integer, <= 0 for an issuer and >= 0 otherwise")
         need(type(ctl) is list and 1 <= len(ctl) <= 16 and all(type(c) is str for c in ctl),
              "controllers is not a list of 1-16 key ids")
-        need(len(set(ctl)) == len(ctl), "controllers lists a key twice")  # Reading: refused
-        for c in ctl:  # §5.6
+        need(len(set(ctl)) == len(ctl), "controllers lists a key twice")
+        for c in ctl:  # §5.6; §2: log keys cannot control an account, so they can never move coins
             k = self.keys.get(c)
-            need(k and not k["revoked"] and k["role"] != "auditor",
-                 f"controller {c} is not a registered, unrevoked, non-auditor key")
+            need(k and k["revoked"] is None and k["role"] not in ("auditor", "log"),
+                 f"controller {c} is not a registered, unrevoked key that is neither auditor nor log")
         need(acct not in self.accounts, f"account {acct} is opened twice")
-        self.accounts[acct] = {"kind": kind, "min": low, "controllers": set(ctl), "balance": 0}
+        self.accounts[acct] = {"kind": kind, "name": p["name"], "min": low, "controllers": list(ctl),
+                               "balance": 0, "opened": seq}
 
-    def tx(self, p, kid, role):
+    def tx(self, p, kid, role, seq):
         purpose, ps = p["purpose"], p["postings"]
         need(type(purpose) is str and purpose in PURPOSES, "purpose is not credit, transfer or redeem")
         need(type(ps) is list and 2 <= len(ps) <= 100, "postings is not a list of 2-100")
@@ -239,7 +334,8 @@ class Auditor:
         credited = sum(x for _, x in postings if x > 0)
         # With the credited total in range, every partial sum, in any order, is in range too.
         need(credited <= I64_MAX, "postings overflow 64 bits")
-        need("memo" not in p or is_text(p["memo"], 0, 500), "memo is not text of up to 500 chars")
+        need("memo" not in p or is_text(p["memo"], 0, 500, controls=False),
+             "memo is not text of up to 500 characters")
         for a, x in postings:
             if x < 0:  # §5.5
                 need(kid in self.accounts[a]["controllers"], f"signing key does not control {a}")
@@ -254,6 +350,7 @@ class Auditor:
             need(is_int(p["hour_rate"]) and p["hour_rate"] == self.hour_rate,
                  "hour_rate is not the ledger's")
             hundredths = int(m[1]) * 100 + int((m[2] or "").ljust(2, "0"))  # integers only
+            need(0 < hundredths <= 100000 * 100, "hours is not more than 0 and at most 100000")
             need(credited * 100 == hundredths * self.hour_rate, "credited total != hours x hour_rate")
         for a, x in postings:
             acct = self.accounts[a]
@@ -262,57 +359,194 @@ class Auditor:
             need(x > 0 or acct["balance"] >= acct["min"], f"{a} would go below its min_balance")
         return postings
 
-    def derived(self):
-        """§6: the postings and accounts tables hold exactly what the replay gives."""
-        for (seq,) in self.db.execute("SELECT DISTINCT seq FROM postings WHERE seq < 1 OR seq > ?",
-                                      (self.n,)):
-            raise Bad(f"the postings table has rows for seq {seq}, which is not an entry")
-        stored = {r[0]: r[1:] for r in self.db.execute(
-            "SELECT account, kind, min_balance, balance FROM accounts")}
-        for a in sorted(set(stored) | set(self.accounts)):
-            need(a in self.accounts, f"the accounts table has {a}, which no entry opened")
-            need(a in stored, f"the accounts table lacks {a}, opened by the chain")
-            mine = self.accounts[a]
-            need(stored[a][:2] == (mine["kind"], mine["min"]), f"kind or min_balance of {a} differ")
-            need(stored[a][2] == mine["balance"],
-                 f"balance of {a} is {stored[a][2]}, the replay gives {mine['balance']}")
+    def root(self, size=None):
+        return merkle_root(self.leaves, 0, self.n if size is None else size)
+
+    def checkpoint(self, note, what="checkpoint"):
+        """§10: check a signed checkpoint (the note's text) against the replayed chain.
+
+        Returns (tree size, root). Failures name `what`, e.g. "checkpoint" or a kept file."""
+        def check(ok, reason):
+            need(ok, f"{what}: {reason}")
+        check(type(note) is str, "the note is not text")
+        # C2SP signed note: the text, a blank line, then signature lines, each ending in "\n".
+        text, sep, sigs = note.partition("\n\n")
+        check(sep and sigs.endswith("\n"), "not a signed note (text, blank line, signature lines)")
+        lines = text.split("\n")
+        check(len(lines) == 3, "the text is not exactly three lines (origin, size, root)")
+        origin, size_text, root_text = lines
+        check(self.ledger is not None and origin == f"noaber/{self.ledger}",
+              f"origin {origin!r} is not noaber/<this ledger's id>")
+        check(TREE_SIZE.fullmatch(size_text), f"tree size {size_text!r} is not a decimal number")
+        size = int(size_text)
+        try:
+            root = b64(root_text, "root", 32)
+        except Bad as e:
+            raise Bad(f"{what}: {e.reason}")
+        check(size <= self.n, f"tree size {size} is larger than the {self.n} entries")
+        check(root == self.root(size), f"root is not the root of entries 1 to {size} "
+              f"({root.hex()}, the entries give {self.root(size).hex()})")
+        # The keys that count: the pinned one, or else those the chain registers with role log in
+        # entries 1..size and does not revoke in entries 1..size.
+        if self.log_key:
+            check(self.log_key[0] == origin, f"--log-key is for {self.log_key[0]}, not {origin}")
+            der = os.path.join(self.tmp, "pinned.der")
+            with open(der, "wb") as f:
+                f.write(SPKI + self.log_key[1])
+            candidates = {key_id_for_note(origin, self.log_key[1]): (der, "--log-key")}
+        else:
+            candidates = {key_id_for_note(origin, bytes.fromhex(k["public_key"])): (k["der"], kid)
+                          for kid, k in self.keys.items() if k["role"] == "log" and k["added"] <= size
+                          and (k["revoked"] is None or k["revoked"] > size)}
+        verified = False
+        for line in sigs[:-1].split("\n"):
+            parts = line.split(" ")
+            check(len(parts) == 3 and parts[0] == "\u2014" and parts[1] and "+" not in parts[1],
+                  f"signature line {line!r} is not '— <name> <base64>'")
+            try:
+                blob = b64(parts[2], "a signature line")
+            except Bad as e:
+                raise Bad(f"{what}: {e.reason}")
+            # Reading (C2SP signed note): lines of other names or key IDs are other witnesses'
+            # and are skipped; a line of a key that counts must verify.
+            if parts[1] != origin or len(blob) != 68 or blob[:4] not in candidates:
+                continue
+            der, kid = candidates[blob[:4]]
+            self.verify(der, (text + "\n").encode(), blob[4:], f"{what}: signature of key {kid}")
+            verified = True
+        check(verified, "no signature by " + ("the --log-key" if self.log_key else
+              f"a log key the chain names active at size {size}"))
+        return size, root
 
 
-def main():
-    ap = argparse.ArgumentParser(description="Audit a Noaber SQLite ledger (FORMAT.md v1).")
+def check_sqlite(db, auditor):
+    """§6: replay `entries`, then compare the derived tables, then the checkpoint table."""
+    for row in db.execute("SELECT seq, entry_id, kind, key_id, payload, signature, "
+                          "committed_at, prev_hash, hash FROM entries ORDER BY seq"):
+        try:
+            stored = db.execute("SELECT idx, account, amount FROM postings WHERE seq = ? "
+                                "ORDER BY idx", (row[0],)).fetchall()
+            auditor.entry(*row, stored)
+        except Bad as e:
+            raise Bad(e.reason, auditor.n + 1)  # the entry that should come next
+    for (seq,) in db.execute("SELECT DISTINCT seq FROM postings WHERE seq < 1 OR seq > ?",
+                             (auditor.n,)):
+        raise Bad(f"the postings table has rows for seq {seq}, which is not an entry")
+    stored = {r[0]: r[1:] for r in db.execute(
+        "SELECT account, kind, name, min_balance, controllers, status, balance, opened_seq FROM accounts")}
+    for a in sorted(set(stored) | set(auditor.accounts)):
+        need(a in auditor.accounts, f"the accounts table has {a}, which no entry opened")
+        need(a in stored, f"the accounts table lacks {a}, opened by the chain")
+        mine = auditor.accounts[a]
+        kind, name, low, ctl, status, balance, opened = stored[a]
+        need((kind, name, low) == (mine["kind"], mine["name"], mine["min"]),
+             f"kind, name or min_balance of {a} differ")
+        # Reading: the order of the joined key ids is not evidence, so they compare as a set.
+        need(type(ctl) is str and sorted(ctl.split(",")) == sorted(mine["controllers"]),
+             f"controllers of {a} differ")
+        need(status == "open", f"status of {a} is {status}, and version 1 has only open accounts")
+        need(opened == mine["opened"], f"opened_seq of {a} is {opened}, the chain opens it at {mine['opened']}")
+        need(balance == mine["balance"], f"balance of {a} is {balance}, the replay gives {mine['balance']}")
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    sizes = []
+    # Reading: a file of schema version 1 has neither table; it then has no tree or checkpoint to check.
+    if "merkle_nodes" in tables:
+        check_merkle_nodes(db, auditor.leaves)
+    if "checkpoint" in tables:
+        # Reading: §6 keeps "the latest checkpoint"; should the table hold more rows, each is checked.
+        for size, root, note, _ in db.execute(
+                "SELECT tree_size, root, note, signed_at FROM checkpoint ORDER BY tree_size"):
+            n, r = auditor.checkpoint(note)
+            need((size, root) == (n, r), f"checkpoint: the row's tree_size/root ({size}, "
+                 f"{root.hex() if type(root) is bytes else root}) differ from its note's ({n}, {r.hex()})")
+            sizes.append(n)
+    return max(sizes) if sizes else None
+
+
+def check_merkle_nodes(db, leaves):
+    """§6: merkle_nodes holds exactly the hash of every complete subtree of the whole tree."""
+    level, expected = 0, list(leaves)
+    rows = db.execute("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")
+    row = next(rows, None)
+    while expected:
+        for i, h in enumerate(expected):
+            need(row is not None and row[:2] == (level, i),
+                 f"merkle_nodes lacks level {level} index {i}, or has a row the tree does not")
+            need(row[2] == h, f"merkle_nodes has a wrong hash at level {level} index {i}")
+            row = next(rows, None)
+        expected = [sha256(b"\x01" + expected[i] + expected[i + 1])
+                    for i in range(0, len(expected) - 1, 2)]
+        level += 1
+    need(row is None, f"merkle_nodes has level {row and row[0]} index {row and row[1]}, "
+         "which is no complete subtree of the entries")
+
+
+def read_kept(paths):
+    """--checkpoint FILE: checkpoints an auditor kept earlier, as text."""
+    kept = []
+    for path in paths:
+        with open(path, "rb") as f:
+            try:
+                kept.append((path, f.read().decode("utf-8")))
+            except UnicodeDecodeError:
+                sys.exit(f"error: {path} is not UTF-8 text")
+    return kept
+
+
+def add_options(ap):
+    """The options both audit scripts share."""
     ap.error = lambda msg: sys.exit(f"{ap.format_usage()}error: {msg}")  # exit 1, not argparse's 2
-    ap.add_argument("db", help="path of noaber.sqlite (best a copy made with .backup)")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
-    args = ap.parse_args()
-    if not os.path.isfile(args.db):
-        sys.exit(f"error: no such file: {args.db}")
-    failure = None
+    ap.add_argument("--log-key", type=verifier_key, metavar="VERIFIER_KEY",
+                    help="the log key's verifier key (noaber/<ledger id>+<key ID>+<base64>) to check "
+                         "checkpoints against instead of the chain's log keys")
+    ap.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
+                    help="a checkpoint kept earlier, which the ledger must still contain (repeatable)")
+
+
+def finish(run, args):
+    """Run an audit, check the kept checkpoints and print the outcome; return the exit status.
+
+    run(auditor) does the format's own part and returns the size of its checkpoint (or None)."""
+    kept = read_kept(args.checkpoint)
+    failure, size, sizes = None, None, []
     try:
-        db = sqlite3.connect(f"file:{urllib.parse.quote(args.db)}?mode=ro", uri=True)
         with tempfile.TemporaryDirectory() as tmp:
-            auditor = Auditor(db, tmp)
-            for row in db.execute("SELECT seq, entry_id, kind, key_id, payload, signature, "
-                                  "committed_at, prev_hash, hash FROM entries ORDER BY seq"):
-                try:
-                    auditor.entry(*row)
-                except Bad as e:
-                    raise Bad(e.reason, auditor.n + 1)  # the entry that should come next
-            auditor.derived()
-    except Bad as e:
-        failure = {"seq": e.seq, "reason": e.reason}
+            auditor = Auditor(tmp, args.log_key)
+            try:
+                size = run(auditor)
+                # Reading: a pinned key says the auditor expects the ledger to show a checkpoint.
+                need(size is not None or not args.log_key, "checkpoint: there is none to check "
+                     "against --log-key")
+                for path, note in kept:
+                    sizes.append(auditor.checkpoint(note, f"kept checkpoint {path}")[0])
+            except Bad as e:
+                failure = {"seq": e.seq, "reason": e.reason}
     except (sqlite3.Error, OSError) as e:  # OSError includes a missing openssl
         sys.exit(f"error: {e}")
-    head = auditor.head.hex()
+    head, root = auditor.head.hex(), auditor.root().hex()
     if args.json:
-        print(json.dumps({"ok": not failure, "entries": auditor.n, "head": head,
-                          "failure": failure}))
+        print(json.dumps({"ok": not failure, "entries": auditor.n, "head": head, "root": root,
+                          "checkpoint": size, "kept": sizes, "failure": failure}))
     elif failure:
         where = "" if failure["seq"] is None else f" entry {failure['seq']}"
         print(f"FAIL{where}: {failure['reason']}")
     else:
-        print(f"OK: {auditor.n} entries, {len(auditor.accounts)} accounts, "
-              f"{len(auditor.keys)} keys, head {head}")
+        print(f"OK: {auditor.n} entries, {len(auditor.accounts)} accounts, {len(auditor.keys)} keys, "
+              f"head {head}, root {root}, " + ("no checkpoint" if size is None else f"checkpoint {size}")
+              + "".join(f", kept checkpoint {s}" for s in sizes))
     return 2 if failure else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Audit a Noaber SQLite ledger (FORMAT.md v1).")
+    ap.add_argument("db", help="path of noaber.sqlite (best a copy made with .backup)")
+    add_options(ap)
+    args = ap.parse_args()
+    if not os.path.isfile(args.db):
+        sys.exit(f"error: no such file: {args.db}")
+    db = sqlite3.connect(f"file:{urllib.parse.quote(args.db)}?mode=ro", uri=True)
+    return finish(lambda auditor: check_sqlite(db, auditor), args)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 import Foundation
 import Glibc
 
-/// Where `noaber export` writes: standard output as it goes, or `--out FILE` by way of `FILE.tmp`,
-/// which is synced and renamed over FILE only once the export is complete. FILE is therefore
-/// either the previous file or the whole new export, never half of one, even after a crash.
+/// Where `noaber export` (and `checkpoint`, `proof`) writes: standard output as it goes, or
+/// `--out FILE` by way of `FILE.tmp`, which is synced and renamed over FILE only once complete.
+/// FILE is therefore either the previous file or the whole new one, never half of one, even after
+/// a crash.
 final class ExportOutput {
     /// How the closing summary names the destination.
     let name: String
@@ -70,6 +71,18 @@ final class ExportOutput {
         if dir >= 0 {
             defer { close(dir) }
             if fsync(dir) != 0 { throw fail("sync the folder of \(path)", errno) }
+        }
+    }
+
+    /// Writes `text` as the whole of FILE, or leaves FILE as it was.
+    static func writeWhole(_ text: String, to path: String) throws {
+        let output = try file(path)
+        do {
+            try output.write(text)
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
         }
     }
 

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Audit a Noaber jsonl export (`noaber export --format jsonl`, FORMAT.md §13).
+
+Written from docs/FORMAT.md (and PROTOCOL.md's `ledger.state`, which §13 refers to) without reading
+any Noaber source code. The entries are checked exactly as audit_sqlite.py checks the `entries`
+table, by the same code (imported from it): the chain (§4), the rules (§5), every signature with
+`openssl`, the Merkle root (§9). Then the header's `state` must equal the replay: the ledger's
+settings, every key, every account with its balance, the row counts and `head_seq`. Its
+`checkpoint`, and every checkpoint given with --checkpoint, must be a signed note (§10) whose root
+is the root of the first `size` entries of this export.
+
+    python3 audit_export.py ledger.jsonl [--json] [--log-key VERIFIER_KEY] [--checkpoint FILE]...
+
+Exit status and output are audit_sqlite.py's: 0 and "OK: …" when everything holds; 2 and
+"FAIL entry N: reason" or "FAIL: reason" at the first failure; 1 on usage or I/O errors.
+Where FORMAT.md leaves a choice open, a comment marked "Reading:" says which one this takes.
+"""
+import argparse, os, re, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from audit_sqlite import Bad, need, loads, shape, b64, is_int, add_options, finish  # noqa: E402
+
+HEX = {n: re.compile(f"[0-9a-f]{{{n}}}") for n in (64, 128)}
+ENTRY_FIELDS = {"seq", "id", "kind", "key_id", "payload", "signature", "committed_at",
+                "prev_hash", "hash", "postings"}
+STATE_FIELDS = ({"head_seq", "entry_rows", "posting_rows", "keys", "accounts"},
+                {"ledger", "checkpoint"})  # §13, PROTOCOL.md: ledger absent before ledger.init
+
+
+def hexbytes(text, n, what):
+    need(type(text) is str and HEX[n].fullmatch(text), f"{what} is not {n} lowercase hex characters")
+    return bytes.fromhex(text)
+
+
+def entry_line(line):
+    """§13: one entry line as the columns of §6's entries row, plus its stored postings."""
+    e = loads(line, "the line")
+    shape(e, "the line", ENTRY_FIELDS)
+    need(is_int(e["seq"]), "seq is not an integer")
+    need(type(e["payload"]) is str, "payload is not a string")
+    # Reading: "base64" is standard base64 with padding (RFC 4648 §4), as for checkpoint roots.
+    payload = b64(e["payload"], "payload")
+    ps = e["postings"]
+    need(type(ps) is list, "postings is not a list")
+    for x in ps:
+        shape(x, "a stored posting", {"account", "amount"})
+    return (e["seq"], e["id"], e["kind"], e["key_id"], payload,
+            hexbytes(e["signature"], 128, "signature"), e["committed_at"],
+            hexbytes(e["prev_hash"], 64, "prev_hash"), hexbytes(e["hash"], 64, "hash"),
+            [(i, x["account"], x["amount"]) for i, x in enumerate(ps)])
+
+
+def compare(what, stored, replayed, key):
+    """Compare a list of objects from `state` with the replay's, matched by their `key` field.
+
+    Reading: the lists' order is not evidence (two keys both added by entry 1 have no documented
+    order), so objects are matched by id; none may be missing, extra or repeated."""
+    need(type(stored) is list and all(type(x) is dict and key in x for x in stored),
+         f"state: {what} is not a list of objects with {key}")
+    by_id = {x[key]: x for x in stored}
+    need(len(by_id) == len(stored), f"state: {what}s list one {key} twice")
+    for k in sorted(set(by_id) | set(replayed), key=str):
+        need(k in replayed, f"state: {what} has {k}, which the chain does not")
+        need(k in by_id, f"state: {what} lacks {k}, which the chain has")
+        got, want = by_id[k], replayed[k]
+        for field in sorted(set(got) | set(want)):
+            need(got.get(field) == want.get(field), f"state: {field} of {what} {k} is "
+                 f"{got.get(field, 'absent')!r}, the replay gives {want.get(field, 'absent')!r}")
+
+
+def check_state(state, auditor, lines):
+    """§13: the header's state is what the replay of its entries gives."""
+    shape(state, "state", *STATE_FIELDS)
+    need(is_int(state["head_seq"], 0), "state: head_seq is not a count")
+    need(lines == state["head_seq"], f"the export holds {lines} entries, its state's head_seq is "
+         f"{state['head_seq']}")
+    # Reading: entry_rows and posting_rows count the stored rows of §6's entries and postings tables.
+    need(state["entry_rows"] == auditor.n, f"state: entry_rows is {state['entry_rows']!r}, "
+         f"the chain has {auditor.n} entries")
+    need(state["posting_rows"] == auditor.postings, f"state: posting_rows is "
+         f"{state['posting_rows']!r}, the chain's transactions have {auditor.postings} postings")
+    need(("ledger" in state) == (auditor.settings is not None),
+         "state: ledger is present without ledger.init, or absent after it")
+    if auditor.settings is not None:
+        compare("ledger", [state["ledger"]], {auditor.ledger: auditor.settings}, "ledger_id")
+    # PROTOCOL.md key.list: revoked_seq is absent while the key is active.
+    compare("key", state["keys"], {kid: {"key_id": kid, "public_key": k["public_key"],
+            "label": k["label"], "role": k["role"], "added_seq": k["added"],
+            **({} if k["revoked"] is None else {"revoked_seq": k["revoked"]})}
+            for kid, k in auditor.keys.items()}, "key_id")
+    # Reading: controllers keep the order account.open gave them; version 1 accounts stay open.
+    compare("account", state["accounts"], {a: {"account": a, "kind": x["kind"], "name": x["name"],
+            "status": "open", "min_balance": x["min"], "balance": x["balance"],
+            "controllers": x["controllers"], "opened_seq": x["opened"]}
+            for a, x in auditor.accounts.items()}, "account")
+    if "checkpoint" in state:
+        need(type(state["checkpoint"]) is str, "state: checkpoint is not a string")
+        return auditor.checkpoint(state["checkpoint"])[0]
+    return None
+
+
+def check_export(f, auditor):
+    """Read the header, replay every entry line, then compare the state and check its checkpoint."""
+    def lines():
+        for number, line in enumerate(f, 1):
+            # §13: every line, the last one too, ends in "\n".
+            need(line.endswith(b"\n"), f"line {number} does not end in a newline")
+            yield line[:-1]
+    rows = lines()
+    header = loads(next(rows, None) or b"", "the header")
+    shape(header, "the header", {"format", "version", "exported_at", "state"})
+    need(header["format"] == "noaber-export" and header["version"] == 1,
+         "the header is not format noaber-export, version 1")
+    # Reading: exported_at is not evidence (nothing signs it); it is only required to be there.
+    state = header["state"]
+    need(type(state) is dict and is_int(state.get("head_seq"), 0), "state: head_seq is not a count")
+    count = 0
+    for count, line in enumerate(rows, 1):
+        try:
+            need(count <= state["head_seq"], f"line {count + 1} is more than head_seq's "
+                 f"{state['head_seq']} entries")
+            auditor.entry(*entry_line(line))
+        except Bad as e:
+            raise Bad(e.reason, auditor.n + 1)  # the entry that should come next
+    return check_state(state, auditor, count)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Audit a Noaber jsonl export (FORMAT.md §13).")
+    ap.add_argument("export", help="the file `noaber export --format jsonl` wrote")
+    add_options(ap)
+    args = ap.parse_args()
+    if not os.path.isfile(args.export):
+        sys.exit(f"error: no such file: {args.export}")
+    with open(args.export, "rb") as f:
+        return finish(lambda auditor: check_export(f, auditor), args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
