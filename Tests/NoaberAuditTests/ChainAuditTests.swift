@@ -1,0 +1,77 @@
+import NoaberAudit
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+import Testing
+
+/// The audit behind `noaber verify` (online and `--file`): pages checked with signatures on every
+/// core must give exactly the sequential verifier's result, and checkpoints must match the replay.
+@Suite struct ChainAuditTests {
+    static let log = try! Ed25519PrivateKey(rawRepresentation: [UInt8](repeating: 0x4C, count: 32))
+
+    func stored(_ fixture: ExportFixture) throws -> [StoredEntry] { try fixture.entries.map { try $0.storedEntry() } }
+
+    func audit(_ entries: [StoredEntry], pageSize: Int, sizes: Set<UInt64> = []) throws(VerificationFailure) -> ChainAudit {
+        var audit = ChainAudit(checkpointSizes: sizes)
+        var start = 0
+        while start < entries.count {
+            try audit.check(page: Array(entries[start..<min(start + pageSize, entries.count)]))
+            start += pageSize
+        }
+        return audit
+    }
+
+    @Test(arguments: [1, 2, 3, 100])
+    func pagesGiveTheSequentialVerifiersResult(pageSize: Int) throws {
+        let entries = try stored(try ExportFixture.walkthrough())
+        var sequential = Verifier()
+        for entry in entries { try sequential.check(entry) }
+        let paged = try audit(entries, pageSize: pageSize)
+        #expect(paged.verifier.entries == sequential.entries)
+        #expect(paged.verifier.headHash == sequential.headHash)
+        #expect(paged.verifier.tree.root == Merkle.root(leafHashes: entries.map(\.entry.leafHash)))
+        #expect(paged.verifier.state.accounts == sequential.state.accounts)
+    }
+
+    @Test func aBadSignatureInAPageIsStillFoundAtItsEntry() throws {
+        var entries = try stored(try ExportFixture.walkthrough())
+        entries[6].entry.signed.signature[10] ^= 1
+        // Keep the chain intact, so that only the signature is wrong.
+        for index in 6..<entries.count {
+            let e = entries[index].entry
+            if index > 6 { entries[index].entry.prevHash = entries[index - 1].entry.hash }
+            entries[index].entry.hash = EntryHash.compute(
+                seq: e.seq, prevHash: entries[index].entry.prevHash, committedAt: e.committedAt, signed: entries[index].entry.signed)
+        }
+        #expect(throws: VerificationFailure.self) { _ = try audit(entries, pageSize: 100) }
+        do { _ = try audit(entries, pageSize: 100) } catch {
+            #expect(error.seq == 7 && error.reason.contains("signature"), "\(error)")
+        }
+    }
+
+    @Test func checkpointsMustMatchTheReplayedTree() throws {
+        let entries = try stored(try ExportFixture.walkthrough())
+        let ledgerID = try #require(ExportFixture.walkthrough().state.ledger?.id)
+        let origin = LogOrigin.origin(ledgerID: ledgerID)
+        let pinned = [try NoteVerifierKey(name: origin, publicKey: Self.log.publicKey)]
+        let audit = try audit(entries, pageSize: 3, sizes: [4, 8])
+        let root4 = Merkle.root(leafHashes: entries.prefix(4).map(\.entry.leafHash))
+
+        let good = try SignedCheckpoint.sign(Checkpoint(origin: origin, size: 4, root: root4), with: Self.log)
+        #expect(try audit.check(checkpoint: good, pinned: pinned) == pinned[0])
+        // This fixture's chain names no log key, so without a pinned key nothing can vouch for it.
+        #expect(throws: VerificationFailure.self) { try audit.check(checkpoint: good) }
+
+        func reason(_ checkpoint: Checkpoint, signedBy key: Ed25519PrivateKey = Self.log) throws -> String {
+            let signed = try SignedCheckpoint.sign(checkpoint, with: key)
+            do {
+                try audit.check(checkpoint: signed, pinned: pinned)
+                return "accepted"
+            } catch { return error.reason }
+        }
+        #expect(try reason(Checkpoint(origin: origin, size: 4, root: .zero)).contains("the ledger was rewritten"))
+        #expect(try reason(Checkpoint(origin: origin, size: 9, root: root4)).contains("commits to 9 entries, but the chain holds only 8"))
+        #expect(try reason(Checkpoint(origin: "noaber/" + String(repeating: "0", count: 32), size: 4, root: root4)).contains("not this ledger"))
+        #expect(try reason(Checkpoint(origin: origin, size: 4, root: root4), signedBy: .generate()).contains("checkpoint:"))
+    }
+}
