@@ -4,7 +4,7 @@
 # processes on temporary sockets and drive them with the real noaber.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --test
 swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -147,25 +147,26 @@ def b64(text, what, size=None):
 def verifier_key(text):
     """§10: parse `<key name>+<hex key ID>+<base64(0x01 ‖ public key)>` for --log-key.
 
-    Returns (name, raw public key); raises ValueError, which argparse turns into a usage error."""
+    Returns (name, raw public key); a malformed key is a usage error (exit 1), not a failed audit."""
     parts = text.split("+", 2)  # §12: split at the first two '+' only; base64 may contain '+'
     if len(parts) != 3 or not parts[0] or not re.fullmatch(r"[0-9a-f]{8}", parts[1]):
-        raise ValueError("not <name>+<8 hex key ID>+<base64 key>")
+        raise argparse.ArgumentTypeError("not <name>+<8 hex key ID>+<base64 key>")
     try:
         blob = b64(parts[2], "the key", 33)
     except Bad as e:
-        raise ValueError(e.reason)
+        raise argparse.ArgumentTypeError(e.reason)
     if blob[0] != 1:
-        raise ValueError("the key's type byte is not 0x01 (Ed25519)")
+        raise argparse.ArgumentTypeError("the key's type byte is not 0x01 (Ed25519)")
     if key_id_for_note(parts[0], blob[1:]).hex() != parts[1]:
-        raise ValueError("the key ID does not match the name and key")
+        raise argparse.ArgumentTypeError("the key ID does not match the name and key")
     if is_weak(blob[1:]):
-        raise ValueError("the key is a small-order point")
+        raise argparse.ArgumentTypeError("the key is a small-order point")
     return parts[0], blob[1:]
 
 
 class Auditor:
-    """Replays entries one by one (§4, §5) and keeps the state, the leaves and the checkpoints."""
+    """Replays entries one by one (§4, §5), keeping the state and the Merkle leaves (§9), and
+    checks checkpoints (§10) against them. It knows nothing of where the entries are stored."""
 
     def __init__(self, tmp, log_key=None):
         self.tmp, self.log_key = tmp, log_key  # log_key: None, or (name, raw) from --log-key
@@ -384,8 +385,9 @@ class Auditor:
         except Bad as e:
             raise Bad(f"{what}: {e.reason}")
         check(size <= self.n, f"tree size {size} is larger than the {self.n} entries")
-        check(root == self.root(size), f"root is not the root of entries 1 to {size} "
-              f"({root.hex()}, the entries give {self.root(size).hex()})")
+        mine = self.root(size)
+        check(root == mine, f"root is not the root of entries 1 to {size} "
+              f"({root.hex()}, the entries give {mine.hex()})")
         # The keys that count: the pinned one, or else those the chain registers with role log in
         # entries 1..size and does not revoke in entries 1..size.
         if self.log_key:
@@ -508,9 +510,9 @@ def finish(run, args):
     """Run an audit, check the kept checkpoints and print the outcome; return the exit status.
 
     run(auditor) does the format's own part and returns the size of its checkpoint (or None)."""
-    kept = read_kept(args.checkpoint)
     failure, size, sizes = None, None, []
     try:
+        kept = read_kept(args.checkpoint)
         with tempfile.TemporaryDirectory() as tmp:
             auditor = Auditor(tmp, args.log_key)
             try:
