@@ -76,6 +76,7 @@ let package = Package(
         .executableTarget(
             name: "noaber-bench",
             dependencies: [
+                "NoaberAudit",
                 "NoaberCore",
                 "NoaberHashing",
                 "NoaberProtocol",

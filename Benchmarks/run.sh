@@ -20,6 +20,7 @@ gen=../shared/bench/gen_workload.py
 scripts/setup.sh
 swift build -c release --product noaberd
 swift build -c release --product noaber-bench
+swift build -c release --product noaber
 
 work=$(mktemp -d /tmp/noaber-bench.XXXXXX)
 trap 'kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null; rm -rf "$work"' EXIT
@@ -34,3 +35,20 @@ echo "workload: $tx transactions, $volunteers volunteers (gen_workload.py), $con
 .build/release/noaber-bench --socket "$work/noaberd.sock" --workload "$work/workload.jsonl" \
     --connections "$connections" --expect-digest "$digest"
 echo "noaberd peak memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$daemon/status)"
+
+# The auditor's side: export the ledger, then verify the export with no daemon, on every core.
+# measure CMD…: runs it, then prints its wall time and peak memory (python3 only; no extra tools).
+measure() {
+    python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+start = time.monotonic()
+out = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+elapsed = time.monotonic() - start
+if out.returncode != 0:
+    sys.exit(f"{sys.argv[1:]} failed: {out.stderr}")
+first = (out.stdout or out.stderr).splitlines()[0] if (out.stdout or out.stderr) else ""
+print(f"{elapsed:.2f} s, peak memory {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} kB: {first}")
+PY
+}
+echo "export jsonl: $(measure .build/release/noaber export --socket "$work/noaberd.sock" --format jsonl --out "$work/ledger.jsonl"); $(du -k "$work/ledger.jsonl" | cut -f1) KiB"
+echo "verify --file (offline): $(measure .build/release/noaber verify --file "$work/ledger.jsonl")"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoaberAudit
 import NoaberCore
 import NoaberHashing
 import NoaberProtocol
@@ -37,10 +38,15 @@ struct NoaberBench: AsyncParsableCommand {
         let members = try Ed25519PrivateKey.generate()
         let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
         let ledger = LedgerIdentity.derive(adminKey: admin.publicKey, nonce: nonce)
+        // The daemon's log key goes into entry 1, as `noaber init` does, so every group commit
+        // also signs a checkpoint: the figures include that cost.
+        let daemonStatus = try await RPCClient.withConnection(socketPath: socket) { try await $0.call(.status, NoParams(), as: StatusResult.self) }
+        let logKey = try daemonStatus.logPublicKey.flatMap(Hex.decodeLowercase).map { try Ed25519PublicKey(rawRepresentation: $0) }
         // 1 hour = 1.00 coin = 100 minor units, as the workload counts.
         let setup: [Payload.Body] = [
             .ledgerInit(LedgerInit(name: "bench", currency: Currency(code: "ZM", name: "zorgmunt", scale: 2), hourRate: 100,
-                                   adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce))),
+                                   adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce),
+                                   logKey: logKey.map { KeySpec(publicKey: $0, label: "log", role: .log) })),
             .keyAdd(KeyAdd(key: KeySpec(publicKey: coordinator.publicKey, label: "coordinator", role: .operator))),
             .keyAdd(KeyAdd(key: KeySpec(publicKey: members.publicKey, label: "members", role: .member))),
         ]
@@ -82,23 +88,29 @@ struct NoaberBench: AsyncParsableCommand {
         print("group commits: \(status.groupCommits) for \(status.entriesCommitted) entries (\(String(format: "%.1f", Double(status.entriesCommitted) / Double(max(status.groupCommits, 1)))) per fsync); database \(status.databaseBytes / 1024) KiB")
 
         let verifyStart = ContinuousClock.now
-        let (verifier, balances) = try await RPCClient.withConnection(socketPath: socket) { client in
-            let balances = try await client.call(.balances, NoParams(), as: BalancesResult.self)
-            var verifier = Verifier()
+        // As `noaber verify` does it: signatures on every core, then the rules in order, the stored
+        // state, and the latest checkpoint against the rebuilt Merkle tree.
+        let (audit, balances) = try await RPCClient.withConnection(socketPath: socket) { client in
+            let state = try await client.call(.state, NoParams(), as: StateResult.self)
+            let checkpoint = try state.checkpoint.map { try SignedCheckpoint(parsing: $0) }
+            var audit = ChainAudit(checkpointSizes: Set(checkpoint.map { [$0.checkpoint.size] } ?? []))
             var next: Int64 = 1
-            while next <= balances.headSeq {
+            while next <= state.headSeq {
                 let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
-                for info in page.entries { try verifier.check(try info.storedEntry()) }
-                next = (page.entries.last?.seq ?? balances.headSeq) + 1
+                try audit.check(page: try page.entries.filter { $0.seq <= state.headSeq }.map { try $0.storedEntry() })
+                next = (page.entries.last?.seq ?? state.headSeq) + 1
             }
-            return (verifier, balances)
+            try audit.finish(stored: state)
+            if let checkpoint { try audit.check(checkpoint: checkpoint) }
+            let balances = state.accounts.map { AccountBalance(account: $0.account, balance: $0.balance) }
+            return (audit, balances)
         }
         let verifying = ContinuousClock.now - verifyStart
-        print(String(format: "verify %d entries on the client (fetch, signatures, chain, rules): %.2f s, %.0f per second",
-                     verifier.entries, verifying.seconds, Double(verifier.entries) / verifying.seconds))
+        print(String(format: "verify %d entries on the client (fetch, signatures on every core, chain, rules, tree, checkpoint): %.2f s, %.0f per second",
+                     audit.verifier.entries, verifying.seconds, Double(audit.verifier.entries) / verifying.seconds))
 
         // The workload's digest: sorted "SHORTID=UNITS" lines of the non-zero balances.
-        let digestLines = balances.balances.filter { $0.balance != 0 }.map { "\(Self.short($0.account))=\($0.balance)" }.sorted()
+        let digestLines = balances.filter { $0.balance != 0 }.map { "\(Self.short($0.account))=\($0.balance)" }.sorted()
         let digest = SHA256.hash(digestLines.joined(separator: "\n") + "\n").hex
         print("balances digest: \(digest)")
         if let expectDigest {
