@@ -72,7 +72,9 @@ public final class LedgerStore {
         ).run([.integer(Int64(size)), .blob(root.bytes), .text(note), .text(time.rfc3339)])
     }
 
-    private func writeNodes(_ nodes: [MerkleNode]) throws(StoreError) {
+    private func writeNodes(_ nodes: [MerkleNode]) throws(StoreError) { try Self.insert(nodes, into: connection) }
+
+    private static func insert(_ nodes: [MerkleNode], into connection: Connection) throws(StoreError) {
         for node in nodes {
             try connection.statement("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
                 .run([.integer(Int64(node.level)), .integer(Int64(node.index)), .blob(node.hash.bytes)])
@@ -104,10 +106,7 @@ public final class LedgerStore {
                     guard stored.entry.seq == Int64(grown.size) + 1 else {
                         throw .treeMismatch("entry \(grown.size + 1) is missing from the journal")
                     }
-                    for node in grown.append(stored.entry.leafHash) {
-                        try connection.statement("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
-                            .run([.integer(Int64(node.level)), .integer(Int64(node.index)), .blob(node.hash.bytes)])
-                    }
+                    try insert(grown.append(stored.entry.leafHash), into: connection)
                 }
             }
             tree = grown

@@ -144,6 +144,9 @@ struct VerifyProof: ParsableCommand {
         var ledgerId: String?
         var treeSize: UInt64?
         var signedBy: String?
+        var purpose: String?
+        var memo: String?
+        var hours: String?
         var postings: [PostingInfo]?
         var failure: String?
     }
@@ -158,7 +161,7 @@ struct VerifyProof: ParsableCommand {
         }
         var report = Report(
             ok: false, seq: nil, entryId: nil, kind: nil, committedAt: nil, ledgerId: nil, treeSize: nil, signedBy: nil,
-            postings: nil, failure: nil)
+            purpose: nil, memo: nil, hours: nil, postings: nil, failure: nil)
         do {
             let proof: TlogProof
             do { proof = try TlogProof(parsing: text) } catch { throw ProofFailure("\(file) is not a tlog-proof: \(error)") }
@@ -174,6 +177,9 @@ struct VerifyProof: ParsableCommand {
             report.ledgerId = payload.ledger
             report.treeSize = proof.checkpoint.checkpoint.size
             if case .transaction(let tx) = payload.body {
+                report.purpose = tx.purpose.rawValue
+                report.memo = tx.memo
+                report.hours = tx.hours
                 report.postings = tx.postings.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
             }
             guard proof.index == UInt64(record.seq - 1) else {
@@ -203,7 +209,12 @@ struct VerifyProof: ParsableCommand {
             print("OK: entry \(report.seq!) (\(report.kind!), id \(report.entryId!), committed \(report.committedAt!))")
             print("  is entry \(report.seq!) of the \(report.treeSize!) in ledger \(report.ledgerId!)'s checkpoint")
             print("  signed by \(report.signedBy!)")
-            for posting in report.postings ?? [] { print("  \(posting.account)  \(posting.amount) (minor units)") }
+            if let purpose = report.purpose {
+                // The proof holds this entry, not the ledger's settings, so amounts stay in minor units.
+                let hours = report.hours.map { ", \($0) hours" } ?? ""
+                print("  \(purpose)\(hours)\(report.memo.map { ": \($0)" } ?? "")")
+                for posting in report.postings ?? [] { print("  \(posting.account)  \(posting.amount > 0 ? "+" : "")\(posting.amount) (minor units)") }
+            }
         }
         if let failure = report.failure {
             var stderr = StandardError()
