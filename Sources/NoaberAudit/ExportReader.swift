@@ -1,7 +1,7 @@
 import Dispatch
 public import Foundation
 public import NoaberCore
-public import NoaberProtocol
+import NoaberProtocol
 
 /// Reads a jsonl export (see `ExportHeader`) in pages, holding one page in memory at a time;
 /// the lines of a page are decoded on every core.

@@ -3,12 +3,14 @@ import NoaberProtocol
 import NoaberStore
 import Testing
 
-/// docs/examples/audit_sqlite.py was written from docs/FORMAT.md alone; that it agrees with
-/// `noaber verify` on real ledgers shows the document is enough to audit without Noaber code.
-@Suite("The independent audit script")
+/// docs/examples/audit_sqlite.py and audit_export.py were written from docs/FORMAT.md alone; that
+/// they agree with `noaber verify` on real ledgers shows the document is enough to audit without
+/// Noaber code.
+@Suite("The independent audit scripts")
 struct AuditScriptTests {
     static let tools = ["/usr/bin/python3", "/usr/bin/openssl"].allSatisfy(FileManager.default.isExecutableFile(atPath:))
-    static let script = ReadmeTests.packageRoot.appendingPathComponent("docs/examples/audit_sqlite.py").path
+    static let examples = ReadmeTests.packageRoot.appendingPathComponent("docs/examples")
+    static let script = examples.appendingPathComponent("audit_sqlite.py").path
 
     func audit(_ daemon: DaemonProcess) throws -> CommandResult {
         try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), [Self.script, daemon.dataDirectory + "/noaber.sqlite"], in: daemon.directory)
@@ -24,7 +26,17 @@ struct AuditScriptTests {
 
         let good = try audit(daemon)
         #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
-        #expect(good.stdout.contains("OK: 13 entries, 4 accounts, 5 keys, head \(status.headHash)"))
+        #expect(good.stdout.contains("OK: 13 entries, 4 accounts, 6 keys, head \(status.headHash)"))
+        #expect(good.stdout.contains("checkpoint 13"), "the daemon's checkpoint, checked with openssl: \(good.stdout)")
+
+        // The export script reads the same ledger from a jsonl export, pinned to the published log key.
+        let logKey = try #require(status.logKey)
+        try daemon.ok("export", "--format", "jsonl", "--out", "ledger.jsonl")
+        let export = try runProcess(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            [Self.examples.appendingPathComponent("audit_export.py").path, "ledger.jsonl", "--log-key", logKey], in: daemon.directory)
+        #expect(export.status == 0, "\(export.stdout)\(export.stderr)")
+        #expect(export.stdout.contains("OK: 13 entries, 4 accounts, 6 keys, head \(status.headHash)"), "\(export.stdout)")
 
         let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
         try db.execute("DROP TRIGGER postings_append_only_update")
@@ -33,5 +45,13 @@ struct AuditScriptTests {
         #expect(bad.status == 2)
         #expect(bad.stdout.contains("FAIL entry 11"), "\(bad.stdout)\(bad.stderr)")
         #expect(try daemon.noaber("verify").status == 2, "noaber verify agrees")
+    }
+
+    /// The worked example of FORMAT.md §14, built with openssl alone, and its tampered copies.
+    @Test(.enabled(if: tools, "python3 or openssl is missing; scripts/setup.sh installs them"))
+    func workedExampleAndItsTamperedCopies() throws {
+        let result = try runProcess(
+            URL(fileURLWithPath: "/bin/bash"), [Self.examples.appendingPathComponent("test_examples.sh").path], in: Self.examples)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 }
