@@ -55,13 +55,16 @@ struct ResourceLimitTests {
         let clock = ContinuousClock()
         // Two clients that are answered once, so that both surely hold a slot, and then say nothing.
         // (A slot of the harness's own status calls may take a moment to be freed: then retry.)
-        var idle: [(client: RawClient, answeredAt: ContinuousClock.Instant)] = []
+        // The idle timer runs from the last line the daemon read, so the guaranteed lower bound is
+        // counted from when the request was sent (its answer may come late on a loaded machine).
+        var idle: [(client: RawClient, sentAt: ContinuousClock.Instant)] = []
         while idle.count < 2 {
             let client = try RawClient(socketPath: daemon.socket)
+            let sentAt = clock.now
             client.send(Self.statusRequest)
             let answer = try await offloaded { try client.readLine(timeout: .seconds(30)) }
             if answer?.contains("\"result\"") == true {
-                idle.append((client, clock.now))
+                idle.append((client, sentAt))
             } else {
                 #expect(answer == nil || answer!.contains("too_many_connections"), "\(answer!)")
                 try await Task.sleep(for: .milliseconds(100))
@@ -76,9 +79,9 @@ struct ResourceLimitTests {
             #expect(refusal?.contains("too_many_connections") == true, "\(refusal ?? "end of file")")
         }
         // ...until the daemon closes the idle ones and frees their slots.
-        for (client, answeredAt) in idle {
+        for (client, sentAt) in idle {
             let closedAt = try #require(try await offloaded { client.waitForClose(timeout: .seconds(30)) }, "still open after 30 s")
-            #expect(closedAt - answeredAt >= .milliseconds(2500), "closed \(closedAt - answeredAt) after its answer")
+            #expect(closedAt - sentAt >= .milliseconds(2500), "closed \(closedAt - sentAt) after its request")
         }
         var answer: String?
         for _ in 0..<50 where answer?.contains("\"result\"") != true {
