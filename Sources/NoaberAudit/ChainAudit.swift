@@ -55,7 +55,9 @@ public struct ChainAudit: Sendable {
         }
         let keys = pinned ?? Self.logKeys(of: verifier.state, atSize: checkpoint.size, origin: origin)
         guard !keys.isEmpty else { throw fail("the chain names no log key active at size \(checkpoint.size)") }
-        do { return try signed.verify(by: keys) } catch { throw fail("\(error)") }
+        do { return try LogOrigin.verify(signed, ledgerID: ledger.id, by: keys) } catch {
+            throw fail("\(error); it is signed by \(LogOrigin.signers(of: signed))")
+        }
     }
 
     /// The log keys active at tree size `size`: added by then, and not revoked by then.

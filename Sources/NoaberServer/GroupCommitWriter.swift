@@ -148,6 +148,12 @@ private final class WriterCore: @unchecked Sendable {
         let summary = try store.connection.summary()
         head = (summary.entries, summary.headHash, summary.headTime)
         checkpointSize = try store.connection.latestCheckpoint()?.treeSize ?? 0
+        let logKey = checkpoints.key.publicKey.keyID
+        if state.ledger != nil, state.keys[logKey].map({ $0.role != .log || $0.revokedSeq != nil }) ?? true {
+            logger.warning(
+                "the ledger does not name this daemon's log key as an active log key, so no checkpoints are signed; an admin announces it with `noaber key add --role log`",
+                metadata: ["key_id": "\(logKey.hex)"])
+        }
     }
 
     func checkpointIfBehind() {

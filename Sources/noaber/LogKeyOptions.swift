@@ -8,7 +8,7 @@ import NoaberCore
 struct LogKeyOptions: ParsableArguments {
     @Option(
         name: .customLong("log-key"),
-        help: "The log's verifier key, NAME+KEYID+KEY as `noaber status` prints it (default: $NOABER_LOG_KEY; else the log keys the chain names).")
+        help: "The log's verifier key, NAME+KEYID+KEY as `noaber status` prints it (default: $NOABER_LOG_KEY; commands that read a chain otherwise use the log keys it names).")
     var logKey: [String] = []
 
     /// The pinned keys, or nil when none was given.

@@ -4,12 +4,17 @@ import NoaberCore
 import NoaberHashing
 import NoaberProtocol
 
-/// The log keys the chain names (from the daemon's key list), as checkpoint verifier keys. An
-/// auditor who wants to depend on nothing the daemon says passes `--log-key` instead.
-func chainLogKeys(_ session: Session) async throws -> [NoteVerifierKey] {
+/// The log keys the chain names active at tree size `size` (from the daemon's key list), as
+/// checkpoint verifier keys: added by then and not revoked by then, as `ChainAudit` counts them.
+/// An auditor who wants to depend on nothing the daemon says passes `--log-key` instead.
+func chainLogKeys(_ session: Session, atSize size: UInt64) async throws -> [NoteVerifierKey] {
     let origin = LogOrigin.origin(ledgerID: session.ledgerID)
     let keys = try await session.client.call(.keyList, NoParams(), as: KeyList.self).keys
-    return keys.filter { $0.role == KeyRole.log.rawValue }.compactMap { info in
+    let active = keys.filter { info in
+        info.role == KeyRole.log.rawValue && info.addedSeq <= Int64(clamping: size)
+            && (info.revokedSeq.map { $0 > Int64(clamping: size) } ?? true)
+    }
+    return active.compactMap { info in
         guard let raw = Hex.decodeLowercase(info.publicKey), let key = try? Ed25519PublicKey(rawRepresentation: raw) else { return nil }
         return try? NoteVerifierKey(name: origin, publicKey: key)
     }
@@ -23,9 +28,13 @@ func checkCheckpoint(_ signed: SignedCheckpoint, session: Session, logKeys: LogK
         throw CLIError("\(what) is for \(signed.checkpoint.origin), not this ledger (\(origin))")
     }
     let pinned = try logKeys.pinned()
-    let keys = pinned != nil ? pinned! : try await chainLogKeys(session)
-    guard !keys.isEmpty else { throw CLIError("the ledger names no log key yet; an admin announces one with `noaber key add --role log`") }
-    do { return try signed.verify(by: keys) } catch { throw CLIError("\(what) is not validly signed by the log key: \(error)") }
+    let keys = pinned != nil ? pinned! : try await chainLogKeys(session, atSize: signed.checkpoint.size)
+    guard !keys.isEmpty else {
+        throw CLIError("the ledger names no log key active at size \(signed.checkpoint.size); an admin announces one with `noaber key add --role log`")
+    }
+    do { return try LogOrigin.verify(signed, ledgerID: session.ledgerID, by: keys) } catch {
+        throw CLIError("\(what) is not validly signed by the log key: \(error); it is signed by \(LogOrigin.signers(of: signed))")
+    }
 }
 
 struct CheckpointCommand: AsyncParsableCommand {
@@ -189,8 +198,9 @@ struct VerifyProof: ParsableCommand {
             guard proof.checkpoint.checkpoint.origin == origin else {
                 throw ProofFailure("the checkpoint is for \(proof.checkpoint.checkpoint.origin), but the entry belongs to \(origin)")
             }
-            do { report.signedBy = try proof.checkpoint.verify(by: keys).text } catch {
-                throw ProofFailure("the checkpoint is not signed by the given log key: \(error)")
+            do { report.signedBy = try LogOrigin.verify(proof.checkpoint, ledgerID: payload.ledger, by: keys).text } catch {
+                throw ProofFailure(
+                    "the checkpoint is not signed by the given log key: \(error); it is signed by \(LogOrigin.signers(of: proof.checkpoint))")
             }
             do {
                 try InclusionProof.verify(

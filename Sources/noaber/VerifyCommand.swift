@@ -50,7 +50,9 @@ struct Verify: AsyncParsableCommand {
             do { try audit.finish(stored: stored) } catch { failure = error }
         }
         // A pinned ledger must be the one replayed: an OK for another ledger would mislead.
-        if connection.pinnedLedger != nil, failure == nil || audit.verifier.state.ledger != nil {
+        if let file, let pinned = connection.pinnedLedger, let replayed = audit.verifier.state.ledger?.id, replayed != pinned {
+            failure = VerificationFailure(seq: nil, reason: "\(file) holds ledger \(replayed), not the pinned ledger \(pinned)")
+        } else if file == nil, connection.pinnedLedger != nil, failure == nil || audit.verifier.state.ledger != nil {
             try connection.checkPin(audit.verifier.state.ledger?.id)
         }
         let report = AuditReport(audit: audit, checkpoints: reports, failure: failure)
@@ -60,6 +62,7 @@ struct Verify: AsyncParsableCommand {
             print("FAILED after \(report.entries) good entries: \(failure)")
         } else {
             print("OK: \(report.entries) entries, \(report.accounts) accounts, \(report.keys) keys; every signature, right, link, hash and balance checks out")
+            if let ledger = audit.verifier.state.ledger { print("ledger \(ledger.id) (\(ledger.name))") }
             if let totals = report.totals {
                 print("\(totals.currency): \(totals.issued) issued; members hold \(totals.heldByMembers), merchants \(totals.heldByMerchants)")
             }

@@ -74,4 +74,25 @@ import Testing
         #expect(try reason(Checkpoint(origin: "noaber/" + String(repeating: "0", count: 32), size: 4, root: root4)).contains("not this ledger"))
         #expect(try reason(Checkpoint(origin: origin, size: 4, root: root4), signedBy: .generate()).contains("checkpoint:"))
     }
+
+    /// Whoever holds ledger X's log key can sign any note under X's name. A checkpoint of this
+    /// ledger signed that way must not pass for an auditor who trusts X's key: the key's name must
+    /// be this ledger's origin.
+    @Test func anotherLedgersLogKeyCannotVouchForThisOne() throws {
+        let entries = try stored(try ExportFixture.walkthrough())
+        let ledgerID = try #require(ExportFixture.walkthrough().state.ledger?.id)
+        let audit = try audit(entries, pageSize: 100)
+        let otherLedger = LogOrigin.origin(ledgerID: String(repeating: "ab", count: 16))
+        let checkpoint = Checkpoint(origin: LogOrigin.origin(ledgerID: ledgerID), size: 8, root: audit.verifier.tree.root)
+        // Signed with X's key under X's name, over this ledger's true tree.
+        let text = checkpoint.text
+        let signature = try SignedNote.sign(text, name: otherLedger, with: Self.log)
+        let forged = try SignedCheckpoint(parsing: signature.serialized)
+        let trustedX = [try NoteVerifierKey(name: otherLedger, publicKey: Self.log.publicKey)]
+        #expect(throws: VerificationFailure.self) { try audit.check(checkpoint: forged, pinned: trustedX) }
+        do { try audit.check(checkpoint: forged, pinned: trustedX) } catch {
+            #expect(error.reason.contains("no trusted log key is named \(checkpoint.origin)"), "\(error)")
+            #expect(error.reason.contains("it is signed by \(otherLedger)"), "\(error)")
+        }
+    }
 }

@@ -14,4 +14,21 @@ public enum LogOrigin {
     public static func verifierKey(ledgerID: String, publicKey: Ed25519PublicKey) throws(NoteError) -> NoteVerifierKey {
         try NoteVerifierKey(name: origin(ledgerID: ledgerID), publicKey: publicKey)
     }
+
+    /// Verifies a checkpoint of ledger `ledgerID`: its origin must be the ledger's, and it counts
+    /// only under keys *named* for that ledger. A log key may sign notes under any name, so
+    /// checking the key alone would let the holder of ledger X's key vouch for ledger Y's tree by
+    /// signing it under X's name.
+    @discardableResult
+    public static func verify(_ checkpoint: SignedCheckpoint, ledgerID: String, by keys: [NoteVerifierKey]) throws(NoteError) -> NoteVerifierKey {
+        let origin = origin(ledgerID: ledgerID)
+        let named = keys.filter { NoteSyntax.same($0.name, origin) }
+        guard !named.isEmpty else { throw .noKeyForLog(origin: origin, keyNames: keys.map(\.name)) }
+        return try checkpoint.verify(origin: origin, by: named)
+    }
+
+    /// The signatures a note carries, as `name (key id)`, for messages about keys nobody trusts.
+    public static func signers(of checkpoint: SignedCheckpoint) -> String {
+        checkpoint.note.signatures.map { "\($0.name) (key id \(String($0.keyID, radix: 16)))" }.joined(separator: ", ")
+    }
 }

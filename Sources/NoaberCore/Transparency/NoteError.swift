@@ -52,6 +52,8 @@ public enum NoteError: Error, Sendable, Equatable, CustomStringConvertible {
     case checkpointMismatch
     /// The checkpoint is from another log than the one asked for.
     case wrongOrigin(expected: String, actual: String)
+    /// The trusted log keys are named for other logs: a key's name must be the checkpoint's origin.
+    case noKeyForLog(origin: String, keyNames: [String])
     /// The first line of a proof is not `c2sp.org/tlog-proof@v1`.
     case missingProofHeader
     /// The index line is missing, or is not `index` and ASCII decimal without leading zeros that fits in 64 bits.
@@ -93,6 +95,8 @@ public enum NoteError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidRootHash(let count): "the root hash is \(count) bytes, not 32"
         case .checkpointMismatch: "the checkpoint's fields differ from the text its signatures cover"
         case .wrongOrigin(let expected, let actual): "the checkpoint is from log \(actual), not \(expected)"
+        case .noKeyForLog(let origin, let names):
+            "no trusted log key is named \(origin) (the keys given are for \(Set(names).sorted().joined(separator: ", ")))"
         case .missingProofHeader: "the proof does not start with the line c2sp.org/tlog-proof@v1"
         case .invalidProofIndex(let line): "expected \"index <n>\" with n decimal without leading zeros, got \"\(line)\""
         case .invalidProofHash(let line): "inclusion proof hash \(line) is not 32 bytes"
