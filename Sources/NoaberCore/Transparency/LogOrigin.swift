@@ -29,6 +29,6 @@ public enum LogOrigin {
 
     /// The signatures a note carries, as `name (key id)`, for messages about keys nobody trusts.
     public static func signers(of checkpoint: SignedCheckpoint) -> String {
-        checkpoint.note.signatures.map { "\($0.name) (key id \(String($0.keyID, radix: 16)))" }.joined(separator: ", ")
+        checkpoint.note.signatures.map { "\($0.name) (key id \(Hex.encode(withUnsafeBytes(of: $0.keyID.bigEndian, Array.init))))" }.joined(separator: ", ")
     }
 }
