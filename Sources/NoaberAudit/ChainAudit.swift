@@ -31,8 +31,9 @@ public struct ChainAudit: Sendable {
     }
 
     /// Checks that `checkpoint` names this ledger, commits to a prefix of the replayed chain with
-    /// the same root, and is signed by a log key: one of `pinned` if given (the auditor's own copy
-    /// of the verifier key), otherwise one the chain names as active at the checkpoint's size.
+    /// the same root, and is signed by a log key the chain names as active at the checkpoint's
+    /// size; with `pinned` (the auditor's own copy of the verifier key), by one of those that is
+    /// also pinned, so a pinned key the chain has since revoked vouches for nothing.
     @discardableResult
     public func check(checkpoint signed: SignedCheckpoint, pinned: [NoteVerifierKey]? = nil) throws(VerificationFailure) -> NoteVerifierKey {
         func fail(_ reason: String) -> VerificationFailure { VerificationFailure(seq: nil, reason: "checkpoint: \(reason)") }
@@ -53,11 +54,24 @@ public struct ChainAudit: Sendable {
                 seq: nil,
                 reason: "checkpoint: its root for the first \(checkpoint.size) entries is \(checkpoint.root.base64), but the entries give \(root.base64): the ledger was rewritten")
         }
-        let keys = pinned ?? Self.logKeys(of: verifier.state, atSize: checkpoint.size, origin: origin)
-        guard !keys.isEmpty else { throw fail("the chain names no log key active at size \(checkpoint.size)") }
+        let active = Self.logKeys(of: verifier.state, atSize: checkpoint.size, origin: origin)
+        guard !active.isEmpty else { throw fail("the chain names no log key active at size \(checkpoint.size)") }
+        var keys = active
+        if let pinned {
+            keys = active.filter { key in pinned.contains { $0.publicKey == key.publicKey && $0.name == key.name } }
+            guard !keys.isEmpty else {
+                throw fail("no --log-key given is a log key the chain names active at size \(checkpoint.size) (revoked, or never announced)")
+            }
+        }
         do { return try LogOrigin.verify(signed, ledgerID: ledger.id, by: keys) } catch {
             throw fail("\(error); it is signed by \(LogOrigin.signers(of: signed))")
         }
+    }
+
+    /// Whether the chain names a log key active at its head: then it must come with a checkpoint.
+    public var expectsCheckpoint: Bool {
+        guard let ledger = verifier.state.ledger else { return false }
+        return !Self.logKeys(of: verifier.state, atSize: UInt64(verifier.entries), origin: LogOrigin.origin(ledgerID: ledger.id)).isEmpty
     }
 
     /// The log keys active at tree size `size`: added by then, and not revoked by then.

@@ -7,9 +7,16 @@ import NoaberProtocol
 /// the lines of a page are decoded on every core.
 public final class ExportReader {
     public let path: String
+    /// The longest line read; an entry line is at most a 64 KiB payload in base64 plus its fields,
+    /// and the header grows with the accounts, so this leaves ample room while bounding memory.
+    public static let maxLineBytes = 64 << 20
     private let handle: FileHandle
-    private var buffer = Data()
+    /// Bytes read and not yet returned start at `start`; `scanned` bytes after it hold no newline.
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var scanned = 0
     private var atEnd = false
+    private var tooLong = false
     /// Lines read so far, for error messages.
     public private(set) var lineNumber = 0
     private var lastSeq: Int64 = 0
@@ -26,7 +33,9 @@ public final class ExportReader {
 
     /// The first line. A file that does not start with a Noaber export header is refused.
     public func header() throws(VerificationFailure) -> ExportHeader {
-        guard let line = nextLine() else { throw VerificationFailure(seq: nil, reason: "\(path) is empty") }
+        guard let line = nextLine() else {
+            throw VerificationFailure(seq: nil, reason: tooLong ? "line 1 of \(path) is longer than \(Self.maxLineBytes) bytes" : "\(path) is empty")
+        }
         let header: ExportHeader
         do { header = try RPCCoding.decoder().decode(ExportHeader.self, from: line) } catch {
             throw VerificationFailure(seq: nil, reason: "line 1 of \(path) is not a Noaber export header")
@@ -45,6 +54,9 @@ public final class ExportReader {
         while lines.count < limit, let line = nextLine() {
             if line.isEmpty { continue }
             lines.append((lineNumber, line))
+        }
+        if tooLong {
+            throw VerificationFailure(seq: lastSeq + 1, reason: "line \(lineNumber + 1) of \(path) is longer than \(Self.maxLineBytes) bytes")
         }
         let decoded = Self.decode(lines.map(\.data))
         var page: [StoredEntry] = []
@@ -80,22 +92,35 @@ public final class ExportReader {
         return (0..<lines.count).map { slots[$0] }
     }
 
+    /// The next line without its newline, or nil at the end (or at a line over `maxLineBytes`,
+    /// setting `tooLong`). Each byte is scanned once, and consumed bytes are dropped when the
+    /// buffer is refilled, so time is linear and memory bounded by the longest line.
     private func nextLine() -> Data? {
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer = buffer[(newline + 1)...]
+            if let newline = buffer[(start + scanned)...].firstIndex(of: 0x0A) {
+                let line = Data(buffer[start..<newline])
+                start = newline + 1
+                scanned = 0
                 lineNumber += 1
-                return Data(line)
+                return line
+            }
+            scanned = buffer.count - start
+            guard scanned <= Self.maxLineBytes else {
+                tooLong = true
+                return nil
             }
             if atEnd {
-                guard !buffer.isEmpty else { return nil }
-                defer { buffer = Data() }
+                guard scanned > 0 else { return nil }
+                let line = Data(buffer[start...])
+                start = buffer.count
+                scanned = 0
                 lineNumber += 1
-                return Data(buffer)
+                return line
             }
+            buffer.removeFirst(start)
+            start = 0
             let chunk = (try? handle.read(upToCount: 1 << 20)) ?? nil
-            if let chunk, !chunk.isEmpty { buffer.append(chunk) } else { atEnd = true }
+            if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { atEnd = true }
         }
     }
 }

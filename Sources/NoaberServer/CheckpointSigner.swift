@@ -8,6 +8,8 @@ import NoaberHashing
 /// signs can be inconsistent.
 struct CheckpointSigner: Sendable {
     let key: Ed25519PrivateKey
+    /// Where the key lives; what it signed is recorded beside it.
+    let keyPath: String
     /// Sign in every group commit (true), or on the interval timer only.
     let everyCommit: Bool
 

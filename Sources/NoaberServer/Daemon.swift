@@ -40,6 +40,7 @@ public enum Daemon {
         let logKey = try LogKeyFile.loadOrCreate(configuration.logKeyPath, logger: logger)
         let writer = try GroupCommitWriter(
             store: try LedgerStore(database: database), clock: clock, logger: logger, logKey: logKey,
+            logKeyPath: configuration.logKeyPath,
             checkpointEveryCommit: configuration.checkpointIntervalSeconds == 0)
         // A ledger whose log key was just announced, or made before checkpoints, gets one now.
         await writer.checkpointIfBehind()

@@ -44,10 +44,11 @@ final class GroupCommitWriter: Sendable {
 
     init(
         store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger,
-        logKey: Ed25519PrivateKey, checkpointEveryCommit: Bool = true
+        logKey: Ed25519PrivateKey, logKeyPath: String, checkpointEveryCommit: Bool = true
     ) throws(StoreError) {
         let core = try WriterCore(
-            store: store, clock: clock, logger: logger, checkpoints: CheckpointSigner(key: logKey, everyCommit: checkpointEveryCommit))
+            store: store, clock: clock, logger: logger,
+            checkpoints: CheckpointSigner(key: logKey, keyPath: logKeyPath, everyCommit: checkpointEveryCommit))
         self.core = core
         self.logger = logger
         keys = Mutex(core.publicKeys)
@@ -138,6 +139,8 @@ private final class WriterCore: @unchecked Sendable {
     private let checkpoints: CheckpointSigner
     /// The tree size of the latest stored checkpoint.
     private var checkpointSize: UInt64
+    /// What the log key has signed, beside the key (see `SignedHeadFile`).
+    private let signedHead: SignedHeadFile
 
     init(store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger, checkpoints: CheckpointSigner) throws(StoreError) {
         self.store = store
@@ -148,11 +151,38 @@ private final class WriterCore: @unchecked Sendable {
         let summary = try store.connection.summary()
         head = (summary.entries, summary.headHash, summary.headTime)
         checkpointSize = try store.connection.latestCheckpoint()?.treeSize ?? 0
+        signedHead = SignedHeadFile(logKeyPath: checkpoints.keyPath)
+        try Self.requireExtends(signedHead, store: store)
         let logKey = checkpoints.key.publicKey.keyID
         if state.ledger != nil, state.keys[logKey].map({ $0.role != .log || $0.revokedSeq != nil }) ?? true {
             logger.warning(
                 "the ledger does not name this daemon's log key as an active log key, so no checkpoints are signed; an admin announces it with `noaber key add --role log`",
                 metadata: ["key_id": "\(logKey.hex)"])
+        }
+    }
+
+    /// Refuses to start when this tree does not extend what the log key already signed: a new
+    /// checkpoint from it would contradict one that may have been published.
+    private static func requireExtends(_ file: SignedHeadFile, store: LedgerStore) throws(StoreError) {
+        let signed: SignedHeadFile.Head?
+        do { signed = try file.read() } catch { throw .treeMismatch("cannot read \(file.path): \(error)") }
+        guard let signed else { return }
+        guard signed.size <= store.tree.size else {
+            throw .treeMismatch(
+                "the log key has signed a checkpoint of \(signed.size) entries (\(file.path)), but this database holds \(store.tree.size): it was restored from an older backup or cut short. Restore the newer database, or start with a new log key (and announce it)")
+        }
+        let root = try store.connection.merkleRoot(size: signed.size)
+        guard root == signed.root else {
+            throw .treeMismatch(
+                "the log key has signed root \(signed.root.base64) for \(signed.size) entries (\(file.path)), but this database gives \(root.base64): its history differs from what was signed")
+        }
+    }
+
+    /// Records a durable checkpoint beside the log key; a failure is logged, since the checkpoint
+    /// itself is already stored and served.
+    private func remember(size: UInt64, root: SHA256Digest) {
+        do { try signedHead.write(.init(size: size, root: root)) } catch {
+            logger.error("cannot record the signed checkpoint beside the log key", metadata: ["error": "\(error)"])
         }
     }
 
@@ -163,6 +193,7 @@ private final class WriterCore: @unchecked Sendable {
         do {
             try store.saveCheckpoint(note, size: size, root: root, at: clock())
             checkpointSize = size
+            remember(size: size, root: root)
             logger.debug("checkpoint signed", metadata: ["tree_size": "\(size)", "root": "\(root.hex)"])
         } catch {
             logger.error("cannot store a checkpoint", metadata: ["error": "\(error)"])
@@ -235,15 +266,21 @@ private final class WriterCore: @unchecked Sendable {
         }
 
         if !accepted.isEmpty {
-            var signed: UInt64?
+            var signed: (size: UInt64, root: SHA256Digest)?
             do {
+                // In interval mode the first checkpoint still comes with the commit that makes one
+                // possible, so a ledger never names a log key without a checkpoint for long.
+                let signNow = checkpoints.everyCommit || checkpointSize == 0
                 try store.append(accepted, checkpoint: { size, root in
-                    guard checkpoints.everyCommit, let note = checkpoints.sign(size: size, root: root, state: state, logger: logger) else { return nil }
-                    signed = size
+                    guard signNow, let note = checkpoints.sign(size: size, root: root, state: state, logger: logger) else { return nil }
+                    signed = (size, root)
                     return note
                 })
                 // A note signed for a group that failed to commit is dropped unseen, never served.
-                if let signed { checkpointSize = signed }
+                if let signed {
+                    checkpointSize = signed.size
+                    remember(size: signed.size, root: signed.root)
+                }
             } catch {
                 logger.error("commit failed; nothing of this group was written", metadata: ["error": "\(error)"])
                 do { state = try store.loadState() } catch {

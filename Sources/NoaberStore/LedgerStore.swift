@@ -114,6 +114,17 @@ public final class LedgerStore {
         guard tree.size == UInt64(entries) else {
             throw .treeMismatch("it holds \(tree.size) leaves, but the journal \(entries) entries")
         }
+        // The leaves no checkpoint covers yet will be in the next one: they must be their entries'.
+        let covered = try connection.latestCheckpoint()?.treeSize ?? 0
+        var next = Int64(covered) + 1
+        while next <= entries {
+            let page = try connection.entries(from: next, limit: 1000)
+            guard let last = page.last else { break }
+            for stored in page where try connection.merkleNode(level: 0, index: UInt64(stored.entry.seq - 1)) != stored.entry.leafHash {
+                throw .treeMismatch("the leaf of entry \(stored.entry.seq) is not the hash of its record")
+            }
+            next = last.entry.seq + 1
+        }
         if let checkpoint = try connection.latestCheckpoint() {
             guard checkpoint.treeSize <= tree.size else {
                 throw .treeMismatch("the stored checkpoint covers \(checkpoint.treeSize) entries, but the journal holds \(tree.size)")

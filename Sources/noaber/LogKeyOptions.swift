@@ -23,14 +23,36 @@ struct LogKeyOptions: ParsableArguments {
         }
     }
 
+    /// The pinned keys, required: commands that take a checkpoint from the daemon must not take
+    /// the keys that vouch for it from the daemon too (its key list is its word, not the chain).
+    func required() throws -> [NoteVerifierKey] {
+        guard let keys = try pinned() else {
+            throw CLIError(
+                "give --log-key (or $NOABER_LOG_KEY): the log's verifier key as the organisation publishes it; `noaber status` prints the daemon's")
+        }
+        return keys
+    }
+
     func validate() throws { _ = try pinned() }
 }
 
+/// Proof and checkpoint files are a few KiB; anything much larger is not one, and is not read.
+let maxNoteFileBytes = 1 << 20
+
 /// Reads a signed checkpoint from a file, with the file named in every error.
 func readCheckpoint(_ path: String) throws -> SignedCheckpoint {
-    let text: String
-    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-        throw CLIError("cannot read checkpoint \(path): \(error.localizedDescription)")
-    }
+    let text = try readSmallFile(path, what: "checkpoint")
     do { return try SignedCheckpoint(parsing: text) } catch { throw CLIError("checkpoint \(path): \(error)") }
 }
+
+/// A text file of at most `maxNoteFileBytes`, read whole.
+func readSmallFile(_ path: String, what: String) throws -> String {
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    if let size, size > maxNoteFileBytes {
+        throw CLIError("\(what) \(path) is \(size) bytes; a \(what) file is at most \(maxNoteFileBytes) bytes")
+    }
+    do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+        throw CLIError("cannot read \(what) \(path): \(error.localizedDescription)")
+    }
+}
+

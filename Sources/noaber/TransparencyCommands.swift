@@ -4,22 +4,6 @@ import NoaberCore
 import NoaberHashing
 import NoaberProtocol
 
-/// The log keys the chain names active at tree size `size` (from the daemon's key list), as
-/// checkpoint verifier keys: added by then and not revoked by then, as `ChainAudit` counts them.
-/// An auditor who wants to depend on nothing the daemon says passes `--log-key` instead.
-func chainLogKeys(_ session: Session, atSize size: UInt64) async throws -> [NoteVerifierKey] {
-    let origin = LogOrigin.origin(ledgerID: session.ledgerID)
-    let keys = try await session.client.call(.keyList, NoParams(), as: KeyList.self).keys
-    let active = keys.filter { info in
-        info.role == KeyRole.log.rawValue && info.addedSeq <= Int64(clamping: size)
-            && (info.revokedSeq.map { $0 > Int64(clamping: size) } ?? true)
-    }
-    return active.compactMap { info in
-        guard let raw = Hex.decodeLowercase(info.publicKey), let key = try? Ed25519PublicKey(rawRepresentation: raw) else { return nil }
-        return try? NoteVerifierKey(name: origin, publicKey: key)
-    }
-}
-
 /// Checks a checkpoint's origin and signature for this session's ledger; returns the key that signed.
 @discardableResult
 func checkCheckpoint(_ signed: SignedCheckpoint, session: Session, logKeys: LogKeyOptions, what: String) async throws -> NoteVerifierKey {
@@ -27,11 +11,7 @@ func checkCheckpoint(_ signed: SignedCheckpoint, session: Session, logKeys: LogK
     guard signed.checkpoint.origin == origin else {
         throw CLIError("\(what) is for \(signed.checkpoint.origin), not this ledger (\(origin))")
     }
-    let pinned = try logKeys.pinned()
-    let keys = pinned != nil ? pinned! : try await chainLogKeys(session, atSize: signed.checkpoint.size)
-    guard !keys.isEmpty else {
-        throw CLIError("the ledger names no log key active at size \(signed.checkpoint.size); an admin announces one with `noaber key add --role log`")
-    }
+    let keys = try logKeys.required()
     do { return try LogOrigin.verify(signed, ledgerID: session.ledgerID, by: keys) } catch {
         throw CLIError("\(what) is not validly signed by the log key: \(error); it is signed by \(LogOrigin.signers(of: signed))")
     }
@@ -107,6 +87,11 @@ struct Proof: AsyncParsableCommand {
             do { entry = try result.entry.storedEntry().entry } catch let failure as VerificationFailure {
                 throw CLIError("the daemon's entry is malformed: \(failure.reason)")
             }
+            // The proof must be of the entry asked for: its signed payload names it, and its
+            // stored hash is the hash of the very record the proof carries.
+            guard entry.seq >= 1, let payload = try? Payload.decode(entry.signed.payload), payload.id == entryID,
+                payload.ledger == session.ledgerID, SHA256.hash(entry.record) == entry.hash
+            else { throw CLIError("the daemon answered with an entry that is not \(entryID) of this ledger") }
             var hashes: [SHA256Digest] = []
             for text in result.hashes {
                 guard let hash = SHA256Digest(base64: text) else { throw CLIError("the daemon's proof holds a malformed hash") }
@@ -164,10 +149,7 @@ struct VerifyProof: ParsableCommand {
         guard let keys = try logKeys.pinned() else {
             throw CLIError("give --log-key (or $NOABER_LOG_KEY): the log's verifier key, as the ledger publishes it and `noaber status` prints it")
         }
-        let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-            throw CLIError("cannot read \(file): \(error.localizedDescription)")
-        }
+        let text = try readSmallFile(file, what: "proof")
         var report = Report(
             ok: false, seq: nil, entryId: nil, kind: nil, committedAt: nil, ledgerId: nil, treeSize: nil, signedBy: nil,
             purpose: nil, memo: nil, hours: nil, postings: nil, failure: nil)
@@ -265,6 +247,16 @@ struct Consistency: AsyncParsableCommand {
             if let given { try await checkCheckpoint(given, session: session, logKeys: logKeys, what: "checkpoint \(new!)") }
             guard given.map({ older.checkpoint.size <= $0.checkpoint.size }) ?? true else {
                 throw CLIError("\(old) covers \(older.checkpoint.size) entries, more than \(new!) (\(given!.checkpoint.size)); swap them")
+            }
+            if given == nil {
+                // A ledger now shorter than a checkpoint it signed was rolled back: a failed check, not a usage error.
+                let latest = try await session.client.call(.checkpoint, NoParams(), as: CheckpointResult.self)
+                if latest.treeSize < older.checkpoint.size {
+                    var stderr = StandardError()
+                    print("FAILED: the ledger holds \(latest.treeSize) entries, fewer than the \(older.checkpoint.size) of \(old): it was cut off or rolled back")
+                    print("noaber: consistency failed: the ledger is shorter than \(old)", to: &stderr)
+                    throw ExitCode(2)
+                }
             }
             let result = try await session.client.call(
                 .consistencyProof, ConsistencyProofParams(oldSize: older.checkpoint.size, newSize: given?.checkpoint.size),

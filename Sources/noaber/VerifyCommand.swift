@@ -46,6 +46,13 @@ struct Verify: AsyncParsableCommand {
                 }
             }
         }
+        // A ledger that names a log key always has a checkpoint; one that arrives without any may
+        // have been cut short with its checkpoint dropped, so the audit cannot pass.
+        if failure == nil, reports.isEmpty, pinned != nil || audit.expectsCheckpoint {
+            failure = VerificationFailure(
+                seq: nil,
+                reason: "no checkpoint to check: the ledger names a log key, so its checkpoint must come with it (a ledger without one may have been cut short)")
+        }
         if failure == nil, let stored {
             do { try audit.finish(stored: stored) } catch { failure = error }
         }
@@ -71,7 +78,7 @@ struct Verify: AsyncParsableCommand {
             for checkpoint in report.checkpoints {
                 print("checkpoint (\(checkpoint.source)): \(checkpoint.treeSize) entries, root matches, signed by \(checkpoint.signedBy ?? "-")")
             }
-            if report.checkpoints.isEmpty { print("no checkpoint checked: the ledger has none yet and none was given") }
+            if report.checkpoints.isEmpty { print("no checkpoint checked: the ledger names no log key yet, and none was given") }
         }
         if let failure {
             var stderr = StandardError()

@@ -30,17 +30,21 @@ struct TransparencyTests {
         #expect(key.hasPrefix("noaber/\(try #require(try await daemon.status().ledgerId))+"))
         _ = try NoteVerifierKey(parsing: key)
 
+        // Without the verifier key from elsewhere, the CLI will not take the daemon's word for one.
+        let unpinned = try daemon.noaber("checkpoint")
+        #expect(unpinned.status == 1 && unpinned.stderr.contains("give --log-key"), "\(unpinned.stderr)")
+
         // Every group commit signs a checkpoint, so the latest covers the whole ledger.
-        let printed = try daemon.ok("checkpoint")
+        let printed = try daemon.ok("checkpoint", "--log-key", key)
         let checkpoint = try SignedCheckpoint(parsing: printed)
         #expect(checkpoint.checkpoint.size == UInt64(WalkthroughLedger.entries))
         try checkpoint.verify(by: [NoteVerifierKey(parsing: key)])
-        try daemon.ok("checkpoint", "--out", "old.checkpoint")
+        try daemon.ok("checkpoint", "--out", "old.checkpoint", "--log-key", key)
         #expect(try read(daemon, "old.checkpoint") == printed)
 
         // A proof for the credit (entry 10) checks offline with the log key, and only with it.
         let credit = try #require(try daemon.json(HistoryOutput.self, "history", "vol:jan-peeters").lines.last?.entryId)
-        try daemon.ok("proof", credit, "--out", "credit.tlog-proof")
+        try daemon.ok("proof", credit, "--out", "credit.tlog-proof", "--log-key", key)
         let proof = try read(daemon, "credit.tlog-proof")
         #expect(proof.hasPrefix("c2sp.org/tlog-proof@v1\nextra "))
         let verified = try daemon.noaber("verify-proof", "credit.tlog-proof", "--log-key", key)
@@ -65,19 +69,19 @@ struct TransparencyTests {
 
         // The ledger grows; the old checkpoint is still a prefix of it, and proofs against it still work.
         try daemon.ok("transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00")
-        try daemon.ok("checkpoint", "--out", "new.checkpoint")
-        let consistent = try daemon.ok("consistency", "old.checkpoint", "new.checkpoint")
+        try daemon.ok("checkpoint", "--out", "new.checkpoint", "--log-key", key)
+        let consistent = try daemon.ok("consistency", "old.checkpoint", "new.checkpoint", "--log-key", key)
         #expect(consistent.contains("OK: the checkpoint of 13 entries extends the one of 12 entries"))
-        #expect(try daemon.ok("consistency", "old.checkpoint").contains("extends the one of 12 entries"))
-        try daemon.ok("proof", credit, "--checkpoint", "old.checkpoint", "--out", "old.tlog-proof")
+        #expect(try daemon.ok("consistency", "old.checkpoint", "--log-key", key).contains("extends the one of 12 entries"))
+        try daemon.ok("proof", credit, "--checkpoint", "old.checkpoint", "--out", "old.tlog-proof", "--log-key", key)
         #expect(try daemon.noaber("verify-proof", "old.tlog-proof", "--log-key", key).status == 0)
-        let swapped = try daemon.noaber("consistency", "new.checkpoint", "old.checkpoint")
+        let swapped = try daemon.noaber("consistency", "new.checkpoint", "old.checkpoint", "--log-key", key)
         #expect(swapped.status == 1 && swapped.stderr.contains("swap them"))
 
         // A checkpoint the log key did not sign, or one for a rewritten history, is refused.
         let forged = try SignedCheckpoint.sign(checkpoint.checkpoint, with: Ed25519PrivateKey.generate())
         try write(daemon, "forged.checkpoint", forged.serialized)
-        let refused = try daemon.noaber("consistency", "forged.checkpoint")
+        let refused = try daemon.noaber("consistency", "forged.checkpoint", "--log-key", key)
         #expect(refused.status == 1 && refused.stderr.contains("not validly signed by the log key"), "\(refused.stderr)")
         let verifyAgainst = try daemon.noaber("verify", "--checkpoint", "old.checkpoint", "--checkpoint", "new.checkpoint")
         #expect(verifyAgainst.status == 0, "\(verifyAgainst.stdout)\(verifyAgainst.stderr)")
@@ -88,7 +92,8 @@ struct TransparencyTests {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
-        try daemon.ok("checkpoint", "--out", "audit.checkpoint")
+        let key = try logKey(daemon)
+        try daemon.ok("checkpoint", "--out", "audit.checkpoint", "--log-key", key)
         try daemon.ok("export", "--format", "jsonl", "--out", "ledger.jsonl")
         #expect(daemon.stop() == 0)  // offline means offline: no daemon from here on
 
@@ -136,6 +141,13 @@ struct TransparencyTests {
         let t = try verify(cut, "--checkpoint", "audit.checkpoint")
         #expect(t.status == 2, "\(t.stdout)")
         #expect(t.stderr.contains("commits to 12 entries, but the chain holds only 11"), "\(t.stderr)")
+
+        // ...and dropping the checkpoint as well leaves an export that cannot pass: its ledger names a log key.
+        state["checkpoint"] = nil
+        header["state"] = state
+        cut[0] = String(decoding: try JSONSerialization.data(withJSONObject: header), as: UTF8.self)
+        let n = try verify(cut, "--log-key", key)
+        #expect(n.status == 2 && n.stderr.contains("no checkpoint to check"), "\(n.stderr)")
     }
 
     @Test func aLedgerWithoutALogKeyGetsOneFromItsAdmin() async throws {
@@ -156,7 +168,7 @@ struct TransparencyTests {
         #expect(none.status == 1 && none.stderr.contains("no checkpoint yet"))
 
         try daemon.ok("key", "add", "--key", "admin.key", "--role", "log", "--label", "noaberd log key")
-        let checkpoint = try SignedCheckpoint(parsing: try daemon.ok("checkpoint"))
+        let checkpoint = try SignedCheckpoint(parsing: try daemon.ok("checkpoint", "--log-key", try logKey(daemon)))
         #expect(checkpoint.checkpoint.size == 2, "signed in the same commit as the key.add that announced it")
         let verify = try daemon.noaber("verify")
         #expect(verify.status == 0 && verify.stdout.contains("checkpoint (latest): 2 entries, root matches"), "\(verify.stdout)")
@@ -174,9 +186,10 @@ struct TransparencyTests {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
-        let before = try daemon.ok("checkpoint")
+        let key = try logKey(daemon)
+        let before = try daemon.ok("checkpoint", "--log-key", key)
         try await daemon.restart()
-        #expect(try daemon.ok("checkpoint") == before, "nothing new to sign after a restart")
+        #expect(try daemon.ok("checkpoint", "--log-key", key) == before, "nothing new to sign after a restart")
         try daemon.ok("transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00")
         #expect(try daemon.noaber("verify").status == 0)
         #expect(daemon.stop() == 0)
@@ -192,6 +205,26 @@ struct TransparencyTests {
             in: daemon.directory)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("the Merkle tree does not match the journal"), "\(refused.stderr)")
+    }
+
+    /// A database restored from an older backup (or cut short) next to a log key that has signed
+    /// more must not be signed from: the next checkpoint would contradict a published one.
+    @Test func anOlderDatabaseBesideTheLogKeyIsRefused() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        let backup = file(daemon, "backup.sqlite")
+        let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
+        try db.execute("VACUUM INTO '\(backup)'")
+        try daemon.ok("transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00")
+        #expect(daemon.stop() == 0)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: Database(directory: daemon.dataDirectory).path + suffix) }
+        try FileManager.default.copyItem(atPath: backup, toPath: Database(directory: daemon.dataDirectory).path)
+        let refused = try runProcess(
+            DaemonProcess.binaries.appendingPathComponent("noaberd"), ["--data", daemon.dataDirectory, "--socket", daemon.socket],
+            in: daemon.directory)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("the log key has signed a checkpoint of 13 entries"), "\(refused.stderr)")
     }
 
     @Test func intervalModeSignsOnTheTimer() async throws {

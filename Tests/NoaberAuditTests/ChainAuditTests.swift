@@ -11,6 +11,23 @@ import Testing
 
     func stored(_ fixture: ExportFixture) throws -> [StoredEntry] { try fixture.entries.map { try $0.storedEntry() } }
 
+    /// Eight entries whose second announces `log` as the log key, so checkpoints of size 2 to 8 can count.
+    static func withLogKey(revokedAfter: Int? = nil) throws -> ExportFixture {
+        var ledger = try ExportFixture(at: "2026-11-20T09:00:00.000Z")
+        try ledger.append(.keyAdd(KeyAdd(key: KeySpec(publicKey: log.publicKey, label: "log", role: .log))), at: "2026-11-20T09:00:30.000Z")
+        try ledger.open("org:zorgkring", .issuer, name: "Zorgkring Noord", min: -1_000_000, at: "2026-11-20T09:01:00.000Z")
+        try ledger.open("vol:jan-peeters", .member, name: "Jan Peeters", at: "2026-11-20T09:02:00.000Z")
+        try ledger.open("vol:piet", .member, name: "Piet de Boer", at: "2026-11-20T09:03:00.000Z")
+        if revokedAfter != nil {
+            try ledger.append(.keyRevoke(KeyRevoke(keyID: log.publicKey.keyID, reason: "leaked")), at: "2026-11-20T09:04:00.000Z")
+        } else {
+            try ledger.tx(.credit, [("org:zorgkring", -1000), ("vol:piet", 1000)], hours: "1", at: "2026-11-20T09:04:00.000Z")
+        }
+        try ledger.tx(.credit, [("org:zorgkring", -2500), ("vol:jan-peeters", 2500)], hours: "2.5", at: "2026-11-21T10:00:00.000Z")
+        try ledger.tx(.transfer, [("vol:jan-peeters", -500), ("vol:piet", 500)], memo: "bedankt", at: "2026-11-22T11:30:00.250Z")
+        return ledger
+    }
+
     func audit(_ entries: [StoredEntry], pageSize: Int, sizes: Set<UInt64> = []) throws(VerificationFailure) -> ChainAudit {
         var audit = ChainAudit(checkpointSizes: sizes)
         var start = 0
@@ -50,8 +67,9 @@ import Testing
     }
 
     @Test func checkpointsMustMatchTheReplayedTree() throws {
-        let entries = try stored(try ExportFixture.walkthrough())
-        let ledgerID = try #require(ExportFixture.walkthrough().state.ledger?.id)
+        let fixture = try Self.withLogKey()
+        let entries = try stored(fixture)
+        let ledgerID = try #require(fixture.state.ledger?.id)
         let origin = LogOrigin.origin(ledgerID: ledgerID)
         let pinned = [try NoteVerifierKey(name: origin, publicKey: Self.log.publicKey)]
         let audit = try audit(entries, pageSize: 3, sizes: [4, 8])
@@ -59,8 +77,12 @@ import Testing
 
         let good = try SignedCheckpoint.sign(Checkpoint(origin: origin, size: 4, root: root4), with: Self.log)
         #expect(try audit.check(checkpoint: good, pinned: pinned) == pinned[0])
-        // This fixture's chain names no log key, so without a pinned key nothing can vouch for it.
-        #expect(throws: VerificationFailure.self) { try audit.check(checkpoint: good) }
+        #expect(try audit.check(checkpoint: good) == pinned[0], "the chain's own log key")
+        // Size 1 is before the chain announced the log key.
+        let early = try SignedCheckpoint.sign(
+            Checkpoint(origin: origin, size: 1, root: Merkle.root(leafHashes: [entries[0].entry.leafHash])), with: Self.log)
+        let audit1 = try self.audit(entries, pageSize: 8, sizes: [1])
+        #expect(throws: VerificationFailure.self) { try audit1.check(checkpoint: early, pinned: pinned) }
 
         func reason(_ checkpoint: Checkpoint, signedBy key: Ed25519PrivateKey = Self.log) throws -> String {
             let signed = try SignedCheckpoint.sign(checkpoint, with: key)
@@ -79,8 +101,9 @@ import Testing
     /// ledger signed that way must not pass for an auditor who trusts X's key: the key's name must
     /// be this ledger's origin.
     @Test func anotherLedgersLogKeyCannotVouchForThisOne() throws {
-        let entries = try stored(try ExportFixture.walkthrough())
-        let ledgerID = try #require(ExportFixture.walkthrough().state.ledger?.id)
+        let fixture = try Self.withLogKey()
+        let entries = try stored(fixture)
+        let ledgerID = try #require(fixture.state.ledger?.id)
         let audit = try audit(entries, pageSize: 100)
         let otherLedger = LogOrigin.origin(ledgerID: String(repeating: "ab", count: 16))
         let checkpoint = Checkpoint(origin: LogOrigin.origin(ledgerID: ledgerID), size: 8, root: audit.verifier.tree.root)
@@ -91,8 +114,29 @@ import Testing
         let trustedX = [try NoteVerifierKey(name: otherLedger, publicKey: Self.log.publicKey)]
         #expect(throws: VerificationFailure.self) { try audit.check(checkpoint: forged, pinned: trustedX) }
         do { try audit.check(checkpoint: forged, pinned: trustedX) } catch {
-            #expect(error.reason.contains("no trusted log key is named \(checkpoint.origin)"), "\(error)")
-            #expect(error.reason.contains("it is signed by \(otherLedger)"), "\(error)")
+            #expect(error.reason.contains("no --log-key given is a log key the chain names"), "\(error)")
         }
+        // The rule underneath, for any caller: the key's name must be the checkpoint's origin.
+        #expect(throws: NoteError.noKeyForLog(origin: checkpoint.origin, keyNames: [otherLedger])) {
+            try LogOrigin.verify(forged, ledgerID: ledgerID, by: trustedX)
+        }
+    }
+
+    /// A log key the chain revoked vouches for nothing from then on, even when the auditor pinned it:
+    /// whoever leaked it could otherwise sign a cut-short ledger's tree.
+    @Test func aPinnedKeyTheChainRevokedDoesNotCount() throws {
+        let fixture = try Self.withLogKey(revokedAfter: 5)
+        let entries = try stored(fixture)
+        let ledgerID = try #require(fixture.state.ledger?.id)
+        let origin = LogOrigin.origin(ledgerID: ledgerID)
+        let pinned = [try NoteVerifierKey(name: origin, publicKey: Self.log.publicKey)]
+        let audit = try audit(entries, pageSize: 3, sizes: [5, 6])
+        let before = try SignedCheckpoint.sign(Checkpoint(origin: origin, size: 5, root: try #require(audit.verifier.root(atSize: 5))), with: Self.log)
+        #expect(try audit.check(checkpoint: before, pinned: pinned) == pinned[0], "signed while it was active")
+        let after = try SignedCheckpoint.sign(Checkpoint(origin: origin, size: 6, root: try #require(audit.verifier.root(atSize: 6))), with: Self.log)
+        do {
+            try audit.check(checkpoint: after, pinned: pinned)
+            Issue.record("a checkpoint by the revoked key passed")
+        } catch { #expect(error.reason.contains("no log key active at size 6"), "\(error)") }
     }
 }
