@@ -95,13 +95,17 @@ public struct StatusResult: Codable, Sendable {
     public var logKey: String?
     /// The tree size of the latest signed checkpoint.
     public var checkpointSize: UInt64?
+    /// True when the chain registered the daemon's key but revoked it (or gave it another role):
+    /// the daemon needs a new log key, which an admin then announces.
+    public var logKeyRevoked: Bool?
 
     public init(
         initialised: Bool, ledgerId: String?, name: String?, currency: Currency?, hourRate: Int64?, entries: Int64,
         headHash: String, headTime: String?, databaseBytes: Int64, uptimeSeconds: Int64, version: String,
         schemaVersion: Int, groupCommits: Int64, entriesCommitted: Int64, logPublicKey: String? = nil, logKey: String? = nil,
-        checkpointSize: UInt64? = nil
+        checkpointSize: UInt64? = nil, logKeyRevoked: Bool? = nil
     ) {
+        self.logKeyRevoked = logKeyRevoked
         self.logPublicKey = logPublicKey
         self.logKey = logKey
         self.checkpointSize = checkpointSize

@@ -182,13 +182,13 @@ struct LedgerService: Sendable {
                 (
                     try db.summary(),
                     Int(try db.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { $0.int64(0) }[0]),
-                    try db.keys().contains { $0.id == logPublicKey.keyID && $0.role == .log && $0.revokedSeq == nil },
+                    try db.keys().first { $0.id == logPublicKey.keyID }.map { $0.role == .log && $0.revokedSeq == nil },
                     try db.latestCheckpoint()
                 )
             }
         }
         let logKey = summary.ledger.flatMap { ledger in
-            logKeyActive ? try? NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledger.id), publicKey: logPublicKey).text : nil
+            logKeyActive == true ? try? NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledger.id), publicKey: logPublicKey).text : nil
         }
         let uptime = ContinuousClock.now - startedAt
         return StatusResult(
@@ -198,7 +198,8 @@ struct LedgerService: Sendable {
             uptimeSeconds: uptime.components.seconds, version: Self.version, schemaVersion: schema,
             groupCommits: writer.groupCommits.load(ordering: .relaxed),
             entriesCommitted: writer.entriesCommitted.load(ordering: .relaxed),
-            logPublicKey: Hex.encode(logPublicKey.rawRepresentation), logKey: logKey, checkpointSize: checkpoint?.treeSize)
+            logPublicKey: Hex.encode(logPublicKey.rawRepresentation), logKey: logKey, checkpointSize: checkpoint?.treeSize,
+            logKeyRevoked: logKeyActive == false ? true : nil)
     }
 
     /// Reads the entry, the tree size and the proof in one snapshot, so they belong together.

@@ -115,7 +115,15 @@ struct Status: AsyncParsableCommand {
             ("entries", "\(status.entries)"),
             ("head hash", status.headHash),
             ("head time", status.headTime ?? "-"),
-            ("log key", status.logKey ?? (status.initialised ? "not announced; an admin runs `noaber key add --role log --label log --key ADMIN.key`" : "-")),
+            (
+                "log key",
+                status.logKey
+                    ?? (!status.initialised
+                        ? "-"
+                        : status.logKeyRevoked == true
+                            ? "revoked; start noaberd with a new --log-key file, then an admin announces it with `noaber key add --role log`"
+                            : "not announced; an admin runs `noaber key add --role log --label log --key ADMIN.key`")
+            ),
             ("checkpoint", status.checkpointSize.map { "\($0) entries (`noaber checkpoint` prints it)" } ?? "none yet"),
             ("database", "\(status.databaseBytes) bytes, schema version \(status.schemaVersion)"),
             ("uptime", "\(status.uptimeSeconds) s"),
