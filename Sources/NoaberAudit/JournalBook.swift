@@ -67,7 +67,8 @@ struct JournalBook {
             case .within, .after:
                 break
             }
-        case .keyAdd, .keyRevoke:
+        case .keyAdd, .keyRevoke, .accountUpdate:
+            // Renames, freezes and new limits move no money, so the books' balances ignore them.
             break
         }
         return steps

@@ -4,6 +4,7 @@ public enum EntryKind: String, Codable, Sendable, CaseIterable {
     case keyAdd = "key.add"
     case keyRevoke = "key.revoke"
     case accountOpen = "account.open"
+    case accountUpdate = "account.update"
     case transaction = "tx"
 }
 
@@ -26,6 +27,6 @@ public enum Purpose: String, Codable, Sendable, CaseIterable {
     case credit, transfer, redeem
 }
 
-public enum AccountStatus: String, Codable, Sendable {
+public enum AccountStatus: String, Codable, Sendable, CaseIterable {
     case open, frozen, closed
 }

@@ -40,6 +40,8 @@ public enum LedgerError: Error, Equatable, Sendable {
     case tooManyPostings(count: Int, limit: Int)
     /// A query named something that does not exist.
     case notFound(String)
+    /// Only an account at a zero balance can be closed.
+    case accountNotEmpty(AccountID, balance: String)
 
     /// Stable numeric code, sent as the JSON-RPC error code.
     public var code: Int {
@@ -63,6 +65,7 @@ public enum LedgerError: Error, Equatable, Sendable {
         case .keyExists: 1016
         case .tooManyPostings: 1017
         case .notFound: 1018
+        case .accountNotEmpty: 1019
         }
     }
 
@@ -88,6 +91,7 @@ public enum LedgerError: Error, Equatable, Sendable {
         case .keyExists: "key_exists"
         case .tooManyPostings: "too_many_postings"
         case .notFound: "not_found"
+        case .accountNotEmpty: "account_not_empty"
         }
     }
 
@@ -115,6 +119,8 @@ public enum LedgerError: Error, Equatable, Sendable {
         case .keyExists(let key): "key \(key.hex) is already registered"
         case .tooManyPostings(let count, let limit): "\(count) postings; a transaction may have at most \(limit)"
         case .notFound(let what): "\(what) not found"
+        case .accountNotEmpty(let id, let balance):
+            "account \(id) holds \(balance); only an account at zero can be closed (transfer the rest first)"
         }
     }
 }

@@ -26,6 +26,7 @@ extension LedgerState {
         case .keyAdd(let body): try applyKeyAdd(body, signer: signer, seq: seq)
         case .keyRevoke(let body): try applyKeyRevoke(body, signer: signer, seq: seq)
         case .accountOpen(let body): try applyAccountOpen(body, signer: signer, seq: seq)
+        case .accountUpdate(let body): try applyAccountUpdate(body, signer: signer)
         case .transaction(let body): try applyTransaction(body, signer: signer)
         }
         return payload
@@ -116,29 +117,75 @@ extension LedgerState {
         try require(signer, oneOf: [.admin, .operator], to: "open accounts")
         guard accounts[body.account] == nil else { throw .accountExists(body.account) }
         try Text.validate(body.name, field: "account name", maxLength: 200)
-        switch body.accountKind {
-        case .issuer where body.minBalance > 0:
+        try checkMinimum(body.minBalance, kind: body.accountKind)
+        try checkControllers(body.controllers)
+        accounts[body.account] = Account(
+            id: body.account, kind: body.accountKind, name: body.name, minBalance: body.minBalance,
+            controllers: body.controllers, status: .open, balance: 0, openedSeq: seq)
+    }
+
+    private func checkMinimum(_ minBalance: Int64, kind: AccountKind) throws(LedgerError) {
+        switch kind {
+        case .issuer where minBalance > 0:
             throw .invalidAmount("an issuer's minimum balance is its credit limit and must be zero or negative")
-        case .member where body.minBalance < 0, .merchant where body.minBalance < 0:
-            throw .invalidAmount("a \(body.accountKind.rawValue) account cannot have a negative minimum balance")
+        case .member where minBalance < 0, .merchant where minBalance < 0:
+            throw .invalidAmount("a \(kind.rawValue) account cannot have a negative minimum balance")
         default: break
         }
-        guard (1...16).contains(body.controllers.count) else {
+    }
+
+    private func checkControllers(_ controllers: [KeyID]) throws(LedgerError) {
+        guard (1...16).contains(controllers.count) else {
             throw .invalidPayload("an account needs 1 to 16 controller keys")
         }
-        guard Set(body.controllers).count == body.controllers.count else {
+        guard Set(controllers).count == controllers.count else {
             throw .invalidPayload("a controller key is listed twice")
         }
-        for id in body.controllers {
+        for id in controllers {
             guard let key = keys[id] else { throw .unknownKey(id) }
             if let revoked = key.revokedSeq { throw .keyRevoked(id, seq: revoked) }
             guard key.role != .auditor && key.role != .log else {
                 throw .invalidPayload("\(key.role.rawValue) key \(id.hex) cannot control an account")
             }
         }
-        accounts[body.account] = Account(
-            id: body.account, kind: body.accountKind, name: body.name, minBalance: body.minBalance,
-            controllers: body.controllers, status: .open, balance: 0, openedSeq: seq)
+    }
+
+    /// Freezing, unfreezing, closing, a new minimum, new controllers or a new name, from this
+    /// entry on. A closed account is final; closing needs a zero balance, and a new minimum must
+    /// not already be broken by the balance, so no update ever puts an account outside the rules.
+    private mutating func applyAccountUpdate(_ body: AccountUpdate, signer: Key) throws(LedgerError) {
+        try require(signer, oneOf: [.admin, .operator], to: "change accounts")
+        guard var account = accounts[body.account] else { throw .unknownAccount(body.account) }
+        guard account.status != .closed else { throw .accountNotOpen(account.id, status: AccountStatus.closed.rawValue) }
+        guard body.status != nil || body.minBalance != nil || body.controllers != nil || body.name != nil else {
+            throw .invalidPayload("account.update changes nothing: give status, min_balance, controllers or name")
+        }
+        if let reason = body.reason { try Text.validate(reason, field: "reason", maxLength: 500, allowEmpty: true) }
+        let currency = ledger?.currency ?? Currency(code: "", name: "", scale: 0)
+        if let name = body.name {
+            try Text.validate(name, field: "account name", maxLength: 200)
+            account.name = name
+        }
+        if let controllers = body.controllers {
+            try checkControllers(controllers)
+            account.controllers = controllers
+        }
+        if let minimum = body.minBalance {
+            try checkMinimum(minimum, kind: account.kind)
+            guard account.balance >= minimum else {
+                throw .invalidAmount(
+                    "account \(account.id) holds \(currency.format(account.balance)), below the new minimum balance \(currency.format(minimum))")
+            }
+            account.minBalance = minimum
+        }
+        if let status = body.status {
+            guard status != account.status else { throw .invalidPayload("account \(account.id) is already \(status.rawValue)") }
+            if status == .closed, account.balance != 0 {
+                throw .accountNotEmpty(account.id, balance: currency.format(account.balance))
+            }
+            account.status = status
+        }
+        accounts[account.id] = account
     }
 
     private mutating func applyTransaction(_ tx: Transaction, signer: Key) throws(LedgerError) {

@@ -24,6 +24,7 @@ public struct Payload: Sendable, Equatable {
         case keyAdd(KeyAdd)
         case keyRevoke(KeyRevoke)
         case accountOpen(AccountOpen)
+        case accountUpdate(AccountUpdate)
         case transaction(Transaction)
     }
 
@@ -33,6 +34,7 @@ public struct Payload: Sendable, Equatable {
         case .keyAdd: .keyAdd
         case .keyRevoke: .keyRevoke
         case .accountOpen: .accountOpen
+        case .accountUpdate: .accountUpdate
         case .transaction: .transaction
         }
     }
@@ -131,6 +133,39 @@ public struct AccountOpen: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case account, accountKind = "account_kind", name, minBalance = "min_balance", controllers
+    }
+}
+
+/// `account.update`: changes an account from this entry on; signed by an admin or operator. Every
+/// field but `account` is optional, and at least one change is given. Nothing is retroactive: the
+/// balance and the entries before stay as they are.
+public struct AccountUpdate: Codable, Sendable, Equatable {
+    public var account: AccountID
+    /// `frozen`: it can neither pay nor be paid; `open` again unfreezes it; `closed` is final and
+    /// needs a zero balance.
+    public var status: AccountStatus?
+    /// The new lowest balance; refused if the balance is already below it.
+    public var minBalance: Int64?
+    /// The new controllers, the whole list (1 to 16 keys).
+    public var controllers: [KeyID]?
+    public var name: String?
+    /// Why, for the record.
+    public var reason: String?
+
+    public init(
+        account: AccountID, status: AccountStatus? = nil, minBalance: Int64? = nil, controllers: [KeyID]? = nil, name: String? = nil,
+        reason: String? = nil
+    ) {
+        self.account = account
+        self.status = status
+        self.minBalance = minBalance
+        self.controllers = controllers
+        self.name = name
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case account, status, minBalance = "min_balance", controllers, name, reason
     }
 }
 

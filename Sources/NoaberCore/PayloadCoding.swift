@@ -40,6 +40,9 @@ extension Payload: Codable {
         case .accountOpen:
             body = .accountOpen(try AccountOpen(from: decoder))
             bodyKeys = AccountOpen.CodingKeys.allCases.map(\.stringValue)
+        case .accountUpdate:
+            body = .accountUpdate(try AccountUpdate(from: decoder))
+            bodyKeys = AccountUpdate.CodingKeys.allCases.map(\.stringValue)
         case .transaction:
             body = .transaction(try Transaction(from: decoder))
             bodyKeys = Transaction.CodingKeys.allCases.map(\.stringValue)
@@ -63,6 +66,7 @@ extension Payload: Codable {
         case .keyAdd(let b): try b.encode(to: encoder)
         case .keyRevoke(let b): try b.encode(to: encoder)
         case .accountOpen(let b): try b.encode(to: encoder)
+        case .accountUpdate(let b): try b.encode(to: encoder)
         case .transaction(let b): try b.encode(to: encoder)
         }
     }

@@ -164,6 +164,22 @@ public final class LedgerStore {
                 .text(body.account.rawValue), .text(body.accountKind.rawValue), .text(body.name), .integer(body.minBalance),
                 .text(body.controllers.map(\.hex).joined(separator: ",")), seq,
             ])
+        case .accountUpdate(let body):
+            // The rules accepted it, so the account exists; each given field replaces the stored one.
+            let account = SQLValue.text(body.account.rawValue)
+            if let status = body.status {
+                try connection.statement("UPDATE accounts SET status = ? WHERE account = ?").run([.text(status.rawValue), account])
+            }
+            if let minimum = body.minBalance {
+                try connection.statement("UPDATE accounts SET min_balance = ? WHERE account = ?").run([.integer(minimum), account])
+            }
+            if let controllers = body.controllers {
+                try connection.statement("UPDATE accounts SET controllers = ? WHERE account = ?")
+                    .run([.text(controllers.map(\.hex).joined(separator: ",")), account])
+            }
+            if let name = body.name {
+                try connection.statement("UPDATE accounts SET name = ? WHERE account = ?").run([.text(name), account])
+            }
         case .transaction(let tx):
             for (index, posting) in tx.postings.enumerated() {
                 try connection.statement("INSERT INTO postings (seq, idx, account, amount) VALUES (?, ?, ?, ?)")

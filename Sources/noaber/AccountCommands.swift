@@ -6,8 +6,8 @@ import NoaberProtocol
 
 struct Account: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Open, show and list accounts.",
-        subcommands: [Open.self, Show.self, List.self])
+        abstract: "Open, change, show and list accounts.",
+        subcommands: [Open.self, Update.self, Freeze.self, Unfreeze.self, Close.self, Show.self, List.self])
 }
 
 extension Account {
@@ -43,11 +43,7 @@ extension Account {
 
         func run() async throws {
             let id = try AccountID(account)
-            let keys = try controllers.map { text throws -> KeyID in
-                if let key = KeyID(hex: text) { return key }
-                if FileManager.default.fileExists(atPath: text) { return try loadPublicKey(text).keyID }
-                throw CLIError("--controller \(text) is neither a 32-hex-character key id nor a public key file")
-            }
+            let keys = try controllers.map { try controllerKey($0, option: "--controller") }
             let result = try await Session.with(connection) { session in
                 let minimum = try session.amount(minBalance, option: "--min-balance", allowNegative: true, allowZero: true)
                 let body = AccountOpen(account: id, accountKind: kind, name: name, minBalance: minimum, controllers: keys)

@@ -4,3 +4,4 @@ public import NoaberCore
 // Let the command line take roles and account kinds by their wire names.
 extension KeyRole: ExpressibleByArgument {}
 extension AccountKind: ExpressibleByArgument {}
+extension AccountStatus: ExpressibleByArgument {}

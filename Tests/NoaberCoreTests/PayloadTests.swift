@@ -47,6 +47,11 @@ struct PayloadTests {
                     account: try AccountID("vol:jan"), accountKind: .member, name: "Jan", minBalance: 0, controllers: [keyID]))
             ),
             (
+                #"{\#(header("account.update")),"account":"vol:jan","status":"frozen","min_balance":100,"controllers":["\#(keyID.hex)"],"name":"Jan P.","reason":"dispute"}"#,
+                .accountUpdate(AccountUpdate(
+                    account: try AccountID("vol:jan"), status: .frozen, minBalance: 100, controllers: [keyID], name: "Jan P.", reason: "dispute"))
+            ),
+            (
                 #"{\#(header("tx")),"purpose":"credit","postings":[{"account":"org:z","amount":-1500},{"account":"vol:jan","amount":1500}],"memo":"care","hours":"1.5","hour_rate":1000}"#,
                 .transaction(Transaction(
                     purpose: .credit,
