@@ -101,13 +101,16 @@ final class DaemonProcess: @unchecked Sendable {
 
     /// Runs the CLI and requires success; returns its stdout.
     @discardableResult
-    func ok(_ arguments: String...) throws -> String {
+    func ok(arguments: [String]) throws -> String {
         let result = try run(Self.binaries.appendingPathComponent("noaber"), arguments)
         guard result.status == 0 else {
             throw CLIFailure(message: "noaber \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
         }
         return result.stdout
     }
+
+    @discardableResult
+    func ok(_ arguments: String...) throws -> String { try ok(arguments: arguments) }
 
     func run(_ executable: URL, _ arguments: [String]) throws -> CommandResult {
         try runProcess(executable, arguments, in: directory, environment: ["NOABER_SOCKET": socket])
