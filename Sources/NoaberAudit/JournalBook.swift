@@ -67,8 +67,8 @@ struct JournalBook {
             case .within, .after:
                 break
             }
-        case .keyAdd, .keyRevoke, .accountUpdate:
-            // Renames, freezes and new limits move no money, so the books' balances ignore them.
+        case .keyAdd, .keyRevoke, .accountUpdate, .categorySet:
+            // Keys, renames, freezes, limits and rates move no money, so the books' balances ignore them.
             break
         }
         return steps

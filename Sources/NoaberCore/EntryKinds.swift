@@ -5,6 +5,7 @@ public enum EntryKind: String, Codable, Sendable, CaseIterable {
     case keyRevoke = "key.revoke"
     case accountOpen = "account.open"
     case accountUpdate = "account.update"
+    case categorySet = "category.set"
     case transaction = "tx"
 }
 

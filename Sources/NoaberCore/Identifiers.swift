@@ -61,6 +61,14 @@ public enum Identifier {
         guard ok else { throw .invalidPayload("entry id \"\(id)\" must be 1 to 64 of A-Z a-z 0-9 . _ : -") }
     }
 
+    /// A care category id: 1 to 40 of `a-z 0-9 -`, starting with a letter, e.g. `persoonlijke-verzorging`.
+    public static func validateCategory(_ id: String) throws(LedgerError) {
+        let bytes = Array(id.utf8)
+        let ok = (1...40).contains(bytes.count) && (97...122).contains(bytes[0])
+            && bytes.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == UInt8(ascii: "-") }
+        guard ok else { throw .invalidPayload("category \"\(id)\" must be 1 to 40 of a-z 0-9 -, starting with a letter") }
+    }
+
     /// A ledger id is 32 lowercase hex characters (see `LedgerIdentity` for how it is made).
     public static func validateLedgerID(_ id: String) throws(LedgerError) {
         guard id.utf8.count == 32, Hex.decodeLowercase(id) != nil else {

@@ -27,6 +27,7 @@ extension LedgerState {
         case .keyRevoke(let body): try applyKeyRevoke(body, signer: signer, seq: seq)
         case .accountOpen(let body): try applyAccountOpen(body, signer: signer, seq: seq)
         case .accountUpdate(let body): try applyAccountUpdate(body, signer: signer)
+        case .categorySet(let body): try applyCategorySet(body, signer: signer, seq: seq)
         case .transaction(let body): try applyTransaction(body, signer: signer)
         }
         return payload
@@ -188,6 +189,17 @@ extension LedgerState {
         accounts[account.id] = account
     }
 
+    private mutating func applyCategorySet(_ body: CategorySet, signer: Key, seq: Int64) throws(LedgerError) {
+        try require(signer, oneOf: [.admin], to: "set care categories")
+        try Identifier.validateCategory(body.category)
+        try Text.validate(body.name, field: "category name", maxLength: 100)
+        guard body.hourRate > 0 else { throw .invalidAmount("hour_rate must be more than zero") }
+        if let current = categories[body.category], current.name == body.name, current.hourRate == body.hourRate {
+            throw .invalidPayload("category \(body.category) already has this name and hour rate")
+        }
+        categories[body.category] = Category(id: body.category, name: body.name, hourRate: body.hourRate, setSeq: seq)
+    }
+
     private mutating func applyTransaction(_ tx: Transaction, signer: Key) throws(LedgerError) {
         guard let ledger else { throw .notInitialised }
         let currency = ledger.currency
@@ -226,7 +238,7 @@ extension LedgerState {
             updated.append(account)
         }
         guard sum == 0 else { throw .unbalanced("the postings sum to \(currency.format(sum)), not zero") }
-        try checkHours(tx, credited: credited, hourRate: ledger.hourRate)
+        try checkHours(tx, credited: credited)
         for account in updated { accounts[account.id] = account }
     }
 
@@ -248,17 +260,26 @@ extension LedgerState {
         }
     }
 
-    /// A credit for hours must carry the ledger's hour rate and pay exactly hours × rate.
-    private func checkHours(_ tx: Transaction, credited: Int64, hourRate: Int64) throws(LedgerError) {
+    /// A credit for hours must carry the rate in force, its category's or else the ledger's, and
+    /// pay exactly hours × rate.
+    private func checkHours(_ tx: Transaction, credited: Int64) throws(LedgerError) {
         guard let text = tx.hours else {
             guard tx.hourRate == nil else { throw .invalidPayload("hour_rate is given without hours") }
+            guard tx.category == nil else { throw .invalidPayload("category is given without hours") }
             return
+        }
+        var hourRate = ledger?.hourRate ?? 0
+        var rateName = "the ledger's hour rate"
+        if let id = tx.category {
+            guard let category = categories[id] else { throw .invalidPayload("category \(id) does not exist (see `noaber category list`)") }
+            hourRate = category.hourRate
+            rateName = "the hour rate of category \(id)"
         }
         guard tx.purpose == .credit else { throw .invalidHours("only a credit can be paid for hours") }
         let hours = try Hours(text)
         guard let rate = tx.hourRate else { throw .invalidHours("hours are given without the hour_rate applied") }
         guard rate == hourRate else {
-            throw .invalidHours("hour_rate \(rate) is not the ledger's hour rate \(hourRate)")
+            throw .invalidHours("hour_rate \(rate) is not \(rateName), \(hourRate)")
         }
         let expected = try hours.amount(atRate: rate)
         guard expected == credited else {

@@ -63,18 +63,36 @@ public struct LedgerState: Sendable {
         }
     }
 
+    /// A care category and the hour rate in force for it.
+    public struct Category: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var hourRate: Int64
+        /// The entry that last set it.
+        public var setSeq: Int64
+
+        public init(id: String, name: String, hourRate: Int64, setSeq: Int64) {
+            self.id = id
+            self.name = name
+            self.hourRate = hourRate
+            self.setSeq = setSeq
+        }
+    }
+
     public internal(set) var ledger: Ledger?
     public internal(set) var keys: [KeyID: Key] = [:]
     public internal(set) var accounts: [AccountID: Account] = [:]
+    public internal(set) var categories: [String: Category] = [:]
 
     public init() {}
 
     /// Restores a state saved by the store (its derived tables), without replaying the chain.
-    public init(ledger: Ledger?, keys: [Key], accounts: [Account]) {
+    public init(ledger: Ledger?, keys: [Key], accounts: [Account], categories: [Category] = []) {
         self.ledger = ledger
         // Callers check for duplicates where they matter; a restore must never trap on them.
         self.keys = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.categories = Dictionary(categories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public var activeAdminCount: Int {

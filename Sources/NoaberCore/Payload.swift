@@ -25,6 +25,7 @@ public struct Payload: Sendable, Equatable {
         case keyRevoke(KeyRevoke)
         case accountOpen(AccountOpen)
         case accountUpdate(AccountUpdate)
+        case categorySet(CategorySet)
         case transaction(Transaction)
     }
 
@@ -35,6 +36,7 @@ public struct Payload: Sendable, Equatable {
         case .keyRevoke: .keyRevoke
         case .accountOpen: .accountOpen
         case .accountUpdate: .accountUpdate
+        case .categorySet: .categorySet
         case .transaction: .transaction
         }
     }
@@ -169,6 +171,27 @@ public struct AccountUpdate: Codable, Sendable, Equatable {
     }
 }
 
+/// `category.set`: creates a care category, or changes its name or hour rate, from this entry on
+/// (never for credits already made); signed by an admin. Categories let body care pay more per
+/// hour than shopping, as Japan's Fureai Kippu does.
+public struct CategorySet: Codable, Sendable, Equatable {
+    /// The category's id: 1 to 40 of `a-z 0-9 -`, starting with a letter, e.g. `boodschappen`.
+    public var category: String
+    public var name: String
+    /// Minor units credited per hour of care in this category.
+    public var hourRate: Int64
+
+    public init(category: String, name: String, hourRate: Int64) {
+        self.category = category
+        self.name = name
+        self.hourRate = hourRate
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case category, name, hourRate = "hour_rate"
+    }
+}
+
 /// One leg of a transaction: negative takes money from the account, positive adds to it.
 public struct Posting: Codable, Sendable, Equatable, Hashable {
     public var account: AccountID
@@ -187,16 +210,21 @@ public struct Transaction: Codable, Sendable, Equatable {
     /// For credits paid for hours of care: the hours (decimal text) and the hour rate applied.
     public var hours: String?
     public var hourRate: Int64?
+    /// The care category whose rate was applied; without one, the ledger's own hour rate.
+    public var category: String?
 
-    public init(purpose: Purpose, postings: [Posting], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil) {
+    public init(
+        purpose: Purpose, postings: [Posting], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil, category: String? = nil
+    ) {
         self.purpose = purpose
         self.postings = postings
         self.memo = memo
         self.hours = hours
         self.hourRate = hourRate
+        self.category = category
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case purpose, postings, memo, hours, hourRate = "hour_rate"
+        case purpose, postings, memo, hours, hourRate = "hour_rate", category
     }
 }

@@ -43,6 +43,9 @@ extension Payload: Codable {
         case .accountUpdate:
             body = .accountUpdate(try AccountUpdate(from: decoder))
             bodyKeys = AccountUpdate.CodingKeys.allCases.map(\.stringValue)
+        case .categorySet:
+            body = .categorySet(try CategorySet(from: decoder))
+            bodyKeys = CategorySet.CodingKeys.allCases.map(\.stringValue)
         case .transaction:
             body = .transaction(try Transaction(from: decoder))
             bodyKeys = Transaction.CodingKeys.allCases.map(\.stringValue)
@@ -67,6 +70,7 @@ extension Payload: Codable {
         case .keyRevoke(let b): try b.encode(to: encoder)
         case .accountOpen(let b): try b.encode(to: encoder)
         case .accountUpdate(let b): try b.encode(to: encoder)
+        case .categorySet(let b): try b.encode(to: encoder)
         case .transaction(let b): try b.encode(to: encoder)
         }
     }

@@ -151,6 +151,12 @@ public struct Verifier: Sendable {
         if let extra = stored.accounts.keys.sorted().first(where: { state.accounts[$0] == nil }) {
             throw VerificationFailure(seq: nil, reason: "account \(extra) is stored but was never opened in the chain")
         }
+        // The daemon pays credits at the stored categories' rates, so a forged rate must fail too.
+        for id in Set(state.categories.keys).union(stored.categories.keys).sorted() where stored.categories[id] != state.categories[id] {
+            throw VerificationFailure(
+                seq: state.categories[id]?.setSeq,
+                reason: "category \(id): the stored category differs from the chain (\(stored.categories[id].map { "rate \($0.hourRate)" } ?? "missing"), the chain has \(state.categories[id].map { "rate \($0.hourRate)" } ?? "none"))")
+        }
     }
 
     private static func firstDifference(_ a: LedgerState.Key, _ b: LedgerState.Key) -> String? {

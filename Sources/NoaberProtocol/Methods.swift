@@ -19,6 +19,8 @@ public enum Method: String, Sendable, CaseIterable {
     case accountList = "account.list"
     case accountHistory = "account.history"
     case keyList = "key.list"
+    /// Every care category with the hour rate in force.
+    case categoryList = "category.list"
     /// The latest signed checkpoint (C2SP tlog-checkpoint) and the daemon's log key.
     case checkpoint = "ledger.checkpoint"
     /// An entry with its Merkle inclusion proof in the tree of a given size.
@@ -220,6 +222,25 @@ public struct KeyInfo: Codable, Sendable {
     }
 }
 
+public struct CategoryInfo: Codable, Sendable, Equatable {
+    public var category: String
+    public var name: String
+    public var hourRate: Int64
+    public var setSeq: Int64
+
+    public init(_ c: LedgerState.Category) {
+        category = c.id
+        name = c.name
+        hourRate = c.hourRate
+        setSeq = c.setSeq
+    }
+}
+
+public struct CategoryList: Codable, Sendable {
+    public var categories: [CategoryInfo]
+    public init(categories: [CategoryInfo]) { self.categories = categories }
+}
+
 public struct KeyList: Codable, Sendable {
     public var keys: [KeyInfo]
     public init(keys: [KeyInfo]) { self.keys = keys }
@@ -352,13 +373,16 @@ public struct StateResult: Codable, Sendable {
     /// The latest signed checkpoint (a C2SP signed note) in the same snapshot: its tree size is at
     /// most `head_seq`. Nil while the ledger has no log key.
     public var checkpoint: String?
+    /// Care categories; absent (not merely empty) from daemons that predate them.
+    public var categories: [CategoryInfo]?
 
     public init(
         headSeq: Int64, rows: JournalRows, ledger: LedgerInfo?, keys: [KeyInfo], accounts: [AccountInfo],
-        checkpoint: String? = nil
+        checkpoint: String? = nil, categories: [CategoryInfo]? = nil
     ) {
         self.headSeq = headSeq
         self.checkpoint = checkpoint
+        self.categories = categories
         entryRows = rows.entries
         postingRows = rows.postings
         self.ledger = ledger
@@ -402,6 +426,10 @@ public struct StateResult: Codable, Sendable {
         guard Set(keyValues.map(\.id)).count == keyValues.count, Set(accountValues.map(\.id)).count == accountValues.count else {
             throw bad("list: an id appears twice")
         }
-        return LedgerState(ledger: ledgerValue, keys: keyValues, accounts: accountValues)
+        let categoryValues = (categories ?? []).map {
+            LedgerState.Category(id: $0.category, name: $0.name, hourRate: $0.hourRate, setSeq: $0.setSeq)
+        }
+        guard Set(categoryValues.map(\.id)).count == categoryValues.count else { throw bad("category list: an id appears twice") }
+        return LedgerState(ledger: ledgerValue, keys: keyValues, accounts: accountValues, categories: categoryValues)
     }
 }

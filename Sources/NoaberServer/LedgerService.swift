@@ -134,7 +134,7 @@ struct LedgerService: Sendable {
                     StateResult(
                         headSeq: try db.summary().entries, rows: try db.journalRows(), ledger: try db.ledger().map(LedgerInfo.init),
                         keys: try db.keys().map(KeyInfo.init), accounts: try db.accounts().map(AccountInfo.init),
-                        checkpoint: try db.latestCheckpoint()?.note)
+                        checkpoint: try db.latestCheckpoint()?.note, categories: try db.categories().map(CategoryInfo.init))
                 }
             }
             return encode(id: id, result)
@@ -162,6 +162,8 @@ struct LedgerService: Sendable {
             return encode(id: id, HistoryResult(account: account.rawValue, lines: lines.map(HistoryLineInfo.init)))
         case .keyList:
             return encode(id: id, KeyList(keys: try await reads.read { try $0.keys() }.map(KeyInfo.init)))
+        case .categoryList:
+            return encode(id: id, CategoryList(categories: try await reads.read { try $0.categories() }.map(CategoryInfo.init)))
         case .checkpoint:
             let result = try await reads.read { db in
                 try db.snapshot { () throws(StoreError) in

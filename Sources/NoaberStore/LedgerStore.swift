@@ -34,7 +34,9 @@ public final class LedgerStore {
     /// The rules' state as saved in the derived tables, so that start-up does not replay the chain.
     public func loadState() throws(StoreError) -> LedgerState {
         try connection.snapshot { () throws(StoreError) in
-            LedgerState(ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts())
+            LedgerState(
+                ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts(),
+                categories: try connection.categories())
         }
     }
 
@@ -180,6 +182,9 @@ public final class LedgerStore {
             if let name = body.name {
                 try connection.statement("UPDATE accounts SET name = ? WHERE account = ?").run([.text(name), account])
             }
+        case .categorySet(let body):
+            try connection.statement("INSERT OR REPLACE INTO categories (category, name, hour_rate, set_seq) VALUES (?, ?, ?, ?)")
+                .run([.text(body.category), .text(body.name), .integer(body.hourRate), seq])
         case .transaction(let tx):
             for (index, posting) in tx.postings.enumerated() {
                 try connection.statement("INSERT INTO postings (seq, idx, account, amount) VALUES (?, ?, ?, ?)")
@@ -215,7 +220,9 @@ public final class LedgerStore {
             next = last.entry.seq + 1
         }
         try verifier.finish(
-            stored: LedgerState(ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts()),
+            stored: LedgerState(
+                ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts(),
+                categories: try connection.categories()),
             rows: try connection.journalRows())
         return verifier
     }

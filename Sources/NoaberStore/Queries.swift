@@ -54,6 +54,13 @@ extension Connection {
             .rows([], decodeKey)
     }
 
+    /// Every care category with the hour rate in force, by id.
+    public func categories() throws(StoreError) -> [LedgerState.Category] {
+        try statement("SELECT category, name, hour_rate, set_seq FROM categories ORDER BY category").rows([]) { row in
+            LedgerState.Category(id: row.text(0), name: row.text(1), hourRate: row.int64(2), setSeq: row.int64(3))
+        }
+    }
+
     /// How many entry and posting rows the journal holds.
     public func journalRows() throws(StoreError) -> JournalRows {
         try statement("SELECT (SELECT COUNT(*) FROM entries), (SELECT COUNT(*) FROM postings)").rows([]) { row in

@@ -107,6 +107,19 @@ enum Schema {
                 ) STRICT;
                 """
         ),
+        Migration(
+            version: 3,
+            sql: """
+                -- Care categories and the hour rate in force for each (category.set entries); derived,
+                -- compared with the replay by verify, as the keys and accounts are.
+                CREATE TABLE categories (
+                    category  TEXT    PRIMARY KEY,
+                    name      TEXT    NOT NULL,
+                    hour_rate INTEGER NOT NULL,
+                    set_seq   INTEGER NOT NULL
+                ) STRICT;
+                """
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.

@@ -26,25 +26,53 @@ struct PaymentOptions: ParsableArguments {
     }
 
     /// Submits a two-posting transaction of `amount` from --from to --to.
-    func pay(_ purpose: Purpose, amount: (Session) throws -> Int64, hours: Hours? = nil) async throws {
+    func pay(_ purpose: Purpose, amount: (Session) throws -> Int64) async throws {
         let (result, text) = try await Session.with(connection) { session in
             let minor = try amount(session)
             let tx = Transaction(
                 purpose: purpose,
                 postings: [Posting(account: try AccountID(from), amount: -minor), Posting(account: try AccountID(to), amount: minor)],
-                memo: memo, hours: hours?.description, hourRate: hours == nil ? nil : session.hourRate)
+                memo: memo)
             let result = try await session.submit(.transaction(tx), signing: signing)
             return (result, "\(session.format(minor)) \(session.currency.code)")
         }
-        let what = hours.map { "\($0) hours = " } ?? ""
-        try printReceipt(result, "\(purpose.rawValue) \(what)\(text) from \(from) to \(to)", output: output)
+        try printReceipt(result, "\(purpose.rawValue) \(text) from \(from) to \(to)", output: output)
+    }
+
+    /// Submits a credit for `hours` at the rate in force: the category's, or else the ledger's.
+    /// The entry records the hours, the rate and the category, and the rules check all three.
+    func payHours(_ hours: Hours, category: String?) async throws {
+        let (result, text) = try await Session.with(connection) { session in
+            var rate = session.hourRate
+            if let category {
+                let categories = try await session.client.call(.categoryList, NoParams(), as: CategoryList.self).categories
+                guard let found = categories.first(where: { $0.category == category }) else {
+                    let known = categories.map(\.category).joined(separator: ", ")
+                    throw CLIError("--category \(category) does not exist (known: \(known.isEmpty ? "none yet; an admin adds them with `noaber category set`" : known))")
+                }
+                rate = found.hourRate
+            }
+            let minor: Int64
+            do { minor = try hours.amount(atRate: rate) } catch let error as LedgerError { throw CLIError("--hours: \(error.message)") }
+            let tx = Transaction(
+                purpose: .credit,
+                postings: [Posting(account: try AccountID(from), amount: -minor), Posting(account: try AccountID(to), amount: minor)],
+                memo: memo, hours: hours.description, hourRate: rate, category: category)
+            let result = try await session.submit(.transaction(tx), signing: signing)
+            let at = category.map { " at \(session.format(rate)) (\($0))" } ?? ""
+            return (result, "\(hours) hours\(at) = \(session.format(minor)) \(session.currency.code)")
+        }
+        try printReceipt(result, "credit \(text) from \(from) to \(to)", output: output)
     }
 }
 
 struct Credit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pay a volunteer for hours of care, from an issuer's account.",
-        discussion: "--hours H pays H × the ledger's hour rate and records the hours; --amount A pays A.")
+        discussion: """
+            --hours H pays H × the hour rate in force and records the hours and the rate: the rate of \
+            --category C if given (see `noaber category list`), else the ledger's own. --amount A pays A.
+            """)
 
     @OptionGroup var payment: PaymentOptions
 
@@ -54,8 +82,12 @@ struct Credit: AsyncParsableCommand {
     @Option(help: "An amount instead of hours, e.g. 12.50.")
     var amount: String?
 
+    @Option(help: "The care category whose hour rate applies (with --hours).")
+    var category: String?
+
     func validate() throws {
         guard (hours == nil) != (amount == nil) else { throw ValidationError("give exactly one of --hours and --amount") }
+        if category != nil && hours == nil { throw ValidationError("--category goes with --hours") }
         if let hours {
             do { _ = try Hours(hours) } catch { throw ValidationError("--hours: \(error.message)") }
         }
@@ -63,14 +95,7 @@ struct Credit: AsyncParsableCommand {
 
     func run() async throws {
         if let hours {
-            let parsed = try Hours(hours)
-            try await payment.pay(.credit, amount: { session in
-                do throws(LedgerError) {
-                    return try parsed.amount(atRate: session.hourRate)
-                } catch {
-                    throw CLIError("--hours: \(error.message)")
-                }
-            }, hours: parsed)
+            try await payment.payHours(try Hours(hours), category: category)
         } else {
             try await payment.pay(.credit, amount: { try $0.amount(amount!, option: "--amount") })
         }

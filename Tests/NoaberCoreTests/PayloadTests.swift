@@ -52,6 +52,10 @@ struct PayloadTests {
                     account: try AccountID("vol:jan"), status: .frozen, minBalance: 100, controllers: [keyID], name: "Jan P.", reason: "dispute"))
             ),
             (
+                #"{\#(header("category.set")),"category":"persoonlijke-verzorging","name":"Persoonlijke verzorging","hour_rate":2000}"#,
+                .categorySet(CategorySet(category: "persoonlijke-verzorging", name: "Persoonlijke verzorging", hourRate: 2000))
+            ),
+            (
                 #"{\#(header("tx")),"purpose":"credit","postings":[{"account":"org:z","amount":-1500},{"account":"vol:jan","amount":1500}],"memo":"care","hours":"1.5","hour_rate":1000}"#,
                 .transaction(Transaction(
                     purpose: .credit,

@@ -161,11 +161,12 @@ func tx(
 }
 
 func tx(
-    _ purpose: Purpose, postings: [(String, Int64)], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil
+    _ purpose: Purpose, postings: [(String, Int64)], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil,
+    category: String? = nil
 ) throws -> Payload.Body {
     .transaction(Transaction(
         purpose: purpose, postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
-        memo: memo, hours: hours, hourRate: hourRate))
+        memo: memo, hours: hours, hourRate: hourRate, category: category))
 }
 
 /// Commits signed entries the way the daemon does: seq from 1, one second apart, each hash

@@ -155,7 +155,7 @@ struct TransactionRulesTests {
             (try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.5"),
              .invalidHours("hours are given without the hour_rate applied")),
             (try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.5", hourRate: 999),
-             .invalidHours("hour_rate 999 is not the ledger's hour rate 1000")),
+             .invalidHours("hour_rate 999 is not the ledger's hour rate, 1000")),
             (try tx(.credit, ("org:zorgkring", -1600), ("vol:jan", 1600), hours: "1.5", hourRate: rate),
              .invalidHours("1.5 hours at rate 1000 is 1500 minor units, but 1600 are credited")),
             (try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hourRate: rate),

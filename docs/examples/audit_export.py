@@ -88,9 +88,9 @@ def check_state(state, auditor, lines):
             "label": k["label"], "role": k["role"], "added_seq": k["added"],
             **({} if k["revoked"] is None else {"revoked_seq": k["revoked"]})}
             for kid, k in auditor.keys.items()}, "key_id")
-    # Reading: controllers keep the order account.open gave them; version 1 accounts stay open.
+    # Reading: controllers keep the order the last account.open or account.update gave them.
     compare("account", state["accounts"], {a: {"account": a, "kind": x["kind"], "name": x["name"],
-            "status": "open", "min_balance": x["min"], "balance": x["balance"],
+            "status": x["status"], "min_balance": x["min"], "balance": x["balance"],
             "controllers": x["controllers"], "opened_seq": x["opened"]}
             for a, x in auditor.accounts.items()}, "account")
     if "checkpoint" in state:

@@ -38,10 +38,13 @@ HOURS = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")  # Reading: "01.5" and "1.50"
 TREE_SIZE = re.compile(r"0|[1-9][0-9]*")  # §10: decimal without leading zeros
 ROLES = ("admin", "operator", "member", "auditor", "log")
 ACCOUNT_KINDS = ("issuer", "member", "merchant")
+STATUSES = ("open", "frozen", "closed")
+CHANGES = ("status", "min_balance", "controllers", "name")  # §2: an account.update has at least one
 # §2: each kind's fields besides v/ledger/id/kind, as (required, optional). Others are refused.
 SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"}, {"log_key"}),
           "key.add": ({"key"}, set()), "key.revoke": ({"key_id"}, {"reason"}),
           "account.open": ({"account", "account_kind", "name", "min_balance", "controllers"}, set()),
+          "account.update": ({"account"}, {"status", "min_balance", "controllers", "name", "reason"}),
           "tx": ({"purpose", "postings"}, {"memo", "hours", "hour_rate"})}
 # Reading of §2's arrows, as (kinds a tx may take from, kinds it may pay): a transfer moves
 # between members and merchants in either direction.
@@ -174,7 +177,8 @@ class Auditor:
         self.ledger = self.hour_rate = self.settings = None
         self.leaves = []    # §9: leaf hash of entry seq at index seq - 1
         self.keys = {}      # key id -> {"role", "label", "public_key", "added", "revoked", "der"}
-        self.accounts = {}  # account id -> {"kind", "name", "min", "controllers", "balance", "opened"}
+        # account id -> {"kind", "name", "status", "min", "controllers", "balance", "opened"}
+        self.accounts = {}
         self.ids = set()    # entry ids (§1: unique in a ledger)
         self.postings = 0   # posting rows the chain explains
 
@@ -220,7 +224,8 @@ class Auditor:
         self.verify(signer["der"], b"noaber:entry:v1\n" + self.ledger.encode() + b"\n" + payload, sig)
         # §5.5-§5.7, per kind (ledger.init was checked above, before its key could verify).
         rules = {"key.add": self.key_add, "key.revoke": self.key_revoke,
-                 "account.open": self.account_open, "tx": self.tx}.get(kind)
+                 "account.open": self.account_open, "account.update": self.account_update,
+                 "tx": self.tx}.get(kind)
         postings = (rules and rules(p, kid, signer["role"], seq)) or []  # only tx returns postings
         # §6: the derived postings repeat each tx's postings in payload order, idx from 0.
         need(list(stored) == [(i, a, x) for i, (a, x) in enumerate(postings)],
@@ -307,8 +312,21 @@ class Auditor:
         need(type(acct) is str and ACCOUNT_ID.fullmatch(acct), "account is not a valid account id")
         need(kind in ACCOUNT_KINDS and is_text(p["name"], 1, 200, controls=False),
              "account_kind or name is invalid")
+        self.check_min(low, kind, None)
+        self.check_controllers(ctl)
+        need(acct not in self.accounts, f"account {acct} is opened twice")
+        self.accounts[acct] = {"kind": kind, "name": p["name"], "status": "open", "min": low,
+                               "controllers": list(ctl), "balance": 0, "opened": seq}
+
+    def check_min(self, low, kind, balance):
+        """§2: min_balance is <= 0 for an issuer, >= 0 otherwise; an update's not above the balance."""
         need(is_int(low) and (low <= 0 if kind == "issuer" else low >= 0),
              "min_balance is not an integer, <= 0 for an issuer and >= 0 otherwise")
+        need(balance is None or low <= balance,
+             f"min_balance {low} is above the account's balance {balance}")
+
+    def check_controllers(self, ctl):
+        """§2: 1-16 distinct key ids, each registered, not revoked, neither an auditor's nor a log key."""
         need(type(ctl) is list and 1 <= len(ctl) <= 16 and all(type(c) is str for c in ctl),
              "controllers is not a list of 1-16 key ids")
         need(len(set(ctl)) == len(ctl), "controllers lists a key twice")
@@ -316,19 +334,49 @@ class Auditor:
             k = self.keys.get(c)
             need(k and k["revoked"] is None and k["role"] not in ("auditor", "log"),
                  f"controller {c} is not a registered, unrevoked key that is neither auditor nor log")
-        need(acct not in self.accounts, f"account {acct} is opened twice")
-        self.accounts[acct] = {"kind": kind, "name": p["name"], "min": low, "controllers": list(ctl),
-                               "balance": 0, "opened": seq}
+
+    def account_update(self, p, kid, role, seq):
+        """§2 account.update: every field is checked against the account as it was before it."""
+        need(role in ("admin", "operator"), "account.update is not signed by an admin or operator")
+        acct = p["account"]
+        need(type(acct) is str and acct in self.accounts, f"account {acct} does not exist")
+        a = self.accounts[acct]
+        need(a["status"] != "closed", f"account {acct} is closed, which is final")
+        # Reading: a reason alone changes nothing, so it is not enough.
+        need(any(f in p for f in CHANGES), "account.update has none of " + ", ".join(CHANGES))
+        need("reason" not in p or is_text(p["reason"], 0, 500, controls=False),
+             "reason is not text of up to 500 characters")
+        if "status" in p:
+            need(type(p["status"]) is str and p["status"] in STATUSES,
+                 "status is not open, frozen or closed")
+            need(p["status"] != a["status"], f"status of {acct} is {a['status']} already")
+            need(p["status"] != "closed" or a["balance"] == 0,
+                 f"{acct} cannot be closed: its balance is {a['balance']}, not 0")
+        # Reading: min_balance, controllers and name may repeat the current value; only status
+        # must differ. A new minimum may equal the balance ("not above").
+        if "min_balance" in p:
+            self.check_min(p["min_balance"], a["kind"], a["balance"])
+        if "controllers" in p:
+            self.check_controllers(p["controllers"])
+        need("name" not in p or is_text(p["name"], 1, 200, controls=False),
+             "name is not 1-200 plain characters")
+        # Only now, with every field checked against the old account, apply them.
+        a["status"] = p.get("status", a["status"])
+        a["min"] = p.get("min_balance", a["min"])
+        a["controllers"] = list(p.get("controllers", a["controllers"]))
+        a["name"] = p.get("name", a["name"])
 
     def tx(self, p, kid, role, seq):
         purpose, ps = p["purpose"], p["postings"]
         need(type(purpose) is str and purpose in PURPOSES, "purpose is not credit, transfer or redeem")
         need(type(ps) is list and 2 <= len(ps) <= 100, "postings is not a list of 2-100")
-        for x in ps:  # §5.7: every account exists (Reading: no entry kind closes one)
+        for x in ps:  # §5.7: every account exists and is open (not frozen, not closed)
             shape(x, "posting", {"account", "amount"})
             need(is_int(x["amount"]) and x["amount"] != 0, "an amount is zero or not 64-bit")
             need(type(x["account"]) is str and x["account"] in self.accounts,
                  f"account {x['account']} does not exist")
+            status = self.accounts[x["account"]]["status"]
+            need(status == "open", f"account {x['account']} is {status}, not open")
         postings = [(x["account"], x["amount"]) for x in ps]
         need(len({a for a, _ in postings}) == len(postings), "an account is posted twice")
         need(sum(x for _, x in postings) == 0, "postings do not sum to 0")
@@ -441,12 +489,14 @@ def check_sqlite(db, auditor):
         need(a in stored, f"the accounts table lacks {a}, opened by the chain")
         mine = auditor.accounts[a]
         kind, name, low, ctl, status, balance, opened = stored[a]
-        need((kind, name, low) == (mine["kind"], mine["name"], mine["min"]),
-             f"kind, name or min_balance of {a} differ")
+        # §2: status, min_balance, controllers and name are as the last account.update left them.
+        for field, got, want in (("kind", kind, mine["kind"]), ("name", name, mine["name"]),
+                                 ("status", status, mine["status"]), ("min_balance", low, mine["min"])):
+            need(type(got) is type(want) and got == want,
+                 f"{field} of {a} is {got!r}, the replay gives {want!r}")
         # Reading: the order of the joined key ids is not evidence, so they compare as a set.
         need(type(ctl) is str and sorted(ctl.split(",")) == sorted(mine["controllers"]),
-             f"controllers of {a} differ")
-        need(status == "open", f"status of {a} is {status}, and version 1 has only open accounts")
+             f"controllers of {a} are {ctl!r}, the replay gives {','.join(mine['controllers'])!r}")
         need(opened == mine["opened"], f"opened_seq of {a} is {opened}, the chain opens it at {mine['opened']}")
         need(balance == mine["balance"], f"balance of {a} is {balance}, the replay gives {mine['balance']}")
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -58,9 +58,7 @@ grep -q "^— noaber/$L 2XP233xWiSMCAoLRd9WjJ2woPyOGReRJa/0wca9dNvuPU3FFNVjT" ch
   { echo "the rebuilt checkpoint is not §14's"; exit 1; }
 
 # ---- the SQLite file (§6) of entries 1..N, with its checkpoint CHECKPOINT_FILE ----------------
-build_db() {  # build_db N CHECKPOINT_FILE OUT
-  local n=$1 i level leaves next
-  {
+schema() {
     cat <<'SQL'
 CREATE TABLE entries (seq INTEGER PRIMARY KEY CHECK (seq >= 1), entry_id TEXT NOT NULL UNIQUE,
   kind TEXT NOT NULL, key_id TEXT NOT NULL, payload BLOB NOT NULL, signature BLOB NOT NULL,
@@ -77,6 +75,23 @@ CREATE TABLE checkpoint (tree_size INTEGER NOT NULL, root BLOB NOT NULL, note TE
 CREATE TABLE schema_migrations (version INTEGER NOT NULL, applied_at TEXT NOT NULL);
 INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z'), (2, '2026-01-01T00:00:00.000Z');
 SQL
+}
+merkle_sql() {  # merkle_sql LEAF_HEX...: merkle_nodes rows, every complete subtree level by level (§6, §9)
+  local leaves=("$@") next i level=0
+  while [ ${#leaves[@]} -gt 0 ]; do
+    for i in "${!leaves[@]}"; do echo "INSERT INTO merkle_nodes VALUES ($level, $i, X'${leaves[i]}');"; done
+    next=(); for ((i = 0; i + 1 < ${#leaves[@]}; i += 2)); do next+=("$(node "${leaves[i]}" "${leaves[i + 1]}")"); done
+    leaves=(${next[@]+"${next[@]}"}); level=$((level + 1))
+  done
+}
+checkpoint_sql() {  # checkpoint_sql CHECKPOINT_FILE: the checkpoint table's row
+  echo "INSERT INTO checkpoint VALUES ($(sed -n 2p "$1"), X'$(sed -n 3p "$1" | base64 -d | xxd -p -c 32)',"
+  echo "  CAST(readfile('$1') AS TEXT), '2026-01-01T00:00:59.000Z');"
+}
+build_db() {  # build_db N CHECKPOINT_FILE OUT
+  local n=$1 i leaves
+  {
+    schema
     local kinds=(- ledger.init account.open account.open tx) ids=(- example-init example-org example-jan example-credit)
     for ((i = 1; i <= n; i++)); do
       echo "INSERT INTO entries VALUES ($i, '${ids[i]}', '${kinds[i]}', '$ADMIN_ID', readfile('payload$i.json'),"
@@ -89,18 +104,9 @@ SQL
     fi
     [ "$n" -ge 2 ] && echo "INSERT INTO accounts VALUES ('org:zorgkring', 'issuer', 'Zorgkring Noord', -100000, '$ADMIN_ID', 'open', $org, 2);"
     [ "$n" -ge 3 ] && echo "INSERT INTO accounts VALUES ('vol:jan-peeters', 'member', 'Jan Peeters', 0, '$ADMIN_ID', 'open', $jan, 3);"
-    # merkle_nodes: every complete subtree, level by level (§6, §9).
     leaves=(); for ((i = 1; i <= n; i++)); do leaves+=("$(cat leaf$i.hex)"); done
-    level=0
-    while [ ${#leaves[@]} -gt 0 ]; do
-      for i in "${!leaves[@]}"; do echo "INSERT INTO merkle_nodes VALUES ($level, $i, X'${leaves[i]}');"; done
-      next=(); for ((i = 0; i + 1 < ${#leaves[@]}; i += 2)); do next+=("$(node "${leaves[i]}" "${leaves[i + 1]}")"); done
-      leaves=(${next[@]+"${next[@]}"}); level=$((level + 1))
-    done
-    if [ -n "$2" ]; then
-      echo "INSERT INTO checkpoint VALUES ($(sed -n 2p "$2"), X'$(sed -n 3p "$2" | base64 -d | xxd -p -c 32)',"
-      echo "  CAST(readfile('$2') AS TEXT), '2026-01-01T00:00:03.000Z');"
-    fi
+    merkle_sql "${leaves[@]}"
+    [ -z "$2" ] || checkpoint_sql "$2"
   } | sqlite3 "$3"
 }
 
@@ -216,6 +222,183 @@ expect 2 "FAIL: state: balance of account vol:jan-peeters is 7, the replay gives
 # Two versions of history: the auditor kept a size-3 checkpoint of a ledger whose entry 3 differed.
 expect 2 "FAIL: kept checkpoint badroot-checkpoint.txt: root is not the root of entries 1 to 3" \
   ex four.jsonl --checkpoint badroot-checkpoint.txt
+
+# ==== account.update (§2, §5.5-§5.7) ===========================================================
+# A longer ledger: §14's four entries, an operator and a member key, then a freeze, an unfreeze,
+# a rename with new controllers, a new minimum, a new account that is paid, pays back and is
+# closed at zero. Each entry is signed by the key named beside it; the derived tables are written
+# by hand from §2's rules, and the export is made from the SQLite file's tables.
+echo "== account.update"
+seed_pem "$(printf 'noaber test operator' | sha)" operator.pem
+seed_pem "$(printf 'noaber test member' | sha)" member.pem
+pubhex() { openssl pkey -in "$1" -pubout -outform DER | tail -c 32 | xxd -p -c 32; }
+keyid() { printf '%s' "$1" | xxd -r -p | sha256sum | cut -c1-32; }
+OP_PUB=$(pubhex operator.pem); OP_ID=$(keyid "$OP_PUB")
+MEM_PUB=$(pubhex member.pem); MEM_ID=$(keyid "$MEM_PUB")
+# pl FILE ID KIND FIELDS: a payload with the common fields (§2) around FIELDS.
+pl() { printf '{"id":"%s","kind":"%s","ledger":"%s",%s,"v":1}' "$2" "$3" $L "$4" > "$1"; }
+upd() { pl "$1" "$2" account.update "$3"; }
+pl u5.json add-operator key.add "\"key\":{\"label\":\"coordinator\",\"public_key\":\"$OP_PUB\",\"role\":\"operator\"}"
+pl u6.json add-member key.add "\"key\":{\"label\":\"jan's phone\",\"public_key\":\"$MEM_PUB\",\"role\":\"member\"}"
+upd u7.json freeze-jan '"account":"vol:jan-peeters","reason":"on holiday","status":"frozen"'
+upd u8.json unfreeze-jan '"account":"vol:jan-peeters","status":"open"'
+upd u9.json rename-jan "\"account\":\"vol:jan-peeters\",\"controllers\":[\"$MEM_ID\",\"$ADMIN_ID\"],\"name\":\"Jan Peeters-de Vries\""
+upd u10.json org-limit '"account":"org:zorgkring","min_balance":-200000,"reason":"a larger credit line"'
+pl u11.json open-piet account.open "\"account\":\"vol:piet\",\"account_kind\":\"member\",\"controllers\":[\"$MEM_ID\"],\"min_balance\":0,\"name\":\"Piet de Boer\""
+pl u12.json jan-to-piet tx '"memo":"boodschappen","postings":[{"account":"vol:jan-peeters","amount":-500},{"account":"vol:piet","amount":500}],"purpose":"transfer"'
+pl u13.json piet-to-jan tx '"postings":[{"account":"vol:piet","amount":-500},{"account":"vol:jan-peeters","amount":500}],"purpose":"transfer"'
+upd u14.json close-piet '"account":"vol:piet","reason":"moved away","status":"closed"'
+GOOD=(payload1.json@admin payload2.json@admin payload3.json@admin payload4.json@admin u5.json@admin
+      u6.json@admin u7.json@operator u8.json@operator u9.json@admin u10.json@admin u11.json@operator
+      u12.json@member u13.json@member u14.json@admin)
+
+# chain DIR PAYLOAD@KEY...: sign each payload with KEY.pem and chain the entries (§3, §4, §9).
+chain() {
+  local d=$1 i=0 spec prev; shift
+  mkdir -p "$d"; prev=$(printf '%064d' 0)
+  for spec in "$@"; do
+    i=$((i + 1))
+    cp "${spec%@*}" "$d/p$i.json"
+    { printf 'noaber:entry:v1\n%s\n' $L; cat "$d/p$i.json"; } > "$d/m$i.bin"
+    openssl pkeyutl -sign -inkey "${spec#*@}.pem" -rawin -in "$d/m$i.bin" -out "$d/s$i.bin"
+    keyid "$(pubhex "${spec#*@}.pem")" > "$d/k$i"
+    printf '%s' "$prev" > "$d/prev$i"
+    printf '2026-01-01T00:00:%02d.000Z' $((i - 1)) > "$d/t$i"
+    { printf 'noaber:chain:v1\n%s\n%s\n%s\n%s\n%s\n' $i "$prev" "$(cat "$d/t$i")" "$(cat "$d/k$i")" \
+        "$(xxd -p -c 64 "$d/s$i.bin")"; cat "$d/p$i.json"; } > "$d/r$i.bin"
+    prev=$(sha < "$d/r$i.bin"); printf '%s' "$prev" > "$d/h$i"
+    { printf '\000'; cat "$d/r$i.bin"; } | sha > "$d/leaf$i"
+  done
+  echo $i > "$d/n"
+}
+leaves_of() { local i; for ((i = 1; i <= $(cat "$1/n"); i++)); do cat "$1/leaf$i"; echo; done; }
+mth() {  # mth LEAF_HEX...: RFC 6962's root (§9)
+  if [ $# -eq 1 ]; then echo "$1"; return; fi
+  local k=1; while [ $((k * 2)) -lt $# ]; do k=$((k * 2)); done
+  node "$(mth "${@:1:k}")" "$(mth "${@:k+1}")"
+}
+# chain_db DIR OUT ACCOUNTS_SQL [CHECKPOINT_FILE]: §6's tables; postings straight from the payloads.
+chain_db() {
+  local d=$1 i
+  {
+    schema
+    for ((i = 1; i <= $(cat "$d/n"); i++)); do
+      echo "INSERT INTO entries SELECT $i, json_extract(p, '\$.id'), json_extract(p, '\$.kind'), '$(cat "$d/k$i")', p,"
+      echo "  readfile('$d/s$i.bin'), '$(cat "$d/t$i")', X'$(cat "$d/prev$i")', X'$(cat "$d/h$i")' FROM (SELECT readfile('$d/p$i.json') AS p);"
+    done
+    echo "INSERT INTO postings SELECT e.seq, j.key, json_extract(j.value, '\$.account'), json_extract(j.value, '\$.amount')"
+    echo "  FROM entries e, json_each(CAST(e.payload AS TEXT), '\$.postings') j WHERE e.kind = 'tx';"
+    echo "$3"
+    merkle_sql $(leaves_of "$d")
+    [ -z "${4:-}" ] || checkpoint_sql "$4"
+  } | sqlite3 "$2"
+}
+# chain_export DIR DB OUT KEYS_JSON [CHECKPOINT_FILE]: §13's file, its state from DB's tables.
+chain_export() {
+  local d=$1 db=$2 i n cp=""
+  n=$(cat "$d/n")
+  [ -z "${5:-}" ] || cp=",\"checkpoint\":\"$(awk '{printf "%s\\n", $0}' "$5")\""
+  {
+    printf '{"exported_at":"2026-01-01T00:01:00.000Z","format":"noaber-export","state":{"accounts":%s%s,' \
+      "$(sqlite3 "$db" "SELECT json_group_array(json_object('account', account, 'balance', balance,
+          'controllers', json('[\"' || replace(controllers, ',', '\",\"') || '\"]'), 'kind', kind,
+          'min_balance', min_balance, 'name', name, 'opened_seq', opened_seq, 'status', status))
+          FROM (SELECT * FROM accounts ORDER BY account)")" "$cp"
+    printf '"entry_rows":%s,"head_seq":%s,"keys":%s,' "$n" "$n" "$4"
+    printf '"ledger":{"admin_key":"%s","currency":{"code":"ZMT","name":"zorgmunt","scale":2},"hour_rate":1000,' $ADMIN_ID
+    printf '"ledger_id":"%s","name":"Zorgkring Noord"},"posting_rows":%s},"version":1}\n' $L \
+      "$(sqlite3 "$db" "SELECT count(*) FROM postings")"
+    for ((i = 1; i <= n; i++)); do
+      printf '{"committed_at":"%s","hash":"%s","id":"%s","key_id":"%s","kind":"%s",' "$(cat "$d/t$i")" \
+        "$(cat "$d/h$i")" "$(sqlite3 "$db" "SELECT entry_id FROM entries WHERE seq = $i")" "$(cat "$d/k$i")" \
+        "$(sqlite3 "$db" "SELECT kind FROM entries WHERE seq = $i")"
+      printf '"payload":"%s","postings":%s,"prev_hash":"%s","seq":%s,"signature":"%s"}\n' \
+        "$(base64 -w0 "$d/p$i.json")" \
+        "$(sqlite3 "$db" "SELECT json_group_array(json_object('account', account, 'amount', amount))
+                          FROM (SELECT * FROM postings WHERE seq = $i ORDER BY idx)")" \
+        "$(cat "$d/prev$i")" $i "$(xxd -p -c 64 "$d/s$i.bin")"
+    done
+  } > "$3"
+}
+
+# The state §2 gives after entry 14: org:zorgkring has its new minimum; vol:jan-peeters, frozen at
+# 7 and open again at 8, has its new name and controllers (the order given at 9); vol:piet is closed.
+UPD_ACCOUNTS="INSERT INTO accounts VALUES
+  ('org:zorgkring', 'issuer', 'Zorgkring Noord', -200000, '$ADMIN_ID', 'open', -2500, 2),
+  ('vol:jan-peeters', 'member', 'Jan Peeters-de Vries', 0, '$MEM_ID,$ADMIN_ID', 'open', 2500, 3),
+  ('vol:piet', 'member', 'Piet de Boer', 0, '$MEM_ID', 'closed', 0, 11);"
+UPD_KEYS="[{\"added_seq\":1,\"key_id\":\"$ADMIN_ID\",\"label\":\"admin\",\"public_key\":\"$ADMIN_PUB\",\"role\":\"admin\"},
+{\"added_seq\":1,\"key_id\":\"$LOG_ID\",\"label\":\"noaberd log key\",\"public_key\":\"$LOG_PUB\",\"role\":\"log\"},
+{\"added_seq\":5,\"key_id\":\"$OP_ID\",\"label\":\"coordinator\",\"public_key\":\"$OP_PUB\",\"role\":\"operator\"},
+{\"added_seq\":6,\"key_id\":\"$MEM_ID\",\"label\":\"jan's phone\",\"public_key\":\"$MEM_PUB\",\"role\":\"member\"}]"
+UPD_KEYS=$(printf '%s' "$UPD_KEYS" | tr -d '\n')
+chain upd "${GOOD[@]}"
+root14=$(mth $(leaves_of upd))
+printf 'noaber/%s\n14\n%s\n' $L "$(b64hex "$root14")" > note14.txt
+note note14.txt log.pem $LOG_PUB > checkpoint14.txt
+chain_db upd upd.sqlite "$UPD_ACCOUNTS" checkpoint14.txt
+chain_export upd upd.sqlite upd.jsonl "$UPD_KEYS" checkpoint14.txt
+OK14="OK: 14 entries, 3 accounts, 4 keys, head $(cat upd/h14), root $root14, checkpoint 14, kept checkpoint 3"
+expect 0 "$OK14" sq upd.sqlite --log-key "$VKEY" --checkpoint checkpoint3.txt
+expect 0 "$OK14" ex upd.jsonl --log-key "$VKEY" --checkpoint checkpoint3.txt
+
+echo "== account.update: derived tables that differ from the replay"
+tu() { cp upd.sqlite "$1"; sqlite3 "$1" "$2"; }
+tu status.sqlite "UPDATE accounts SET status = 'open' WHERE account = 'vol:piet'"
+expect 2 "FAIL: status of vol:piet is 'open', the replay gives 'closed'" sq status.sqlite
+tu name.sqlite "UPDATE accounts SET name = 'Jan Peeters' WHERE account = 'vol:jan-peeters'"
+expect 2 "FAIL: name of vol:jan-peeters is 'Jan Peeters', the replay gives 'Jan Peeters-de Vries'" sq name.sqlite
+tu min.sqlite "UPDATE accounts SET min_balance = -100000 WHERE account = 'org:zorgkring'"
+expect 2 "FAIL: min_balance of org:zorgkring is -100000, the replay gives -200000" sq min.sqlite
+tu ctl.sqlite "UPDATE accounts SET controllers = '$ADMIN_ID' WHERE account = 'vol:jan-peeters'"
+expect 2 "FAIL: controllers of vol:jan-peeters are '$ADMIN_ID', the replay gives '$MEM_ID,$ADMIN_ID'" sq ctl.sqlite
+tu frozen.sqlite "UPDATE accounts SET status = 'frozen' WHERE account = 'vol:jan-peeters'"
+chain_export upd frozen.sqlite frozen.jsonl "$UPD_KEYS" checkpoint14.txt
+expect 2 "FAIL: state: status of account vol:jan-peeters is 'frozen', the replay gives 'open'" ex frozen.jsonl
+chain_export upd name.sqlite name.jsonl "$UPD_KEYS" checkpoint14.txt
+expect 2 "FAIL: state: name of account vol:jan-peeters is 'Jan Peeters', the replay gives 'Jan Peeters-de Vries'" ex name.jsonl
+
+echo "== account.update: signed entries that break §2's rules (the daemon never stores these)"
+# bad NAME SEQ REASON PAYLOAD@KEY...: GOOD's first entries, then the given ones, entry SEQ the last;
+# all validly signed and chained. Both scripts must fail at entry SEQ.
+bad() {
+  local name=$1 seq=$2 reason=$3; shift 3
+  chain "$name" "${GOOD[@]:0:seq-$#}" "$@"
+  chain_db "$name" "$name.sqlite" ""
+  chain_export "$name" "$name.sqlite" "$name.jsonl" "[]"
+  expect 2 "FAIL entry $seq: $reason" sq "$name.sqlite"
+  expect 2 "FAIL entry $seq: $reason" ex "$name.jsonl"
+}
+upd b.json by-member '"account":"vol:jan-peeters","status":"frozen"'
+bad member-signs 7 "account.update is not signed by an admin or operator" b.json@member
+upd b.json close-jan '"account":"vol:jan-peeters","status":"closed"'
+bad close-nonzero 7 "vol:jan-peeters cannot be closed: its balance is 2500, not 0" b.json@admin
+pl b.json pay-frozen tx '"hour_rate":1000,"hours":"1","postings":[{"account":"org:zorgkring","amount":-1000},{"account":"vol:jan-peeters","amount":1000}],"purpose":"credit"'
+bad pay-frozen 8 "account vol:jan-peeters is frozen, not open" u7.json@operator b.json@admin
+upd b.json open-again '"account":"vol:jan-peeters","status":"open"'
+bad same-status 7 "status of vol:jan-peeters is open already" b.json@operator
+upd b.json jan-min '"account":"vol:jan-peeters","min_balance":3000'
+bad min-above-balance 7 "min_balance 3000 is above the account's balance 2500" b.json@admin
+upd b.json org-min '"account":"org:zorgkring","min_balance":100'
+bad issuer-min 7 "min_balance is not an integer, <= 0 for an issuer and >= 0 otherwise" b.json@admin
+upd b.json why '"account":"vol:jan-peeters","reason":"just checking"'
+bad no-change 7 "account.update has none of status, min_balance, controllers, name" b.json@admin
+upd b.json log-controls "\"account\":\"vol:jan-peeters\",\"controllers\":[\"$LOG_ID\"]"
+bad log-controller 7 "controller $LOG_ID is not a registered, unrevoked key that is neither auditor nor log" b.json@admin
+upd b.json bell '"account":"vol:jan-peeters","name":"Jan\u0007"'
+bad name-control 7 "name is not 1-200 plain characters" b.json@admin
+upd b.json nobody '"account":"vol:nobody","status":"frozen"'
+bad no-account 7 "account vol:nobody does not exist" b.json@admin
+upd b.json balance '"account":"vol:jan-peeters","balance":0,"name":"Jan"'
+bad unknown-field 7 "payload has unknown field(s): balance" b.json@admin
+# Without entry 9's new controllers, the member key cannot debit vol:jan-peeters.
+bad old-controllers 11 "signing key does not control vol:jan-peeters" u10.json@admin u11.json@operator u12.json@member
+upd b.json rename-piet '"account":"vol:piet","name":"Piet"'
+bad update-closed 15 "account vol:piet is closed, which is final" b.json@admin
+pl b.json pay-closed tx '"postings":[{"account":"vol:jan-peeters","amount":-100},{"account":"vol:piet","amount":100}],"purpose":"transfer"'
+bad pay-closed 15 "account vol:piet is closed, not open" b.json@member
+# The close checks the balance before it: vol:piet after 12 holds 500.
+bad close-paid 13 "vol:piet cannot be closed: its balance is 500, not 0" u14.json@admin
 
 if [ $failures -ne 0 ]; then echo "$failures case(s) FAILED"; exit 1; fi
 echo "all cases passed"
