@@ -8,13 +8,16 @@ public struct HistoryLine: Sendable, Equatable {
     public var purpose: Purpose?
     public var memo: String?
     public var hours: String?
+    /// The care category whose rate a credit applied.
+    public var category: String?
     /// The other accounts of the transaction.
     public var counterparties: [AccountID]
 
     public init(
         seq: Int64, entryID: String, committedAt: Timestamp, amount: Int64, balanceAfter: Int64,
-        purpose: Purpose? = nil, memo: String? = nil, hours: String? = nil, counterparties: [AccountID] = []
+        purpose: Purpose? = nil, memo: String? = nil, hours: String? = nil, category: String? = nil, counterparties: [AccountID] = []
     ) {
+        self.category = category
         self.seq = seq
         self.entryID = entryID
         self.committedAt = committedAt

@@ -18,6 +18,8 @@ public enum Method: String, Sendable, CaseIterable {
     case accountGet = "account.get"
     case accountList = "account.list"
     case accountHistory = "account.history"
+    /// An account's statement for a period: opening balance, the entries with running balance, closing balance.
+    case accountStatement = "account.statement"
     case keyList = "key.list"
     /// Every care category with the hour rate in force.
     case categoryList = "category.list"
@@ -178,11 +180,13 @@ public struct HistoryLineInfo: Codable, Sendable {
     public var purpose: String?
     public var memo: String?
     public var hours: String?
+    public var category: String?
     public var amount: Int64
     public var balanceAfter: Int64
     public var counterparties: [String]
 
     public init(_ line: HistoryLine) {
+        category = line.category
         seq = line.seq
         entryId = line.entryID
         committedAt = line.committedAt.rfc3339
@@ -201,6 +205,45 @@ public struct HistoryResult: Codable, Sendable {
     public init(account: String, lines: [HistoryLineInfo]) {
         self.account = account
         self.lines = lines
+    }
+}
+
+public struct StatementParams: Codable, Sendable {
+    public static let maxLimit = 5000
+    public var account: String
+    /// The period: entries committed at or after `from_time` and before `to_time` (RFC 3339, UTC);
+    /// either may be left out for an open end.
+    public var fromTime: String?
+    public var toTime: String?
+    /// For the next page: the seq of the last line already received.
+    public var afterSeq: Int64?
+    public var limit: Int?
+
+    public init(account: String, fromTime: String?, toTime: String?, afterSeq: Int64? = nil, limit: Int? = nil) {
+        self.account = account
+        self.fromTime = fromTime
+        self.toTime = toTime
+        self.afterSeq = afterSeq
+        self.limit = limit
+    }
+}
+
+public struct StatementResult: Codable, Sendable {
+    public var account: AccountInfo
+    /// The balance before the first line (before the period, or before `after_seq`).
+    public var opening: Int64
+    public var lines: [HistoryLineInfo]
+    /// The balance after the last line: `opening` plus every line's amount.
+    public var closing: Int64
+    /// True when the period has more lines: ask again with `after_seq` = the last line's seq.
+    public var more: Bool
+
+    public init(account: AccountInfo, opening: Int64, lines: [HistoryLineInfo], closing: Int64, more: Bool) {
+        self.account = account
+        self.opening = opening
+        self.lines = lines
+        self.closing = closing
+        self.more = more
     }
 }
 

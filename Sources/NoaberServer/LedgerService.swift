@@ -160,6 +160,28 @@ struct LedgerService: Sendable {
             }
             guard let lines else { throw LedgerError.unknownAccount(account) }
             return encode(id: id, HistoryResult(account: account.rawValue, lines: lines.map(HistoryLineInfo.init)))
+        case .accountStatement:
+            let params: StatementParams = try decodeParams(line)
+            let account = try accountID(AccountParams(account: params.account))
+            func time(_ text: String?, _ name: String) throws -> Timestamp? {
+                guard let text else { return nil }
+                guard let value = Timestamp(rfc3339: text) else {
+                    throw RPCError.invalidParams("\"\(name)\" must be an RFC 3339 UTC time like 2026-11-01T00:00:00.000Z")
+                }
+                return value
+            }
+            let (from, to) = (try time(params.fromTime, "from_time"), try time(params.toTime, "to_time"))
+            if let from, let to, to < from { throw RPCError.invalidParams("\"to_time\" is before \"from_time\"") }
+            let limit = min(max(params.limit ?? StatementParams.maxLimit, 1), StatementParams.maxLimit)
+            let statement = try await reads.read { db in
+                try db.statement(of: account, from: from, to: to, afterSeq: params.afterSeq ?? 0, limit: limit)
+            }
+            guard let statement else { throw LedgerError.unknownAccount(account) }
+            return encode(
+                id: id,
+                StatementResult(
+                    account: AccountInfo(statement.account), opening: statement.opening, lines: statement.lines.map(HistoryLineInfo.init),
+                    closing: statement.closing, more: statement.more))
         case .keyList:
             return encode(id: id, KeyList(keys: try await reads.read { try $0.keys() }.map(KeyInfo.init)))
         case .categoryList:

@@ -1,7 +1,9 @@
 public import ArgumentParser
 public import NoaberCore
+public import NoaberAudit
 
 // Let the command line take roles and account kinds by their wire names.
 extension KeyRole: ExpressibleByArgument {}
 extension AccountKind: ExpressibleByArgument {}
 extension AccountStatus: ExpressibleByArgument {}
+extension StatementRenderer.Format: ExpressibleByArgument {}

@@ -5,7 +5,8 @@ Written from docs/FORMAT.md (and PROTOCOL.md's `ledger.state`, which §13 refers
 any Noaber source code. The entries are checked exactly as audit_sqlite.py checks the `entries`
 table, by the same code (imported from it): the chain (§4), the rules (§5), every signature with
 `openssl`, the Merkle root (§9). Then the header's `state` must equal the replay: the ledger's
-settings, every key, every account with its balance, the row counts and `head_seq`. Its
+settings, every key, every account with its balance, every care category, the row counts and
+`head_seq`. Its
 `checkpoint`, and every checkpoint given with --checkpoint, must be a signed note (§10) whose root
 is the root of the first `size` entries of this export.
 
@@ -23,8 +24,10 @@ from audit_sqlite import Bad, need, loads, shape, b64, is_int, add_options, fini
 HEX = {n: re.compile(f"[0-9a-f]{{{n}}}") for n in (64, 128)}
 ENTRY_FIELDS = {"seq", "id", "kind", "key_id", "payload", "signature", "committed_at",
                 "prev_hash", "hash", "postings"}
+# §13, PROTOCOL.md: ledger is absent before ledger.init. Reading: categories may be absent too, in
+# an export from before categories existed; the chain must then set none.
 STATE_FIELDS = ({"head_seq", "entry_rows", "posting_rows", "keys", "accounts"},
-                {"ledger", "checkpoint"})  # §13, PROTOCOL.md: ledger absent before ledger.init
+                {"ledger", "checkpoint", "categories"})
 
 
 def hexbytes(text, n, what):
@@ -93,6 +96,13 @@ def check_state(state, auditor, lines):
             "status": x["status"], "min_balance": x["min"], "balance": x["balance"],
             "controllers": x["controllers"], "opened_seq": x["opened"]}
             for a, x in auditor.accounts.items()}, "account")
+    # §13, PROTOCOL.md category.list: every category as the last category.set left it; [] if none.
+    if "categories" in state:
+        compare("category", state["categories"], {c: {"category": c, "name": x["name"],
+                "hour_rate": x["hour_rate"], "set_seq": x["set"]}
+                for c, x in auditor.categories.items()}, "category")
+    else:
+        need(not auditor.categories, "state: categories is absent, but the chain sets categories")
     if "checkpoint" in state:
         need(type(state["checkpoint"]) is str, "state: checkpoint is not a string")
         return auditor.checkpoint(state["checkpoint"])[0]

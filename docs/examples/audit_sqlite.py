@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, format version 1 (schema version 2).
+"""Audit a Noaber ledger's SQLite file, format version 1 (schema version 3).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
 script replays it under §4 and §5, checks every signature with the `openssl` command (§7),
 computes the Merkle tree's root over the entries' records (§9), and then compares the derived
-tables (`postings`, `accounts`, `merkle_nodes`) with the replay. When the `checkpoint` table holds
+tables (`postings`, `accounts`, `categories`, `merkle_nodes`) with the replay. When the `checkpoint` table holds
 a checkpoint, it must be a valid signed note (§10) whose root is the root of the entries it covers.
 
     python3 audit_sqlite.py PATH/noaber.sqlite [--json] [--log-key VERIFIER_KEY] [--checkpoint FILE]...
@@ -33,6 +33,7 @@ ENTRY_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 PART = r"[a-z0-9][a-z0-9._-]*"
 ACCOUNT_ID = re.compile(rf"(?=.{{1,64}}\Z){PART}(?::{PART})*")
 CODE = re.compile(r"[A-Z0-9]{2,12}")
+CATEGORY_ID = re.compile(r"[a-z][a-z0-9-]{0,39}")  # §2 category.set: 1-40 of a-z 0-9 -, first a-z
 TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
 HOURS = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")  # Reading: "01.5" and "1.50" are allowed
 TREE_SIZE = re.compile(r"0|[1-9][0-9]*")  # §10: decimal without leading zeros
@@ -45,7 +46,8 @@ SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"
           "key.add": ({"key"}, set()), "key.revoke": ({"key_id"}, {"reason"}),
           "account.open": ({"account", "account_kind", "name", "min_balance", "controllers"}, set()),
           "account.update": ({"account"}, {"status", "min_balance", "controllers", "name", "reason"}),
-          "tx": ({"purpose", "postings"}, {"memo", "hours", "hour_rate"})}
+          "category.set": ({"category", "name", "hour_rate"}, set()),
+          "tx": ({"purpose", "postings"}, {"memo", "hours", "hour_rate", "category"})}
 # Reading of §2's arrows, as (kinds a tx may take from, kinds it may pay): a transfer moves
 # between members and merchants in either direction.
 PURPOSES = {"credit": ({"issuer"}, {"member"}), "redeem": ({"member"}, {"merchant"}),
@@ -179,6 +181,7 @@ class Auditor:
         self.keys = {}      # key id -> {"role", "label", "public_key", "added", "revoked", "der"}
         # account id -> {"kind", "name", "status", "min", "controllers", "balance", "opened"}
         self.accounts = {}
+        self.categories = {}  # category id -> {"name", "hour_rate", "set"} (set: the last category.set)
         self.ids = set()    # entry ids (§1: unique in a ledger)
         self.postings = 0   # posting rows the chain explains
 
@@ -225,7 +228,7 @@ class Auditor:
         # §5.5-§5.7, per kind (ledger.init was checked above, before its key could verify).
         rules = {"key.add": self.key_add, "key.revoke": self.key_revoke,
                  "account.open": self.account_open, "account.update": self.account_update,
-                 "tx": self.tx}.get(kind)
+                 "category.set": self.category_set, "tx": self.tx}.get(kind)
         postings = (rules and rules(p, kid, signer["role"], seq)) or []  # only tx returns postings
         # §6: the derived postings repeat each tx's postings in payload order, idx from 0.
         need(list(stored) == [(i, a, x) for i, (a, x) in enumerate(postings)],
@@ -352,8 +355,8 @@ class Auditor:
             need(p["status"] != a["status"], f"status of {acct} is {a['status']} already")
             need(p["status"] != "closed" or a["balance"] == 0,
                  f"{acct} cannot be closed: its balance is {a['balance']}, not 0")
-        # Reading: min_balance, controllers and name may repeat the current value; only status
-        # must differ. A new minimum may equal the balance ("not above").
+        # §2: min_balance, controllers and name may repeat the current value; only status must
+        # differ. Reading: a new minimum may equal the balance ("not above").
         if "min_balance" in p:
             self.check_min(p["min_balance"], a["kind"], a["balance"])
         if "controllers" in p:
@@ -365,6 +368,18 @@ class Auditor:
         a["min"] = p.get("min_balance", a["min"])
         a["controllers"] = list(p.get("controllers", a["controllers"]))
         a["name"] = p.get("name", a["name"])
+
+    def category_set(self, p, kid, role, seq):
+        """§2 category.set: creates a category or changes its name or rate from this entry on."""
+        need(role == "admin", "category.set is not signed by an admin")
+        cat, name, rate = p["category"], p["name"], p["hour_rate"]
+        need(type(cat) is str and CATEGORY_ID.fullmatch(cat), "category is not a valid category id")
+        need(is_text(name, 1, 100, controls=False), "name is not 1-100 plain characters")
+        need(is_int(rate, 1), "hour_rate is not a positive integer")
+        old = self.categories.get(cat)
+        need(old is None or (old["name"], old["hour_rate"]) != (name, rate),
+             f"category {cat} has this name and hour_rate already")
+        self.categories[cat] = {"name": name, "hour_rate": rate, "set": seq}
 
     def tx(self, p, kid, role, seq):
         purpose, ps = p["purpose"], p["postings"]
@@ -392,15 +407,24 @@ class Auditor:
             need(have in PURPOSES[purpose][x > 0],
                  f"a {purpose} cannot {'pay' if x > 0 else 'take from'} {a} ({have} account)")
         need(("hours" in p) == ("hour_rate" in p), "hours and hour_rate are not present together")
+        need("category" not in p or "hours" in p, "category on a tx without hours")
         if "hours" in p:
             need(purpose == "credit", "hours on a tx that is not a credit")
             m = HOURS.fullmatch(p["hours"]) if type(p["hours"]) is str else None
             need(m, "hours is not a decimal with at most two decimals")
-            need(is_int(p["hour_rate"]) and p["hour_rate"] == self.hour_rate,
-                 "hour_rate is not the ledger's")
+            # §2: the rate in force is the category's current rate, else the ledger's.
+            if "category" in p:
+                cat = p["category"]
+                need(type(cat) is str and cat in self.categories,
+                     f"category {cat!r} was not set by an earlier category.set")
+                rate, whose = self.categories[cat]["hour_rate"], f"category {cat}'s current rate"
+            else:
+                rate, whose = self.hour_rate, "the ledger's hour_rate"
+            need(is_int(p["hour_rate"]) and p["hour_rate"] == rate,
+                 f"hour_rate {p['hour_rate']!r} is not {whose} {rate}")
             hundredths = int(m[1]) * 100 + int((m[2] or "").ljust(2, "0"))  # integers only
             need(0 < hundredths <= 100000 * 100, "hours is not more than 0 and at most 100000")
-            need(credited * 100 == hundredths * self.hour_rate, "credited total != hours x hour_rate")
+            need(credited * 100 == hundredths * rate, "credited total != hours x hour_rate")
         for a, x in postings:
             acct = self.accounts[a]
             acct["balance"] += x
@@ -500,6 +524,11 @@ def check_sqlite(db, auditor):
         need(opened == mine["opened"], f"opened_seq of {a} is {opened}, the chain opens it at {mine['opened']}")
         need(balance == mine["balance"], f"balance of {a} is {balance}, the replay gives {mine['balance']}")
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    # Reading: a file of schema version 2 or older has no categories table; its chain then sets none.
+    if "categories" in tables:
+        check_categories(db, auditor.categories)
+    else:
+        need(not auditor.categories, "the categories table is missing, but the chain sets categories")
     sizes = []
     # Reading: a file of schema version 1 has neither table; it then has no tree or checkpoint to check.
     if "merkle_nodes" in tables:
@@ -513,6 +542,23 @@ def check_sqlite(db, auditor):
                  f"{root.hex() if type(root) is bytes else root}) differ from its note's ({n}, {r.hex()})")
             sizes.append(n)
     return max(sizes) if sizes else None
+
+
+def check_categories(db, replayed):
+    """§6: one row per category, as the last category.set left it, and no other rows."""
+    stored = {}
+    for cat, name, rate, set_seq in db.execute(
+            "SELECT category, name, hour_rate, set_seq FROM categories ORDER BY category"):
+        need(cat not in stored, f"the categories table has {cat} twice")
+        stored[cat] = (name, rate, set_seq)
+    for c in sorted(set(stored) | set(replayed), key=str):
+        need(c in replayed, f"the categories table has {c!r}, which no category.set set")
+        need(c in stored, f"the categories table lacks {c}, set by the chain")
+        mine = replayed[c]
+        for field, got, want in zip(("name", "hour_rate", "set_seq"), stored[c],
+                                    (mine["name"], mine["hour_rate"], mine["set"])):
+            need(type(got) is type(want) and got == want,
+                 f"{field} of category {c} is {got!r}, the replay gives {want!r}")
 
 
 def check_merkle_nodes(db, leaves):
@@ -579,14 +625,16 @@ def finish(run, args):
     head, root = auditor.head.hex(), auditor.root().hex()
     if args.json:
         print(json.dumps({"ok": not failure, "entries": auditor.n, "head": head, "root": root,
-                          "checkpoint": size, "kept": sizes, "failure": failure}))
+                          "checkpoint": size, "kept": sizes, "categories": len(auditor.categories),
+                          "failure": failure}))
     elif failure:
         where = "" if failure["seq"] is None else f" entry {failure['seq']}"
         print(f"FAIL{where}: {failure['reason']}")
     else:
         print(f"OK: {auditor.n} entries, {len(auditor.accounts)} accounts, {len(auditor.keys)} keys, "
               f"head {head}, root {root}, " + ("no checkpoint" if size is None else f"checkpoint {size}")
-              + "".join(f", kept checkpoint {s}" for s in sizes))
+              + "".join(f", kept checkpoint {s}" for s in sizes)
+              + f", {len(auditor.categories)} categor{'y' if len(auditor.categories) == 1 else 'ies'}")
     return 2 if failure else 0
 
 

@@ -72,8 +72,11 @@ CREATE TABLE merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BL
   PRIMARY KEY (level, idx));
 CREATE TABLE checkpoint (tree_size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL,
   signed_at TEXT NOT NULL);
+CREATE TABLE categories (category TEXT PRIMARY KEY, name TEXT NOT NULL, hour_rate INTEGER NOT NULL,
+  set_seq INTEGER NOT NULL);
 CREATE TABLE schema_migrations (version INTEGER NOT NULL, applied_at TEXT NOT NULL);
-INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z'), (2, '2026-01-01T00:00:00.000Z');
+INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z'), (2, '2026-01-01T00:00:00.000Z'),
+  (3, '2026-01-01T00:00:00.000Z');
 SQL
 }
 merkle_sql() {  # merkle_sql LEAF_HEX...: merkle_nodes rows, every complete subtree level by level (§6, §9)
@@ -119,7 +122,7 @@ build_export() {  # build_export N CHECKPOINT_FILE OUT
   [ "$n" -ge 3 ] && accounts="$accounts,{\"account\":\"vol:jan-peeters\",\"balance\":$jan,\"controllers\":[\"$ADMIN_ID\"],\"kind\":\"member\",\"min_balance\":0,\"name\":\"Jan Peeters\",\"opened_seq\":3,\"status\":\"open\"}"
   [ -n "$2" ] && cp=",\"checkpoint\":\"$(awk '{printf "%s\\n", $0}' "$2")\""
   {
-    printf '{"exported_at":"2026-01-01T00:00:05.000Z","format":"noaber-export","state":{"accounts":[%s]%s,' "$accounts" "$cp"
+    printf '{"exported_at":"2026-01-01T00:00:05.000Z","format":"noaber-export","state":{"accounts":[%s],"categories":[]%s,' "$accounts" "$cp"
     printf '"entry_rows":%s,"head_seq":%s,"keys":[' "$n" "$n"
     printf '{"added_seq":1,"key_id":"%s","label":"admin","public_key":"%s","role":"admin"},' $ADMIN_ID $ADMIN_PUB
     printf '{"added_seq":1,"key_id":"%s","label":"noaberd log key","public_key":"%s","role":"log"}],' "$LOG_ID" $LOG_PUB
@@ -160,6 +163,15 @@ expect 0 "$OK3" ex good.jsonl
 expect 0 "$OK3" sq good.sqlite --log-key "$VKEY"
 expect 0 "$OK3" ex good.jsonl --log-key "$VKEY" --checkpoint checkpoint3.txt
 expect 0 "\"root\": \"$ROOT3\", \"checkpoint\": 3" sq good.sqlite --json
+
+echo "== no categories: an empty table and [] in the export, or (older files) neither"
+sqlite3 good.sqlite "SELECT count(*) FROM categories" | grep -qx 0
+grep -q '"categories":\[\]' good.jsonl
+cp good.sqlite nocat.sqlite; sqlite3 nocat.sqlite "DROP TABLE categories"
+expect 0 "$OK3, 0 categories" sq nocat.sqlite
+sed 's/"categories":\[\],//' good.jsonl > nocat.jsonl
+expect 0 "$OK3, 0 categories" ex nocat.jsonl
+expect 0 "\"categories\": 0" ex good.jsonl --json
 
 echo "== a fourth entry; the size-3 checkpoint still holds"
 build_db 4 checkpoint3.txt four.sqlite
@@ -304,6 +316,8 @@ chain_export() {
           'controllers', json('[\"' || replace(controllers, ',', '\",\"') || '\"]'), 'kind', kind,
           'min_balance', min_balance, 'name', name, 'opened_seq', opened_seq, 'status', status))
           FROM (SELECT * FROM accounts ORDER BY account)")" "$cp"
+    printf '"categories":%s,' "$(sqlite3 "$db" "SELECT json_group_array(json_object('category', category,
+          'hour_rate', hour_rate, 'name', name, 'set_seq', set_seq)) FROM (SELECT * FROM categories ORDER BY category)")"
     printf '"entry_rows":%s,"head_seq":%s,"keys":%s,' "$n" "$n" "$4"
     printf '"ledger":{"admin_key":"%s","currency":{"code":"ZMT","name":"zorgmunt","scale":2},"hour_rate":1000,' $ADMIN_ID
     printf '"ledger_id":"%s","name":"Zorgkring Noord"},"posting_rows":%s},"version":1}\n' $L \
@@ -399,6 +413,91 @@ pl b.json pay-closed tx '"postings":[{"account":"vol:jan-peeters","amount":-100}
 bad pay-closed 15 "account vol:piet is closed, not open" b.json@member
 # The close checks the balance before it: vol:piet after 12 holds 500.
 bad close-paid 13 "vol:piet cannot be closed: its balance is 500, not 0" u14.json@admin
+
+# ==== care categories (§2 category.set, a credit's category; §6 categories; §13 state.categories) =
+# GOOD's 14 entries, then two categories, a credit in one at its rate, a new rate and a credit at
+# it, a credit at the ledger's rate (no category), a category renamed at the same rate, and an
+# account.update that repeats the current name, minimum and controllers (§2 allows that).
+echo "== care categories"
+catset() { pl "$1" "$2" category.set "$3"; }
+catset c15.json cat-boodschappen '"category":"boodschappen","hour_rate":1000,"name":"Boodschappen"'
+catset c16.json cat-verzorging '"category":"persoonlijke-verzorging","hour_rate":2000,"name":"Persoonlijke verzorging"'
+pl c17.json credit-verzorging tx '"category":"persoonlijke-verzorging","hour_rate":2000,"hours":"1.5","postings":[{"account":"org:zorgkring","amount":-3000},{"account":"vol:jan-peeters","amount":3000}],"purpose":"credit"'
+catset c18.json rate-verzorging '"category":"persoonlijke-verzorging","hour_rate":2200,"name":"Persoonlijke verzorging"'
+pl c19.json credit-verzorging-2 tx '"category":"persoonlijke-verzorging","hour_rate":2200,"hours":"1","postings":[{"account":"org:zorgkring","amount":-2200},{"account":"vol:jan-peeters","amount":2200}],"purpose":"credit"'
+pl c20.json credit-plain tx '"hour_rate":1000,"hours":"0.5","postings":[{"account":"org:zorgkring","amount":-500},{"account":"vol:jan-peeters","amount":500}],"purpose":"credit"'
+catset c21.json rename-boodschappen '"category":"boodschappen","hour_rate":1000,"name":"Boodschappen doen"'
+upd c22.json same-jan "\"account\":\"vol:jan-peeters\",\"controllers\":[\"$MEM_ID\",\"$ADMIN_ID\"],\"min_balance\":0,\"name\":\"Jan Peeters-de Vries\""
+CAT=("${GOOD[@]}" c15.json@admin c16.json@admin c17.json@admin c18.json@admin c19.json@admin
+     c20.json@admin c21.json@admin c22.json@operator)
+CAT_TABLES="INSERT INTO accounts VALUES
+  ('org:zorgkring', 'issuer', 'Zorgkring Noord', -200000, '$ADMIN_ID', 'open', -8200, 2),
+  ('vol:jan-peeters', 'member', 'Jan Peeters-de Vries', 0, '$MEM_ID,$ADMIN_ID', 'open', 8200, 3),
+  ('vol:piet', 'member', 'Piet de Boer', 0, '$MEM_ID', 'closed', 0, 11);
+INSERT INTO categories VALUES ('boodschappen', 'Boodschappen doen', 1000, 21),
+  ('persoonlijke-verzorging', 'Persoonlijke verzorging', 2200, 18);"
+chain cat "${CAT[@]}"
+root22=$(mth $(leaves_of cat))
+printf 'noaber/%s\n22\n%s\n' $L "$(b64hex "$root22")" > note22.txt
+note note22.txt log.pem $LOG_PUB > checkpoint22.txt
+chain_db cat cat.sqlite "$CAT_TABLES" checkpoint22.txt
+chain_export cat cat.sqlite cat.jsonl "$UPD_KEYS" checkpoint22.txt
+OK22="OK: 22 entries, 3 accounts, 4 keys, head $(cat cat/h22), root $root22, checkpoint 22, kept checkpoint 14, 2 categories"
+expect 0 "$OK22" sq cat.sqlite --log-key "$VKEY" --checkpoint checkpoint14.txt
+expect 0 "$OK22" ex cat.jsonl --log-key "$VKEY" --checkpoint checkpoint14.txt
+
+echo "== care categories: derived tables and state that differ from the replay"
+tc() { cp cat.sqlite "$1"; sqlite3 "$1" "$2"; }
+tc catrate.sqlite "UPDATE categories SET hour_rate = 2000 WHERE category = 'persoonlijke-verzorging'"
+expect 2 "FAIL: hour_rate of category persoonlijke-verzorging is 2000, the replay gives 2200" sq catrate.sqlite
+chain_export cat catrate.sqlite catrate.jsonl "$UPD_KEYS" checkpoint22.txt
+expect 2 "FAIL: state: hour_rate of category persoonlijke-verzorging is 2000, the replay gives 2200" ex catrate.jsonl
+tc catname.sqlite "UPDATE categories SET name = 'Boodschappen' WHERE category = 'boodschappen'"
+expect 2 "FAIL: name of category boodschappen is 'Boodschappen', the replay gives 'Boodschappen doen'" sq catname.sqlite
+tc catseq.sqlite "UPDATE categories SET set_seq = 15 WHERE category = 'boodschappen'"
+expect 2 "FAIL: set_seq of category boodschappen is 15, the replay gives 21" sq catseq.sqlite
+chain_export cat catseq.sqlite catseq.jsonl "$UPD_KEYS" checkpoint22.txt
+expect 2 "FAIL: state: set_seq of category boodschappen is 15, the replay gives 21" ex catseq.jsonl
+tc catgone.sqlite "DELETE FROM categories WHERE category = 'boodschappen'"
+expect 2 "FAIL: the categories table lacks boodschappen, set by the chain" sq catgone.sqlite
+chain_export cat catgone.sqlite catgone.jsonl "$UPD_KEYS" checkpoint22.txt
+expect 2 "FAIL: state: category lacks boodschappen, which the chain has" ex catgone.jsonl
+tc catextra.sqlite "INSERT INTO categories VALUES ('zwemmen', 'Zwemmen', 500, 20)"
+expect 2 "FAIL: the categories table has 'zwemmen', which no category.set set" sq catextra.sqlite
+tc catdrop.sqlite "DROP TABLE categories"
+expect 2 "FAIL: the categories table is missing, but the chain sets categories" sq catdrop.sqlite
+sed '1s/"categories":\[[^]]*\],//' cat.jsonl > catdrop.jsonl
+expect 2 "FAIL: state: categories is absent, but the chain sets categories" ex catdrop.jsonl
+sed '1s/"categories":\[[^]]*\]/"categories":[]/' cat.jsonl > catempty.jsonl
+expect 2 "FAIL: state: category lacks boodschappen, which the chain has" ex catempty.jsonl
+
+echo "== care categories: signed entries that break §2's rules (the daemon never stores these)"
+catset b.json by-operator '"category":"boodschappen","hour_rate":1000,"name":"Boodschappen"'
+bad cat-by-operator 15 "category.set is not signed by an admin" b.json@operator
+# A credit at the old rate after the change, in the same category.
+pl b.json old-rate tx '"category":"persoonlijke-verzorging","hour_rate":2000,"hours":"1","postings":[{"account":"org:zorgkring","amount":-2000},{"account":"vol:jan-peeters","amount":2000}],"purpose":"credit"'
+bad old-rate 19 "hour_rate 2000 is not category persoonlijke-verzorging's current rate 2200" \
+  c15.json@admin c16.json@admin c17.json@admin c18.json@admin b.json@admin
+# The category's rate without naming the category: the ledger's rate is in force.
+pl b.json no-category tx '"hour_rate":2000,"hours":"1","postings":[{"account":"org:zorgkring","amount":-2000},{"account":"vol:jan-peeters","amount":2000}],"purpose":"credit"'
+bad no-category 17 "hour_rate 2000 is not the ledger's hour_rate 1000" c15.json@admin c16.json@admin b.json@admin
+# A category that no earlier entry set, and a category without hours.
+pl b.json unknown-category tx '"category":"zwemmen","hour_rate":1000,"hours":"1","postings":[{"account":"org:zorgkring","amount":-1000},{"account":"vol:jan-peeters","amount":1000}],"purpose":"credit"'
+bad unknown-category 15 "category 'zwemmen' was not set by an earlier category.set" b.json@admin
+pl b.json category-no-hours tx '"category":"boodschappen","postings":[{"account":"org:zorgkring","amount":-1000},{"account":"vol:jan-peeters","amount":1000}],"purpose":"credit"'
+bad category-no-hours 16 "category on a tx without hours" c15.json@admin b.json@admin
+# The right rate, but the wrong total.
+pl b.json wrong-total tx '"category":"persoonlijke-verzorging","hour_rate":2000,"hours":"1.5","postings":[{"account":"org:zorgkring","amount":-1500},{"account":"vol:jan-peeters","amount":1500}],"purpose":"credit"'
+bad wrong-total 17 "credited total != hours x hour_rate" c15.json@admin c16.json@admin b.json@admin
+# A no-op set: the same name and rate again.
+catset b.json same-again '"category":"persoonlijke-verzorging","hour_rate":2000,"name":"Persoonlijke verzorging"'
+bad cat-noop 17 "category persoonlijke-verzorging has this name and hour_rate already" c15.json@admin c16.json@admin b.json@admin
+catset b.json upper '"category":"Boodschappen","hour_rate":1000,"name":"Boodschappen"'
+bad cat-id 15 "category is not a valid category id" b.json@admin
+catset b.json zero-rate '"category":"boodschappen","hour_rate":0,"name":"Boodschappen"'
+bad cat-zero-rate 15 "hour_rate is not a positive integer" b.json@admin
+catset b.json extra '"category":"boodschappen","hour_rate":1000,"name":"Boodschappen","reason":"x"'
+bad cat-unknown-field 15 "payload has unknown field(s): reason" b.json@admin
 
 if [ $failures -ne 0 ]; then echo "$failures case(s) FAILED"; exit 1; fi
 echo "all cases passed"
