@@ -7,3 +7,5 @@ extension KeyRole: ExpressibleByArgument {}
 extension AccountKind: ExpressibleByArgument {}
 extension AccountStatus: ExpressibleByArgument {}
 extension StatementRenderer.Format: ExpressibleByArgument {}
+extension ReportBuilder.Grouping: ExpressibleByArgument {}
+extension Report.Format: ExpressibleByArgument {}

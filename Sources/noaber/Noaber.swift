@@ -15,7 +15,7 @@ struct Noaber: AsyncParsableCommand {
             """,
         subcommands: [
             Keygen.self, Init.self, Key.self, Account.self, CategoryCommand.self, Credit.self, Transfer.self, Redeem.self,
-            Balance.self, History.self, StatementCommand.self, Verify.self, Export.self, Status.self, CheckpointCommand.self, Proof.self,
+            Balance.self, History.self, StatementCommand.self, ReportCommand.self, Verify.self, Export.self, Status.self, CheckpointCommand.self, Proof.self,
             VerifyProof.self, Consistency.self,
         ])
 

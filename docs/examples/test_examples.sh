@@ -3,6 +3,8 @@
 # the document alone: the entries are signed with openssl, stored in an SQLite file laid out as §6
 # says and in a jsonl export laid out as §13 says, and the checkpoint is signed as §10 says. Both
 # scripts must print OK with §14's root; then each tampered copy must fail with the expected reason.
+# Longer chains built the same way cover account.update and care categories (category.set, credits
+# at a category's rate, a rate change) with their tampered and rule-breaking variants.
 # Uses python3, sqlite3, openssl, xxd and base64 only. Exits non-zero on any mismatch.
 #
 #   bash docs/examples/test_examples.sh
