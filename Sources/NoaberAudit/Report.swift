@@ -19,6 +19,8 @@ public struct ReportBuilder {
         public var credited: Int64 = 0
         public var redeemed: Int64 = 0
         public var transferred: Int64 = 0
+        /// Coins moved back by corrections (reversals) in the period.
+        public var reversed: Int64 = 0
         public var volunteers = Set<AccountID>()
     }
 
@@ -73,6 +75,7 @@ public struct ReportBuilder {
                 for posting in paid where reader.accounts[posting.account]?.kind == .member { r.volunteers.insert(posting.account) }
             case .redeem: r.redeemed = try add(r.redeemed, amount)
             case .transfer: r.transferred = try add(r.transferred, amount)
+            case .reversal: r.reversed = try add(r.reversed, amount)
             }
             if target == 0 { row = r } else { total = r }
         }

@@ -23,9 +23,10 @@ public enum AccountKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// Why money moves: `credit` pays a volunteer for care, `transfer` is member to member, `redeem`
-/// is a member paying a merchant.
+/// is a member paying a merchant, `reversal` undoes an earlier transaction (a correction: nothing is
+/// ever changed or deleted).
 public enum Purpose: String, Codable, Sendable, CaseIterable {
-    case credit, transfer, redeem
+    case credit, transfer, redeem, reversal
 }
 
 public enum AccountStatus: String, Codable, Sendable, CaseIterable {

@@ -7,8 +7,8 @@ extension LedgerState {
     /// Judges `signed` as entry number `seq`; on success the state includes it and the parsed
     /// payload is returned, on failure the state is unchanged.
     @discardableResult
-    public mutating func apply(_ signed: SignedEntry, seq: Int64) throws(LedgerError) -> Payload {
-        try apply(signed, decoded: Payload.decode(signed.payload), seq: seq)
+    public mutating func apply(_ signed: SignedEntry, seq: Int64, prior: (any PriorEntries)? = nil) throws(LedgerError) -> Payload {
+        try apply(signed, decoded: Payload.decode(signed.payload), seq: seq, prior: prior)
     }
 
     /// As `apply(_:seq:)`, for a caller that has parsed `signed.payload` already and may have
@@ -17,7 +17,8 @@ extension LedgerState {
     /// verify in parallel and never weaken it.
     @discardableResult
     public mutating func apply(
-        _ signed: SignedEntry, decoded payload: Payload, seq: Int64, verifiedWith: Ed25519PublicKey? = nil
+        _ signed: SignedEntry, decoded payload: Payload, seq: Int64, verifiedWith: Ed25519PublicKey? = nil,
+        prior: (any PriorEntries)? = nil
     ) throws(LedgerError) -> Payload {
         try Identifier.validateEntryID(payload.id)
         let signer = try authenticate(signed, payload: payload, seq: seq, verifiedWith: verifiedWith)
@@ -28,7 +29,7 @@ extension LedgerState {
         case .accountOpen(let body): try applyAccountOpen(body, signer: signer, seq: seq)
         case .accountUpdate(let body): try applyAccountUpdate(body, signer: signer)
         case .categorySet(let body): try applyCategorySet(body, signer: signer, seq: seq)
-        case .transaction(let body): try applyTransaction(body, signer: signer)
+        case .transaction(let body): try applyTransaction(body, signer: signer, prior: prior)
         }
         return payload
     }
@@ -200,8 +201,9 @@ extension LedgerState {
         categories[body.category] = Category(id: body.category, name: body.name, hourRate: body.hourRate, setSeq: seq)
     }
 
-    private mutating func applyTransaction(_ tx: Transaction, signer: Key) throws(LedgerError) {
+    private mutating func applyTransaction(_ tx: Transaction, signer: Key, prior: (any PriorEntries)?) throws(LedgerError) {
         guard let ledger else { throw .notInitialised }
+        let isReversal = try checkReversal(tx, signer: signer, prior: prior)
         let currency = ledger.currency
         guard tx.postings.count >= 2 else { throw .unbalanced("a transaction needs at least two postings") }
         guard tx.postings.count <= Payload.maxPostings else {
@@ -221,8 +223,10 @@ extension LedgerState {
             sum = try Money.add(sum, posting.amount, "the sum of the postings")
             guard var account = accounts[posting.account] else { throw .unknownAccount(posting.account) }
             guard account.status == .open else { throw .accountNotOpen(account.id, status: account.status.rawValue) }
-            try checkPurpose(tx.purpose, account: account, debit: posting.amount < 0)
-            if posting.amount < 0 {
+            if !isReversal { try checkPurpose(tx.purpose, account: account, debit: posting.amount < 0) }
+            // A correction is the organisation's to make: its admins and operators may sign one
+            // without controlling the volunteer's account it takes the coins back from.
+            if posting.amount < 0 && !(isReversal && [.admin, .operator].contains(signer.role)) {
                 guard account.controllers.contains(signer.id) else {
                     throw .unauthorized("key \(signer.id.hex) does not control account \(account.id)")
                 }
@@ -242,6 +246,37 @@ extension LedgerState {
         for account in updated { accounts[account.id] = account }
     }
 
+    /// For a reversal: it names an earlier transaction that is not itself a reversal and was not
+    /// reversed yet, and its postings are exactly that transaction's, negated, in the same order.
+    /// Other transactions must not name one. Returns whether `tx` is a reversal.
+    private func checkReversal(_ tx: Transaction, signer: Key, prior: (any PriorEntries)?) throws(LedgerError) -> Bool {
+        guard tx.purpose == .reversal else {
+            guard tx.reverses == nil, tx.reason == nil else { throw .invalidPayload("only a reversal names reverses and reason") }
+            return false
+        }
+        guard let original = tx.reverses else { throw .invalidPayload("a reversal must name the entry it reverses (reverses)") }
+        guard let reason = tx.reason else { throw .invalidPayload("a reversal must say why (reason)") }
+        try Text.validate(reason, field: "reason", maxLength: 500)
+        guard tx.hours == nil, tx.hourRate == nil, tx.category == nil else {
+            throw .invalidPayload("a reversal carries no hours, hour_rate or category; those of the original stand, reversed")
+        }
+        guard let prior else { throw .invalidPayload("a reversal cannot be judged without the ledger's earlier entries") }
+        guard let target = prior.transaction(original) else {
+            throw .invalidPayload("entry \(original) is not an earlier transaction of this ledger")
+        }
+        guard target.purpose != .reversal else {
+            throw .invalidPayload("entry \(original) is itself a reversal; to undo it, make a new entry")
+        }
+        if let seq = prior.reversal(of: original) {
+            throw .invalidPayload("entry \(original) was already reversed by entry \(seq)")
+        }
+        let mirrored = Transaction(purpose: .reversal, postings: tx.postings.map { Posting(account: $0.account, amount: -$0.amount) })
+        guard tx.postings.allSatisfy({ $0.amount != Int64.min }), mirrored.postingsDigest == target.postingsDigest else {
+            throw .invalidPayload("a reversal's postings must be those of entry \(original), negated, in the same order")
+        }
+        return true
+    }
+
     private func checkPurpose(_ purpose: Purpose, account: Account, debit: Bool) throws(LedgerError) {
         let allowed: Set<AccountKind> =
             switch (purpose, debit) {
@@ -250,6 +285,7 @@ extension LedgerState {
             case (.transfer, _): [.member, .merchant]
             case (.redeem, true): [.member]
             case (.redeem, false): [.merchant]
+            case (.reversal, _): [.issuer, .member, .merchant]
             }
         guard allowed.contains(account.kind) else {
             let side = debit ? "pay from" : "pay to"

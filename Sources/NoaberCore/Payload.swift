@@ -212,9 +212,13 @@ public struct Transaction: Codable, Sendable, Equatable {
     public var hourRate: Int64?
     /// The care category whose rate was applied; without one, the ledger's own hour rate.
     public var category: String?
+    /// For a `reversal`: the entry id of the transaction it undoes, and why.
+    public var reverses: String?
+    public var reason: String?
 
     public init(
-        purpose: Purpose, postings: [Posting], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil, category: String? = nil
+        purpose: Purpose, postings: [Posting], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil, category: String? = nil,
+        reverses: String? = nil, reason: String? = nil
     ) {
         self.purpose = purpose
         self.postings = postings
@@ -222,9 +226,17 @@ public struct Transaction: Codable, Sendable, Equatable {
         self.hours = hours
         self.hourRate = hourRate
         self.category = category
+        self.reverses = reverses
+        self.reason = reason
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case purpose, postings, memo, hours, hourRate = "hour_rate", category
+        case purpose, postings, memo, hours, hourRate = "hour_rate", category, reverses, reason
+    }
+
+    /// A digest of the postings, in order: what a reversal must mirror. Each posting is
+    /// `account "\n" amount "\n"`, so no two lists share a digest.
+    public var postingsDigest: SHA256Digest {
+        SHA256.hash(postings.map { "\($0.account.rawValue)\n\($0.amount)\n" }.joined())
     }
 }

@@ -43,6 +43,8 @@ public struct Verifier: Sendable {
     private var lastTime: Timestamp?
     /// Each entry id and the entry that used it: an id used twice is a replayed payment.
     private var entryIDs: [String: Int64] = [:]
+    /// What reversals are judged by: each transaction's postings digest, and the reversals seen.
+    private var prior = ReplayedEntries()
 
     public init(rootsWanted: Set<UInt64> = []) {
         self.rootsWanted = rootsWanted
@@ -89,7 +91,7 @@ public struct Verifier: Sendable {
             throw fail("entry id \(payload.id) was already used by entry \(first)")
         }
         do {
-            try state.apply(entry.signed, decoded: payload, seq: entry.seq, verifiedWith: precheck?.verifiedWith)
+            try state.apply(entry.signed, decoded: payload, seq: entry.seq, verifiedWith: precheck?.verifiedWith, prior: prior)
         } catch { throw fail(error.message) }
         guard payload.id == entry.entryID, payload.kind == entry.kind else {
             throw fail("stored id/kind (\(entry.entryID), \(entry.kind.rawValue)) differ from the payload's (\(payload.id), \(payload.kind.rawValue))")
@@ -101,6 +103,7 @@ public struct Verifier: Sendable {
         }
         entries = entry.seq
         entryIDs[payload.id] = entry.seq
+        prior.record(payload, seq: entry.seq)
         postings += Int64(expectedPostings.count)
         headHash = entry.hash
         lastTime = entry.committedAt

@@ -222,6 +222,7 @@ private final class WriterCore: @unchecked Sendable {
         var conflictsInBatch: [Int] = []
         // Commit times never go backwards along the chain, even if the wall clock does.
         let time = max(clock(), head.time ?? Timestamp(millisecondsSinceEpoch: 0))
+        let prior = WriterPriorEntries(connection: store.connection)
 
         for (index, submission) in batch.enumerated() {
             let (signed, payload, peer) = (submission.signed, submission.payload, submission.peer)
@@ -252,10 +253,11 @@ private final class WriterCore: @unchecked Sendable {
                 outcomes[index] = .failure(.storage("the sequence numbers are exhausted (the database was edited)"))
                 continue
             }
-            do { try state.apply(signed, decoded: payload, seq: seq, verifiedWith: submission.verifiedWith) } catch {
+            do { try state.apply(signed, decoded: payload, seq: seq, verifiedWith: submission.verifiedWith, prior: prior) } catch {
                 outcomes[index] = refuse(error, peer: peer)
                 continue
             }
+            prior.accepted(payload, seq: seq)
             let prevHash = accepted.last?.entry.hash ?? head.hash
             let entry = CommittedEntry(
                 seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: prevHash,

@@ -186,6 +186,9 @@ public final class LedgerStore {
             try connection.statement("INSERT OR REPLACE INTO categories (category, name, hour_rate, set_seq) VALUES (?, ?, ?, ?)")
                 .run([.text(body.category), .text(body.name), .integer(body.hourRate), seq])
         case .transaction(let tx):
+            if tx.purpose == .reversal, let original = tx.reverses {
+                try connection.statement("INSERT INTO reversals (reversed_id, reversal_seq) VALUES (?, ?)").run([.text(original), seq])
+            }
             for (index, posting) in tx.postings.enumerated() {
                 try connection.statement("INSERT INTO postings (seq, idx, account, amount) VALUES (?, ?, ?, ?)")
                     .run([seq, .integer(Int64(index)), .text(posting.account.rawValue), .integer(posting.amount)])

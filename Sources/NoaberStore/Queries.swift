@@ -61,6 +61,11 @@ extension Connection {
         }
     }
 
+    /// The seq of the reversal that undid `entryID`, if any.
+    public func reversal(of entryID: String) throws(StoreError) -> Int64? {
+        try statement("SELECT reversal_seq FROM reversals WHERE reversed_id = ?").rows([.text(entryID)]) { $0.int64(0) }.first
+    }
+
     /// How many entry and posting rows the journal holds.
     public func journalRows() throws(StoreError) -> JournalRows {
         try statement("SELECT (SELECT COUNT(*) FROM entries), (SELECT COUNT(*) FROM postings)").rows([]) { row in

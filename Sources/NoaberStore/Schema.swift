@@ -118,6 +118,13 @@ enum Schema {
                     hour_rate INTEGER NOT NULL,
                     set_seq   INTEGER NOT NULL
                 ) STRICT;
+
+                -- Which transactions a reversal has undone, so that each is reversed once at most;
+                -- derived from the chain (a replay rebuilds it).
+                CREATE TABLE reversals (
+                    reversed_id  TEXT    PRIMARY KEY,
+                    reversal_seq INTEGER NOT NULL
+                ) STRICT;
                 """
         ),
     ]

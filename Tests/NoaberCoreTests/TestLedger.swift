@@ -30,6 +30,8 @@ struct TestLedger {
     var seq: Int64 = 0
     /// Every accepted entry, in order.
     var accepted: [SignedEntry] = []
+    /// What reversals are judged by.
+    var prior = ReplayedEntries()
     private var counter = 0
 
     init() throws {
@@ -56,8 +58,9 @@ struct TestLedger {
     /// Applies `signed` as the next entry; it must be accepted.
     @discardableResult
     mutating func apply(_ signed: SignedEntry) throws -> Payload {
-        let payload = try state.apply(signed, seq: seq + 1)
+        let payload = try state.apply(signed, seq: seq + 1, prior: prior)
         seq += 1
+        prior.record(payload, seq: seq)
         accepted.append(signed)
         return payload
     }
@@ -94,7 +97,7 @@ struct TestLedger {
     ) {
         let before = StateSnapshot(state)
         do {
-            try state.apply(signed, seq: seq + 1)
+            try state.apply(signed, seq: seq + 1, prior: prior)
             Issue.record("the entry was accepted", sourceLocation: sourceLocation)
         } catch {
             check(error)
