@@ -5,8 +5,10 @@ import Foundation
 /// Every method the daemon serves (docs/PROTOCOL.md). Property names are camelCase that the
 /// snake_case coding turns into `key_id`, `committed_at`, … on the wire.
 public enum Method: String, Sendable, CaseIterable {
-    /// Submit one signed entry; the only write.
+    /// Submit one signed entry.
     case submit = "ledger.submit"
+    /// Submit up to 1000 signed entries, applied all-or-nothing in one commit.
+    case submitBatch = "ledger.submit_batch"
     case status = "ledger.status"
     /// Raw entries in sequence order, with their stored postings, for verification.
     case entries = "ledger.entries"
@@ -56,6 +58,18 @@ public struct SubmitParams: Codable, Sendable {
         guard let key = KeyID(hex: keyId) else { throw .invalidParams("key_id must be 32 hex characters") }
         return SignedEntry(payload: Array(bytes), signature: signature, keyID: key)
     }
+}
+
+public struct SubmitBatchParams: Codable, Sendable {
+    public static let maxEntries = 1000
+    public var entries: [SubmitParams]
+    public init(entries: [SubmitParams]) { self.entries = entries }
+}
+
+public struct SubmitBatchResult: Codable, Sendable {
+    /// One result per entry, in order; `replayed` marks entries committed before.
+    public var results: [SubmitResult]
+    public init(results: [SubmitResult]) { self.results = results }
 }
 
 public struct SubmitResult: Codable, Sendable, Equatable {

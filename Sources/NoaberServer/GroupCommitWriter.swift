@@ -22,9 +22,10 @@ struct Submission: Sendable {
 final class GroupCommitWriter: Sendable {
     typealias Outcome = Result<SubmitResult, RPCError>
 
+    /// One client's submissions: a single entry, or a batch that is applied all-or-nothing.
     private struct Waiting {
-        var submission: Submission
-        var continuation: CheckedContinuation<Outcome, Never>
+        var submissions: [Submission]
+        var continuation: CheckedContinuation<[Outcome], Never>
     }
 
     private struct Queue {
@@ -57,6 +58,33 @@ final class GroupCommitWriter: Sendable {
     /// Parses and checks the signature on the caller's task, so that both cores share that work,
     /// then queues the submission for the next group commit.
     func submit(_ signed: SignedEntry, peer: PeerCredentials?) async -> Outcome {
+        switch prepare(signed, peer: peer) {
+        case .failure(let error): return .failure(error)
+        case .success(let submission): return await enqueue([submission])[0]
+        }
+    }
+
+    /// Submits entries that are applied all-or-nothing: all in one group commit, in order, or none
+    /// of them (each outcome then says why: its own refusal, or that another entry was refused).
+    func submitBatch(_ entries: [SignedEntry], peer: PeerCredentials?) async -> [Outcome] {
+        var submissions: [Submission] = []
+        for (index, signed) in entries.enumerated() {
+            switch prepare(signed, peer: peer) {
+            case .failure(let error):
+                return entries.indices.map { $0 == index ? .failure(error) : .failure(Self.aborted(by: index, error)) }
+            case .success(let submission): submissions.append(submission)
+            }
+        }
+        return await enqueue(submissions)
+    }
+
+    static func aborted(by index: Int, _ error: RPCError) -> RPCError {
+        RPCError(
+            code: error.code, reason: error.reason,
+            message: "batch entry \(index + 1) was refused (\(error.message)), so nothing of the batch was written")
+    }
+
+    private func prepare(_ signed: SignedEntry, peer: PeerCredentials?) -> Result<Submission, RPCError> {
         let payload: Payload
         do { payload = try Payload.decode(signed.payload) } catch {
             logger.notice("refused", metadata: ["reason": "\(error.reason)", "error": "\(error.message)", "peer": "\(peer?.description ?? "unknown")"])
@@ -65,19 +93,20 @@ final class GroupCommitWriter: Sendable {
         let candidate: Ed25519PublicKey? =
             if case .ledgerInit(let body) = payload.body { try? body.adminKey.parsedKey() } else { keys.withLock { $0[signed.keyID] } }
         let verified = candidate.flatMap { $0.keyID == signed.keyID && signed.isValid(for: payload, with: $0) ? $0 : nil }
-        return await enqueue(Submission(signed: signed, payload: payload, verifiedWith: verified, peer: peer))
+        return .success(Submission(signed: signed, payload: payload, verifiedWith: verified, peer: peer))
     }
 
-    private func enqueue(_ submission: Submission) async -> Outcome {
+    /// Queues the submissions together, so that one group commit takes all of them.
+    private func enqueue(_ submissions: [Submission]) async -> [Outcome] {
         await withCheckedContinuation { continuation in
             let startDrain = queue.withLock { q -> Bool? in
                 guard !q.closed else { return nil }
-                q.waiting.append(Waiting(submission: submission, continuation: continuation))
+                q.waiting.append(Waiting(submissions: submissions, continuation: continuation))
                 defer { q.draining = true }
                 return !q.draining
             }
             switch startDrain {
-            case nil: continuation.resume(returning: .failure(.shuttingDown))
+            case nil: continuation.resume(returning: submissions.map { _ in .failure(.shuttingDown) })
             case true?: dispatch.async { self.drain() }
             case false?: break
             }
@@ -115,9 +144,9 @@ final class GroupCommitWriter: Sendable {
             defer { q.waiting.removeAll(keepingCapacity: true) }
             return q.waiting
         }) {
-            let (outcomes, newKeys) = core.commit(batch.map(\.submission))
+            let (outcomes, newKeys) = core.commit(batch.map(\.submissions))
             if !newKeys.isEmpty { keys.withLock { for key in newKeys { $0[key.keyID] = key } } }
-            let committed = outcomes.count { if case .success(let r) = $0 { !r.replayed } else { false } }
+            let committed = outcomes.joined().count { if case .success(let r) = $0 { !r.replayed } else { false } }
             if committed > 0 {
                 groupCommits.add(1, ordering: .relaxed)
                 entriesCommitted.add(Int64(committed), ordering: .relaxed)
@@ -207,8 +236,18 @@ private final class WriterCore: @unchecked Sendable {
         store = nil
     }
 
-    /// Judges and writes one group; returns each submission's outcome and the keys it registered.
-    func commit(_ batch: [Submission]) -> ([GroupCommitWriter.Outcome], [Ed25519PublicKey]) {
+    /// Judges and writes one group; returns each unit's outcomes and the keys it registered. A unit
+    /// is one client's submission: a single entry, or a batch accepted whole or not at all.
+    func commit(_ units: [[Submission]]) -> ([[GroupCommitWriter.Outcome]], [Ed25519PublicKey]) {
+        let (flat, newKeys) = commit(units.joined().map { $0 }, unitSizes: units.map(\.count))
+        var rest = flat[...]
+        return (units.map { unit in
+            defer { rest = rest.dropFirst(unit.count) }
+            return Array(rest.prefix(unit.count))
+        }, newKeys)
+    }
+
+    private func commit(_ batch: [Submission], unitSizes: [Int]) -> ([GroupCommitWriter.Outcome], [Ed25519PublicKey]) {
         guard let store else { return (batch.map { _ in .failure(.shuttingDown) }, []) }
         if let halted { return (batch.map { _ in .failure(.storage(halted)) }, []) }
 
@@ -223,8 +262,39 @@ private final class WriterCore: @unchecked Sendable {
         // Commit times never go backwards along the chain, even if the wall clock does.
         let time = max(clock(), head.time ?? Timestamp(millisecondsSinceEpoch: 0))
         let prior = WriterPriorEntries(connection: store.connection)
+        // Where each unit starts; a batch that has a refusal is rolled back to its start.
+        var batchEnds: [Int: Range<Int>] = [:]
+        var start = 0
+        for size in unitSizes {
+            if size > 1 { batchEnds[start + size - 1] = start..<(start + size) }
+            start += size
+        }
+        let batchStarts = Set(batchEnds.values.map(\.lowerBound))
+        var snapshot = (
+            state: state, accepted: 0, acceptedIndex: acceptedIndex, replayed: replayedInBatch, ids: idsInBatch,
+            conflicts: conflictsInBatch, prior: prior.snapshot())
 
         for (index, submission) in batch.enumerated() {
+            // Only batches can be undone, so only they pay for a copy of the state.
+            if batchStarts.contains(index) {
+                snapshot = (state, accepted.count, acceptedIndex, replayedInBatch, idsInBatch, conflictsInBatch, prior.snapshot())
+            }
+            defer {
+                if let unit = batchEnds[index] {
+                    if let failed = unit.first(where: { if case .failure = outcomes[$0] { true } else { false } }),
+                        case .failure(let error)? = outcomes[failed]
+                    {
+                        // All-or-nothing: undo what the batch's other entries did, and say why.
+                        (state, acceptedIndex, replayedInBatch, idsInBatch, conflictsInBatch) =
+                            (snapshot.state, snapshot.acceptedIndex, snapshot.replayed, snapshot.ids, snapshot.conflicts)
+                        accepted.removeLast(accepted.count - snapshot.accepted)
+                        prior.restore(snapshot.prior)
+                        for i in unit where i != failed {
+                            outcomes[i] = .failure(GroupCommitWriter.aborted(by: failed - unit.lowerBound, error))
+                        }
+                    }
+                }
+            }
             let (signed, payload, peer) = (submission.signed, submission.payload, submission.peer)
             // Idempotency: the same id with the same bytes answers with the original entry.
             if let earlier = idsInBatch[payload.id] {

@@ -103,6 +103,30 @@ struct LedgerService: Sendable {
         case .submit:
             let params: SubmitParams = try decodeParams(line)
             return try encode(id: id, await writer.submit(try params.signedEntry(), peer: peer).get())
+        case .submitBatch:
+            let params: SubmitBatchParams = try decodeParams(line)
+            guard (1...SubmitBatchParams.maxEntries).contains(params.entries.count) else {
+                throw RPCError.invalidParams("a batch holds 1 to \(SubmitBatchParams.maxEntries) entries, not \(params.entries.count)")
+            }
+            var entries: [SignedEntry] = []
+            for (index, entry) in params.entries.enumerated() {
+                do { entries.append(try entry.signedEntry()) } catch {
+                    throw RPCError.invalidParams("entries[\(index)]: \(error.message)")
+                }
+            }
+            let outcomes = await writer.submitBatch(entries, peer: peer)
+            var results: [SubmitResult] = []
+            for outcome in outcomes {
+                switch outcome {
+                case .success(let result): results.append(result)
+                case .failure(let error):
+                    // The entry refused in its own right names the batch's failure; the others only echo it.
+                    let refused = outcomes.firstIndex { if case .failure(let e) = $0 { !e.message.hasPrefix("batch entry ") } else { false } }
+                    if let refused, case .failure(let own) = outcomes[refused] { throw GroupCommitWriter.aborted(by: refused, own) }
+                    throw error
+                }
+            }
+            return encode(id: id, SubmitBatchResult(results: results))
         case .status:
             return encode(id: id, try await status())
         case .entries:

@@ -24,6 +24,12 @@ final class WriterPriorEntries: PriorEntries {
         return try? connection.reversal(of: entryID)
     }
 
+    typealias Snapshot = (transactions: [String: (Purpose, SHA256Digest)], reversals: [String: Int64])
+
+    func snapshot() -> Snapshot { (transactions, reversals) }
+
+    func restore(_ snapshot: Snapshot) { (transactions, reversals) = snapshot }
+
     /// Records an entry accepted into the group being judged.
     func accepted(_ payload: Payload, seq: Int64) {
         guard case .transaction(let tx) = payload.body else { return }

@@ -4,11 +4,12 @@
 Written from docs/FORMAT.md (and PROTOCOL.md's `ledger.state`, which §13 refers to) without reading
 any Noaber source code. The entries are checked exactly as audit_sqlite.py checks the `entries`
 table, by the same code (imported from it): the chain (§4), the rules (§5), every signature with
-`openssl`, the Merkle root (§9). Then the header's `state` must equal the replay: the ledger's
-settings, every key, every account with its balance, every care category, the row counts and
-`head_seq`. Its
-`checkpoint`, and every checkpoint given with --checkpoint, must be a signed note (§10) whose root
-is the root of the first `size` entries of this export.
+`openssl`, the Merkle root (§9), reversals included (§2: each mirrors an earlier transaction, once).
+Then the header's `state` must equal the replay: the ledger's settings, every key, every account
+with its balance, every care category, the row counts and `head_seq`. (§13's `state` has nothing
+on reversals, so they are checked by the replay alone.) Its `checkpoint`, and every checkpoint
+given with --checkpoint, must be a signed note (§10) whose root is the root of the first `size`
+entries of this export.
 
     python3 audit_export.py ledger.jsonl [--json] [--log-key VERIFIER_KEY] [--checkpoint FILE]...
 

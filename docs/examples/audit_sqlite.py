@@ -5,8 +5,9 @@ Written from docs/FORMAT.md alone, without reading any Noaber source code: it sh
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
 script replays it under §4 and §5, checks every signature with the `openssl` command (§7),
 computes the Merkle tree's root over the entries' records (§9), and then compares the derived
-tables (`postings`, `accounts`, `categories`, `merkle_nodes`) with the replay. When the `checkpoint` table holds
-a checkpoint, it must be a valid signed note (§10) whose root is the root of the entries it covers.
+tables (`postings`, `accounts`, `categories`, `reversals`, `merkle_nodes`) with the replay. When
+the `checkpoint` table holds a checkpoint, it must be a valid signed note (§10) whose root is the
+root of the entries it covers.
 
     python3 audit_sqlite.py PATH/noaber.sqlite [--json] [--log-key VERIFIER_KEY] [--checkpoint FILE]...
 
@@ -47,11 +48,14 @@ SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"
           "account.open": ({"account", "account_kind", "name", "min_balance", "controllers"}, set()),
           "account.update": ({"account"}, {"status", "min_balance", "controllers", "name", "reason"}),
           "category.set": ({"category", "name", "hour_rate"}, set()),
-          "tx": ({"purpose", "postings"}, {"memo", "hours", "hour_rate", "category"})}
+          "tx": ({"purpose", "postings"},
+                 {"memo", "hours", "hour_rate", "category", "reverses", "reason"})}
 # Reading of §2's arrows, as (kinds a tx may take from, kinds it may pay): a transfer moves
-# between members and merchants in either direction.
+# between members and merchants in either direction; a reversal takes from and pays any kind.
 PURPOSES = {"credit": ({"issuer"}, {"member"}), "redeem": ({"member"}, {"merchant"}),
-            "transfer": ({"member", "merchant"}, {"member", "merchant"})}
+            "transfer": ({"member", "merchant"}, {"member", "merchant"}),
+            "reversal": (set(ACCOUNT_KINDS), set(ACCOUNT_KINDS))}
+NOT_IN_REVERSAL = ("hours", "hour_rate", "category")  # §2: a reversal carries none of these
 SPKI = bytes.fromhex("302a300506032b6570032100")  # §7: raw Ed25519 key -> DER SubjectPublicKeyInfo
 # §2: small-order points, compared with the last byte's top (sign) bit cleared.
 SMALL_ORDER = {bytes.fromhex(h) for h in (
@@ -115,6 +119,11 @@ def parse(raw):
 
 def sha256(data):
     return hashlib.sha256(data).digest()
+
+
+def postings_digest(postings):
+    """A short stand-in for a tx's postings [(account, amount)], in order (§2 reversals)."""
+    return sha256(json.dumps(postings, ensure_ascii=False).encode("utf-8"))
 
 
 def merkle_root(leaves, lo=0, hi=None):
@@ -183,6 +192,10 @@ class Auditor:
         self.accounts = {}
         self.categories = {}  # category id -> {"name", "hour_rate", "set"} (set: the last category.set)
         self.ids = set()    # entry ids (§1: unique in a ledger)
+        # §2 reversals: per transaction only what the reversal rule needs. entry id -> a digest of
+        # its postings, or None for a reversal (which cannot itself be reversed).
+        self.txs = {}
+        self.reversed = {}  # entry id of a reversed transaction -> seq of the reversal that undid it
         self.postings = 0   # posting rows the chain explains
 
     def entry(self, seq, eid, kind, kid, payload, sig, at, prev, h, stored):
@@ -383,7 +396,19 @@ class Auditor:
 
     def tx(self, p, kid, role, seq):
         purpose, ps = p["purpose"], p["postings"]
-        need(type(purpose) is str and purpose in PURPOSES, "purpose is not credit, transfer or redeem")
+        need(type(purpose) is str and purpose in PURPOSES,
+             "purpose is not credit, transfer, redeem or reversal")
+        reversal = purpose == "reversal"
+        # §2: reverses and reason are there only and always in a reversal, which has no hours.
+        if reversal:
+            need("reverses" in p, "a reversal has no reverses")
+            need("reason" in p, "a reversal has no reason")
+            need(is_text(p["reason"], 1, 500, controls=False), "reason is not 1-500 plain characters")
+            need(not any(f in p for f in NOT_IN_REVERSAL),
+                 "a reversal carries hours, hour_rate or category")
+        else:
+            need("reverses" not in p and "reason" not in p,
+                 f"reverses or reason on a {purpose}, which is not a reversal")
         need(type(ps) is list and 2 <= len(ps) <= 100, "postings is not a list of 2-100")
         for x in ps:  # §5.7: every account exists and is open (not frozen, not closed)
             shape(x, "posting", {"account", "amount"})
@@ -400,9 +425,22 @@ class Auditor:
         need(credited <= I64_MAX, "postings overflow 64 bits")
         need("memo" not in p or is_text(p["memo"], 0, 500, controls=False),
              "memo is not text of up to 500 characters")
+        if reversal:  # §2: the original is an earlier, unreversed transaction that is no reversal
+            orig = p["reverses"]
+            need(type(orig) is str and orig in self.ids,
+                 f"reverses {orig!r}, which is no earlier entry")
+            need(orig in self.txs, f"reverses {orig}, which is not a transaction")
+            need(self.txs[orig] is not None, f"reverses {orig}, which is itself a reversal")
+            need(orig not in self.reversed,
+                 f"reverses {orig}, which entry {self.reversed.get(orig)} reversed already")
+            # Its postings are the original's, each amount negated, in the same order.
+            need(postings_digest([(a, -x) for a, x in postings]) == self.txs[orig],
+                 f"postings are not exactly {orig}'s negated, in the same order")
         for a, x in postings:
-            if x < 0:  # §5.5
-                need(kid in self.accounts[a]["controllers"], f"signing key does not control {a}")
+            if x < 0:  # §5.5: an admin or operator key may sign a reversal without controlling
+                may = reversal and role in ("admin", "operator")
+                need(kid in self.accounts[a]["controllers"] or may, f"signing key does not control {a}"
+                     + (" and is no admin or operator key" if reversal else ""))
             have = self.accounts[a]["kind"]
             need(have in PURPOSES[purpose][x > 0],
                  f"a {purpose} cannot {'pay' if x > 0 else 'take from'} {a} ({have} account)")
@@ -430,6 +468,9 @@ class Auditor:
             acct["balance"] += x
             need(is_int(acct["balance"]), f"balance of {a} overflows 64 bits")
             need(x > 0 or acct["balance"] >= acct["min"], f"{a} would go below its min_balance")
+        self.txs[p["id"]] = None if reversal else postings_digest(postings)
+        if reversal:
+            self.reversed[p["reverses"]] = seq
         return postings
 
     def root(self, size=None):
@@ -529,6 +570,12 @@ def check_sqlite(db, auditor):
         check_categories(db, auditor.categories)
     else:
         need(not auditor.categories, "the categories table is missing, but the chain sets categories")
+    # Reading: likewise a file without the reversals table; its chain then reverses nothing.
+    if "reversals" in tables:
+        check_reversals(db, auditor.reversed)
+    else:
+        need(not auditor.reversed,
+             "the reversals table is missing, but the chain reverses transactions")
     sizes = []
     # Reading: a file of schema version 1 has neither table; it then has no tree or checkpoint to check.
     if "merkle_nodes" in tables:
@@ -559,6 +606,20 @@ def check_categories(db, replayed):
                                     (mine["name"], mine["hour_rate"], mine["set"])):
             need(type(got) is type(want) and got == want,
                  f"{field} of category {c} is {got!r}, the replay gives {want!r}")
+
+
+def check_reversals(db, replayed):
+    """§6: one row per reversed transaction (its entry id) and the seq of the reversal, no others."""
+    stored = {}
+    for rid, seq in db.execute(
+            "SELECT reversed_id, reversal_seq FROM reversals ORDER BY reversal_seq"):
+        need(rid not in stored, f"the reversals table has {rid!r} twice")
+        stored[rid] = seq
+    for r in sorted(set(stored) | set(replayed), key=str):
+        need(r in replayed, f"the reversals table has {r!r}, which no reversal reverses")
+        need(r in stored, f"the reversals table lacks {r}, reversed by entry {replayed[r]}")
+        need(type(stored[r]) is int and stored[r] == replayed[r],
+             f"reversal_seq of {r} is {stored[r]!r}, the replay gives {replayed[r]}")
 
 
 def check_merkle_nodes(db, leaves):
@@ -626,7 +687,7 @@ def finish(run, args):
     if args.json:
         print(json.dumps({"ok": not failure, "entries": auditor.n, "head": head, "root": root,
                           "checkpoint": size, "kept": sizes, "categories": len(auditor.categories),
-                          "failure": failure}))
+                          "reversals": len(auditor.reversed), "failure": failure}))
     elif failure:
         where = "" if failure["seq"] is None else f" entry {failure['seq']}"
         print(f"FAIL{where}: {failure['reason']}")
@@ -634,7 +695,8 @@ def finish(run, args):
         print(f"OK: {auditor.n} entries, {len(auditor.accounts)} accounts, {len(auditor.keys)} keys, "
               f"head {head}, root {root}, " + ("no checkpoint" if size is None else f"checkpoint {size}")
               + "".join(f", kept checkpoint {s}" for s in sizes)
-              + f", {len(auditor.categories)} categor{'y' if len(auditor.categories) == 1 else 'ies'}")
+              + f", {len(auditor.categories)} categor{'y' if len(auditor.categories) == 1 else 'ies'}"
+              + f", {len(auditor.reversed)} reversal{'' if len(auditor.reversed) == 1 else 's'}")
     return 2 if failure else 0
 
 

@@ -4,7 +4,8 @@
 # says and in a jsonl export laid out as §13 says, and the checkpoint is signed as §10 says. Both
 # scripts must print OK with §14's root; then each tampered copy must fail with the expected reason.
 # Longer chains built the same way cover account.update and care categories (category.set, credits
-# at a category's rate, a rate change) with their tampered and rule-breaking variants.
+# at a category's rate, a rate change) and reversals (§2: a credit undone by the operator key, a
+# credit undone by its volunteer's key) with their tampered and rule-breaking variants.
 # Uses python3, sqlite3, openssl, xxd and base64 only. Exits non-zero on any mismatch.
 #
 #   bash docs/examples/test_examples.sh
@@ -76,6 +77,7 @@ CREATE TABLE checkpoint (tree_size INTEGER NOT NULL, root BLOB NOT NULL, note TE
   signed_at TEXT NOT NULL);
 CREATE TABLE categories (category TEXT PRIMARY KEY, name TEXT NOT NULL, hour_rate INTEGER NOT NULL,
   set_seq INTEGER NOT NULL);
+CREATE TABLE reversals (reversed_id TEXT PRIMARY KEY, reversal_seq INTEGER NOT NULL);
 CREATE TABLE schema_migrations (version INTEGER NOT NULL, applied_at TEXT NOT NULL);
 INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z'), (2, '2026-01-01T00:00:00.000Z'),
   (3, '2026-01-01T00:00:00.000Z');
@@ -166,14 +168,16 @@ expect 0 "$OK3" sq good.sqlite --log-key "$VKEY"
 expect 0 "$OK3" ex good.jsonl --log-key "$VKEY" --checkpoint checkpoint3.txt
 expect 0 "\"root\": \"$ROOT3\", \"checkpoint\": 3" sq good.sqlite --json
 
-echo "== no categories: an empty table and [] in the export, or (older files) neither"
+echo "== no categories or reversals: empty tables and [] in the export, or (older files) neither"
 sqlite3 good.sqlite "SELECT count(*) FROM categories" | grep -qx 0
+sqlite3 good.sqlite "SELECT count(*) FROM reversals" | grep -qx 0
 grep -q '"categories":\[\]' good.jsonl
-cp good.sqlite nocat.sqlite; sqlite3 nocat.sqlite "DROP TABLE categories"
-expect 0 "$OK3, 0 categories" sq nocat.sqlite
+expect 0 "$OK3, 0 categories, 0 reversals" sq good.sqlite
+cp good.sqlite nocat.sqlite; sqlite3 nocat.sqlite "DROP TABLE categories; DROP TABLE reversals"
+expect 0 "$OK3, 0 categories, 0 reversals" sq nocat.sqlite
 sed 's/"categories":\[\],//' good.jsonl > nocat.jsonl
 expect 0 "$OK3, 0 categories" ex nocat.jsonl
-expect 0 "\"categories\": 0" ex good.jsonl --json
+expect 0 "\"categories\": 0, \"reversals\": 0" ex good.jsonl --json
 
 echo "== a fourth entry; the size-3 checkpoint still holds"
 build_db 4 checkpoint3.txt four.sqlite
@@ -377,9 +381,12 @@ expect 2 "FAIL: state: name of account vol:jan-peeters is 'Jan Peeters', the rep
 echo "== account.update: signed entries that break §2's rules (the daemon never stores these)"
 # bad NAME SEQ REASON PAYLOAD@KEY...: GOOD's first entries, then the given ones, entry SEQ the last;
 # all validly signed and chained. Both scripts must fail at entry SEQ.
-bad() {
+# bad_on BASE NAME SEQ REASON PAYLOAD@KEY...: the same, with the array named BASE in place of GOOD.
+bad() { bad_on GOOD "$@"; }
+bad_on() {
+  local -n base=$1; shift
   local name=$1 seq=$2 reason=$3; shift 3
-  chain "$name" "${GOOD[@]:0:seq-$#}" "$@"
+  chain "$name" "${base[@]:0:seq-$#}" "$@"
   chain_db "$name" "$name.sqlite" ""
   chain_export "$name" "$name.sqlite" "$name.jsonl" "[]"
   expect 2 "FAIL entry $seq: $reason" sq "$name.sqlite"
@@ -500,6 +507,94 @@ catset b.json zero-rate '"category":"boodschappen","hour_rate":0,"name":"Boodsch
 bad cat-zero-rate 15 "hour_rate is not a positive integer" b.json@admin
 catset b.json extra '"category":"boodschappen","hour_rate":1000,"name":"Boodschappen","reason":"x"'
 bad cat-unknown-field 15 "payload has unknown field(s): reason" b.json@admin
+
+# ==== reversals (§2 reversals, §5.5, §5.7; §6 reversals) ========================================
+# GOOD's 14 entries, then a merchant, a credit of 2 hours undone by the operator key (which controls
+# neither account), a credit of half an hour undone by the member key (which controls the one
+# account that reversal debits), and a redeem that stays.
+echo "== reversals"
+ORG_CREDIT='{"account":"org:zorgkring","amount":-2000},{"account":"vol:jan-peeters","amount":2000}'
+ORG_BACK='{"account":"org:zorgkring","amount":2000},{"account":"vol:jan-peeters","amount":-2000}'
+pl r15.json open-bakker account.open "\"account\":\"shop:bakker\",\"account_kind\":\"merchant\",\"controllers\":[\"$OP_ID\"],\"min_balance\":0,\"name\":\"Bakker Jansen\""
+pl r16.json credit-2h tx "\"hour_rate\":1000,\"hours\":\"2\",\"postings\":[$ORG_CREDIT],\"purpose\":\"credit\""
+pl r17.json undo-credit-2h tx "\"postings\":[$ORG_BACK],\"purpose\":\"reversal\",\"reason\":\"wrong volunteer\",\"reverses\":\"credit-2h\""
+pl r18.json credit-half tx '"hour_rate":1000,"hours":"0.5","postings":[{"account":"org:zorgkring","amount":-500},{"account":"vol:jan-peeters","amount":500}],"purpose":"credit"'
+pl r19.json undo-credit-half tx '"memo":"twice","postings":[{"account":"org:zorgkring","amount":500},{"account":"vol:jan-peeters","amount":-500}],"purpose":"reversal","reason":"entered twice","reverses":"credit-half"'
+pl r20.json redeem-bread tx '"postings":[{"account":"vol:jan-peeters","amount":-300},{"account":"shop:bakker","amount":300}],"purpose":"redeem"'
+REV=("${GOOD[@]}" r15.json@operator r16.json@admin r17.json@operator r18.json@admin r19.json@member r20.json@member)
+REV_TABLES="INSERT INTO accounts VALUES
+  ('org:zorgkring', 'issuer', 'Zorgkring Noord', -200000, '$ADMIN_ID', 'open', -2500, 2),
+  ('vol:jan-peeters', 'member', 'Jan Peeters-de Vries', 0, '$MEM_ID,$ADMIN_ID', 'open', 2200, 3),
+  ('vol:piet', 'member', 'Piet de Boer', 0, '$MEM_ID', 'closed', 0, 11),
+  ('shop:bakker', 'merchant', 'Bakker Jansen', 0, '$OP_ID', 'open', 300, 15);
+INSERT INTO reversals VALUES ('credit-2h', 17), ('credit-half', 19);"
+chain rev "${REV[@]}"
+root20=$(mth $(leaves_of rev))
+printf 'noaber/%s\n20\n%s\n' $L "$(b64hex "$root20")" > note20.txt
+note note20.txt log.pem $LOG_PUB > checkpoint20.txt
+chain_db rev rev.sqlite "$REV_TABLES" checkpoint20.txt
+chain_export rev rev.sqlite rev.jsonl "$UPD_KEYS" checkpoint20.txt
+OK20="OK: 20 entries, 4 accounts, 4 keys, head $(cat rev/h20), root $root20, checkpoint 20, kept checkpoint 14, 0 categories, 2 reversals"
+expect 0 "$OK20" sq rev.sqlite --log-key "$VKEY" --checkpoint checkpoint14.txt
+expect 0 "$OK20" ex rev.jsonl --log-key "$VKEY" --checkpoint checkpoint14.txt
+expect 0 "\"reversals\": 2" sq rev.sqlite --json
+
+echo "== reversals: a reversals table that differs from the replay"
+tr_() { cp rev.sqlite "$1"; sqlite3 "$1" "$2"; }
+tr_ revgone.sqlite "DELETE FROM reversals WHERE reversed_id = 'credit-half'"
+expect 2 "FAIL: the reversals table lacks credit-half, reversed by entry 19" sq revgone.sqlite
+tr_ revseq.sqlite "UPDATE reversals SET reversal_seq = 18 WHERE reversed_id = 'credit-half'"
+expect 2 "FAIL: reversal_seq of credit-half is 18, the replay gives 19" sq revseq.sqlite
+tr_ revid.sqlite "UPDATE reversals SET reversed_id = 'redeem-bread' WHERE reversed_id = 'credit-half'"
+expect 2 "FAIL: the reversals table lacks credit-half, reversed by entry 19" sq revid.sqlite
+tr_ revextra.sqlite "INSERT INTO reversals VALUES ('redeem-bread', 20)"
+expect 2 "FAIL: the reversals table has 'redeem-bread', which no reversal reverses" sq revextra.sqlite
+tr_ revdrop.sqlite "DROP TABLE reversals"
+expect 2 "FAIL: the reversals table is missing, but the chain reverses transactions" sq revdrop.sqlite
+# A reversal's derived postings, and the balances, as if the reversal had not happened.
+tr_ revpost.sqlite "DELETE FROM postings WHERE seq = 17"
+expect 2 "FAIL entry 17: the stored postings differ from the payload's postings" sq revpost.sqlite
+sed '1s/"vol:jan-peeters","balance":2200/"vol:jan-peeters","balance":4700/' rev.jsonl > revbalance.jsonl
+expect 2 "FAIL: state: balance of account vol:jan-peeters is 4700, the replay gives 2200" ex revbalance.jsonl
+
+echo "== reversals: signed entries that break §2's rules (the daemon never stores these)"
+# rv FILE ID FIELDS: a reversal's payload, FIELDS beside the purpose.
+rv() { pl "$1" "$2" tx "$3,\"purpose\":\"reversal\""; }
+rv b.json again "\"postings\":[$ORG_BACK],\"reason\":\"again\",\"reverses\":\"credit-2h\""
+bad_on REV second-reversal 18 "reverses credit-2h, which entry 17 reversed already" b.json@operator
+rv b.json undo-undo "\"postings\":[$ORG_CREDIT],\"reason\":\"undo the undo\",\"reverses\":\"undo-credit-2h\""
+bad_on REV reversal-of-reversal 18 "reverses undo-credit-2h, which is itself a reversal" b.json@operator
+rv b.json wrong-amount '"postings":[{"account":"org:zorgkring","amount":1000},{"account":"vol:jan-peeters","amount":-1000}],"reason":"half","reverses":"credit-2h"'
+bad_on REV wrong-amount 17 "postings are not exactly credit-2h's negated, in the same order" b.json@operator
+rv b.json wrong-order '"postings":[{"account":"vol:jan-peeters","amount":-2000},{"account":"org:zorgkring","amount":2000}],"reason":"order","reverses":"credit-2h"'
+bad_on REV wrong-order 17 "postings are not exactly credit-2h's negated, in the same order" b.json@operator
+rv b.json no-reason "\"postings\":[$ORG_BACK],\"reverses\":\"credit-2h\""
+bad_on REV no-reason 17 "a reversal has no reason" b.json@operator
+rv b.json empty-reason "\"postings\":[$ORG_BACK],\"reason\":\"\",\"reverses\":\"credit-2h\""
+bad_on REV empty-reason 17 "reason is not 1-500 plain characters" b.json@operator
+rv b.json no-reverses "\"postings\":[$ORG_BACK],\"reason\":\"which?\""
+bad_on REV no-reverses 17 "a reversal has no reverses" b.json@operator
+pl b.json transfer-reverses tx '"postings":[{"account":"vol:jan-peeters","amount":-100},{"account":"shop:bakker","amount":100}],"purpose":"transfer","reverses":"credit-2h"'
+bad_on REV reverses-on-transfer 17 "reverses or reason on a transfer, which is not a reversal" b.json@member
+pl b.json redeem-reason tx '"postings":[{"account":"vol:jan-peeters","amount":-100},{"account":"shop:bakker","amount":100}],"purpose":"redeem","reason":"bread"'
+bad_on REV reason-on-redeem 17 "reverses or reason on a redeem, which is not a reversal" b.json@member
+# vol:jan-peeters spends most of the credit first: undoing it would take the account below 0.
+pl b1.json redeem-4000 tx '"postings":[{"account":"vol:jan-peeters","amount":-4000},{"account":"shop:bakker","amount":4000}],"purpose":"redeem"'
+rv b.json too-late "\"postings\":[$ORG_BACK],\"reason\":\"wrong volunteer\",\"reverses\":\"credit-2h\""
+bad_on REV below-minimum 18 "vol:jan-peeters would go below its min_balance" b1.json@member b.json@operator
+rv b.json with-hours "\"hour_rate\":1000,\"hours\":\"2\",\"postings\":[$ORG_BACK],\"reason\":\"x\",\"reverses\":\"credit-2h\""
+bad_on REV reversal-hours 17 "a reversal carries hours, hour_rate or category" b.json@operator
+rv b.json unknown "\"postings\":[$ORG_BACK],\"reason\":\"x\",\"reverses\":\"no-such-entry\""
+bad_on REV reverses-unknown 17 "reverses 'no-such-entry', which is no earlier entry" b.json@operator
+rv b.json not-a-tx "\"postings\":[$ORG_BACK],\"reason\":\"x\",\"reverses\":\"open-bakker\""
+bad_on REV reverses-account-open 17 "reverses open-bakker, which is not a transaction" b.json@operator
+# The transfer at 12 paid vol:piet, closed at 14: a reversal posts to accounts that must be open.
+rv b.json undo-12 '"postings":[{"account":"vol:jan-peeters","amount":500},{"account":"vol:piet","amount":-500}],"reason":"x","reverses":"jan-to-piet"'
+bad_on REV reverses-into-closed 17 "account vol:piet is closed, not open" b.json@operator
+# Undoing the redeem debits shop:bakker, which only the operator key controls; the member key is
+# neither its controller nor an admin or operator key.
+rv b.json undo-bread '"postings":[{"account":"vol:jan-peeters","amount":300},{"account":"shop:bakker","amount":-300}],"reason":"stale","reverses":"redeem-bread"'
+bad_on REV member-reverses 21 "signing key does not control shop:bakker and is no admin or operator key" b.json@member
 
 if [ $failures -ne 0 ]; then echo "$failures case(s) FAILED"; exit 1; fi
 echo "all cases passed"
