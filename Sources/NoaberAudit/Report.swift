@@ -116,13 +116,16 @@ public struct Report: Sendable {
 
     public func render(_ format: Format) throws -> String {
         let money = currency.format
-        let header = ["\(grouping.rawValue)", "credits", "hours", "credited", "volunteers", "redeemed", "transferred"]
+        let header = ["\(grouping.rawValue)", "credits", "hours", "credited", "volunteers", "redeemed", "transferred", "reversed"]
         func cells(_ row: ReportBuilder.Row) -> [String] {
-            [row.key, "\(row.credits)", hours(row), money(row.credited), "\(row.volunteers.count)", money(row.redeemed), money(row.transferred)]
+            [
+                row.key, "\(row.credits)", hours(row), money(row.credited), "\(row.volunteers.count)", money(row.redeemed),
+                money(row.transferred), money(row.reversed),
+            ]
         }
         switch format {
         case .text:
-            var table = Table(headers: header.map { $0.uppercased() }, rightAligned: [1, 2, 3, 4, 5, 6])
+            var table = Table(headers: header.map { $0.uppercased() }, rightAligned: [1, 2, 3, 4, 5, 6, 7])
             table.rows = rows.map(cells) + [cells(total)]
             return """
                 \(organisation): \(from ?? "the start") to \(to ?? "now"), in \(currency.code), by \(grouping.rawValue)
@@ -131,16 +134,16 @@ public struct Report: Sendable {
 
                 """
         case .csv:
-            let lines = [header] + rows.map(cells) + [cells(total), ["in circulation", "", "", money(circulation), "", "", ""]]
+            let lines = [header] + rows.map(cells) + [cells(total), ["in circulation", "", "", money(circulation), "", "", "", ""]]
             return lines.map { $0.map(CSVWriter.textCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         case .json:
             struct Out: Encodable {
                 struct Line: Encodable {
                     var key: String
                     var credits: Int
-                    var hours, credited, redeemed, transferred: String
+                    var hours, credited, redeemed, transferred, reversed: String
                     var volunteers: Int
-                    var creditedMinorUnits, redeemedMinorUnits, transferredMinorUnits: Int64
+                    var creditedMinorUnits, redeemedMinorUnits, transferredMinorUnits, reversedMinorUnits: Int64
                 }
                 var organisation, currency, groupedBy: String
                 var from, to: String?
@@ -152,8 +155,9 @@ public struct Report: Sendable {
             func line(_ row: ReportBuilder.Row) -> Out.Line {
                 Out.Line(
                     key: row.key, credits: row.credits, hours: hours(row), credited: money(row.credited), redeemed: money(row.redeemed),
-                    transferred: money(row.transferred), volunteers: row.volunteers.count, creditedMinorUnits: row.credited,
-                    redeemedMinorUnits: row.redeemed, transferredMinorUnits: row.transferred)
+                    transferred: money(row.transferred), reversed: money(row.reversed), volunteers: row.volunteers.count,
+                    creditedMinorUnits: row.credited, redeemedMinorUnits: row.redeemed, transferredMinorUnits: row.transferred,
+                    reversedMinorUnits: row.reversed)
             }
             let encoder = RPCCoding.encoder()
             encoder.outputFormatting.insert(.prettyPrinted)
