@@ -2,22 +2,28 @@
 # Installs what is missing, builds, and runs the whole test suite: unit tests of every module,
 # the hashing vectors from ../shared/vectors, and end-to-end tests that start real noaberd
 # processes on temporary sockets and drive them with the real noaber.
+#
+# The 50,000-line import keeps both cores busy for a minute, which would starve the tests that
+# wait for a daemon or a fake one to come up; so it runs on its own, after the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 swift build --build-tests
+heavy="fiftyThousandLinesTwiceAndTheSecondRunAddsNothing"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-swift test --skip-build 2>&1 | tee "$log"
+swift test --skip-build --skip "$heavy" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+swift test --skip-build --filter "$heavy" 2>&1 | tee -a "$log"
+heavy_status=${PIPESTATUS[0]}
 set -e
-# Swift Testing's closing line, restated in the plain form CI reads.
-summary=$(grep -E "Test run with [0-9]+ tests? .* (passed|failed)" "$log" | tail -1)
-total=$(sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/' <<<"$summary")
+# Swift Testing's closing lines, restated in the plain form CI reads.
+total=0
+for n in $(grep -E "Test run with [0-9]+ tests? .* (passed|failed)" "$log" | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/'); do
+    total=$((total + n))
+done
 failed=$(grep -E "^✘ Test .* failed after" "$log" | grep -vc "Test run with" || true)
-if [ -n "$total" ]; then
-    echo "$((total - failed)) passed, $failed failed"
-fi
-[ "$status" -eq 0 ] || { echo "swift test failed" >&2; exit "$status"; }
-[ -n "$total" ] && [ "$total" -gt 0 ] || { echo "no tests ran" >&2; exit 1; }
+echo "$((total - failed)) passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$heavy_status" -eq 0 ] || { echo "swift test failed" >&2; exit 1; }
+[ "$total" -gt 0 ] || { echo "no tests ran" >&2; exit 1; }

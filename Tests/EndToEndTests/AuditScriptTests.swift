@@ -12,8 +12,8 @@ struct AuditScriptTests {
     static let examples = ReadmeTests.packageRoot.appendingPathComponent("docs/examples")
     static let script = examples.appendingPathComponent("audit_sqlite.py").path
 
-    func audit(_ daemon: DaemonProcess) throws -> CommandResult {
-        try runProcess(URL(fileURLWithPath: "/usr/bin/python3"), [Self.script, daemon.dataDirectory + "/noaber.sqlite"], in: daemon.directory)
+    func audit(_ daemon: DaemonProcess) async throws -> CommandResult {
+        try await runProcessOffloaded(URL(fileURLWithPath: "/usr/bin/python3"), [Self.script, daemon.dataDirectory + "/noaber.sqlite"], in: daemon.directory)
     }
 
     @Test(.enabled(if: tools, "python3 or openssl is missing; scripts/setup.sh installs them"))
@@ -24,7 +24,7 @@ struct AuditScriptTests {
         try daemon.ok("key", "revoke", "--key", "admin.key", ledger.piet, "--reason", "left the project")
         let status = try await daemon.status()
 
-        let good = try audit(daemon)
+        let good = try await audit(daemon)
         #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
         #expect(good.stdout.contains("OK: 13 entries, 4 accounts, 6 keys, head \(status.headHash)"))
         #expect(good.stdout.contains("checkpoint 13"), "the daemon's checkpoint, checked with openssl: \(good.stdout)")
@@ -32,7 +32,7 @@ struct AuditScriptTests {
         // The export script reads the same ledger from a jsonl export, pinned to the published log key.
         let logKey = try #require(status.logKey)
         try daemon.ok("export", "--format", "jsonl", "--out", "ledger.jsonl")
-        let export = try runProcess(
+        let export = try await runProcessOffloaded(
             URL(fileURLWithPath: "/usr/bin/python3"),
             [Self.examples.appendingPathComponent("audit_export.py").path, "ledger.jsonl", "--log-key", logKey], in: daemon.directory)
         #expect(export.status == 0, "\(export.stdout)\(export.stderr)")
@@ -41,7 +41,7 @@ struct AuditScriptTests {
         let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
         try db.execute("DROP TRIGGER postings_append_only_update")
         try db.execute("UPDATE postings SET amount = 50000 WHERE seq = 11 AND amount > 0")
-        let bad = try audit(daemon)
+        let bad = try await audit(daemon)
         #expect(bad.status == 2)
         #expect(bad.stdout.contains("FAIL entry 11"), "\(bad.stdout)\(bad.stderr)")
         #expect(try daemon.noaber("verify").status == 2, "noaber verify agrees")
@@ -49,8 +49,8 @@ struct AuditScriptTests {
 
     /// The worked example of FORMAT.md §14, built with openssl alone, and its tampered copies.
     @Test(.enabled(if: tools, "python3 or openssl is missing; scripts/setup.sh installs them"))
-    func workedExampleAndItsTamperedCopies() throws {
-        let result = try runProcess(
+    func workedExampleAndItsTamperedCopies() async throws {
+        let result = try await runProcessOffloaded(
             URL(fileURLWithPath: "/bin/bash"), [Self.examples.appendingPathComponent("test_examples.sh").path], in: Self.examples)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }

@@ -95,8 +95,10 @@ struct CLITrustTests {
         try RPCCoding.encoder().encode(entries).write(to: dir.appendingPathComponent("fake-entries.json"))
         try Self.fakeScript.write(to: dir.appendingPathComponent("fake.py"), atomically: true, encoding: .utf8)
 
-        let fake = Task.detached {
-            try runProcess(URL(fileURLWithPath: Self.python), ["fake.py", socket, "fake-status.json", "fake-entries.json"], in: dir)
+        // On a thread of its own: the fake serves for the whole test, and must not hold a thread
+        // that the other tests' async work needs.
+        let fake = Task {
+            try await runProcessOffloaded(URL(fileURLWithPath: Self.python), ["fake.py", socket, "fake-status.json", "fake-entries.json"], in: dir)
         }
         // The fake renames its socket into place once it listens, so a connect never races the bind.
         var waited = 0

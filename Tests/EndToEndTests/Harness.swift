@@ -125,6 +125,15 @@ final class DaemonProcess: @unchecked Sendable {
 }
 
 /// Runs a program to its end in `directory`, with `environment` added to this process's.
+/// `runProcess` on a thread of its own, for commands that run long: a test blocked on a child
+/// process must not hold one of the few threads every async test shares, or the others' pending
+/// requests stall until their daemons close them as idle.
+func runProcessOffloaded(
+    _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]
+) async throws -> CommandResult {
+    try await offloaded { try runProcess(executable, arguments, in: directory, environment: environment) }
+}
+
 func runProcess(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
     let child = Process()
     child.executableURL = executable

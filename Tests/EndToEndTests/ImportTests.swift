@@ -10,8 +10,11 @@ struct ImportTests {
         try text.write(toFile: daemon.directory.appendingPathComponent(name).path, atomically: true, encoding: .utf8)
     }
 
-    func importing(_ daemon: DaemonProcess, _ file: String, _ extra: String...) throws -> CommandResult {
-        try daemon.noaber(arguments: ["import", file, "--issuer", "org:zorgkring", "--key", "coord.key"] + extra)
+    func importing(_ daemon: DaemonProcess, _ file: String, _ extra: String...) async throws -> CommandResult {
+        let arguments = ["import", file, "--issuer", "org:zorgkring", "--key", "coord.key"] + extra
+        return try await runProcessOffloaded(
+            DaemonProcess.binaries.appendingPathComponent("noaber"), arguments, in: daemon.directory,
+            environment: ["NOABER_SOCKET": daemon.socket])
     }
 
     @Test func fiftyThousandLinesTwiceAndTheSecondRunAddsNothing() async throws {
@@ -26,7 +29,7 @@ struct ImportTests {
         }
         try write(daemon, "month.csv", csv)
         let before = try await daemon.status().entries
-        let first = try importing(daemon, "month.csv", "--json")
+        let first = try await importing(daemon, "month.csv", "--json")
         #expect(first.status == 0, "\(first.stderr)")
         struct Summary: Decodable { var lines, volunteers, written, alreadyImported: Int; var hours, amount: String }
         let summary = try RPCCoding.decoder().decode(Summary.self, from: Data(first.stdout.utf8))
@@ -34,7 +37,7 @@ struct ImportTests {
         #expect(summary.hours == "500.00" && summary.amount == "5000.00 ZMT")
         #expect(try await daemon.status().entries == before + 50_000)
 
-        let second = try importing(daemon, "month.csv")
+        let second = try await importing(daemon, "month.csv")
         #expect(second.status == 0 && second.stdout.contains("nothing new: all 50000 lines were imported before"), "\(second.stdout)\(second.stderr)")
         #expect(try await daemon.status().entries == before + 50_000)
         #expect(try daemon.balance("org:zorgkring") == -2500 - 500_000)
@@ -57,24 +60,24 @@ struct ImportTests {
         ]
         for (name, text, message) in cases {
             try write(daemon, name, text)
-            let result = try importing(daemon, name)
+            let result = try await importing(daemon, name)
             #expect(result.status != 0 && result.stderr.contains(message), "\(name): \(result.stderr)")
         }
-        let values = try importing(daemon, "values.csv")
+        let values = try await importing(daemon, "values.csv")
         for line in ["line 2: invalid", "line 3: invalid hours", "line 4: give hours or an amount, not both", "line 5: a category goes with hours"] {
             #expect(values.stderr.contains(line), "\(values.stderr)")
         }
         // Bytes that are not UTF-8, and a file of 100 MB.
         let latin1 = Data("account,date,hours,memo\nvol:piet,2026-11-01,1,caf".utf8) + Data([0xE9]) + Data("\n".utf8)
         try latin1.write(to: daemon.directory.appendingPathComponent("latin1.csv"))
-        let notUTF8 = try importing(daemon, "latin1.csv")
+        let notUTF8 = try await importing(daemon, "latin1.csv")
         #expect(notUTF8.status != 0 && notUTF8.stderr.contains("is not UTF-8 text (line 2"), "\(notUTF8.stderr)")
         let big = daemon.directory.appendingPathComponent("big.csv")
         FileManager.default.createFile(atPath: big.path, contents: nil)
         let handle = try FileHandle(forWritingTo: big)
         try handle.truncate(atOffset: 100 << 20)
         try handle.close()
-        let tooBig = try importing(daemon, "big.csv")
+        let tooBig = try await importing(daemon, "big.csv")
         #expect(tooBig.status != 0 && tooBig.stderr.contains("an import file is at most"), "\(tooBig.stderr)")
         #expect(try await daemon.status().entries == before, "nothing was written for any of them")
     }
@@ -88,14 +91,14 @@ struct ImportTests {
         let csv = "account,date,hours,external_id\n" + (1...4).map { "vol:piet,2026-11-0\($0),1,L\($0)" }.joined(separator: "\n") + "\n"
         try write(daemon, "month.csv", csv)
         let before = try await daemon.status().entries
-        let refused = try importing(daemon, "month.csv", "--batch-size", "2")
+        let refused = try await importing(daemon, "month.csv", "--batch-size", "2")
         #expect(refused.status != 0, "\(refused.stdout)")
         #expect(refused.stderr.contains("the batch of lines 4–5 was refused, nothing of it was written"), "\(refused.stderr)")
         #expect(refused.stderr.contains("org:zorgkring would go to"), "\(refused.stderr)")
         #expect(try await daemon.status().entries == before + 2, "the first batch only")
 
         try daemon.ok("account", "update", "org:zorgkring", "--key", "coord.key", "--min-balance", "-100.00")
-        let rerun = try importing(daemon, "month.csv", "--batch-size", "2")
+        let rerun = try await importing(daemon, "month.csv", "--batch-size", "2")
         #expect(rerun.status == 0 && rerun.stdout.contains("2 entries written, 2 imported before"), "\(rerun.stdout)\(rerun.stderr)")
         #expect(try daemon.balance("vol:piet") == 500 + 4000)
     }

@@ -21,7 +21,7 @@ struct ReadmeTests {
         defer { daemon.tearDown() }
         let script = try Self.walkthrough()
         let path = DaemonProcess.binaries.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let result = try runProcess(
+        let result = try await runProcessOffloaded(
             URL(fileURLWithPath: "/bin/bash"), ["-euo", "pipefail", "-c", script], in: daemon.directory,
             environment: ["NOABER_SOCKET": daemon.socket, "PATH": path])
         let stdout = result.stdout
