@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+import NoaberStore
+@testable import NoaberServer
+import Testing
+
+/// `ledger.submit_batch` in the writer: a batch is committed whole or not at all, whatever other
+/// clients' entries share its group commit.
+@Suite("Batch submissions in the group-commit writer")
+struct BatchSubmissionTests {
+    let admin = try! Ed25519PrivateKey(rawRepresentation: [UInt8](repeating: 0x31, count: 32))
+    let nonce = [UInt8](repeating: 0x09, count: 16)
+    var ledger: String { LedgerIdentity.derive(adminKey: admin.publicKey, nonce: nonce) }
+
+    func signed(_ id: String, _ body: Payload.Body) throws -> SignedEntry {
+        try SignedEntry.sign(Payload(ledger: ledger, id: id, body: body), with: admin)
+    }
+
+    func credit(_ id: String, to account: String, _ amount: Int64) throws -> SignedEntry {
+        try signed(id, .transaction(Transaction(
+            purpose: .credit, postings: [Posting(account: try AccountID("org:z"), amount: -amount), Posting(account: try AccountID(account), amount: amount)])))
+    }
+
+    @Test func aRefusedBatchLeavesNothingAndOthersInItsGroupStand() async throws {
+        let directory = try makeTemporaryDirectory("noaber-batch")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try GroupCommitWriter(
+            store: try LedgerStore(database: Database(directory: directory.path)), clock: Timestamp.now, logger: Logger(label: "test"),
+            logKey: try .generate(), logKeyPath: directory.appendingPathComponent("log.key").path)
+        let setup: [SignedEntry] = [
+            try signed("init", .ledgerInit(LedgerInit(
+                name: "Batch", currency: Currency(code: "ZMT", name: "zorgmunt", scale: 2), hourRate: 1000,
+                adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce)))),
+            try signed("org", .accountOpen(AccountOpen(account: try AccountID("org:z"), accountKind: .issuer, name: "Z", minBalance: -1000, controllers: [admin.publicKey.keyID]))),
+            try signed("jan", .accountOpen(AccountOpen(account: try AccountID("vol:jan"), accountKind: .member, name: "Jan", minBalance: 0, controllers: [admin.publicKey.keyID]))),
+        ]
+        for entry in setup { _ = try await writer.submit(entry, peer: nil).get() }
+
+        // Many rounds, so that batches and single entries often share a group commit.
+        for round in 0..<20 {
+            let entries = [try credit("b\(round)-1", to: "vol:jan", 1), try credit("b\(round)-2", to: "vol:jan", 5000), try credit("b\(round)-3", to: "vol:jan", 1)]
+            let alone = try credit("s\(round)", to: "vol:jan", 10)
+            async let batch = writer.submitBatch(entries, peer: nil)
+            async let single = writer.submit(alone, peer: nil)
+            let (batchOutcomes, singleOutcome) = await (batch, single)
+            #expect(batchOutcomes.count == 3)
+            for (index, outcome) in batchOutcomes.enumerated() {
+                guard case .failure(let error) = outcome else {
+                    Issue.record("batch entry \(index + 1) of round \(round) was committed")
+                    continue
+                }
+                if index == 1 {
+                    #expect(error.reason == "limit_exceeded")
+                } else {
+                    #expect(error.message == "batch entry 2 was refused (\(batchOutcomes[1].errorMessage)), so nothing of the batch was written")
+                }
+            }
+            #expect((try? singleOutcome.get()) != nil, "the single entry in round \(round) stands")
+        }
+        // A batch the rules accept is committed whole, and sending it again replays every entry.
+        let good = [try credit("g1", to: "vol:jan", 1), try credit("g2", to: "vol:jan", 2)]
+        let first = await writer.submitBatch(good, peer: nil)
+        #expect(first.allSatisfy { (try? $0.get())?.replayed == false })
+        let again = await writer.submitBatch(good, peer: nil)
+        #expect(again.allSatisfy { (try? $0.get())?.replayed == true })
+        await writer.shutdown()
+
+        // On disk: the setup, 20 singles and the good batch; no entry of a refused batch.
+        let reader = try Database(directory: directory.path).openReader()
+        #expect(try reader.summary().entries == 3 + 20 + 2)
+        #expect(try reader.entry(id: "b0-1") == nil && reader.entry(id: "b19-3") == nil)
+        #expect(try reader.account(try AccountID("vol:jan"))?.balance == 20 * 10 + 3)
+    }
+}
+
+extension Result where Failure == RPCError {
+    var errorMessage: String { if case .failure(let error) = self { error.message } else { "" } }
+}
