@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 public import NoaberCore
 import NoaberProtocol
@@ -74,22 +73,10 @@ public final class ExportReader {
     }
 
     private static func decode(_ lines: [Data]) -> [EntryInfo?] {
-        let slots = UnsafeMutablePointer<EntryInfo?>.allocate(capacity: max(lines.count, 1))
-        slots.initialize(repeating: nil, count: max(lines.count, 1))
-        defer {
-            slots.deinitialize(count: max(lines.count, 1))
-            slots.deallocate()
-        }
-        let chunks = max(1, min(lines.count, ProcessInfo.processInfo.activeProcessorCount * 2))
-        // Each chunk writes only its own slots, and all reads follow concurrentPerform's return.
-        let shared = UncheckedPointer(slots)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        Parallel.map(lines.count) { range in
             let decoder = RPCCoding.decoder()
-            for index in (lines.count * chunk / chunks)..<(lines.count * (chunk + 1) / chunks) {
-                shared.pointer[index] = try? decoder.decode(EntryInfo.self, from: lines[index])
-            }
+            return range.map { try? decoder.decode(EntryInfo.self, from: lines[$0]) }
         }
-        return (0..<lines.count).map { slots[$0] }
     }
 
     /// The next line without its newline, or nil at the end (or at a line over `maxLineBytes`,
@@ -123,9 +110,4 @@ public final class ExportReader {
             if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { atEnd = true }
         }
     }
-}
-
-private struct UncheckedPointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }

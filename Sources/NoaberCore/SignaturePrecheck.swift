@@ -1,5 +1,3 @@
-import Dispatch
-import Foundation
 public import NoaberHashing
 
 /// Checks a page of entries' signatures on every core before the verifier replays them one by
@@ -18,8 +16,7 @@ public enum SignaturePrecheck {
     /// `known` holds the public keys registered before the page; keys the page itself registers are
     /// added in order, so an entry signed by a key added earlier in the page is checked too.
     public static func run(_ page: [StoredEntry], known: [KeyID: Ed25519PublicKey]) -> [Result] {
-        var payloads = [Payload?](repeating: nil, count: page.count)
-        decodeAll(page, into: &payloads)
+        let payloads = Parallel.map(page.count) { range in range.map { try? Payload.decode(page[$0].entry.signed.payload) } }
         var keys = known
         var candidates = [Ed25519PublicKey?](repeating: nil, count: page.count)
         for index in page.indices {
@@ -37,50 +34,13 @@ public enum SignaturePrecheck {
                 }
             }
         }
-        let verified = Slots<Ed25519PublicKey>(count: page.count)
-        let (parsed, chosen) = (payloads, candidates)
-        forEachChunk(page.count) { range in
-            for index in range {
-                guard let payload = parsed[index], let key = chosen[index], key.keyID == page[index].entry.signed.keyID else { continue }
-                let signed = page[index].entry.signed
-                if signed.isValid(for: payload, with: key) { verified.set(index, key) }
+        let chosen = candidates
+        let verified = Parallel.map(page.count) { range in
+            range.map { index -> Ed25519PublicKey? in
+                guard let payload = payloads[index], let key = chosen[index], key.keyID == page[index].entry.signed.keyID else { return nil }
+                return page[index].entry.signed.isValid(for: payload, with: key) ? key : nil
             }
         }
-        return page.indices.map { Result(payload: payloads[$0], verifiedWith: verified.get($0)) }
+        return page.indices.map { Result(payload: payloads[$0], verifiedWith: verified[$0]) }
     }
-
-    private static func decodeAll(_ page: [StoredEntry], into payloads: inout [Payload?]) {
-        let slots = Slots<Payload>(count: page.count)
-        forEachChunk(page.count) { range in
-            for index in range { slots.set(index, try? Payload.decode(page[index].entry.signed.payload)) }
-        }
-        for index in page.indices { payloads[index] = slots.get(index) }
-    }
-
-    /// Splits 0..<count into one chunk per core and runs them concurrently.
-    private static func forEachChunk(_ count: Int, _ body: @Sendable (Range<Int>) -> Void) {
-        guard count > 0 else { return }
-        let chunks = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount) * 2)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            body((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
-        }
-    }
-}
-
-/// One write-once slot per index, in memory of its own: each index is written by exactly one
-/// chunk, and all reads come after `concurrentPerform` returned, so the slots need no lock.
-private final class Slots<T>: @unchecked Sendable {
-    private let base: UnsafeMutablePointer<T?>
-    private let count: Int
-    init(count: Int) {
-        self.count = count
-        base = UnsafeMutablePointer<T?>.allocate(capacity: count)
-        base.initialize(repeating: nil, count: count)
-    }
-    deinit {
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
-    func set(_ index: Int, _ value: T?) { base[index] = value }
-    func get(_ index: Int) -> T? { base[index] }
 }
