@@ -147,23 +147,3 @@ public struct StatementRenderer: Sendable {
             """
     }
 }
-
-/// A plain text table: columns padded to their widest cell, numbers right-aligned.
-struct Table {
-    var headers: [String]
-    var rows: [[String]] = []
-    var rightAligned: Set<Int> = []
-
-    func render() -> String {
-        let widths = headers.indices.map { column in ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            var text = cells.enumerated().map { column, cell in
-                let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned.contains(column) ? pad + cell : cell + pad
-            }.joined(separator: "  ")
-            while text.last == " " { text.removeLast() }
-            return text
-        }
-        return ([line(headers)] + rows.map(line)).joined(separator: "\n")
-    }
-}

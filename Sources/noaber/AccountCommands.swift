@@ -1,4 +1,5 @@
 import ArgumentParser
+import NoaberAudit
 import Foundation
 import NoaberCore
 import NoaberHashing

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NoaberAudit
 import NoaberCore
 import NoaberProtocol
 

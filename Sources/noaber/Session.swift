@@ -163,31 +163,3 @@ func printJSON(_ value: some Encodable) throws {
     encoder.outputFormatting.insert(.prettyPrinted)
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
-
-/// A plain text table: columns padded to their widest cell, numbers right-aligned.
-struct Table {
-    var headers: [String]
-    var rows: [[String]] = []
-    var rightAligned: Set<Int> = []
-
-    func render() -> String {
-        let widths = headers.indices.map { column in
-            ([headers[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, cell in
-                let pad = String(repeating: " ", count: widths[column] - cell.count)
-                return rightAligned.contains(column) ? pad + cell : cell + pad
-            }.joined(separator: "  ").trimmingTrailingSpaces()
-        }
-        return ([line(headers)] + rows.map(line)).joined(separator: "\n")
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var text = self
-        while text.last == " " { text.removeLast() }
-        return text
-    }
-}
