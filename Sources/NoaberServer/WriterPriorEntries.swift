@@ -6,13 +6,13 @@ import NoaberStore
 /// and what this group has accepted so far (not written yet). Touched only on the writer's queue.
 final class WriterPriorEntries: PriorEntries {
     private let connection: Connection
-    private var transactions: [String: (Purpose, SHA256Digest)] = [:]
-    private var reversals: [String: Int64] = [:]
+    /// The group's accepted entries, kept as a replay keeps them.
+    private var pending = ReplayedEntries()
 
     init(connection: Connection) { self.connection = connection }
 
     func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
-        if let pending = transactions[entryID] { return (pending.0, pending.1) }
+        if let accepted = pending.transaction(entryID) { return accepted }
         guard let entry = try? connection.entry(id: entryID), let payload = try? Payload.decode(entry.signed.payload),
             case .transaction(let tx) = payload.body
         else { return nil }
@@ -20,20 +20,14 @@ final class WriterPriorEntries: PriorEntries {
     }
 
     func reversal(of entryID: String) -> Int64? {
-        if let pending = reversals[entryID] { return pending }
-        return try? connection.reversal(of: entryID)
+        pending.reversal(of: entryID) ?? (try? connection.reversal(of: entryID))
     }
 
-    typealias Snapshot = (transactions: [String: (Purpose, SHA256Digest)], reversals: [String: Int64])
+    /// A batch that is refused rolls the group back to where it began.
+    func snapshot() -> ReplayedEntries { pending }
 
-    func snapshot() -> Snapshot { (transactions, reversals) }
-
-    func restore(_ snapshot: Snapshot) { (transactions, reversals) = snapshot }
+    func restore(_ snapshot: ReplayedEntries) { pending = snapshot }
 
     /// Records an entry accepted into the group being judged.
-    func accepted(_ payload: Payload, seq: Int64) {
-        guard case .transaction(let tx) = payload.body else { return }
-        transactions[payload.id] = (tx.purpose, tx.postingsDigest)
-        if tx.purpose == .reversal, let original = tx.reverses { reversals[original] = seq }
-    }
+    func accepted(_ payload: Payload, seq: Int64) { pending.record(payload, seq: seq) }
 }
