@@ -61,41 +61,35 @@ extension Account {
         }
     }
 
-    /// The shortcuts: one status change each.
-    struct Freeze: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Freeze an account: it can neither pay nor be paid until unfrozen.")
+    /// What the status shortcuts share: the account, the signer and the reason.
+    struct StatusChange: ParsableArguments {
         @Argument(help: "The account id.") var account: String
         @OptionGroup var signing: SigningOptions
         @Option(help: "Why, for the record.") var reason: String?
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        func run() async throws {
-            try await Account.update(account, status: .frozen, reason: reason, signing: signing, connection: connection, output: output)
+
+        func apply(_ status: AccountStatus) async throws {
+            try await Account.update(account, status: status, reason: reason, signing: signing, connection: connection, output: output)
         }
+    }
+
+    struct Freeze: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Freeze an account: it can neither pay nor be paid until unfrozen.")
+        @OptionGroup var change: StatusChange
+        func run() async throws { try await change.apply(.frozen) }
     }
 
     struct Unfreeze: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Unfreeze an account.")
-        @Argument(help: "The account id.") var account: String
-        @OptionGroup var signing: SigningOptions
-        @Option(help: "Why, for the record.") var reason: String?
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
-        func run() async throws {
-            try await Account.update(account, status: .open, reason: reason, signing: signing, connection: connection, output: output)
-        }
+        @OptionGroup var change: StatusChange
+        func run() async throws { try await change.apply(.open) }
     }
 
     struct Close: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Close an account for good; only at a zero balance.")
-        @Argument(help: "The account id.") var account: String
-        @OptionGroup var signing: SigningOptions
-        @Option(help: "Why, for the record.") var reason: String?
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var output: OutputOptions
-        func run() async throws {
-            try await Account.update(account, status: .closed, reason: reason, signing: signing, connection: connection, output: output)
-        }
+        @OptionGroup var change: StatusChange
+        func run() async throws { try await change.apply(.closed) }
     }
 
     /// Builds and submits one `account.update`. Controllers to add or remove are applied to the

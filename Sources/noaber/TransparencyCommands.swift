@@ -17,6 +17,14 @@ func checkCheckpoint(_ signed: SignedCheckpoint, session: Session, logKeys: LogK
     }
 }
 
+/// A proof's hashes as the daemon sends them, base64.
+func proofHashes(_ texts: [String]) throws -> [SHA256Digest] {
+    try texts.map { text in
+        guard let hash = SHA256Digest(base64: text) else { throw CLIError("the daemon's proof holds a malformed hash") }
+        return hash
+    }
+}
+
 struct CheckpointCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkpoint",
@@ -92,11 +100,7 @@ struct Proof: AsyncParsableCommand {
             guard entry.seq >= 1, let payload = try? Payload.decode(entry.signed.payload), payload.id == entryID,
                 payload.ledger == session.ledgerID, SHA256.hash(entry.record) == entry.hash
             else { throw CLIError("the daemon answered with an entry that is not \(entryID) of this ledger") }
-            var hashes: [SHA256Digest] = []
-            for text in result.hashes {
-                guard let hash = SHA256Digest(base64: text) else { throw CLIError("the daemon's proof holds a malformed hash") }
-                hashes.append(hash)
-            }
+            let hashes = try proofHashes(result.hashes)
             guard entry.entryID == entryID, result.index == UInt64(entry.seq - 1), result.treeSize == against.checkpoint.size else {
                 throw CLIError("the daemon answered for another entry or tree size")
             }
@@ -271,11 +275,7 @@ struct Consistency: AsyncParsableCommand {
                 try await checkCheckpoint(latest, session: session, logKeys: logKeys, what: "the daemon's checkpoint")
                 newer = latest
             }
-            var hashes: [SHA256Digest] = []
-            for text in result.hashes {
-                guard let hash = SHA256Digest(base64: text) else { throw CLIError("the daemon's proof holds a malformed hash") }
-                hashes.append(hash)
-            }
+            let hashes = try proofHashes(result.hashes)
             guard result.oldSize == older.checkpoint.size, result.newSize == newer.checkpoint.size else {
                 throw CLIError("the daemon answered for other tree sizes")
             }
