@@ -58,9 +58,7 @@ struct Import: AsyncParsableCommand {
             let accounts = Dictionary(
                 try await session.client.call(.accountList, NoParams(), as: AccountList.self).accounts.map { ($0.account, $0) },
                 uniquingKeysWith: { first, _ in first })
-            let categories = Dictionary(
-                try await session.client.call(.categoryList, NoParams(), as: CategoryList.self).categories.map { ($0.category, $0.hourRate) },
-                uniquingKeysWith: { first, _ in first })
+            let categories = try await session.categoryRates()
             guard let payer = accounts[issuer], payer.kind == AccountKind.issuer.rawValue else {
                 throw CLIError("--issuer \(issuer) is not an issuer account of this ledger")
             }

@@ -45,12 +45,12 @@ struct PaymentOptions: ParsableArguments {
         let (result, text) = try await Session.with(connection) { session in
             var rate = session.hourRate
             if let category {
-                let categories = try await session.client.call(.categoryList, NoParams(), as: CategoryList.self).categories
-                guard let found = categories.first(where: { $0.category == category }) else {
-                    let known = categories.map(\.category).joined(separator: ", ")
+                let rates = try await session.categoryRates()
+                guard let found = rates[category] else {
+                    let known = rates.keys.sorted().joined(separator: ", ")
                     throw CLIError("--category \(category) does not exist (known: \(known.isEmpty ? "none yet; an admin adds them with `noaber category set`" : known))")
                 }
-                rate = found.hourRate
+                rate = found
             }
             let minor: Int64
             do { minor = try hours.amount(atRate: rate) } catch let error as LedgerError { throw CLIError("--hours: \(error.message)") }

@@ -99,6 +99,14 @@ struct Session {
 
     func format(_ minor: Int64) -> String { currency.format(minor) }
 
+    /// Every care category's hour rate in force, by id, as the daemon reports them; the rules
+    /// check the rate each credit records against the chain's.
+    func categoryRates() async throws -> [String: Int64] {
+        Dictionary(
+            try await client.call(.categoryList, NoParams(), as: CategoryList.self).categories.map { ($0.category, $0.hourRate) },
+            uniquingKeysWith: { first, _ in first })
+    }
+
     func account(_ id: String) async throws -> AccountInfo {
         try await client.call(.accountGet, AccountParams(account: id), as: AccountInfo.self)
     }
