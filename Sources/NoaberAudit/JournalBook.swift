@@ -67,8 +67,9 @@ struct JournalBook {
             case .within, .after:
                 break
             }
-        case .keyAdd, .keyRevoke, .accountUpdate, .categorySet:
-            // Keys, renames, freezes, limits and rates move no money, so the books' balances ignore them.
+        case .keyAdd, .keyRevoke, .accountUpdate, .categorySet, .ledgerSettings, .claim, .claimReject:
+            // Keys, renames, freezes, limits, rates, settings and claims move no money, so the books'
+            // balances ignore them (an approved claim's money moves in its credit).
             break
         }
         return steps

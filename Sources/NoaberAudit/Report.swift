@@ -21,6 +21,8 @@ public struct ReportBuilder {
         public var transferred: Int64 = 0
         /// Coins moved back by corrections (reversals) in the period.
         public var reversed: Int64 = 0
+        /// Coins charged back to an issuer by demurrage in the period.
+        public var demurrage: Int64 = 0
         public var volunteers = Set<AccountID>()
     }
 
@@ -76,6 +78,7 @@ public struct ReportBuilder {
             case .redeem: r.redeemed = try add(r.redeemed, amount)
             case .transfer: r.transferred = try add(r.transferred, amount)
             case .reversal: r.reversed = try add(r.reversed, amount)
+            case .demurrage: r.demurrage = try add(r.demurrage, amount)
             }
             if target == 0 { row = r } else { total = r }
         }
@@ -116,16 +119,16 @@ public struct Report: Sendable {
 
     public func render(_ format: Format) throws -> String {
         let money = currency.format
-        let header = ["\(grouping.rawValue)", "credits", "hours", "credited", "volunteers", "redeemed", "transferred", "reversed"]
+        let header = ["\(grouping.rawValue)", "credits", "hours", "credited", "volunteers", "redeemed", "transferred", "reversed", "demurrage"]
         func cells(_ row: ReportBuilder.Row) -> [String] {
             [
                 row.key, "\(row.credits)", hours(row), money(row.credited), "\(row.volunteers.count)", money(row.redeemed),
-                money(row.transferred), money(row.reversed),
+                money(row.transferred), money(row.reversed), money(row.demurrage),
             ]
         }
         switch format {
         case .text:
-            var table = Table(headers: header.map { $0.uppercased() }, rightAligned: [1, 2, 3, 4, 5, 6, 7])
+            var table = Table(headers: header.map { $0.uppercased() }, rightAligned: [1, 2, 3, 4, 5, 6, 7, 8])
             table.rows = rows.map(cells) + [cells(total)]
             return """
                 \(organisation): \(from ?? "the start") to \(to ?? "now"), in \(currency.code), by \(grouping.rawValue)
@@ -134,16 +137,16 @@ public struct Report: Sendable {
 
                 """
         case .csv:
-            let lines = [header] + rows.map(cells) + [cells(total), ["in circulation", "", "", money(circulation), "", "", "", ""]]
+            let lines = [header] + rows.map(cells) + [cells(total), ["in circulation", "", "", money(circulation), "", "", "", "", ""]]
             return lines.map { $0.map(CSVWriter.textCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         case .json:
             struct Out: Encodable {
                 struct Line: Encodable {
                     var key: String
                     var credits: Int
-                    var hours, credited, redeemed, transferred, reversed: String
+                    var hours, credited, redeemed, transferred, reversed, demurrage: String
                     var volunteers: Int
-                    var creditedMinorUnits, redeemedMinorUnits, transferredMinorUnits, reversedMinorUnits: Int64
+                    var creditedMinorUnits, redeemedMinorUnits, transferredMinorUnits, reversedMinorUnits, demurrageMinorUnits: Int64
                 }
                 var organisation, currency, groupedBy: String
                 var from, to: String?
@@ -155,9 +158,9 @@ public struct Report: Sendable {
             func line(_ row: ReportBuilder.Row) -> Out.Line {
                 Out.Line(
                     key: row.key, credits: row.credits, hours: hours(row), credited: money(row.credited), redeemed: money(row.redeemed),
-                    transferred: money(row.transferred), reversed: money(row.reversed), volunteers: row.volunteers.count,
-                    creditedMinorUnits: row.credited, redeemedMinorUnits: row.redeemed, transferredMinorUnits: row.transferred,
-                    reversedMinorUnits: row.reversed)
+                    transferred: money(row.transferred), reversed: money(row.reversed), demurrage: money(row.demurrage),
+                    volunteers: row.volunteers.count, creditedMinorUnits: row.credited, redeemedMinorUnits: row.redeemed,
+                    transferredMinorUnits: row.transferred, reversedMinorUnits: row.reversed, demurrageMinorUnits: row.demurrage)
             }
             let encoder = RPCCoding.encoder()
             encoder.outputFormatting.insert(.prettyPrinted)

@@ -47,12 +47,17 @@ public struct StatementRenderer: Sendable {
         }
     }
 
+    /// The memo, after the day of care when the credit names one.
+    func note(_ line: HistoryLineInfo) -> String {
+        [line.careDate.map { "care on \($0)" }, line.memo].compactMap { $0 }.joined(separator: "; ")
+    }
+
     func text() -> String {
         var table = Table(headers: ["DATE", "WHAT", "COUNTERPARTY", "HOURS", "CATEGORY", "AMOUNT", "BALANCE", "MEMO"], rightAligned: [3, 5, 6])
         for line in lines {
             table.rows.append([
                 date(line), line.purpose ?? "-", line.counterparties.joined(separator: ","), line.hours ?? "", line.category ?? "",
-                money(line.amount), money(line.balanceAfter), line.memo ?? "",
+                money(line.amount), money(line.balanceAfter), note(line),
             ])
         }
         return """
@@ -65,24 +70,24 @@ public struct StatementRenderer: Sendable {
     }
 
     func csv() -> String {
-        var out = "date,seq,entry_id,purpose,counterparty,hours,category,memo,amount,balance\r\n"
-        out += ",,,opening,,,,,,\(money(opening))\r\n"
+        var out = "date,seq,entry_id,purpose,counterparty,hours,category,care_date,memo,amount,balance\r\n"
+        out += ",,,opening,,,,,,,\(money(opening))\r\n"
         for line in lines {
             let cells = [
                 date(line), "\(line.seq)", CSVWriter.textCell(line.entryId), line.purpose ?? "",
                 CSVWriter.textCell(line.counterparties.joined(separator: " ")), line.hours ?? "", CSVWriter.textCell(line.category ?? ""),
-                CSVWriter.textCell(line.memo ?? ""), money(line.amount), money(line.balanceAfter),
+                line.careDate ?? "", CSVWriter.textCell(line.memo ?? ""), money(line.amount), money(line.balanceAfter),
             ]
             out += cells.joined(separator: ",") + "\r\n"
         }
-        return out + ",,,closing,,,,,,\(money(closing))\r\n"
+        return out + ",,,closing,,,,,,,\(money(closing))\r\n"
     }
 
     func json() throws -> String {
         struct Line: Encodable {
             var seq: Int64
             var entryId, date, committedAt: String
-            var purpose, memo, hours, category: String?
+            var purpose, memo, hours, category, careDate: String?
             var counterparties: [String]
             var amount, balance: String
             var amountMinorUnits, balanceMinorUnits: Int64
@@ -100,7 +105,7 @@ public struct StatementRenderer: Sendable {
             lines: lines.map {
                 Line(
                     seq: $0.seq, entryId: $0.entryId, date: date($0), committedAt: $0.committedAt, purpose: $0.purpose, memo: $0.memo,
-                    hours: $0.hours, category: $0.category, counterparties: $0.counterparties, amount: money($0.amount),
+                    hours: $0.hours, category: $0.category, careDate: $0.careDate, counterparties: $0.counterparties, amount: money($0.amount),
                     balance: money($0.balanceAfter), amountMinorUnits: $0.amount, balanceMinorUnits: $0.balanceAfter)
             })
         let encoder = RPCCoding.encoder()
@@ -127,7 +132,7 @@ public struct StatementRenderer: Sendable {
         var rows = ""
         for line in lines {
             rows += "<tr><td>\(e(date(line)))</td><td>\(e(line.purpose ?? "-"))</td><td>\(e(line.counterparties.joined(separator: ", ")))</td>"
-            rows += "<td class=n>\(e(line.hours ?? ""))</td><td>\(e(line.category ?? ""))</td><td>\(e(line.memo ?? ""))</td>"
+            rows += "<td class=n>\(e(line.hours ?? ""))</td><td>\(e(line.category ?? ""))</td><td>\(e(note(line)))</td>"
             rows += "<td class=n>\(e(money(line.amount)))</td><td class=n>\(e(money(line.balanceAfter)))</td></tr>\n"
         }
         return """

@@ -6,6 +6,9 @@ public enum EntryKind: String, Codable, Sendable, CaseIterable {
     case accountOpen = "account.open"
     case accountUpdate = "account.update"
     case categorySet = "category.set"
+    case ledgerSettings = "ledger.settings"
+    case claim
+    case claimReject = "claim.reject"
     case transaction = "tx"
 }
 
@@ -24,9 +27,10 @@ public enum AccountKind: String, Codable, Sendable, CaseIterable {
 
 /// Why money moves: `credit` pays a volunteer for care, `transfer` is member to member, `redeem`
 /// is a member paying a merchant, `reversal` undoes an earlier transaction (a correction: nothing is
-/// ever changed or deleted).
+/// ever changed or deleted), `demurrage` is the periodic charge on held coins that the daemon writes
+/// when the ledger's settings ask for one.
 public enum Purpose: String, Codable, Sendable, CaseIterable {
-    case credit, transfer, redeem, reversal
+    case credit, transfer, redeem, reversal, demurrage
 }
 
 public enum AccountStatus: String, Codable, Sendable, CaseIterable {

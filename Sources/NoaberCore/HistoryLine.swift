@@ -10,6 +10,8 @@ public struct HistoryLine: Sendable, Equatable {
     public var hours: String?
     /// The care category whose rate a credit applied.
     public var category: String?
+    /// For a credit: the day the care was given.
+    public var careDate: String?
     /// The other accounts of the transaction.
     public var counterparties: [AccountID]
 

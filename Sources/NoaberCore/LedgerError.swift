@@ -42,6 +42,13 @@ public enum LedgerError: Error, Equatable, Sendable {
     case notFound(String)
     /// Only an account at a zero balance can be closed.
     case accountNotEmpty(AccountID, balance: String)
+    /// The claim was approved or rejected already, by entry `seq`.
+    case claimDecided(String, seq: Int64)
+    /// The claim was not decided in time; it expired at the RFC 3339 time given.
+    case claimExpired(String, at: String)
+    /// The demurrage of the period starting on the given day is due, and the daemon writes it before
+    /// any other entry, so that it is charged on the balances at the period's start.
+    case demurrageDue(period: String)
 
     /// Stable numeric code, sent as the JSON-RPC error code.
     public var code: Int {
@@ -66,6 +73,9 @@ public enum LedgerError: Error, Equatable, Sendable {
         case .tooManyPostings: 1017
         case .notFound: 1018
         case .accountNotEmpty: 1019
+        case .claimDecided: 1020
+        case .claimExpired: 1021
+        case .demurrageDue: 1022
         }
     }
 
@@ -92,6 +102,9 @@ public enum LedgerError: Error, Equatable, Sendable {
         case .tooManyPostings: "too_many_postings"
         case .notFound: "not_found"
         case .accountNotEmpty: "account_not_empty"
+        case .claimDecided: "claim_decided"
+        case .claimExpired: "claim_expired"
+        case .demurrageDue: "demurrage_due"
         }
     }
 
@@ -121,6 +134,10 @@ public enum LedgerError: Error, Equatable, Sendable {
         case .notFound(let what): "\(what) not found"
         case .accountNotEmpty(let id, let balance):
             "account \(id) holds \(balance); only an account at zero can be closed (transfer the rest first)"
+        case .claimDecided(let id, let seq): "claim \(id) was already decided, by entry \(seq)"
+        case .claimExpired(let id, let at): "claim \(id) expired at \(at), undecided; the volunteer can make a new claim"
+        case .demurrageDue(let period):
+            "the demurrage of the period starting \(period) is due first; the daemon writes it with its log key (if it does not, its log key is not the ledger's: see its log)"
         }
     }
 }

@@ -4,32 +4,58 @@ public import NoaberHashing
 // anything, so a refused entry leaves the state exactly as it was.
 
 extension LedgerState {
-    /// Judges `signed` as entry number `seq`; on success the state includes it and the parsed
-    /// payload is returned, on failure the state is unchanged.
+    /// Judges `signed` as entry number `seq`, committed at `at`; on success the state includes it
+    /// and the parsed payload is returned, on failure the state is unchanged.
     @discardableResult
-    public mutating func apply(_ signed: SignedEntry, seq: Int64, prior: (any PriorEntries)? = nil) throws(LedgerError) -> Payload {
-        try apply(signed, decoded: Payload.decode(signed.payload), seq: seq, prior: prior)
+    public mutating func apply(_ signed: SignedEntry, seq: Int64, at: Timestamp? = nil, prior: (any PriorEntries)? = nil) throws(LedgerError)
+        -> Payload
+    {
+        try apply(signed, decoded: Payload.decode(signed.payload), seq: seq, at: at, prior: prior)
     }
 
     /// As `apply(_:seq:)`, for a caller that has parsed `signed.payload` already and may have
     /// checked its signature already: `verifiedWith` is the public key that signature verified with.
     /// Only when that is exactly the key the rules pick is the check skipped, so a caller can
     /// verify in parallel and never weaken it.
+    ///
+    /// `at` is the entry's commit time. Claims expire and demurrage falls due by it; without it,
+    /// entries that depend on time are refused.
     @discardableResult
     public mutating func apply(
-        _ signed: SignedEntry, decoded payload: Payload, seq: Int64, verifiedWith: Ed25519PublicKey? = nil,
+        _ signed: SignedEntry, decoded payload: Payload, seq: Int64, at: Timestamp? = nil, verifiedWith: Ed25519PublicKey? = nil,
         prior: (any PriorEntries)? = nil
     ) throws(LedgerError) -> Payload {
         try Identifier.validateEntryID(payload.id)
         let signer = try authenticate(signed, payload: payload, seq: seq, verifiedWith: verifiedWith)
-        switch payload.body {
-        case .ledgerInit(let body): try applyInit(body, payload: payload, admin: signer)
-        case .keyAdd(let body): try applyKeyAdd(body, signer: signer, seq: seq)
-        case .keyRevoke(let body): try applyKeyRevoke(body, signer: signer, seq: seq)
-        case .accountOpen(let body): try applyAccountOpen(body, signer: signer, seq: seq)
-        case .accountUpdate(let body): try applyAccountUpdate(body, signer: signer)
-        case .categorySet(let body): try applyCategorySet(body, signer: signer, seq: seq)
-        case .transaction(let body): try applyTransaction(body, signer: signer, prior: prior)
+        // Demurrage due at this time comes before anything else; periods that charge nobody pass.
+        let schedule = try demurrageSchedule(at: at)
+        if let due = schedule.due {
+            guard case .transaction(let tx) = payload.body, tx.purpose == .demurrage else {
+                throw .demurrageDue(period: DemurragePeriod.label(due))
+            }
+        }
+        settings.demurrageNext = schedule.next
+        settings.demurrageCursor = schedule.cursor
+        do {
+            switch payload.body {
+            case .ledgerInit(let body): try applyInit(body, payload: payload, admin: signer)
+            case .keyAdd(let body): try applyKeyAdd(body, signer: signer, seq: seq)
+            case .keyRevoke(let body): try applyKeyRevoke(body, signer: signer, seq: seq)
+            case .accountOpen(let body): try applyAccountOpen(body, signer: signer, seq: seq)
+            case .accountUpdate(let body): try applyAccountUpdate(body, signer: signer)
+            case .categorySet(let body): try applyCategorySet(body, signer: signer, seq: seq)
+            case .ledgerSettings(let body): try applySettings(body, signer: signer, at: at)
+            case .claim(let body): try applyClaim(body, signer: signer, at: at)
+            case .claimReject(let body): try applyClaimReject(body, signer: signer, at: at, prior: prior)
+            case .transaction(let body) where body.purpose == .demurrage: try applyDemurrage(body, signer: signer, due: schedule.due)
+            case .transaction(let body): try applyTransaction(body, signer: signer, at: at, prior: prior)
+            }
+        } catch {
+            // Passing over empty periods is a consequence of the time alone, but a refused entry
+            // leaves no trace: the next accepted one passes them over the same way.
+            settings.demurrageNext = schedule.previousNext
+            settings.demurrageCursor = schedule.previousCursor
+            throw error
         }
         return payload
     }
@@ -54,8 +80,10 @@ extension LedgerState {
             guard payload.ledger == ledger.id else { throw .wrongLedger(expected: ledger.id, actual: payload.ledger) }
             guard let known = keys[signed.keyID] else { throw .unknownKey(signed.keyID) }
             if let revoked = known.revokedSeq { throw .keyRevoked(known.id, seq: revoked) }
-            guard known.role != .log else {
-                throw .unauthorized("key \(known.id.hex) is a log key; it signs checkpoints, never entries")
+            // The daemon's log key signs checkpoints and the demurrage it computes, nothing else.
+            let isDemurrage = if case .transaction(let tx) = payload.body, tx.purpose == .demurrage { true } else { false }
+            guard known.role != .log || isDemurrage else {
+                throw .unauthorized("key \(known.id.hex) is a log key; it signs checkpoints and demurrage, never other entries")
             }
             key = known
         }
@@ -65,7 +93,7 @@ extension LedgerState {
         return key
     }
 
-    private func require(_ signer: Key, oneOf roles: Set<KeyRole>, to action: String) throws(LedgerError) {
+    func require(_ signer: Key, oneOf roles: Set<KeyRole>, to action: String) throws(LedgerError) {
         guard roles.contains(signer.role) else {
             let allowed = roles.map(\.rawValue).sorted().joined(separator: " or ")
             throw .unauthorized("key \(signer.id.hex) has role \(signer.role.rawValue); only \(allowed) keys may \(action)")
@@ -111,6 +139,9 @@ extension LedgerState {
         guard target.revokedSeq == nil else { throw .invalidPayload("key \(target.id.hex) is already revoked") }
         if target.role == .admin && activeAdminCount == 1 {
             throw .unauthorized("key \(target.id.hex) is the last active admin key; add another admin first")
+        }
+        if target.role == .log && settings.demurrage != nil && activeLogKeyCount == 1 {
+            throw .unauthorized("key \(target.id.hex) is the last active log key, which signs the demurrage; add another log key or turn demurrage off first")
         }
         keys[body.keyID]?.revokedSeq = seq
     }
@@ -181,6 +212,9 @@ extension LedgerState {
             account.minBalance = minimum
         }
         if let status = body.status {
+            if status != .open, settings.demurrage?.account == account.id {
+                throw .invalidPayload("account \(account.id) receives the ledger's demurrage; change the settings before freezing or closing it")
+            }
             guard status != account.status else { throw .invalidPayload("account \(account.id) is already \(status.rawValue)") }
             if status == .closed, account.balance != 0 {
                 throw .accountNotEmpty(account.id, balance: currency.format(account.balance))
@@ -201,9 +235,15 @@ extension LedgerState {
         categories[body.category] = Category(id: body.category, name: body.name, hourRate: body.hourRate, setSeq: seq)
     }
 
-    private mutating func applyTransaction(_ tx: Transaction, signer: Key, prior: (any PriorEntries)?) throws(LedgerError) {
+    private mutating func applyTransaction(_ tx: Transaction, signer: Key, at: Timestamp?, prior: (any PriorEntries)?) throws(LedgerError) {
         guard let ledger else { throw .notInitialised }
+        guard tx.period == nil else { throw .invalidPayload("only a demurrage charge names a period") }
         let isReversal = try checkReversal(tx, signer: signer, prior: prior)
+        let claim = try checkApproval(tx, at: at, prior: prior)
+        if let careDate = tx.careDate {
+            guard tx.purpose == .credit else { throw .invalidPayload("only a credit names a care_date") }
+            try checkCareDate(careDate, at: at)
+        }
         let currency = ledger.currency
         guard tx.postings.count >= 2 else { throw .unbalanced("a transaction needs at least two postings") }
         guard tx.postings.count <= Payload.maxPostings else {
@@ -242,7 +282,7 @@ extension LedgerState {
             updated.append(account)
         }
         guard sum == 0 else { throw .unbalanced("the postings sum to \(currency.format(sum)), not zero") }
-        try checkHours(tx, credited: credited)
+        try checkHours(tx, credited: credited, claim: claim)
         for account in updated { accounts[account.id] = account }
     }
 
@@ -286,6 +326,8 @@ extension LedgerState {
             case (.redeem, true): [.member]
             case (.redeem, false): [.merchant]
             case (.reversal, _): [.issuer, .member, .merchant]
+            case (.demurrage, true): [.member, .merchant]
+            case (.demurrage, false): [.issuer]
             }
         guard allowed.contains(account.kind) else {
             let side = debit ? "pay from" : "pay to"
@@ -297,8 +339,9 @@ extension LedgerState {
     }
 
     /// A credit for hours must carry the rate in force, its category's or else the ledger's, and
-    /// pay exactly hours × rate.
-    private func checkHours(_ tx: Transaction, credited: Int64) throws(LedgerError) {
+    /// pay exactly hours × rate. One that approves a claim carries the claim's rate instead: the
+    /// rate in force when the volunteer claimed.
+    private func checkHours(_ tx: Transaction, credited: Int64, claim: Claim?) throws(LedgerError) {
         guard let text = tx.hours else {
             guard tx.hourRate == nil else { throw .invalidPayload("hour_rate is given without hours") }
             guard tx.category == nil else { throw .invalidPayload("category is given without hours") }
@@ -312,6 +355,10 @@ extension LedgerState {
             rateName = "the hour rate of category \(id)"
         }
         guard tx.purpose == .credit else { throw .invalidHours("only a credit can be paid for hours") }
+        if let claim {
+            hourRate = claim.hourRate
+            rateName = "the claim's hour rate"
+        }
         let hours = try Hours(text)
         guard let rate = tx.hourRate else { throw .invalidHours("hours are given without the hour_rate applied") }
         guard rate == hourRate else {

@@ -79,16 +79,39 @@ public struct LedgerState: Sendable {
         }
     }
 
+    /// The settings of the latest `ledger.settings` entry, and how far demurrage has been charged.
+    public struct Settings: Sendable, Equatable {
+        public var claimExpiryDays: Int
+        public var demurrage: Demurrage?
+        /// While demurrage is on: the start of the next period to charge.
+        public var demurrageNext: Timestamp?
+        /// Within the period being charged: the last account charged so far (accounts are charged in
+        /// order of their ids, at most 99 per entry).
+        public var demurrageCursor: AccountID?
+
+        public init(
+            claimExpiryDays: Int = LedgerSettings.defaultClaimExpiryDays, demurrage: Demurrage? = nil, demurrageNext: Timestamp? = nil,
+            demurrageCursor: AccountID? = nil
+        ) {
+            self.claimExpiryDays = claimExpiryDays
+            self.demurrage = demurrage
+            self.demurrageNext = demurrageNext
+            self.demurrageCursor = demurrageCursor
+        }
+    }
+
     public internal(set) var ledger: Ledger?
     public internal(set) var keys: [KeyID: Key] = [:]
     public internal(set) var accounts: [AccountID: Account] = [:]
     public internal(set) var categories: [String: Category] = [:]
+    public internal(set) var settings = Settings()
 
     public init() {}
 
     /// Restores a state saved by the store (its derived tables), without replaying the chain.
-    public init(ledger: Ledger?, keys: [Key], accounts: [Account], categories: [Category] = []) {
+    public init(ledger: Ledger?, keys: [Key], accounts: [Account], categories: [Category] = [], settings: Settings = Settings()) {
         self.ledger = ledger
+        self.settings = settings
         // Callers check for duplicates where they matter; a restore must never trap on them.
         self.keys = Dictionary(keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.accounts = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -98,5 +121,8 @@ public struct LedgerState: Sendable {
     public var activeAdminCount: Int {
         keys.values.count { $0.role == .admin && $0.revokedSeq == nil }
     }
-}
 
+    public var activeLogKeyCount: Int {
+        keys.values.count { $0.role == .log && $0.revokedSeq == nil }
+    }
+}

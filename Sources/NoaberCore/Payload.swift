@@ -26,6 +26,9 @@ public struct Payload: Sendable, Equatable {
         case accountOpen(AccountOpen)
         case accountUpdate(AccountUpdate)
         case categorySet(CategorySet)
+        case ledgerSettings(LedgerSettings)
+        case claim(Claim)
+        case claimReject(ClaimReject)
         case transaction(Transaction)
     }
 
@@ -37,6 +40,9 @@ public struct Payload: Sendable, Equatable {
         case .accountOpen: .accountOpen
         case .accountUpdate: .accountUpdate
         case .categorySet: .categorySet
+        case .ledgerSettings: .ledgerSettings
+        case .claim: .claim
+        case .claimReject: .claimReject
         case .transaction: .transaction
         }
     }
@@ -212,13 +218,19 @@ public struct Transaction: Codable, Sendable, Equatable {
     public var hourRate: Int64?
     /// The care category whose rate was applied; without one, the ledger's own hour rate.
     public var category: String?
+    /// For a credit: the day the care was given, `YYYY-MM-DD` (UTC), not after the entry's commit.
+    public var careDate: String?
+    /// For a credit that approves a claim: the claim's entry id.
+    public var claim: String?
     /// For a `reversal`: the entry id of the transaction it undoes, and why.
     public var reverses: String?
     public var reason: String?
+    /// For a `demurrage` charge: the day its period starts, `YYYY-MM-DD`.
+    public var period: String?
 
     public init(
         purpose: Purpose, postings: [Posting], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil, category: String? = nil,
-        reverses: String? = nil, reason: String? = nil
+        careDate: String? = nil, claim: String? = nil, reverses: String? = nil, reason: String? = nil, period: String? = nil
     ) {
         self.purpose = purpose
         self.postings = postings
@@ -226,12 +238,15 @@ public struct Transaction: Codable, Sendable, Equatable {
         self.hours = hours
         self.hourRate = hourRate
         self.category = category
+        self.careDate = careDate
+        self.claim = claim
         self.reverses = reverses
         self.reason = reason
+        self.period = period
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case purpose, postings, memo, hours, hourRate = "hour_rate", category, reverses, reason
+        case purpose, postings, memo, hours, hourRate = "hour_rate", category, careDate = "care_date", claim, reverses, reason, period
     }
 
     /// A digest of the postings, in order: what a reversal must mirror. Each posting is

@@ -46,6 +46,15 @@ extension Payload: Codable {
         case .categorySet:
             body = .categorySet(try CategorySet(from: decoder))
             bodyKeys = CategorySet.CodingKeys.allCases.map(\.stringValue)
+        case .ledgerSettings:
+            body = .ledgerSettings(try LedgerSettings(from: decoder))
+            bodyKeys = LedgerSettings.CodingKeys.allCases.map(\.stringValue)
+        case .claim:
+            body = .claim(try Claim(from: decoder))
+            bodyKeys = Claim.CodingKeys.allCases.map(\.stringValue)
+        case .claimReject:
+            body = .claimReject(try ClaimReject(from: decoder))
+            bodyKeys = ClaimReject.CodingKeys.allCases.map(\.stringValue)
         case .transaction:
             body = .transaction(try Transaction(from: decoder))
             bodyKeys = Transaction.CodingKeys.allCases.map(\.stringValue)
@@ -71,6 +80,9 @@ extension Payload: Codable {
         case .accountOpen(let b): try b.encode(to: encoder)
         case .accountUpdate(let b): try b.encode(to: encoder)
         case .categorySet(let b): try b.encode(to: encoder)
+        case .ledgerSettings(let b): try b.encode(to: encoder)
+        case .claim(let b): try b.encode(to: encoder)
+        case .claimReject(let b): try b.encode(to: encoder)
         case .transaction(let b): try b.encode(to: encoder)
         }
     }

@@ -75,8 +75,10 @@ private func pad(_ v: Int64, _ width: Int) -> String {
 }
 
 extension Int64 {
-    fileprivate func floorDiv(_ d: Int64) -> Int64 {
+    func floorDiv(_ d: Int64) -> Int64 {
         let q = self / d
         return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
     }
+
+    func floorMod(_ d: Int64) -> Int64 { self - floorDiv(d) * d }
 }

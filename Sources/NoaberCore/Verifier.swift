@@ -91,7 +91,7 @@ public struct Verifier: Sendable {
             throw fail("entry id \(payload.id) was already used by entry \(first)")
         }
         do {
-            try state.apply(entry.signed, decoded: payload, seq: entry.seq, verifiedWith: precheck?.verifiedWith, prior: prior)
+            try state.apply(entry.signed, decoded: payload, seq: entry.seq, at: entry.committedAt, verifiedWith: precheck?.verifiedWith, prior: prior)
         } catch { throw fail(error.message) }
         guard payload.id == entry.entryID, payload.kind == entry.kind else {
             throw fail("stored id/kind (\(entry.entryID), \(entry.kind.rawValue)) differ from the payload's (\(payload.id), \(payload.kind.rawValue))")
@@ -103,7 +103,7 @@ public struct Verifier: Sendable {
         }
         entries = entry.seq
         entryIDs[payload.id] = entry.seq
-        prior.record(payload, seq: entry.seq)
+        prior.record(payload, seq: entry.seq, at: entry.committedAt)
         postings += Int64(expectedPostings.count)
         headHash = entry.hash
         lastTime = entry.committedAt
@@ -159,6 +159,10 @@ public struct Verifier: Sendable {
             throw VerificationFailure(
                 seq: state.categories[id]?.setSeq,
                 reason: "category \(id): the stored category differs from the chain (\(stored.categories[id].map { "rate \($0.hourRate)" } ?? "missing"), the chain has \(state.categories[id].map { "rate \($0.hourRate)" } ?? "none"))")
+        }
+        // The daemon expires claims and charges demurrage by the stored settings.
+        guard stored.settings == state.settings else {
+            throw VerificationFailure(seq: nil, reason: "the stored settings (claim expiry, demurrage and how far it was charged) differ from the chain")
         }
     }
 

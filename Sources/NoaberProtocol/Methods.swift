@@ -25,6 +25,8 @@ public enum Method: String, Sendable, CaseIterable {
     case keyList = "key.list"
     /// Every care category with the hour rate in force.
     case categoryList = "category.list"
+    /// Claims of hours and what became of them, a page at a time.
+    case claimList = "claim.list"
     /// The latest signed checkpoint (C2SP tlog-checkpoint) and the daemon's log key.
     case checkpoint = "ledger.checkpoint"
     /// An entry with its Merkle inclusion proof in the tree of a given size.
@@ -116,6 +118,8 @@ public struct StatusResult: Codable, Sendable {
     /// True when the chain registered the daemon's key but revoked it (or gave it another role):
     /// the daemon needs a new log key, which an admin then announces.
     public var logKeyRevoked: Bool?
+    /// Claim expiry and demurrage, once initialised.
+    public var settings: SettingsInfo?
 
     public init(
         initialised: Bool, ledgerId: String?, name: String?, currency: Currency?, hourRate: Int64?, entries: Int64,
@@ -195,12 +199,14 @@ public struct HistoryLineInfo: Codable, Sendable {
     public var memo: String?
     public var hours: String?
     public var category: String?
+    public var careDate: String?
     public var amount: Int64
     public var balanceAfter: Int64
     public var counterparties: [String]
 
     public init(_ line: HistoryLine) {
         category = line.category
+        careDate = line.careDate
         seq = line.seq
         entryId = line.entryID
         committedAt = line.committedAt.rfc3339
@@ -432,11 +438,14 @@ public struct StateResult: Codable, Sendable {
     public var checkpoint: String?
     /// Care categories; absent (not merely empty) from daemons that predate them.
     public var categories: [CategoryInfo]?
+    /// The settings in force; absent from daemons that predate them (the defaults).
+    public var settings: SettingsInfo?
 
     public init(
         headSeq: Int64, rows: JournalRows, ledger: LedgerInfo?, keys: [KeyInfo], accounts: [AccountInfo],
-        checkpoint: String? = nil, categories: [CategoryInfo]? = nil
+        checkpoint: String? = nil, categories: [CategoryInfo]? = nil, settings: SettingsInfo? = nil
     ) {
+        self.settings = settings
         self.headSeq = headSeq
         self.checkpoint = checkpoint
         self.categories = categories
@@ -487,6 +496,12 @@ public struct StateResult: Codable, Sendable {
             LedgerState.Category(id: $0.category, name: $0.name, hourRate: $0.hourRate, setSeq: $0.setSeq)
         }
         guard Set(categoryValues.map(\.id)).count == categoryValues.count else { throw bad("category list: an id appears twice") }
-        return LedgerState(ledger: ledgerValue, keys: keyValues, accounts: accountValues, categories: categoryValues)
+        var settingsValue = LedgerState.Settings()
+        if let settings {
+            guard let parsed = settings.settings() else { throw bad("settings") }
+            settingsValue = parsed
+        }
+        return LedgerState(
+            ledger: ledgerValue, keys: keyValues, accounts: accountValues, categories: categoryValues, settings: settingsValue)
     }
 }

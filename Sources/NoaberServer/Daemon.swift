@@ -42,17 +42,19 @@ public enum Daemon {
             store: try LedgerStore(database: database), clock: clock, logger: logger, logKey: logKey,
             logKeyPath: configuration.logKeyPath,
             checkpointEveryCommit: configuration.checkpointIntervalSeconds == 0)
+        // Periods that began while the daemon was down are charged now, each once, in order.
+        await writer.writeDueDemurrage()
         // A ledger whose log key was just announced, or made before checkpoints, gets one now.
         await writer.checkpointIfBehind()
         let service = LedgerService(
             writer: writer, reads: ReadPool(database: database), database: database, startedAt: .now,
-            logPublicKey: logKey.publicKey, logger: logger)
+            logPublicKey: logKey.publicKey, logger: logger, clock: clock)
         let server = SocketServer(configuration: configuration, service: service, logger: logger)
         logger.info("noaberd \(LedgerService.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])
 
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server)]
+                services: [.init(service: server), .init(service: DemurrageTimer(writer: writer))]
                     + (configuration.checkpointIntervalSeconds > 0
                         ? [.init(service: CheckpointTimer(writer: writer, seconds: configuration.checkpointIntervalSeconds))] : []),
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -124,6 +124,18 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// Writes the demurrage due by now, if any, in a group of its own: the daemon's timer calls this
+    /// so that charges are made at the period's start even when nobody writes, and at start-up, to
+    /// catch up on the periods missed while it was down.
+    func writeDueDemurrage() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            dispatch.async {
+                _ = self.core.commit([])
+                continuation.resume()
+            }
+        }
+    }
+
     /// Refuses new submissions, lets the queued ones commit, then closes the database.
     func shutdown() async {
         queue.withLock { $0.closed = true }
@@ -262,6 +274,11 @@ private final class WriterCore: @unchecked Sendable {
         // Commit times never go backwards along the chain, even if the wall clock does.
         let time = max(clock(), head.time ?? Timestamp(millisecondsSinceEpoch: 0))
         let prior = WriterPriorEntries(connection: store.connection)
+        // Demurrage due by now is charged first, on the balances as they stood at its period's start.
+        for entry in dueDemurrage(at: time, after: head, prior: prior) {
+            idsInBatch[entry.payload.id] = accepted.count
+            accepted.append(entry)
+        }
         // Where each unit starts; a batch that has a refusal is rolled back to its start.
         var batchEnds: [Int: Range<Int>] = [:]
         var start = 0
@@ -323,11 +340,11 @@ private final class WriterCore: @unchecked Sendable {
                 outcomes[index] = .failure(.storage("the sequence numbers are exhausted (the database was edited)"))
                 continue
             }
-            do { try state.apply(signed, decoded: payload, seq: seq, verifiedWith: submission.verifiedWith, prior: prior) } catch {
+            do { try state.apply(signed, decoded: payload, seq: seq, at: time, verifiedWith: submission.verifiedWith, prior: prior) } catch {
                 outcomes[index] = refuse(error, peer: peer)
                 continue
             }
-            prior.accepted(payload, seq: seq)
+            prior.accepted(payload, seq: seq, at: time)
             let prevHash = accepted.last?.entry.hash ?? head.hash
             let entry = CommittedEntry(
                 seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: prevHash,
@@ -343,7 +360,7 @@ private final class WriterCore: @unchecked Sendable {
                 // In interval mode the first checkpoint still comes with the commit that makes one
                 // possible, so a ledger never names a log key without a checkpoint for long.
                 let signNow = checkpoints.everyCommit || checkpointSize == 0
-                try store.append(accepted, checkpoint: { size, root in
+                try store.append(accepted, settings: state.settings, checkpoint: { size, root in
                     guard signNow, let note = checkpoints.sign(size: size, root: root, state: state, logger: logger) else { return nil }
                     signed = (size, root)
                     return note
@@ -387,6 +404,45 @@ private final class WriterCore: @unchecked Sendable {
         }
         return (outcomes.map { $0! }, newKeys)
     }
+
+    /// The demurrage entries due at `time`, signed with the log key and accepted into `state`: at
+    /// most `maxDemurragePerGroup`, the rest in the next group. None if the log key is not one of
+    /// the ledger's active log keys, which is logged: then every other entry is refused until it is.
+    private func dueDemurrage(at time: Timestamp, after head: (seq: Int64, hash: SHA256Digest, time: Timestamp?), prior: WriterPriorEntries)
+        -> [AcceptedEntry]
+    {
+        guard let ledger = state.ledger, state.dueDemurrage(at: time) != nil else { return [] }
+        let logKey = checkpoints.key
+        guard let known = state.keys[logKey.publicKey.keyID], known.role == .log, known.revokedSeq == nil else {
+            logger.error(
+                "demurrage is due, but this daemon's log key is not an active log key of the ledger, so it cannot write it; other entries are refused until it does",
+                metadata: ["key_id": "\(logKey.publicKey.keyID.hex)"])
+            return []
+        }
+        var written: [AcceptedEntry] = []
+        while written.count < Self.maxDemurragePerGroup, let tx = state.dueDemurrage(at: time) {
+            let seq = head.seq + Int64(written.count) + 1
+            let payload = Payload(ledger: ledger.id, id: "demurrage-\(tx.period ?? "")-\(seq)", body: .transaction(tx))
+            guard let signed = try? SignedEntry.sign(payload, with: logKey) else {
+                logger.critical("cannot sign the demurrage with the log key")
+                break
+            }
+            do { try state.apply(signed, decoded: payload, seq: seq, at: time, verifiedWith: logKey.publicKey, prior: prior) } catch {
+                logger.critical("the demurrage the rules computed was refused by them", metadata: ["error": "\(error.message)"])
+                break
+            }
+            prior.accepted(payload, seq: seq, at: time)
+            let prevHash = written.last?.entry.hash ?? head.hash
+            let entry = CommittedEntry(
+                seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: prevHash,
+                hash: EntryHash.compute(seq: seq, prevHash: prevHash, committedAt: time, signed: signed))
+            written.append(AcceptedEntry(entry: entry, payload: payload))
+            logger.info("demurrage charged", metadata: ["seq": "\(seq)", "period": "\(tx.period ?? "")", "accounts": "\(tx.postings.count - 1)"])
+        }
+        return written
+    }
+
+    static let maxDemurragePerGroup = 1000
 
     private func refuse(_ error: LedgerError, peer: PeerCredentials?) -> GroupCommitWriter.Outcome {
         logger.notice(

@@ -18,6 +18,8 @@ struct LedgerService: Sendable {
     /// The daemon's log key, as `ledger.status` reports it.
     let logPublicKey: Ed25519PublicKey
     let logger: Logger
+    /// The writer's clock, by which claims expire.
+    var clock: @Sendable () -> Timestamp = Timestamp.now
 
     func handle(_ line: Data, peer: PeerCredentials?) async -> Data {
         let request: (id: RPCID, method: Method)
@@ -158,7 +160,8 @@ struct LedgerService: Sendable {
                     StateResult(
                         headSeq: try db.summary().entries, rows: try db.journalRows(), ledger: try db.ledger().map(LedgerInfo.init),
                         keys: try db.keys().map(KeyInfo.init), accounts: try db.accounts().map(AccountInfo.init),
-                        checkpoint: try db.latestCheckpoint()?.note, categories: try db.categories().map(CategoryInfo.init))
+                        checkpoint: try db.latestCheckpoint()?.note, categories: try db.categories().map(CategoryInfo.init),
+                        settings: SettingsInfo(try db.settings()))
                 }
             }
             return encode(id: id, result)
@@ -210,6 +213,8 @@ struct LedgerService: Sendable {
             return encode(id: id, KeyList(keys: try await reads.read { try $0.keys() }.map(KeyInfo.init)))
         case .categoryList:
             return encode(id: id, CategoryList(categories: try await reads.read { try $0.categories() }.map(CategoryInfo.init)))
+        case .claimList:
+            return encode(id: id, try await claims(try decodeParams(line)))
         case .checkpoint:
             let result = try await reads.read { db in
                 try db.snapshot { () throws(StoreError) in
@@ -225,13 +230,14 @@ struct LedgerService: Sendable {
     }
 
     private func status() async throws -> StatusResult {
-        let (summary, schema, logKeyActive, checkpoint) = try await reads.read { db in
+        let (summary, schema, logKeyActive, checkpoint, settings) = try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 (
                     try db.summary(),
                     Int(try db.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { $0.int64(0) }[0]),
                     try db.keys().first { $0.id == logPublicKey.keyID }.map { $0.role == .log && $0.revokedSeq == nil },
-                    try db.latestCheckpoint()
+                    try db.latestCheckpoint(),
+                    try db.settings()
                 )
             }
         }
@@ -239,7 +245,7 @@ struct LedgerService: Sendable {
             logKeyActive == true ? try? NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledger.id), publicKey: logPublicKey).text : nil
         }
         let uptime = ContinuousClock.now - startedAt
-        return StatusResult(
+        var result = StatusResult(
             initialised: summary.ledger != nil, ledgerId: summary.ledger?.id, name: summary.ledger?.name,
             currency: summary.ledger?.currency, hourRate: summary.ledger?.hourRate, entries: summary.entries,
             headHash: summary.headHash.hex, headTime: summary.headTime?.rfc3339, databaseBytes: database.sizeOnDisk(),
@@ -248,6 +254,24 @@ struct LedgerService: Sendable {
             entriesCommitted: writer.entriesCommitted.load(ordering: .relaxed),
             logPublicKey: Hex.encode(logPublicKey.rawRepresentation), logKey: logKey, checkpointSize: checkpoint?.treeSize,
             logKeyRevoked: logKeyActive == false ? true : nil)
+        if summary.ledger != nil { result.settings = SettingsInfo(settings) }
+        return result
+    }
+
+    private func claims(_ params: ClaimListParams) async throws -> ClaimListResult {
+        let account = try params.account.map { try accountID(AccountParams(account: $0)) }
+        let limit = min(max(params.limit ?? ClaimListParams.maxLimit, 1), ClaimListParams.maxLimit)
+        let now = clock()
+        return try await reads.read { db in
+            try db.snapshot { () throws(StoreError) in
+                let days = try db.settings().claimExpiryDays
+                let since = params.pending == true ? Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64(days) * 86_400_000) : nil
+                let rows = try db.claims(account: account, pendingSince: since, afterSeq: params.afterSeq ?? 0, limit: limit)
+                return ClaimListResult(
+                    claims: rows.map { ClaimInfo(record: $0.record, decision: $0.decision, reason: $0.reason, expiryDays: days, now: now) },
+                    claimExpiryDays: days)
+            }
+        }
     }
 
     /// Reads the entry, the tree size and the proof in one snapshot, so they belong together.

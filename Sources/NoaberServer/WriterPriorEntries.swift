@@ -8,6 +8,8 @@ final class WriterPriorEntries: PriorEntries {
     private let connection: Connection
     /// The group's accepted entries, kept as a replay keeps them.
     private var pending = ReplayedEntries()
+    /// Decisions this group made on claims committed before it.
+    private var pendingDecisions: [String: Int64] = [:]
 
     init(connection: Connection) { self.connection = connection }
 
@@ -23,11 +25,27 @@ final class WriterPriorEntries: PriorEntries {
         pending.reversal(of: entryID) ?? (try? connection.reversal(of: entryID))
     }
 
+    func claim(_ entryID: String) -> ClaimRecord? {
+        guard var record = pending.claim(entryID) ?? (try? connection.claim(id: entryID)) else { return nil }
+        // A claim committed earlier may have been decided by this group.
+        if record.decidedSeq == nil { record.decidedSeq = pendingDecisions[entryID] }
+        return record
+    }
+
     /// A batch that is refused rolls the group back to where it began.
-    func snapshot() -> ReplayedEntries { pending }
+    func snapshot() -> (ReplayedEntries, [String: Int64]) { (pending, pendingDecisions) }
 
-    func restore(_ snapshot: ReplayedEntries) { pending = snapshot }
+    func restore(_ snapshot: (ReplayedEntries, [String: Int64])) { (pending, pendingDecisions) = snapshot }
 
-    /// Records an entry accepted into the group being judged.
-    func accepted(_ payload: Payload, seq: Int64) { pending.record(payload, seq: seq) }
+    /// Records an entry accepted into the group being judged, committed at `time`.
+    func accepted(_ payload: Payload, seq: Int64, at time: Timestamp) {
+        pending.record(payload, seq: seq, at: time)
+        let decided: String? =
+            switch payload.body {
+            case .claimReject(let reject): reject.claim
+            case .transaction(let tx): tx.claim
+            default: nil
+            }
+        if let decided, pending.claim(decided) == nil { pendingDecisions[decided] = seq }
+    }
 }

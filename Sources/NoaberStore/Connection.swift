@@ -159,3 +159,8 @@ public enum SQLValue: Sendable, Equatable {
     case text(String)
     case blob([UInt8])
 }
+
+extension SQLValue {
+    /// Text, or NULL for nil.
+    static func optionalText(_ text: String?) -> SQLValue { text.map { .text($0) } ?? .null }
+}

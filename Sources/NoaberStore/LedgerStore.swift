@@ -36,7 +36,7 @@ public final class LedgerStore {
         try connection.snapshot { () throws(StoreError) in
             LedgerState(
                 ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts(),
-                categories: try connection.categories())
+                categories: try connection.categories(), settings: try connection.settings())
         }
     }
 
@@ -46,9 +46,12 @@ public final class LedgerStore {
     /// `checkpoint` is asked for a signed note over the tree as it will be after this group; a note
     /// it returns is written in the same transaction, so a checkpoint is never durable without
     /// its entries, nor served before they are.
+    ///
+    /// `settings` are the rules' settings after the group (they also move as demurrage is charged);
+    /// given, they replace the stored row.
     public func append(
-        _ batch: [AcceptedEntry], checkpoint: (_ size: UInt64, _ root: SHA256Digest) -> String? = { _, _ in nil },
-        at time: Timestamp? = nil
+        _ batch: [AcceptedEntry], settings: LedgerState.Settings? = nil,
+        checkpoint: (_ size: UInt64, _ root: SHA256Digest) -> String? = { _, _ in nil }, at time: Timestamp? = nil
     ) throws(StoreError) {
         var grown = tree
         try connection.transaction { () throws(StoreError) in
@@ -56,6 +59,7 @@ public final class LedgerStore {
                 try write(accepted)
                 try writeNodes(grown.append(accepted.entry.leafHash))
             }
+            if let settings { try write(settings) }
             if !batch.isEmpty, let note = checkpoint(grown.size, grown.root) {
                 try writeCheckpoint(note, size: grown.size, root: grown.root, at: time ?? batch[batch.count - 1].entry.committedAt)
             }
@@ -185,7 +189,23 @@ public final class LedgerStore {
         case .categorySet(let body):
             try connection.statement("INSERT OR REPLACE INTO categories (category, name, hour_rate, set_seq) VALUES (?, ?, ?, ?)")
                 .run([.text(body.category), .text(body.name), .integer(body.hourRate), seq])
+        case .ledgerSettings:
+            break  // the settings row is written from the state after the group
+        case .claim(let claim):
+            try connection.statement(
+                "INSERT INTO claims (claim_id, seq, committed_at, account, issuer, hours, hour_rate, amount, category, care_date, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            ).run([
+                .text(accepted.payload.id), seq, .text(e.committedAt.rfc3339), .text(claim.account.rawValue), .text(claim.issuer.rawValue),
+                .text(claim.hours), .integer(claim.hourRate), .integer(claim.amount), .optionalText(claim.category),
+                .optionalText(claim.careDate), .optionalText(claim.memo),
+            ])
+        case .claimReject(let reject):
+            try connection.statement("UPDATE claims SET decided_seq = ?, decision = 'rejected', reason = ? WHERE claim_id = ?")
+                .run([seq, .text(reject.reason), .text(reject.claim)])
         case .transaction(let tx):
+            if let claim = tx.claim {
+                try connection.statement("UPDATE claims SET decided_seq = ?, decision = 'approved' WHERE claim_id = ?").run([seq, .text(claim)])
+            }
             if tx.purpose == .reversal, let original = tx.reverses {
                 try connection.statement("INSERT INTO reversals (reversed_id, reversal_seq) VALUES (?, ?)").run([.text(original), seq])
             }
@@ -196,6 +216,17 @@ public final class LedgerStore {
                     .run([.integer(posting.amount), .text(posting.account.rawValue)])
             }
         }
+    }
+
+    private func write(_ settings: LedgerState.Settings) throws(StoreError) {
+        let demurrage = settings.demurrage
+        try connection.statement(
+            "INSERT OR REPLACE INTO settings (singleton, claim_expiry_days, demurrage_rate_ppm, demurrage_period, demurrage_account, demurrage_next, demurrage_cursor) VALUES (1, ?, ?, ?, ?, ?, ?)"
+        ).run([
+            .integer(Int64(settings.claimExpiryDays)), demurrage.map { .integer($0.ratePPM) } ?? .null,
+            .optionalText(demurrage?.period.rawValue), .optionalText(demurrage?.account.rawValue),
+            .optionalText(settings.demurrageNext?.rfc3339), .optionalText(settings.demurrageCursor?.rawValue),
+        ])
     }
 
     private func publicKey(_ spec: KeySpec) throws(StoreError) -> Ed25519PublicKey {
@@ -225,7 +256,7 @@ public final class LedgerStore {
         try verifier.finish(
             stored: LedgerState(
                 ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts(),
-                categories: try connection.categories()),
+                categories: try connection.categories(), settings: try connection.settings()),
             rows: try connection.journalRows())
         return verifier
     }

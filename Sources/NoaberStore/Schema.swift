@@ -127,6 +127,43 @@ enum Schema {
                 ) STRICT;
                 """
         ),
+        Migration(
+            version: 4,
+            sql: """
+                -- Claims of hours (claim entries) and their decisions (approving credits, claim.reject
+                -- entries); derived from the chain, so that the daemon judges a decision and lists
+                -- pending claims without a replay.
+                CREATE TABLE claims (
+                    claim_id     TEXT    PRIMARY KEY,
+                    seq          INTEGER NOT NULL,
+                    committed_at TEXT    NOT NULL,
+                    account      TEXT    NOT NULL,
+                    issuer       TEXT    NOT NULL,
+                    hours        TEXT    NOT NULL,
+                    hour_rate    INTEGER NOT NULL,
+                    amount       INTEGER NOT NULL,
+                    category     TEXT,
+                    care_date    TEXT,
+                    memo         TEXT,
+                    decided_seq  INTEGER,
+                    decision     TEXT CHECK (decision IN ('approved', 'rejected')),
+                    reason       TEXT
+                ) STRICT;
+                CREATE INDEX claims_by_account ON claims(account, seq);
+
+                -- The settings of the latest ledger.settings entry and how far demurrage was charged
+                -- (LedgerState.Settings); no row means the defaults.
+                CREATE TABLE settings (
+                    singleton          INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    claim_expiry_days  INTEGER NOT NULL,
+                    demurrage_rate_ppm INTEGER,
+                    demurrage_period   TEXT,
+                    demurrage_account  TEXT,
+                    demurrage_next     TEXT,
+                    demurrage_cursor   TEXT
+                ) STRICT;
+                """
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.

@@ -54,6 +54,7 @@ extension Connection {
                     line.memo = tx.memo
                     line.hours = tx.hours
                     line.category = tx.category
+                    line.careDate = tx.careDate
                     line.counterparties = tx.postings.map(\.account).filter { $0 != account }
                 }
                 lines.append(line)

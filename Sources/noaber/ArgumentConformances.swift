@@ -9,3 +9,4 @@ extension AccountStatus: ExpressibleByArgument {}
 extension StatementRenderer.Format: ExpressibleByArgument {}
 extension ReportBuilder.Grouping: ExpressibleByArgument {}
 extension Report.Format: ExpressibleByArgument {}
+extension DemurragePeriod: ExpressibleByArgument {}

@@ -7,7 +7,8 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Credit a month of hours from a CSV file: checked in full first, then signed and sent in all-or-nothing batches.",
         discussion: """
-            Columns (header row, any order): account, date (YYYY-MM-DD), hours or amount, category \
+            Columns (header row, any order): account, date (YYYY-MM-DD, the day of care, recorded as the \
+            credit's care_date), hours or amount, category \
             (optional, with hours), memo (optional), external_id (optional). Every bad line is reported \
             with its number and reason, and then nothing is written. A valid file is sent in batches that \
             are each committed whole or not at all. Running the same file again adds nothing and says so: \
@@ -89,8 +90,8 @@ struct Import: AsyncParsableCommand {
                 let tx = Transaction(
                     purpose: .credit,
                     postings: [Posting(account: issuerID, amount: -minor), Posting(account: line.account, amount: minor)],
-                    memo: line.memo.map { "\(line.date): \($0)" } ?? line.date, hours: line.hours?.description,
-                    hourRate: line.hours == nil ? nil : rate, category: line.category)
+                    memo: line.memo, hours: line.hours?.description, hourRate: line.hours == nil ? nil : rate, category: line.category,
+                    careDate: line.date)
                 let payload = Payload(ledger: session.ledgerID, id: ImportFile.entryID(issuer: issuerID, line), body: .transaction(tx))
                 payloads.append((line, payload, minor, line.category ?? (line.hours == nil ? "(amount)" : "(ledger rate)")))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import NoaberAudit
 import NoaberCore
 import NoaberHashing
 
@@ -102,9 +103,11 @@ struct ImportFile {
                 do { try Identifier.validateCategory(category) } catch { fail(error.message); continue }
                 line.category = category
             }
+            guard date <= CalendarDate(Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))).text else { fail("the date \(date) is after today: care is credited once given"); continue }
             line.memo = value["memo"]
-            let memo = line.memo.map { "\(date): \($0)" } ?? date
-            do { try Text.validate(memo, field: "memo", maxLength: 500) } catch { fail(error.message); continue }
+            if let memo = line.memo {
+                do { try Text.validate(memo, field: "memo", maxLength: 500) } catch { fail(error.message); continue }
+            }
             if let external = value["external_id"] {
                 guard external.unicodeScalars.count <= 100 else { fail("the external_id is longer than 100 characters"); continue }
                 if let first = seenExternal[external] { fail("external_id \(external) is also on line \(first)"); continue }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import NoaberAudit
 import NoaberCore
 import NoaberProtocol
 
@@ -41,7 +42,7 @@ struct PaymentOptions: ParsableArguments {
 
     /// Submits a credit for `hours` at the rate in force: the category's, or else the ledger's.
     /// The entry records the hours, the rate and the category, and the rules check all three.
-    func payHours(_ hours: Hours, category: String?) async throws {
+    func payHours(_ hours: Hours, category: String?, careDate: String?) async throws {
         let (result, text) = try await Session.with(connection) { session in
             var rate = session.hourRate
             if let category {
@@ -57,7 +58,7 @@ struct PaymentOptions: ParsableArguments {
             let tx = Transaction(
                 purpose: .credit,
                 postings: [Posting(account: try AccountID(from), amount: -minor), Posting(account: try AccountID(to), amount: minor)],
-                memo: memo, hours: hours.description, hourRate: rate, category: category)
+                memo: memo, hours: hours.description, hourRate: rate, category: category, careDate: careDate)
             let result = try await session.submit(.transaction(tx), signing: signing)
             let at = category.map { " at \(session.format(rate)) (\($0))" } ?? ""
             return (result, "\(hours) hours\(at) = \(session.format(minor)) \(session.currency.code)")
@@ -85,9 +86,14 @@ struct Credit: AsyncParsableCommand {
     @Option(help: "The care category whose hour rate applies (with --hours).")
     var category: String?
 
+    @Option(name: .customLong("care-date"), help: "The day the care was given, YYYY-MM-DD (with --hours).")
+    var careDate: String?
+
     func validate() throws {
         guard (hours == nil) != (amount == nil) else { throw ValidationError("give exactly one of --hours and --amount") }
         if category != nil && hours == nil { throw ValidationError("--category goes with --hours") }
+        if careDate != nil && hours == nil { throw ValidationError("--care-date goes with --hours") }
+        if let careDate, CalendarDate(careDate) == nil { throw ValidationError("--care-date must be a day written YYYY-MM-DD") }
         if let hours {
             do { _ = try Hours(hours) } catch { throw ValidationError("--hours: \(error.message)") }
         }
@@ -95,7 +101,7 @@ struct Credit: AsyncParsableCommand {
 
     func run() async throws {
         if let hours {
-            try await payment.payHours(try Hours(hours), category: category)
+            try await payment.payHours(try Hours(hours), category: category, careDate: careDate)
         } else {
             try await payment.pay(.credit, amount: { try $0.amount(amount!, option: "--amount") })
         }

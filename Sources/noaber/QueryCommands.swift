@@ -126,6 +126,12 @@ struct Status: AsyncParsableCommand {
                             : "not announced; an admin runs `noaber key add --role log --label log --key ADMIN.key`")
             ),
             ("checkpoint", status.checkpointSize.map { "\($0) entries (`noaber checkpoint` prints it)" } ?? "none yet"),
+        ]
+        if let settings = status.settings {
+            lines.append(("claims", "expire after \(settings.claimExpiryDays) days undecided"))
+            lines.append(("demurrage", settings.demurrage.map { "\($0.ratePpm) ppm per \($0.period) to \($0.account); next charge at \($0.next)" } ?? "off"))
+        }
+        lines += [
             ("database", "\(status.databaseBytes) bytes, schema version \(status.schemaVersion)"),
             ("uptime", "\(status.uptimeSeconds) s"),
             ("commits", "\(status.entriesCommitted) entries in \(status.groupCommits) group commits since start"),

@@ -50,7 +50,7 @@ struct ReportCommandTests {
         let text = try daemon.ok("report", "--by", "category")
         #expect(text.contains("in circulation at the end: 55.00 (held by members and merchants)"), "\(text)")
         let csv = try daemon.ok("report", "--format", "csv")
-        #expect(csv.hasPrefix("month,credits,hours,credited,volunteers,redeemed,transferred,reversed\r\n"))
+        #expect(csv.hasPrefix("month,credits,hours,credited,volunteers,redeemed,transferred,reversed,demurrage\r\n"))
 
         let bad = try daemon.noaber("report", "--by", "week")
         #expect(bad.status != 0 && bad.stderr.contains("week"))

@@ -33,8 +33,8 @@ struct StatementCommandTests {
         #expect(later.lines.isEmpty && later.openingMinorUnits == 2250 && later.closingMinorUnits == 2250)
 
         let csv = try daemon.ok("statement", "vol:jan-peeters", "--format", "csv")
-        #expect(csv.hasPrefix("date,seq,entry_id,purpose,counterparty,hours,category,memo,amount,balance\r\n,,,opening,,,,,,0.00\r\n"))
-        #expect(csv.hasSuffix(",,,closing,,,,,,22.50\r\n"))
+        #expect(csv.hasPrefix("date,seq,entry_id,purpose,counterparty,hours,category,care_date,memo,amount,balance\r\n,,,opening,,,,,,,0.00\r\n"))
+        #expect(csv.hasSuffix(",,,closing,,,,,,,22.50\r\n"))
 
         try daemon.ok("statement", "vol:jan-peeters", "--format", "html", "--out", "jan.html")
         let html = try String(contentsOfFile: daemon.directory.appendingPathComponent("jan.html").path, encoding: .utf8)

@@ -179,7 +179,7 @@ struct TransparencyTests {
             try await daemon.submit(try SignedEntry.sign(
                 Payload(ledger: id, id: "by-log-key", body: .keyRevoke(KeyRevoke(keyID: admin.publicKey.keyID, reason: nil))), with: logKey))
         }
-        #expect(error?.message.contains("is a log key; it signs checkpoints, never entries") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("is a log key; it signs checkpoints and demurrage, never other entries") == true, "\(String(describing: error))")
     }
 
     @Test func theTreeSurvivesRestartsAndAnEditedTreeStopsTheDaemon() async throws {

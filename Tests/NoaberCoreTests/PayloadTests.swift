@@ -56,6 +56,27 @@ struct PayloadTests {
                 .categorySet(CategorySet(category: "persoonlijke-verzorging", name: "Persoonlijke verzorging", hourRate: 2000))
             ),
             (
+                #"{\#(header("ledger.settings")),"claim_expiry_days":30,"demurrage":{"rate_ppm":5000,"period":"month","account":"org:z"}}"#,
+                .ledgerSettings(LedgerSettings(claimExpiryDays: 30, demurrage: Demurrage(ratePPM: 5000, period: .month, account: try AccountID("org:z"))))
+            ),
+            (
+                #"{\#(header("claim")),"account":"vol:jan","issuer":"org:z","hours":"2","hour_rate":1000,"amount":2000,"category":"boodschappen","care_date":"2026-11-20","memo":"shopping"}"#,
+                .claim(Claim(
+                    account: try AccountID("vol:jan"), issuer: try AccountID("org:z"), hours: "2", hourRate: 1000, amount: 2000,
+                    category: "boodschappen", careDate: "2026-11-20", memo: "shopping"))
+            ),
+            (
+                #"{\#(header("claim.reject")),"claim":"c-1","reason":"twice"}"#,
+                .claimReject(ClaimReject(claim: "c-1", reason: "twice"))
+            ),
+            (
+                #"{\#(header("tx")),"purpose":"demurrage","postings":[{"account":"vol:jan","amount":-15},{"account":"org:z","amount":15}],"period":"2026-12-01"}"#,
+                .transaction(Transaction(
+                    purpose: .demurrage,
+                    postings: [Posting(account: try AccountID("vol:jan"), amount: -15), Posting(account: try AccountID("org:z"), amount: 15)],
+                    period: "2026-12-01"))
+            ),
+            (
                 #"{\#(header("tx")),"purpose":"credit","postings":[{"account":"org:z","amount":-1500},{"account":"vol:jan","amount":1500}],"memo":"care","hours":"1.5","hour_rate":1000}"#,
                 .transaction(Transaction(
                     purpose: .credit,

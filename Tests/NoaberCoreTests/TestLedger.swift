@@ -7,11 +7,15 @@ struct StateSnapshot: Equatable {
     var ledger: LedgerState.Ledger?
     var keys: [KeyID: LedgerState.Key]
     var accounts: [AccountID: LedgerState.Account]
+    var categories: [String: LedgerState.Category]
+    var settings: LedgerState.Settings
 
     init(_ state: LedgerState) {
         ledger = state.ledger
         keys = state.keys
         accounts = state.accounts
+        categories = state.categories
+        settings = state.settings
     }
 }
 
@@ -30,8 +34,10 @@ struct TestLedger {
     var seq: Int64 = 0
     /// Every accepted entry, in order.
     var accepted: [SignedEntry] = []
-    /// What reversals are judged by.
+    /// What reversals and claims' decisions are judged by.
     var prior = ReplayedEntries()
+    /// The commit time of the next entry; tests move it forward to expire claims or reach demurrage.
+    var now = Timestamp(rfc3339: "2026-11-02T09:00:00.000Z")!
     private var counter = 0
 
     init() throws {
@@ -58,9 +64,9 @@ struct TestLedger {
     /// Applies `signed` as the next entry; it must be accepted.
     @discardableResult
     mutating func apply(_ signed: SignedEntry) throws -> Payload {
-        let payload = try state.apply(signed, seq: seq + 1, prior: prior)
+        let payload = try state.apply(signed, seq: seq + 1, at: now, prior: prior)
         seq += 1
-        prior.record(payload, seq: seq)
+        prior.record(payload, seq: seq, at: now)
         accepted.append(signed)
         return payload
     }
@@ -97,7 +103,7 @@ struct TestLedger {
     ) {
         let before = StateSnapshot(state)
         do {
-            try state.apply(signed, seq: seq + 1, prior: prior)
+            try state.apply(signed, seq: seq + 1, at: now, prior: prior)
             Issue.record("the entry was accepted", sourceLocation: sourceLocation)
         } catch {
             check(error)

@@ -1,0 +1,201 @@
+import ArgumentParser
+import Foundation
+import NoaberAudit
+import NoaberCore
+import NoaberHashing
+import NoaberProtocol
+
+struct ClaimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "claim",
+        abstract: "Claim hours of care you gave, signed with your own key; an issuer's coordinator approves or rejects it.",
+        discussion: """
+            A claim moves no money. It asks --issuer to pay the hours at the rate in force now (of \
+            --category, or else the ledger's); `noaber approve CLAIM-ID` pays exactly that, `noaber reject` \
+            turns it down with a reason. Undecided, it expires after the ledger's claim expiry (see \
+            `noaber status`). The account is the member account your key controls (--account if several).
+            """)
+
+    @Option(help: "The issuer asked to pay, e.g. org:zorgkring.")
+    var issuer: String
+
+    @Option(help: "Hours of care, at most two decimals (e.g. 2 or 1.5).")
+    var hours: String
+
+    @Option(help: "The care category whose hour rate applies.")
+    var category: String?
+
+    @Option(name: .customLong("care-date"), help: "The day the care was given, YYYY-MM-DD (default: none).")
+    var careDate: String?
+
+    @Option(help: "What was done, for the coordinator and the statement.")
+    var memo: String?
+
+    @Option(help: "Your member account, when your key controls more than one.")
+    var account: String?
+
+    @OptionGroup var signing: SigningOptions
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        do { _ = try AccountID(issuer) } catch { throw ValidationError("--issuer: \(error.message)") }
+        if let account { do { _ = try AccountID(account) } catch { throw ValidationError("--account: \(error.message)") } }
+        do { _ = try Hours(hours) } catch { throw ValidationError("--hours: \(error.message)") }
+        if let careDate, CalendarDate(careDate) == nil { throw ValidationError("--care-date must be a day written YYYY-MM-DD") }
+    }
+
+    func run() async throws {
+        let key = try loadPrivateKey(signing.key)
+        let (result, text) = try await Session.with(connection) { session in
+            let volunteer = try await ownAccount(session, keyID: key.publicKey.keyID.hex)
+            var rate = session.hourRate
+            if let category {
+                guard let found = try await session.categoryRates()[category] else {
+                    throw CLIError("--category \(category) does not exist (see `noaber category list`)")
+                }
+                rate = found
+            }
+            let parsed = try Hours(hours)
+            let minor: Int64
+            do { minor = try parsed.amount(atRate: rate) } catch let error as LedgerError { throw CLIError("--hours: \(error.message)") }
+            let claim = Claim(
+                account: volunteer, issuer: try AccountID(issuer), hours: parsed.description, hourRate: rate, amount: minor,
+                category: category, careDate: careDate, memo: memo)
+            let payload = Payload(ledger: session.ledgerID, id: try signing.id ?? newEntryID(), body: .claim(claim))
+            return (
+                try await Session.submit(payload, key: key, client: session.client),
+                "\(volunteer) claims \(parsed) hours = \(session.format(minor)) \(session.currency.code) from \(issuer)"
+            )
+        }
+        try printReceipt(result, "claim \(result.id): \(text); pending until approved or rejected", output: output)
+    }
+
+    /// --account, or the one member account this key controls.
+    private func ownAccount(_ session: Session, keyID: String) async throws -> AccountID {
+        if let account { return try AccountID(account) }
+        let accounts = try await session.client.call(.accountList, NoParams(), as: AccountList.self).accounts
+        let own = accounts.filter { $0.kind == AccountKind.member.rawValue && $0.controllers.contains(keyID) }
+        guard own.count == 1 else {
+            throw CLIError(
+                own.isEmpty
+                    ? "this key controls no member account; a claim is signed by the volunteer's own key"
+                    : "this key controls \(own.count) member accounts (\(own.map(\.account).joined(separator: ", "))); choose one with --account")
+        }
+        return try AccountID(own[0].account)
+    }
+}
+
+struct Approve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Approve a pending claim: credit the volunteer exactly what it asks, linked to it (once).",
+        discussion: "Signed by a key controlling the claim's issuer. A claim decided already, or expired, is refused.")
+
+    @Argument(help: "The claim's entry id, as `noaber claims` lists it.")
+    var claimID: String
+
+    @OptionGroup var signing: SigningOptions
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let (result, text) = try await Session.with(connection) { session in
+            let claim = try await fetchClaim(claimID, session)
+            let tx = Transaction(
+                purpose: .credit,
+                postings: [Posting(account: claim.issuer, amount: -claim.amount), Posting(account: claim.account, amount: claim.amount)],
+                memo: claim.memo, hours: claim.hours, hourRate: claim.hourRate, category: claim.category, careDate: claim.careDate,
+                claim: claimID)
+            return (
+                try await session.submit(.transaction(tx), signing: signing),
+                "credit \(claim.hours) hours = \(session.format(claim.amount)) \(session.currency.code) from \(claim.issuer) to \(claim.account)"
+            )
+        }
+        try printReceipt(result, "claim \(claimID) approved: \(text)", output: output)
+    }
+}
+
+struct Reject: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Turn a pending claim down, saying why (once).",
+        discussion: "Signed by a key controlling the claim's issuer. Nothing is paid; the volunteer sees the reason in `noaber claims`.")
+
+    @Argument(help: "The claim's entry id.")
+    var claimID: String
+
+    @Option(help: "Why, for the volunteer and the record (required).")
+    var reason: String
+
+    @OptionGroup var signing: SigningOptions
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let result = try await Session.with(connection) { session in
+            _ = try await fetchClaim(claimID, session)
+            return try await session.submit(.claimReject(ClaimReject(claim: claimID, reason: reason)), signing: signing)
+        }
+        try printReceipt(result, "claim \(claimID) rejected: \(reason)", output: output)
+    }
+}
+
+/// The claim entry `id`, read from the ledger and checked to be one.
+private func fetchClaim(_ id: String, _ session: Session) async throws -> Claim {
+    let info = try await session.client.call(.entryGet, EntryGetParams(id: id), as: EntryInfo.self)
+    guard let bytes = Data(base64Encoded: info.payload), let payload = try? Payload.decode(Array(bytes)), payload.id == id,
+        case .claim(let claim) = payload.body
+    else { throw CLIError("entry \(id) is not a claim") }
+    return claim
+}
+
+struct Claims: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List claims of hours: pending, approved, rejected or expired.")
+
+    @Flag(help: "Only the claims still waiting for a decision.")
+    var pending = false
+
+    @Option(help: "Only this volunteer's claims.")
+    var account: String?
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let account { do { _ = try AccountID(account) } catch { throw ValidationError("--account: \(error.message)") } }
+    }
+
+    func run() async throws {
+        try await Session.with(connection) { session in
+            var all: [ClaimInfo] = []
+            var after: Int64 = 0
+            var days = LedgerSettings.defaultClaimExpiryDays
+            while true {
+                let page = try await session.client.call(
+                    .claimList, ClaimListParams(account: account, pending: pending ? true : nil, afterSeq: after), as: ClaimListResult.self)
+                all += page.claims
+                days = page.claimExpiryDays
+                guard let last = page.claims.last, page.claims.count == ClaimListParams.maxLimit else { break }
+                after = last.seq
+            }
+            if output.json { return try printJSON(ClaimListResult(claims: all, claimExpiryDays: days)) }
+            var table = Table(
+                headers: ["CLAIM", "CLAIMED", "ACCOUNT", "ISSUER", "HOURS", "CATEGORY", "AMOUNT", "STATUS", "NOTE"], rightAligned: [4, 6])
+            for c in all {
+                let note =
+                    switch c.status {
+                    case "pending": "expires \(c.expiresAt.map { String($0.prefix(10)) } ?? "")"
+                    case "rejected": "entry \(c.decidedSeq ?? 0): \(c.reason ?? "")"
+                    case "approved": "entry \(c.decidedSeq ?? 0)"
+                    default: "at \(c.expiresAt.map { String($0.prefix(10)) } ?? "")"
+                    }
+                table.rows.append([
+                    c.claimId, String(c.committedAt.prefix(10)), c.account, c.issuer, c.hours, c.category ?? "",
+                    session.format(c.amount), c.status, [c.memo, note].compactMap { $0 }.joined(separator: "; "),
+                ])
+            }
+            print(table.render())
+            if all.isEmpty { print(pending ? "(no pending claims)" : "(no claims)") }
+        }
+    }
+}
