@@ -40,10 +40,18 @@ final class DaemonProcess: @unchecked Sendable {
         return url
     }
 
-    private func start(extraArguments: [String]) throws {
+    /// Starts noaberd; with `clockAhead` (faketime's offset, e.g. `+61d`) its clock runs that far
+    /// ahead, so that claims expire and demurrage periods pass without any waiting.
+    private func start(extraArguments: [String], clockAhead: String? = nil) throws {
         process = Process()
-        process.executableURL = Self.binaries.appendingPathComponent("noaberd")
-        process.arguments = ["--data", dataDirectory, "--socket", socket] + extraArguments
+        let arguments = ["--data", dataDirectory, "--socket", socket] + extraArguments
+        if let clockAhead {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/faketime")
+            process.arguments = ["-f", clockAhead, Self.binaries.appendingPathComponent("noaberd").path] + arguments
+        } else {
+            process.executableURL = Self.binaries.appendingPathComponent("noaberd")
+            process.arguments = arguments
+        }
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
@@ -65,20 +73,31 @@ final class DaemonProcess: @unchecked Sendable {
     /// Sends SIGTERM and waits; returns the exit status.
     @discardableResult
     func stop() -> Int32 {
+        // The faketime wrapper does not pass signals on: they go to noaberd, its child.
+        for child in wrappedChildren() { kill(child, SIGTERM) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         return process.terminationStatus
     }
 
     func kill9() {
+        for child in wrappedChildren() { kill(child, SIGKILL) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
-    func restart(extraArguments: [String] = []) async throws {
+    func restart(extraArguments: [String] = [], clockAhead: String? = nil) async throws {
         if process.isRunning { stop() }
-        try start(extraArguments: extraArguments)
+        try start(extraArguments: extraArguments, clockAhead: clockAhead)
         try await waitUntilServing()
+    }
+
+    /// noaberd's pid when it runs under the faketime wrapper; none otherwise.
+    private func wrappedChildren() -> [Int32] {
+        guard process.isRunning, process.executableURL?.lastPathComponent == "faketime" else { return [] }
+        let pid = process.processIdentifier
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
