@@ -51,9 +51,9 @@ struct ExportTests {
         #expect(csv.stderr == "exported 3 entries (6 postings) to standard output\n")
         let rows = csv.stdout.components(separatedBy: "\r\n")
         #expect(rows.count == 8 && rows.last == "", "a header, six rows, each ending in CRLF")
-        #expect(rows[0] == "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo")
-        #expect(rows[1].hasPrefix("10,") && rows[1].hasSuffix(",credit,org:zorgkring,-25.00,ZMT,2.5,boodschappen"))
-        #expect(rows[6].hasSuffix(",redeem,shop:bakker,7.50,ZMT,,brood"))
+        #expect(rows[0] == "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo,category,hour_rate,reverses,reason")
+        #expect(rows[1].hasPrefix("10,") && rows[1].hasSuffix(",credit,org:zorgkring,-25.00,ZMT,2.5,boodschappen,,10.00,,"))
+        #expect(rows[6].hasSuffix(",redeem,shop:bakker,7.50,ZMT,,brood,,,,"))
 
         let piet = try daemon.noaber("export", "--format", "csv", "--account", "vol:piet")
         #expect(piet.stdout.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.count == 1)
@@ -154,7 +154,7 @@ struct ExportTests {
         let csv = try daemon.noaber("export", "--format", "csv")
         #expect(csv.stderr == "exported \(3 + credits) entries (\(6 + 2 * credits) postings) to standard output\n")
         let before = try daemon.noaber("export", "--format", "csv", "--to", "2000-01-01")
-        #expect(before.stdout == "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo\r\n")
+        #expect(before.stdout == "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo,category,hour_rate,reverses,reason\r\n")
         #expect(before.stderr == "exported 0 entries (0 postings) to standard output\n")
     }
 
