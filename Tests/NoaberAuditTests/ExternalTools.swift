@@ -63,6 +63,23 @@ enum ExternalTools {
         return balances
     }
 
+    /// The tags hledger reads on each transaction (`hledger print -O json`), as [name, value] pairs in
+    /// order, by the transaction's code, which is Noaber's seq; the opening balances have none.
+    static func hledgerTags(_ journal: String) throws -> [Int64: [[String]]] {
+        struct Printed: Decodable {
+            var tcode: String
+            var ttags: [[String]]
+        }
+        let result = try run(hledger!, ["-f", "{}", "print", "--strict", "-O", "json"], on: journal, suffix: ".journal")
+        guard result.status == 0 else { throw ToolError("hledger failed (\(result.status)): \(result.stderr)") }
+        var tags: [Int64: [[String]]] = [:]
+        for printed in try JSONDecoder().decode([Printed].self, from: Data(result.stdout.utf8)) {
+            guard let seq = Int64(printed.tcode) else { continue }
+            guard tags.updateValue(printed.ttags, forKey: seq) == nil else { throw ToolError("two transactions have code \(seq)") }
+        }
+        return tags
+    }
+
     /// `bean-check` must pass silently; then `bean-query`'s balance of every account, in minor units.
     static func beancountBalances(_ ledger: String, scale: Int) throws -> [String: Int64] {
         let check = try run(beanCheck!, ["{}"], on: ledger, suffix: ".beancount")
