@@ -80,6 +80,27 @@ enum ExternalTools {
         return tags
     }
 
+    /// `bean-check` must pass silently; then `bean-query`'s values of the metadata `keys` of each
+    /// transaction, by its `seq` metadata (an absent key reads as ""); the opening balances have none.
+    static func beancountMetadata(_ ledger: String, keys: [String]) throws -> [Int64: [String]] {
+        let check = try run(beanCheck!, ["{}"], on: ledger, suffix: ".beancount")
+        guard check.status == 0, check.stdout.isEmpty, check.stderr.isEmpty else {
+            throw ToolError("bean-check refused the ledger (\(check.status)): \(check.stdout)\(check.stderr)")
+        }
+        let columns = (["seq"] + keys).map { "entry_meta('\($0)')" }.joined(separator: ", ")
+        let query = try run(beanQuery!, ["-f", "csv", "{}", "SELECT DISTINCT \(columns)"], on: ledger, suffix: ".beancount")
+        guard query.status == 0 else { throw ToolError("bean-query failed (\(query.status)): \(query.stderr)") }
+        var metadata: [Int64: [String]] = [:]
+        for record in try CSVRecords.parse(query.stdout).dropFirst() {
+            guard record.count == keys.count + 1 else { throw ToolError("unexpected bean-query row: \(record)") }
+            guard let seq = Int64(record[0]) else { continue }
+            guard metadata.updateValue(Array(record.dropFirst()), forKey: seq) == nil else {
+                throw ToolError("seq \(seq) has two sets of metadata")
+            }
+        }
+        return metadata
+    }
+
     /// `bean-check` must pass silently; then `bean-query`'s balance of every account, in minor units.
     static func beancountBalances(_ ledger: String, scale: Int) throws -> [String: Int64] {
         let check = try run(beanCheck!, ["{}"], on: ledger, suffix: ".beancount")
