@@ -60,6 +60,39 @@ struct ExportTests {
         #expect(piet.stderr == "exported 1 entry (1 posting) to standard output\n")
     }
 
+    /// A category credit and a reversal made with the CLI reach every view, and the tools read them.
+    @Test func viewsCarryTheCategoryRateAndReversalTheCLIWrote() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        let redeem = try #require(try daemon.json(HistoryOutput.self, "history", "shop:bakker").lines.first?.entryId)
+        try daemon.ok("category", "set", "boodschappen", "--rate", "12.00", "--name", "Boodschappen", "--key", "admin.key")
+        try daemon.ok("credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1.5", "--category", "boodschappen")
+        try daemon.ok("reverse", redeem, "--reason", "brood terug, niet vers", "--key", "coord.key")
+
+        let rows = try daemon.ok("export", "--format", "csv").components(separatedBy: "\r\n")
+        #expect(rows.contains { $0.hasSuffix(",credit,vol:piet,18.00,ZMT,1.5,,boodschappen,12.00,,") }, "\(rows)")
+        #expect(rows.contains { $0.hasSuffix(",reversal,shop:bakker,-7.50,ZMT,,,,,\(redeem),\"brood terug, niet vers\"") }, "\(rows)")
+
+        if let hledger = Self.hledger {
+            try daemon.ok("export", "--format", "hledger", "--out", "books.journal")
+            let tags = try runProcess(
+                URL(fileURLWithPath: hledger), ["-f", "books.journal", "tags", "--values", "--strict"], in: daemon.directory,
+                environment: ["LANG": "C.UTF-8"])
+            #expect(tags.status == 0, "\(tags.stderr)")
+            let values = Set(tags.stdout.split(separator: "\n").map(String.init))
+            #expect(values.isSuperset(of: ["boodschappen", "12.00", redeem, "brood terug; niet vers"]), "\(values)")
+        }
+        if let beanCheck = Self.beanCheck {
+            try daemon.ok("export", "--format", "beancount", "--out", "books.beancount")
+            let check = try runProcess(URL(fileURLWithPath: beanCheck), ["books.beancount"], in: daemon.directory)
+            #expect(check.status == 0 && check.stdout.isEmpty && check.stderr.isEmpty, "\(check.stdout)\(check.stderr)")
+            let text = try String(contentsOfFile: daemon.directory.appendingPathComponent("books.beancount").path, encoding: .utf8)
+            #expect(text.contains("  reverses: \"\(redeem)\"\n  reason: \"brood terug, niet vers\"\n"))
+            #expect(text.contains("  hours: \"1.5\"\n  category: \"boodschappen\"\n  hour_rate: \"12.00\"\n"))
+        }
+    }
+
     @Test(.enabled(if: hledger != nil, "hledger is not on PATH"))
     func hledgerBalancesEqualTheAccountList() async throws {
         let daemon = try await DaemonProcess()
