@@ -5,8 +5,9 @@ public import NoaberProtocol
 ///
 /// Each account is opened on the day of its `account.open` entry, with its Noaber id and name as
 /// metadata (see `BeancountNames` for the account names). Each transaction is
-/// `DATE * "PURPOSE" "MEMO"` (payee and narration) with `seq`, `entry_id` and, for credits paid
-/// by the hour, `hours` as metadata.
+/// `DATE * "PURPOSE" "MEMO"` (payee and narration) with `seq`, `entry_id` and, where the
+/// transaction has them, `hours`, `category`, `hour_rate` (a decimal like the amounts), `reverses`
+/// and `reason` as metadata, all strings but `seq`.
 public struct BeancountWriter: ExportWriter {
     private var book: JournalBook
     private var names = BeancountNames.Registry()
@@ -53,6 +54,10 @@ public struct BeancountWriter: ExportWriter {
             output += "  seq: \(entry.seq)\n"
             output += "  entry_id: \(Self.quoted(entry.id))\n"
             if let hours = tx.hours { output += "  hours: \(Self.quoted(hours))\n" }
+            if let category = tx.category { output += "  category: \(Self.quoted(category))\n" }
+            if let rate = tx.hourRate { output += "  hour_rate: \(Self.quoted(currency.format(rate)))\n" }
+            if let reverses = tx.reverses { output += "  reverses: \(Self.quoted(reverses))\n" }
+            if let reason = tx.reason { output += "  reason: \(Self.quoted(reason))\n" }
             for p in tx.postings { output += posting(try name(of: p.account, seq: entry.seq), p.amount) }
             output += "\n"
         }

@@ -6,15 +6,20 @@ import NoaberCore
 /// Conventions: a header row; every row ends with CRLF, as RFC 4180 has it; UTF-8 without a
 /// byte-order mark. A field holding
 /// a comma, a double quote, CR or LF is put in double quotes, its quotes doubled. The transaction's
-/// fields (seq, id, time, purpose, hours, memo) are repeated on each of its rows. `amount` is the
-/// decimal at the ledger's scale, e.g. `-25.00`.
+/// fields (seq, id, time, purpose, hours, memo, category, hour rate, reverses, reason) are repeated
+/// on each of its rows, an absent one as an empty cell. `amount` and `hour_rate` are decimals at
+/// the ledger's scale, e.g. `-25.00`. The columns added later (category to reason) come last, so
+/// that a sheet or script that reads the first nine by position still finds them where they were.
 ///
 /// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula, so a memo like
 /// `=HYPERLINK(…)` could act on the reader's machine. Such a text cell gets a leading `'`, which
-/// spreadsheets show as text. The `amount` column is exempt: its `-` is a sign, and it holds
-/// nothing but a number.
+/// spreadsheets show as text. The `amount` and `hour_rate` columns are exempt: a `-` there is a
+/// sign, and they hold nothing but a number.
 public struct CSVWriter: ExportWriter {
-    public static let columns = ["seq", "entry_id", "committed_at", "purpose", "account", "amount", "currency", "hours", "memo"]
+    public static let columns = [
+        "seq", "entry_id", "committed_at", "purpose", "account", "amount", "currency", "hours", "memo",
+        "category", "hour_rate", "reverses", "reason",
+    ]
     static let lineEnd = "\r\n"
 
     private let filter: ExportFilter
@@ -39,8 +44,10 @@ public struct CSVWriter: ExportWriter {
                 "\(entry.seq)", entry.id, entry.committedAt.rfc3339, tx.purpose.rawValue, posting.account.rawValue,
             ].map(Self.textCell)
             let amount = Self.quotedIfNeeded(currency.format(posting.amount))
-            let rest = [currency.code, tx.hours ?? "", tx.memo ?? ""].map(Self.textCell)
-            output += (text + [amount] + rest).joined(separator: ",") + Self.lineEnd
+            let rest = [currency.code, tx.hours ?? "", tx.memo ?? "", tx.category ?? ""].map(Self.textCell)
+            let rate = tx.hourRate.map { Self.quotedIfNeeded(currency.format($0)) } ?? ""
+            let reversal = [tx.reverses ?? "", tx.reason ?? ""].map(Self.textCell)
+            output += (text + [amount] + rest + [rate] + reversal).joined(separator: ",") + Self.lineEnd
             rows += 1
         }
         if rows > 0 {

@@ -7,7 +7,8 @@ public import NoaberProtocol
 /// `org:zorgkring` sits under `org`. Issuers are declared `type:L` and members and merchants
 /// `type:A`, so `hledger bs` shows the coins issued against the coins held. Each transaction is
 /// `DATE * (SEQ) PURPOSE | MEMO`, which hledger reads as code, payee and note, with a comment
-/// carrying the `entry:` and `hours:` tags.
+/// carrying the `entry:` tag and, where the transaction has them, `hours:`, `category:`, `rate:`
+/// (the hour rate, a decimal like the amounts), `reverses:` and `reason:`.
 public struct HledgerWriter: ExportWriter {
     /// The account that balances the opening balances (with `--from`).
     public static let openingAccount = "equity:opening-balances"
@@ -61,6 +62,11 @@ public struct HledgerWriter: ExportWriter {
             if let memo = tx.memo, !memo.isEmpty { output += " | \(Self.description(memo))" }
             output += "\n    ; entry:\(entry.id)"
             if let hours = tx.hours { output += ", hours:\(hours)" }
+            if let category = tx.category { output += ", category:\(category)" }
+            if let rate = tx.hourRate { output += ", rate:\(currency.format(rate))" }
+            if let reverses = tx.reverses { output += ", reverses:\(reverses)" }
+            // Last, so that nothing hledger could misread follows the one free-text tag.
+            if let reason = tx.reason { output += ", reason:\(Self.tagValue(reason))" }
             output += "\n"
             for p in tx.postings { output += posting(p.account.rawValue, p.amount) }
             output += "\n"
@@ -86,5 +92,11 @@ public struct HledgerWriter: ExportWriter {
     static func description(_ memo: String) -> String {
         // Scalars, not Characters: ";" followed by a combining mark is one Character but still a ";" to hledger.
         String(String.UnicodeScalarView(memo.unicodeScalars.map { $0 == ";" ? "," : $0 }))
+    }
+
+    /// hledger ends a tag value at `,` (the next tag may follow), so the text's commas become
+    /// semicolons, which in a comment are plain text. hledger trims the spaces around a value.
+    static func tagValue(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "," ? ";" : $0 }))
     }
 }

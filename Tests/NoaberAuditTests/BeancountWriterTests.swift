@@ -39,6 +39,7 @@ import Testing
               seq: 6
               entry_id: "e-6"
               hours: "2.5"
+              hour_rate: "10.00"
               Liabilities:Org:Zorgkring  -25.00 ZMT
               Assets:Vol:Jan-peeters  25.00 ZMT
 
@@ -57,6 +58,33 @@ import Testing
 
             """)
         #expect(writer.counts == ExportCounts(entries: 3, postings: 6))
+    }
+
+    @Test func givesTheCategoryAndRateOfACreditAndWhatAReversalUndoesAndWhy() throws {
+        let ledger = try ExportFixture.corrected()
+        var writer = BeancountWriter()
+        let text = try writer.export(ledger.entries)
+        #expect(text.hasSuffix("""
+            2026-11-24 * "credit" "boodschappen"
+              seq: 10
+              entry_id: "boodschappen-1"
+              hours: "1.5"
+              category: "boodschappen"
+              hour_rate: "12.00"
+              Liabilities:Org:Zorgkring  -18.00 ZMT
+              Assets:Vol:Jan-peeters  18.00 ZMT
+
+            2026-11-24 * "reversal" ""
+              seq: 11
+              entry_id: "herstel-1"
+              reverses: "e-6"
+              reason: "dubbel ingevoerd, zie \\"boodschappen-1\\"; c:\\\\tmp"
+              Liabilities:Org:Zorgkring  25.00 ZMT
+              Assets:Vol:Jan-peeters  -25.00 ZMT
+
+
+            """))
+        #expect(writer.counts == ExportCounts(entries: 5, postings: 10))
     }
 
     @Test func namesAccountsByKindAndParts() throws {

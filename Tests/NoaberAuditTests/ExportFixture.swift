@@ -21,6 +21,10 @@ struct ExportFixture {
     private(set) var state = LedgerState()
     private(set) var signed: [SignedEntry] = []
     private(set) var entries: [EntryInfo] = []
+    /// The transactions by seq, as signed: what the exports must carry.
+    private(set) var transactions: [Int64: Transaction] = [:]
+    /// What the rules need to judge a reversal.
+    private var prior = ReplayedEntries()
     private var prevHash = SHA256Digest.zero
     private var lastTime = Timestamp(millisecondsSinceEpoch: 0)
 
@@ -41,12 +45,16 @@ struct ExportFixture {
         }
         let seq = Int64(entries.count + 1)
         let entry = try SignedEntry.sign(Payload(ledger: ledgerID, id: id ?? "e-\(seq)", body: body), with: Self.admin)
-        let payload = try state.apply(entry, seq: seq)
+        let payload = try state.apply(entry, seq: seq, prior: prior)
+        prior.record(payload, seq: seq)
         let hash = EntryHash.compute(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: entry)
         let committed = CommittedEntry(
             seq: seq, entryID: payload.id, kind: payload.kind, signed: entry, committedAt: committedAt, prevHash: prevHash, hash: hash)
         var postings: [Posting] = []
-        if case .transaction(let tx) = payload.body { postings = tx.postings }
+        if case .transaction(let tx) = payload.body {
+            postings = tx.postings
+            transactions[seq] = tx
+        }
         entries.append(EntryInfo(StoredEntry(entry: committed, postings: postings)))
         signed.append(entry)
         prevHash = hash
@@ -61,15 +69,31 @@ struct ExportFixture {
             at: time)
     }
 
+    /// A transaction; with `hours`, at the rate in force: `category`'s, or else the ledger's.
     mutating func tx(
-        _ purpose: Purpose, _ postings: [(String, Int64)], memo: String? = nil, hours: String? = nil, id: String? = nil,
-        at time: String
+        _ purpose: Purpose, _ postings: [(String, Int64)], memo: String? = nil, hours: String? = nil, category: String? = nil,
+        id: String? = nil, at time: String
     ) throws {
+        let rate = category.map { state.categories[$0]?.hourRate ?? 0 } ?? Self.hourRate
         try append(
             .transaction(Transaction(
                 purpose: purpose, postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
-                memo: memo, hours: hours, hourRate: hours == nil ? nil : Self.hourRate)),
+                memo: memo, hours: hours, hourRate: hours == nil ? nil : rate, category: category)),
             id: id, at: time)
+    }
+
+    mutating func category(_ id: String, name: String, hourRate: Int64, at time: String) throws {
+        try append(.categorySet(CategorySet(category: id, name: name, hourRate: hourRate)), at: time)
+    }
+
+    /// Reverses the transaction with entry id `original`: its postings negated, in the same order.
+    mutating func reverse(_ original: String, reason: String, memo: String? = nil, id: String? = nil, at time: String) throws {
+        guard let seq = entries.first(where: { $0.id == original })?.seq, let target = transactions[seq] else {
+            throw FixtureError("no transaction \(original) to reverse")
+        }
+        let postings = target.postings.map { Posting(account: $0.account, amount: -$0.amount) }
+        try append(
+            .transaction(Transaction(purpose: .reversal, postings: postings, memo: memo, reverses: original, reason: reason)), id: id, at: time)
     }
 
     /// Every account's balance as Noaber's rules replayed them.
@@ -78,8 +102,9 @@ struct ExportFixture {
     /// The balances after the entries committed up to and including `day` (UTC).
     func balances(through day: String) throws -> [AccountID: Int64] {
         var replay = LedgerState()
+        var prior = ReplayedEntries()
         for (index, entry) in entries.enumerated() where entry.committedAt.prefix(10) <= day {
-            try replay.apply(signed[index], seq: entry.seq)
+            prior.record(try replay.apply(signed[index], seq: entry.seq, prior: prior), seq: entry.seq)
         }
         return replay.accounts.mapValues(\.balance)
     }
@@ -97,6 +122,20 @@ struct ExportFixture {
             at: "2026-11-21T10:00:00.000Z")
         try ledger.tx(.transfer, [("vol:jan-peeters", -500), ("vol:piet", 500)], memo: "bedankt", at: "2026-11-22T11:30:00.250Z")
         try ledger.tx(.redeem, [("vol:jan-peeters", -750), ("shop:bakker", 750)], memo: "brood", at: "2026-11-23T16:45:00.000Z")
+        return ledger
+    }
+
+    /// The walkthrough, then a day of corrections: a care category at 12.00 an hour, a credit of
+    /// 1.5 hours in it (entry `boodschappen-1`), and a reversal of the first credit (entry 6), whose
+    /// reason has what the formats treat specially: a comma, a semicolon, quotes, a backslash.
+    static func corrected() throws -> ExportFixture {
+        var ledger = try walkthrough()
+        try ledger.category("boodschappen", name: "Boodschappen", hourRate: 1200, at: "2026-11-24T09:00:00.000Z")
+        try ledger.tx(
+            .credit, [("org:zorgkring", -1800), ("vol:jan-peeters", 1800)], memo: "boodschappen", hours: "1.5",
+            category: "boodschappen", id: "boodschappen-1", at: "2026-11-24T10:00:00.000Z")
+        try ledger.reverse(
+            "e-6", reason: "dubbel ingevoerd, zie \"boodschappen-1\"; c:\\tmp", id: "herstel-1", at: "2026-11-24T11:00:00.000Z")
         return ledger
     }
 }

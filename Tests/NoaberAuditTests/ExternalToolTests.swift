@@ -1,3 +1,4 @@
+import Foundation
 import NoaberAudit
 import NoaberCore
 import NoaberProtocol
@@ -63,6 +64,78 @@ import Testing
         let pietBalances = noaberNames(try ExternalTools.beancountBalances(try pietOnly.export(ledger.entries), scale: currency.scale))
         #expect(pietBalances[piet.rawValue] == ledger.balances[piet])
         print("beancount (\(currency.code), scale \(currency.scale)): \(ledger.entries.count) entries; bean-check passes and bean-query equals Noaber's \(ledger.balances.count) accounts for the whole ledger, --from \(from), and \(piet) from \(from)")
+    }
+
+    static let beancountKeys = ["entry_id", "hours", "category", "hour_rate", "reverses", "reason"]
+
+    @Test(.enabled(if: ExternalTools.hledger != nil, "hledger is not on PATH"))
+    func hledgerReadsTheTagsOfACategoryCreditAndAReversal() throws {
+        let ledger = try ExportFixture.corrected()
+        var writer = HledgerWriter()
+        #expect(try ExternalTools.hledgerTags(try writer.export(ledger.entries)) == [
+            6: [["entry", "e-6"], ["hours", "2.5"], ["rate", "10.00"]],
+            7: [["entry", "e-7"]],
+            8: [["entry", "e-8"]],
+            10: [["entry", "boodschappen-1"], ["hours", "1.5"], ["category", "boodschappen"], ["rate", "12.00"]],
+            // The reason's comma is a semicolon: a comma would end the tag's value there.
+            11: [["entry", "herstel-1"], ["reverses", "e-6"], ["reason", "dubbel ingevoerd; zie \"boodschappen-1\"; c:\\tmp"]],
+        ])
+    }
+
+    @Test(.enabled(if: ExternalTools.beanCheck != nil && ExternalTools.beanQuery != nil, "bean-check or bean-query is not on PATH"))
+    func beancountReadsTheMetadataOfACategoryCreditAndAReversal() throws {
+        let ledger = try ExportFixture.corrected()
+        var writer = BeancountWriter()
+        #expect(try ExternalTools.beancountMetadata(try writer.export(ledger.entries), keys: Self.beancountKeys) == [
+            6: ["e-6", "2.5", "", "10.00", "", ""],
+            7: ["e-7", "", "", "", "", ""],
+            8: ["e-8", "", "", "", "", ""],
+            10: ["boodschappen-1", "1.5", "boodschappen", "12.00", "", ""],
+            11: ["herstel-1", "", "", "", "e-6", "dubbel ingevoerd, zie \"boodschappen-1\"; c:\\tmp"],
+        ])
+    }
+
+    /// hledger reads each transaction's tags as Noaber's fields, whatever the memos and reasons hold.
+    @Test(.enabled(if: ExternalTools.hledger != nil, "hledger is not on PATH"), arguments: currencies)
+    func hledgerReadsEveryTagOfARandomLedger(_ currency: Currency) throws {
+        let ledger = try ExportFixture.random(seed: Self.seed, transactions: 400, currency: currency)
+        var expected: [Int64: [[String]]] = [:]
+        for (seq, tx) in ledger.transactions {
+            var tags = [["entry", ledger.entries[Int(seq) - 1].id]]
+            if let hours = tx.hours { tags.append(["hours", hours]) }
+            if let category = tx.category { tags.append(["category", category]) }
+            if let rate = tx.hourRate { tags.append(["rate", currency.format(rate)]) }
+            if let reverses = tx.reverses { tags.append(["reverses", reverses]) }
+            if let reason = tx.reason {
+                // Its commas written as semicolons; hledger trims the spaces around a value.
+                let value = String(String.UnicodeScalarView(reason.unicodeScalars.map { $0 == "," ? ";" : $0 }))
+                tags.append(["reason", value.trimmingCharacters(in: .whitespaces)])
+            }
+            expected[seq] = tags
+        }
+        var writer = HledgerWriter()
+        let tags = try ExternalTools.hledgerTags(try writer.export(ledger.entries))
+        #expect(tags.count == expected.count)
+        for (seq, want) in expected.sorted(by: { $0.key < $1.key }) { #expect(tags[seq] == want, "seq \(seq)") }
+        let reversals = ledger.transactions.values.filter { $0.reverses != nil }.count
+        let categories = ledger.transactions.values.filter { $0.category != nil }.count
+        #expect(reversals > 10 && categories > 10, "the random ledger has reversals and category credits")
+        print("hledger (\(currency.code)): the tags of \(tags.count) transactions, \(reversals) reversals and \(categories) category credits among them, read as written")
+    }
+
+    /// beancount reads each transaction's metadata as Noaber's fields, exactly.
+    @Test(
+        .enabled(if: ExternalTools.beanCheck != nil && ExternalTools.beanQuery != nil, "bean-check or bean-query is not on PATH"),
+        arguments: currencies)
+    func beancountReadsEveryMetadataValueOfARandomLedger(_ currency: Currency) throws {
+        let ledger = try ExportFixture.random(seed: Self.seed, transactions: 400, currency: currency)
+        var writer = BeancountWriter()
+        let metadata = try ExternalTools.beancountMetadata(try writer.export(ledger.entries), keys: Self.beancountKeys)
+        #expect(metadata.count == ledger.transactions.count)
+        for (seq, tx) in ledger.transactions.sorted(by: { $0.key < $1.key }) {
+            let want = [ledger.entries[Int(seq) - 1].id, tx.hours, tx.category, tx.hourRate.map { currency.format($0) }, tx.reverses, tx.reason]
+            #expect(metadata[seq] == want.map { $0 ?? "" }, "seq \(seq)")
+        }
     }
 
     /// Every Noaber account has its balance in the tool (a missing account is zero), and the tool has

@@ -63,6 +63,44 @@ enum ExternalTools {
         return balances
     }
 
+    /// The tags hledger reads on each transaction (`hledger print -O json`), as [name, value] pairs in
+    /// order, by the transaction's code, which is Noaber's seq; the opening balances have none.
+    static func hledgerTags(_ journal: String) throws -> [Int64: [[String]]] {
+        struct Printed: Decodable {
+            var tcode: String
+            var ttags: [[String]]
+        }
+        let result = try run(hledger!, ["-f", "{}", "print", "--strict", "-O", "json"], on: journal, suffix: ".journal")
+        guard result.status == 0 else { throw ToolError("hledger failed (\(result.status)): \(result.stderr)") }
+        var tags: [Int64: [[String]]] = [:]
+        for printed in try JSONDecoder().decode([Printed].self, from: Data(result.stdout.utf8)) {
+            guard let seq = Int64(printed.tcode) else { continue }
+            guard tags.updateValue(printed.ttags, forKey: seq) == nil else { throw ToolError("two transactions have code \(seq)") }
+        }
+        return tags
+    }
+
+    /// `bean-check` must pass silently; then `bean-query`'s values of the metadata `keys` of each
+    /// transaction, by its `seq` metadata (an absent key reads as ""); the opening balances have none.
+    static func beancountMetadata(_ ledger: String, keys: [String]) throws -> [Int64: [String]] {
+        let check = try run(beanCheck!, ["{}"], on: ledger, suffix: ".beancount")
+        guard check.status == 0, check.stdout.isEmpty, check.stderr.isEmpty else {
+            throw ToolError("bean-check refused the ledger (\(check.status)): \(check.stdout)\(check.stderr)")
+        }
+        let columns = (["seq"] + keys).map { "entry_meta('\($0)')" }.joined(separator: ", ")
+        let query = try run(beanQuery!, ["-f", "csv", "{}", "SELECT DISTINCT \(columns)"], on: ledger, suffix: ".beancount")
+        guard query.status == 0 else { throw ToolError("bean-query failed (\(query.status)): \(query.stderr)") }
+        var metadata: [Int64: [String]] = [:]
+        for record in try CSVRecords.parse(query.stdout).dropFirst() {
+            guard record.count == keys.count + 1 else { throw ToolError("unexpected bean-query row: \(record)") }
+            guard let seq = Int64(record[0]) else { continue }
+            guard metadata.updateValue(Array(record.dropFirst()), forKey: seq) == nil else {
+                throw ToolError("seq \(seq) has two sets of metadata")
+            }
+        }
+        return metadata
+    }
+
     /// `bean-check` must pass silently; then `bean-query`'s balance of every account, in minor units.
     static func beancountBalances(_ ledger: String, scale: Int) throws -> [String: Int64] {
         let check = try run(beanCheck!, ["{}"], on: ledger, suffix: ".beancount")

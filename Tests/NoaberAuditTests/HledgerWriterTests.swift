@@ -30,7 +30,7 @@ import Testing
             account shop:bakker  ; type:A
 
             2026-11-21 * (6) credit | boodschappen mevrouw Jansen
-                ; entry:e-6, hours:2.5
+                ; entry:e-6, hours:2.5, rate:10.00
                 org:zorgkring  -25.00 ZMT
                 vol:jan-peeters  25.00 ZMT
 
@@ -47,6 +47,37 @@ import Testing
 
             """)
         #expect(writer.counts == ExportCounts(entries: 3, postings: 6))
+    }
+
+    @Test func tagsTheCategoryAndRateOfACreditAndWhatAReversalUndoesAndWhy() throws {
+        let ledger = try ExportFixture.corrected()
+        var writer = HledgerWriter()
+        let journal = try writer.export(ledger.entries)
+        #expect(journal.hasSuffix("""
+            2026-11-24 * (10) credit | boodschappen
+                ; entry:boodschappen-1, hours:1.5, category:boodschappen, rate:12.00
+                org:zorgkring  -18.00 ZMT
+                vol:jan-peeters  18.00 ZMT
+
+            2026-11-24 * (11) reversal
+                ; entry:herstel-1, reverses:e-6, reason:dubbel ingevoerd; zie "boodschappen-1"; c:\\tmp
+                org:zorgkring  25.00 ZMT
+                vol:jan-peeters  -25.00 ZMT
+
+
+            """))
+        #expect(writer.counts == ExportCounts(entries: 5, postings: 10))
+    }
+
+    @Test func reasonCannotEndItsTagOrStartAnother() throws {
+        var ledger = try ExportFixture.walkthrough()
+        try ledger.reverse("e-8", reason: ",\u{301}a, memo:x,b", memo: "soep; brood", at: "2026-11-24T10:00:00.000Z")
+        var writer = HledgerWriter()
+        #expect(try writer.export(ledger.entries).contains("""
+            2026-11-24 * (9) reversal | soep, brood
+                ; entry:e-9, reverses:e-8, reason:;\u{301}a; memo:x;b
+
+            """))
     }
 
     @Test func carriesBalancesBeforeTheRangeIntoOneOpeningTransaction() throws {
