@@ -56,6 +56,9 @@ public struct BeancountWriter: ExportWriter {
             if let hours = tx.hours { output += "  hours: \(Self.quoted(hours))\n" }
             if let category = tx.category { output += "  category: \(Self.quoted(category))\n" }
             if let rate = tx.hourRate { output += "  hour_rate: \(Self.quoted(currency.format(rate)))\n" }
+            if let careDate = tx.careDate { output += "  care_date: \(Self.quoted(careDate))\n" }
+            if let claim = tx.claim { output += "  claim: \(Self.quoted(claim))\n" }
+            if let period = tx.period { output += "  period: \(Self.quoted(period))\n" }
             if let reverses = tx.reverses { output += "  reverses: \(Self.quoted(reverses))\n" }
             if let reason = tx.reason { output += "  reason: \(Self.quoted(reason))\n" }
             for p in tx.postings { output += posting(try name(of: p.account, seq: entry.seq), p.amount) }

@@ -6,9 +6,10 @@ import NoaberCore
 /// Conventions: a header row; every row ends with CRLF, as RFC 4180 has it; UTF-8 without a
 /// byte-order mark. A field holding
 /// a comma, a double quote, CR or LF is put in double quotes, its quotes doubled. The transaction's
-/// fields (seq, id, time, purpose, hours, memo, category, hour rate, reverses, reason) are repeated
+/// fields (seq, id, time, purpose, hours, memo, category, hour rate, reverses, reason, care date,
+/// approved claim, demurrage period) are repeated
 /// on each of its rows, an absent one as an empty cell. `amount` and `hour_rate` are decimals at
-/// the ledger's scale, e.g. `-25.00`. The columns added later (category to reason) come last, so
+/// the ledger's scale, e.g. `-25.00`. The columns added later (category onwards) come last, so
 /// that a sheet or script that reads the first nine by position still finds them where they were.
 ///
 /// Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` as a formula, so a memo like
@@ -18,7 +19,7 @@ import NoaberCore
 public struct CSVWriter: ExportWriter {
     public static let columns = [
         "seq", "entry_id", "committed_at", "purpose", "account", "amount", "currency", "hours", "memo",
-        "category", "hour_rate", "reverses", "reason",
+        "category", "hour_rate", "reverses", "reason", "care_date", "claim", "period",
     ]
     static let lineEnd = "\r\n"
 
@@ -47,7 +48,8 @@ public struct CSVWriter: ExportWriter {
             let rest = [currency.code, tx.hours ?? "", tx.memo ?? "", tx.category ?? ""].map(Self.textCell)
             let rate = tx.hourRate.map { Self.quotedIfNeeded(currency.format($0)) } ?? ""
             let reversal = [tx.reverses ?? "", tx.reason ?? ""].map(Self.textCell)
-            output += (text + [amount] + rest + [rate] + reversal).joined(separator: ",") + Self.lineEnd
+            let care = [tx.careDate ?? "", tx.claim ?? "", tx.period ?? ""].map(Self.textCell)
+            output += (text + [amount] + rest + [rate] + reversal + care).joined(separator: ",") + Self.lineEnd
             rows += 1
         }
         if rows > 0 {

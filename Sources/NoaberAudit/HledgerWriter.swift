@@ -8,7 +8,8 @@ public import NoaberProtocol
 /// `type:A`, so `hledger bs` shows the coins issued against the coins held. Each transaction is
 /// `DATE * (SEQ) PURPOSE | MEMO`, which hledger reads as code, payee and note, with a comment
 /// carrying the `entry:` tag and, where the transaction has them, `hours:`, `category:`, `rate:`
-/// (the hour rate, a decimal like the amounts), `reverses:` and `reason:`.
+/// (the hour rate, a decimal like the amounts), `care_date:`, `claim:`, `period:`, `reverses:` and
+/// `reason:`.
 public struct HledgerWriter: ExportWriter {
     /// The account that balances the opening balances (with `--from`).
     public static let openingAccount = "equity:opening-balances"
@@ -64,6 +65,9 @@ public struct HledgerWriter: ExportWriter {
             if let hours = tx.hours { output += ", hours:\(hours)" }
             if let category = tx.category { output += ", category:\(category)" }
             if let rate = tx.hourRate { output += ", rate:\(currency.format(rate))" }
+            if let careDate = tx.careDate { output += ", care_date:\(careDate)" }
+            if let claim = tx.claim { output += ", claim:\(claim)" }
+            if let period = tx.period { output += ", period:\(period)" }
             if let reverses = tx.reverses { output += ", reverses:\(reverses)" }
             // Last, so that nothing hledger could misread follows the one free-text tag.
             if let reason = tx.reason { output += ", reason:\(Self.tagValue(reason))" }

@@ -51,9 +51,9 @@ struct ExportTests {
         #expect(csv.stderr == "exported 3 entries (6 postings) to standard output\n")
         let rows = csv.stdout.components(separatedBy: "\r\n")
         #expect(rows.count == 8 && rows.last == "", "a header, six rows, each ending in CRLF")
-        #expect(rows[0] == "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo,category,hour_rate,reverses,reason")
-        #expect(rows[1].hasPrefix("10,") && rows[1].hasSuffix(",credit,org:zorgkring,-25.00,ZMT,2.5,boodschappen,,10.00,,"))
-        #expect(rows[6].hasSuffix(",redeem,shop:bakker,7.50,ZMT,,brood,,,,"))
+        #expect(rows[0] == "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo,category,hour_rate,reverses,reason,care_date,claim,period")
+        #expect(rows[1].hasPrefix("10,") && rows[1].hasSuffix(",credit,org:zorgkring,-25.00,ZMT,2.5,boodschappen,,10.00,,,,,"))
+        #expect(rows[6].hasSuffix(",redeem,shop:bakker,7.50,ZMT,,brood,,,,,,,"))
 
         let piet = try daemon.noaber("export", "--format", "csv", "--account", "vol:piet")
         #expect(piet.stdout.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.count == 1)
@@ -67,12 +67,13 @@ struct ExportTests {
         _ = try WalkthroughLedger(on: daemon)
         let redeem = try #require(try daemon.json(HistoryOutput.self, "history", "shop:bakker").lines.first?.entryId)
         try daemon.ok("category", "set", "boodschappen", "--rate", "12.00", "--name", "Boodschappen", "--key", "admin.key")
-        try daemon.ok("credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1.5", "--category", "boodschappen")
+        try daemon.ok("credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1.5", "--category", "boodschappen",
+            "--care-date", "2026-11-20")
         try daemon.ok("reverse", redeem, "--reason", "brood terug, niet vers", "--key", "coord.key")
 
         let rows = try daemon.ok("export", "--format", "csv").components(separatedBy: "\r\n")
-        #expect(rows.contains { $0.hasSuffix(",credit,vol:piet,18.00,ZMT,1.5,,boodschappen,12.00,,") }, "\(rows)")
-        #expect(rows.contains { $0.hasSuffix(",reversal,shop:bakker,-7.50,ZMT,,,,,\(redeem),\"brood terug, niet vers\"") }, "\(rows)")
+        #expect(rows.contains { $0.hasSuffix(",credit,vol:piet,18.00,ZMT,1.5,,boodschappen,12.00,,,2026-11-20,,") }, "\(rows)")
+        #expect(rows.contains { $0.hasSuffix(",reversal,shop:bakker,-7.50,ZMT,,,,,\(redeem),\"brood terug, niet vers\",,,") }, "\(rows)")
 
         if let hledger = Self.hledger {
             try daemon.ok("export", "--format", "hledger", "--out", "books.journal")
@@ -81,7 +82,7 @@ struct ExportTests {
                 environment: ["LANG": "C.UTF-8"])
             #expect(tags.status == 0, "\(tags.stderr)")
             let values = Set(tags.stdout.split(separator: "\n").map(String.init))
-            #expect(values.isSuperset(of: ["boodschappen", "12.00", redeem, "brood terug; niet vers"]), "\(values)")
+            #expect(values.isSuperset(of: ["boodschappen", "12.00", "2026-11-20", redeem, "brood terug; niet vers"]), "\(values)")
         }
         if let beanCheck = Self.beanCheck {
             try daemon.ok("export", "--format", "beancount", "--out", "books.beancount")
@@ -187,7 +188,7 @@ struct ExportTests {
         let csv = try daemon.noaber("export", "--format", "csv")
         #expect(csv.stderr == "exported \(3 + credits) entries (\(6 + 2 * credits) postings) to standard output\n")
         let before = try daemon.noaber("export", "--format", "csv", "--to", "2000-01-01")
-        #expect(before.stdout == "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo,category,hour_rate,reverses,reason\r\n")
+        #expect(before.stdout == "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo,category,hour_rate,reverses,reason,care_date,claim,period\r\n")
         #expect(before.stderr == "exported 0 entries (0 postings) to standard output\n")
     }
 

@@ -10,13 +10,13 @@ import Testing
         var writer = CSVWriter()
         let csv = try writer.export(ledger.entries)
         let expected = [
-            "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo,category,hour_rate,reverses,reason",
-            "6,e-6,2026-11-21T10:00:00.000Z,credit,org:zorgkring,-25.00,ZMT,2.5,boodschappen mevrouw Jansen,,10.00,,",
-            "6,e-6,2026-11-21T10:00:00.000Z,credit,vol:jan-peeters,25.00,ZMT,2.5,boodschappen mevrouw Jansen,,10.00,,",
-            "7,e-7,2026-11-22T11:30:00.250Z,transfer,vol:jan-peeters,-5.00,ZMT,,bedankt,,,,",
-            "7,e-7,2026-11-22T11:30:00.250Z,transfer,vol:piet,5.00,ZMT,,bedankt,,,,",
-            "8,e-8,2026-11-23T16:45:00.000Z,redeem,vol:jan-peeters,-7.50,ZMT,,brood,,,,",
-            "8,e-8,2026-11-23T16:45:00.000Z,redeem,shop:bakker,7.50,ZMT,,brood,,,,",
+            "seq,entry_id,committed_at,purpose,account,amount,currency,hours,memo,category,hour_rate,reverses,reason,care_date,claim,period",
+            "6,e-6,2026-11-21T10:00:00.000Z,credit,org:zorgkring,-25.00,ZMT,2.5,boodschappen mevrouw Jansen,,10.00,,,,,",
+            "6,e-6,2026-11-21T10:00:00.000Z,credit,vol:jan-peeters,25.00,ZMT,2.5,boodschappen mevrouw Jansen,,10.00,,,,,",
+            "7,e-7,2026-11-22T11:30:00.250Z,transfer,vol:jan-peeters,-5.00,ZMT,,bedankt,,,,,,,",
+            "7,e-7,2026-11-22T11:30:00.250Z,transfer,vol:piet,5.00,ZMT,,bedankt,,,,,,,",
+            "8,e-8,2026-11-23T16:45:00.000Z,redeem,vol:jan-peeters,-7.50,ZMT,,brood,,,,,,,",
+            "8,e-8,2026-11-23T16:45:00.000Z,redeem,shop:bakker,7.50,ZMT,,brood,,,,,,,",
         ].map { $0 + "\r\n" }.joined()
         #expect(csv == expected)
         #expect(writer.counts == ExportCounts(entries: 3, postings: 6))
@@ -28,10 +28,10 @@ import Testing
         var writer = CSVWriter()
         let rows = try writer.export(ledger.entries).components(separatedBy: "\r\n").filter { $0.hasPrefix("10,") || $0.hasPrefix("11,") }
         #expect(rows == [
-            "10,boodschappen-1,2026-11-24T10:00:00.000Z,credit,org:zorgkring,-18.00,ZMT,1.5,boodschappen,boodschappen,12.00,,",
-            "10,boodschappen-1,2026-11-24T10:00:00.000Z,credit,vol:jan-peeters,18.00,ZMT,1.5,boodschappen,boodschappen,12.00,,",
-            "11,herstel-1,2026-11-24T11:00:00.000Z,reversal,org:zorgkring,25.00,ZMT,,,,,e-6,\"dubbel ingevoerd, zie \"\"boodschappen-1\"\"; c:\\tmp\"",
-            "11,herstel-1,2026-11-24T11:00:00.000Z,reversal,vol:jan-peeters,-25.00,ZMT,,,,,e-6,\"dubbel ingevoerd, zie \"\"boodschappen-1\"\"; c:\\tmp\"",
+            "10,boodschappen-1,2026-11-24T10:00:00.000Z,credit,org:zorgkring,-18.00,ZMT,1.5,boodschappen,boodschappen,12.00,,,,,",
+            "10,boodschappen-1,2026-11-24T10:00:00.000Z,credit,vol:jan-peeters,18.00,ZMT,1.5,boodschappen,boodschappen,12.00,,,,,",
+            "11,herstel-1,2026-11-24T11:00:00.000Z,reversal,org:zorgkring,25.00,ZMT,,,,,e-6,\"dubbel ingevoerd, zie \"\"boodschappen-1\"\"; c:\\tmp\",,,",
+            "11,herstel-1,2026-11-24T11:00:00.000Z,reversal,vol:jan-peeters,-25.00,ZMT,,,,,e-6,\"dubbel ingevoerd, zie \"\"boodschappen-1\"\"; c:\\tmp\",,,",
         ])
         #expect(writer.counts == ExportCounts(entries: 5, postings: 10))
     }
@@ -60,7 +60,7 @@ import Testing
             let amounts = tx.postings.filter { $0.account.rawValue == record[4] }.map { currency.format($0.amount) }
             #expect(amounts.contains(record[5]) && record[6] == currency.code, "\(record)")
             let rate = tx.hourRate.map { currency.format($0) } ?? ""
-            #expect(Array(record[7...]) == [cell(tx.hours), cell(tx.memo), cell(tx.category), rate, cell(tx.reverses), cell(tx.reason)])
+            #expect(Array(record[7...]) == [cell(tx.hours), cell(tx.memo), cell(tx.category), rate, cell(tx.reverses), cell(tx.reason), cell(tx.careDate), cell(tx.claim), cell(tx.period)])
             seen[tx.purpose, default: 0] += 1
             if tx.category != nil { categories += 1 }
         }

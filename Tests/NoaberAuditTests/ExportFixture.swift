@@ -45,8 +45,8 @@ struct ExportFixture {
         }
         let seq = Int64(entries.count + 1)
         let entry = try SignedEntry.sign(Payload(ledger: ledgerID, id: id ?? "e-\(seq)", body: body), with: Self.admin)
-        let payload = try state.apply(entry, seq: seq, prior: prior)
-        prior.record(payload, seq: seq)
+        let payload = try state.apply(entry, seq: seq, at: committedAt, prior: prior)
+        prior.record(payload, seq: seq, at: committedAt)
         let hash = EntryHash.compute(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: entry)
         let committed = CommittedEntry(
             seq: seq, entryID: payload.id, kind: payload.kind, signed: entry, committedAt: committedAt, prevHash: prevHash, hash: hash)
@@ -104,7 +104,8 @@ struct ExportFixture {
         var replay = LedgerState()
         var prior = ReplayedEntries()
         for (index, entry) in entries.enumerated() where entry.committedAt.prefix(10) <= day {
-            prior.record(try replay.apply(signed[index], seq: entry.seq, prior: prior), seq: entry.seq)
+            let time = Timestamp(rfc3339: entry.committedAt)!
+            prior.record(try replay.apply(signed[index], seq: entry.seq, at: time, prior: prior), seq: entry.seq, at: time)
         }
         return replay.accounts.mapValues(\.balance)
     }
