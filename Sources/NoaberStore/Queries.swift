@@ -150,12 +150,21 @@ extension Connection {
                     line.purpose = tx.purpose
                     line.memo = tx.memo
                     line.hours = tx.hours
-                    line.counterparties = tx.postings.map(\.account).filter { $0 != account }
+                    line.counterparties = Self.counterparties(of: account, in: tx)
                 }
                 lines.append(line)
                 balance -= amount
             }
             return lines
         }
+    }
+}
+
+extension Connection {
+    /// The accounts on the other side of `account`'s posting: who paid it, or whom it paid (for a
+    /// demurrage charge, the issuer, not the other accounts charged with it).
+    static func counterparties(of account: AccountID, in tx: Transaction) -> [AccountID] {
+        guard let own = tx.postings.first(where: { $0.account == account }) else { return [] }
+        return tx.postings.filter { $0.account != account && ($0.amount > 0) != (own.amount > 0) }.map(\.account)
     }
 }

@@ -55,7 +55,7 @@ extension Connection {
                     line.hours = tx.hours
                     line.category = tx.category
                     line.careDate = tx.careDate
-                    line.counterparties = tx.postings.map(\.account).filter { $0 != account }
+                    line.counterparties = Self.counterparties(of: account, in: tx)
                 }
                 lines.append(line)
             }

@@ -92,11 +92,11 @@ import Testing
         let rows = lines.dropFirst(2).dropLast(2)
         #expect(rows.count == memos.count + 1)
         for (row, memo) in zip(rows, memos.keys.sorted()) {
-            #expect(row.hasSuffix(",vol:piet,-0.01,ZMT,," + memos[memo]! + ",,,,"), "memo \(memo): \(row)")
+            #expect(row.hasSuffix(",vol:piet,-0.01,ZMT,," + memos[memo]! + ",,,,,,,"), "memo \(memo): \(row)")
         }
         #expect(rows.last?.hasPrefix("17,'-gift,") == true, "\(rows.last ?? "")")
         #expect(rows.last?.contains(",-0.01,") == true, "the amount keeps its sign")
-        #expect(lines.dropLast().last == "18,terug,2026-11-24T12:00:00.000Z,reversal,vol:piet,0.01,ZMT,,,,,'-gift,\"'=1+1, per ongeluk\"")
+        #expect(lines.dropLast().last == "18,terug,2026-11-24T12:00:00.000Z,reversal,vol:piet,0.01,ZMT,,,,,'-gift,\"'=1+1, per ongeluk\",,,")
     }
 
     @Test func keepsTheDaysOfTheRangeAndTheRowsOfTheAccount() throws {
@@ -108,7 +108,7 @@ import Testing
 
         var byAccount = CSVWriter(filter: try ExportFilter(from: nil, to: nil, account: "vol:piet"))
         let piet = try byAccount.export(ledger.entries).components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
-        #expect(piet == ["7,e-7,2026-11-22T11:30:00.250Z,transfer,vol:piet,5.00,ZMT,,bedankt,,,,"])
+        #expect(piet == ["7,e-7,2026-11-22T11:30:00.250Z,transfer,vol:piet,5.00,ZMT,,bedankt,,,,,,,"])
     }
 
     @Test func needsEveryEntryFromTheFirst() throws {
