@@ -4,12 +4,15 @@
 Written from docs/FORMAT.md (and PROTOCOL.md's `ledger.state`, which §13 refers to) without reading
 any Noaber source code. The entries are checked exactly as audit_sqlite.py checks the `entries`
 table, by the same code (imported from it): the chain (§4), the rules (§5), every signature with
-`openssl`, the Merkle root (§9), reversals included (§2: each mirrors an earlier transaction, once).
+`openssl`, the Merkle root (§9), reversals included (§2: each mirrors an earlier transaction, once),
+and the rules that depend on time (§5 rule 8, §15): claims decided once and before they expire, and
+the demurrage schedule, whose charges the replay computes from each entry's committed_at.
 Then the header's `state` must equal the replay: the ledger's settings, every key, every account
-with its balance, every care category, the row counts and `head_seq`. (§13's `state` has nothing
-on reversals, so they are checked by the replay alone.) Its `checkpoint`, and every checkpoint
-given with --checkpoint, must be a signed note (§10) whose root is the root of the first `size`
-entries of this export.
+with its balance, every care category, the adjustable `settings` (claim expiry, and demurrage with
+§15's next and cursor after the head entry), the row counts and `head_seq`. (§13's `state` has
+nothing on reversals or claims, so they are checked by the replay alone.) Its `checkpoint`, and
+every checkpoint given with --checkpoint, must be a signed note (§10) whose root is the root of the
+first `size` entries of this export.
 
     python3 audit_export.py ledger.jsonl [--json] [--log-key VERIFIER_KEY] [--checkpoint FILE]...
 
@@ -26,9 +29,10 @@ HEX = {n: re.compile(f"[0-9a-f]{{{n}}}") for n in (64, 128)}
 ENTRY_FIELDS = {"seq", "id", "kind", "key_id", "payload", "signature", "committed_at",
                 "prev_hash", "hash", "postings"}
 # §13, PROTOCOL.md: ledger is absent before ledger.init. Reading: categories may be absent too, in
-# an export from before categories existed; the chain must then set none.
+# an export from before categories existed; the chain must then set none. Likewise settings, in an
+# export from before ledger.settings existed; the chain must then have no ledger.settings entry.
 STATE_FIELDS = ({"head_seq", "entry_rows", "posting_rows", "keys", "accounts"},
-                {"ledger", "checkpoint", "categories"})
+                {"ledger", "checkpoint", "categories", "settings"})
 
 
 def hexbytes(text, n, what):
@@ -72,6 +76,20 @@ def compare(what, stored, replayed, key):
                  f"{got.get(field, 'absent')!r}, the replay gives {want.get(field, 'absent')!r}")
 
 
+def same_object(what, got, want):
+    """state's object `what` has exactly the replay's fields and values (JSON types too)."""
+    need(type(got) is dict, f"state: {what} is not an object")
+    for field in sorted(set(got) | set(want)):
+        g, w = got.get(field), want.get(field)
+        if type(w) is dict and type(g) is dict:
+            same_object(f"{what}.{field}", g, w)
+        else:
+            # A field is there exactly when the replay has it: §13 leaves fields out, never null.
+            need((field in got) == (field in want) and type(g) is type(w) and g == w,
+                 f"state: {what}.{field} is {'absent' if field not in got else repr(g)}, "
+                 f"the replay gives {'absent' if field not in want else repr(w)}")
+
+
 def check_state(state, auditor, lines):
     """§13: the header's state is what the replay of its entries gives."""
     shape(state, "state", *STATE_FIELDS)
@@ -104,6 +122,13 @@ def check_state(state, auditor, lines):
                 for c, x in auditor.categories.items()}, "category")
     else:
         need(not auditor.categories, "state: categories is absent, but the chain sets categories")
+    # §13: settings is {"claim_expiry_days", "demurrage"}, demurrage absent when off, else
+    # {"rate_ppm", "period", "account", "next", "cursor"} with §15's state after the head entry.
+    if "settings" in state:
+        same_object("settings", state["settings"], auditor.settings_state())
+    else:
+        need(auditor.settings_seq is None,
+             f"state: settings is absent, but entry {auditor.settings_seq} is a ledger.settings")
     if "checkpoint" in state:
         need(type(state["checkpoint"]) is str, "state: checkpoint is not a string")
         return auditor.checkpoint(state["checkpoint"])[0]

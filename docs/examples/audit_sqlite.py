@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, format version 1 (schema version 3).
+"""Audit a Noaber ledger's SQLite file, format version 1 (schema version 4).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
 script replays it under §4 and §5, checks every signature with the `openssl` command (§7),
 computes the Merkle tree's root over the entries' records (§9), and then compares the derived
-tables (`postings`, `accounts`, `categories`, `reversals`, `merkle_nodes`) with the replay. When
-the `checkpoint` table holds a checkpoint, it must be a valid signed note (§10) whose root is the
-root of the entries it covers.
+tables (`postings`, `accounts`, `categories`, `reversals`, `claims`, `settings`, `merkle_nodes`)
+with the replay. The replay includes the rules that depend on time (§5 rule 8, §15): claims and
+their expiry, and the demurrage schedule, whose charges it computes itself before every entry from
+the entry's committed_at. When the `checkpoint` table holds a checkpoint, it must be a valid
+signed note (§10) whose root is the root of the entries it covers.
 
     python3 audit_sqlite.py PATH/noaber.sqlite [--json] [--log-key VERIFIER_KEY] [--checkpoint FILE]...
 
@@ -24,7 +26,7 @@ out. Where FORMAT.md leaves a choice open, a comment marked "Reading:" says whic
 audit_export.py imports this file: the Auditor class below knows nothing about SQLite.
 """
 import argparse, base64, hashlib, json, os, re, sqlite3, subprocess, sys, tempfile, urllib.parse
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 sys.set_int_max_str_digits(0)  # payloads are at most 64 KiB; huge numbers then fail range checks
 I64_MIN, I64_MAX = -2**63, 2**63 - 1
@@ -36,26 +38,40 @@ ACCOUNT_ID = re.compile(rf"(?=.{{1,64}}\Z){PART}(?::{PART})*")
 CODE = re.compile(r"[A-Z0-9]{2,12}")
 CATEGORY_ID = re.compile(r"[a-z][a-z0-9-]{0,39}")  # §2 category.set: 1-40 of a-z 0-9 -, first a-z
 TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # §2 care_date and a demurrage's period
 HOURS = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")  # Reading: "01.5" and "1.50" are allowed
 TREE_SIZE = re.compile(r"0|[1-9][0-9]*")  # §10: decimal without leading zeros
 ROLES = ("admin", "operator", "member", "auditor", "log")
 ACCOUNT_KINDS = ("issuer", "member", "merchant")
 STATUSES = ("open", "frozen", "closed")
 CHANGES = ("status", "min_balance", "controllers", "name")  # §2: an account.update has at least one
+PERIODS = ("day", "week", "month")  # §2 ledger.settings: a demurrage's period
+DEFAULT_EXPIRY_DAYS = 60            # §2 ledger.settings: claim_expiry_days when left out
+DAY_MS = 86400000                   # §15: a claim expires claim_expiry_days x 86,400,000 ms after it
+EPOCH = datetime(1970, 1, 1)
 # §2: each kind's fields besides v/ledger/id/kind, as (required, optional). Others are refused.
 SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"}, {"log_key"}),
           "key.add": ({"key"}, set()), "key.revoke": ({"key_id"}, {"reason"}),
           "account.open": ({"account", "account_kind", "name", "min_balance", "controllers"}, set()),
           "account.update": ({"account"}, {"status", "min_balance", "controllers", "name", "reason"}),
           "category.set": ({"category", "name", "hour_rate"}, set()),
+          "ledger.settings": (set(), {"claim_expiry_days", "demurrage"}),
+          "claim": ({"account", "issuer", "hours", "hour_rate", "amount"}, {"category", "care_date", "memo"}),
+          "claim.reject": ({"claim", "reason"}, set()),
           "tx": ({"purpose", "postings"},
-                 {"memo", "hours", "hour_rate", "category", "reverses", "reason"})}
+                 {"memo", "hours", "hour_rate", "category", "care_date", "claim", "period", "reverses",
+                  "reason"})}
 # Reading of §2's arrows, as (kinds a tx may take from, kinds it may pay): a transfer moves
 # between members and merchants in either direction; a reversal takes from and pays any kind.
 PURPOSES = {"credit": ({"issuer"}, {"member"}), "redeem": ({"member"}, {"merchant"}),
             "transfer": ({"member", "merchant"}, {"member", "merchant"}),
-            "reversal": (set(ACCOUNT_KINDS), set(ACCOUNT_KINDS))}
+            "reversal": (set(ACCOUNT_KINDS), set(ACCOUNT_KINDS)),
+            "demurrage": ({"member", "merchant"}, {"issuer"})}
 NOT_IN_REVERSAL = ("hours", "hour_rate", "category")  # §2: a reversal carries none of these
+ONLY_ON_CREDITS = ("care_date", "claim")              # §2: "only on credits"
+# §15: a demurrage carries none of these (and always a period).
+NOT_IN_DEMURRAGE = ("memo", "hours", "hour_rate", "category", "care_date", "claim", "reverses", "reason")
+CLAIM_FIELDS = ("hours", "hour_rate", "category", "care_date")  # §15: an approval repeats these
 SPKI = bytes.fromhex("302a300506032b6570032100")  # §7: raw Ed25519 key -> DER SubjectPublicKeyInfo
 # §2: small-order points, compared with the last byte's top (sign) bit cleared.
 SMALL_ORDER = {bytes.fromhex(h) for h in (
@@ -121,6 +137,20 @@ def sha256(data):
     return hashlib.sha256(data).digest()
 
 
+def hours(text):
+    """§2's hours in hundredths ("2.5" is 250), more than 0 and at most 100000 hours."""
+    m = HOURS.fullmatch(text) if type(text) is str else None
+    need(m, "hours is not a decimal with at most two decimals")
+    hundredths = int(m[1]) * 100 + int((m[2] or "").ljust(2, "0"))  # integers only
+    need(0 < hundredths <= 100000 * 100, "hours is not more than 0 and at most 100000")
+    return hundredths
+
+
+def show(posting):
+    """A posting (account, amount) for a message, or "absent"."""
+    return "absent" if posting is None else f"{posting[0]} {posting[1]}"
+
+
 def postings_digest(postings):
     """A short stand-in for a tx's postings [(account, amount)], in order (§2 reversals)."""
     return sha256(json.dumps(postings, ensure_ascii=False).encode("utf-8"))
@@ -144,6 +174,44 @@ def key_id_for_note(name, raw):
 
 def is_weak(raw):
     return raw[:31] + bytes([raw[31] & 0x7F]) in SMALL_ORDER
+
+
+def millis(at):
+    """A committed_at of §4's form as milliseconds since 1970-01-01T00:00:00.000Z (integers only)."""
+    d = datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ") - EPOCH
+    return (d.days * 86400 + d.seconds) * 1000 + d.microseconds // 1000
+
+
+def time_text(ms):
+    """Milliseconds since 1970 in §4's 24-character form."""
+    return (EPOCH + timedelta(milliseconds=ms)).isoformat(timespec="milliseconds") + "Z"
+
+
+def start_ms(day):
+    """§15: a period starts at its day's UTC midnight."""
+    return (day - EPOCH.date()).days * DAY_MS
+
+
+def following_start(period, day):
+    """§15: the period start after the one on `day`: the next day, Monday or 1st of the month."""
+    try:
+        if period == "day":
+            return day + timedelta(days=1)
+        if period == "week":
+            return day + timedelta(days=7)
+        return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    except (OverflowError, ValueError):
+        raise Bad("the demurrage schedule runs past the year 9999")
+
+
+def first_start_after(period, ms):
+    """§15: the first period start strictly after the instant `ms`."""
+    day = EPOCH.date() + timedelta(days=ms // DAY_MS)  # its midnight is at or before ms
+    if period == "week":
+        day -= timedelta(days=day.weekday())  # the Monday on or before it (weekday(): Monday is 0)
+    elif period == "month":
+        day = day.replace(day=1)
+    return following_start(period, day)  # the start on or before ms, then the one after it
 
 
 def b64(text, what, size=None):
@@ -197,6 +265,17 @@ class Auditor:
         self.txs = {}
         self.reversed = {}  # entry id of a reversed transaction -> seq of the reversal that undid it
         self.postings = 0   # posting rows the chain explains
+        # §2 ledger.settings, as the last one left them (or the defaults), and §15's state.
+        self.expiry_days, self.settings_seq = DEFAULT_EXPIRY_DAYS, None
+        self.demurrage = None  # while on: {"rate_ppm", "period", "account"}
+        self.next = self.cursor = None  # §15: next, a period's start day (date); cursor, an account
+        self.due = None     # §15: the start day of the period due before the entry being checked
+        self.demurrages = 0  # demurrage entries seen
+        # §15: claim id -> {"seq", "committed_at", "ms", "account", "issuer", "hours", "hour_rate",
+        # "amount", "category", "care_date", "memo", "decided_seq", "decision", "reason"}; a field
+        # the claim leaves out is None, as are the last three while it is undecided.
+        self.claims = {}
+        self.t = None       # committed_at of the entry being checked, in ms (§15's t)
 
     def entry(self, seq, eid, kind, kid, payload, sig, at, prev, h, stored):
         """Check entry `seq`; `stored` is the derived postings as [(idx, account, amount)]."""
@@ -212,6 +291,9 @@ class Auditor:
         except ValueError:
             raise Bad(f"committed_at {at} is not a real time")
         need(at >= self.at, f"committed_at {at} is earlier than the previous entry's {self.at}")
+        # §5.8 and §15: before anything else, bring the demurrage schedule to this entry's time.
+        self.t = millis(at)
+        self.due = self.schedule(self.t)
         # §9: the record is what §4 hashes; the same bytes give the chain's hash and the tree's leaf.
         record = f"noaber:chain:v1\n{seq}\n{prev.hex()}\n{at}\n{kid}\n{sig.hex()}\n".encode() + payload
         need(sha256(record) == h, "hash does not match §4")
@@ -231,17 +313,24 @@ class Auditor:
         if seq == 1:
             self.init(p, kid)
         need(p["ledger"] == self.ledger, "payload's ledger is not this ledger's id")
-        # §5.4: a key registered and not revoked by an earlier entry signed §3's message, and not
-        # a log key: those sign checkpoints only. (Entry 1's signer is its admin_key, see init.)
+        # §5.8, §15: while a period is due, the entry must be its demurrage.
+        demurrage = kind == "tx" and p.get("purpose") == "demurrage"
+        need(self.due is None or demurrage, f"the demurrage of the period starting {self.due} is due "
+             f"(§15), so this entry must be it, not a {kind}"
+             + (f" of purpose {p.get('purpose')}" if kind == "tx" else ""))
+        # §5.4: a key registered and not revoked by an earlier entry signed §3's message. A log key
+        # signs checkpoints and demurrage only. (Entry 1's signer is its admin_key, see init.)
         signer = self.keys.get(kid)
         need(signer is not None, f"signing key {kid} was not registered by an earlier entry")
         need(signer["revoked"] is None, f"signing key {kid} was revoked by an earlier entry")
-        need(signer["role"] != "log", f"signing key {kid} is a log key, which signs no entry")
+        need(signer["role"] != "log" or demurrage,
+             f"signing key {kid} is a log key, which signs no entry but a demurrage")
         self.verify(signer["der"], b"noaber:entry:v1\n" + self.ledger.encode() + b"\n" + payload, sig)
         # §5.5-§5.7, per kind (ledger.init was checked above, before its key could verify).
         rules = {"key.add": self.key_add, "key.revoke": self.key_revoke,
                  "account.open": self.account_open, "account.update": self.account_update,
-                 "category.set": self.category_set, "tx": self.tx}.get(kind)
+                 "category.set": self.category_set, "ledger.settings": self.ledger_settings,
+                 "claim": self.claim, "claim.reject": self.claim_reject, "tx": self.tx}.get(kind)
         postings = (rules and rules(p, kid, signer["role"], seq)) or []  # only tx returns postings
         # §6: the derived postings repeat each tx's postings in payload order, idx from 0.
         need(list(stored) == [(i, a, x) for i, (a, x) in enumerate(postings)],
@@ -320,7 +409,13 @@ class Auditor:
         need(target is not None and target["revoked"] is None, "key_id is not a registered, active key")
         admins = sum(k["role"] == "admin" and k["revoked"] is None for k in self.keys.values())
         need(target["role"] != "admin" or admins > 1, "revokes the last active admin")
+        # §2: nor, while demurrage is on, the last active log key (§15: it signs the demurrage).
+        need(target["role"] != "log" or self.demurrage is None or self.active_log_keys() > 1,
+             "revokes the last active log key while demurrage is on")
         target["revoked"] = seq
+
+    def active_log_keys(self):
+        return sum(k["role"] == "log" and k["revoked"] is None for k in self.keys.values())
 
     def account_open(self, p, kid, role, seq):
         need(role in ("admin", "operator"), "account.open is not signed by an admin or operator")
@@ -368,6 +463,9 @@ class Auditor:
             need(p["status"] != a["status"], f"status of {acct} is {a['status']} already")
             need(p["status"] != "closed" or a["balance"] == 0,
                  f"{acct} cannot be closed: its balance is {a['balance']}, not 0")
+            # §2: while demurrage is on, its receiving account cannot be frozen or closed.
+            need(p["status"] == "open" or self.demurrage is None or self.demurrage["account"] != acct,
+                 f"{acct} receives the demurrage, so it cannot be {p['status']} while demurrage is on")
         # §2: min_balance, controllers and name may repeat the current value; only status must
         # differ. Reading: a new minimum may equal the balance ("not above").
         if "min_balance" in p:
@@ -394,11 +492,149 @@ class Auditor:
              f"category {cat} has this name and hour_rate already")
         self.categories[cat] = {"name": name, "hour_rate": rate, "set": seq}
 
+    def ledger_settings(self, p, kid, role, seq):
+        """§2 ledger.settings: all adjustable settings from this entry on; §15 next and cursor."""
+        need(role == "admin", "ledger.settings is not signed by an admin")
+        # §2: "a field left out takes its default". Reading: unlike category.set, an entry that
+        # states the settings in force already (or no field at all) is allowed.
+        days = p.get("claim_expiry_days", DEFAULT_EXPIRY_DAYS)
+        need(is_int(days, 1, 3650), "claim_expiry_days is not an integer 1-3650")
+        if "demurrage" in p:
+            d = p["demurrage"]
+            shape(d, "demurrage", {"rate_ppm", "period", "account"})
+            need(is_int(d["rate_ppm"], 1, 500000), "demurrage rate_ppm is not an integer 1-500000")
+            need(type(d["period"]) is str and d["period"] in PERIODS,
+                 "demurrage period is not day, week or month")
+            self.open_account(d["account"], "issuer", "demurrage account")
+            # Reading: "The ledger must have an active log key" holds for a settings entry with a
+            # demurrage (it sits in demurrage's row); without one, no log key is needed.
+            need(self.active_log_keys() > 0, "demurrage is set, but the ledger has no active log key")
+            # §15: the same period keeps next and cursor; a new one (or demurrage newly on) starts
+            # at the first period start strictly after t.
+            if self.demurrage is None or self.demurrage["period"] != d["period"]:
+                self.next, self.cursor = first_start_after(d["period"], self.t), None
+            self.demurrage = {"rate_ppm": d["rate_ppm"], "period": d["period"], "account": d["account"]}
+        else:  # §15: "One without demurrage ends it."
+            self.demurrage = self.next = self.cursor = None
+        self.expiry_days, self.settings_seq = days, seq
+
+    def open_account(self, acct, kind, what):
+        """An existing account of `kind` with status open, for a claim or the settings."""
+        need(type(acct) is str and acct in self.accounts, f"{what} {acct!r} does not exist")
+        a = self.accounts[acct]
+        need(a["kind"] == kind, f"{what} {acct} is of kind {a['kind']}, not {kind}")
+        need(a["status"] == "open", f"{what} {acct} is {a['status']}, not open")
+        return a
+
+    def care_date(self, p):
+        """§2: care_date is a real calendar day, YYYY-MM-DD, not after the UTC day of committed_at.
+
+        Reading: a credit may carry a care_date with or without hours and with or without a claim
+        (§2 says only "only on credits")."""
+        if "care_date" in p:
+            d = p["care_date"]
+            need(type(d) is str and DAY.fullmatch(d), "care_date is not YYYY-MM-DD")
+            try:
+                date.fromisoformat(d)
+            except ValueError:
+                raise Bad(f"care_date {d} is not a real calendar day")
+            today = time_text(self.t)[:10]
+            need(d <= today, f"care_date {d} is after the entry's day {today}")
+
+    def rate_in_force(self, p):
+        """§2: the category's current hour_rate when `category` is there, else the ledger's."""
+        if "category" in p:
+            cat = p["category"]
+            need(type(cat) is str and cat in self.categories,
+                 f"category {cat!r} was not set by an earlier category.set")
+            return self.categories[cat]["hour_rate"], f"category {cat}'s current rate"
+        return self.hour_rate, "the ledger's hour_rate"
+
+    def claim(self, p, kid, role, seq):
+        """§2 claim: a member's claim on an issuer; it moves no money (§15 decides it later)."""
+        self.open_account(p["account"], "member", "account")
+        need(kid in self.accounts[p["account"]]["controllers"],
+             f"signing key does not control {p['account']}")
+        self.open_account(p["issuer"], "issuer", "issuer")
+        hundredths = hours(p["hours"])
+        rate, whose = self.rate_in_force(p)
+        need(is_int(p["hour_rate"]) and p["hour_rate"] == rate,
+             f"hour_rate {p['hour_rate']!r} is not {whose} {rate}")
+        # §2's hours rule in integers: hours (in hundredths) x hour_rate is 100 x amount.
+        whole, cents = divmod(hundredths * rate, 100)
+        need(is_int(p["amount"]) and p["amount"] * 100 == hundredths * rate,
+             f"amount {p['amount']!r} is not hours x hour_rate "
+             f"({p['hours']} x {rate} = {whole}{f'.{cents:02d}' if cents else ''})")
+        self.care_date(p)
+        need("memo" not in p or is_text(p["memo"], 0, 500, controls=False),
+             "memo is not text of up to 500 characters")
+        self.claims[p["id"]] = {
+            "seq": seq, "committed_at": time_text(self.t), "ms": self.t, "account": p["account"],
+            "issuer": p["issuer"], "amount": p["amount"], "memo": p.get("memo"),
+            **{f: p.get(f) for f in CLAIM_FIELDS}, "decided_seq": None, "decision": None, "reason": None}
+
+    def pending(self, cid):
+        """§15: a claim that a claim.reject or an approving credit may decide at t."""
+        need(type(cid) is str and cid in self.claims,
+             f"claim {cid!r} is no earlier claim entry")
+        c = self.claims[cid]
+        need(c["decided_seq"] is None,
+             f"claim {cid} was decided ({c['decision']}) by entry {c['decided_seq']} already")
+        expiry = c["ms"] + self.expiry_days * DAY_MS  # claim_expiry_days as in force at t
+        if self.t >= expiry:  # "valid only when ... t is before its expiry"
+            raise Bad(f"claim {cid} expired at {time_text(expiry)}, {self.expiry_days} days after "
+                      f"entry {c['seq']}")
+        return c
+
+    def claim_reject(self, p, kid, role, seq):
+        """§2 claim.reject: turns a pending claim down; signed by a controller of its issuer."""
+        cid = p["claim"]
+        need(type(cid) is str and cid in self.claims, f"claim {cid!r} is no earlier claim entry")
+        issuer = self.claims[cid]["issuer"]
+        # Reading: the issuer's controllers as they are at the claim.reject, not at the claim.
+        need(kid in self.accounts[issuer]["controllers"],
+             f"signing key does not control {issuer}, the claim's issuer")
+        c = self.pending(cid)
+        need(is_text(p["reason"], 1, 500, controls=False), "reason is not 1-500 plain characters")
+        c.update(decided_seq=seq, decision="rejected", reason=p["reason"])
+
+    def charges(self):
+        """§15's charges for the period being charged: [(account, charge)], at most 99."""
+        rate, out = self.demurrage["rate_ppm"], []
+        # Reading: sorted() on account ids (ASCII, §1) is the byte-wise order §15 asks for.
+        for a in sorted(self.accounts):
+            x = self.accounts[a]
+            if x["kind"] in ("member", "merchant") and x["status"] == "open" and \
+                    (self.cursor is None or a > self.cursor):
+                # Python's // is floor division, and its integers do not overflow.
+                charge = min(x["balance"] * rate // 1000000, x["balance"] - x["min"])
+                # "leaving out accounts charged 0 (balances <= 0 included)". Reading: a charge below
+                # 0 (a balance under a min_balance that account.open set above 0) is left out too.
+                if charge > 0:
+                    out.append((a, charge))
+                    if len(out) == 99:
+                        break
+        return out
+
+    def schedule(self, t):
+        """§15 "Before every entry": bring next to t; return the due period's start day, or None."""
+        while self.demurrage is not None and start_ms(self.next) <= t:
+            if self.charges():
+                return self.next
+            # An empty period: next moves to the following start, cursor to none. Nothing changes
+            # the balances until this entry, so with cursor none every period up to t is empty
+            # too: next moves straight to the first start after t.
+            if self.cursor is None:
+                self.next = first_start_after(self.demurrage["period"], t)
+            else:
+                self.next, self.cursor = following_start(self.demurrage["period"], self.next), None
+        return None
+
     def tx(self, p, kid, role, seq):
         purpose, ps = p["purpose"], p["postings"]
         need(type(purpose) is str and purpose in PURPOSES,
-             "purpose is not credit, transfer, redeem or reversal")
-        reversal = purpose == "reversal"
+             "purpose is not credit, transfer, redeem, reversal or demurrage")
+        reversal, demurrage = purpose == "reversal", purpose == "demurrage"
         # §2: reverses and reason are there only and always in a reversal, which has no hours.
         if reversal:
             need("reverses" in p, "a reversal has no reverses")
@@ -409,6 +645,10 @@ class Auditor:
         else:
             need("reverses" not in p and "reason" not in p,
                  f"reverses or reason on a {purpose}, which is not a reversal")
+        # §2: care_date and claim only on credits; period only and always in a demurrage.
+        extra = [f for f in ONLY_ON_CREDITS if f in p]
+        need(purpose == "credit" or not extra, f"{' and '.join(extra)} on a {purpose}, which is not a credit")
+        need(demurrage or "period" not in p, f"period on a {purpose}, which is not a demurrage")
         need(type(ps) is list and 2 <= len(ps) <= 100, "postings is not a list of 2-100")
         for x in ps:  # §5.7: every account exists and is open (not frozen, not closed)
             shape(x, "posting", {"account", "amount"})
@@ -436,8 +676,22 @@ class Auditor:
             # Its postings are the original's, each amount negated, in the same order.
             need(postings_digest([(a, -x) for a, x in postings]) == self.txs[orig],
                  f"postings are not exactly {orig}'s negated, in the same order")
+        if demurrage:  # §15: exactly the charges the rules compute, signed by a log key
+            self.check_demurrage(p, role, postings)
+        claim = None
+        if "claim" in p:  # §15: a credit that approves a pending claim repeats it exactly
+            claim = self.pending(p["claim"])
+            want = [(claim["issuer"], -claim["amount"]), (claim["account"], claim["amount"])]
+            need(postings == want, f"postings are not claim {p['claim']}'s: {show(want[0])} and "
+                 f"{show(want[1])}, in that order")
+            for f in CLAIM_FIELDS:
+                got = p.get(f)
+                need(type(got) is type(claim[f]) and got == claim[f], f"{f} is "
+                     f"{'absent' if got is None else repr(got)}, claim {p['claim']}'s is "
+                     f"{'absent' if claim[f] is None else repr(claim[f])}")
         for a, x in postings:
-            if x < 0:  # §5.5: an admin or operator key may sign a reversal without controlling
+            if x < 0 and not demurrage:  # §5.5: a demurrage needs a log key instead (checked above)
+                # An admin or operator key may sign a reversal without controlling.
                 may = reversal and role in ("admin", "operator")
                 need(kid in self.accounts[a]["controllers"] or may, f"signing key does not control {a}"
                      + (" and is no admin or operator key" if reversal else ""))
@@ -448,21 +702,17 @@ class Auditor:
         need("category" not in p or "hours" in p, "category on a tx without hours")
         if "hours" in p:
             need(purpose == "credit", "hours on a tx that is not a credit")
-            m = HOURS.fullmatch(p["hours"]) if type(p["hours"]) is str else None
-            need(m, "hours is not a decimal with at most two decimals")
-            # §2: the rate in force is the category's current rate, else the ledger's.
-            if "category" in p:
-                cat = p["category"]
-                need(type(cat) is str and cat in self.categories,
-                     f"category {cat!r} was not set by an earlier category.set")
-                rate, whose = self.categories[cat]["hour_rate"], f"category {cat}'s current rate"
+            hundredths = hours(p["hours"])
+            # §2: the rate in force is the category's current rate, else the ledger's; §15: an
+            # approval's is the claim's, even if the rate in force has changed since.
+            if claim is not None:
+                rate, whose = claim["hour_rate"], f"claim {p['claim']}'s hour_rate"
             else:
-                rate, whose = self.hour_rate, "the ledger's hour_rate"
+                rate, whose = self.rate_in_force(p)
             need(is_int(p["hour_rate"]) and p["hour_rate"] == rate,
                  f"hour_rate {p['hour_rate']!r} is not {whose} {rate}")
-            hundredths = int(m[1]) * 100 + int((m[2] or "").ljust(2, "0"))  # integers only
-            need(0 < hundredths <= 100000 * 100, "hours is not more than 0 and at most 100000")
             need(credited * 100 == hundredths * rate, "credited total != hours x hour_rate")
+        self.care_date(p)
         for a, x in postings:
             acct = self.accounts[a]
             acct["balance"] += x
@@ -471,7 +721,47 @@ class Auditor:
         self.txs[p["id"]] = None if reversal else postings_digest(postings)
         if reversal:
             self.reversed[p["reverses"]] = seq
+        if claim is not None:
+            claim.update(decided_seq=seq, decision="approved")
+        if demurrage:
+            # §15: cursor is the last charged account; when no charges are left, the period is done.
+            self.cursor = postings[-2][0]
+            if not self.charges():
+                self.next, self.cursor = following_start(self.demurrage["period"], self.next), None
+            self.demurrages += 1
         return postings
+
+    def check_demurrage(self, p, role, postings):
+        """§15 "A demurrage entry": the due period's charges, in order, then their total."""
+        need(role == "log", "a demurrage is not signed by a log key")
+        # Reading: a demurrage while no period is due is refused (its period must be the due one's).
+        need(self.due is not None, "a demurrage, but no period is due (" + (
+             "demurrage is off)" if self.demurrage is None else
+             f"the next period starts {self.next}, and {time_text(self.t)} is before it)"))
+        banned = [f for f in NOT_IN_DEMURRAGE if f in p]
+        need(not banned, f"a demurrage carries {', '.join(banned)}")
+        need("period" in p, "a demurrage has no period")
+        need(p["period"] == self.due.isoformat(),
+             f"period {p['period']!r} is not {self.due}, the start of the period due")
+        charges = self.charges()
+        want = [(a, -c) for a, c in charges] + [(self.demurrage["account"], sum(c for _, c in charges))]
+        for i in range(max(len(postings), len(want))):
+            got = postings[i] if i < len(postings) else None
+            exp = want[i] if i < len(want) else None
+            need(got == exp, f"postings are not the charges of §15 (rate_ppm "
+                 f"{self.demurrage['rate_ppm']}, cursor {self.cursor or 'none'}): posting {i} is "
+                 f"{show(got)}, the charges give {show(exp)}")
+
+    def settings_state(self):
+        """§13's state.settings as the replay gives it after the head entry.
+
+        Reading: next, "a UTC instant", is written in §4's 24-character form, like committed_at."""
+        out = {"claim_expiry_days": self.expiry_days}
+        if self.demurrage is not None:
+            out["demurrage"] = {**self.demurrage, "next": time_text(start_ms(self.next))}
+            if self.cursor is not None:  # §13: "cursor absent when null"
+                out["demurrage"]["cursor"] = self.cursor
+        return out
 
     def root(self, size=None):
         return merkle_root(self.leaves, 0, self.n if size is None else size)
@@ -576,6 +866,23 @@ def check_sqlite(db, auditor):
     else:
         need(not auditor.reversed,
              "the reversals table is missing, but the chain reverses transactions")
+    # §6: the schema's version is 4 for this document; version 4 adds the claims and settings tables.
+    version = None
+    if "schema_migrations" in tables:
+        version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+    need(version is None or (type(version) is int and 1 <= version <= 4),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 4")
+    for table in ("claims", "settings"):
+        need(version != 4 or table in tables, f"the {table} table is missing from a schema version 4 file")
+    # Reading: a file of schema version 3 or older has neither table; its chain then has no claim
+    # and no ledger.settings, which only version 4 holds.
+    need(version == 4 or (not auditor.claims and auditor.settings_seq is None),
+         "the chain has " + ("claims" if auditor.claims else "ledger.settings") + ", which schema "
+         "version 4 holds, but the file's version is " + ("not recorded" if version is None else str(version)))
+    if "claims" in tables:
+        check_claims(db, auditor.claims)
+    if "settings" in tables:
+        check_settings(db, auditor.settings_state())
     sizes = []
     # Reading: a file of schema version 1 has neither table; it then has no tree or checkpoint to check.
     if "merkle_nodes" in tables:
@@ -620,6 +927,47 @@ def check_reversals(db, replayed):
         need(r in stored, f"the reversals table lacks {r}, reversed by entry {replayed[r]}")
         need(type(stored[r]) is int and stored[r] == replayed[r],
              f"reversal_seq of {r} is {stored[r]!r}, the replay gives {replayed[r]}")
+
+
+CLAIM_COLUMNS = ("seq", "committed_at", "account", "issuer", "hours", "hour_rate", "amount", "category",
+                 "care_date", "memo", "decided_seq", "decision", "reason")
+
+
+def check_claims(db, replayed):
+    """§6: one row per claim, with the entry that decided it, and no other rows.
+
+    Reading: a field the claim leaves out is NULL, and so are decided_seq, decision and reason
+    while it is undecided (an expired claim too: §6's decisions are only approved and rejected);
+    an approval has no reason, so its reason is NULL."""
+    stored = {}
+    for row in db.execute(f"SELECT claim_id, {', '.join(CLAIM_COLUMNS)} FROM claims ORDER BY seq"):
+        need(row[0] not in stored, f"the claims table has {row[0]!r} twice")
+        stored[row[0]] = row[1:]
+    for c in sorted(set(stored) | set(replayed), key=str):
+        need(c in replayed, f"the claims table has {c!r}, which no claim entry made")
+        need(c in stored, f"the claims table lacks {c}, the claim of entry {replayed[c]['seq']}")
+        for field, got in zip(CLAIM_COLUMNS, stored[c]):
+            want = replayed[c][field]
+            need(type(got) is type(want) and got == want,
+                 f"{field} of claim {c} is {got!r}, the replay gives {want!r}")
+
+
+SETTINGS_COLUMNS = ("claim_expiry_days", "demurrage_rate_ppm", "demurrage_period",
+                    "demurrage_account", "demurrage_next", "demurrage_cursor")
+
+
+def check_settings(db, state):
+    """§6: at most one row, and none means the defaults; the demurrage columns are §15's state
+    after the head entry, NULL when off (demurrage_cursor also when there is no cursor)."""
+    rows = db.execute(f"SELECT {', '.join(SETTINGS_COLUMNS)} FROM settings").fetchall()
+    need(len(rows) <= 1, f"the settings table has {len(rows)} rows, not at most one")
+    d = state.get("demurrage", {})
+    want = (state["claim_expiry_days"], d.get("rate_ppm"), d.get("period"), d.get("account"),
+            d.get("next"), d.get("cursor"))
+    got = rows[0] if rows else (DEFAULT_EXPIRY_DAYS,) + (None,) * 5
+    for field, g, w in zip(SETTINGS_COLUMNS, got, want):
+        need(type(g) is type(w) and g == w, f"{field} of the settings table is {g!r}"
+             + ("" if rows else " (it has no row: the defaults)") + f", the replay gives {w!r}")
 
 
 def check_merkle_nodes(db, leaves):
@@ -687,7 +1035,9 @@ def finish(run, args):
     if args.json:
         print(json.dumps({"ok": not failure, "entries": auditor.n, "head": head, "root": root,
                           "checkpoint": size, "kept": sizes, "categories": len(auditor.categories),
-                          "reversals": len(auditor.reversed), "failure": failure}))
+                          "reversals": len(auditor.reversed), "claims": len(auditor.claims),
+                          "demurrage": auditor.demurrages, "settings": auditor.settings_state(),
+                          "failure": failure}))
     elif failure:
         where = "" if failure["seq"] is None else f" entry {failure['seq']}"
         print(f"FAIL{where}: {failure['reason']}")
@@ -696,7 +1046,9 @@ def finish(run, args):
               f"head {head}, root {root}, " + ("no checkpoint" if size is None else f"checkpoint {size}")
               + "".join(f", kept checkpoint {s}" for s in sizes)
               + f", {len(auditor.categories)} categor{'y' if len(auditor.categories) == 1 else 'ies'}"
-              + f", {len(auditor.reversed)} reversal{'' if len(auditor.reversed) == 1 else 's'}")
+              + f", {len(auditor.reversed)} reversal{'' if len(auditor.reversed) == 1 else 's'}"
+              + f", {len(auditor.claims)} claim{'' if len(auditor.claims) == 1 else 's'}"
+              + f", {auditor.demurrages} demurrage entr{'y' if auditor.demurrages == 1 else 'ies'}")
     return 2 if failure else 0
 
 

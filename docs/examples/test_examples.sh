@@ -5,7 +5,11 @@
 # scripts must print OK with §14's root; then each tampered copy must fail with the expected reason.
 # Longer chains built the same way cover account.update and care categories (category.set, credits
 # at a category's rate, a rate change) and reversals (§2: a credit undone by the operator key, a
-# credit undone by its volunteer's key) with their tampered and rule-breaking variants.
+# credit undone by its volunteer's key) with their tampered and rule-breaking variants, and the
+# rules that depend on time (§15): claims approved, rejected, left open and expired, under the
+# default and a changed claim_expiry_days; demurrage on a day and a week schedule, with empty
+# periods passed over, missed periods charged in order after downtime, a rate change, a
+# min_balance that limits a charge, and a period charged in chunks of 99 accounts with a cursor.
 # Uses python3, sqlite3, openssl, xxd and base64 only. Exits non-zero on any mismatch.
 #
 #   bash docs/examples/test_examples.sh
@@ -78,9 +82,15 @@ CREATE TABLE checkpoint (tree_size INTEGER NOT NULL, root BLOB NOT NULL, note TE
 CREATE TABLE categories (category TEXT PRIMARY KEY, name TEXT NOT NULL, hour_rate INTEGER NOT NULL,
   set_seq INTEGER NOT NULL);
 CREATE TABLE reversals (reversed_id TEXT PRIMARY KEY, reversal_seq INTEGER NOT NULL);
+CREATE TABLE claims (claim_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, committed_at TEXT NOT NULL,
+  account TEXT NOT NULL, issuer TEXT NOT NULL, hours TEXT NOT NULL, hour_rate INTEGER NOT NULL,
+  amount INTEGER NOT NULL, category TEXT, care_date TEXT, memo TEXT, decided_seq INTEGER,
+  decision TEXT, reason TEXT);
+CREATE TABLE settings (claim_expiry_days INTEGER NOT NULL, demurrage_rate_ppm INTEGER,
+  demurrage_period TEXT, demurrage_account TEXT, demurrage_next TEXT, demurrage_cursor TEXT);
 CREATE TABLE schema_migrations (version INTEGER NOT NULL, applied_at TEXT NOT NULL);
 INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z'), (2, '2026-01-01T00:00:00.000Z'),
-  (3, '2026-01-01T00:00:00.000Z');
+  (3, '2026-01-01T00:00:00.000Z'), (4, '2026-01-01T00:00:00.000Z');
 SQL
 }
 merkle_sql() {  # merkle_sql LEAF_HEX...: merkle_nodes rows, every complete subtree level by level (§6, §9)
@@ -131,7 +141,7 @@ build_export() {  # build_export N CHECKPOINT_FILE OUT
     printf '{"added_seq":1,"key_id":"%s","label":"admin","public_key":"%s","role":"admin"},' $ADMIN_ID $ADMIN_PUB
     printf '{"added_seq":1,"key_id":"%s","label":"noaberd log key","public_key":"%s","role":"log"}],' "$LOG_ID" $LOG_PUB
     printf '"ledger":{"admin_key":"%s","currency":{"code":"ZMT","name":"zorgmunt","scale":2},"hour_rate":1000,' $ADMIN_ID
-    printf '"ledger_id":"%s","name":"Zorgkring Noord"},"posting_rows":%s},"version":1}\n' $L $postings
+    printf '"ledger_id":"%s","name":"Zorgkring Noord"},"posting_rows":%s,"settings":{"claim_expiry_days":60}},"version":1}\n' $L $postings
     for ((i = 1; i <= n; i++)); do
       local ps='[]'
       [ "$i" = 4 ] && ps='[{"account":"org:zorgkring","amount":-2500},{"account":"vol:jan-peeters","amount":2500}]'
@@ -178,6 +188,29 @@ expect 0 "$OK3, 0 categories, 0 reversals" sq nocat.sqlite
 sed 's/"categories":\[\],//' good.jsonl > nocat.jsonl
 expect 0 "$OK3, 0 categories" ex nocat.jsonl
 expect 0 "\"categories\": 0, \"reversals\": 0" ex good.jsonl --json
+
+echo "== no claims or settings: empty tables (schema version 4) and the defaults in the export, or (older files) neither"
+sqlite3 good.sqlite "SELECT count(*) FROM claims" | grep -qx 0
+sqlite3 good.sqlite "SELECT max(version) FROM schema_migrations" | grep -qx 4
+expect 0 "$OK3, 0 categories, 0 reversals, 0 claims, 0 demurrage entries" sq good.sqlite
+expect 0 "\"claims\": 0, \"demurrage\": 0, \"settings\": {\"claim_expiry_days\": 60}" sq good.sqlite --json
+cp good.sqlite v3.sqlite; sqlite3 v3.sqlite "DROP TABLE claims; DROP TABLE settings; DELETE FROM schema_migrations WHERE version = 4"
+expect 0 "$OK3, 0 categories, 0 reversals, 0 claims" sq v3.sqlite
+cp good.sqlite nosettings.sqlite; sqlite3 nosettings.sqlite "DROP TABLE settings"
+expect 2 "FAIL: the settings table is missing from a schema version 4 file" sq nosettings.sqlite
+cp good.sqlite v5.sqlite; sqlite3 v5.sqlite "INSERT INTO schema_migrations VALUES (5, '2026-01-01T00:00:00.000Z')"
+expect 2 "FAIL: schema_migrations says version 5, and FORMAT.md describes versions 1 to 4" sq v5.sqlite
+# The defaults, stated as a row, are the defaults too (§6: "no row means the defaults").
+cp good.sqlite defaults.sqlite; sqlite3 defaults.sqlite "INSERT INTO settings VALUES (60, NULL, NULL, NULL, NULL, NULL)"
+expect 0 "$OK3" sq defaults.sqlite
+cp good.sqlite expiry.sqlite; sqlite3 expiry.sqlite "INSERT INTO settings VALUES (30, NULL, NULL, NULL, NULL, NULL)"
+expect 2 "FAIL: claim_expiry_days of the settings table is 30, the replay gives 60" sq expiry.sqlite
+sed 's/,"settings":{"claim_expiry_days":60}//' good.jsonl > nosettings.jsonl
+expect 0 "$OK3, 0 categories, 0 reversals, 0 claims" ex nosettings.jsonl
+sed 's/"settings":{"claim_expiry_days":60}/"settings":{"claim_expiry_days":30}/' good.jsonl > expiry.jsonl
+expect 2 "FAIL: state: settings.claim_expiry_days is 30, the replay gives 60" ex expiry.jsonl
+sed 's/"settings":{"claim_expiry_days":60}/"settings":{"claim_expiry_days":60,"demurrage":{"account":"org:zorgkring","next":"2026-01-05T00:00:00.000Z","period":"week","rate_ppm":10000}}/' good.jsonl > demstate.jsonl
+expect 2 "FAIL: state: settings.demurrage is {'account': 'org:zorgkring'" ex demstate.jsonl
 
 echo "== a fourth entry; the size-3 checkpoint still holds"
 build_db 4 checkpoint3.txt four.sqlite
@@ -270,18 +303,27 @@ GOOD=(payload1.json@admin payload2.json@admin payload3.json@admin payload4.json@
       u6.json@admin u7.json@operator u8.json@operator u9.json@admin u10.json@admin u11.json@operator
       u12.json@member u13.json@member u14.json@admin)
 
-# chain DIR PAYLOAD@KEY...: sign each payload with KEY.pem and chain the entries (§3, §4, §9).
+# chain DIR PAYLOAD@KEY[@TIME]...: sign each payload with KEY.pem and chain the entries (§3, §4, §9).
+# An entry is committed at TIME when given; else at the previous entry's time once an entry had a
+# TIME; else at second i - 1 of 2026-01-01. (Ed25519 is deterministic, so signatures are cached.)
+mkdir -p sigcache
 chain() {
-  local d=$1 i=0 spec prev; shift
+  local d=$1 i=0 spec file key when at="" prev sum; shift
   mkdir -p "$d"; prev=$(printf '%064d' 0)
   for spec in "$@"; do
     i=$((i + 1))
-    cp "${spec%@*}" "$d/p$i.json"
+    IFS=@ read -r file key when <<< "$spec"
+    cp "$file" "$d/p$i.json"
     { printf 'noaber:entry:v1\n%s\n' $L; cat "$d/p$i.json"; } > "$d/m$i.bin"
-    openssl pkeyutl -sign -inkey "${spec#*@}.pem" -rawin -in "$d/m$i.bin" -out "$d/s$i.bin"
-    keyid "$(pubhex "${spec#*@}.pem")" > "$d/k$i"
+    sum=$({ echo "$key"; cat "$d/m$i.bin"; } | sha)
+    [ -f "sigcache/$sum" ] || openssl pkeyutl -sign -inkey "$key.pem" -rawin -in "$d/m$i.bin" -out "sigcache/$sum"
+    cp "sigcache/$sum" "$d/s$i.bin"
+    [ -f "$key.kid" ] || keyid "$(pubhex "$key.pem")" > "$key.kid"
+    cp "$key.kid" "$d/k$i"
     printf '%s' "$prev" > "$d/prev$i"
-    printf '2026-01-01T00:00:%02d.000Z' $((i - 1)) > "$d/t$i"
+    if [ -n "$when" ]; then at=$when; fi
+    if [ -n "$at" ]; then printf '%s' "$at" > "$d/t$i"
+    else printf '2026-01-01T%02d:%02d:%02d.000Z' $(((i - 1) / 3600)) $(((i - 1) / 60 % 60)) $(((i - 1) % 60)) > "$d/t$i"; fi
     { printf 'noaber:chain:v1\n%s\n%s\n%s\n%s\n%s\n' $i "$prev" "$(cat "$d/t$i")" "$(cat "$d/k$i")" \
         "$(xxd -p -c 64 "$d/s$i.bin")"; cat "$d/p$i.json"; } > "$d/r$i.bin"
     prev=$(sha < "$d/r$i.bin"); printf '%s' "$prev" > "$d/h$i"
@@ -298,6 +340,7 @@ mth() {  # mth LEAF_HEX...: RFC 6962's root (§9)
 # chain_db DIR OUT ACCOUNTS_SQL [CHECKPOINT_FILE]: §6's tables; postings straight from the payloads.
 chain_db() {
   local d=$1 i
+  rm -f "$2"
   {
     schema
     for ((i = 1; i <= $(cat "$d/n"); i++)); do
@@ -310,6 +353,17 @@ chain_db() {
     merkle_sql $(leaves_of "$d")
     [ -z "${4:-}" ] || checkpoint_sql "$4"
   } | sqlite3 "$2"
+}
+# settings_json DB: §13's state.settings from DB's settings table (no row: the defaults).
+settings_json() {
+  sqlite3 "$1" "SELECT coalesce((SELECT CASE WHEN demurrage_rate_ppm IS NULL
+      THEN json_object('claim_expiry_days', claim_expiry_days)
+      ELSE json_object('claim_expiry_days', claim_expiry_days, 'demurrage', json(CASE WHEN demurrage_cursor IS NULL
+        THEN json_object('account', demurrage_account, 'next', demurrage_next, 'period', demurrage_period,
+                         'rate_ppm', demurrage_rate_ppm)
+        ELSE json_object('account', demurrage_account, 'cursor', demurrage_cursor, 'next', demurrage_next,
+                         'period', demurrage_period, 'rate_ppm', demurrage_rate_ppm) END)) END
+    FROM settings), '{\"claim_expiry_days\":60}')"
 }
 # chain_export DIR DB OUT KEYS_JSON [CHECKPOINT_FILE]: §13's file, its state from DB's tables.
 chain_export() {
@@ -326,17 +380,16 @@ chain_export() {
           'hour_rate', hour_rate, 'name', name, 'set_seq', set_seq)) FROM (SELECT * FROM categories ORDER BY category)")"
     printf '"entry_rows":%s,"head_seq":%s,"keys":%s,' "$n" "$n" "$4"
     printf '"ledger":{"admin_key":"%s","currency":{"code":"ZMT","name":"zorgmunt","scale":2},"hour_rate":1000,' $ADMIN_ID
-    printf '"ledger_id":"%s","name":"Zorgkring Noord"},"posting_rows":%s},"version":1}\n' $L \
-      "$(sqlite3 "$db" "SELECT count(*) FROM postings")"
-    for ((i = 1; i <= n; i++)); do
-      printf '{"committed_at":"%s","hash":"%s","id":"%s","key_id":"%s","kind":"%s",' "$(cat "$d/t$i")" \
-        "$(cat "$d/h$i")" "$(sqlite3 "$db" "SELECT entry_id FROM entries WHERE seq = $i")" "$(cat "$d/k$i")" \
-        "$(sqlite3 "$db" "SELECT kind FROM entries WHERE seq = $i")"
+    printf '"ledger_id":"%s","name":"Zorgkring Noord"},"posting_rows":%s,"settings":%s},"version":1}\n' $L \
+      "$(sqlite3 "$db" "SELECT count(*) FROM postings")" "$(settings_json "$db")"
+    # One query for every entry's id, kind and stored postings (in idx order: the primary key's).
+    sqlite3 -separator ' ' "$db" "SELECT e.seq, e.entry_id, e.kind, (SELECT json_group_array(json_object(
+        'account', p.account, 'amount', p.amount)) FROM postings p WHERE p.seq = e.seq) FROM entries e ORDER BY e.seq" |
+    while read -r i id kind ps; do
+      printf '{"committed_at":"%s","hash":"%s","id":"%s","key_id":"%s","kind":"%s",' "$(<"$d/t$i")" \
+        "$(<"$d/h$i")" "$id" "$(<"$d/k$i")" "$kind"
       printf '"payload":"%s","postings":%s,"prev_hash":"%s","seq":%s,"signature":"%s"}\n' \
-        "$(base64 -w0 "$d/p$i.json")" \
-        "$(sqlite3 "$db" "SELECT json_group_array(json_object('account', account, 'amount', amount))
-                          FROM (SELECT * FROM postings WHERE seq = $i ORDER BY idx)")" \
-        "$(cat "$d/prev$i")" $i "$(xxd -p -c 64 "$d/s$i.bin")"
+        "$(base64 -w0 "$d/p$i.json")" "$ps" "$(<"$d/prev$i")" $i "$(xxd -p -c 64 "$d/s$i.bin")"
     done
   } > "$3"
 }
@@ -595,6 +648,339 @@ bad_on REV reverses-into-closed 17 "account vol:piet is closed, not open" b.json
 # neither its controller nor an admin or operator key.
 rv b.json undo-bread '"postings":[{"account":"vol:jan-peeters","amount":300},{"account":"shop:bakker","amount":-300}],"reason":"stale","reverses":"redeem-bread"'
 bad_on REV member-reverses 21 "signing key does not control shop:bakker and is no admin or operator key" b.json@member
+
+# ==== claims (§2 claim, claim.reject, a credit's claim and care_date; §15; §6 claims, settings) =====
+# GOOD's 14 entries, then over five weeks: a claim that is rejected; a claim in a category whose rate
+# changes before the claim is approved, at the claim's rate; a claim left open; a claim approved one
+# millisecond before it expires under a claim_expiry_days shortened to 30; and a credit with a
+# care_date but no claim. The claims and settings tables are written by hand from §6 and §15.
+echo "== claims"
+claim() { pl "$1" "$2" claim "$3"; }
+lset() { pl "$1" "$2" ledger.settings "$3"; }
+cr() { pl "$1" "$2" tx "$3,\"purpose\":\"credit\""; }
+JAN_ORG='"account":"vol:jan-peeters","issuer":"org:zorgkring"'
+ORG_JAN() { printf '"postings":[{"account":"org:zorgkring","amount":-%s},{"account":"vol:jan-peeters","amount":%s}]' "$1" "$1"; }
+claim cl15.json claim-boodschappen "$JAN_ORG,\"amount\":1500,\"care_date\":\"2025-12-31\",\"hour_rate\":1000,\"hours\":\"1.5\",\"memo\":\"boodschappen gedaan\""
+catset cl16.json cat-verzorging '"category":"persoonlijke-verzorging","hour_rate":2000,"name":"Persoonlijke verzorging"'
+claim cl17.json claim-verzorging "$JAN_ORG,\"amount\":4000,\"category\":\"persoonlijke-verzorging\",\"hour_rate\":2000,\"hours\":\"2\""
+catset cl18.json rate-verzorging '"category":"persoonlijke-verzorging","hour_rate":2200,"name":"Persoonlijke verzorging"'
+APPROVE_V="\"category\":\"persoonlijke-verzorging\",\"claim\":\"claim-verzorging\",\"hour_rate\":2000,\"hours\":\"2\",$(ORG_JAN 4000)"
+cr cl19.json approve-verzorging "$APPROVE_V,\"memo\":\"goedgekeurd\""
+pl cl20.json reject-boodschappen claim.reject '"claim":"claim-boodschappen","reason":"buiten ons werkgebied"'
+claim cl21.json claim-open "$JAN_ORG,\"amount\":250,\"hour_rate\":1000,\"hours\":\"0.25\""
+claim cl22.json claim-late "$JAN_ORG,\"amount\":1000,\"hour_rate\":1000,\"hours\":\"1\",\"memo\":\"\""
+lset cl23.json expiry-30 '"claim_expiry_days":30'
+cr cl24.json approve-late "\"claim\":\"claim-late\",\"hour_rate\":1000,\"hours\":\"1\",$(ORG_JAN 1000)"
+cr cl25.json credit-dated "\"care_date\":\"2026-02-04\",\"hour_rate\":1000,\"hours\":\"1\",$(ORG_JAN 1000)"
+CLM=("${GOOD[@]}" cl15.json@member@2026-01-02T09:00:00.000Z cl16.json@admin cl17.json@member@2026-01-02T09:30:00.000Z
+     cl18.json@admin@2026-01-03T10:00:00.000Z cl19.json@admin@2026-01-05T08:00:00.000Z cl20.json@admin
+     cl21.json@member@2026-01-06T12:00:00.000Z cl22.json@member cl23.json@admin@2026-01-10T00:00:00.000Z
+     cl24.json@admin@2026-02-05T11:59:59.999Z cl25.json@admin)
+CLM_TABLES="INSERT INTO accounts VALUES
+  ('org:zorgkring', 'issuer', 'Zorgkring Noord', -200000, '$ADMIN_ID', 'open', -8500, 2),
+  ('vol:jan-peeters', 'member', 'Jan Peeters-de Vries', 0, '$MEM_ID,$ADMIN_ID', 'open', 8500, 3),
+  ('vol:piet', 'member', 'Piet de Boer', 0, '$MEM_ID', 'closed', 0, 11);
+INSERT INTO categories VALUES ('persoonlijke-verzorging', 'Persoonlijke verzorging', 2200, 18);
+INSERT INTO claims VALUES
+  ('claim-boodschappen', 15, '2026-01-02T09:00:00.000Z', 'vol:jan-peeters', 'org:zorgkring', '1.5', 1000, 1500,
+   NULL, '2025-12-31', 'boodschappen gedaan', 20, 'rejected', 'buiten ons werkgebied'),
+  ('claim-verzorging', 17, '2026-01-02T09:30:00.000Z', 'vol:jan-peeters', 'org:zorgkring', '2', 2000, 4000,
+   'persoonlijke-verzorging', NULL, NULL, 19, 'approved', NULL),
+  ('claim-open', 21, '2026-01-06T12:00:00.000Z', 'vol:jan-peeters', 'org:zorgkring', '0.25', 1000, 250,
+   NULL, NULL, NULL, NULL, NULL, NULL),
+  ('claim-late', 22, '2026-01-06T12:00:00.000Z', 'vol:jan-peeters', 'org:zorgkring', '1', 1000, 1000,
+   NULL, NULL, '', 24, 'approved', NULL);
+INSERT INTO settings VALUES (30, NULL, NULL, NULL, NULL, NULL);"
+chain clm "${CLM[@]}"
+root25=$(mth $(leaves_of clm))
+chain_db clm clm.sqlite "$CLM_TABLES"
+chain_export clm clm.sqlite clm.jsonl "$UPD_KEYS"
+grep -q '"settings":{"claim_expiry_days":30}' clm.jsonl
+OK25="OK: 25 entries, 3 accounts, 4 keys, head $(cat clm/h25), root $root25, no checkpoint, 1 category, 0 reversals, 4 claims, 0 demurrage entries"
+expect 0 "$OK25" sq clm.sqlite
+expect 0 "$OK25" ex clm.jsonl
+expect 0 "\"claims\": 4, \"demurrage\": 0, \"settings\": {\"claim_expiry_days\": 30}" ex clm.jsonl --json
+
+echo "== claims: claims and settings tables, and state, that differ from the replay"
+tcl() { cp clm.sqlite "$1"; sqlite3 "$1" "$2"; }
+tcl cldecision.sqlite "UPDATE claims SET decision = 'approved', reason = NULL WHERE claim_id = 'claim-boodschappen'"
+expect 2 "FAIL: decision of claim claim-boodschappen is 'approved', the replay gives 'rejected'" sq cldecision.sqlite
+tcl clundecided.sqlite "UPDATE claims SET decided_seq = NULL, decision = NULL WHERE claim_id = 'claim-late'"
+expect 2 "FAIL: decided_seq of claim claim-late is None, the replay gives 24" sq clundecided.sqlite
+tcl clgone.sqlite "DELETE FROM claims WHERE claim_id = 'claim-open'"
+expect 2 "FAIL: the claims table lacks claim-open, the claim of entry 21" sq clgone.sqlite
+tcl clextra.sqlite "INSERT INTO claims SELECT 'claim-extra', 22, committed_at, account, issuer, hours, hour_rate, amount,
+  category, care_date, memo, NULL, NULL, NULL FROM claims WHERE claim_id = 'claim-late'"
+expect 2 "FAIL: the claims table has 'claim-extra', which no claim entry made" sq clextra.sqlite
+tcl clamount.sqlite "UPDATE claims SET amount = 2500 WHERE claim_id = 'claim-open'"
+expect 2 "FAIL: amount of claim claim-open is 2500, the replay gives 250" sq clamount.sqlite
+tcl clmemo.sqlite "UPDATE claims SET memo = NULL WHERE claim_id = 'claim-late'"
+expect 2 "FAIL: memo of claim claim-late is None, the replay gives ''" sq clmemo.sqlite
+tcl clexpiry.sqlite "UPDATE settings SET claim_expiry_days = 60"
+expect 2 "FAIL: claim_expiry_days of the settings table is 60, the replay gives 30" sq clexpiry.sqlite
+tcl clnorow.sqlite "DELETE FROM settings"
+expect 2 "FAIL: claim_expiry_days of the settings table is 60 (it has no row: the defaults), the replay gives 30" sq clnorow.sqlite
+tcl cltworows.sqlite "INSERT INTO settings VALUES (30, NULL, NULL, NULL, NULL, NULL)"
+expect 2 "FAIL: the settings table has 2 rows, not at most one" sq cltworows.sqlite
+tcl clv3.sqlite "DELETE FROM schema_migrations WHERE version = 4"
+expect 2 "FAIL: the chain has claims, which schema version 4 holds, but the file's version is 3" sq clv3.sqlite
+chain_export clm clnorow.sqlite clnorow.jsonl "$UPD_KEYS"
+expect 2 "FAIL: state: settings.claim_expiry_days is 60, the replay gives 30" ex clnorow.jsonl
+sed '1s/,"settings":{"claim_expiry_days":30}//' clm.jsonl > clnosettings.jsonl
+expect 2 "FAIL: state: settings is absent, but entry 23 is a ledger.settings" ex clnosettings.jsonl
+
+echo "== claims: signed entries that break §2's and §15's rules (the daemon never stores these)"
+APPROVE_B="\"care_date\":\"2025-12-31\",\"claim\":\"claim-boodschappen\",\"hour_rate\":1000,\"hours\":\"1.5\",$(ORG_JAN 1500)"
+# Decided twice: approved twice, rejected after its approval, approved after its rejection.
+cr b.json approve-again "$APPROVE_V"
+bad_on CLM double-approval 20 "claim claim-verzorging was decided (approved) by entry 19 already" b.json@admin
+pl b.json reject-approved claim.reject '"claim":"claim-verzorging","reason":"toch niet"'
+bad_on CLM reject-approved 20 "claim claim-verzorging was decided (approved) by entry 19 already" b.json@admin
+cr b.json approve-rejected "$APPROVE_B"
+bad_on CLM approve-rejected 21 "claim claim-boodschappen was decided (rejected) by entry 20 already" b.json@admin
+# Expired: exactly 60 days (the default) after the claim, t is no longer before its expiry ...
+cr b.json approve-expired "$APPROVE_B"
+bad_on CLM expired-default 16 "claim claim-boodschappen expired at 2026-03-03T09:00:00.000Z, 60 days after entry 15" \
+  b.json@admin@2026-03-03T09:00:00.000Z
+# ... and after entry 23, 30 days after the claim, for an approval and a rejection alike.
+cr b.json approve-open "\"claim\":\"claim-open\",\"hour_rate\":1000,\"hours\":\"0.25\",$(ORG_JAN 250)"
+bad_on CLM expired-30 25 "claim claim-open expired at 2026-02-05T12:00:00.000Z, 30 days after entry 21" \
+  b.json@admin@2026-02-05T12:00:00.000Z
+pl b.json reject-open claim.reject '"claim":"claim-open","reason":"te laat"'
+bad_on CLM reject-expired 25 "claim claim-open expired at 2026-02-05T12:00:00.000Z, 30 days after entry 21" \
+  b.json@admin@2026-02-06T00:00:00.000Z
+# The approval at the rate in force (2200) rather than the claim's (2000), or paying another amount.
+cr b.json approve-new-rate "\"category\":\"persoonlijke-verzorging\",\"claim\":\"claim-verzorging\",\"hour_rate\":2200,\"hours\":\"2\",$(ORG_JAN 4000)"
+bad_on CLM approve-new-rate 19 "hour_rate is 2200, claim claim-verzorging's is 2000" b.json@admin
+cr b.json approve-more "\"category\":\"persoonlijke-verzorging\",\"claim\":\"claim-verzorging\",\"hour_rate\":2200,\"hours\":\"2\",$(ORG_JAN 4400)"
+bad_on CLM approve-more 19 "postings are not claim claim-verzorging's: org:zorgkring -4000 and vol:jan-peeters 4000, in that order" b.json@admin
+cr b.json approve-undated "\"claim\":\"claim-boodschappen\",\"hour_rate\":1000,\"hours\":\"1.5\",$(ORG_JAN 1500)"
+bad_on CLM approve-no-care-date 16 "care_date is absent, claim claim-boodschappen's is '2025-12-31'" b.json@admin
+# Decided by a key that does not control the issuer.
+cr b.json approve-by-member "$APPROVE_B"
+bad_on CLM approve-by-member 16 "signing key does not control org:zorgkring" b.json@member
+pl b.json reject-by-member claim.reject '"claim":"claim-boodschappen","reason":"nee"'
+bad_on CLM reject-by-member 16 "signing key does not control org:zorgkring, the claim's issuer" b.json@member
+pl b.json reject-credit claim.reject '"claim":"example-credit","reason":"nee"'
+bad_on CLM reject-non-claim 16 "claim 'example-credit' is no earlier claim entry" b.json@admin
+pl b.json reject-empty claim.reject '"claim":"claim-boodschappen","reason":""'
+bad_on CLM reject-empty-reason 16 "reason is not 1-500 plain characters" b.json@admin
+pl b.json transfer-claim tx '"claim":"claim-boodschappen","postings":[{"account":"vol:jan-peeters","amount":-100},{"account":"org:zorgkring","amount":100}],"purpose":"transfer"'
+bad_on CLM claim-on-transfer 16 "claim on a transfer, which is not a credit" b.json@member
+# Claims themselves.
+claim b.json claim-amount "$JAN_ORG,\"amount\":1600,\"hour_rate\":1000,\"hours\":\"1.5\""
+bad_on CLM claim-amount 15 "amount 1600 is not hours x hour_rate (1.5 x 1000 = 1500)" b.json@member@2026-01-02T09:00:00.000Z
+claim b.json claim-tomorrow "$JAN_ORG,\"amount\":1000,\"care_date\":\"2026-01-03\",\"hour_rate\":1000,\"hours\":\"1\""
+bad_on CLM care-date-future 15 "care_date 2026-01-03 is after the entry's day 2026-01-02" b.json@member@2026-01-02T23:59:59.999Z
+claim b.json claim-feb-29 "$JAN_ORG,\"amount\":1000,\"care_date\":\"2025-02-29\",\"hour_rate\":1000,\"hours\":\"1\""
+bad_on CLM care-date-unreal 15 "care_date 2025-02-29 is not a real calendar day" b.json@member@2026-01-02T09:00:00.000Z
+cr b.json credit-tomorrow "\"care_date\":\"2026-01-02\",\"hour_rate\":1000,\"hours\":\"1\",$(ORG_JAN 1000)"
+bad_on CLM credit-care-date-future 15 "care_date 2026-01-02 is after the entry's day 2026-01-01" b.json@admin
+claim b.json claim-by-operator "$JAN_ORG,\"amount\":1000,\"hour_rate\":1000,\"hours\":\"1\""
+bad_on CLM claim-by-operator 15 "signing key does not control vol:jan-peeters" b.json@operator
+bad_on CLM claim-by-log 15 "signing key $LOG_ID is a log key, which signs no entry but a demurrage" b.json@log
+claim b.json claim-issuer '"account":"org:zorgkring","issuer":"org:zorgkring","amount":1000,"hour_rate":1000,"hours":"1"'
+bad_on CLM claim-by-issuer 15 "account org:zorgkring is of kind issuer, not member" b.json@admin
+claim b.json claim-old-rate "$JAN_ORG,\"amount\":1000,\"category\":\"persoonlijke-verzorging\",\"hour_rate\":1000,\"hours\":\"1\""
+bad_on CLM claim-rate 17 "hour_rate 1000 is not category persoonlijke-verzorging's current rate 2000" b.json@member
+lset b.json settings-by-operator '"claim_expiry_days":30'
+bad_on CLM settings-by-operator 15 "ledger.settings is not signed by an admin" b.json@operator
+lset b.json settings-zero '"claim_expiry_days":0'
+bad_on CLM settings-zero 15 "claim_expiry_days is not an integer 1-3650" b.json@admin
+
+# ==== demurrage (§2 ledger.settings, a tx of purpose demurrage; §5 rule 8; §15; §6 settings) =======
+# GOOD's 14 entries on Thursday 2026-01-01, a merchant with a min_balance of 990 that is paid 1000, and
+# demurrage of 100 ppm a day, which charges nothing on these balances: the credit of Saturday
+# 2026-01-03 passes over the empty periods of the 2nd and the 3rd. A weekly 1 % from the next Monday
+# (a new period: next is the first Monday after the entry), charged on Monday 2026-01-05 at midnight
+# exactly; a rate change to 2 % (the same period keeps next); the period of the 12th charged late, the
+# merchant left out (its min_balance allows no charge); after a week of downtime, the missed
+# periods of the 19th and the 26th charged in order on the 27th, each on the balances the one before
+# left; then a redeem.
+echo "== demurrage"
+dem() { pl "$1" "$2" tx "\"period\":\"$3\",\"postings\":[$4],\"purpose\":\"demurrage\""; }
+DEMUR() { printf '"demurrage":{"account":"org:zorgkring","period":"%s","rate_ppm":%s}' "$1" "$2"; }
+pl d15.json open-bakker account.open "\"account\":\"shop:bakker\",\"account_kind\":\"merchant\",\"controllers\":[\"$OP_ID\"],\"min_balance\":990,\"name\":\"Bakker Jansen\""
+pl d16.json redeem-1000 tx '"postings":[{"account":"vol:jan-peeters","amount":-1000},{"account":"shop:bakker","amount":1000}],"purpose":"redeem"'
+lset d17.json demurrage-daily "$(DEMUR day 100)"
+cr d18.json credit-1h "\"hour_rate\":1000,\"hours\":\"1\",$(ORG_JAN 1000)"
+lset d19.json demurrage-weekly "\"claim_expiry_days\":30,$(DEMUR week 10000)"
+D20='{"account":"shop:bakker","amount":-10},{"account":"vol:jan-peeters","amount":-25},{"account":"org:zorgkring","amount":35}'
+dem d20.json demurrage-2026-01-05 2026-01-05 "$D20"
+cr d21.json credit-half "\"hour_rate\":1000,\"hours\":\"0.5\",$(ORG_JAN 500)"
+lset d22.json demurrage-2pct "\"claim_expiry_days\":30,$(DEMUR week 20000)"
+dem d23.json demurrage-2026-01-12 2026-01-12 '{"account":"vol:jan-peeters","amount":-59},{"account":"org:zorgkring","amount":59}'
+dem d24.json demurrage-2026-01-19 2026-01-19 '{"account":"vol:jan-peeters","amount":-58},{"account":"org:zorgkring","amount":58}'
+dem d25.json demurrage-2026-01-26 2026-01-26 '{"account":"vol:jan-peeters","amount":-57},{"account":"org:zorgkring","amount":57}'
+pl d26.json redeem-100 tx '"postings":[{"account":"vol:jan-peeters","amount":-100},{"account":"shop:bakker","amount":100}],"purpose":"redeem"'
+DEM=("${GOOD[@]}" d15.json@operator d16.json@member d17.json@admin d18.json@admin@2026-01-03T10:00:00.000Z
+     d19.json@admin@2026-01-03T10:00:01.000Z d20.json@log@2026-01-05T00:00:00.000Z d21.json@admin@2026-01-05T09:00:00.000Z
+     d22.json@admin@2026-01-06T00:00:00.000Z d23.json@log@2026-01-13T08:00:00.000Z d24.json@log@2026-01-27T00:00:01.000Z
+     d25.json@log d26.json@member)
+# dem_tables ORG JAN BAKKER SETTINGS_ROW
+dem_tables() {
+  echo "INSERT INTO accounts VALUES
+  ('org:zorgkring', 'issuer', 'Zorgkring Noord', -200000, '$ADMIN_ID', 'open', $1, 2),
+  ('vol:jan-peeters', 'member', 'Jan Peeters-de Vries', 0, '$MEM_ID,$ADMIN_ID', 'open', $2, 3),
+  ('vol:piet', 'member', 'Piet de Boer', 0, '$MEM_ID', 'closed', 0, 11),
+  ('shop:bakker', 'merchant', 'Bakker Jansen', 990, '$OP_ID', 'open', $3, 15);
+INSERT INTO settings VALUES ($4);"
+}
+chain dem "${DEM[@]}"
+root26=$(mth $(leaves_of dem))
+chain_db dem dem.sqlite "$(dem_tables -3791 2701 1090 "30, 20000, 'week', 'org:zorgkring', '2026-02-02T00:00:00.000Z', NULL")"
+chain_export dem dem.sqlite dem.jsonl "$UPD_KEYS"
+grep -q '"settings":{"claim_expiry_days":30,"demurrage":{"account":"org:zorgkring","next":"2026-02-02T00:00:00.000Z","period":"week","rate_ppm":20000}}' dem.jsonl
+OK26="OK: 26 entries, 4 accounts, 4 keys, head $(cat dem/h26), root $root26, no checkpoint, 0 categories, 0 reversals, 0 claims, 4 demurrage entries"
+expect 0 "$OK26" sq dem.sqlite
+expect 0 "$OK26" ex dem.jsonl
+# The ledger after entry 18: the daily schedule has passed over the 2nd and the 3rd; next is the 4th.
+chain dem18 "${DEM[@]:0:18}"
+chain_db dem18 dem18.sqlite "$(dem_tables -3500 2500 1000 "60, 100, 'day', 'org:zorgkring', '2026-01-04T00:00:00.000Z', NULL")"
+chain_export dem18 dem18.sqlite dem18.jsonl "$UPD_KEYS"
+OK18="OK: 18 entries, 4 accounts, 4 keys, head $(cat dem18/h18), root $(mth $(leaves_of dem18)), no checkpoint, 0 categories, 0 reversals, 0 claims, 0 demurrage entries"
+expect 0 "$OK18" sq dem18.sqlite
+expect 0 "$OK18" ex dem18.jsonl
+
+echo "== demurrage: settings table, state and derived data that differ from the replay"
+td() { cp dem.sqlite "$1"; sqlite3 "$1" "$2"; }
+td dnext.sqlite "UPDATE settings SET demurrage_next = '2026-01-26T00:00:00.000Z'"
+expect 2 "FAIL: demurrage_next of the settings table is '2026-01-26T00:00:00.000Z', the replay gives '2026-02-02T00:00:00.000Z'" sq dnext.sqlite
+chain_export dem dnext.sqlite dnext.jsonl "$UPD_KEYS"
+expect 2 "FAIL: state: settings.demurrage.next is '2026-01-26T00:00:00.000Z', the replay gives '2026-02-02T00:00:00.000Z'" ex dnext.jsonl
+td drate.sqlite "UPDATE settings SET demurrage_rate_ppm = 10000"
+expect 2 "FAIL: demurrage_rate_ppm of the settings table is 10000, the replay gives 20000" sq drate.sqlite
+td dcursor.sqlite "UPDATE settings SET demurrage_cursor = 'vol:jan-peeters'"
+expect 2 "FAIL: demurrage_cursor of the settings table is 'vol:jan-peeters', the replay gives None" sq dcursor.sqlite
+chain_export dem dcursor.sqlite dcursor.jsonl "$UPD_KEYS"
+expect 2 "FAIL: state: settings.demurrage.cursor is 'vol:jan-peeters', the replay gives absent" ex dcursor.jsonl
+sed '1s/"rate_ppm":20000}}/"rate_ppm":20000,"cursor":null}}/' dem.jsonl > dnull.jsonl
+expect 2 "FAIL: state: settings.demurrage.cursor is None, the replay gives absent" ex dnull.jsonl
+td doff.sqlite "UPDATE settings SET demurrage_rate_ppm = NULL, demurrage_period = NULL, demurrage_account = NULL, demurrage_next = NULL"
+expect 2 "FAIL: demurrage_rate_ppm of the settings table is None, the replay gives 20000" sq doff.sqlite
+chain_export dem doff.sqlite doff.jsonl "$UPD_KEYS"
+expect 2 "FAIL: state: settings.demurrage is absent, the replay gives {'rate_ppm': 20000, 'period': 'week', 'account': 'org:zorgkring', 'next': '2026-02-02T00:00:00.000Z'}" ex doff.jsonl
+td dnorow.sqlite "DELETE FROM settings"
+expect 2 "FAIL: claim_expiry_days of the settings table is 60 (it has no row: the defaults), the replay gives 30" sq dnorow.sqlite
+td dbalance.sqlite "UPDATE accounts SET balance = -3734 WHERE account = 'org:zorgkring'"
+expect 2 "FAIL: balance of org:zorgkring is -3734, the replay gives -3791" sq dbalance.sqlite
+td dpostings.sqlite "DELETE FROM postings WHERE seq = 23"
+expect 2 "FAIL entry 23: the stored postings differ from the payload's postings" sq dpostings.sqlite
+cp dem18.sqlite d18next.sqlite; sqlite3 d18next.sqlite "UPDATE settings SET demurrage_next = '2026-01-02T00:00:00.000Z'"
+expect 2 "FAIL: demurrage_next of the settings table is '2026-01-02T00:00:00.000Z', the replay gives '2026-01-04T00:00:00.000Z'" sq d18next.sqlite
+sed '1s/"next":"2026-01-04T00:00:00.000Z"/"next":"2026-01-03T00:00:00.000Z"/' dem18.jsonl > d18next.jsonl
+expect 2 "FAIL: state: settings.demurrage.next is '2026-01-03T00:00:00.000Z', the replay gives '2026-01-04T00:00:00.000Z'" ex d18next.jsonl
+
+echo "== demurrage: signed entries that break §2's and §15's rules (the daemon never stores these)"
+dem b.json demurrage-wrong 2026-01-05 '{"account":"shop:bakker","amount":-10},{"account":"vol:jan-peeters","amount":-26},{"account":"org:zorgkring","amount":36}'
+bad_on DEM demurrage-amount 20 "postings are not the charges of §15 (rate_ppm 10000, cursor none): posting 1 is vol:jan-peeters -26, the charges give vol:jan-peeters -25" \
+  b.json@log@2026-01-05T00:00:00.000Z
+bad_on DEM demurrage-by-admin 20 "a demurrage is not signed by a log key" d20.json@admin@2026-01-05T00:00:00.000Z
+bad_on DEM demurrage-by-operator 20 "a demurrage is not signed by a log key" d20.json@operator@2026-01-05T00:00:00.000Z
+# Any other entry while a period is due: at its very start, a week later, a change of settings.
+bad_on DEM credit-while-due 20 "the demurrage of the period starting 2026-01-05 is due (§15), so this entry must be it, not a tx of purpose credit" \
+  d21.json@admin@2026-01-05T00:00:00.000Z
+bad_on DEM credit-next-week 21 "the demurrage of the period starting 2026-01-12 is due (§15), so this entry must be it, not a tx of purpose credit" \
+  d21.json@admin@2026-01-12T00:00:00.000Z
+lset b.json monthly "$(DEMUR month 10000)"
+bad_on DEM settings-while-due 20 "the demurrage of the period starting 2026-01-05 is due (§15), so this entry must be it, not a ledger.settings" \
+  b.json@admin@2026-01-05T01:00:00.000Z
+bad_on DEM redeem-while-due 24 "the demurrage of the period starting 2026-01-19 is due (§15), so this entry must be it, not a tx of purpose redeem" \
+  d26.json@member@2026-01-27T00:00:01.000Z
+# A demurrage one millisecond before its period, a period charged twice, a missed period skipped.
+bad_on DEM demurrage-early 20 "a demurrage, but no period is due (the next period starts 2026-01-05, and 2026-01-04T23:59:59.999Z is before it)" \
+  d20.json@log@2026-01-04T23:59:59.999Z
+dem b.json demurrage-again 2026-01-05 '{"account":"vol:jan-peeters","amount":-24},{"account":"org:zorgkring","amount":24}'
+bad_on DEM demurrage-twice 21 "a demurrage, but no period is due (the next period starts 2026-01-12, and 2026-01-05T00:00:01.000Z is before it)" \
+  b.json@log@2026-01-05T00:00:01.000Z
+bad_on DEM period-skipped 24 "period '2026-01-26' is not 2026-01-19, the start of the period due" d25.json@log@2026-01-27T00:00:01.000Z
+dem b.json demurrage-sunday 2026-01-04 "$D20"
+bad_on DEM period-wrong 20 "period '2026-01-04' is not 2026-01-05, the start of the period due" b.json@log@2026-01-05T00:00:00.000Z
+pl b.json demurrage-memo tx "\"memo\":\"weekly\",\"period\":\"2026-01-05\",\"postings\":[$D20],\"purpose\":\"demurrage\""
+bad_on DEM demurrage-memo 20 "a demurrage carries memo" b.json@log@2026-01-05T00:00:00.000Z
+# The old rate after entry 22's change, and a charge the merchant's min_balance does not allow.
+dem b.json demurrage-old-rate 2026-01-12 '{"account":"vol:jan-peeters","amount":-29},{"account":"org:zorgkring","amount":29}'
+bad_on DEM demurrage-old-rate 23 "postings are not the charges of §15 (rate_ppm 20000, cursor none): posting 0 is vol:jan-peeters -29, the charges give vol:jan-peeters -59" \
+  b.json@log@2026-01-13T08:00:00.000Z
+dem b.json demurrage-below-min 2026-01-12 '{"account":"shop:bakker","amount":-19},{"account":"vol:jan-peeters","amount":-59},{"account":"org:zorgkring","amount":78}'
+bad_on DEM demurrage-below-min 23 "postings are not the charges of §15 (rate_ppm 20000, cursor none): posting 0 is shop:bakker -19, the charges give vol:jan-peeters -59" b.json@log@2026-01-13T08:00:00.000Z
+# The log key signs nothing else; it cannot be revoked, nor the receiving account frozen, while on.
+bad_on DEM log-signs-credit 18 "signing key $LOG_ID is a log key, which signs no entry but a demurrage" d18.json@log@2026-01-03T10:00:00.000Z
+pl b1.json revoke-log key.revoke "\"key_id\":\"$LOG_ID\""
+bad_on DEM revoke-log 18 "revokes the last active log key while demurrage is on" b1.json@admin
+bad_on DEM no-log-key 17 "demurrage is set, but the ledger has no active log key" b1.json@admin d17.json@admin
+upd b.json freeze-org '"account":"org:zorgkring","status":"frozen"'
+bad_on DEM freeze-receiver 18 "org:zorgkring receives the demurrage, so it cannot be frozen while demurrage is on" b.json@admin
+lset b.json demurrage-to-member '"demurrage":{"account":"vol:jan-peeters","period":"week","rate_ppm":100}'
+bad_on DEM demurrage-to-member 17 "demurrage account vol:jan-peeters is of kind member, not issuer" b.json@admin
+lset b.json demurrage-rate "$(DEMUR week 500001)"
+bad_on DEM demurrage-rate 17 "demurrage rate_ppm is not an integer 1-500000" b.json@admin
+lset b.json demurrage-fortnight "$(DEMUR fortnight 100)"
+bad_on DEM demurrage-period 17 "demurrage period is not day, week or month" b.json@admin
+# A monthly schedule set in mid-December: its first period starts on the 1st of January of the next
+# year, not a millisecond earlier.
+lset b.json demurrage-monthly "$(DEMUR month 10000)"
+bad_on DEM monthly-due 18 "the demurrage of the period starting 2027-01-01 is due (§15), so this entry must be it, not a tx of purpose credit" \
+  b.json@admin@2026-12-15T00:00:00.000Z d18.json@admin@2027-01-01T00:00:00.000Z
+dem b.json2 demurrage-december 2026-12-31 "$D20"
+bad_on DEM monthly-early 18 "a demurrage, but no period is due (the next period starts 2027-01-01, and 2026-12-31T23:59:59.999Z is before it)" \
+  b.json@admin@2026-12-15T00:00:00.000Z b.json2@log@2026-12-31T23:59:59.999Z
+
+# ==== demurrage in chunks of 99 accounts (§15: "keep the first 99", cursor) ======================
+# GOOD's 14 entries, 100 more members paid 10.00 each, and a weekly 1 %: the period of 2026-01-05 has
+# 101 charges, so it takes two demurrage entries, the second after the cursor the first leaves.
+echo "== demurrage in chunks of 99 accounts"
+MEMBERS=()
+for ((n = 0; n < 100; n++)); do
+  pl k$n.json open-m$n account.open "\"account\":\"vol:m$(printf %03d $n)\",\"account_kind\":\"member\",\"controllers\":[\"$MEM_ID\"],\"min_balance\":0,\"name\":\"Member $n\""
+  MEMBERS+=(k$n.json@operator)
+done
+cr k115.json credit-99 "\"postings\":[{\"account\":\"org:zorgkring\",\"amount\":-99000}$(for ((n = 0; n < 99; n++)); do printf ',{"account":"vol:m%03d","amount":1000}' $n; done)]"
+cr k116.json credit-m099 '"postings":[{"account":"org:zorgkring","amount":-1000},{"account":"vol:m099","amount":1000}]'
+lset k117.json demurrage-weekly "$(DEMUR week 10000)"
+CHUNK98=$(printf '{"account":"vol:jan-peeters","amount":-25}'; for ((n = 0; n < 97; n++)); do printf ',{"account":"vol:m%03d","amount":-10}' $n; done)
+dem k118.json demurrage-2026-01-05-a 2026-01-05 "$CHUNK98,{\"account\":\"vol:m097\",\"amount\":-10},{\"account\":\"org:zorgkring\",\"amount\":1005}"
+dem k119.json demurrage-2026-01-05-b 2026-01-05 '{"account":"vol:m098","amount":-10},{"account":"vol:m099","amount":-10},{"account":"org:zorgkring","amount":20}'
+cr k120.json credit-after "\"hour_rate\":1000,\"hours\":\"1\",$(ORG_JAN 1000)"
+CHK=("${GOOD[@]}" "${MEMBERS[@]}" k115.json@admin k116.json@admin k117.json@admin k118.json@log@2026-01-05T00:00:00.000Z
+     k119.json@log k120.json@admin@2026-01-05T10:00:00.000Z)
+# chk_tables ORG JAN M000-M097 M098-M099 SETTINGS_ROW
+chk_tables() {
+  echo "INSERT INTO accounts VALUES
+  ('org:zorgkring', 'issuer', 'Zorgkring Noord', -200000, '$ADMIN_ID', 'open', $1, 2),
+  ('vol:jan-peeters', 'member', 'Jan Peeters-de Vries', 0, '$MEM_ID,$ADMIN_ID', 'open', $2, 3),
+  ('vol:piet', 'member', 'Piet de Boer', 0, '$MEM_ID', 'closed', 0, 11);
+WITH RECURSIVE c(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM c WHERE n < 99)
+INSERT INTO accounts SELECT printf('vol:m%03d', n), 'member', 'Member ' || n, 0, '$MEM_ID', 'open',
+  CASE WHEN n < 98 THEN $3 ELSE $4 END, 15 + n FROM c;
+INSERT INTO settings VALUES ($5);"
+}
+chain chk "${CHK[@]}"
+chain_db chk chk.sqlite "$(chk_tables -102475 3475 990 990 "60, 10000, 'week', 'org:zorgkring', '2026-01-12T00:00:00.000Z', NULL")"
+chain_export chk chk.sqlite chk.jsonl "$UPD_KEYS"
+OK120="OK: 120 entries, 103 accounts, 4 keys, head $(cat chk/h120), root $(mth $(leaves_of chk)), no checkpoint, 0 categories, 0 reversals, 0 claims, 2 demurrage entries"
+expect 0 "$OK120" sq chk.sqlite
+expect 0 "$OK120" ex chk.jsonl
+# After the first chunk: the period is still due, and the cursor is its last account.
+chain chk118 "${CHK[@]:0:118}"
+chain_db chk118 chk118.sqlite "$(chk_tables -101495 2475 990 1000 "60, 10000, 'week', 'org:zorgkring', '2026-01-05T00:00:00.000Z', 'vol:m097'")"
+chain_export chk118 chk118.sqlite chk118.jsonl "$UPD_KEYS"
+grep -q '"demurrage":{"account":"org:zorgkring","cursor":"vol:m097","next":"2026-01-05T00:00:00.000Z"' chk118.jsonl
+OK118="OK: 118 entries, 103 accounts, 4 keys, head $(cat chk118/h118), root $(mth $(leaves_of chk118)), no checkpoint, 0 categories, 0 reversals, 0 claims, 1 demurrage entry"
+expect 0 "$OK118" sq chk118.sqlite
+expect 0 "$OK118" ex chk118.jsonl
+cp chk118.sqlite chk118cursor.sqlite; sqlite3 chk118cursor.sqlite "UPDATE settings SET demurrage_cursor = NULL"
+expect 2 "FAIL: demurrage_cursor of the settings table is None, the replay gives 'vol:m097'" sq chk118cursor.sqlite
+sed '1s/"cursor":"vol:m097",//' chk118.jsonl > chk118cursor.jsonl
+expect 2 "FAIL: state: settings.demurrage.cursor is absent, the replay gives 'vol:m097'" ex chk118cursor.jsonl
+
+echo "== demurrage in chunks: signed entries that break §15's rules (the daemon never stores these)"
+bad_on CHK credit-between-chunks 119 "the demurrage of the period starting 2026-01-05 is due (§15), so this entry must be it, not a tx of purpose credit" \
+  k120.json@admin@2026-01-05T00:00:00.000Z
+dem b.json chunk-restarts 2026-01-05 '{"account":"vol:jan-peeters","amount":-24},{"account":"vol:m098","amount":-10},{"account":"vol:m099","amount":-10},{"account":"org:zorgkring","amount":44}'
+bad_on CHK chunk-restarts 119 "postings are not the charges of §15 (rate_ppm 10000, cursor vol:m097): posting 0 is vol:jan-peeters -24, the charges give vol:m098 -10" b.json@log
+dem b.json chunk-of-98 2026-01-05 "$CHUNK98,{\"account\":\"org:zorgkring\",\"amount\":995}"
+bad_on CHK chunk-of-98 118 "postings are not the charges of §15 (rate_ppm 10000, cursor none): posting 98 is org:zorgkring 995, the charges give vol:m097 -10" b.json@log@2026-01-05T00:00:00.000Z
 
 if [ $failures -ne 0 ]; then echo "$failures case(s) FAILED"; exit 1; fi
 echo "all cases passed"
