@@ -44,7 +44,10 @@ final class DaemonProcess: @unchecked Sendable {
     /// ahead, so that claims expire and demurrage periods pass without any waiting.
     private func start(extraArguments: [String], clockAhead: String? = nil) throws {
         process = Process()
-        let arguments = ["--data", dataDirectory, "--socket", socket] + extraArguments
+        // Tests share a few threads; one blocked on a child process can delay another's request past
+        // the daemon's 60-second idle limit. Unless a test is about that limit, it is long here.
+        let idle = extraArguments.contains("--idle-timeout") ? [] : ["--idle-timeout", "600"]
+        let arguments = ["--data", dataDirectory, "--socket", socket] + idle + extraArguments
         if let clockAhead {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/faketime")
             process.arguments = ["-f", clockAhead, Self.binaries.appendingPathComponent("noaberd").path] + arguments
