@@ -25,7 +25,7 @@ struct ImportTests {
         var csv = "account,date,hours,category,memo,external_id\n"
         for i in 0..<50_000 {
             let who = i % 2 == 0 ? "vol:jan-peeters" : "vol:piet"
-            csv += "\(who),2026-11-\(String(format: "%02d", i % 30 + 1)),0.01,\(i % 3 == 0 ? "boodschappen" : ""),\"visit \(i), with care\",N-\(i)\n"
+            csv += "\(who),2026-10-\(String(format: "%02d", i % 30 + 1)),0.01,\(i % 3 == 0 ? "boodschappen" : ""),\"visit \(i), with care\",N-\(i)\n"
         }
         try write(daemon, "month.csv", csv)
         let before = try await daemon.status().entries
