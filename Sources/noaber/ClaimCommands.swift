@@ -141,10 +141,7 @@ struct Reject: AsyncParsableCommand {
 
 /// The claim entry `id`, read from the ledger and checked to be one.
 private func fetchClaim(_ id: String, _ session: Session) async throws -> Claim {
-    let info = try await session.client.call(.entryGet, EntryGetParams(id: id), as: EntryInfo.self)
-    guard let bytes = Data(base64Encoded: info.payload), let payload = try? Payload.decode(Array(bytes)), payload.id == id,
-        case .claim(let claim) = payload.body
-    else { throw CLIError("entry \(id) is not a claim") }
+    guard case .claim(let claim)? = try await session.payload(ofEntry: id)?.body else { throw CLIError("entry \(id) is not a claim") }
     return claim
 }
 

@@ -92,9 +92,7 @@ struct Export: AsyncParsableCommand {
         }
     }
 
-    static func now() -> String {
-        Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))).rfc3339
-    }
+    static func now() -> String { Timestamp.wallClock().rfc3339 }
 
     static func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 }

@@ -25,10 +25,7 @@ struct Reverse: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await Session.with(connection) { session in
-            let info = try await session.client.call(.entryGet, EntryGetParams(id: entryID), as: EntryInfo.self)
-            guard let bytes = Data(base64Encoded: info.payload), let payload = try? Payload.decode(Array(bytes)),
-                case .transaction(let original) = payload.body, payload.id == entryID
-            else { throw CLIError("entry \(entryID) is not a transaction; only transactions can be reversed") }
+            guard case .transaction(let original)? = try await session.payload(ofEntry: entryID)?.body else { throw CLIError("entry \(entryID) is not a transaction; only transactions can be reversed") }
             guard original.purpose != .reversal else { throw CLIError("entry \(entryID) is itself a reversal; to undo it, make a new entry") }
             let body = Transaction(
                 purpose: .reversal, postings: original.postings.map { Posting(account: $0.account, amount: -$0.amount) },

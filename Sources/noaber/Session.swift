@@ -107,6 +107,13 @@ struct Session {
             uniquingKeysWith: { first, _ in first })
     }
 
+    /// The payload of entry `id`, parsed; nil if it does not parse or carries another id.
+    func payload(ofEntry id: String) async throws -> Payload? {
+        let info = try await client.call(.entryGet, EntryGetParams(id: id), as: EntryInfo.self)
+        guard let bytes = Data(base64Encoded: info.payload), let payload = try? Payload.decode(Array(bytes)), payload.id == id else { return nil }
+        return payload
+    }
+
     func account(_ id: String) async throws -> AccountInfo {
         try await client.call(.accountGet, AccountParams(account: id), as: AccountInfo.self)
     }
@@ -170,4 +177,11 @@ func printJSON(_ value: some Encodable) throws {
     let encoder = RPCCoding.encoder()
     encoder.outputFormatting.insert(.prettyPrinted)
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+extension Timestamp {
+    /// This machine's UTC clock, to the millisecond.
+    static func wallClock() -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
 }
