@@ -47,7 +47,7 @@ extension LedgerState {
             case .ledgerSettings(let body): try applySettings(body, signer: signer, at: at)
             case .claim(let body): try applyClaim(body, signer: signer, at: at)
             case .claimReject(let body): try applyClaimReject(body, signer: signer, at: at, prior: prior)
-            case .transaction(let body) where body.purpose == .demurrage: try applyDemurrage(body, signer: signer, due: schedule.due)
+            case .transaction(let body) where body.purpose == .demurrage: try applyDemurrage(body, signer: signer, schedule: schedule)
             case .transaction(let body): try applyTransaction(body, signer: signer, at: at, prior: prior)
             }
         } catch {

@@ -411,7 +411,8 @@ private final class WriterCore: @unchecked Sendable {
     private func dueDemurrage(at time: Timestamp, after head: (seq: Int64, hash: SHA256Digest, time: Timestamp?), prior: WriterPriorEntries)
         -> [AcceptedEntry]
     {
-        guard let ledger = state.ledger, state.dueDemurrage(at: time) != nil else { return [] }
+        var due = state.dueDemurrage(at: time)
+        guard let ledger = state.ledger, due != nil else { return [] }
         let logKey = checkpoints.key
         guard let known = state.keys[logKey.publicKey.keyID], known.role == .log, known.revokedSeq == nil else {
             logger.error(
@@ -420,7 +421,8 @@ private final class WriterCore: @unchecked Sendable {
             return []
         }
         var written: [AcceptedEntry] = []
-        while written.count < Self.maxDemurragePerGroup, let tx = state.dueDemurrage(at: time) {
+        while written.count < Self.maxDemurragePerGroup, let tx = due {
+            defer { due = state.dueDemurrage(at: time) }
             let seq = head.seq + Int64(written.count) + 1
             let payload = Payload(ledger: ledger.id, id: "demurrage-\(tx.period ?? "")-\(seq)", body: .transaction(tx))
             guard let signed = try? SignedEntry.sign(payload, with: logKey) else {

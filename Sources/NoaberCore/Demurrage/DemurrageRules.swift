@@ -11,6 +11,8 @@ extension LedgerState {
         var next: Timestamp?
         var cursor: AccountID?
         var due: Timestamp?
+        /// The due period's next charges, computed once for the gate and the entry.
+        var charges: [Posting] = []
         var previousNext: Timestamp?
         var previousCursor: AccountID?
     }
@@ -23,8 +25,10 @@ extension LedgerState {
         guard let at else { throw .invalidPayload("with demurrage on, an entry cannot be judged without its commit time") }
         var cursor = settings.demurrageCursor
         while next <= at {
-            if !demurrageCharges(demurrage, after: cursor).isEmpty {
+            let charges = demurrageCharges(demurrage, after: cursor)
+            if !charges.isEmpty {
                 schedule.due = next
+                schedule.charges = charges
                 break
             }
             next = demurrage.period.next(after: next)
@@ -56,7 +60,7 @@ extension LedgerState {
     /// The demurrage entry the daemon writes at `at`, if one is due: exactly what the rules accept.
     public func dueDemurrage(at: Timestamp) -> Transaction? {
         guard let demurrage = settings.demurrage, let schedule = try? demurrageSchedule(at: at), let due = schedule.due else { return nil }
-        let charges = demurrageCharges(demurrage, after: schedule.cursor)
+        let charges = schedule.charges
         let total = charges.reduce(Int64(0)) { $0 - $1.amount }
         return Transaction(
             purpose: .demurrage, postings: charges + [Posting(account: demurrage.account, amount: total)],
@@ -96,11 +100,11 @@ extension LedgerState {
     }
 
     /// A demurrage entry is the one the rules compute for the period due, signed by a log key.
-    mutating func applyDemurrage(_ tx: Transaction, signer: Key, due: Timestamp?) throws(LedgerError) {
+    mutating func applyDemurrage(_ tx: Transaction, signer: Key, schedule: DemurrageSchedule) throws(LedgerError) {
         guard signer.role == .log else {
             throw .unauthorized("key \(signer.id.hex) has role \(signer.role.rawValue); only the daemon's log key writes demurrage")
         }
-        guard let demurrage = settings.demurrage, let due else {
+        guard let demurrage = settings.demurrage, let due = schedule.due else {
             throw .invalidPayload("no demurrage is due at this entry's commit time")
         }
         let label = DemurragePeriod.label(due)
@@ -110,7 +114,7 @@ extension LedgerState {
         guard tx.memo == nil, tx.hours == nil, tx.hourRate == nil, tx.category == nil, tx.careDate == nil, tx.claim == nil,
             tx.reverses == nil, tx.reason == nil
         else { throw .invalidPayload("a demurrage entry carries only its purpose, period and postings") }
-        let charges = demurrageCharges(demurrage, after: settings.demurrageCursor)
+        let charges = schedule.charges
         var total: Int64 = 0
         for charge in charges { total = try Money.add(total, -charge.amount, "the demurrage total") }
         guard tx.postings == charges + [Posting(account: demurrage.account, amount: total)] else {
