@@ -27,29 +27,41 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
-        .target(name: "NoaberHashing", dependencies: ["COpenSSL"]),
-        .target(name: "NoaberCore", dependencies: ["NoaberHashing"]),
-        .target(name: "NoaberStore", dependencies: ["NoaberCore", "CSQLite"]),
+        // SHA-256, Ed25519, key files and secure random over libcrypto.
+        .target(name: "NoaberCrypto", dependencies: ["COpenSSL"]),
+        // RFC 6962 Merkle trees, proofs and C2SP signed notes; knows nothing of the ledger's rules.
+        .target(name: "NoaberTransparency", dependencies: ["NoaberCrypto"]),
+        // Values and rules, no I/O.
+        .target(name: "NoaberCore", dependencies: ["NoaberCrypto", "NoaberTransparency"]),
+        .target(name: "NoaberStore", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "CSQLite"]),
+        // The JSON-RPC vocabulary shared by daemon and clients; no sockets.
+        .target(name: "NoaberProtocol", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
+        // Line framing and the JSON-RPC connection over NIO.
         .target(
-            name: "NoaberProtocol",
+            name: "NoaberTransport",
             dependencies: [
-                "NoaberCore",
+                "NoaberProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // Audit tools that need no daemon: exports in jsonl/csv/hledger/beancount and offline verification.
-        .target(name: "NoaberAudit", dependencies: ["NoaberCore", "NoaberHashing", "NoaberProtocol"]),
+        // Audit tools that need no daemon: exports in jsonl/csv/hledger/beancount, reports and
+        // offline verification.
+        .target(name: "NoaberAudit", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberProtocol"]),
         .target(
             name: "NoaberServer",
             dependencies: [
                 "NoaberCore",
+                "NoaberCrypto",
+                "NoaberTransparency",
                 "NoaberStore",
                 "NoaberProtocol",
+                "NoaberTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -58,8 +70,6 @@ let package = Package(
                 "NoaberServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -67,8 +77,10 @@ let package = Package(
             dependencies: [
                 "NoaberAudit",
                 "NoaberCore",
-                "NoaberHashing",
+                "NoaberCrypto",
+                "NoaberTransparency",
                 "NoaberProtocol",
+                "NoaberTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,33 +90,46 @@ let package = Package(
             dependencies: [
                 "NoaberAudit",
                 "NoaberCore",
-                "NoaberHashing",
+                "NoaberCrypto",
+                "NoaberTransparency",
                 "NoaberProtocol",
+                "NoaberTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/noaber-bench"
         ),
 
-        .testTarget(name: "NoaberHashingTests", dependencies: ["NoaberHashing"]),
-        .testTarget(name: "NoaberCoreTests", dependencies: ["NoaberCore", "NoaberHashing"]),
-        .testTarget(name: "NoaberStoreTests", dependencies: ["NoaberStore", "NoaberCore", "NoaberHashing"]),
+        .testTarget(name: "NoaberCryptoTests", dependencies: ["NoaberCrypto"]),
+        .testTarget(name: "NoaberTransparencyTests", dependencies: ["NoaberTransparency", "NoaberCrypto"]),
+        .testTarget(name: "NoaberCoreTests", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
+        .testTarget(name: "NoaberStoreTests", dependencies: ["NoaberStore", "NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
+        .testTarget(name: "NoaberProtocolTests", dependencies: ["NoaberProtocol", "NoaberCore", "NoaberCrypto"]),
         .testTarget(
-            name: "NoaberProtocolTests",
+            name: "NoaberTransportTests",
             dependencies: [
-                "NoaberProtocol", "NoaberCore", "NoaberHashing",
+                "NoaberTransport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "NoaberAuditTests", dependencies: ["NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberHashing"]),
+        .testTarget(
+            name: "NoaberAuditTests",
+            dependencies: ["NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberCrypto", "NoaberTransparency"]
+        ),
         .testTarget(
             name: "NoaberServerTests",
-            dependencies: ["NoaberServer", "NoaberProtocol", "NoaberStore", "NoaberCore", "NoaberHashing"]
+            dependencies: [
+                "NoaberServer", "NoaberProtocol", "NoaberStore", "NoaberCore", "NoaberCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Drives the real binaries; depending on them makes `swift test` build them first.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["noaberd", "noaber", "NoaberProtocol", "NoaberCore", "NoaberHashing", "NoaberStore"]
+            dependencies: [
+                "noaberd", "noaber", "NoaberProtocol", "NoaberTransport", "NoaberCore", "NoaberCrypto",
+                "NoaberTransparency", "NoaberStore",
+            ]
         ),
     ]
 )

@@ -2,8 +2,10 @@ import ArgumentParser
 import Foundation
 import NoaberAudit
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
+import NoaberTransparency
 
 /// Replays a `gen_workload.py --format jsonl` file through a running noaberd from many
 /// connections at once and prints throughput, latency and the final balances' digest, which must

@@ -1,4 +1,4 @@
-public import NoaberCore
+package import NoaberCore
 
 /// How Noaber's account ids and currency code become beancount names.
 ///
@@ -8,10 +8,10 @@ public import NoaberCore
 /// in a part: `org:zorgkring` is `Liabilities:Org:Zorgkring`, `vol:jan_peeters` is
 /// `Assets:Vol:Jan-peeters`. That mapping can give two ids one name; such a ledger is refused
 /// rather than merged.
-public enum BeancountNames {
-    public static let openingAccount = "Equity:Opening-Balances"
+package enum BeancountNames {
+    package static let openingAccount = "Equity:Opening-Balances"
 
-    public static func account(_ id: AccountID, kind: AccountKind) -> String {
+    package static func account(_ id: AccountID, kind: AccountKind) -> String {
         let root = kind == .issuer ? "Liabilities" : "Assets"
         let parts = id.rawValue.split(separator: ":").map { part in
             let dashed = String(String.UnicodeScalarView(part.unicodeScalars.map { $0 == "_" || $0 == "." ? "-" : $0 }))
@@ -21,12 +21,12 @@ public enum BeancountNames {
     }
 
     /// Beancount's commodity names start with a capital letter; Noaber's codes may start with a digit.
-    public static func checkCurrency(_ code: String) throws(ExportError) {
+    package static func checkCurrency(_ code: String) throws(ExportError) {
         guard let first = code.utf8.first, (65...90).contains(first) else { throw .beancountCurrency(code) }
     }
 
     /// Checks a whole list of accounts at once, so that the CLI can refuse before writing anything.
-    public static func check(accounts: [(AccountID, AccountKind)], currency: String) throws(ExportError) {
+    package static func check(accounts: [(AccountID, AccountKind)], currency: String) throws(ExportError) {
         try checkCurrency(currency)
         var names = Registry()
         for (id, kind) in accounts.sorted(by: { $0.0 < $1.0 }) { _ = try names.register(id, kind: kind) }

@@ -1,5 +1,5 @@
 import NoaberCore
-public import NoaberProtocol
+package import NoaberProtocol
 
 /// A beancount ledger that `bean-check` accepts and whose balances equal Noaber's.
 ///
@@ -8,22 +8,22 @@ public import NoaberProtocol
 /// `DATE * "PURPOSE" "MEMO"` (payee and narration) with `seq`, `entry_id` and, where the
 /// transaction has them, `hours`, `category`, `hour_rate` (a decimal like the amounts), `reverses`
 /// and `reason` as metadata, all strings but `seq`.
-public struct BeancountWriter: ExportWriter {
+package struct BeancountWriter: ExportWriter {
     private var book: JournalBook
     private var names = BeancountNames.Registry()
     private var currency = Currency(code: "", name: "", scale: 0)
 
-    public init(filter: ExportFilter = ExportFilter()) {
+    package init(filter: ExportFilter = ExportFilter()) {
         book = JournalBook(filter: filter)
     }
 
-    public var counts: ExportCounts { book.counts }
+    package var counts: ExportCounts { book.counts }
 
-    public mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
+    package mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
         for step in try book.steps(for: entry) { try render(step, into: &output) }
     }
 
-    public mutating func finish(into output: inout String) throws(ExportError) {
+    package mutating func finish(into output: inout String) throws(ExportError) {
         for step in try book.finishSteps() { try render(step, into: &output) }
     }
 

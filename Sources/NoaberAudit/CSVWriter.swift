@@ -1,4 +1,4 @@
-public import NoaberProtocol
+package import NoaberProtocol
 import NoaberCore
 
 /// One row per posting of each transaction, for spreadsheets (RFC 4180).
@@ -16,8 +16,8 @@ import NoaberCore
 /// `=HYPERLINK(…)` could act on the reader's machine. Such a text cell gets a leading `'`, which
 /// spreadsheets show as text. The `amount` and `hour_rate` columns are exempt: a `-` there is a
 /// sign, and they hold nothing but a number.
-public struct CSVWriter: ExportWriter {
-    public static let columns = [
+package struct CSVWriter: ExportWriter {
+    package static let columns = [
         "seq", "entry_id", "committed_at", "purpose", "account", "amount", "currency", "hours", "memo",
         "category", "hour_rate", "reverses", "reason", "care_date", "claim", "period",
     ]
@@ -25,17 +25,17 @@ public struct CSVWriter: ExportWriter {
 
     private let filter: ExportFilter
     private var reader = ChainReader()
-    public private(set) var counts = ExportCounts()
+    package private(set) var counts = ExportCounts()
 
-    public init(filter: ExportFilter = ExportFilter()) {
+    package init(filter: ExportFilter = ExportFilter()) {
         self.filter = filter
     }
 
-    public mutating func start(into output: inout String) throws(ExportError) {
+    package mutating func start(into output: inout String) throws(ExportError) {
         output += Self.columns.joined(separator: ",") + Self.lineEnd
     }
 
-    public mutating func write(_ info: EntryInfo, into output: inout String) throws(ExportError) {
+    package mutating func write(_ info: EntryInfo, into output: inout String) throws(ExportError) {
         let entry = try reader.read(info)
         guard case .transaction(let tx) = entry.payload.body, filter.position(of: entry.date) == .within else { return }
         let currency = reader.settings.currency

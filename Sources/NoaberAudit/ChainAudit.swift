@@ -1,27 +1,28 @@
-public import NoaberCore
-public import NoaberHashing
-public import NoaberProtocol
+package import NoaberCore
+package import NoaberCrypto
+package import NoaberProtocol
+package import NoaberTransparency
 
 /// The whole audit of one chain, fed page by page from a daemon or from an export: every entry
 /// through the verifier (signatures checked on every core first), then the stored state, then any
 /// checkpoints against the replayed Merkle tree and the chain's log keys.
-public struct ChainAudit: Sendable {
-    public private(set) var verifier: Verifier
+package struct ChainAudit: Sendable {
+    package private(set) var verifier: Verifier
 
     /// `checkpointSizes`: the tree sizes of the checkpoints that will be checked, whose roots the
     /// replay keeps on its way.
-    public init(checkpointSizes: Set<UInt64> = []) {
+    package init(checkpointSizes: Set<UInt64> = []) {
         verifier = Verifier(rootsWanted: checkpointSizes)
     }
 
-    public mutating func check(page: [StoredEntry]) throws(VerificationFailure) {
+    package mutating func check(page: [StoredEntry]) throws(VerificationFailure) {
         let known = verifier.state.keys.mapValues(\.publicKey)
         let prechecks = SignaturePrecheck.run(page, known: known)
         for (stored, precheck) in zip(page, prechecks) { try verifier.check(stored, precheck: precheck) }
     }
 
     /// Compares the stored derived state (as the daemon reported it) with the replay.
-    public func finish(stored: StateResult) throws(VerificationFailure) {
+    package func finish(stored: StateResult) throws(VerificationFailure) {
         guard verifier.entries == stored.headSeq else {
             throw VerificationFailure(
                 seq: verifier.entries + 1,
@@ -35,7 +36,7 @@ public struct ChainAudit: Sendable {
     /// size; with `pinned` (the auditor's own copy of the verifier key), by one of those that is
     /// also pinned, so a pinned key the chain has since revoked vouches for nothing.
     @discardableResult
-    public func check(checkpoint signed: SignedCheckpoint, pinned: [NoteVerifierKey]? = nil) throws(VerificationFailure) -> NoteVerifierKey {
+    package func check(checkpoint signed: SignedCheckpoint, pinned: [NoteVerifierKey]? = nil) throws(VerificationFailure) -> NoteVerifierKey {
         func fail(_ reason: String) -> VerificationFailure { VerificationFailure(seq: nil, reason: "checkpoint: \(reason)") }
         let checkpoint = signed.checkpoint
         guard let ledger = verifier.state.ledger else { throw fail("the chain is empty") }
@@ -69,13 +70,13 @@ public struct ChainAudit: Sendable {
     }
 
     /// Whether the chain names a log key active at its head: then it must come with a checkpoint.
-    public var expectsCheckpoint: Bool {
+    package var expectsCheckpoint: Bool {
         guard let ledger = verifier.state.ledger else { return false }
         return !Self.logKeys(of: verifier.state, atSize: UInt64(verifier.entries), origin: LogOrigin.origin(ledgerID: ledger.id)).isEmpty
     }
 
     /// The log keys active at tree size `size`: added by then, and not revoked by then.
-    public static func logKeys(of state: LedgerState, atSize size: UInt64, origin: String) -> [NoteVerifierKey] {
+    package static func logKeys(of state: LedgerState, atSize size: UInt64, origin: String) -> [NoteVerifierKey] {
         state.keys.values
             .filter { $0.role == .log && $0.addedSeq <= Int64(size) && ($0.revokedSeq.map { $0 > Int64(size) } ?? true) }
             .sorted { $0.addedSeq < $1.addedSeq }
@@ -84,33 +85,33 @@ public struct ChainAudit: Sendable {
 }
 
 /// What an audit found, as `noaber verify` prints it.
-public struct AuditReport: Encodable, Sendable {
-    public var ok: Bool
-    public var ledgerId: String?
-    public var entries: Int64
-    public var accounts: Int
-    public var keys: Int
-    public var headHash: String
-    public var treeRoot: String
-    public var totals: Totals?
-    public var checkpoints: [CheckpointReport]
-    public var failure: Failure?
+package struct AuditReport: Encodable, Sendable {
+    package var ok: Bool
+    package var ledgerId: String?
+    package var entries: Int64
+    package var accounts: Int
+    package var keys: Int
+    package var headHash: String
+    package var treeRoot: String
+    package var totals: Totals?
+    package var checkpoints: [CheckpointReport]
+    package var failure: Failure?
 
     /// The currency's money by kind of holder; issuers' balances are negative, so these sum to zero.
-    public struct Totals: Encodable, Sendable {
-        public var currency: String
-        public var issued: String
-        public var heldByMembers: String
-        public var heldByMerchants: String
+    package struct Totals: Encodable, Sendable {
+        package var currency: String
+        package var issued: String
+        package var heldByMembers: String
+        package var heldByMerchants: String
     }
 
-    public struct CheckpointReport: Encodable, Sendable {
-        public var source: String
-        public var treeSize: UInt64
-        public var root: String
-        public var signedBy: String?
+    package struct CheckpointReport: Encodable, Sendable {
+        package var source: String
+        package var treeSize: UInt64
+        package var root: String
+        package var signedBy: String?
 
-        public init(source: String, treeSize: UInt64, root: String, signedBy: String?) {
+        package init(source: String, treeSize: UInt64, root: String, signedBy: String?) {
             self.source = source
             self.treeSize = treeSize
             self.root = root
@@ -118,12 +119,12 @@ public struct AuditReport: Encodable, Sendable {
         }
     }
 
-    public struct Failure: Encodable, Sendable {
-        public var seq: Int64?
-        public var reason: String
+    package struct Failure: Encodable, Sendable {
+        package var seq: Int64?
+        package var reason: String
     }
 
-    public init(audit: ChainAudit, checkpoints: [CheckpointReport], failure: VerificationFailure?) {
+    package init(audit: ChainAudit, checkpoints: [CheckpointReport], failure: VerificationFailure?) {
         let verifier = audit.verifier
         ok = failure == nil
         ledgerId = verifier.state.ledger?.id

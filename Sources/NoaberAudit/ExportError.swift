@@ -1,8 +1,8 @@
-public import NoaberCore
+package import NoaberCore
 
 /// Why an export cannot be made. Every case is found before the export is complete, and the CLI
 /// then discards its temporary file, so `--out FILE` never holds half an export.
-public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `--from` or `--to` is not a calendar date written as YYYY-MM-DD.
     case invalidDate(option: String, text: String)
     /// `--from` is later than `--to`, so the range holds no day.
@@ -28,7 +28,7 @@ public enum ExportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An opening balance does not fit in a 64-bit amount.
     case amountOverflow(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidDate(let option, let text):
             "\(option) \"\(text)\" is not a date; write it as YYYY-MM-DD (UTC), e.g. 2026-11-01"

@@ -1,20 +1,20 @@
-public import NoaberCore
+package import NoaberCore
 
 /// Which part of the ledger a csv, hledger or beancount export shows: the entries committed on
 /// the days `from`…`to` (UTC, both inclusive), and with `account`, only what touches it.
-public struct ExportFilter: Sendable, Equatable {
-    public var from: CalendarDate?
-    public var to: CalendarDate?
-    public var account: AccountID?
+package struct ExportFilter: Sendable, Equatable {
+    package var from: CalendarDate?
+    package var to: CalendarDate?
+    package var account: AccountID?
 
-    public init(from: CalendarDate? = nil, to: CalendarDate? = nil, account: AccountID? = nil) {
+    package init(from: CalendarDate? = nil, to: CalendarDate? = nil, account: AccountID? = nil) {
         self.from = from
         self.to = to
         self.account = account
     }
 
     /// Reads the command line's `--from`, `--to` and `--account`.
-    public init(from: String?, to: String?, account: String?) throws(ExportError) {
+    package init(from: String?, to: String?, account: String?) throws(ExportError) {
         func date(_ text: String?, _ option: String) throws(ExportError) -> CalendarDate? {
             guard let text else { return nil }
             guard let date = CalendarDate(text) else { throw .invalidDate(option: option, text: text) }
@@ -28,19 +28,19 @@ public struct ExportFilter: Sendable, Equatable {
         }
     }
 
-    public var isEmpty: Bool { from == nil && to == nil && account == nil }
+    package var isEmpty: Bool { from == nil && to == nil && account == nil }
 
     /// Refuses filters for jsonl: a verifiable export is the whole chain.
-    public func check(for format: ExportFormat) throws(ExportError) {
+    package func check(for format: ExportFormat) throws(ExportError) {
         if format == .jsonl && !isEmpty { throw .filterNotSupported(format) }
     }
 
     /// Where a day falls against the range.
-    public enum Position: Sendable {
+    package enum Position: Sendable {
         case before, within, after
     }
 
-    public func position(of day: CalendarDate) -> Position {
+    package func position(of day: CalendarDate) -> Position {
         if let from, day < from { return .before }
         if let to, day > to { return .after }
         return .within
@@ -48,7 +48,7 @@ public struct ExportFilter: Sendable, Equatable {
 
     /// Whether an entry committed at `committedAt` (RFC 3339) is past `--to`. Commit times never
     /// decrease along the chain, so the exporter stops fetching at the first such entry.
-    public func isPastRange(committedAt: String) -> Bool {
+    package func isPastRange(committedAt: String) -> Bool {
         guard let to else { return false }
         return String(committedAt.prefix(10)) > to.text
     }

@@ -1,8 +1,8 @@
-public import NoaberProtocol
+package import NoaberProtocol
 
 /// The formats `noaber export` writes. Only `jsonl` carries everything a verifier needs; the
 /// others are for people and their tools.
-public enum ExportFormat: String, Sendable, CaseIterable {
+package enum ExportFormat: String, Sendable, CaseIterable {
     /// A header line, then one `EntryInfo` object per line: the whole chain, verifiable offline.
     case jsonl
     /// One row per posting, for spreadsheets.
@@ -19,17 +19,17 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 /// journal's row counts and the latest signed checkpoint, all read in one snapshot; the export then
 /// holds entries 1…`state.head_seq`. An offline verify replays those entries and compares the
 /// result with `state`, exactly as `noaber verify` does against a running daemon.
-public struct ExportHeader: Codable, Sendable {
-    public static let formatName = "noaber-export"
-    public static let currentVersion = 1
+package struct ExportHeader: Codable, Sendable {
+    package static let formatName = "noaber-export"
+    package static let currentVersion = 1
 
-    public var format: String
-    public var version: Int
+    package var format: String
+    package var version: Int
     /// When the export was made (RFC 3339, UTC).
-    public var exportedAt: String
-    public var state: StateResult
+    package var exportedAt: String
+    package var state: StateResult
 
-    public init(exportedAt: String, state: StateResult) {
+    package init(exportedAt: String, state: StateResult) {
         format = Self.formatName
         version = Self.currentVersion
         self.exportedAt = exportedAt

@@ -1,14 +1,14 @@
 import Foundation
-public import NoaberCore
+package import NoaberCore
 import NoaberProtocol
 
 /// Reads a jsonl export (see `ExportHeader`) in pages, holding one page in memory at a time;
 /// the lines of a page are decoded on every core.
-public final class ExportReader {
-    public let path: String
+package final class ExportReader {
+    package let path: String
     /// The longest line read; an entry line is at most a 64 KiB payload in base64 plus its fields,
     /// and the header grows with the accounts, so this leaves ample room while bounding memory.
-    public static let maxLineBytes = 64 << 20
+    package static let maxLineBytes = 64 << 20
     private let handle: FileHandle
     /// Bytes read and not yet returned start at `start`; `scanned` bytes after it hold no newline.
     private var buffer: [UInt8] = []
@@ -17,10 +17,10 @@ public final class ExportReader {
     private var atEnd = false
     private var tooLong = false
     /// Lines read so far, for error messages.
-    public private(set) var lineNumber = 0
+    package private(set) var lineNumber = 0
     private var lastSeq: Int64 = 0
 
-    public init(path: String) throws(VerificationFailure) {
+    package init(path: String) throws(VerificationFailure) {
         self.path = path
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw VerificationFailure(seq: nil, reason: "cannot open \(path)")
@@ -31,7 +31,7 @@ public final class ExportReader {
     deinit { try? handle.close() }
 
     /// The first line. A file that does not start with a Noaber export header is refused.
-    public func header() throws(VerificationFailure) -> ExportHeader {
+    package func header() throws(VerificationFailure) -> ExportHeader {
         guard let line = nextLine() else {
             throw VerificationFailure(seq: nil, reason: tooLong ? "line 1 of \(path) is longer than \(Self.maxLineBytes) bytes" : "\(path) is empty")
         }
@@ -48,7 +48,7 @@ public final class ExportReader {
 
     /// Up to `limit` entries; empty at the end of the file. A line that is not an entry fails at
     /// the entry it should have been.
-    public func nextPage(limit: Int = 2000) throws(VerificationFailure) -> [StoredEntry] {
+    package func nextPage(limit: Int = 2000) throws(VerificationFailure) -> [StoredEntry] {
         var lines: [(number: Int, data: Data)] = []
         while lines.count < limit, let line = nextLine() {
             if line.isEmpty { continue }

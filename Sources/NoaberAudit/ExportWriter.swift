@@ -1,11 +1,11 @@
-public import NoaberProtocol
+package import NoaberProtocol
 
 /// Turns the chain, streamed from entry 1 in order, into one export format.
 ///
 /// Each call appends text to `output`; the caller writes it out before it fetches more entries,
 /// so an export of any size needs the memory of one page of entries (plus one small record per
 /// account for the journals).
-public protocol ExportWriter {
+package protocol ExportWriter {
     /// Text that comes before every entry (a jsonl header, a csv header row).
     mutating func start(into output: inout String) throws(ExportError)
     /// The text for one entry; entries must come as 1, 2, 3, ….
@@ -17,11 +17,11 @@ public protocol ExportWriter {
 }
 
 extension ExportWriter {
-    public mutating func start(into output: inout String) throws(ExportError) {}
-    public mutating func finish(into output: inout String) throws(ExportError) {}
+    package mutating func start(into output: inout String) throws(ExportError) {}
+    package mutating func finish(into output: inout String) throws(ExportError) {}
 
     /// The whole export of `entries` as one text; for tests and small ledgers.
-    public mutating func export(_ entries: [EntryInfo]) throws(ExportError) -> String {
+    package mutating func export(_ entries: [EntryInfo]) throws(ExportError) -> String {
         var output = ""
         try start(into: &output)
         for entry in entries { try write(entry, into: &output) }
@@ -31,13 +31,13 @@ extension ExportWriter {
 }
 
 /// How much an export holds, for the CLI's closing line.
-public struct ExportCounts: Sendable, Equatable {
+package struct ExportCounts: Sendable, Equatable {
     /// Ledger entries written: every entry for jsonl, the transactions shown for the others.
-    public var entries: Int
+    package var entries: Int
     /// Postings written (csv: rows); an opening-balances transaction is not counted.
-    public var postings: Int
+    package var postings: Int
 
-    public init(entries: Int = 0, postings: Int = 0) {
+    package init(entries: Int = 0, postings: Int = 0) {
         self.entries = entries
         self.postings = postings
     }

@@ -1,5 +1,5 @@
-public import NoaberCore
-public import NoaberProtocol
+package import NoaberCore
+package import NoaberProtocol
 
 /// An hledger journal (`hledger -f FILE balance`) whose balances equal Noaber's.
 ///
@@ -10,31 +10,31 @@ public import NoaberProtocol
 /// carrying the `entry:` tag and, where the transaction has them, `hours:`, `category:`, `rate:`
 /// (the hour rate, a decimal like the amounts), `care_date:`, `claim:`, `period:`, `reverses:` and
 /// `reason:`.
-public struct HledgerWriter: ExportWriter {
+package struct HledgerWriter: ExportWriter {
     /// The account that balances the opening balances (with `--from`).
-    public static let openingAccount = "equity:opening-balances"
+    package static let openingAccount = "equity:opening-balances"
 
     private var book: JournalBook
     private var currency = Currency(code: "", name: "", scale: 0)
 
-    public init(filter: ExportFilter = ExportFilter()) {
+    package init(filter: ExportFilter = ExportFilter()) {
         book = JournalBook(filter: filter)
     }
 
-    public var counts: ExportCounts { book.counts }
+    package var counts: ExportCounts { book.counts }
 
     /// Checks, before anything is written, that no account has the opening-balances account's name.
-    public static func preflight(accounts: [AccountID], filter: ExportFilter) throws(ExportError) {
+    package static func preflight(accounts: [AccountID], filter: ExportFilter) throws(ExportError) {
         if filter.from != nil, let taken = accounts.first(where: { $0.rawValue == openingAccount }) {
             throw .reservedAccount(taken)
         }
     }
 
-    public mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
+    package mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
         for step in try book.steps(for: entry) { try render(step, into: &output) }
     }
 
-    public mutating func finish(into output: inout String) throws(ExportError) {
+    package mutating func finish(into output: inout String) throws(ExportError) {
         for step in try book.finishSteps() { try render(step, into: &output) }
     }
 

@@ -1,24 +1,24 @@
 import Foundation
-public import NoaberProtocol
+package import NoaberProtocol
 
 /// The verifiable export: an `ExportHeader` line, then entries 1…`head_seq`, one `EntryInfo` per
 /// line, in the protocol's JSON (snake_case, sorted keys, compact). Each line is exactly what
 /// `ledger.entries` serves, so an offline verify can replay it as `noaber verify` does online.
-public struct JSONLinesWriter: ExportWriter {
+package struct JSONLinesWriter: ExportWriter {
     private let header: ExportHeader
     private let encoder = RPCCoding.encoder()
     private var nextSeq: Int64 = 1
-    public private(set) var counts = ExportCounts()
+    package private(set) var counts = ExportCounts()
 
-    public init(header: ExportHeader) {
+    package init(header: ExportHeader) {
         self.header = header
     }
 
-    public mutating func start(into output: inout String) throws(ExportError) {
+    package mutating func start(into output: inout String) throws(ExportError) {
         output += try line(header, seq: 0)
     }
 
-    public mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
+    package mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
         guard entry.seq == nextSeq else { throw .outOfSequence(expected: nextSeq, got: entry.seq) }
         output += try line(entry, seq: entry.seq)
         nextSeq += 1

@@ -1,47 +1,47 @@
 import Foundation
-public import NoaberCore
-public import NoaberProtocol
+package import NoaberCore
+package import NoaberProtocol
 
 /// The figures funders and the municipality ask for, from the chain as it streams past (one bucket
 /// per month, category or issuer; memory grows with the buckets and accounts, not the entries):
 /// hours and coins credited, active volunteers, redeemed amounts, and the coins in circulation at
 /// the end of the period (what members and merchants hold, which is minus what the issuers hold).
-public struct ReportBuilder {
-    public enum Grouping: String, Sendable, CaseIterable {
+package struct ReportBuilder {
+    package enum Grouping: String, Sendable, CaseIterable {
         case month, category, issuer
     }
 
-    public struct Row: Sendable, Equatable {
-        public var key: String
-        public var credits = 0
+    package struct Row: Sendable, Equatable {
+        package var key: String
+        package var credits = 0
         /// Hours in hundredths, so that sums stay exact.
-        public var hundredths: Int64 = 0
-        public var credited: Int64 = 0
-        public var redeemed: Int64 = 0
-        public var transferred: Int64 = 0
+        package var hundredths: Int64 = 0
+        package var credited: Int64 = 0
+        package var redeemed: Int64 = 0
+        package var transferred: Int64 = 0
         /// Coins moved back by corrections (reversals) in the period.
-        public var reversed: Int64 = 0
+        package var reversed: Int64 = 0
         /// Coins charged back to an issuer by demurrage in the period.
-        public var demurrage: Int64 = 0
-        public var volunteers = Set<AccountID>()
+        package var demurrage: Int64 = 0
+        package var volunteers = Set<AccountID>()
     }
 
-    public let grouping: Grouping
-    public let from: CalendarDate?
-    public let to: CalendarDate?
+    package let grouping: Grouping
+    package let from: CalendarDate?
+    package let to: CalendarDate?
     private var reader = ChainReader()
     private var rows: [String: Row] = [:]
     private var total = Row(key: "total")
     private var balances: [AccountID: Int64] = [:]
 
-    public init(grouping: Grouping, from: CalendarDate?, to: CalendarDate?) {
+    package init(grouping: Grouping, from: CalendarDate?, to: CalendarDate?) {
         self.grouping = grouping
         self.from = from
         self.to = to
     }
 
     /// Feeds the next entry; returns false once entries are past the period (the rest can be skipped).
-    public mutating func add(_ info: EntryInfo) throws(ExportError) -> Bool {
+    package mutating func add(_ info: EntryInfo) throws(ExportError) -> Bool {
         let entry = try reader.read(info)
         if let to, entry.date > to { return false }
         guard case .transaction(let tx) = entry.payload.body else { return true }
@@ -87,7 +87,7 @@ public struct ReportBuilder {
     }
 
     /// The finished report.
-    public func result() throws(ExportError) -> Report {
+    package func result() throws(ExportError) -> Report {
         var circulation: Int64 = 0
         for (account, balance) in balances where reader.accounts[account]?.kind != .issuer {
             let (sum, overflow) = circulation.addingReportingOverflow(balance)
@@ -101,23 +101,23 @@ public struct ReportBuilder {
     }
 }
 
-public struct Report: Sendable {
-    public enum Format: String, Sendable, CaseIterable {
+package struct Report: Sendable {
+    package enum Format: String, Sendable, CaseIterable {
         case text, csv, json
     }
 
-    public var grouping: ReportBuilder.Grouping
-    public var from, to: String?
-    public var organisation: String
-    public var currency: Currency
-    public var rows: [ReportBuilder.Row]
-    public var total: ReportBuilder.Row
+    package var grouping: ReportBuilder.Grouping
+    package var from, to: String?
+    package var organisation: String
+    package var currency: Currency
+    package var rows: [ReportBuilder.Row]
+    package var total: ReportBuilder.Row
     /// What members and merchants hold at the end of the period: the coins in circulation.
-    public var circulation: Int64
+    package var circulation: Int64
 
     func hours(_ row: ReportBuilder.Row) -> String { Money.format(row.hundredths, scale: 2) }
 
-    public func render(_ format: Format) throws -> String {
+    package func render(_ format: Format) throws -> String {
         let money = currency.format
         let header = ["\(grouping.rawValue)", "credits", "hours", "credited", "volunteers", "redeemed", "transferred", "reversed", "demurrage"]
         func cells(_ row: ReportBuilder.Row) -> [String] {

@@ -1,26 +1,26 @@
 import Foundation
-public import NoaberCore
-public import NoaberProtocol
+package import NoaberCore
+package import NoaberProtocol
 
 /// Renders an account's statement for people (text, printable HTML), spreadsheets (csv) and
 /// scripts (json). Every format shows opening + the lines = closing; amounts are the currency's
 /// decimals, never floating point.
-public struct StatementRenderer: Sendable {
-    public enum Format: String, Sendable, CaseIterable {
+package struct StatementRenderer: Sendable {
+    package enum Format: String, Sendable, CaseIterable {
         case text, csv, json, html
     }
 
-    public var organisation: String
-    public var currency: Currency
-    public var account: AccountInfo
+    package var organisation: String
+    package var currency: Currency
+    package var account: AccountInfo
     /// The period as the user gave it, for the heading (e.g. `2026-11-01` to `2026-11-30`).
-    public var from: String?
-    public var to: String?
-    public var opening: Int64
-    public var lines: [HistoryLineInfo]
-    public var closing: Int64
+    package var from: String?
+    package var to: String?
+    package var opening: Int64
+    package var lines: [HistoryLineInfo]
+    package var closing: Int64
 
-    public init(
+    package init(
         organisation: String, currency: Currency, account: AccountInfo, from: String?, to: String?, opening: Int64,
         lines: [HistoryLineInfo], closing: Int64
     ) {
@@ -38,7 +38,7 @@ public struct StatementRenderer: Sendable {
     func money(_ minor: Int64) -> String { currency.format(minor) }
     func date(_ line: HistoryLineInfo) -> String { String(line.committedAt.prefix(10)) }
 
-    public func render(_ format: Format) throws -> String {
+    package func render(_ format: Format) throws -> String {
         switch format {
         case .text: text()
         case .csv: csv()

@@ -1,17 +1,17 @@
 /// The ledger's currency: a short code, a display name and its number of decimals.
-public struct Currency: Codable, Equatable, Sendable {
-    public var code: String
-    public var name: String
-    public var scale: Int
+package struct Currency: Codable, Equatable, Sendable {
+    package var code: String
+    package var name: String
+    package var scale: Int
 
-    public init(code: String, name: String, scale: Int) {
+    package init(code: String, name: String, scale: Int) {
         self.code = code
         self.name = name
         self.scale = scale
     }
 
     /// Checks the fields; codes are 2 to 12 uppercase ASCII letters or digits, e.g. `ZMT`.
-    public func validate() throws(LedgerError) {
+    package func validate() throws(LedgerError) {
         guard (2...12).contains(code.utf8.count),
             code.utf8.allSatisfy({ (65...90).contains($0) || (48...57).contains($0) })
         else { throw .invalidPayload("currency code \"\(code)\" must be 2 to 12 uppercase letters or digits") }
@@ -21,5 +21,5 @@ public struct Currency: Codable, Equatable, Sendable {
         }
     }
 
-    public func format(_ minor: Int64) -> String { Money.format(minor, scale: scale) }
+    package func format(_ minor: Int64) -> String { Money.format(minor, scale: scale) }
 }

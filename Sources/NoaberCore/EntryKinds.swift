@@ -1,5 +1,5 @@
 /// The kinds of ledger entry (DESIGN.md, "Entry kinds").
-public enum EntryKind: String, Codable, Sendable, CaseIterable {
+package enum EntryKind: String, Codable, Sendable, CaseIterable {
     case ledgerInit = "ledger.init"
     case keyAdd = "key.add"
     case keyRevoke = "key.revoke"
@@ -15,13 +15,13 @@ public enum EntryKind: String, Codable, Sendable, CaseIterable {
 /// What a key may do: admins manage keys and accounts, operators open accounts, members and
 /// merchants' keys control accounts, auditors only read. A `log` key is the daemon's: it signs
 /// the ledger's checkpoints and no entry, so holding the server's key never lets anyone move coins.
-public enum KeyRole: String, Codable, Sendable, CaseIterable {
+package enum KeyRole: String, Codable, Sendable, CaseIterable {
     case admin, `operator`, member, auditor, log
 }
 
 /// Issuers (care organisations) create coins within their credit limit; members are volunteers;
 /// merchants are shops and services that accept coins.
-public enum AccountKind: String, Codable, Sendable, CaseIterable {
+package enum AccountKind: String, Codable, Sendable, CaseIterable {
     case issuer, member, merchant
 }
 
@@ -29,10 +29,10 @@ public enum AccountKind: String, Codable, Sendable, CaseIterable {
 /// is a member paying a merchant, `reversal` undoes an earlier transaction (a correction: nothing is
 /// ever changed or deleted), `demurrage` is the periodic charge on held coins that the daemon writes
 /// when the ledger's settings ask for one.
-public enum Purpose: String, Codable, Sendable, CaseIterable {
+package enum Purpose: String, Codable, Sendable, CaseIterable {
     case credit, transfer, redeem, reversal, demurrage
 }
 
-public enum AccountStatus: String, Codable, Sendable, CaseIterable {
+package enum AccountStatus: String, Codable, Sendable, CaseIterable {
     case open, frozen, closed
 }

@@ -1,16 +1,17 @@
-public import NoaberHashing
+package import NoaberCrypto
+package import NoaberTransparency
 
 /// An entry's record (see `EntryHash`) read back from its bytes, as a `tlog-proof`'s extra data
 /// carries it: so that a volunteer's proof file holds the entry itself, not only its hash.
-public struct EntryRecord: Sendable, Equatable {
-    public var seq: Int64
-    public var prevHash: SHA256Digest
-    public var committedAt: Timestamp
-    public var signed: SignedEntry
+package struct EntryRecord: Sendable, Equatable {
+    package var seq: Int64
+    package var prevHash: SHA256Digest
+    package var committedAt: Timestamp
+    package var signed: SignedEntry
 
     /// Parses exactly the layout `EntryHash.record` writes; any other spelling of the same values
     /// (a leading zero, uppercase hex) is refused, so the bytes hashed are the bytes shown.
-    public init(parsing bytes: [UInt8]) throws(LedgerError) {
+    package init(parsing bytes: [UInt8]) throws(LedgerError) {
         let context = Array(EntryHash.context.utf8)
         guard bytes.starts(with: context) else { throw .invalidPayload("the record does not start with \"noaber:chain:v1\"") }
         var fields: [String] = []
@@ -33,9 +34,9 @@ public struct EntryRecord: Sendable, Equatable {
         guard self.bytes == bytes else { throw .invalidPayload("the record's header is not in canonical form") }
     }
 
-    public var bytes: [UInt8] { EntryHash.record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed) }
+    package var bytes: [UInt8] { EntryHash.record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed) }
     /// The entry hash, SHA-256(record).
-    public var hash: SHA256Digest { SHA256.hash(bytes) }
+    package var hash: SHA256Digest { SHA256.hash(bytes) }
     /// The Merkle leaf hash, SHA-256(0x00 ‖ record).
-    public var leafHash: SHA256Digest { Merkle.leafHash(bytes) }
+    package var leafHash: SHA256Digest { Merkle.leafHash(bytes) }
 }

@@ -1,11 +1,11 @@
 /// Hours of care in hundredths (1.5 hours is 150), so that hours × rate stays in integers.
-public struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public static let maxHundredths: Int64 = 100_000 * 100
+package struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package static let maxHundredths: Int64 = 100_000 * 100
 
-    public let hundredths: Int64
+    package let hundredths: Int64
 
     /// Parses `"1.5"`, `"0.25"` or `"3"`: positive, at most two decimals, at most 100000 hours.
-    public init(_ text: String) throws(LedgerError) {
+    package init(_ text: String) throws(LedgerError) {
         let value: Int64
         do { value = try Money.parse(text, scale: 2) } catch {
             throw .invalidHours("\"\(text)\" must be a positive number of hours with at most two decimals, like 1.5")
@@ -16,7 +16,7 @@ public struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The canonical text: `1.5` for 150, `2` for 200.
-    public var description: String {
+    package var description: String {
         var text = Money.format(hundredths, scale: 2)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
@@ -24,7 +24,7 @@ public struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// hours × rate in minor units; refused when the product is not a whole number of minor units.
-    public func amount(atRate rate: Int64) throws(LedgerError) -> Int64 {
+    package func amount(atRate rate: Int64) throws(LedgerError) -> Int64 {
         let (product, overflow) = hundredths.multipliedReportingOverflow(by: rate)
         guard !overflow else { throw .invalidHours("\(self) hours at this rate overflow a 64-bit amount") }
         guard product % 100 == 0 else {
@@ -33,5 +33,5 @@ public struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible {
         return product / 100
     }
 
-    public static func < (a: Self, b: Self) -> Bool { a.hundredths < b.hundredths }
+    package static func < (a: Self, b: Self) -> Bool { a.hundredths < b.hundredths }
 }

@@ -1,11 +1,11 @@
-import NoaberHashing
+import NoaberCrypto
 
 /// An account id such as `org:zorgkring`, `vol:jan-peeters` or `shop:bakker`: lowercase ASCII
 /// letters, digits and `-._`, in one or more parts separated by `:`, at most 64 characters.
-public struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: String
+package struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    package let rawValue: String
 
-    public init(_ text: String) throws(LedgerError) {
+    package init(_ text: String) throws(LedgerError) {
         guard Self.isValid(text) else {
             throw .invalidPayload(
                 "account id \"\(text)\" must be lowercase letters, digits, '-', '_' or '.', in parts joined by ':' (at most 64 characters)"
@@ -32,10 +32,10 @@ public struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return !partStart
     }
 
-    public var description: String { rawValue }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    package var description: String { rawValue }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(text) } catch {
             // The reason alone: Payload.decode wraps it in `invalidPayload` again, with the field's path.
@@ -44,16 +44,16 @@ public struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringCo
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
 }
 
 /// Identifier rules for client-chosen entry ids and the random ledger id.
-public enum Identifier {
+package enum Identifier {
     /// Entry ids are chosen by the client: 1 to 64 of `A-Z a-z 0-9 . _ : -`.
-    public static func validateEntryID(_ id: String) throws(LedgerError) {
+    package static func validateEntryID(_ id: String) throws(LedgerError) {
         let ok = (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { b in
             (65...90).contains(b) || (97...122).contains(b) || (48...57).contains(b)
                 || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: "-")
@@ -62,7 +62,7 @@ public enum Identifier {
     }
 
     /// A care category id: 1 to 40 of `a-z 0-9 -`, starting with a letter, e.g. `persoonlijke-verzorging`.
-    public static func validateCategory(_ id: String) throws(LedgerError) {
+    package static func validateCategory(_ id: String) throws(LedgerError) {
         let bytes = Array(id.utf8)
         let ok = (1...40).contains(bytes.count) && (97...122).contains(bytes[0])
             && bytes.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == UInt8(ascii: "-") }
@@ -70,7 +70,7 @@ public enum Identifier {
     }
 
     /// A ledger id is 32 lowercase hex characters (see `LedgerIdentity` for how it is made).
-    public static func validateLedgerID(_ id: String) throws(LedgerError) {
+    package static func validateLedgerID(_ id: String) throws(LedgerError) {
         guard id.utf8.count == 32, Hex.decodeLowercase(id) != nil else {
             throw .invalidPayload("ledger id \"\(id)\" must be 32 lowercase hex characters")
         }
@@ -80,8 +80,8 @@ public enum Identifier {
 /// Free-text fields (names, labels, memos): bounded, and free of control characters so that no
 /// stored text can rewrite a terminal or break a line-based format. Lengths count Unicode code
 /// points, which every auditor's language counts the same way (grapheme clusters vary).
-public enum Text {
-    public static func validate(_ text: String, field: String, maxLength: Int, allowEmpty: Bool = false) throws(LedgerError) {
+package enum Text {
+    package static func validate(_ text: String, field: String, maxLength: Int, allowEmpty: Bool = false) throws(LedgerError) {
         guard allowEmpty || !text.isEmpty else { throw .invalidPayload("\(field) must not be empty") }
         guard text.unicodeScalars.count <= maxLength else {
             throw .invalidPayload("\(field) is longer than \(maxLength) characters")

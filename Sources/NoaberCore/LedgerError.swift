@@ -1,7 +1,7 @@
-public import NoaberHashing
+package import NoaberCrypto
 
 /// Why the ledger refused an entry or a query. Every case maps to a stable code in docs/PROTOCOL.md.
-public enum LedgerError: Error, Equatable, Sendable {
+package enum LedgerError: Error, Equatable, Sendable {
     /// The payload is not JSON of a known entry kind, or one of its fields is malformed.
     case invalidPayload(String)
     /// The signature does not verify over the signed message with the named key.
@@ -51,7 +51,7 @@ public enum LedgerError: Error, Equatable, Sendable {
     case demurrageDue(period: String)
 
     /// Stable numeric code, sent as the JSON-RPC error code.
-    public var code: Int {
+    package var code: Int {
         switch self {
         case .invalidPayload: 1000
         case .badSignature: 1001
@@ -80,7 +80,7 @@ public enum LedgerError: Error, Equatable, Sendable {
     }
 
     /// Stable machine-readable name, sent as `error.data.reason`.
-    public var reason: String {
+    package var reason: String {
         switch self {
         case .invalidPayload: "invalid_payload"
         case .badSignature: "bad_signature"
@@ -109,7 +109,7 @@ public enum LedgerError: Error, Equatable, Sendable {
     }
 
     /// A sentence a person can act on.
-    public var message: String {
+    package var message: String {
         switch self {
         case .invalidPayload(let why): "invalid payload: \(why)"
         case .badSignature(let key): "signature does not verify with key \(key.hex) over the submitted payload"
@@ -143,5 +143,5 @@ public enum LedgerError: Error, Equatable, Sendable {
 }
 
 extension LedgerError: CustomStringConvertible {
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -1,4 +1,4 @@
-public import NoaberHashing
+package import NoaberCrypto
 
 /// How a ledger's id is made: the first 16 bytes of SHA-256 over a domain prefix, the admin's raw
 /// public key and a nonce, all three in the signed `ledger.init`.
@@ -8,17 +8,17 @@ public import NoaberHashing
 /// also pins the settings entry 1 signs, and a program posing as the daemon cannot start a look-alike
 /// ledger under the real id to have users sign amounts at another scale. The nonce lets one admin
 /// key start several ledgers.
-public enum LedgerIdentity {
-    public static let context = "noaber:ledger:v1\n"
-    public static let nonceByteCount = 16
+package enum LedgerIdentity {
+    package static let context = "noaber:ledger:v1\n"
+    package static let nonceByteCount = 16
 
-    public static func derive(adminKey: Ed25519PublicKey, nonce: [UInt8]) -> String {
+    package static func derive(adminKey: Ed25519PublicKey, nonce: [UInt8]) -> String {
         let digest = SHA256.hash(Array(context.utf8) + adminKey.rawRepresentation + nonce)
         return Hex.encode(digest.bytes.prefix(16))
     }
 
     /// The nonce's bytes, from exactly 32 lowercase hex characters.
-    public static func parseNonce(_ text: String) throws(LedgerError) -> [UInt8] {
+    package static func parseNonce(_ text: String) throws(LedgerError) -> [UInt8] {
         guard text.utf8.count == nonceByteCount * 2, let bytes = Hex.decodeLowercase(text) else {
             throw .invalidPayload("nonce must be 32 lowercase hex characters (16 bytes)")
         }
@@ -26,7 +26,7 @@ public enum LedgerIdentity {
     }
 
     /// Checks that `ledgerID` is the one `body` derives.
-    public static func check(_ ledgerID: String, for body: LedgerInit, adminKey: Ed25519PublicKey) throws(LedgerError) {
+    package static func check(_ ledgerID: String, for body: LedgerInit, adminKey: Ed25519PublicKey) throws(LedgerError) {
         let derived = derive(adminKey: adminKey, nonce: try parseNonce(body.nonce))
         guard ledgerID == derived else {
             throw .invalidPayload("ledger id \(ledgerID) is not the one admin_key and nonce make (\(derived))")

@@ -1,4 +1,4 @@
-public import NoaberHashing
+package import NoaberCrypto
 
 // The rules of the ledger (DESIGN.md invariants 1–3). `apply` checks everything before it changes
 // anything, so a refused entry leaves the state exactly as it was.
@@ -7,7 +7,7 @@ extension LedgerState {
     /// Judges `signed` as entry number `seq`, committed at `at`; on success the state includes it
     /// and the parsed payload is returned, on failure the state is unchanged.
     @discardableResult
-    public mutating func apply(_ signed: SignedEntry, seq: Int64, at: Timestamp? = nil, prior: (any PriorEntries)? = nil) throws(LedgerError)
+    package mutating func apply(_ signed: SignedEntry, seq: Int64, at: Timestamp? = nil, prior: (any PriorEntries)? = nil) throws(LedgerError)
         -> Payload
     {
         try apply(signed, decoded: Payload.decode(signed.payload), seq: seq, at: at, prior: prior)
@@ -21,7 +21,7 @@ extension LedgerState {
     /// `at` is the entry's commit time. Claims expire and demurrage falls due by it; without it,
     /// entries that depend on time are refused.
     @discardableResult
-    public mutating func apply(
+    package mutating func apply(
         _ signed: SignedEntry, decoded payload: Payload, seq: Int64, at: Timestamp? = nil, verifiedWith: Ed25519PublicKey? = nil,
         prior: (any PriorEntries)? = nil
     ) throws(LedgerError) -> Payload {

@@ -1,15 +1,15 @@
 /// `ledger.settings`: the ledger's adjustable settings, from this entry on; signed by an admin.
 /// Each such entry states all of them (a field left out takes its default), so the settings in
 /// force are always those of the latest one.
-public struct LedgerSettings: Codable, Sendable, Equatable {
-    public static let defaultClaimExpiryDays = 60
+package struct LedgerSettings: Codable, Sendable, Equatable {
+    package static let defaultClaimExpiryDays = 60
 
     /// Days after which an undecided claim expires (1 to 3650); 60 when not given.
-    public var claimExpiryDays: Int?
+    package var claimExpiryDays: Int?
     /// Demurrage on members' and merchants' balances; none when absent.
-    public var demurrage: Demurrage?
+    package var demurrage: Demurrage?
 
-    public init(claimExpiryDays: Int? = nil, demurrage: Demurrage? = nil) {
+    package init(claimExpiryDays: Int? = nil, demurrage: Demurrage? = nil) {
         self.claimExpiryDays = claimExpiryDays
         self.demurrage = demurrage
     }
@@ -21,14 +21,14 @@ public struct LedgerSettings: Codable, Sendable, Equatable {
 /// moving (Silvio Gesell's idea, and the Chiemgauer's practice). At each period's start the daemon
 /// charges every open member and merchant account `rate_ppm` millionths of its balance, rounded
 /// down; `tx` entries of purpose `demurrage`, signed by its log key. See FORMAT.md §15.
-public struct Demurrage: Codable, Sendable, Equatable {
+package struct Demurrage: Codable, Sendable, Equatable {
     /// Millionths of the balance charged per period: 10000 is 1 %. 1 to 500000.
-    public var ratePPM: Int64
-    public var period: DemurragePeriod
+    package var ratePPM: Int64
+    package var period: DemurragePeriod
     /// The issuer account the charged coins go back to.
-    public var account: AccountID
+    package var account: AccountID
 
-    public init(ratePPM: Int64, period: DemurragePeriod, account: AccountID) {
+    package init(ratePPM: Int64, period: DemurragePeriod, account: AccountID) {
         self.ratePPM = ratePPM
         self.period = period
         self.account = account
@@ -37,7 +37,7 @@ public struct Demurrage: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable { case ratePPM = "rate_ppm", period, account }
 
     /// What `balance` is charged: rate_ppm × balance / 1000000, rounded down (never below zero).
-    public func charge(on balance: Int64) -> Int64 {
+    package func charge(on balance: Int64) -> Int64 {
         guard balance > 0 else { return 0 }
         let product = balance.multipliedFullWidth(by: ratePPM)
         // rate_ppm ≤ 500000, so the quotient is below the balance and fits.

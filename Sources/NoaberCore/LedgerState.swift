@@ -1,17 +1,17 @@
-public import NoaberHashing
+package import NoaberCrypto
 
 /// Everything the rules need to judge the next entry: the ledger's settings, its keys and its
 /// accounts with their balances. It is derived from the chain alone, so the daemon (to accept
 /// entries) and the verifier (to replay them) run the very same rules.
-public struct LedgerState: Sendable {
-    public struct Ledger: Sendable, Equatable {
-        public var id: String
-        public var name: String
-        public var currency: Currency
-        public var hourRate: Int64
-        public var adminKey: KeyID
+package struct LedgerState: Sendable {
+    package struct Ledger: Sendable, Equatable {
+        package var id: String
+        package var name: String
+        package var currency: Currency
+        package var hourRate: Int64
+        package var adminKey: KeyID
 
-        public init(id: String, name: String, currency: Currency, hourRate: Int64, adminKey: KeyID) {
+        package init(id: String, name: String, currency: Currency, hourRate: Int64, adminKey: KeyID) {
             self.id = id
             self.name = name
             self.currency = currency
@@ -20,15 +20,15 @@ public struct LedgerState: Sendable {
         }
     }
 
-    public struct Key: Sendable, Equatable {
-        public var id: KeyID
-        public var publicKey: Ed25519PublicKey
-        public var label: String
-        public var role: KeyRole
-        public var addedSeq: Int64
-        public var revokedSeq: Int64?
+    package struct Key: Sendable, Equatable {
+        package var id: KeyID
+        package var publicKey: Ed25519PublicKey
+        package var label: String
+        package var role: KeyRole
+        package var addedSeq: Int64
+        package var revokedSeq: Int64?
 
-        public init(id: KeyID, publicKey: Ed25519PublicKey, label: String, role: KeyRole, addedSeq: Int64, revokedSeq: Int64?) {
+        package init(id: KeyID, publicKey: Ed25519PublicKey, label: String, role: KeyRole, addedSeq: Int64, revokedSeq: Int64?) {
             self.id = id
             self.publicKey = publicKey
             self.label = label
@@ -38,17 +38,17 @@ public struct LedgerState: Sendable {
         }
     }
 
-    public struct Account: Sendable, Equatable {
-        public var id: AccountID
-        public var kind: AccountKind
-        public var name: String
-        public var minBalance: Int64
-        public var controllers: [KeyID]
-        public var status: AccountStatus
-        public var balance: Int64
-        public var openedSeq: Int64
+    package struct Account: Sendable, Equatable {
+        package var id: AccountID
+        package var kind: AccountKind
+        package var name: String
+        package var minBalance: Int64
+        package var controllers: [KeyID]
+        package var status: AccountStatus
+        package var balance: Int64
+        package var openedSeq: Int64
 
-        public init(
+        package init(
             id: AccountID, kind: AccountKind, name: String, minBalance: Int64, controllers: [KeyID],
             status: AccountStatus, balance: Int64, openedSeq: Int64
         ) {
@@ -64,14 +64,14 @@ public struct LedgerState: Sendable {
     }
 
     /// A care category and the hour rate in force for it.
-    public struct Category: Sendable, Equatable {
-        public var id: String
-        public var name: String
-        public var hourRate: Int64
+    package struct Category: Sendable, Equatable {
+        package var id: String
+        package var name: String
+        package var hourRate: Int64
         /// The entry that last set it.
-        public var setSeq: Int64
+        package var setSeq: Int64
 
-        public init(id: String, name: String, hourRate: Int64, setSeq: Int64) {
+        package init(id: String, name: String, hourRate: Int64, setSeq: Int64) {
             self.id = id
             self.name = name
             self.hourRate = hourRate
@@ -80,16 +80,16 @@ public struct LedgerState: Sendable {
     }
 
     /// The settings of the latest `ledger.settings` entry, and how far demurrage has been charged.
-    public struct Settings: Sendable, Equatable {
-        public var claimExpiryDays: Int
-        public var demurrage: Demurrage?
+    package struct Settings: Sendable, Equatable {
+        package var claimExpiryDays: Int
+        package var demurrage: Demurrage?
         /// While demurrage is on: the start of the next period to charge.
-        public var demurrageNext: Timestamp?
+        package var demurrageNext: Timestamp?
         /// Within the period being charged: the last account charged so far (accounts are charged in
         /// order of their ids, at most 99 per entry).
-        public var demurrageCursor: AccountID?
+        package var demurrageCursor: AccountID?
 
-        public init(
+        package init(
             claimExpiryDays: Int = LedgerSettings.defaultClaimExpiryDays, demurrage: Demurrage? = nil, demurrageNext: Timestamp? = nil,
             demurrageCursor: AccountID? = nil
         ) {
@@ -100,16 +100,16 @@ public struct LedgerState: Sendable {
         }
     }
 
-    public internal(set) var ledger: Ledger?
-    public internal(set) var keys: [KeyID: Key] = [:]
-    public internal(set) var accounts: [AccountID: Account] = [:]
-    public internal(set) var categories: [String: Category] = [:]
-    public internal(set) var settings = Settings()
+    package internal(set) var ledger: Ledger?
+    package internal(set) var keys: [KeyID: Key] = [:]
+    package internal(set) var accounts: [AccountID: Account] = [:]
+    package internal(set) var categories: [String: Category] = [:]
+    package internal(set) var settings = Settings()
 
-    public init() {}
+    package init() {}
 
     /// Restores a state saved by the store (its derived tables), without replaying the chain.
-    public init(ledger: Ledger?, keys: [Key], accounts: [Account], categories: [Category] = [], settings: Settings = Settings()) {
+    package init(ledger: Ledger?, keys: [Key], accounts: [Account], categories: [Category] = [], settings: Settings = Settings()) {
         self.ledger = ledger
         self.settings = settings
         // Callers check for duplicates where they matter; a restore must never trap on them.
@@ -118,11 +118,11 @@ public struct LedgerState: Sendable {
         self.categories = Dictionary(categories.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    public var activeAdminCount: Int {
+    package var activeAdminCount: Int {
         keys.values.count { $0.role == .admin && $0.revokedSeq == nil }
     }
 
-    public var activeLogKeyCount: Int {
+    package var activeLogKeyCount: Int {
         keys.values.count { $0.role == .log && $0.revokedSeq == nil }
     }
 }

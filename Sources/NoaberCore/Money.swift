@@ -1,10 +1,10 @@
 /// Amounts are `Int64` minor units; these helpers convert to and from decimal text without floating point.
-public enum Money {
+package enum Money {
     /// The largest scale a currency may have, so that 10^scale fits comfortably in Int64.
-    public static let maxScale = 8
+    package static let maxScale = 8
 
     /// Parses `"12.50"` into minor units at `scale`. More decimals than the scale is an error, never a rounding.
-    public static func parse(_ text: String, scale: Int, allowNegative: Bool = false) throws(LedgerError) -> Int64 {
+    package static func parse(_ text: String, scale: Int, allowNegative: Bool = false) throws(LedgerError) -> Int64 {
         precondition((0...maxScale).contains(scale))
         var digits = Substring(text)
         var negative = false
@@ -36,7 +36,7 @@ public enum Money {
     }
 
     /// Formats minor units as a decimal with exactly `scale` decimals, e.g. `-1250` at scale 2 is `"-12.50"`.
-    public static func format(_ minor: Int64, scale: Int) -> String {
+    package static func format(_ minor: Int64, scale: Int) -> String {
         let magnitude = minor.magnitude
         let divisor = UInt64(pow10(scale))
         let whole = magnitude / divisor
@@ -47,14 +47,14 @@ public enum Money {
     }
 
     /// 10^exponent for exponent in 0...18.
-    public static func pow10(_ exponent: Int) -> Int64 {
+    package static func pow10(_ exponent: Int) -> Int64 {
         var result: Int64 = 1
         for _ in 0..<exponent { result *= 10 }
         return result
     }
 
     /// Adds with overflow checking; the error says what overflowed.
-    public static func add(_ a: Int64, _ b: Int64, _ what: @autoclosure () -> String) throws(LedgerError) -> Int64 {
+    package static func add(_ a: Int64, _ b: Int64, _ what: @autoclosure () -> String) throws(LedgerError) -> Int64 {
         let (sum, overflow) = a.addingReportingOverflow(b)
         guard !overflow else { throw .invalidAmount("\(what()) overflows a 64-bit amount") }
         return sum

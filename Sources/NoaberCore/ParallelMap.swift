@@ -4,10 +4,10 @@ import Synchronization
 
 /// Work that is the same for every item of a page, spread over every core: the verifier's
 /// payload parsing and signature checks, and an export reader's line decoding.
-public enum Parallel {
+package enum Parallel {
     /// `transform` over 0..<count in about two chunks per core; the results come back in index
     /// order. Each chunk gets its range, so that it can set up once (a decoder, say) for all of it.
-    public static func map<T: Sendable>(_ count: Int, _ transform: @Sendable (Range<Int>) -> [T]) -> [T] {
+    package static func map<T: Sendable>(_ count: Int, _ transform: @Sendable (Range<Int>) -> [T]) -> [T] {
         guard count > 0 else { return [] }
         let chunks = min(count, max(1, ProcessInfo.processInfo.activeProcessorCount) * 2)
         let results = Mutex([[T]](repeating: [], count: chunks))

@@ -1,25 +1,25 @@
-public import NoaberHashing
+package import NoaberCrypto
 
 /// The signed content of an entry: a flat JSON object whose bytes are chosen by the signer and
 /// stored verbatim. See docs/FORMAT.md for every field.
-public struct Payload: Sendable, Equatable {
-    public static let version = 1
+package struct Payload: Sendable, Equatable {
+    package static let version = 1
     /// Payloads larger than this are refused before parsing.
-    public static let maxBytes = 64 * 1024
+    package static let maxBytes = 64 * 1024
     /// Transactions with more postings than this are refused.
-    public static let maxPostings = 100
+    package static let maxPostings = 100
 
-    public var ledger: String
-    public var id: String
-    public var body: Body
+    package var ledger: String
+    package var id: String
+    package var body: Body
 
-    public init(ledger: String, id: String, body: Body) {
+    package init(ledger: String, id: String, body: Body) {
         self.ledger = ledger
         self.id = id
         self.body = body
     }
 
-    public enum Body: Sendable, Equatable {
+    package enum Body: Sendable, Equatable {
         case ledgerInit(LedgerInit)
         case keyAdd(KeyAdd)
         case keyRevoke(KeyRevoke)
@@ -32,7 +32,7 @@ public struct Payload: Sendable, Equatable {
         case transaction(Transaction)
     }
 
-    public var kind: EntryKind {
+    package var kind: EntryKind {
         switch body {
         case .ledgerInit: .ledgerInit
         case .keyAdd: .keyAdd
@@ -49,12 +49,12 @@ public struct Payload: Sendable, Equatable {
 }
 
 /// A public key as it appears in payloads: raw 32 bytes in lowercase hex, a label, a role.
-public struct KeySpec: Codable, Sendable, Equatable {
-    public var publicKey: String
-    public var label: String
-    public var role: KeyRole
+package struct KeySpec: Codable, Sendable, Equatable {
+    package var publicKey: String
+    package var label: String
+    package var role: KeyRole
 
-    public init(publicKey: Ed25519PublicKey, label: String, role: KeyRole) {
+    package init(publicKey: Ed25519PublicKey, label: String, role: KeyRole) {
         self.publicKey = Hex.encode(publicKey.rawRepresentation)
         self.label = label
         self.role = role
@@ -64,7 +64,7 @@ public struct KeySpec: Codable, Sendable, Equatable {
         case publicKey = "public_key", label, role
     }
 
-    public func parsedKey() throws(LedgerError) -> Ed25519PublicKey {
+    package func parsedKey() throws(LedgerError) -> Ed25519PublicKey {
         guard let raw = Hex.decodeLowercase(publicKey),
             let key = try? Ed25519PublicKey(rawRepresentation: raw)
         else { throw .invalidPayload("public_key must be 64 lowercase hex characters (a raw Ed25519 key)") }
@@ -76,19 +76,19 @@ public struct KeySpec: Codable, Sendable, Equatable {
 }
 
 /// `ledger.init`: the first entry, signed by the admin key it names.
-public struct LedgerInit: Codable, Sendable, Equatable {
-    public var name: String
-    public var currency: Currency
+package struct LedgerInit: Codable, Sendable, Equatable {
+    package var name: String
+    package var currency: Currency
     /// Minor units credited per hour of care.
-    public var hourRate: Int64
-    public var adminKey: KeySpec
+    package var hourRate: Int64
+    package var adminKey: KeySpec
     /// 16 random bytes in hex; with the admin key it makes the ledger id (see `LedgerIdentity`).
-    public var nonce: String
+    package var nonce: String
     /// The daemon's log key (role `log`), which signs the ledger's checkpoints from entry 1 on.
     /// Absent in ledgers made before checkpoints; their admin announces one with `key.add`.
-    public var logKey: KeySpec?
+    package var logKey: KeySpec?
 
-    public init(name: String, currency: Currency, hourRate: Int64, adminKey: KeySpec, nonce: String, logKey: KeySpec? = nil) {
+    package init(name: String, currency: Currency, hourRate: Int64, adminKey: KeySpec, nonce: String, logKey: KeySpec? = nil) {
         self.name = name
         self.currency = currency
         self.hourRate = hourRate
@@ -103,17 +103,17 @@ public struct LedgerInit: Codable, Sendable, Equatable {
 }
 
 /// `key.add`: registers a key with a role; signed by an admin.
-public struct KeyAdd: Codable, Sendable, Equatable {
-    public var key: KeySpec
-    public init(key: KeySpec) { self.key = key }
+package struct KeyAdd: Codable, Sendable, Equatable {
+    package var key: KeySpec
+    package init(key: KeySpec) { self.key = key }
     enum CodingKeys: String, CodingKey, CaseIterable { case key }
 }
 
 /// `key.revoke`: the key signs nothing after this entry; signed by an admin.
-public struct KeyRevoke: Codable, Sendable, Equatable {
-    public var keyID: KeyID
-    public var reason: String?
-    public init(keyID: KeyID, reason: String?) {
+package struct KeyRevoke: Codable, Sendable, Equatable {
+    package var keyID: KeyID
+    package var reason: String?
+    package init(keyID: KeyID, reason: String?) {
         self.keyID = keyID
         self.reason = reason
     }
@@ -121,17 +121,17 @@ public struct KeyRevoke: Codable, Sendable, Equatable {
 }
 
 /// `account.open`: signed by an admin or operator.
-public struct AccountOpen: Codable, Sendable, Equatable {
-    public var account: AccountID
-    public var accountKind: AccountKind
-    public var name: String
+package struct AccountOpen: Codable, Sendable, Equatable {
+    package var account: AccountID
+    package var accountKind: AccountKind
+    package var name: String
     /// The lowest balance the account may reach: 0 for members and merchants, the negative credit
     /// limit for an issuer.
-    public var minBalance: Int64
+    package var minBalance: Int64
     /// Keys allowed to sign debits from this account.
-    public var controllers: [KeyID]
+    package var controllers: [KeyID]
 
-    public init(account: AccountID, accountKind: AccountKind, name: String, minBalance: Int64, controllers: [KeyID]) {
+    package init(account: AccountID, accountKind: AccountKind, name: String, minBalance: Int64, controllers: [KeyID]) {
         self.account = account
         self.accountKind = accountKind
         self.name = name
@@ -147,20 +147,20 @@ public struct AccountOpen: Codable, Sendable, Equatable {
 /// `account.update`: changes an account from this entry on; signed by an admin or operator. Every
 /// field but `account` is optional, and at least one change is given. Nothing is retroactive: the
 /// balance and the entries before stay as they are.
-public struct AccountUpdate: Codable, Sendable, Equatable {
-    public var account: AccountID
+package struct AccountUpdate: Codable, Sendable, Equatable {
+    package var account: AccountID
     /// `frozen`: it can neither pay nor be paid; `open` again unfreezes it; `closed` is final and
     /// needs a zero balance.
-    public var status: AccountStatus?
+    package var status: AccountStatus?
     /// The new lowest balance; refused if the balance is already below it.
-    public var minBalance: Int64?
+    package var minBalance: Int64?
     /// The new controllers, the whole list (1 to 16 keys).
-    public var controllers: [KeyID]?
-    public var name: String?
+    package var controllers: [KeyID]?
+    package var name: String?
     /// Why, for the record.
-    public var reason: String?
+    package var reason: String?
 
-    public init(
+    package init(
         account: AccountID, status: AccountStatus? = nil, minBalance: Int64? = nil, controllers: [KeyID]? = nil, name: String? = nil,
         reason: String? = nil
     ) {
@@ -180,14 +180,14 @@ public struct AccountUpdate: Codable, Sendable, Equatable {
 /// `category.set`: creates a care category, or changes its name or hour rate, from this entry on
 /// (never for credits already made); signed by an admin. Categories let body care pay more per
 /// hour than shopping, as Japan's Fureai Kippu does.
-public struct CategorySet: Codable, Sendable, Equatable {
+package struct CategorySet: Codable, Sendable, Equatable {
     /// The category's id: 1 to 40 of `a-z 0-9 -`, starting with a letter, e.g. `boodschappen`.
-    public var category: String
-    public var name: String
+    package var category: String
+    package var name: String
     /// Minor units credited per hour of care in this category.
-    public var hourRate: Int64
+    package var hourRate: Int64
 
-    public init(category: String, name: String, hourRate: Int64) {
+    package init(category: String, name: String, hourRate: Int64) {
         self.category = category
         self.name = name
         self.hourRate = hourRate
@@ -199,36 +199,36 @@ public struct CategorySet: Codable, Sendable, Equatable {
 }
 
 /// One leg of a transaction: negative takes money from the account, positive adds to it.
-public struct Posting: Codable, Sendable, Equatable, Hashable {
-    public var account: AccountID
-    public var amount: Int64
-    public init(account: AccountID, amount: Int64) {
+package struct Posting: Codable, Sendable, Equatable, Hashable {
+    package var account: AccountID
+    package var amount: Int64
+    package init(account: AccountID, amount: Int64) {
         self.account = account
         self.amount = amount
     }
 }
 
 /// `tx`: two or more postings that sum to zero, signed by a key controlling every debited account.
-public struct Transaction: Codable, Sendable, Equatable {
-    public var purpose: Purpose
-    public var postings: [Posting]
-    public var memo: String?
+package struct Transaction: Codable, Sendable, Equatable {
+    package var purpose: Purpose
+    package var postings: [Posting]
+    package var memo: String?
     /// For credits paid for hours of care: the hours (decimal text) and the hour rate applied.
-    public var hours: String?
-    public var hourRate: Int64?
+    package var hours: String?
+    package var hourRate: Int64?
     /// The care category whose rate was applied; without one, the ledger's own hour rate.
-    public var category: String?
+    package var category: String?
     /// For a credit: the day the care was given, `YYYY-MM-DD` (UTC), not after the entry's commit.
-    public var careDate: String?
+    package var careDate: String?
     /// For a credit that approves a claim: the claim's entry id.
-    public var claim: String?
+    package var claim: String?
     /// For a `reversal`: the entry id of the transaction it undoes, and why.
-    public var reverses: String?
-    public var reason: String?
+    package var reverses: String?
+    package var reason: String?
     /// For a `demurrage` charge: the day its period starts, `YYYY-MM-DD`.
-    public var period: String?
+    package var period: String?
 
-    public init(
+    package init(
         purpose: Purpose, postings: [Posting], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil, category: String? = nil,
         careDate: String? = nil, claim: String? = nil, reverses: String? = nil, reason: String? = nil, period: String? = nil
     ) {
@@ -251,7 +251,7 @@ public struct Transaction: Codable, Sendable, Equatable {
 
     /// A digest of the postings, in order: what a reversal must mirror. Each posting is
     /// `account "\n" amount "\n"`, so no two lists share a digest.
-    public var postingsDigest: SHA256Digest {
+    package var postingsDigest: SHA256Digest {
         SHA256.hash(postings.map { "\($0.account.rawValue)\n\($0.amount)\n" }.joined())
     }
 }

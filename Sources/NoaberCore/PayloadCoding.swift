@@ -1,4 +1,4 @@
-import NoaberHashing
+import NoaberCrypto
 import Foundation
 
 // The payload is one flat JSON object: the header fields (`v`, `ledger`, `id`, `kind`) beside the
@@ -17,7 +17,7 @@ private struct AnyKey: CodingKey {
 }
 
 extension Payload: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let header = try decoder.container(keyedBy: HeaderKeys.self)
         let version = try header.decode(Int.self, forKey: .v)
         guard version == Payload.version else {
@@ -67,7 +67,7 @@ extension Payload: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var header = encoder.container(keyedBy: HeaderKeys.self)
         try header.encode(Payload.version, forKey: .v)
         try header.encode(ledger, forKey: .ledger)
@@ -88,7 +88,7 @@ extension Payload: Codable {
     }
 
     /// Parses payload bytes as stored; every failure is an `invalidPayload` naming the field.
-    public static func decode(_ bytes: [UInt8]) throws(LedgerError) -> Payload {
+    package static func decode(_ bytes: [UInt8]) throws(LedgerError) -> Payload {
         guard bytes.count <= maxBytes else { throw .invalidPayload("payload is larger than \(maxBytes) bytes") }
         let payload: Payload
         do {
@@ -104,7 +104,7 @@ extension Payload: Codable {
 
     /// The bytes a signer produces: compact JSON with sorted keys. Any byte layout is accepted on
     /// submission; this one is simply what Noaber's own CLI writes.
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding plain value types into JSON cannot fail.

@@ -1,9 +1,9 @@
-public import NoaberHashing
+package import NoaberCrypto
 
 /// What the rules need to know about earlier entries to judge a reversal or a claim's decision,
 /// without keeping every entry in memory: the daemon answers from SQLite (plus the group being
 /// committed), the verifier from what it has replayed.
-public protocol PriorEntries {
+package protocol PriorEntries {
     /// The purpose and postings digest (`Transaction.postingsDigest`) of transaction `entryID`, or
     /// nil if no earlier entry with that id is a transaction.
     func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)?
@@ -15,23 +15,23 @@ public protocol PriorEntries {
 
 /// Earlier entries kept in memory, for replays (the verifier) and tests: a digest per transaction,
 /// the reversals seen and every claim.
-public struct ReplayedEntries: PriorEntries, Sendable {
+package struct ReplayedEntries: PriorEntries, Sendable {
     private var transactions: [String: (Purpose, SHA256Digest)] = [:]
     private var reversals: [String: Int64] = [:]
     private var claims: [String: ClaimRecord] = [:]
 
-    public init() {}
+    package init() {}
 
-    public func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
+    package func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
         transactions[entryID].map { (purpose: $0.0, postingsDigest: $0.1) }
     }
 
-    public func reversal(of entryID: String) -> Int64? { reversals[entryID] }
+    package func reversal(of entryID: String) -> Int64? { reversals[entryID] }
 
-    public func claim(_ entryID: String) -> ClaimRecord? { claims[entryID] }
+    package func claim(_ entryID: String) -> ClaimRecord? { claims[entryID] }
 
     /// Records an accepted entry, committed at `time`.
-    public mutating func record(_ payload: Payload, seq: Int64, at time: Timestamp) {
+    package mutating func record(_ payload: Payload, seq: Int64, at time: Timestamp) {
         switch payload.body {
         case .transaction(let tx):
             transactions[payload.id] = (tx.purpose, tx.postingsDigest)

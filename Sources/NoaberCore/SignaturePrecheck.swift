@@ -1,21 +1,21 @@
-public import NoaberHashing
+package import NoaberCrypto
 
 /// Checks a page of entries' signatures on every core before the verifier replays them one by
 /// one. Signature checks are nearly all of a replay's work and independent of each other; only
 /// *which* key may sign depends on the chain, and that stays with the rules: a precheck result
 /// only says "this signature verifies with this public key", which `LedgerState.apply` accepts
 /// solely when it is exactly the key it would have picked itself.
-public enum SignaturePrecheck {
-    public struct Result: Sendable {
+package enum SignaturePrecheck {
+    package struct Result: Sendable {
         /// The parsed payload, or nil when it does not parse (the replay then reports why).
-        public var payload: Payload?
+        package var payload: Payload?
         /// The public key the signature verified with, or nil when it was not checked or failed.
-        public var verifiedWith: Ed25519PublicKey?
+        package var verifiedWith: Ed25519PublicKey?
     }
 
     /// `known` holds the public keys registered before the page; keys the page itself registers are
     /// added in order, so an entry signed by a key added earlier in the page is checked too.
-    public static func run(_ page: [StoredEntry], known: [KeyID: Ed25519PublicKey]) -> [Result] {
+    package static func run(_ page: [StoredEntry], known: [KeyID: Ed25519PublicKey]) -> [Result] {
         let payloads = Parallel.map(page.count) { range in range.map { try? Payload.decode(page[$0].entry.signed.payload) } }
         var keys = known
         var candidates = [Ed25519PublicKey?](repeating: nil, count: page.count)

@@ -1,12 +1,13 @@
-public import NoaberHashing
+package import NoaberCrypto
+package import NoaberTransparency
 
 /// What a client submits: the payload bytes exactly as signed, the signature and the key's id.
-public struct SignedEntry: Sendable, Equatable {
-    public var payload: [UInt8]
-    public var signature: [UInt8]
-    public var keyID: KeyID
+package struct SignedEntry: Sendable, Equatable {
+    package var payload: [UInt8]
+    package var signature: [UInt8]
+    package var keyID: KeyID
 
-    public init(payload: [UInt8], signature: [UInt8], keyID: KeyID) {
+    package init(payload: [UInt8], signature: [UInt8], keyID: KeyID) {
         self.payload = payload
         self.signature = signature
         self.keyID = keyID
@@ -14,21 +15,21 @@ public struct SignedEntry: Sendable, Equatable {
 
     /// The domain separator that starts every signed message; a signature made for anything else
     /// (another protocol, a checkpoint) can never verify as an entry.
-    public static let signingContext = "noaber:entry:v1\n"
+    package static let signingContext = "noaber:entry:v1\n"
 
     /// The exact bytes that are signed: the context, the ledger id and a newline, then the payload.
     /// Binding the ledger id means an entry cannot be replayed into another ledger.
-    public static func signingMessage(ledgerID: String, payload: [UInt8]) -> [UInt8] {
+    package static func signingMessage(ledgerID: String, payload: [UInt8]) -> [UInt8] {
         Array(signingContext.utf8) + Array(ledgerID.utf8) + [0x0A] + payload
     }
 
     /// Whether the signature verifies with `key` over the message for `payload`'s ledger.
-    public func isValid(for payload: Payload, with key: Ed25519PublicKey) -> Bool {
+    package func isValid(for payload: Payload, with key: Ed25519PublicKey) -> Bool {
         key.isValidSignature(signature, for: Self.signingMessage(ledgerID: payload.ledger, payload: self.payload))
     }
 
     /// Signs `payload` for `ledgerID`; used by the CLI and the tests.
-    public static func sign(_ payload: Payload, with key: Ed25519PrivateKey) throws(HashingError) -> SignedEntry {
+    package static func sign(_ payload: Payload, with key: Ed25519PrivateKey) throws(CryptoError) -> SignedEntry {
         let bytes = payload.encoded()
         let signature = try key.signature(for: signingMessage(ledgerID: payload.ledger, payload: bytes))
         return SignedEntry(payload: bytes, signature: signature, keyID: key.publicKey.keyID)
@@ -36,16 +37,16 @@ public struct SignedEntry: Sendable, Equatable {
 }
 
 /// An entry as committed: the signed submission plus what the daemon assigned.
-public struct CommittedEntry: Sendable, Equatable {
-    public var seq: Int64
-    public var entryID: String
-    public var kind: EntryKind
-    public var signed: SignedEntry
-    public var committedAt: Timestamp
-    public var prevHash: SHA256Digest
-    public var hash: SHA256Digest
+package struct CommittedEntry: Sendable, Equatable {
+    package var seq: Int64
+    package var entryID: String
+    package var kind: EntryKind
+    package var signed: SignedEntry
+    package var committedAt: Timestamp
+    package var prevHash: SHA256Digest
+    package var hash: SHA256Digest
 
-    public init(
+    package init(
         seq: Int64, entryID: String, kind: EntryKind, signed: SignedEntry, committedAt: Timestamp,
         prevHash: SHA256Digest, hash: SHA256Digest
     ) {
@@ -66,17 +67,17 @@ public struct CommittedEntry: Sendable, Equatable {
 /// These same bytes, the entry's *record*, are the leaf data of the ledger's Merkle tree: the
 /// entry hash is SHA-256(record) and the leaf hash SHA-256(0x00 ‖ record), so one rebuilt record
 /// checks both the chain and an inclusion proof.
-public enum EntryHash {
-    public static let context = "noaber:chain:v1\n"
+package enum EntryHash {
+    package static let context = "noaber:chain:v1\n"
 
-    public static func record(
+    package static func record(
         seq: Int64, prevHash: SHA256Digest, committedAt: Timestamp, signed: SignedEntry
     ) -> [UInt8] {
         Array("\(context)\(seq)\n\(prevHash.hex)\n\(committedAt.rfc3339)\n\(signed.keyID.hex)\n\(Hex.encode(signed.signature))\n".utf8)
             + signed.payload
     }
 
-    public static func compute(
+    package static func compute(
         seq: Int64, prevHash: SHA256Digest, committedAt: Timestamp, signed: SignedEntry
     ) -> SHA256Digest {
         SHA256.hash(record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed))
@@ -85,8 +86,8 @@ public enum EntryHash {
 
 extension CommittedEntry {
     /// The bytes behind both the entry hash and the Merkle leaf (see `EntryHash`).
-    public var record: [UInt8] { EntryHash.record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed) }
+    package var record: [UInt8] { EntryHash.record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed) }
 
     /// The entry's Merkle leaf hash, SHA-256(0x00 ‖ record); its leaf index is `seq - 1`.
-    public var leafHash: SHA256Digest { Merkle.leafHash(record) }
+    package var leafHash: SHA256Digest { Merkle.leafHash(record) }
 }

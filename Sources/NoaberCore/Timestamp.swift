@@ -1,15 +1,15 @@
 /// A UTC instant with millisecond precision, written as RFC 3339 `2026-11-23T10:39:20.123Z`.
 /// The fixed width makes the text sort in time order, which the chain check relies on.
-public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let millisecondsSinceEpoch: Int64
+package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package let millisecondsSinceEpoch: Int64
 
-    public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
+    package init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
 
-    public static func < (a: Self, b: Self) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }
+    package static func < (a: Self, b: Self) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }
 
-    public var description: String { rfc3339 }
+    package var description: String { rfc3339 }
 
-    public var rfc3339: String {
+    package var rfc3339: String {
         let ms = millisecondsSinceEpoch
         let days = ms.floorDiv(86_400_000)
         let inDay = ms - days * 86_400_000
@@ -19,7 +19,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC only, as written on the wire).
-    public init?(rfc3339 text: String) {
+    package init?(rfc3339 text: String) {
         let b = Array(text.utf8)
         guard b.count == 20 || b.count == 24, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58,
             b[b.count - 1] == 90

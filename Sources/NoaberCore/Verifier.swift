@@ -1,64 +1,65 @@
-public import NoaberHashing
+package import NoaberCrypto
+package import NoaberTransparency
 
 /// An entry as read back from storage or an export, with the postings the store derived from it.
-public struct StoredEntry: Sendable, Equatable {
-    public var entry: CommittedEntry
+package struct StoredEntry: Sendable, Equatable {
+    package var entry: CommittedEntry
     /// The postings as stored beside the entry (for transactions); they must equal the payload's.
-    public var postings: [Posting]
+    package var postings: [Posting]
 
-    public init(entry: CommittedEntry, postings: [Posting]) {
+    package init(entry: CommittedEntry, postings: [Posting]) {
         self.entry = entry
         self.postings = postings
     }
 }
 
 /// The first thing found wrong, with the sequence number of the entry where it was found.
-public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
+package struct VerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The first bad entry, or nil when the fault is in the derived balances.
-    public var seq: Int64?
-    public var reason: String
+    package var seq: Int64?
+    package var reason: String
 
-    public init(seq: Int64?, reason: String) {
+    package init(seq: Int64?, reason: String) {
         self.seq = seq
         self.reason = reason
     }
 
-    public var description: String { seq.map { "entry \($0): \(reason)" } ?? reason }
+    package var description: String { seq.map { "entry \($0): \(reason)" } ?? reason }
 }
 
 /// Replays a chain from entry 1 and checks every invariant an auditor cares about: sequence
 /// without gaps, each link and hash, each signature and the signer's right at that point, each
 /// transaction's balance, the stored postings, and finally the stored balances.
-public struct Verifier: Sendable {
-    public private(set) var state = LedgerState()
-    public private(set) var entries: Int64 = 0
-    public private(set) var headHash = SHA256Digest.zero
+package struct Verifier: Sendable {
+    package private(set) var state = LedgerState()
+    package private(set) var entries: Int64 = 0
+    package private(set) var headHash = SHA256Digest.zero
     /// Postings the chain's transactions carry, to compare with the rows stored.
-    public private(set) var postings: Int64 = 0
+    package private(set) var postings: Int64 = 0
     /// The Merkle tree over the entries checked so far.
-    public private(set) var tree = CompactRange()
+    package private(set) var tree = CompactRange()
     /// The tree sizes whose roots `roots` keeps (those of the checkpoints to be checked).
-    public var rootsWanted: Set<UInt64>
-    public private(set) var roots: [UInt64: SHA256Digest] = [:]
+    package var rootsWanted: Set<UInt64>
+    package private(set) var roots: [UInt64: SHA256Digest] = [:]
     private var lastTime: Timestamp?
     /// Each entry id and the entry that used it: an id used twice is a replayed payment.
     private var entryIDs: [String: Int64] = [:]
     /// What reversals are judged by: each transaction's postings digest, and the reversals seen.
     private var prior = ReplayedEntries()
 
-    public init(rootsWanted: Set<UInt64> = []) {
+    package init(rootsWanted: Set<UInt64> = []) {
         self.rootsWanted = rootsWanted
     }
 
     /// The root of the first `size` entries, if that size was wanted and reached (or is the current size).
-    public func root(atSize size: UInt64) -> SHA256Digest? {
+    package func root(atSize size: UInt64) -> SHA256Digest? {
         size == tree.size ? tree.root : roots[size]
     }
 
     /// Checks the next entry. `precheck` may carry its payload, already parsed, and the public key
     /// its signature already verified with (see `SignaturePrecheck`); the rules still decide
     /// whether that key was the one allowed to sign.
-    public mutating func check(_ stored: StoredEntry, precheck: SignaturePrecheck.Result? = nil) throws(VerificationFailure) {
+    package mutating func check(_ stored: StoredEntry, precheck: SignaturePrecheck.Result? = nil) throws(VerificationFailure) {
         let entry = stored.entry
         let expected = entries + 1
         guard entry.seq == expected else {
@@ -114,7 +115,7 @@ public struct Verifier: Sendable {
     /// Compares the stored derived state (the ledger's settings, every key, every account and its
     /// balance) with the replayed one. The daemon judges new entries from the stored state, so a
     /// forged role, revocation or controller there must fail the audit as surely as a forged balance.
-    public func finish(stored: LedgerState, rows: JournalRows) throws(VerificationFailure) {
+    package func finish(stored: LedgerState, rows: JournalRows) throws(VerificationFailure) {
         // Rows the chain does not account for (a seq of 0 or below, postings of no entry) are
         // invisible to a replay from seq 1 but not to the daemon's queries.
         guard rows.entries == entries else {
@@ -187,11 +188,11 @@ public struct Verifier: Sendable {
 }
 
 /// How many rows the stored journal holds, counted in the same snapshot as the stored state.
-public struct JournalRows: Sendable, Equatable {
-    public var entries: Int64
-    public var postings: Int64
+package struct JournalRows: Sendable, Equatable {
+    package var entries: Int64
+    package var postings: Int64
 
-    public init(entries: Int64, postings: Int64) {
+    package init(entries: Int64, postings: Int64) {
         self.entries = entries
         self.postings = postings
     }

@@ -1,21 +1,21 @@
-public import NoaberCore
+package import NoaberCore
 
 /// The ledger's settings as served: `ledger.status` and `ledger.state` carry them.
-public struct SettingsInfo: Codable, Sendable, Equatable {
-    public var claimExpiryDays: Int
-    public var demurrage: DemurrageInfo?
+package struct SettingsInfo: Codable, Sendable, Equatable {
+    package var claimExpiryDays: Int
+    package var demurrage: DemurrageInfo?
 
-    public struct DemurrageInfo: Codable, Sendable, Equatable {
-        public var ratePpm: Int64
-        public var period: String
-        public var account: String
+    package struct DemurrageInfo: Codable, Sendable, Equatable {
+        package var ratePpm: Int64
+        package var period: String
+        package var account: String
         /// The start of the next period to charge (RFC 3339).
-        public var next: String
+        package var next: String
         /// Within a period being charged: the last account charged so far.
-        public var cursor: String?
+        package var cursor: String?
     }
 
-    public init(_ settings: LedgerState.Settings) {
+    package init(_ settings: LedgerState.Settings) {
         claimExpiryDays = settings.claimExpiryDays
         demurrage = settings.demurrage.map {
             DemurrageInfo(
@@ -25,7 +25,7 @@ public struct SettingsInfo: Codable, Sendable, Equatable {
     }
 
     /// Back to Core values; nil if anything is malformed.
-    public func settings() -> LedgerState.Settings? {
+    package func settings() -> LedgerState.Settings? {
         var settings = LedgerState.Settings(claimExpiryDays: claimExpiryDays)
         guard let demurrage else { return settings }
         guard let period = DemurragePeriod(rawValue: demurrage.period), let account = try? AccountID(demurrage.account),
@@ -42,18 +42,18 @@ public struct SettingsInfo: Codable, Sendable, Equatable {
 }
 
 /// `claim.list`: claims in order of seq, a page at a time.
-public struct ClaimListParams: Codable, Sendable {
-    public static let maxLimit = 1000
+package struct ClaimListParams: Codable, Sendable {
+    package static let maxLimit = 1000
 
     /// Only this volunteer's claims.
-    public var account: String?
+    package var account: String?
     /// Only claims still waiting for a decision (neither decided nor expired).
-    public var pending: Bool?
+    package var pending: Bool?
     /// Claims after this seq (the last one of the previous page).
-    public var afterSeq: Int64?
-    public var limit: Int?
+    package var afterSeq: Int64?
+    package var limit: Int?
 
-    public init(account: String? = nil, pending: Bool? = nil, afterSeq: Int64? = nil, limit: Int? = nil) {
+    package init(account: String? = nil, pending: Bool? = nil, afterSeq: Int64? = nil, limit: Int? = nil) {
         self.account = account
         self.pending = pending
         self.afterSeq = afterSeq
@@ -61,27 +61,27 @@ public struct ClaimListParams: Codable, Sendable {
     }
 }
 
-public struct ClaimInfo: Codable, Sendable, Equatable {
-    public var claimId: String
-    public var seq: Int64
-    public var committedAt: String
-    public var account: String
-    public var issuer: String
-    public var hours: String
-    public var hourRate: Int64
-    public var amount: Int64
-    public var category: String?
-    public var careDate: String?
-    public var memo: String?
+package struct ClaimInfo: Codable, Sendable, Equatable {
+    package var claimId: String
+    package var seq: Int64
+    package var committedAt: String
+    package var account: String
+    package var issuer: String
+    package var hours: String
+    package var hourRate: Int64
+    package var amount: Int64
+    package var category: String?
+    package var careDate: String?
+    package var memo: String?
     /// `pending`, `approved`, `rejected` or `expired`.
-    public var status: String
+    package var status: String
     /// When it expires or expired, if undecided.
-    public var expiresAt: String?
-    public var decidedSeq: Int64?
+    package var expiresAt: String?
+    package var decidedSeq: Int64?
     /// Why it was rejected.
-    public var reason: String?
+    package var reason: String?
 
-    public init(
+    package init(
         record: ClaimRecord, decision: String?, reason: String?, expiryDays: Int, now: Timestamp
     ) {
         let claim = record.claim
@@ -108,10 +108,10 @@ public struct ClaimInfo: Codable, Sendable, Equatable {
     }
 }
 
-public struct ClaimListResult: Codable, Sendable {
-    public var claims: [ClaimInfo]
-    public var claimExpiryDays: Int
-    public init(claims: [ClaimInfo], claimExpiryDays: Int) {
+package struct ClaimListResult: Codable, Sendable {
+    package var claims: [ClaimInfo]
+    package var claimExpiryDays: Int
+    package init(claims: [ClaimInfo], claimExpiryDays: Int) {
         self.claims = claims
         self.claimExpiryDays = claimExpiryDays
     }

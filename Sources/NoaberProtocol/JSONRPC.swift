@@ -1,12 +1,12 @@
-public import Foundation
+package import Foundation
 
 /// A JSON-RPC id: a number, a string or null.
-public enum RPCID: Codable, Hashable, Sendable {
+package enum RPCID: Codable, Hashable, Sendable {
     case number(Int64)
     case string(String)
     case null
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -17,7 +17,7 @@ public enum RPCID: Codable, Hashable, Sendable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .number(let n): try container.encode(n)
@@ -29,75 +29,75 @@ public enum RPCID: Codable, Hashable, Sendable {
 
 /// The parts of a request read before its method is known; everything optional so that a bad
 /// request still gets an error naming what is wrong.
-public struct RPCEnvelope: Decodable, Sendable {
-    public var jsonrpc: String?
-    public var id: RPCID?
-    public var method: String?
+package struct RPCEnvelope: Decodable, Sendable {
+    package var jsonrpc: String?
+    package var id: RPCID?
+    package var method: String?
 }
 
 /// Reads the `params` of a request as the method's own type.
-public struct RPCParams<P: Decodable>: Decodable {
-    public var params: P
+package struct RPCParams<P: Decodable>: Decodable {
+    package var params: P
 }
 
-public struct RPCRequest<Params: Encodable>: Encodable {
-    public var jsonrpc = "2.0"
-    public var id: RPCID
-    public var method: String
-    public var params: Params
+package struct RPCRequest<Params: Encodable>: Encodable {
+    package var jsonrpc = "2.0"
+    package var id: RPCID
+    package var method: String
+    package var params: Params
 
-    public init(id: RPCID, method: String, params: Params) {
+    package init(id: RPCID, method: String, params: Params) {
         self.id = id
         self.method = method
         self.params = params
     }
 }
 
-public struct RPCSuccess<Result: Encodable>: Encodable {
-    public var jsonrpc = "2.0"
-    public var id: RPCID
-    public var result: Result
+package struct RPCSuccess<Result: Encodable>: Encodable {
+    package var jsonrpc = "2.0"
+    package var id: RPCID
+    package var result: Result
 
-    public init(id: RPCID, result: Result) {
+    package init(id: RPCID, result: Result) {
         self.id = id
         self.result = result
     }
 }
 
-public struct RPCFailure: Encodable {
-    public var jsonrpc = "2.0"
-    public var id: RPCID
-    public var error: RPCError
+package struct RPCFailure: Encodable {
+    package var jsonrpc = "2.0"
+    package var id: RPCID
+    package var error: RPCError
 
-    public init(id: RPCID, error: RPCError) {
+    package init(id: RPCID, error: RPCError) {
         self.id = id
         self.error = error
     }
 }
 
-public struct RPCResponse<Result: Decodable>: Decodable {
-    public var id: RPCID?
-    public var result: Result?
-    public var error: RPCError?
+package struct RPCResponse<Result: Decodable>: Decodable {
+    package var id: RPCID?
+    package var result: Result?
+    package var error: RPCError?
 }
 
 /// The one JSON style of the protocol: snake_case keys, compact, one object per line.
-public enum RPCCoding {
-    public static func encoder() -> JSONEncoder {
+package enum RPCCoding {
+    package static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
-    public static func decoder() -> JSONDecoder {
+    package static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return decoder
     }
 
     /// Encodes `value` as one line, newline included.
-    public static func line(_ value: some Encodable) throws -> Data {
+    package static func line(_ value: some Encodable) throws -> Data {
         var data = try encoder().encode(value)
         data.append(0x0A)
         return data

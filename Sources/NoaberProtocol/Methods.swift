@@ -1,10 +1,11 @@
-public import NoaberCore
-import NoaberHashing
+package import NoaberCore
+import NoaberCrypto
 import Foundation
+import NoaberTransparency
 
 /// Every method the daemon serves (docs/PROTOCOL.md). Property names are camelCase that the
 /// snake_case coding turns into `key_id`, `committed_at`, … on the wire.
-public enum Method: String, Sendable, CaseIterable {
+package enum Method: String, Sendable, CaseIterable {
     /// Submit one signed entry.
     case submit = "ledger.submit"
     /// Submit up to 1000 signed entries, applied all-or-nothing in one commit.
@@ -35,24 +36,24 @@ public enum Method: String, Sendable, CaseIterable {
     case consistencyProof = "ledger.consistency_proof"
 }
 
-public struct NoParams: Codable, Sendable {
-    public init() {}
+package struct NoParams: Codable, Sendable {
+    package init() {}
 }
 
-public struct SubmitParams: Codable, Sendable {
+package struct SubmitParams: Codable, Sendable {
     /// The payload bytes exactly as signed, base64.
-    public var payload: String
+    package var payload: String
     /// The 64-byte Ed25519 signature, hex.
-    public var signature: String
-    public var keyId: String
+    package var signature: String
+    package var keyId: String
 
-    public init(_ signed: SignedEntry) {
+    package init(_ signed: SignedEntry) {
         payload = Data(signed.payload).base64EncodedString()
         signature = Hex.encode(signed.signature)
         keyId = signed.keyID.hex
     }
 
-    public func signedEntry() throws(RPCError) -> SignedEntry {
+    package func signedEntry() throws(RPCError) -> SignedEntry {
         guard let bytes = Data(base64Encoded: payload) else { throw .invalidParams("payload is not base64") }
         guard let signature = Hex.decode(signature), signature.count == 64 else {
             throw .invalidParams("signature must be 128 hex characters")
@@ -62,28 +63,28 @@ public struct SubmitParams: Codable, Sendable {
     }
 }
 
-public struct SubmitBatchParams: Codable, Sendable {
-    public static let maxEntries = 1000
-    public var entries: [SubmitParams]
-    public init(entries: [SubmitParams]) { self.entries = entries }
+package struct SubmitBatchParams: Codable, Sendable {
+    package static let maxEntries = 1000
+    package var entries: [SubmitParams]
+    package init(entries: [SubmitParams]) { self.entries = entries }
 }
 
-public struct SubmitBatchResult: Codable, Sendable {
+package struct SubmitBatchResult: Codable, Sendable {
     /// One result per entry, in order; `replayed` marks entries committed before.
-    public var results: [SubmitResult]
-    public init(results: [SubmitResult]) { self.results = results }
+    package var results: [SubmitResult]
+    package init(results: [SubmitResult]) { self.results = results }
 }
 
-public struct SubmitResult: Codable, Sendable, Equatable {
-    public var seq: Int64
-    public var id: String
-    public var kind: String
-    public var hash: String
-    public var committedAt: String
+package struct SubmitResult: Codable, Sendable, Equatable {
+    package var seq: Int64
+    package var id: String
+    package var kind: String
+    package var hash: String
+    package var committedAt: String
     /// True when this exact entry had been committed before and nothing new was written.
-    public var replayed: Bool
+    package var replayed: Bool
 
-    public init(_ entry: CommittedEntry, replayed: Bool) {
+    package init(_ entry: CommittedEntry, replayed: Bool) {
         seq = entry.seq
         id = entry.entryID
         kind = entry.kind.rawValue
@@ -93,35 +94,35 @@ public struct SubmitResult: Codable, Sendable, Equatable {
     }
 }
 
-public struct StatusResult: Codable, Sendable {
-    public var initialised: Bool
-    public var ledgerId: String?
-    public var name: String?
-    public var currency: Currency?
-    public var hourRate: Int64?
-    public var entries: Int64
-    public var headHash: String
-    public var headTime: String?
-    public var databaseBytes: Int64
-    public var uptimeSeconds: Int64
-    public var version: String
-    public var schemaVersion: Int
+package struct StatusResult: Codable, Sendable {
+    package var initialised: Bool
+    package var ledgerId: String?
+    package var name: String?
+    package var currency: Currency?
+    package var hourRate: Int64?
+    package var entries: Int64
+    package var headHash: String
+    package var headTime: String?
+    package var databaseBytes: Int64
+    package var uptimeSeconds: Int64
+    package var version: String
+    package var schemaVersion: Int
     /// SQLite transactions the writer has committed since start; fewer than entries means grouping.
-    public var groupCommits: Int64
-    public var entriesCommitted: Int64
+    package var groupCommits: Int64
+    package var entriesCommitted: Int64
     /// The daemon's log key, raw public key in hex, whether or not the ledger announced it yet.
-    public var logPublicKey: String?
+    package var logPublicKey: String?
     /// The C2SP verifier key string of that key, once the chain names it an active log key.
-    public var logKey: String?
+    package var logKey: String?
     /// The tree size of the latest signed checkpoint.
-    public var checkpointSize: UInt64?
+    package var checkpointSize: UInt64?
     /// True when the chain registered the daemon's key but revoked it (or gave it another role):
     /// the daemon needs a new log key, which an admin then announces.
-    public var logKeyRevoked: Bool?
+    package var logKeyRevoked: Bool?
     /// Claim expiry and demurrage, once initialised.
-    public var settings: SettingsInfo?
+    package var settings: SettingsInfo?
 
-    public init(
+    package init(
         initialised: Bool, ledgerId: String?, name: String?, currency: Currency?, hourRate: Int64?, entries: Int64,
         headHash: String, headTime: String?, databaseBytes: Int64, uptimeSeconds: Int64, version: String,
         schemaVersion: Int, groupCommits: Int64, entriesCommitted: Int64, logPublicKey: String? = nil, logKey: String? = nil,
@@ -148,22 +149,22 @@ public struct StatusResult: Codable, Sendable {
     }
 }
 
-public struct AccountParams: Codable, Sendable {
-    public var account: String
-    public init(account: String) { self.account = account }
+package struct AccountParams: Codable, Sendable {
+    package var account: String
+    package init(account: String) { self.account = account }
 }
 
-public struct AccountInfo: Codable, Sendable, Equatable {
-    public var account: String
-    public var kind: String
-    public var name: String
-    public var status: String
-    public var minBalance: Int64
-    public var balance: Int64
-    public var controllers: [String]
-    public var openedSeq: Int64
+package struct AccountInfo: Codable, Sendable, Equatable {
+    package var account: String
+    package var kind: String
+    package var name: String
+    package var status: String
+    package var minBalance: Int64
+    package var balance: Int64
+    package var controllers: [String]
+    package var openedSeq: Int64
 
-    public init(_ a: LedgerState.Account) {
+    package init(_ a: LedgerState.Account) {
         account = a.id.rawValue
         kind = a.kind.rawValue
         name = a.name
@@ -175,36 +176,36 @@ public struct AccountInfo: Codable, Sendable, Equatable {
     }
 }
 
-public struct AccountList: Codable, Sendable {
-    public var accounts: [AccountInfo]
-    public init(accounts: [AccountInfo]) { self.accounts = accounts }
+package struct AccountList: Codable, Sendable {
+    package var accounts: [AccountInfo]
+    package init(accounts: [AccountInfo]) { self.accounts = accounts }
 }
 
-public struct HistoryParams: Codable, Sendable {
-    public var account: String
-    public var limit: Int?
-    public var beforeSeq: Int64?
-    public init(account: String, limit: Int?, beforeSeq: Int64? = nil) {
+package struct HistoryParams: Codable, Sendable {
+    package var account: String
+    package var limit: Int?
+    package var beforeSeq: Int64?
+    package init(account: String, limit: Int?, beforeSeq: Int64? = nil) {
         self.account = account
         self.limit = limit
         self.beforeSeq = beforeSeq
     }
 }
 
-public struct HistoryLineInfo: Codable, Sendable {
-    public var seq: Int64
-    public var entryId: String
-    public var committedAt: String
-    public var purpose: String?
-    public var memo: String?
-    public var hours: String?
-    public var category: String?
-    public var careDate: String?
-    public var amount: Int64
-    public var balanceAfter: Int64
-    public var counterparties: [String]
+package struct HistoryLineInfo: Codable, Sendable {
+    package var seq: Int64
+    package var entryId: String
+    package var committedAt: String
+    package var purpose: String?
+    package var memo: String?
+    package var hours: String?
+    package var category: String?
+    package var careDate: String?
+    package var amount: Int64
+    package var balanceAfter: Int64
+    package var counterparties: [String]
 
-    public init(_ line: HistoryLine) {
+    package init(_ line: HistoryLine) {
         category = line.category
         careDate = line.careDate
         seq = line.seq
@@ -219,27 +220,27 @@ public struct HistoryLineInfo: Codable, Sendable {
     }
 }
 
-public struct HistoryResult: Codable, Sendable {
-    public var account: String
-    public var lines: [HistoryLineInfo]
-    public init(account: String, lines: [HistoryLineInfo]) {
+package struct HistoryResult: Codable, Sendable {
+    package var account: String
+    package var lines: [HistoryLineInfo]
+    package init(account: String, lines: [HistoryLineInfo]) {
         self.account = account
         self.lines = lines
     }
 }
 
-public struct StatementParams: Codable, Sendable {
-    public static let maxLimit = 5000
-    public var account: String
+package struct StatementParams: Codable, Sendable {
+    package static let maxLimit = 5000
+    package var account: String
     /// The period: entries committed at or after `from_time` and before `to_time` (RFC 3339, UTC);
     /// either may be left out for an open end.
-    public var fromTime: String?
-    public var toTime: String?
+    package var fromTime: String?
+    package var toTime: String?
     /// For the next page: the seq of the last line already received.
-    public var afterSeq: Int64?
-    public var limit: Int?
+    package var afterSeq: Int64?
+    package var limit: Int?
 
-    public init(account: String, fromTime: String?, toTime: String?, afterSeq: Int64? = nil, limit: Int? = nil) {
+    package init(account: String, fromTime: String?, toTime: String?, afterSeq: Int64? = nil, limit: Int? = nil) {
         self.account = account
         self.fromTime = fromTime
         self.toTime = toTime
@@ -248,17 +249,17 @@ public struct StatementParams: Codable, Sendable {
     }
 }
 
-public struct StatementResult: Codable, Sendable {
-    public var account: AccountInfo
+package struct StatementResult: Codable, Sendable {
+    package var account: AccountInfo
     /// The balance before the first line (before the period, or before `after_seq`).
-    public var opening: Int64
-    public var lines: [HistoryLineInfo]
+    package var opening: Int64
+    package var lines: [HistoryLineInfo]
     /// The balance after the last line: `opening` plus every line's amount.
-    public var closing: Int64
+    package var closing: Int64
     /// True when the period has more lines: ask again with `after_seq` = the last line's seq.
-    public var more: Bool
+    package var more: Bool
 
-    public init(account: AccountInfo, opening: Int64, lines: [HistoryLineInfo], closing: Int64, more: Bool) {
+    package init(account: AccountInfo, opening: Int64, lines: [HistoryLineInfo], closing: Int64, more: Bool) {
         self.account = account
         self.opening = opening
         self.lines = lines
@@ -267,15 +268,15 @@ public struct StatementResult: Codable, Sendable {
     }
 }
 
-public struct KeyInfo: Codable, Sendable {
-    public var keyId: String
-    public var publicKey: String
-    public var label: String
-    public var role: String
-    public var addedSeq: Int64
-    public var revokedSeq: Int64?
+package struct KeyInfo: Codable, Sendable {
+    package var keyId: String
+    package var publicKey: String
+    package var label: String
+    package var role: String
+    package var addedSeq: Int64
+    package var revokedSeq: Int64?
 
-    public init(_ k: LedgerState.Key) {
+    package init(_ k: LedgerState.Key) {
         keyId = k.id.hex
         publicKey = Hex.encode(k.publicKey.rawRepresentation)
         label = k.label
@@ -285,13 +286,13 @@ public struct KeyInfo: Codable, Sendable {
     }
 }
 
-public struct CategoryInfo: Codable, Sendable, Equatable {
-    public var category: String
-    public var name: String
-    public var hourRate: Int64
-    public var setSeq: Int64
+package struct CategoryInfo: Codable, Sendable, Equatable {
+    package var category: String
+    package var name: String
+    package var hourRate: Int64
+    package var setSeq: Int64
 
-    public init(_ c: LedgerState.Category) {
+    package init(_ c: LedgerState.Category) {
         category = c.id
         name = c.name
         hourRate = c.hourRate
@@ -299,56 +300,56 @@ public struct CategoryInfo: Codable, Sendable, Equatable {
     }
 }
 
-public struct CategoryList: Codable, Sendable {
-    public var categories: [CategoryInfo]
-    public init(categories: [CategoryInfo]) { self.categories = categories }
+package struct CategoryList: Codable, Sendable {
+    package var categories: [CategoryInfo]
+    package init(categories: [CategoryInfo]) { self.categories = categories }
 }
 
-public struct KeyList: Codable, Sendable {
-    public var keys: [KeyInfo]
-    public init(keys: [KeyInfo]) { self.keys = keys }
+package struct KeyList: Codable, Sendable {
+    package var keys: [KeyInfo]
+    package init(keys: [KeyInfo]) { self.keys = keys }
 }
 
-public struct EntriesParams: Codable, Sendable {
-    public static let maxLimit = 1000
+package struct EntriesParams: Codable, Sendable {
+    package static let maxLimit = 1000
     /// A page carries at most this many payload bytes (but always at least one entry).
-    public static let maxPageBytes = 8 << 20
-    public var fromSeq: Int64
-    public var limit: Int?
-    public init(fromSeq: Int64, limit: Int?) {
+    package static let maxPageBytes = 8 << 20
+    package var fromSeq: Int64
+    package var limit: Int?
+    package init(fromSeq: Int64, limit: Int?) {
         self.fromSeq = fromSeq
         self.limit = limit
     }
 }
 
-public struct EntryGetParams: Codable, Sendable {
-    public var id: String
-    public init(id: String) { self.id = id }
+package struct EntryGetParams: Codable, Sendable {
+    package var id: String
+    package init(id: String) { self.id = id }
 }
 
-public struct PostingInfo: Codable, Sendable, Equatable {
-    public var account: String
-    public var amount: Int64
-    public init(account: String, amount: Int64) {
+package struct PostingInfo: Codable, Sendable, Equatable {
+    package var account: String
+    package var amount: Int64
+    package init(account: String, amount: Int64) {
         self.account = account
         self.amount = amount
     }
 }
 
 /// An entry as stored, with everything a verifier needs and nothing it has to trust.
-public struct EntryInfo: Codable, Sendable {
-    public var seq: Int64
-    public var id: String
-    public var kind: String
-    public var keyId: String
-    public var payload: String
-    public var signature: String
-    public var committedAt: String
-    public var prevHash: String
-    public var hash: String
-    public var postings: [PostingInfo]
+package struct EntryInfo: Codable, Sendable {
+    package var seq: Int64
+    package var id: String
+    package var kind: String
+    package var keyId: String
+    package var payload: String
+    package var signature: String
+    package var committedAt: String
+    package var prevHash: String
+    package var hash: String
+    package var postings: [PostingInfo]
 
-    public init(_ stored: StoredEntry) {
+    package init(_ stored: StoredEntry) {
         let e = stored.entry
         seq = e.seq
         id = e.entryID
@@ -363,7 +364,7 @@ public struct EntryInfo: Codable, Sendable {
     }
 
     /// Back to a Core value; a malformed field is reported as a failure at this entry.
-    public func storedEntry() throws(VerificationFailure) -> StoredEntry {
+    package func storedEntry() throws(VerificationFailure) -> StoredEntry {
         func bad(_ what: String) -> VerificationFailure { VerificationFailure(seq: seq, reason: "malformed \(what)") }
         guard let kind = EntryKind(rawValue: kind) else { throw bad("kind") }
         guard let key = KeyID(hex: keyId) else { throw bad("key id") }
@@ -383,38 +384,38 @@ public struct EntryInfo: Codable, Sendable {
     }
 }
 
-public struct EntriesResult: Codable, Sendable {
-    public var entries: [EntryInfo]
-    public init(entries: [EntryInfo]) { self.entries = entries }
+package struct EntriesResult: Codable, Sendable {
+    package var entries: [EntryInfo]
+    package init(entries: [EntryInfo]) { self.entries = entries }
 }
 
-public struct AccountBalance: Codable, Sendable {
-    public var account: String
-    public var balance: Int64
-    public init(account: String, balance: Int64) {
+package struct AccountBalance: Codable, Sendable {
+    package var account: String
+    package var balance: Int64
+    package init(account: String, balance: Int64) {
         self.account = account
         self.balance = balance
     }
 }
 
 /// Balances and the head they are consistent with: a verifier fetches these first, then entries 1…headSeq.
-public struct BalancesResult: Codable, Sendable {
-    public var headSeq: Int64
-    public var balances: [AccountBalance]
-    public init(headSeq: Int64, balances: [AccountBalance]) {
+package struct BalancesResult: Codable, Sendable {
+    package var headSeq: Int64
+    package var balances: [AccountBalance]
+    package init(headSeq: Int64, balances: [AccountBalance]) {
         self.headSeq = headSeq
         self.balances = balances
     }
 }
 
-public struct LedgerInfo: Codable, Sendable {
-    public var ledgerId: String
-    public var name: String
-    public var currency: Currency
-    public var hourRate: Int64
-    public var adminKey: String
+package struct LedgerInfo: Codable, Sendable {
+    package var ledgerId: String
+    package var name: String
+    package var currency: Currency
+    package var hourRate: Int64
+    package var adminKey: String
 
-    public init(_ l: LedgerState.Ledger) {
+    package init(_ l: LedgerState.Ledger) {
         ledgerId = l.id
         name = l.name
         currency = l.currency
@@ -425,23 +426,23 @@ public struct LedgerInfo: Codable, Sendable {
 
 /// The stored derived state as one snapshot: a verifier fetches this first, replays entries
 /// 1…headSeq, and compares.
-public struct StateResult: Codable, Sendable {
-    public var headSeq: Int64
+package struct StateResult: Codable, Sendable {
+    package var headSeq: Int64
     /// Rows in the journal's tables, so that rows outside the chain 1…head_seq cannot hide.
-    public var entryRows: Int64
-    public var postingRows: Int64
-    public var ledger: LedgerInfo?
-    public var keys: [KeyInfo]
-    public var accounts: [AccountInfo]
+    package var entryRows: Int64
+    package var postingRows: Int64
+    package var ledger: LedgerInfo?
+    package var keys: [KeyInfo]
+    package var accounts: [AccountInfo]
     /// The latest signed checkpoint (a C2SP signed note) in the same snapshot: its tree size is at
     /// most `head_seq`. Nil while the ledger has no log key.
-    public var checkpoint: String?
+    package var checkpoint: String?
     /// Care categories; absent (not merely empty) from daemons that predate them.
-    public var categories: [CategoryInfo]?
+    package var categories: [CategoryInfo]?
     /// The settings in force; absent from daemons that predate them (the defaults).
-    public var settings: SettingsInfo?
+    package var settings: SettingsInfo?
 
-    public init(
+    package init(
         headSeq: Int64, rows: JournalRows, ledger: LedgerInfo?, keys: [KeyInfo], accounts: [AccountInfo],
         checkpoint: String? = nil, categories: [CategoryInfo]? = nil, settings: SettingsInfo? = nil
     ) {
@@ -456,10 +457,10 @@ public struct StateResult: Codable, Sendable {
         self.accounts = accounts
     }
 
-    public var rows: JournalRows { JournalRows(entries: entryRows, postings: postingRows) }
+    package var rows: JournalRows { JournalRows(entries: entryRows, postings: postingRows) }
 
     /// Back to Core values; anything malformed is itself a verification failure.
-    public func ledgerState() throws(VerificationFailure) -> LedgerState {
+    package func ledgerState() throws(VerificationFailure) -> LedgerState {
         func bad(_ what: String) -> VerificationFailure { VerificationFailure(seq: nil, reason: "the stored state has a malformed \(what)") }
         var ledgerValue: LedgerState.Ledger?
         if let ledger {

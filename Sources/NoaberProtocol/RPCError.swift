@@ -1,63 +1,63 @@
-public import NoaberCore
+package import NoaberCore
 
 /// A JSON-RPC 2.0 error object. Codes are stable (docs/PROTOCOL.md): the JSON-RPC ones for
 /// malformed requests, 1000–1099 for ledger rules (`LedgerError`), -32000… for server conditions.
-public struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvertible {
-    public struct Details: Codable, Sendable, Equatable {
+package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConvertible {
+    package struct Details: Codable, Sendable, Equatable {
         /// Stable machine-readable name of the error, e.g. `limit_exceeded`.
-        public var reason: String
+        package var reason: String
     }
 
-    public var code: Int
-    public var message: String
-    public var data: Details?
+    package var code: Int
+    package var message: String
+    package var data: Details?
 
-    public init(code: Int, reason: String, message: String) {
+    package init(code: Int, reason: String, message: String) {
         self.code = code
         self.message = message
         data = Details(reason: reason)
     }
 
-    public init(_ error: LedgerError) {
+    package init(_ error: LedgerError) {
         self.init(code: error.code, reason: error.reason, message: error.message)
     }
 
-    public var reason: String { data?.reason ?? "unknown" }
-    public var description: String { message }
+    package var reason: String { data?.reason ?? "unknown" }
+    package var description: String { message }
 
     /// The line is not valid JSON.
-    public static func parseError(_ why: String) -> RPCError {
+    package static func parseError(_ why: String) -> RPCError {
         RPCError(code: -32700, reason: "parse_error", message: "parse error: \(why)")
     }
     /// The JSON is not a JSON-RPC 2.0 request object.
-    public static func invalidRequest(_ why: String) -> RPCError {
+    package static func invalidRequest(_ why: String) -> RPCError {
         RPCError(code: -32600, reason: "invalid_request", message: "invalid request: \(why)")
     }
     /// The request line is longer than the server accepts; the connection is closed after this.
-    public static func requestTooLarge(limit: Int) -> RPCError {
+    package static func requestTooLarge(limit: Int) -> RPCError {
         RPCError(code: -32600, reason: "request_too_large", message: "request line is longer than \(limit) bytes")
     }
     /// No method of that name.
-    public static func methodNotFound(_ method: String) -> RPCError {
+    package static func methodNotFound(_ method: String) -> RPCError {
         RPCError(code: -32601, reason: "method_not_found", message: "unknown method \"\(method)\"")
     }
     /// The params do not fit the method.
-    public static func invalidParams(_ why: String) -> RPCError {
+    package static func invalidParams(_ why: String) -> RPCError {
         RPCError(code: -32602, reason: "invalid_params", message: "invalid params: \(why)")
     }
     /// A fault inside the server; nothing was committed.
-    public static func internalError(_ why: String) -> RPCError {
+    package static func internalError(_ why: String) -> RPCError {
         RPCError(code: -32603, reason: "internal_error", message: "internal error: \(why)")
     }
     /// The daemon is shutting down and accepts no new writes.
-    public static let shuttingDown = RPCError(
+    package static let shuttingDown = RPCError(
         code: -32000, reason: "shutting_down", message: "noaberd is shutting down; retry when it is back")
     /// The database refused the write (disk full, I/O error); nothing was committed.
-    public static func storage(_ why: String) -> RPCError {
+    package static func storage(_ why: String) -> RPCError {
         RPCError(code: -32001, reason: "storage_error", message: "storage error, nothing was committed: \(why)")
     }
     /// Too many connections are open.
-    public static func tooManyConnections(limit: Int) -> RPCError {
+    package static func tooManyConnections(limit: Int) -> RPCError {
         RPCError(code: -32002, reason: "too_many_connections", message: "noaberd already serves \(limit) connections")
     }
 }

@@ -1,6 +1,7 @@
 import Logging
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
+import NoaberTransparency
 
 /// Signs the ledger's checkpoints with the daemon's log key, but only while the chain names that
 /// key as an active log key: a checkpoint an auditor cannot tie to the ledger would prove nothing.

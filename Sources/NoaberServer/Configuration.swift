@@ -1,51 +1,52 @@
-public import Logging
+package import Logging
 import NoaberProtocol
-public import Foundation
+import NoaberTransport
+package import Foundation
 
 /// Everything noaberd needs to start; flags override the config file, which overrides defaults.
-public struct ServerConfiguration: Sendable, Equatable {
-    public var socketPath: String
-    public var dataDirectory: String
+package struct ServerConfiguration: Sendable, Equatable {
+    package var socketPath: String
+    package var dataDirectory: String
     /// Mode of the socket file; 0660 by default so that only the owner and its group can connect.
-    public var socketMode: UInt32 = 0o660
+    package var socketMode: UInt32 = 0o660
     /// Group to give the socket file, so that members of it may use the CLI.
-    public var socketGroup: String?
-    public var logLevel: Logger.Level = .info
-    public var maxLineBytes = LineFrameDecoder.defaultMaxLength
-    public var maxConnections = 256
+    package var socketGroup: String?
+    package var logLevel: Logger.Level = .info
+    package var maxLineBytes = LineFrameDecoder.defaultMaxLength
+    package var maxConnections = 256
     /// Seconds a client may send nothing before the daemon closes its connection, so that idle
     /// clients cannot hold every `maxConnections` slot. Requests are answered in milliseconds, and
     /// a connection still owed an answer is never closed for this (see `IdleConnectionCloser`).
-    public var idleTimeoutSeconds = 60
+    package var idleTimeoutSeconds = 60
     /// The daemon's log key (PKCS#8 PEM), which signs checkpoints; created on first start if absent.
-    public var logKeyPath: String
+    package var logKeyPath: String
     /// Seconds between checkpoints; 0 signs one in every group commit, in the same transaction.
-    public var checkpointIntervalSeconds = 0
+    package var checkpointIntervalSeconds = 0
 
-    public init(socketPath: String, dataDirectory: String) {
+    package init(socketPath: String, dataDirectory: String) {
         self.socketPath = socketPath
         self.dataDirectory = dataDirectory
         logKeyPath = (dataDirectory.hasSuffix("/") ? dataDirectory : dataDirectory + "/") + "log.key"
     }
 
     /// The settings one may give on the command line or in the config file, as text.
-    public struct Settings: Sendable {
-        public var values: [String: String] = [:]
-        public init() {}
-        public subscript(key: String) -> String? {
+    package struct Settings: Sendable {
+        package var values: [String: String] = [:]
+        package init() {}
+        package subscript(key: String) -> String? {
             get { values[key] }
             set { values[key] = newValue }
         }
     }
 
-    public static let keys: Set<String> = [
+    package static let keys: Set<String> = [
         "socket", "data", "socket_mode", "socket_group", "log_level", "max_line_bytes", "max_connections",
         "idle_timeout", "log_key", "checkpoint_interval",
     ]
 
     /// Resolves flags over the config file over the defaults. Defaults follow systemd's
     /// `$STATE_DIRECTORY`/`$RUNTIME_DIRECTORY` when set, and `./data` for a local run.
-    public static func resolve(
+    package static func resolve(
         flags: Settings, configFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> ServerConfiguration {
         var settings = Settings()
@@ -113,7 +114,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 
     /// `key = value` lines; `#` starts a comment; values may be in double quotes.
-    public static func parse(_ text: String) throws(ConfigurationError) -> Settings {
+    package static func parse(_ text: String) throws(ConfigurationError) -> Settings {
         var settings = Settings()
         // `\.isNewline` also splits "\r\n", which Swift reads as one Character, not as "\r" then "\n".
         for (number, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
@@ -131,7 +132,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 }
 
 /// Why the configuration could not be used.
-public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+package enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     /// The config file could not be read.
     case unreadable(path: String, reason: String)
     /// A line is not `key = value`.
@@ -141,7 +142,7 @@ public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
     /// A value out of range or of the wrong form.
     case invalidValue(key: String, value: String, expected: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason): "cannot read config file \(path): \(reason)"
         case .syntax(let line, let text): "config line \(line) is not `key = value`: \(text)"

@@ -1,14 +1,14 @@
 import Foundation
 import Glibc
-public import Logging
-public import NoaberCore
-import NoaberHashing
+package import Logging
+package import NoaberCore
+import NoaberCrypto
 import NoaberStore
 import ServiceLifecycle
 import UnixSignals
 
 /// Why noaberd could not start.
-public enum DaemonError: Error, CustomStringConvertible {
+package enum DaemonError: Error, CustomStringConvertible {
     /// The data directory could not be created or locked.
     case dataDirectory(path: String, reason: String)
     /// The socket could not be created at the configured path.
@@ -16,7 +16,7 @@ public enum DaemonError: Error, CustomStringConvertible {
     /// The log key file could not be read or created.
     case logKey(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .dataDirectory(let path, let reason): "data directory \(path): \(reason)"
         case .cannotBind(let path, let reason): "cannot listen on \(path): \(reason)"
@@ -27,8 +27,8 @@ public enum DaemonError: Error, CustomStringConvertible {
 
 /// The daemon as a library: opens the ledger, serves it until SIGTERM or SIGINT, then closes
 /// everything in order.
-public enum Daemon {
-    public static func run(
+package enum Daemon {
+    package static func run(
         configuration: ServerConfiguration, logger: Logger,
         clock: @escaping @Sendable () -> Timestamp = Timestamp.now
     ) async throws {
@@ -92,7 +92,7 @@ enum DataDirectory {
 
 extension Timestamp {
     /// The system's UTC wall clock.
-    @Sendable public static func now() -> Timestamp {
+    @Sendable package static func now() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)

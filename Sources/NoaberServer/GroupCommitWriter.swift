@@ -1,10 +1,11 @@
 import Dispatch
 import Logging
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
 import NoaberStore
 import Synchronization
+import NoaberTransparency
 
 /// A submission made ready outside the writer: parsed, and its signature checked where the key is
 /// known, so that the single writer spends its time on the rules and the disk.

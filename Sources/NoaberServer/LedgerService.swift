@@ -1,10 +1,11 @@
 import Foundation
 import Logging
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
 import NoaberStore
 import Synchronization
+import NoaberTransparency
 
 /// Turns one request line into one response line. Every failure becomes a typed JSON-RPC error;
 /// nothing here can take the daemon down.

@@ -1,6 +1,6 @@
 import Glibc
 import Logging
-import NoaberHashing
+import NoaberCrypto
 
 /// The daemon's log key on disk: PKCS#8 PEM, mode 0600, beside a `.pub` copy of its public half
 /// for the admin who announces it. Created on first start, so a new install needs no key ceremony;

@@ -1,6 +1,7 @@
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
+import NoaberTransparency
 
 /// What the log key has signed, kept beside the key rather than in the database: the largest
 /// checkpoint's size and root. A database restored from an older backup, or edited and cut short,

@@ -4,12 +4,13 @@ import Logging
 import NIOCore
 import NIOPosix
 import NoaberProtocol
-public import ServiceLifecycle
+import NoaberTransport
+package import ServiceLifecycle
 import Synchronization
 
 /// The Unix-socket front of the daemon. On graceful shutdown it stops accepting, lets each
 /// connection finish the request it is serving, and returns once all connections are closed.
-public final class SocketServer: Service, Sendable {
+package final class SocketServer: Service, Sendable {
     private let configuration: ServerConfiguration
     private let service: LedgerService
     private let logger: Logger
@@ -31,7 +32,7 @@ public final class SocketServer: Service, Sendable {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let path = configuration.socketPath
         try SocketFile.prepare(path)
         let maxLine = configuration.maxLineBytes

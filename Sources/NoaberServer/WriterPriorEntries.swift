@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberStore
 
 /// Earlier entries as the writer sees them while judging a group: what is committed (from SQLite)

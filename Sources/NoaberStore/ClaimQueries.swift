@@ -1,10 +1,10 @@
-public import NoaberCore
+package import NoaberCore
 
 /// A claim as listed: the claim and what became of it.
-public struct ClaimRow: Sendable, Equatable {
-    public var record: ClaimRecord
-    public var decision: String?
-    public var reason: String?
+package struct ClaimRow: Sendable, Equatable {
+    package var record: ClaimRecord
+    package var decision: String?
+    package var reason: String?
 }
 
 // Claims and settings, read back from their derived tables.
@@ -12,13 +12,13 @@ extension Connection {
     static let claimColumns =
         "claim_id, seq, committed_at, account, issuer, hours, hour_rate, amount, category, care_date, memo, decided_seq, decision, reason"
 
-    public func claim(id: String) throws(StoreError) -> ClaimRecord? {
+    package func claim(id: String) throws(StoreError) -> ClaimRecord? {
         try statement("SELECT \(Self.claimColumns) FROM claims WHERE claim_id = ?").rows([.text(id)], decodeClaim).first?.record
     }
 
     /// Claims in order of seq, after `afterSeq`: all of them, or those of one account; `pendingAt`
     /// keeps only the undecided ones made after that time (the earliest not yet expired).
-    public func claims(account: AccountID?, pendingSince: Timestamp?, afterSeq: Int64, limit: Int) throws(StoreError) -> [ClaimRow] {
+    package func claims(account: AccountID?, pendingSince: Timestamp?, afterSeq: Int64, limit: Int) throws(StoreError) -> [ClaimRow] {
         var sql = "SELECT \(Self.claimColumns) FROM claims WHERE seq > ?"
         var values: [SQLValue] = [.integer(afterSeq)]
         if let account {
@@ -50,7 +50,7 @@ extension Connection {
     }
 
     /// The settings in force; the defaults when no `ledger.settings` entry was made.
-    public func settings() throws(StoreError) -> LedgerState.Settings {
+    package func settings() throws(StoreError) -> LedgerState.Settings {
         let rows = try statement(
             "SELECT claim_expiry_days, demurrage_rate_ppm, demurrage_period, demurrage_account, demurrage_next, demurrage_cursor FROM settings"
         ).rows { row throws(StoreError) -> LedgerState.Settings in

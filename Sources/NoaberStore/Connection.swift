@@ -2,12 +2,12 @@ internal import CSQLite
 
 /// One SQLite connection. Not thread-safe: each is owned by one thread at a time (the writer, or a
 /// reader borrowed from the pool).
-public final class Connection {
+package final class Connection {
     let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
 
     /// Opens (creating if needed) the database at `path`.
-    public init(path: String, readOnly: Bool = false) throws(StoreError) {
+    package init(path: String, readOnly: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -33,14 +33,14 @@ public final class Connection {
     }
 
     /// Runs one or more statements that return no rows.
-    public func execute(_ sql: String) throws(StoreError) {
+    package func execute(_ sql: String) throws(StoreError) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
         guard rc == SQLITE_OK else { throw error(rc, sql) }
     }
 
     /// A prepared statement, reused across calls: the writer runs the same few statements for
     /// every entry, and preparing them once matters at thousands of entries per second.
-    public func statement(_ sql: String) throws(StoreError) -> Statement {
+    package func statement(_ sql: String) throws(StoreError) -> Statement {
         if let cached = cache[sql] {
             cached.reset()
             return cached
@@ -51,7 +51,7 @@ public final class Connection {
     }
 
     /// Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back if it throws.
-    public func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    package func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -65,18 +65,18 @@ public final class Connection {
 
     /// Runs `body` in a read transaction so that all its queries see one snapshot; inside an
     /// open transaction it simply joins it.
-    public func snapshot<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    package func snapshot<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         guard sqlite3_get_autocommit(handle) != 0 else { return try body() }
         try execute("BEGIN")
         defer { try? execute("COMMIT") }
         return try body()
     }
 
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    package var changes: Int { Int(sqlite3_changes(handle)) }
 }
 
 /// A prepared statement with positional bindings (1-based, as in SQLite).
-public final class Statement {
+package final class Statement {
     private let handle: OpaquePointer
     private unowned let connection: Connection
     let sql: String
@@ -98,7 +98,7 @@ public final class Statement {
     }
 
     @discardableResult
-    public func bind(_ values: [SQLValue]) throws(StoreError) -> Statement {
+    package func bind(_ values: [SQLValue]) throws(StoreError) -> Statement {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
@@ -115,7 +115,7 @@ public final class Statement {
     }
 
     /// Advances to the next row; false when done.
-    public func step() throws(StoreError) -> Bool {
+    package func step() throws(StoreError) -> Bool {
         let rc = sqlite3_step(handle)
         switch rc {
         case SQLITE_ROW: return true
@@ -125,14 +125,14 @@ public final class Statement {
     }
 
     /// Runs a statement that returns no rows.
-    public func run(_ values: [SQLValue] = []) throws(StoreError) {
+    package func run(_ values: [SQLValue] = []) throws(StoreError) {
         try bind(values)
         while try step() {}
         reset()
     }
 
     /// Collects every row through `row`.
-    public func rows<T>(_ values: [SQLValue] = [], _ row: (Statement) throws(StoreError) -> T) throws(StoreError) -> [T] {
+    package func rows<T>(_ values: [SQLValue] = [], _ row: (Statement) throws(StoreError) -> T) throws(StoreError) -> [T] {
         try bind(values)
         defer { reset() }
         var result: [T] = []
@@ -140,20 +140,20 @@ public final class Statement {
         return result
     }
 
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
-    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-    public func text(_ column: Int32) -> String {
+    package func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    package func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    package func text(_ column: Int32) -> String {
         guard let p = sqlite3_column_text(handle, column) else { return "" }
         return String(cString: p)
     }
-    public func blob(_ column: Int32) -> [UInt8] {
+    package func blob(_ column: Int32) -> [UInt8] {
         let count = Int(sqlite3_column_bytes(handle, column))
         guard count > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: p, count: count))
     }
 }
 
-public enum SQLValue: Sendable, Equatable {
+package enum SQLValue: Sendable, Equatable {
     case null
     case integer(Int64)
     case text(String)

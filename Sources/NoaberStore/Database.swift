@@ -1,20 +1,20 @@
 import Glibc
 
 /// The files of one ledger in a data directory, and how connections to it are opened.
-public struct Database: Sendable {
-    public static let fileName = "noaber.sqlite"
+package struct Database: Sendable {
+    package static let fileName = "noaber.sqlite"
 
-    public let path: String
+    package let path: String
 
-    public init(directory: String) {
+    package init(directory: String) {
         path = directory.hasSuffix("/") ? directory + Self.fileName : directory + "/" + Self.fileName
     }
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
     /// The writer's connection: WAL so that readers never wait for it, `synchronous=FULL` so that
     /// a COMMIT has reached the disk before any client hears "committed" (DESIGN.md invariant 5).
-    public func openWriter() throws(StoreError) -> Connection {
+    package func openWriter() throws(StoreError) -> Connection {
         let db = try Connection(path: path)
         try db.execute("PRAGMA journal_mode = WAL")
         try db.execute("PRAGMA synchronous = FULL")
@@ -24,14 +24,14 @@ public struct Database: Sendable {
     }
 
     /// A reader's connection; it cannot write even by mistake.
-    public func openReader() throws(StoreError) -> Connection {
+    package func openReader() throws(StoreError) -> Connection {
         let db = try Connection(path: path)
         try db.execute("PRAGMA query_only = ON")
         return db
     }
 
     /// Bytes on disk: the database and its write-ahead log.
-    public func sizeOnDisk() -> Int64 {
+    package func sizeOnDisk() -> Int64 {
         [path, path + "-wal"].reduce(0) { total, file in
             var info = stat()
             return stat(file, &info) == 0 ? total + Int64(info.st_size) : total

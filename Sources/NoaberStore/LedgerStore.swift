@@ -1,12 +1,13 @@
-public import NoaberCore
-public import NoaberHashing
+package import NoaberCore
+package import NoaberCrypto
+package import NoaberTransparency
 
 /// An entry accepted by the rules, ready to be written with what the daemon assigned to it.
-public struct AcceptedEntry: Sendable {
-    public var entry: CommittedEntry
-    public var payload: Payload
+package struct AcceptedEntry: Sendable {
+    package var entry: CommittedEntry
+    package var payload: Payload
 
-    public init(entry: CommittedEntry, payload: Payload) {
+    package init(entry: CommittedEntry, payload: Payload) {
         self.entry = entry
         self.payload = payload
     }
@@ -14,25 +15,25 @@ public struct AcceptedEntry: Sendable {
 
 /// The write side of the store: owns the writer connection. Not thread-safe; the daemon's single
 /// writer is its only user.
-public final class LedgerStore {
-    public let database: Database
-    public let connection: Connection
+package final class LedgerStore {
+    package let database: Database
+    package let connection: Connection
     /// The right edge of the Merkle tree over every committed entry; its size is the head's seq.
-    public private(set) var tree: CompactRange
+    package private(set) var tree: CompactRange
 
-    public init(database: Database) throws(StoreError) {
+    package init(database: Database) throws(StoreError) {
         self.database = database
         connection = try database.openWriter()
         tree = CompactRange()
         tree = try Self.restoreTree(connection)
     }
 
-    public var schemaVersion: Int {
+    package var schemaVersion: Int {
         get throws(StoreError) { try Schema.version(connection) }
     }
 
     /// The rules' state as saved in the derived tables, so that start-up does not replay the chain.
-    public func loadState() throws(StoreError) -> LedgerState {
+    package func loadState() throws(StoreError) -> LedgerState {
         try connection.snapshot { () throws(StoreError) in
             LedgerState(
                 ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts(),
@@ -49,7 +50,7 @@ public final class LedgerStore {
     ///
     /// `settings` are the rules' settings after the group (they also move as demurrage is charged);
     /// given, they replace the stored row.
-    public func append(
+    package func append(
         _ batch: [AcceptedEntry], settings: LedgerState.Settings? = nil,
         checkpoint: (_ size: UInt64, _ root: SHA256Digest) -> String? = { _, _ in nil }, at time: Timestamp? = nil
     ) throws(StoreError) {
@@ -68,7 +69,7 @@ public final class LedgerStore {
     }
 
     /// Stores `note` as the latest checkpoint on its own (the interval mode's checkpoints).
-    public func saveCheckpoint(_ note: String, size: UInt64, root: SHA256Digest, at time: Timestamp) throws(StoreError) {
+    package func saveCheckpoint(_ note: String, size: UInt64, root: SHA256Digest, at time: Timestamp) throws(StoreError) {
         try connection.transaction { () throws(StoreError) in try writeCheckpoint(note, size: size, root: root, at: time) }
     }
 
@@ -241,7 +242,7 @@ public final class LedgerStore {
 
     /// Replays the whole journal through the verifier and compares the stored derived state.
     /// Throws `VerificationFailure` for the first fault found, or `StoreError` if reading fails.
-    public static func verify(_ connection: Connection, pageSize: Int = 1000) throws -> Verifier {
+    package static func verify(_ connection: Connection, pageSize: Int = 1000) throws -> Verifier {
         // One read transaction: the scan sees a single snapshot even while the writer goes on.
         try connection.execute("BEGIN")
         defer { try? connection.execute("COMMIT") }

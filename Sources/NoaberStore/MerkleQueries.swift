@@ -1,15 +1,16 @@
-public import NoaberCore
-public import NoaberHashing
+package import NoaberCore
+package import NoaberCrypto
+package import NoaberTransparency
 
 /// The latest signed checkpoint as stored.
-public struct StoredCheckpoint: Sendable, Equatable {
-    public var treeSize: UInt64
-    public var root: SHA256Digest
+package struct StoredCheckpoint: Sendable, Equatable {
+    package var treeSize: UInt64
+    package var root: SHA256Digest
     /// The signed note, verbatim.
-    public var note: String
-    public var signedAt: Timestamp
+    package var note: String
+    package var signedAt: Timestamp
 
-    public init(treeSize: UInt64, root: SHA256Digest, note: String, signedAt: Timestamp) {
+    package init(treeSize: UInt64, root: SHA256Digest, note: String, signedAt: Timestamp) {
         self.treeSize = treeSize
         self.root = root
         self.note = note
@@ -21,13 +22,13 @@ public struct StoredCheckpoint: Sendable, Equatable {
 /// inside one snapshot, so it matches the tree as it was at one moment.
 extension Connection {
     /// The number of leaves the stored tree holds.
-    public func treeSize() throws(StoreError) -> UInt64 {
+    package func treeSize() throws(StoreError) -> UInt64 {
         let rows = try statement("SELECT COALESCE(MAX(idx) + 1, 0) FROM merkle_nodes WHERE level = 0").rows { $0.int64(0) }
         return UInt64(max(rows[0], 0))
     }
 
     /// The hash of the complete subtree at `level` holding leaves [index·2^level, (index+1)·2^level).
-    public func merkleNode(level: Int, index: UInt64) throws(StoreError) -> SHA256Digest {
+    package func merkleNode(level: Int, index: UInt64) throws(StoreError) -> SHA256Digest {
         guard index <= UInt64(Int64.max) else { throw .corruptRow("Merkle node index \(index) is out of range") }
         let rows = try statement("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")
             .rows([.integer(Int64(level)), .integer(Int64(index))]) { $0.blob(0) }
@@ -36,7 +37,7 @@ extension Connection {
         return hash
     }
 
-    public func latestCheckpoint() throws(StoreError) -> StoredCheckpoint? {
+    package func latestCheckpoint() throws(StoreError) -> StoredCheckpoint? {
         try statement("SELECT tree_size, root, note, signed_at FROM checkpoint WHERE singleton = 1").rows([]) {
             row throws(StoreError) -> StoredCheckpoint in
             guard row.int64(0) >= 1, let root = SHA256Digest(bytes: row.blob(1)), let time = Timestamp(rfc3339: row.text(3)) else {
@@ -47,7 +48,7 @@ extension Connection {
     }
 
     /// The root of the first `size` leaves.
-    public func merkleRoot(size: UInt64) throws(StoreError) -> SHA256Digest {
+    package func merkleRoot(size: UInt64) throws(StoreError) -> SHA256Digest {
         try snapshot { () throws(StoreError) in
             try requireTree(size)
             return try storeErrors { try Merkle.root(size: size) { level, index in try merkleNode(level: level, index: index) } }
@@ -55,7 +56,7 @@ extension Connection {
     }
 
     /// The inclusion proof of leaf `index` in the tree of `treeSize` leaves.
-    public func inclusionProof(index: UInt64, treeSize: UInt64) throws(StoreError) -> [SHA256Digest] {
+    package func inclusionProof(index: UInt64, treeSize: UInt64) throws(StoreError) -> [SHA256Digest] {
         try snapshot { () throws(StoreError) in
             try requireTree(treeSize)
             return try storeErrors {
@@ -65,7 +66,7 @@ extension Connection {
     }
 
     /// The proof that the tree of `newSize` leaves extends the tree of `oldSize`.
-    public func consistencyProof(oldSize: UInt64, newSize: UInt64) throws(StoreError) -> [SHA256Digest] {
+    package func consistencyProof(oldSize: UInt64, newSize: UInt64) throws(StoreError) -> [SHA256Digest] {
         try snapshot { () throws(StoreError) in
             try requireTree(newSize)
             return try storeErrors {

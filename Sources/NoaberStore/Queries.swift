@@ -1,18 +1,18 @@
-public import NoaberCore
-public import NoaberHashing
+package import NoaberCore
+package import NoaberCrypto
 
 /// The ledger's settings and head, as `status` reports them.
-public struct LedgerSummary: Sendable, Equatable {
-    public var ledger: LedgerState.Ledger?
-    public var entries: Int64
-    public var headHash: SHA256Digest
-    public var headTime: Timestamp?
+package struct LedgerSummary: Sendable, Equatable {
+    package var ledger: LedgerState.Ledger?
+    package var entries: Int64
+    package var headHash: SHA256Digest
+    package var headTime: Timestamp?
 }
 
 /// Read queries. They run on any connection, usually a reader's, and see one consistent snapshot
 /// each (WAL), so reads never wait behind the writer.
 extension Connection {
-    public func summary() throws(StoreError) -> LedgerSummary {
+    package func summary() throws(StoreError) -> LedgerSummary {
         try snapshot { () throws(StoreError) in
             let head = try statement("SELECT seq, hash, committed_at FROM entries ORDER BY seq DESC LIMIT 1")
                 .rows { row in (row.int64(0), row.blob(1), row.text(2)) }.first
@@ -23,7 +23,7 @@ extension Connection {
         }
     }
 
-    public func ledger() throws(StoreError) -> LedgerState.Ledger? {
+    package func ledger() throws(StoreError) -> LedgerState.Ledger? {
         let rows = try statement(
             "SELECT ledger_id, name, currency_code, currency_name, scale, hour_rate, admin_key FROM ledger"
         ).rows { row throws(StoreError) -> LedgerState.Ledger in
@@ -40,41 +40,41 @@ extension Connection {
 
     static let accountColumns = "account, kind, name, min_balance, controllers, status, balance, opened_seq"
 
-    public func accounts() throws(StoreError) -> [LedgerState.Account] {
+    package func accounts() throws(StoreError) -> [LedgerState.Account] {
         try statement("SELECT \(Self.accountColumns) FROM accounts ORDER BY account").rows([], decodeAccount)
     }
 
-    public func account(_ id: AccountID) throws(StoreError) -> LedgerState.Account? {
+    package func account(_ id: AccountID) throws(StoreError) -> LedgerState.Account? {
         try statement("SELECT \(Self.accountColumns) FROM accounts WHERE account = ?")
             .rows([.text(id.rawValue)], decodeAccount).first
     }
 
-    public func keys() throws(StoreError) -> [LedgerState.Key] {
+    package func keys() throws(StoreError) -> [LedgerState.Key] {
         try statement("SELECT key_id, public_key, label, role, added_seq, revoked_seq FROM keys ORDER BY added_seq")
             .rows([], decodeKey)
     }
 
     /// Every care category with the hour rate in force, by id.
-    public func categories() throws(StoreError) -> [LedgerState.Category] {
+    package func categories() throws(StoreError) -> [LedgerState.Category] {
         try statement("SELECT category, name, hour_rate, set_seq FROM categories ORDER BY category").rows([]) { row in
             LedgerState.Category(id: row.text(0), name: row.text(1), hourRate: row.int64(2), setSeq: row.int64(3))
         }
     }
 
     /// The seq of the reversal that undid `entryID`, if any.
-    public func reversal(of entryID: String) throws(StoreError) -> Int64? {
+    package func reversal(of entryID: String) throws(StoreError) -> Int64? {
         try statement("SELECT reversal_seq FROM reversals WHERE reversed_id = ?").rows([.text(entryID)]) { $0.int64(0) }.first
     }
 
     /// How many entry and posting rows the journal holds.
-    public func journalRows() throws(StoreError) -> JournalRows {
+    package func journalRows() throws(StoreError) -> JournalRows {
         try statement("SELECT (SELECT COUNT(*) FROM entries), (SELECT COUNT(*) FROM postings)").rows([]) { row in
             JournalRows(entries: row.int64(0), postings: row.int64(1))
         }[0]
     }
 
     /// Every account's stored balance, as the verifier compares them.
-    public func balances() throws(StoreError) -> [AccountID: Int64] {
+    package func balances() throws(StoreError) -> [AccountID: Int64] {
         var result: [AccountID: Int64] = [:]
         for (raw, balance) in try statement("SELECT account, balance FROM accounts").rows([], { ($0.text(0), $0.int64(1)) }) {
             guard let id = try? AccountID(raw) else { throw .corruptRow("account id \(raw) is malformed") }
@@ -83,12 +83,12 @@ extension Connection {
         return result
     }
 
-    public func entry(id: String) throws(StoreError) -> CommittedEntry? {
+    package func entry(id: String) throws(StoreError) -> CommittedEntry? {
         try statement("SELECT \(Self.entryColumns) FROM entries WHERE entry_id = ?").rows([.text(id)], decodeEntry).first
     }
 
     /// Entries with `seq >= from` in order, each with its stored postings.
-    public func entries(from: Int64, limit: Int) throws(StoreError) -> [StoredEntry] {
+    package func entries(from: Int64, limit: Int) throws(StoreError) -> [StoredEntry] {
         let entries = try statement("SELECT \(Self.entryColumns) FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?")
             .rows([.integer(from), .integer(Int64(limit))], decodeEntry)
         guard let first = entries.first, let last = entries.last else { return [] }
@@ -106,7 +106,7 @@ extension Connection {
     /// than `maxPayloadBytes` in all; it always holds the first entry, however large. The cut is
     /// found from the payloads' lengths alone (SQLite takes a blob's `length()` from the record
     /// header without reading the blob), so no more than the budget of payload bytes is ever read.
-    public func entries(from: Int64, limit: Int, maxPayloadBytes: Int) throws(StoreError) -> [StoredEntry] {
+    package func entries(from: Int64, limit: Int, maxPayloadBytes: Int) throws(StoreError) -> [StoredEntry] {
         try snapshot { () throws(StoreError) in
             let lengths = try statement("SELECT length(payload) FROM entries WHERE seq >= ? ORDER BY seq LIMIT ?")
                 .rows([.integer(from), .integer(Int64(limit))]) { Int($0.int64(0)) }
@@ -124,7 +124,7 @@ extension Connection {
 
     /// The newest `limit` entries touching `account` (before `beforeSeq`, if given), newest first,
     /// each with the balance right after it.
-    public func history(of account: AccountID, limit: Int, beforeSeq: Int64? = nil) throws(StoreError) -> [HistoryLine] {
+    package func history(of account: AccountID, limit: Int, beforeSeq: Int64? = nil) throws(StoreError) -> [HistoryLine] {
         try snapshot { () throws(StoreError) in
             guard let current = try self.account(account) else { return [] }
             // The balance after the newest listed entry is the current balance less everything after it.

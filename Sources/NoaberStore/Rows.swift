@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 
 // Reading rows back into Core values. Any row that does not decode means the file was damaged or
 // edited outside Noaber; it becomes `StoreError.corruptRow`, never a crash. Decoding is strict:

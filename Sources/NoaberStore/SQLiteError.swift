@@ -2,25 +2,25 @@ internal import CSQLite
 
 /// A failure reported by SQLite, carrying its extended result code as GRDB does, so that an
 /// operator can look the code up and a caller can tell a full disk from a constraint.
-public struct SQLiteError: Error, Equatable, Sendable, CustomStringConvertible {
+package struct SQLiteError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The extended result code (e.g. 2067 for SQLITE_CONSTRAINT_UNIQUE).
-    public var code: Int32
-    public var message: String
+    package var code: Int32
+    package var message: String
     /// The statement that failed, when there was one.
-    public var sql: String?
+    package var sql: String?
 
-    public var primaryCode: Int32 { code & 0xFF }
+    package var primaryCode: Int32 { code & 0xFF }
 
-    public var isConstraintViolation: Bool { primaryCode == SQLITE_CONSTRAINT }
+    package var isConstraintViolation: Bool { primaryCode == SQLITE_CONSTRAINT }
 
-    public var description: String {
+    package var description: String {
         let statement = sql.map { " in `\($0)`" } ?? ""
         return "SQLite error \(code): \(message)\(statement)"
     }
 }
 
 /// Failures of the store above the SQLite layer.
-public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// SQLite itself failed.
     case sqlite(SQLiteError)
     /// The database was written by a newer Noaber whose schema this build does not know.
@@ -34,7 +34,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The stored Merkle tree or checkpoint does not match the journal (the file was edited).
     case treeMismatch(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .sqlite(let error): error.description
         case .schemaTooNew(let found, let supported):

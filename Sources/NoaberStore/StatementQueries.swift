@@ -1,23 +1,23 @@
-public import NoaberCore
+package import NoaberCore
 
 /// An account's statement for a period: the balance before it, every entry in it with the running
 /// balance, and the balance after it. Opening + the amounts = closing, always: all three come from
 /// the same postings in one snapshot.
-public struct AccountStatement: Sendable, Equatable {
-    public var account: LedgerState.Account
-    public var opening: Int64
-    public var lines: [HistoryLine]
+package struct AccountStatement: Sendable, Equatable {
+    package var account: LedgerState.Account
+    package var opening: Int64
+    package var lines: [HistoryLine]
     /// True when `limit` cut the lines short; ask again from the last line's seq.
-    public var more: Bool
+    package var more: Bool
 
-    public var closing: Int64 { lines.last?.balanceAfter ?? opening }
+    package var closing: Int64 { lines.last?.balanceAfter ?? opening }
 }
 
 extension Connection {
     /// The statement of `account` for entries committed in [`from`, `to`), oldest first, at most
     /// `limit` lines after `afterSeq`. Times compare as their fixed-width RFC 3339 text, which sorts
     /// in time order (docs/FORMAT.md §4).
-    public func statement(
+    package func statement(
         of account: AccountID, from: Timestamp?, to: Timestamp?, afterSeq: Int64 = 0, limit: Int
     ) throws(StoreError) -> AccountStatement? {
         try snapshot { () throws(StoreError) in

@@ -2,8 +2,9 @@ import ArgumentParser
 import NoaberAudit
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
 
 struct Account: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

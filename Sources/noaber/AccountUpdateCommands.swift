@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
 
 /// A controller given on the command line: a key id, or a public key file.

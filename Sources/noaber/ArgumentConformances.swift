@@ -1,6 +1,6 @@
-public import ArgumentParser
-public import NoaberCore
-public import NoaberAudit
+package import ArgumentParser
+package import NoaberCore
+package import NoaberAudit
 
 // Let the command line take roles and account kinds by their wire names.
 extension KeyRole: ExpressibleByArgument {}

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import NoaberAudit
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
 
 struct ClaimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,9 @@
-public import ArgumentParser
+package import ArgumentParser
 import Foundation
-public import NoaberAudit
+package import NoaberAudit
 import NoaberCore
 import NoaberProtocol
+import NoaberTransport
 
 extension ExportFormat: ExpressibleByArgument {}
 

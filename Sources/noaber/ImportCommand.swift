@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NoaberCore
 import NoaberProtocol
+import NoaberTransport
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

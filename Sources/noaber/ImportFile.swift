@@ -1,7 +1,7 @@
 import Foundation
 import NoaberAudit
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 
 /// A month of hours from a spreadsheet, read and checked in full before anything is signed.
 ///

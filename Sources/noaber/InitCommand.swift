@@ -1,7 +1,9 @@
 import ArgumentParser
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
+import NoaberTransparency
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,9 @@
 import ArgumentParser
 import NoaberAudit
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
 
 struct Key: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import NoaberHashing
+import NoaberCrypto
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoaberCore
+import NoaberTransparency
 
 /// Whose signature makes a checkpoint count: the auditor's own copy of the log's verifier key
 /// (as `noaber status` prints it and the organisation publishes it), or else the log keys the

@@ -3,6 +3,7 @@ import NoaberAudit
 import Foundation
 import NoaberCore
 import NoaberProtocol
+import NoaberTransport
 
 struct Balance: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show an account's balance.")

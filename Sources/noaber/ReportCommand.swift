@@ -2,6 +2,7 @@ import ArgumentParser
 import NoaberAudit
 import NoaberCore
 import NoaberProtocol
+import NoaberTransport
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

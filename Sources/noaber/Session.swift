@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
 
 /// A connection to the daemon plus the ledger's settings, which every command needs to parse
 /// amounts at the right scale and to bind signatures to the right ledger.

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransparency
+import NoaberTransport
 
 /// Checks a checkpoint's origin and signature for this session's ledger; returns the key that signed.
 @discardableResult

@@ -1,8 +1,10 @@
 import ArgumentParser
 import NoaberAudit
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
+import NoaberTransparency
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

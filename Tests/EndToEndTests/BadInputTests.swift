@@ -1,7 +1,8 @@
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
 import Testing
 
 /// Every bad input of issue #2: a typed error, nothing written, and the daemon still serving.

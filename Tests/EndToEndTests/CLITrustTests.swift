@@ -1,7 +1,8 @@
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
 import Testing
 
 /// The CLI signs amounts in minor units, so the scale and hour rate it uses must be the ledger's

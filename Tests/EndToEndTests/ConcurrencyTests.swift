@@ -1,6 +1,7 @@
 import Foundation
 import NoaberCore
 import NoaberProtocol
+import NoaberTransport
 import Testing
 
 @Suite("Concurrent submissions")

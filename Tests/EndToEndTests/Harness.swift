@@ -1,7 +1,8 @@
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
+import NoaberTransport
 import Testing
 
 /// What a finished command printed and returned.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import NoaberCore
 import NoaberProtocol
+import NoaberTransport
 import Testing
 
 @Suite("Daemon lifecycle")

@@ -1,9 +1,10 @@
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
 import NoaberStore
 import Testing
+import NoaberTransparency
 
 /// Checkpoints, proofs and offline verification through the real binaries (issue #3).
 @Suite("Checkpoints, proofs and offline audits")

@@ -1,5 +1,6 @@
 import Foundation
 import NoaberProtocol
+import NoaberTransport
 import Testing
 
 @Suite("The README walkthrough against a real daemon")

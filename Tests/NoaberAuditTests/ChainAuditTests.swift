@@ -1,8 +1,9 @@
 import NoaberAudit
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
 import Testing
+import NoaberTransparency
 
 /// The audit behind `noaber verify` (online and `--file`): pages checked with signatures on every
 /// core must give exactly the sequential verifier's result, and checkpoints must match the replay.

@@ -1,6 +1,6 @@
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
 
 /// A small ledger for the writers: entries signed with a fixed key, applied through the real rules

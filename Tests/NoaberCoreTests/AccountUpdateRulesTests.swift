@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 /// `account.update`: freeze, unfreeze, close, a new minimum, new controllers, a new name.

@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 /// Care categories: a rate per hour in force from its entry on, never retroactively.

@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 /// Claims: the volunteer claims with their own key, the issuer's controller decides once, in time.

@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 /// Demurrage: computed by the rules from the state and the commit time, written by the log key,

@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 @Suite("Entry hash and signing message")

@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 /// The test vector in docs/FORMAT.md §4a, computed there with openssl and sha256sum alone; the

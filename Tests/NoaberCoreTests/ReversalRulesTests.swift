@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 /// Corrections: a reversal undoes one earlier transaction exactly, once, within the limits.

@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 /// Defects an independent review found; each test failed (or crashed) before its fix.

@@ -1,5 +1,5 @@
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 /// The parts of a `LedgerState` that the rules change; equal before and after a refused entry.

@@ -1,6 +1,6 @@
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
 
 @Suite("Verifier")

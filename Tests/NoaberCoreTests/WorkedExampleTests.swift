@@ -1,7 +1,8 @@
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import Testing
+import NoaberTransparency
 
 /// The three-entry ledger of docs/FORMAT.md §14, built from fixed keys, ids and times: every
 /// value the document writes out is checked here, and the document is checked to contain it.

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberProtocol
 import NoaberStore
 @testable import NoaberServer

@@ -1,8 +1,9 @@
 import Foundation
 import NoaberCore
-import NoaberHashing
+import NoaberCrypto
 import NoaberStore
 import Testing
+import NoaberTransparency
 
 /// The store keeps the Merkle tree beside the journal: same transaction, roots and proofs at any
 /// size from stored nodes, and older ledgers filled in at start-up.

@@ -2,21 +2,21 @@
 /// account. It moves no money: a controller of the issuer approves it (a `credit` naming the claim,
 /// paying exactly `amount`) or rejects it (`claim.reject`), once; undecided, it expires after the
 /// ledger's `claim_expiry_days`. The amount is fixed when the claim is made, at the rate then in force.
-public struct Claim: Codable, Sendable, Equatable {
+package struct Claim: Codable, Sendable, Equatable {
     /// The volunteer (a member account) to be credited.
-    public var account: AccountID
+    package var account: AccountID
     /// The issuer asked to pay.
-    public var issuer: AccountID
-    public var hours: String
-    public var hourRate: Int64
+    package var issuer: AccountID
+    package var hours: String
+    package var hourRate: Int64
     /// hours × hour_rate in minor units: what the approval pays.
-    public var amount: Int64
-    public var category: String?
+    package var amount: Int64
+    package var category: String?
     /// The day the care was given, `YYYY-MM-DD` (UTC), not after the claim is committed.
-    public var careDate: String?
-    public var memo: String?
+    package var careDate: String?
+    package var memo: String?
 
-    public init(
+    package init(
         account: AccountID, issuer: AccountID, hours: String, hourRate: Int64, amount: Int64, category: String? = nil,
         careDate: String? = nil, memo: String? = nil
     ) {
@@ -37,12 +37,12 @@ public struct Claim: Codable, Sendable, Equatable {
 
 /// `claim.reject`: turns a pending claim down, for the reason given; signed by a controller of the
 /// issuer the claim asked to pay.
-public struct ClaimReject: Codable, Sendable, Equatable {
+package struct ClaimReject: Codable, Sendable, Equatable {
     /// The claim's entry id.
-    public var claim: String
-    public var reason: String
+    package var claim: String
+    package var reason: String
 
-    public init(claim: String, reason: String) {
+    package init(claim: String, reason: String) {
         self.claim = claim
         self.reason = reason
     }
@@ -51,15 +51,15 @@ public struct ClaimReject: Codable, Sendable, Equatable {
 }
 
 /// A claim as the rules remember it: what an approval must pay, and whether it was decided.
-public struct ClaimRecord: Sendable, Equatable {
-    public var id: String
-    public var seq: Int64
-    public var committedAt: Timestamp
-    public var claim: Claim
+package struct ClaimRecord: Sendable, Equatable {
+    package var id: String
+    package var seq: Int64
+    package var committedAt: Timestamp
+    package var claim: Claim
     /// The entry that approved or rejected it.
-    public var decidedSeq: Int64?
+    package var decidedSeq: Int64?
 
-    public init(id: String, seq: Int64, committedAt: Timestamp, claim: Claim, decidedSeq: Int64? = nil) {
+    package init(id: String, seq: Int64, committedAt: Timestamp, claim: Claim, decidedSeq: Int64? = nil) {
         self.id = id
         self.seq = seq
         self.committedAt = committedAt
@@ -68,7 +68,7 @@ public struct ClaimRecord: Sendable, Equatable {
     }
 
     /// The first instant at which the claim can no longer be decided.
-    public func expiresAt(afterDays days: Int) -> Timestamp {
+    package func expiresAt(afterDays days: Int) -> Timestamp {
         Timestamp(millisecondsSinceEpoch: committedAt.millisecondsSinceEpoch + Int64(days) * 86_400_000)
     }
 }

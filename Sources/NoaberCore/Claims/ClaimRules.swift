@@ -1,4 +1,4 @@
-import NoaberHashing
+import NoaberCrypto
 
 // Claims (two-phase credits): the volunteer claims, the issuer's controller decides once, in time.
 

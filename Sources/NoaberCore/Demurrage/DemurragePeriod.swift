@@ -1,12 +1,12 @@
 /// How often demurrage is charged. Periods start at midnight UTC: every day, every Monday, or the
 /// first day of every month.
-public enum DemurragePeriod: String, Codable, Sendable, CaseIterable {
+package enum DemurragePeriod: String, Codable, Sendable, CaseIterable {
     case day, week, month
 
     private static let dayMilliseconds: Int64 = 86_400_000
 
     /// The first period start strictly after `time`.
-    public func firstStart(after time: Timestamp) -> Timestamp {
+    package func firstStart(after time: Timestamp) -> Timestamp {
         let day = time.millisecondsSinceEpoch.floorDiv(Self.dayMilliseconds)
         switch self {
         case .day:
@@ -23,10 +23,10 @@ public enum DemurragePeriod: String, Codable, Sendable, CaseIterable {
     }
 
     /// The start of the period after the one starting at `start`.
-    public func next(after start: Timestamp) -> Timestamp { firstStart(after: start) }
+    package func next(after start: Timestamp) -> Timestamp { firstStart(after: start) }
 
     /// The period's label: the day it starts, `YYYY-MM-DD`.
-    public static func label(_ start: Timestamp) -> String { String(start.rfc3339.prefix(10)) }
+    package static func label(_ start: Timestamp) -> String { String(start.rfc3339.prefix(10)) }
 
     private static func midnight(ofDay day: Int64) -> Timestamp { Timestamp(millisecondsSinceEpoch: day * dayMilliseconds) }
 

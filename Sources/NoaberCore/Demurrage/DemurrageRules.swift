@@ -1,4 +1,4 @@
-import NoaberHashing
+import NoaberCrypto
 
 // Settings and demurrage. Demurrage is computed by the rules themselves from the state and the
 // commit time, so the daemon that writes it and every auditor who replays it get the same charges.
@@ -42,7 +42,7 @@ extension LedgerState {
     /// The next charges of the period being charged: open member and merchant accounts after
     /// `cursor` in order of id, each charged the rate on its balance, rounded down and never below
     /// its minimum balance; those charged nothing are left out; at most 99, one entry's worth.
-    public func demurrageCharges(_ demurrage: Demurrage, after cursor: AccountID?) -> [Posting] {
+    package func demurrageCharges(_ demurrage: Demurrage, after cursor: AccountID?) -> [Posting] {
         let candidates = accounts.values.filter { account in
             (account.kind == .member || account.kind == .merchant) && account.status == .open && account.balance > account.minBalance
                 && cursor.map { account.id > $0 } ?? true
@@ -58,7 +58,7 @@ extension LedgerState {
     }
 
     /// The demurrage entry the daemon writes at `at`, if one is due: exactly what the rules accept.
-    public func dueDemurrage(at: Timestamp) -> Transaction? {
+    package func dueDemurrage(at: Timestamp) -> Transaction? {
         guard let demurrage = settings.demurrage, let schedule = try? demurrageSchedule(at: at), let due = schedule.due else { return nil }
         let charges = schedule.charges
         let total = charges.reduce(Int64(0)) { $0 - $1.amount }

@@ -1,0 +1,99 @@
+import NIOCore
+package import NoaberProtocol
+import NIOPosix
+package import Foundation
+
+/// Why a call did not get a result.
+package enum ClientError: Error, CustomStringConvertible, Sendable {
+    /// Nothing listens at the socket path, or the path is not reachable.
+    case cannotConnect(path: String, reason: String)
+    /// The daemon closed the connection before answering.
+    case connectionClosed
+    /// The daemon's answer is not a JSON-RPC response.
+    case malformedResponse(String)
+    /// The daemon answered with an error.
+    case rpc(RPCError)
+
+    package var description: String {
+        switch self {
+        case .cannotConnect(let path, let reason):
+            "cannot connect to noaberd at \(path): \(reason) (is noaberd running? use --socket or NOABER_SOCKET)"
+        case .connectionClosed: "noaberd closed the connection before answering"
+        case .malformedResponse(let why): "malformed response from noaberd: \(why)"
+        case .rpc(let error): error.message
+        }
+    }
+}
+
+/// A connection to noaberd, used inside `withConnection`'s scope: one request line out, one
+/// response line back, in order.
+package final class RPCClient {
+    private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private var nextID: Int64 = 1
+
+    private init(inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+        self.inbound = inbound
+        self.outbound = outbound
+    }
+
+    /// Connects to the Unix socket at `socketPath`, runs `body`, and closes the connection.
+    package static func withConnection<R>(
+        socketPath: String, maxLineBytes: Int = LineFrameDecoder.defaultMaxLength * 64,
+        _ body: (RPCClient) async throws -> R
+    ) async throws -> R {
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(unixDomainSocketPath: socketPath) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLineBytes)))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch let error as IOError {
+            throw ClientError.cannotConnect(path: socketPath, reason: String(cString: strerror(error.errnoCode)))
+        } catch {
+            throw ClientError.cannotConnect(path: socketPath, reason: "\(error)")
+        }
+        return try await channel.executeThenClose { inbound, outbound in
+            let client = RPCClient(inbound: inbound.makeAsyncIterator(), outbound: outbound)
+            return try await body(client)
+        }
+    }
+
+    /// Calls `method` and decodes its result; an error answer throws `ClientError.rpc`.
+    package func call<P: Encodable, R: Decodable>(_ method: Method, _ params: P, as: R.Type = R.self) async throws -> R {
+        let id = nextID
+        nextID += 1
+        let line = try RPCCoding.line(RPCRequest(id: .number(id), method: method.rawValue, params: params))
+        return try await send(line, as: R.self)
+    }
+
+    /// Sends an already encoded line (tests use it for malformed requests) and decodes the answer.
+    package func send<R: Decodable>(_ line: Data, as: R.Type = R.self) async throws -> R {
+        try await outbound.write(ByteBuffer(bytes: line))
+        guard let buffer = try await inbound.next() else { throw ClientError.connectionClosed }
+        let response: RPCResponse<R>
+        do {
+            response = try RPCCoding.decoder().decode(RPCResponse<R>.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw ClientError.malformedResponse("\(error)")
+        }
+        if let error = response.error { throw ClientError.rpc(error) }
+        guard let result = response.result else { throw ClientError.malformedResponse("neither result nor error") }
+        return result
+    }
+
+    /// Writes raw bytes without waiting for an answer (tests: partial lines, oversized lines).
+    package func writeRaw(_ bytes: [UInt8]) async throws {
+        try await outbound.write(ByteBuffer(bytes: bytes))
+    }
+
+    /// Reads the next raw line, or nil when the daemon closed the connection.
+    package func readLine() async throws -> String? {
+        guard let buffer = try await inbound.next() else { return nil }
+        return String(decoding: buffer.readableBytesView, as: UTF8.self)
+    }
+}
