@@ -171,8 +171,8 @@ enum Schema {
         try db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT"
         )
-        let current = try db.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { $0.int64(0) }[0]
-        guard current <= latestVersion else { throw .schemaTooNew(found: Int(current), supported: latestVersion) }
+        let current = try version(db)
+        guard current <= latestVersion else { throw .schemaTooNew(found: current, supported: latestVersion) }
         for migration in migrations where migration.version > current {
             try db.transaction { () throws(StoreError) in
                 try db.execute(migration.sql)
@@ -184,5 +184,12 @@ enum Schema {
 
     static func version(_ db: Connection) throws(StoreError) -> Int {
         Int(try db.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { $0.int64(0) }[0])
+    }
+}
+
+extension Connection {
+    /// The schema version this database was migrated to.
+    package func schemaVersion() throws(StoreError) -> Int {
+        try Schema.version(self)
     }
 }

@@ -37,35 +37,35 @@ struct BatchSubmissionTests {
             try signed("org", .accountOpen(AccountOpen(account: try AccountID("org:z"), accountKind: .issuer, name: "Z", minBalance: -1000, controllers: [admin.publicKey.keyID]))),
             try signed("jan", .accountOpen(AccountOpen(account: try AccountID("vol:jan"), accountKind: .member, name: "Jan", minBalance: 0, controllers: [admin.publicKey.keyID]))),
         ]
-        for entry in setup { _ = try await writer.submit(entry, peer: nil).get() }
+        for entry in setup { _ = try await writer.write(entry) }
 
         // Many rounds, so that batches and single entries often share a group commit.
         for round in 0..<20 {
             let entries = [try credit("b\(round)-1", to: "vol:jan", 1), try credit("b\(round)-2", to: "vol:jan", 5000), try credit("b\(round)-3", to: "vol:jan", 1)]
             let alone = try credit("s\(round)", to: "vol:jan", 10)
-            async let batch = writer.submitBatch(entries, peer: nil)
-            async let single = writer.submit(alone, peer: nil)
-            let (batchOutcomes, singleOutcome) = await (batch, single)
-            #expect(batchOutcomes.count == 3)
-            for (index, outcome) in batchOutcomes.enumerated() {
-                guard case .failure(let error) = outcome else {
-                    Issue.record("batch entry \(index + 1) of round \(round) was committed")
-                    continue
-                }
-                if index == 1 {
-                    #expect(error.reason == "limit_exceeded")
-                } else {
-                    #expect(error.message == "batch entry 2 was refused (\(batchOutcomes[1].errorMessage)), so nothing of the batch was written")
-                }
+            async let batch = writer.submit(entries, peer: nil)
+            async let single = writer.write(alone)
+            let (batchOutcome, singleOutcome) = await (batch, try? single)
+            // The second entry overdraws the issuer; the batch is refused at it, whole.
+            guard case .refused(let index, let refusal) = batchOutcome else {
+                Issue.record("the batch of round \(round) was not refused: \(batchOutcome)")
+                continue
             }
-            #expect((try? singleOutcome.get()) != nil, "the single entry in round \(round) stands")
+            #expect(index == 1)
+            #expect(refusal.reason == "limit_exceeded")
+            #expect(throws: RPCError.self) { try batchOutcome.written(batch: true) }
+            do { _ = try batchOutcome.written(batch: true) } catch {
+                #expect(error.message == "batch entry 2 was refused (\(refusal.message)), so nothing of the batch was written")
+            }
+            #expect(singleOutcome != nil, "the single entry in round \(round) stands")
         }
         // A batch the rules accept is committed whole, and sending it again replays every entry.
         let good = [try credit("g1", to: "vol:jan", 1), try credit("g2", to: "vol:jan", 2)]
-        let first = await writer.submitBatch(good, peer: nil)
-        #expect(first.allSatisfy { (try? $0.get())?.replayed == false })
-        let again = await writer.submitBatch(good, peer: nil)
-        #expect(again.allSatisfy { (try? $0.get())?.replayed == true })
+        let first = await writer.submit(good, peer: nil)
+        #expect(try first.written(batch: true).map(\.replayed) == [false, false])
+        let again = await writer.submit(good, peer: nil)
+        #expect(try again.written(batch: true).map(\.replayed) == [true, true])
+        #expect(try again.written(batch: true).map(\.entry) == first.written(batch: true).map(\.entry))
         await writer.shutdown()
 
         // On disk: the setup, 20 singles and the good batch; no entry of a refused batch.
@@ -74,8 +74,4 @@ struct BatchSubmissionTests {
         #expect(try reader.entry(id: "b0-1") == nil && reader.entry(id: "b19-3") == nil)
         #expect(try reader.account(try AccountID("vol:jan"))?.balance == 20 * 10 + 3)
     }
-}
-
-extension Result where Failure == RPCError {
-    var errorMessage: String { if case .failure(let error) = self { error.message } else { "" } }
 }

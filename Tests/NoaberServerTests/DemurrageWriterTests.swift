@@ -65,7 +65,7 @@ struct DemurrageWriterTests {
                 purpose: .credit, postings: [Posting(account: try AccountID("org:z"), amount: -10_000), Posting(account: try AccountID("vol:jan"), amount: 10_000)]))),
             try signed("settings", .ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: 10_000, period: .month, account: try AccountID("org:z"))))),
         ] {
-            _ = try await w.submit(entry, peer: nil).get()
+            _ = try await w.write(entry)
         }
         // Before the first period starts, nothing is charged.
         await w.writeDueDemurrage()
@@ -80,7 +80,7 @@ struct DemurrageWriterTests {
         #expect(charged.map(\.charges) == [[-100, 100], [-99, 99], [-98, 98]])
 
         // A client's entry after that needs nothing more.
-        _ = try await w.submit(try transfer("t1", 1000), peer: nil).get()
+        _ = try await w.write(try transfer("t1", 1000))
         await w.shutdown()
 
         // Down until April: the restarted daemon catches up on March and April before serving.
@@ -94,11 +94,11 @@ struct DemurrageWriterTests {
 
         // A period that starts while clients write is charged in the same group, before their entry.
         clock.set("2027-05-01T00:00:00.001Z")
-        let result = try await w.submit(try transfer("t2", 100), peer: nil).get()
+        let result = try await w.write(try transfer("t2", 100))
         charged = try demurrage(directory)
         #expect(charged.last?.period == "2027-05-01")
         let reader = try Database(directory: directory.path).openReader()
-        #expect(try reader.entry(id: "demurrage-2027-05-01-\(result.seq - 1)") != nil)
+        #expect(try reader.entry(id: "demurrage-2027-05-01-\(result.entry.seq - 1)") != nil)
         await w.shutdown()
 
         // The whole chain replays to the same charges and the same stored settings.

@@ -1,0 +1,47 @@
+import NoaberCore
+import NoaberProtocol
+import NoaberStore
+
+/// `account.*`: one account, all accounts, an account's history and statement.
+extension LedgerService {
+    func accountGet(_ params: AccountParams, _ context: RequestContext) async throws -> AccountInfo {
+        let account = try accountID(params.account)
+        guard let found = try await reads.read({ try $0.account(account) }) else { throw LedgerError.unknownAccount(account) }
+        return AccountInfo(found)
+    }
+
+    func accountList(_ context: RequestContext) async throws -> AccountList {
+        AccountList(accounts: try await reads.read { try $0.accounts() }.map(AccountInfo.init))
+    }
+
+    func accountHistory(_ params: HistoryParams, _ context: RequestContext) async throws -> HistoryResult {
+        let account = try accountID(params.account)
+        let limit = Self.pageSize(params.limit, default: 20, max: 1000)
+        let lines = try await reads.read { db in
+            try db.account(account) == nil ? nil : try db.history(of: account, limit: limit, beforeSeq: params.beforeSeq)
+        }
+        guard let lines else { throw LedgerError.unknownAccount(account) }
+        return HistoryResult(account: account.rawValue, lines: lines.map(HistoryLineInfo.init))
+    }
+
+    func accountStatement(_ params: StatementParams, _ context: RequestContext) async throws -> StatementResult {
+        let account = try accountID(params.account)
+        func time(_ text: String?, _ name: String) throws(RPCError) -> Timestamp? {
+            guard let text else { return nil }
+            guard let value = Timestamp(rfc3339: text) else {
+                throw .invalidParams("\"\(name)\" must be an RFC 3339 UTC time like 2026-11-01T00:00:00.000Z")
+            }
+            return value
+        }
+        let (from, to) = (try time(params.fromTime, "from_time"), try time(params.toTime, "to_time"))
+        if let from, let to, to < from { throw RPCError.invalidParams("\"to_time\" is before \"from_time\"") }
+        let limit = Self.pageSize(params.limit, max: StatementParams.maxLimit)
+        let statement = try await reads.read { db in
+            try db.statement(of: account, from: from, to: to, afterSeq: params.afterSeq ?? 0, limit: limit)
+        }
+        guard let statement else { throw LedgerError.unknownAccount(account) }
+        return StatementResult(
+            account: AccountInfo(statement.account), opening: statement.opening, lines: statement.lines.map(HistoryLineInfo.init),
+            closing: statement.closing, more: statement.more)
+    }
+}

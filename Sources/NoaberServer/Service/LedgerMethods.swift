@@ -1,0 +1,99 @@
+import NoaberCore
+import NoaberCrypto
+import NoaberProtocol
+import NoaberStore
+import NoaberTransparency
+import Synchronization
+
+/// `ledger.*` and `entry.get`: writing entries, and the ledger as a whole.
+extension LedgerService {
+    func submit(_ params: SubmitParams, _ context: RequestContext) async throws -> SubmitResult {
+        let written = try await writer.submit([try params.signedEntry()], peer: context.peer).written(batch: false)
+        return SubmitResult(written[0])
+    }
+
+    func submitBatch(_ params: SubmitBatchParams, _ context: RequestContext) async throws -> SubmitBatchResult {
+        guard (1...SubmitBatchParams.maxEntries).contains(params.entries.count) else {
+            throw RPCError.invalidParams("a batch holds 1 to \(SubmitBatchParams.maxEntries) entries, not \(params.entries.count)")
+        }
+        var entries: [SignedEntry] = []
+        for (index, entry) in params.entries.enumerated() {
+            do { entries.append(try entry.signedEntry()) } catch {
+                throw RPCError.invalidParams("entries[\(index)]: \(error.message)")
+            }
+        }
+        let written = try await writer.submit(entries, peer: context.peer).written(batch: true)
+        return SubmitBatchResult(results: written.map(SubmitResult.init))
+    }
+
+    func status(_ context: RequestContext) async throws -> StatusResult {
+        let (summary, schema, logKeyActive, checkpoint, settings) = try await reads.read { db in
+            try db.snapshot { () throws(StoreError) in
+                (
+                    try db.summary(),
+                    try db.schemaVersion(),
+                    try db.keys().first { $0.id == logPublicKey.keyID }.map { $0.role == .log && $0.revokedSeq == nil },
+                    try db.latestCheckpoint(),
+                    try db.settings()
+                )
+            }
+        }
+        let logKey = summary.ledger.flatMap { ledger in
+            logKeyActive == true ? try? NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledger.id), publicKey: logPublicKey).text : nil
+        }
+        let uptime = ContinuousClock.now - startedAt
+        var result = StatusResult(
+            initialised: summary.ledger != nil, ledgerId: summary.ledger?.id, name: summary.ledger?.name,
+            currency: summary.ledger?.currency, hourRate: summary.ledger?.hourRate, entries: summary.entries,
+            headHash: summary.headHash.hex, headTime: summary.headTime?.rfc3339, databaseBytes: database.sizeOnDisk(),
+            uptimeSeconds: uptime.components.seconds, version: Self.version, schemaVersion: schema,
+            groupCommits: writer.groupCommits.load(ordering: .relaxed),
+            entriesCommitted: writer.entriesCommitted.load(ordering: .relaxed),
+            logPublicKey: Hex.encode(logPublicKey.rawRepresentation), logKey: logKey, checkpointSize: checkpoint?.treeSize,
+            logKeyRevoked: logKeyActive == false ? true : nil)
+        if summary.ledger != nil { result.settings = SettingsInfo(settings) }
+        return result
+    }
+
+    /// A page stops at about 8 MiB of payload (at least one entry), so that a response line stays
+    /// far below what a client buffers however large the payloads are. The store finds the cut
+    /// from the payloads' lengths and reads no more than that; the page is encoded inside the read,
+    /// so that ReadPool's bound on concurrent reads also bounds the pages in memory.
+    func entries(_ params: EntriesParams, _ context: RequestContext) async throws -> ResponseLine {
+        let limit = Self.pageSize(params.limit, max: EntriesParams.maxLimit)
+        return try await reads.read { db in
+            let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
+            return ResponseLine(data: context.respond(EntriesResult(entries: page.map(EntryInfo.init))))
+        }
+    }
+
+    func balances(_ context: RequestContext) async throws -> BalancesResult {
+        try await reads.read { db in
+            try db.snapshot { () throws(StoreError) in
+                BalancesResult(
+                    headSeq: try db.summary().entries,
+                    balances: try db.balances().sorted { $0.key < $1.key }.map { AccountBalance(account: $0.key.rawValue, balance: $0.value) })
+            }
+        }
+    }
+
+    func state(_ context: RequestContext) async throws -> StateResult {
+        try await reads.read { db in
+            try db.snapshot { () throws(StoreError) in
+                StateResult(
+                    headSeq: try db.summary().entries, rows: try db.journalRows(), ledger: try db.ledger().map(LedgerInfo.init),
+                    keys: try db.keys().map(KeyInfo.init), accounts: try db.accounts().map(AccountInfo.init),
+                    checkpoint: try db.latestCheckpoint()?.note, categories: try db.categories().map(CategoryInfo.init),
+                    settings: SettingsInfo(try db.settings()))
+            }
+        }
+    }
+
+    func entryGet(_ params: EntryGetParams, _ context: RequestContext) async throws -> EntryInfo {
+        let found = try await reads.read { db in
+            try db.entry(id: params.id).map { entry in try db.entries(from: entry.seq, limit: 1).first }
+        }
+        guard let stored = found ?? nil else { throw LedgerError.notFound("entry \(params.id)") }
+        return EntryInfo(stored)
+    }
+}

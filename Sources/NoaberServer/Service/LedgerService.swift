@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import NoaberCore
+import NoaberCrypto
+import NoaberProtocol
+import NoaberStore
+
+/// Turns one request line into one response line. Every failure becomes a typed JSON-RPC error;
+/// nothing here can take the daemon down. Each method has one handler, in the family files beside
+/// this one (`route(for:)` names them all).
+struct LedgerService: Sendable {
+    static let version = "0.1.0"
+
+    let writer: GroupCommitWriter
+    let reads: ReadPool
+    let database: Database
+    let startedAt: ContinuousClock.Instant
+    /// The daemon's log key, as `ledger.status` reports it.
+    let logPublicKey: Ed25519PublicKey
+    let logger: Logger
+    /// The writer's clock, by which claims expire.
+    var clock: @Sendable () -> Timestamp = Timestamp.now
+
+    func handle(_ line: Data, peer: PeerCredentials?) async -> Data {
+        let request: Request
+        switch Request.parse(line) {
+        case .failure(let failed): return RequestContext.respond(id: failed.id, failed.error)
+        case .success(let parsed): request = parsed
+        }
+        let context = RequestContext(id: request.id, peer: peer)
+        let route: Route
+        let params: any Sendable
+        switch request.call {
+        case .failure(let error): return context.respond(error)
+        case .success(let call): (route, params) = call
+        }
+        do {
+            return try await route.run(self, params, context)
+        } catch let error as RPCError {
+            return context.respond(error)
+        } catch let error as LedgerError {
+            return context.respond(RPCError(error))
+        } catch StoreError.outOfRange(let why) {
+            return context.respond(.invalidParams(why))
+        } catch let error as StoreError {
+            logger.error("database read failed", metadata: ["method": "\(route.method.rawValue)", "error": "\(error)"])
+            return context.respond(.storage("\(error)"))
+        } catch {
+            logger.error("request failed", metadata: ["method": "\(route.method.rawValue)", "error": "\(error)"])
+            return context.respond(.internalError("\(error)"))
+        }
+    }
+
+    /// Reads an account id from params, with the form it should have in the error.
+    func accountID(_ text: String) throws(RPCError) -> AccountID {
+        do { return try AccountID(text) } catch {
+            throw .invalidParams("\"account\" \(text) is not an account id (lowercase parts joined by ':', e.g. vol:jan-peeters)")
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import NoaberProtocol
+
+/// One request line, parsed once: the envelope checked field by field, so that each mistake gets
+/// its own message, and the params decoded straight into the method's own type.
+struct Request: Decodable {
+    let id: RPCID
+    /// The method's route and its decoded params, or why the request cannot be served; known only
+    /// once the id is, so that the error names the request.
+    let call: Result<(route: Route, params: any Sendable), RPCError>
+
+    fileprivate enum Keys: String, CodingKey {
+        case jsonrpc, id, method, params
+    }
+
+    /// Parses `line`; a line that is not a JSON object with a usable id cannot be answered by id,
+    /// so the failure carries the null id.
+    static func parse(_ line: Data) -> Result<Request, Failure> {
+        do { return .success(try RPCCoding.decoder().decode(Request.self, from: line)) } catch let failure as Failure {
+            return .failure(failure)
+        } catch {
+            let isJSON = (try? JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed])) != nil
+            return .failure(Failure(id: .null, error: isJSON ? .invalidRequest("expected a JSON object") : .parseError("not valid JSON")))
+        }
+    }
+
+    /// A request that cannot be answered with its own id.
+    struct Failure: Error {
+        var id: RPCID
+        var error: RPCError
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        let loose = { (key: Keys) in (try? container.decodeIfPresent(LooseValue.self, forKey: key)) ?? nil }
+        switch loose(.id) {
+        case nil: throw Failure(id: .null, error: .invalidRequest("\"id\" is required; notifications are not supported"))
+        case .string(let text)?: id = .string(text)
+        case .integer(let number)?: id = .number(number)
+        case .other?: throw Failure(id: .null, error: .invalidRequest("\"id\" must be an integer or a string"))
+        }
+        guard case .string("2.0")? = loose(.jsonrpc) else {
+            call = .failure(.invalidRequest("\"jsonrpc\" must be \"2.0\""))
+            return
+        }
+        guard case .string(let name)? = loose(.method) else {
+            call = .failure(.invalidRequest("\"method\" must be a string"))
+            return
+        }
+        guard let method = Method(rawValue: name) else {
+            call = .failure(.methodNotFound(name))
+            return
+        }
+        do {
+            let route = LedgerService.route(for: method)
+            call = .success((route, try route.decodeParams(ParamsDecoder(container: container))))
+        } catch let error as RPCError {
+            call = .failure(error)
+        } catch {
+            call = .failure(.invalidParams("params do not fit method"))
+        }
+    }
+
+    /// Decodes the `params` member as the method's type, and names what does not fit as it is
+    /// spelled on the wire.
+    struct ParamsDecoder {
+        fileprivate let container: KeyedDecodingContainer<Keys>
+
+        func decode<P: Decodable>(_ type: P.Type) throws(RPCError) -> P {
+            do {
+                return try container.decode(P.self, forKey: .params)
+            } catch let DecodingError.keyNotFound(key, context) {
+                let path = Self.wireName(context.codingPath + [key])
+                throw .invalidParams(path == "params" ? "\"params\" is missing" : "missing \"\(path)\"")
+            } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+                throw .invalidParams("\"\(Self.wireName(context.codingPath))\" has the wrong type")
+            } catch {
+                throw .invalidParams("params do not fit method")
+            }
+        }
+
+        /// A coding path as it is spelled on the wire: `params.from_seq`.
+        private static func wireName(_ path: [any CodingKey]) -> String {
+            path.map { key in
+                key.intValue.map { "[\($0)]" } ?? key.stringValue.reduce(into: "") { name, c in
+                    if c.isUppercase { name += "_" + c.lowercased() } else { name.append(c) }
+                }
+            }.joined(separator: ".")
+        }
+    }
+
+    /// An envelope field of any JSON type, so that a wrong type is named rather than fatal.
+    private enum LooseValue: Decodable {
+        case string(String)
+        case integer(Int64)
+        case other
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self = .string(text)
+            } else if let number = try? container.decode(Int64.self) {
+                self = .integer(number)
+            } else {
+                self = .other
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import NoaberProtocol
+
+/// What a handler knows of the request beside its params.
+struct RequestContext: Sendable {
+    var id: RPCID
+    var peer: PeerCredentials?
+
+    /// The response line for a result; a result that cannot be encoded is an internal error.
+    func respond(_ result: some Encodable) -> Data {
+        do { return try RPCCoding.line(RPCSuccess(id: id, result: result)) } catch {
+            return respond(.internalError("cannot encode the result"))
+        }
+    }
+
+    func respond(_ error: RPCError) -> Data {
+        Self.respond(id: id, error)
+    }
+
+    static func respond(id: RPCID, _ error: RPCError) -> Data {
+        // An error object of strings and numbers always encodes.
+        try! RPCCoding.line(RPCFailure(id: id, error: error))
+    }
+}
+
+/// A response line a handler encoded itself, where encoding inside a read bounds the memory
+/// that concurrent answers hold (`ledger.entries`).
+struct ResponseLine: Sendable {
+    var data: Data
+}
+
+/// How the service answers one method: how its params are decoded, and the one handler that runs.
+struct Route: Sendable {
+    let method: Method
+    let decodeParams: @Sendable (Request.ParamsDecoder) throws -> any Sendable
+    let run: @Sendable (LedgerService, any Sendable, RequestContext) async throws -> Data
+
+    init<P: Decodable & Sendable, R: Encodable>(
+        _ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (P, RequestContext) async throws -> R
+    ) {
+        self.init(method, decode: { try $0.decode(P.self) }) { service, params, context in
+            context.respond(try await handler(service)(params, context))
+        }
+    }
+
+    /// A method whose handler encodes its own response line.
+    init<P: Decodable & Sendable>(
+        _ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (P, RequestContext) async throws -> ResponseLine
+    ) {
+        self.init(method, decode: { try $0.decode(P.self) }) { service, params, context in
+            try await handler(service)(params, context).data
+        }
+    }
+
+    /// A method without params: whatever `params` holds, if anything, is not read.
+    init<R: Encodable>(_ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (RequestContext) async throws -> R) {
+        self.init(method, decode: { _ in NoParams() }) { service, _, context in
+            context.respond(try await handler(service)(context))
+        }
+    }
+
+    private init<P: Sendable>(
+        _ method: Method, decode: @escaping @Sendable (Request.ParamsDecoder) throws -> P,
+        run: @escaping @Sendable (LedgerService, P, RequestContext) async throws -> Data
+    ) {
+        self.method = method
+        decodeParams = decode
+        self.run = { service, params, context in
+            // The params were decoded by this same route, so they are always of its type.
+            guard let params = params as? P else { throw RPCError.internalError("params decoded for another method") }
+            return try await run(service, params, context)
+        }
+    }
+}
+
+extension LedgerService {
+    /// The handler of every method, grouped by family in the files beside this one.
+    static func route(for method: Method) -> Route {
+        switch method {
+        case .submit: Route(method, submit)
+        case .submitBatch: Route(method, submitBatch)
+        case .status: Route(method, status)
+        case .entries: Route(method, entries)
+        case .balances: Route(method, balances)
+        case .state: Route(method, state)
+        case .entryGet: Route(method, entryGet)
+        case .accountGet: Route(method, accountGet)
+        case .accountList: Route(method, accountList)
+        case .accountHistory: Route(method, accountHistory)
+        case .accountStatement: Route(method, accountStatement)
+        case .keyList: Route(method, keyList)
+        case .categoryList: Route(method, categoryList)
+        case .claimList: Route(method, claimList)
+        case .checkpoint: Route(method, checkpoint)
+        case .inclusionProof: Route(method, inclusionProof)
+        case .consistencyProof: Route(method, consistencyProof)
+        }
+    }
+
+    /// The one rule for page sizes: what the client asked for, at least 1 and at most `max`.
+    static func pageSize(_ requested: Int?, default fallback: Int? = nil, max: Int) -> Int {
+        min(Swift.max(requested ?? fallback ?? max, 1), max)
+    }
+}
