@@ -8,8 +8,8 @@ package import NoaberProtocol
 /// `DATE * "PURPOSE" "MEMO"` (payee and narration) with `seq`, `entry_id` and, where the
 /// transaction has them, `hours`, `category`, `hour_rate` (a decimal like the amounts), `reverses`
 /// and `reason` as metadata, all strings but `seq`.
-package struct BeancountWriter: ExportWriter {
-    private var book: JournalBook
+package struct BeancountWriter: JournalWriter {
+    var book: JournalBook
     private var names = BeancountNames.Registry()
     private var currency = Currency(code: "", name: "", scale: 0)
 
@@ -17,17 +17,8 @@ package struct BeancountWriter: ExportWriter {
         book = JournalBook(filter: filter)
     }
 
-    package var counts: ExportCounts { book.counts }
-
-    package mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
-        for step in try book.steps(for: entry) { try render(step, into: &output) }
-    }
-
-    package mutating func finish(into output: inout String) throws(ExportError) {
-        for step in try book.finishSteps() { try render(step, into: &output) }
-    }
-
-    private mutating func render(_ step: JournalBook.Step, into output: inout String) throws(ExportError) {
+    
+    mutating func render(_ step: JournalBook.Step, into output: inout String) throws(ExportError) {
         switch step {
         case .header(let ledger):
             try BeancountNames.checkCurrency(ledger.currency.code)

@@ -10,19 +10,18 @@ package import NoaberProtocol
 /// carrying the `entry:` tag and, where the transaction has them, `hours:`, `category:`, `rate:`
 /// (the hour rate, a decimal like the amounts), `care_date:`, `claim:`, `period:`, `reverses:` and
 /// `reason:`.
-package struct HledgerWriter: ExportWriter {
+package struct HledgerWriter: JournalWriter {
     /// The account that balances the opening balances (with `--from`).
     package static let openingAccount = "equity:opening-balances"
 
-    private var book: JournalBook
+    var book: JournalBook
     private var currency = Currency(code: "", name: "", scale: 0)
 
     package init(filter: ExportFilter = ExportFilter()) {
         book = JournalBook(filter: filter)
     }
 
-    package var counts: ExportCounts { book.counts }
-
+    
     /// Checks, before anything is written, that no account has the opening-balances account's name.
     package static func preflight(accounts: [AccountID], filter: ExportFilter) throws(ExportError) {
         if filter.from != nil, let taken = accounts.first(where: { $0.rawValue == openingAccount }) {
@@ -30,15 +29,7 @@ package struct HledgerWriter: ExportWriter {
         }
     }
 
-    package mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
-        for step in try book.steps(for: entry) { try render(step, into: &output) }
-    }
-
-    package mutating func finish(into output: inout String) throws(ExportError) {
-        for step in try book.finishSteps() { try render(step, into: &output) }
-    }
-
-    private mutating func render(_ step: JournalBook.Step, into output: inout String) throws(ExportError) {
+    mutating func render(_ step: JournalBook.Step, into output: inout String) throws(ExportError) {
         switch step {
         case .header(let ledger):
             currency = ledger.currency

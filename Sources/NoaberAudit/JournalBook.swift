@@ -102,3 +102,22 @@ struct JournalBook {
         return sum
     }
 }
+
+/// A journal format (hledger, beancount) drawn from a `JournalBook`'s steps: the formats differ
+/// only in how they render a step, so the walk over entries is written once, here.
+protocol JournalWriter: ExportWriter {
+    var book: JournalBook { get set }
+    mutating func render(_ step: JournalBook.Step, into output: inout String) throws(ExportError)
+}
+
+extension JournalWriter {
+    package var counts: ExportCounts { book.counts }
+
+    package mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
+        for step in try book.steps(for: entry) { try render(step, into: &output) }
+    }
+
+    package mutating func finish(into output: inout String) throws(ExportError) {
+        for step in try book.finishSteps() { try render(step, into: &output) }
+    }
+}
