@@ -24,19 +24,24 @@ struct BatchSubmissionTests {
             purpose: .credit, postings: [Posting(account: try AccountID("org:z"), amount: -amount), Posting(account: try AccountID(account), amount: amount)])))
     }
 
-    @Test func aRefusedBatchLeavesNothingAndOthersInItsGroupStand() async throws {
-        let directory = try makeTemporaryDirectory("noaber-batch")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let writer = try GroupCommitWriter(
-            store: try LedgerStore(database: Database(directory: directory.path)), clock: Timestamp.now, logger: Logger(label: "test"),
-            logKey: try .generate(), logKeyPath: directory.appendingPathComponent("log.key").path)
-        let setup: [SignedEntry] = [
+    /// A ledger with an issuer `org:z` (credit limit 10.00) and a volunteer `vol:jan`.
+    func setup() throws -> [SignedEntry] {
+        [
             try signed("init", .ledgerInit(LedgerInit(
                 name: "Batch", currency: Currency(code: "ZMT", name: "zorgmunt", scale: 2), hourRate: 1000,
                 adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce)))),
             try signed("org", .accountOpen(AccountOpen(account: try AccountID("org:z"), accountKind: .issuer, name: "Z", minBalance: -1000, controllers: [admin.publicKey.keyID]))),
             try signed("jan", .accountOpen(AccountOpen(account: try AccountID("vol:jan"), accountKind: .member, name: "Jan", minBalance: 0, controllers: [admin.publicKey.keyID]))),
         ]
+    }
+
+    @Test func aRefusedBatchLeavesNothingAndOthersInItsGroupStand() async throws {
+        let directory = try makeTemporaryDirectory("noaber-batch")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try GroupCommitWriter(
+            store: try LedgerStore(database: Database(directory: directory.path)), clock: Timestamp.now, logger: Logger(label: "test"),
+            logKey: try .generate(), logKeyPath: directory.appendingPathComponent("log.key").path)
+        let setup = try setup()
         for entry in setup { _ = try await writer.write(entry) }
 
         // Many rounds, so that batches and single entries often share a group commit.
