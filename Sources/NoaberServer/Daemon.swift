@@ -89,12 +89,3 @@ enum DataDirectory {
         return fd
     }
 }
-
-extension Timestamp {
-    /// The system's UTC wall clock.
-    @Sendable package static func now() -> Timestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
-    }
-}
