@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A UTC instant with millisecond precision, written as RFC 3339 `2026-11-23T10:39:20.123Z`.
 /// The fixed width makes the text sort in time order, which the chain check relies on.
 package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -8,6 +14,14 @@ package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertibl
     package static func < (a: Self, b: Self) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }
 
     package var description: String { rfc3339 }
+
+    /// The system's UTC wall clock. The daemon stamps commits with it and the CLI checks dates
+    /// against it; one definition, so that the two cannot round or read the time differently.
+    @Sendable package static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
 
     package var rfc3339: String {
         let ms = millisecondsSinceEpoch

@@ -1,7 +1,7 @@
 package import Logging
 import NoaberProtocol
 import NoaberTransport
-package import Foundation
+import Foundation
 
 /// Everything noaberd needs to start; flags override the config file, which overrides defaults.
 package struct ServerConfiguration: Sendable, Equatable {
@@ -39,10 +39,8 @@ package struct ServerConfiguration: Sendable, Equatable {
         }
     }
 
-    package static let keys: Set<String> = [
-        "socket", "data", "socket_mode", "socket_group", "log_level", "max_line_bytes", "max_connections",
-        "idle_timeout", "log_key", "checkpoint_interval",
-    ]
+    /// The config-file keys, which are also the flags with dashes for underscores.
+    package static let keys = Set(ServerOption.allCases.map(\.key))
 
     /// Resolves flags over the config file over the defaults. Defaults follow systemd's
     /// `$STATE_DIRECTORY`/`$RUNTIME_DIRECTORY` when set, and `./data` for a local run.
@@ -63,52 +61,15 @@ package struct ServerConfiguration: Sendable, Equatable {
             throw .invalidValue(key: empty, value: "", expected: "a value (leave it out for the default)")
         }
 
-        let data = settings["data"] ?? environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "./data"
+        let data = settings[ServerOption.data.key] ?? environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "./data"
         let runtime = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init)
-        let socket = settings["socket"] ?? runtime.map { "\($0)/noaberd.sock" } ?? "\(data)/noaberd.sock"
+        let socket = settings[ServerOption.socket.key] ?? runtime.map { "\($0)/noaberd.sock" } ?? "\(data)/noaberd.sock"
         var config = ServerConfiguration(socketPath: socket, dataDirectory: data)
-        if let mode = settings["socket_mode"] {
-            guard let value = UInt32(mode, radix: 8), value <= 0o777 else {
-                throw .invalidValue(key: "socket_mode", value: mode, expected: "an octal mode like 0660")
+        for option in ServerOption.allCases {
+            guard let apply = option.spec.apply, let text = settings[option.key] else { continue }
+            do { try apply(text, &config) } catch {
+                throw .invalidValue(key: option.key, value: text, expected: error.description)
             }
-            guard value & 0o007 == 0 else {
-                throw .invalidValue(key: "socket_mode", value: mode, expected: "a mode that gives others no access (the socket accepts ledger writes)")
-            }
-            config.socketMode = value
-        }
-        config.socketGroup = settings["socket_group"]
-        if let level = settings["log_level"] {
-            guard let value = Logger.Level(rawValue: level) else {
-                throw .invalidValue(key: "log_level", value: level, expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            config.logLevel = value
-        }
-        if let bytes = settings["max_line_bytes"] {
-            guard let value = Int(bytes), (1024...(64 << 20)).contains(value) else {
-                throw .invalidValue(key: "max_line_bytes", value: bytes, expected: "a number of bytes from 1024 to 67108864")
-            }
-            config.maxLineBytes = value
-        }
-        if let count = settings["max_connections"] {
-            guard let value = Int(count), (1...100_000).contains(value) else {
-                throw .invalidValue(key: "max_connections", value: count, expected: "a number from 1 to 100000")
-            }
-            config.maxConnections = value
-        }
-        if let seconds = settings["idle_timeout"] {
-            guard let value = Int(seconds), (1...86_400).contains(value) else {
-                throw .invalidValue(key: "idle_timeout", value: seconds, expected: "a number of seconds from 1 to 86400")
-            }
-            config.idleTimeoutSeconds = value
-        }
-        if let path = settings["log_key"] { config.logKeyPath = path }
-        if let seconds = settings["checkpoint_interval"] {
-            guard let value = Int(seconds), (0...86_400).contains(value) else {
-                throw .invalidValue(
-                    key: "checkpoint_interval", value: seconds,
-                    expected: "a number of seconds from 0 (a checkpoint in every group commit) to 86400")
-            }
-            config.checkpointIntervalSeconds = value
         }
         return config
     }

@@ -52,11 +52,11 @@ package enum Daemon {
         let server = SocketServer(configuration: configuration, service: service, logger: logger)
         logger.info("noaberd \(LedgerService.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])
 
+        var services: [any Service] = [server, demurrageTimer(writer)]
+        if let timer = checkpointTimer(writer, configuration) { services.append(timer) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server), .init(service: DemurrageTimer(writer: writer))]
-                    + (configuration.checkpointIntervalSeconds > 0
-                        ? [.init(service: CheckpointTimer(writer: writer, seconds: configuration.checkpointIntervalSeconds))] : []),
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {
@@ -67,6 +67,25 @@ package enum Daemon {
         }
         await writer.shutdown()
         logger.info("noaberd stopped cleanly")
+    }
+}
+
+extension Daemon {
+    /// Writes the demurrage due about once a minute, so that a period's charge is made soon after
+    /// it starts even when nobody writes. Any entry submitted first has it written before it
+    /// anyway, and start-up catches up on the periods missed while the daemon was down; so a
+    /// shutdown between runs loses nothing.
+    static func demurrageTimer(_ writer: GroupCommitWriter) -> PeriodicTask {
+        PeriodicTask(description: "demurrage timer", seconds: 60) { await writer.writeDueDemurrage() }
+    }
+
+    /// With `checkpoint_interval` set, signs a checkpoint every so many seconds when the ledger
+    /// has grown, instead of in every group commit. The latest checkpoint stays stored over a
+    /// shutdown, and start-up signs one if the ledger has grown since.
+    static func checkpointTimer(_ writer: GroupCommitWriter, _ configuration: ServerConfiguration) -> PeriodicTask? {
+        let seconds = configuration.checkpointIntervalSeconds
+        guard seconds > 0 else { return nil }
+        return PeriodicTask(description: "checkpoint timer", seconds: seconds) { await writer.checkpointIfBehind() }
     }
 }
 
@@ -87,14 +106,5 @@ enum DataDirectory {
             throw DaemonError.dataDirectory(path: path, reason: "another noaberd is using it")
         }
         return fd
-    }
-}
-
-extension Timestamp {
-    /// The system's UTC wall clock.
-    @Sendable package static func now() -> Timestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
     }
 }

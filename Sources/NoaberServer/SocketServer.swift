@@ -5,7 +5,7 @@ import NIOCore
 import NIOPosix
 import NoaberProtocol
 import NoaberTransport
-package import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
 
 /// The Unix-socket front of the daemon. On graceful shutdown it stops accepting, lets each

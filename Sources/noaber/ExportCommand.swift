@@ -93,7 +93,7 @@ struct Export: AsyncParsableCommand {
         }
     }
 
-    static func now() -> String { Timestamp.wallClock().rfc3339 }
+    static func now() -> String { Timestamp.now().rfc3339 }
 
     static func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 }

@@ -103,7 +103,7 @@ struct ImportFile {
                 do { try Identifier.validateCategory(category) } catch { fail(error.message); continue }
                 line.category = category
             }
-            guard date <= CalendarDate(Timestamp.wallClock()).text else { fail("the date \(date) is after today: care is credited once given"); continue }
+            guard date <= CalendarDate(Timestamp.now()).text else { fail("the date \(date) is after today: care is credited once given"); continue }
             line.memo = value["memo"]
             if let memo = line.memo {
                 do { try Text.validate(memo, field: "memo", maxLength: 500) } catch { fail(error.message); continue }

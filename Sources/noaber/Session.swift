@@ -179,10 +179,3 @@ func printJSON(_ value: some Encodable) throws {
     encoder.outputFormatting.insert(.prettyPrinted)
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
-
-extension Timestamp {
-    /// This machine's UTC clock, to the millisecond.
-    static func wallClock() -> Timestamp {
-        Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
-    }
-}

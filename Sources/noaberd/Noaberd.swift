@@ -17,51 +17,12 @@ struct Noaberd: AsyncParsableCommand {
     @Option(help: "Config file of `key = value` lines (see deploy/noaberd.conf.example).")
     var config: String?
 
-    @Option(help: "Path of the Unix socket to listen on.")
-    var socket: String?
-
-    @Option(help: "Directory holding the SQLite database.")
-    var data: String?
-
-    @Option(help: "Octal mode of the socket file (others may never connect).")
-    var socketMode: String?
-
-    @Option(help: "Group to give the socket file.")
-    var socketGroup: String?
-
-    @Option(help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String?
-
-    @Option(help: "Longest request line accepted, in bytes (default 1048576).")
-    var maxLineBytes: String?
-
-    @Option(help: "Most connections served at once (default 256).")
-    var maxConnections: String?
-
-    @Option(help: "Seconds a client may send nothing before its connection is closed (default 60).")
-    var idleTimeout: String?
-
-    @Option(help: "The log key file that signs checkpoints (default <data>/log.key, created if absent).")
-    var logKey: String?
-
-    @Option(help: "Seconds between signed checkpoints; 0 signs one with every group commit (default 0).")
-    var checkpointInterval: String?
+    @OptionGroup var settings: SettingFlags
 
     func run() async throws {
-        var flags = ServerConfiguration.Settings()
-        flags["socket"] = socket
-        flags["data"] = data
-        flags["socket_mode"] = socketMode
-        flags["socket_group"] = socketGroup
-        flags["log_level"] = logLevel
-        flags["max_line_bytes"] = maxLineBytes
-        flags["max_connections"] = maxConnections
-        flags["idle_timeout"] = idleTimeout
-        flags["log_key"] = logKey
-        flags["checkpoint_interval"] = checkpointInterval
         let configuration: ServerConfiguration
         do {
-            configuration = try ServerConfiguration.resolve(flags: flags, configFile: config)
+            configuration = try ServerConfiguration.resolve(flags: settings.given, configFile: config)
         } catch {
             throw ValidationError(error.description)
         }
@@ -80,4 +41,40 @@ struct Noaberd: AsyncParsableCommand {
             throw ExitCode.failure
         }
     }
+}
+
+/// A flag for each of `ServerOption`'s settings. A property is named as its setting's case, so
+/// that swift-argument-parser spells the flag as the config file spells the key, with dashes.
+struct SettingFlags: ParsableArguments {
+    @Option(help: .setting(.socket)) var socket: String?
+    @Option(help: .setting(.data)) var data: String?
+    @Option(help: .setting(.socketMode)) var socketMode: String?
+    @Option(help: .setting(.socketGroup)) var socketGroup: String?
+    @Option(help: .setting(.logLevel)) var logLevel: String?
+    @Option(help: .setting(.maxLineBytes)) var maxLineBytes: String?
+    @Option(help: .setting(.maxConnections)) var maxConnections: String?
+    @Option(help: .setting(.idleTimeout)) var idleTimeout: String?
+    @Option(help: .setting(.logKey)) var logKey: String?
+    @Option(help: .setting(.checkpointInterval)) var checkpointInterval: String?
+
+    /// The flags given, by config-file key. Read from the properties by name, so that adding a
+    /// setting takes its case and its property, and nothing else here.
+    var given: ServerConfiguration.Settings {
+        var settings = ServerConfiguration.Settings()
+        var seen: [ServerOption] = []
+        for child in Mirror(reflecting: self).children {
+            guard let property = child.label?.dropFirst(), let flag = child.value as? Option<String?>,
+                let option = ServerOption.allCases.first(where: { "\($0)" == property })
+            else { preconditionFailure("SettingFlags.\(child.label ?? "?") is not a ServerOption") }
+            seen.append(option)
+            settings[option.key] = flag.wrappedValue
+        }
+        // A setting without a flag would be one the config file knows and the command line not.
+        precondition(seen.count == ServerOption.allCases.count, "every ServerOption needs a flag in SettingFlags")
+        return settings
+    }
+}
+
+extension ArgumentHelp {
+    static func setting(_ option: ServerOption) -> Self { Self(option.spec.help) }
 }

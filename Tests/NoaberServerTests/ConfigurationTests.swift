@@ -164,4 +164,28 @@ struct ConfigurationTests {
         let high = try Self.resolve(flags: ["socket_mode": "770", "max_line_bytes": "67108864", "max_connections": "100000"])
         #expect(high.socketMode == 0o770 && high.maxLineBytes == 64 << 20 && high.maxConnections == 100_000)
     }
+
+    /// deploy/noaberd.conf.example documents every setting; the values it leaves commented out
+    /// are the defaults, and those it sets are valid.
+    @Test func exampleFileIsTrue() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../deploy/noaberd.conf.example")
+        let text = try String(contentsOf: example, encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        // `#key = value` lines are settings left at their default; other comment lines are prose.
+        let commented = lines.filter { line in
+            line.hasPrefix("#") && ServerConfiguration.keys.contains { line.dropFirst().hasPrefix("\($0) = ") }
+        }
+        let set = lines.filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+        let defaults = commented.map { String($0.dropFirst()) }.joined(separator: "\n")
+        let written = try ServerConfiguration.parse(set + "\n" + defaults)
+        #expect(Set(written.values.keys) == ServerConfiguration.keys, "every setting is in the example")
+        for option in ServerOption.allCases {
+            #expect(text.contains(option.flag), "the example names the flag \(option.flag)")
+        }
+        // The commented values, given on top of the ones set, change nothing: they are the defaults
+        // (the log key's default is in the data directory, which the example sets).
+        let setOnly = try Self.resolve(file: set)
+        #expect(try Self.resolve(file: set + "\n" + defaults) == setOnly)
+    }
 }

@@ -57,6 +57,28 @@ struct ReadPoolTests {
         #expect(occupancy.now == 0)
     }
 
+    /// Each of the pool's threads keeps its reader, so a busy pool opens no more connections
+    /// than it has threads, and reopens none between queries.
+    @Test func keepsOneReaderPerThread() async throws {
+        let (database, directory) = try Self.makeDatabase()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pool = ReadPool(database: database, maxConcurrent: 2)
+        let connections = try await withThrowingTaskGroup(of: ObjectIdentifier.self) { group in
+            for _ in 0..<40 {
+                group.addTask {
+                    try await pool.read { connection in
+                        usleep(1_000)
+                        return ObjectIdentifier(connection)
+                    }
+                }
+            }
+            var seen = Set<ObjectIdentifier>()
+            for try await connection in group { seen.insert(connection) }
+            return seen
+        }
+        #expect((1...2).contains(connections.count), "\(connections.count) readers for 2 threads")
+    }
+
     @Test func aFailingQueryFreesItsSlot() async throws {
         let (database, directory) = try Self.makeDatabase()
         defer { try? FileManager.default.removeItem(at: directory) }
