@@ -38,6 +38,7 @@ struct LedgerService: Sendable {
             return encode(id: request.id, .invalidParams(why))
         } catch let error as StoreError {
             logger.error("database read failed", metadata: ["method": "\(request.method.rawValue)", "error": "\(error)"])
+            if case .corruptRow(let what) = error { return encode(id: request.id, .corruptRow(what)) }
             return encode(id: request.id, .storage("\(error)"))
         } catch {
             logger.error("request failed", metadata: ["method": "\(request.method.rawValue)", "error": "\(error)"])

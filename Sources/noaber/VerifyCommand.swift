@@ -126,7 +126,7 @@ struct Verify: AsyncParsableCommand {
                 return (audit, latest.map { ("latest", $0) }, stored, nil)
             } catch let failure as VerificationFailure {
                 return (audit, nil, nil, failure)
-            } catch ClientError.rpc(let error) where error.reason == "storage_error" && error.message.contains("corrupt row") {
+            } catch ClientError.rpc(let error) where error.isCorruptRow {
                 // A stored row that cannot even be read back is a failed verification, not an outage.
                 return (audit, nil, nil, VerificationFailure(seq: audit.verifier.entries + 1, reason: error.message))
             }
