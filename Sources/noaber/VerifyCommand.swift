@@ -1,5 +1,6 @@
 import ArgumentParser
 import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
@@ -114,14 +115,8 @@ struct Verify: AsyncParsableCommand {
             }
             var audit = ChainAudit(checkpointSizes: sizes(saved, latest))
             do {
-                var next: Int64 = 1
-                while next <= stored.headSeq {
-                    let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
-                    var entries: [StoredEntry] = []
-                    for info in page.entries where info.seq <= stored.headSeq { entries.append(try info.storedEntry()) }
-                    try audit.check(page: entries)
-                    guard let last = page.entries.last else { break }
-                    next = last.seq + 1
+                for try await page in EntryPages(client: client, through: stored.headSeq) {
+                    try audit.check(page: try page.map { try $0.storedEntry() })
                 }
                 return (audit, latest.map { ("latest", $0) }, stored, nil)
             } catch let failure as VerificationFailure {
