@@ -48,6 +48,12 @@ let package = Package(
         // Audit tools that need no daemon: exports in jsonl/csv/hledger/beancount, reports and
         // offline verification.
         .target(name: "NoaberAudit", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberProtocol"]),
+        // The client side shared by the CLI and the benchmark: the trusted session, pages of
+        // entries, credits and the import file; no command-line parsing.
+        .target(
+            name: "NoaberClient",
+            dependencies: ["NoaberAudit", "NoaberCore", "NoaberCrypto", "NoaberProtocol", "NoaberTransport"]
+        ),
         .target(
             name: "NoaberServer",
             dependencies: [
@@ -76,6 +82,7 @@ let package = Package(
             name: "noaber",
             dependencies: [
                 "NoaberAudit",
+                "NoaberClient",
                 "NoaberCore",
                 "NoaberCrypto",
                 "NoaberTransparency",
@@ -89,6 +96,7 @@ let package = Package(
             name: "noaber-bench",
             dependencies: [
                 "NoaberAudit",
+                "NoaberClient",
                 "NoaberCore",
                 "NoaberCrypto",
                 "NoaberTransparency",
@@ -116,6 +124,7 @@ let package = Package(
             name: "NoaberAuditTests",
             dependencies: ["NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberCrypto", "NoaberTransparency"]
         ),
+        .testTarget(name: "NoaberClientTests", dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore"]),
         .testTarget(
             name: "NoaberServerTests",
             dependencies: [

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
@@ -90,23 +91,7 @@ struct NoaberBench: AsyncParsableCommand {
         print("group commits: \(status.groupCommits) for \(status.entriesCommitted) entries (\(String(format: "%.1f", Double(status.entriesCommitted) / Double(max(status.groupCommits, 1)))) per fsync); database \(status.databaseBytes / 1024) KiB")
 
         let verifyStart = ContinuousClock.now
-        // As `noaber verify` does it: signatures on every core, then the rules in order, the stored
-        // state, and the latest checkpoint against the rebuilt Merkle tree.
-        let (audit, balances) = try await RPCClient.withConnection(socketPath: socket) { client in
-            let state = try await client.call(.state, NoParams(), as: StateResult.self)
-            let checkpoint = try state.checkpoint.map { try SignedCheckpoint(parsing: $0) }
-            var audit = ChainAudit(checkpointSizes: Set(checkpoint.map { [$0.checkpoint.size] } ?? []))
-            var next: Int64 = 1
-            while next <= state.headSeq {
-                let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
-                try audit.check(page: try page.entries.filter { $0.seq <= state.headSeq }.map { try $0.storedEntry() })
-                next = (page.entries.last?.seq ?? state.headSeq) + 1
-            }
-            try audit.finish(stored: state)
-            if let checkpoint { try audit.check(checkpoint: checkpoint) }
-            let balances = state.accounts.map { AccountBalance(account: $0.account, balance: $0.balance) }
-            return (audit, balances)
-        }
+        let (audit, balances) = try await verify()
         let verifying = ContinuousClock.now - verifyStart
         print(String(format: "verify %d entries on the client (fetch, signatures on every core, chain, rules, tree, checkpoint): %.2f s, %.0f per second",
                      audit.verifier.entries, verifying.seconds, Double(audit.verifier.entries) / verifying.seconds))
@@ -118,6 +103,23 @@ struct NoaberBench: AsyncParsableCommand {
         if let expectDigest {
             guard digest == expectDigest else { throw ValidationError("digest differs from the workload's \(expectDigest)") }
             print("balances digest matches gen_workload.py --summary")
+        }
+    }
+
+    /// As `noaber verify` does it: signatures on every core, then the rules in order, the stored
+    /// state, and the latest checkpoint against the rebuilt Merkle tree. Returns the audit and the
+    /// stored balances.
+    func verify() async throws -> (ChainAudit, [AccountBalance]) {
+        try await RPCClient.withConnection(socketPath: socket) { client in
+            let state = try await client.call(.state, NoParams(), as: StateResult.self)
+            let checkpoint = try state.checkpoint.map { try SignedCheckpoint(parsing: $0) }
+            var audit = ChainAudit(checkpointSizes: Set(checkpoint.map { [$0.checkpoint.size] } ?? []))
+            for try await page in EntryPages(client: client, through: state.headSeq) {
+                try audit.check(page: try page.map { try $0.storedEntry() })
+            }
+            try audit.finish(stored: state)
+            if let checkpoint { try audit.check(checkpoint: checkpoint) }
+            return (audit, state.accounts.map { AccountBalance(account: $0.account, balance: $0.balance) })
         }
     }
 

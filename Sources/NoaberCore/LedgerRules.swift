@@ -261,9 +261,7 @@ extension LedgerState {
             }
             guard posting.amount != 0 else { throw .invalidAmount("the posting to \(posting.account) is zero") }
             sum = try Money.add(sum, posting.amount, "the sum of the postings")
-            guard var account = accounts[posting.account] else { throw .unknownAccount(posting.account) }
-            guard account.status == .open else { throw .accountNotOpen(account.id, status: account.status.rawValue) }
-            if !isReversal { try checkPurpose(tx.purpose, account: account, debit: posting.amount < 0) }
+            var account = try postingAccount(posting.account, purpose: isReversal ? nil : tx.purpose, debit: posting.amount < 0)
             // A correction is the organisation's to make: its admins and operators may sign one
             // without controlling the volunteer's account it takes the coins back from.
             if posting.amount < 0 && !(isReversal && [.admin, .operator].contains(signer.role)) {
@@ -315,6 +313,15 @@ extension LedgerState {
             throw .invalidPayload("a reversal's postings must be those of entry \(original), negated, in the same order")
         }
         return true
+    }
+
+    /// The account a posting names, if it exists, is open, and is of a kind that `purpose` (nil:
+    /// any) may pay from (`debit`) or to. Clients check a file of credits by it before signing any.
+    package func postingAccount(_ id: AccountID, purpose: Purpose?, debit: Bool) throws(LedgerError) -> Account {
+        guard let account = accounts[id] else { throw .unknownAccount(id) }
+        guard account.status == .open else { throw .accountNotOpen(account.id, status: account.status.rawValue) }
+        if let purpose { try checkPurpose(purpose, account: account, debit: debit) }
+        return account
     }
 
     private func checkPurpose(_ purpose: Purpose, account: Account, debit: Bool) throws(LedgerError) {

@@ -56,6 +56,15 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
     package static func storage(_ why: String) -> RPCError {
         RPCError(code: -32001, reason: "storage_error", message: "storage error, nothing was committed: \(why)")
     }
+    /// A stored row could not be read back as a valid value: the database file was damaged or
+    /// edited outside Noaber. It shares `storage_error`'s code, so clients that know only the code
+    /// still read it as one; its own reason lets `verify` report a failed audit, not an outage.
+    package static func corruptRow(_ what: String) -> RPCError {
+        RPCError(code: -32001, reason: corruptRowReason, message: "storage error, nothing was committed: corrupt row: \(what)")
+    }
+    package static let corruptRowReason = "corrupt_row"
+    package var isCorruptRow: Bool { reason == Self.corruptRowReason }
+
     /// Too many connections are open.
     package static func tooManyConnections(limit: Int) -> RPCError {
         RPCError(code: -32002, reason: "too_many_connections", message: "noaberd already serves \(limit) connections")

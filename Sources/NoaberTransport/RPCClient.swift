@@ -75,9 +75,32 @@ package final class RPCClient {
     package func send<R: Decodable>(_ line: Data, as: R.Type = R.self) async throws -> R {
         try await outbound.write(ByteBuffer(bytes: line))
         guard let buffer = try await inbound.next() else { throw ClientError.connectionClosed }
+        return try Self.decode(Data(buffer.readableBytesView), as: R.self)
+    }
+
+    /// Writes every request of `batch` before reading any answer, so that they cost one round trip
+    /// instead of one each. The daemon answers a connection's lines one by one, in order
+    /// (docs/PROTOCOL.md), so the n-th answer is the n-th request's. Every answer is read before
+    /// any is decoded: one that is an error must not leave the others unread on the connection.
+    package func send(_ batch: Batch) async throws -> Answers {
+        var bytes = Data()
+        for encode in batch.requests {
+            bytes += try encode(nextID)
+            nextID += 1
+        }
+        try await outbound.write(ByteBuffer(bytes: bytes))
+        var lines: [Data] = []
+        for _ in batch.requests {
+            guard let buffer = try await inbound.next() else { throw ClientError.connectionClosed }
+            lines.append(Data(buffer.readableBytesView))
+        }
+        return Answers(lines: lines)
+    }
+
+    fileprivate static func decode<R: Decodable>(_ line: Data, as: R.Type) throws -> R {
         let response: RPCResponse<R>
         do {
-            response = try RPCCoding.decoder().decode(RPCResponse<R>.self, from: Data(buffer.readableBytesView))
+            response = try RPCCoding.decoder().decode(RPCResponse<R>.self, from: line)
         } catch {
             throw ClientError.malformedResponse("\(error)")
         }
@@ -95,5 +118,35 @@ package final class RPCClient {
     package func readLine() async throws -> String? {
         guard let buffer = try await inbound.next() else { return nil }
         return String(decoding: buffer.readableBytesView, as: UTF8.self)
+    }
+}
+
+extension RPCClient {
+    /// Requests to send together with `RPCClient.send(_:)`; each `add` returns the handle by which
+    /// its answer is read, typed, so that answers cannot be mixed up by position.
+    package struct Batch {
+        fileprivate var requests: [(Int64) throws -> Data] = []
+
+        package init() {}
+
+        package mutating func add<P: Encodable, R: Decodable>(_ method: Method, _ params: P, as: R.Type = R.self) -> Answer<R> {
+            requests.append { id in try RPCCoding.line(RPCRequest(id: .number(id), method: method.rawValue, params: params)) }
+            return Answer(index: requests.count - 1)
+        }
+    }
+
+    package struct Answer<R: Decodable> {
+        fileprivate let index: Int
+    }
+
+    /// The raw answers of a batch; each is decoded only when asked for, so a caller decides in
+    /// which order failures are reported.
+    package struct Answers {
+        fileprivate let lines: [Data]
+
+        /// The answer's result; an error answer throws `ClientError.rpc`.
+        package func result<R>(_ answer: Answer<R>) throws -> R {
+            try RPCClient.decode(lines[answer.index], as: R.self)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import NoaberAudit
 import Foundation
+import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
@@ -19,7 +20,7 @@ extension Account {
             discussion: "Account ids are lowercase parts joined by ':', e.g. org:zorgkring, vol:jan-peeters, shop:bakker.")
 
         @Argument(help: "The new account's id.")
-        var account: String
+        var account: Parsed<AccountID>
 
         @OptionGroup var signing: SigningOptions
 
@@ -40,11 +41,11 @@ extension Account {
 
         func validate() throws {
             guard !controllers.isEmpty else { throw ValidationError("give at least one --controller") }
-            do { _ = try AccountID(account) } catch { throw ValidationError(error.message) }
+            _ = try account.value("")
         }
 
         func run() async throws {
-            let id = try AccountID(account)
+            let id = account.value
             let keys = try controllers.map { try controllerKey($0, option: "--controller") }
             let result = try await Session.with(connection) { session in
                 let minimum = try session.amount(minBalance, option: "--min-balance", allowNegative: true, allowZero: true)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
@@ -8,7 +9,7 @@ import NoaberProtocol
 func controllerKey(_ text: String, option: String) throws -> KeyID {
     if let key = KeyID(hex: text) { return key }
     if FileManager.default.fileExists(atPath: text) { return try loadPublicKey(text).keyID }
-    throw CLIError("\(option) \(text) is neither a 32-hex-character key id nor a public key file")
+    throw ClientFailure("\(option) \(text) is neither a 32-hex-character key id nor a public key file")
 }
 
 extension Account {
@@ -22,7 +23,7 @@ extension Account {
                 """)
 
         @Argument(help: "The account id.")
-        var account: String
+        var account: Parsed<AccountID>
 
         @OptionGroup var signing: SigningOptions
 
@@ -48,7 +49,7 @@ extension Account {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            do { _ = try AccountID(account) } catch { throw ValidationError(error.message) }
+            _ = try account.value("")
             guard status != nil || minBalance != nil || !addControllers.isEmpty || !removeControllers.isEmpty || name != nil else {
                 throw ValidationError("give at least one change: --status, --min-balance, --add-controller, --remove-controller or --name")
             }
@@ -56,7 +57,7 @@ extension Account {
 
         func run() async throws {
             try await Account.update(
-                account, status: status, minBalance: minBalance, add: addControllers, remove: removeControllers, name: name,
+                account.value, status: status, minBalance: minBalance, add: addControllers, remove: removeControllers, name: name,
                 reason: reason, signing: signing, connection: connection, output: output)
         }
     }
@@ -70,7 +71,10 @@ extension Account {
         @OptionGroup var output: OutputOptions
 
         func apply(_ status: AccountStatus) async throws {
-            try await Account.update(account, status: status, reason: reason, signing: signing, connection: connection, output: output)
+            // No validate() here: a bad id is refused as it always was, when the command runs.
+            let id: AccountID
+            do { id = try AccountID(account) } catch { throw ClientFailure(error.message) }
+            try await Account.update(id, status: status, reason: reason, signing: signing, connection: connection, output: output)
         }
     }
 
@@ -95,11 +99,9 @@ extension Account {
     /// Builds and submits one `account.update`. Controllers to add or remove are applied to the
     /// list the daemon reports; the entry then carries the whole new list, which the rules check.
     static func update(
-        _ account: String, status: AccountStatus? = nil, minBalance: String? = nil, add: [String] = [], remove: [String] = [],
+        _ id: AccountID, status: AccountStatus? = nil, minBalance: String? = nil, add: [String] = [], remove: [String] = [],
         name: String? = nil, reason: String?, signing: SigningOptions, connection: ConnectionOptions, output: OutputOptions
     ) async throws {
-        let id: AccountID
-        do { id = try AccountID(account) } catch { throw CLIError(error.message) }
         let adding = try add.map { try controllerKey($0, option: "--add-controller") }
         let removing = try remove.map { try controllerKey($0, option: "--remove-controller") }
         let result = try await Session.with(connection) { session in
@@ -108,7 +110,7 @@ extension Account {
             if !adding.isEmpty || !removing.isEmpty {
                 var controllers = try await session.account(id.rawValue).controllers.compactMap(KeyID.init(hex:))
                 for key in removing {
-                    guard controllers.contains(key) else { throw CLIError("\(key.hex) is not a controller of \(id)") }
+                    guard controllers.contains(key) else { throw ClientFailure("\(key.hex) is not a controller of \(id)") }
                     controllers.removeAll { $0 == key }
                 }
                 for key in adding where !controllers.contains(key) { controllers.append(key) }

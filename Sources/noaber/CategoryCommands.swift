@@ -1,5 +1,6 @@
 import ArgumentParser
 import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberProtocol
 import NoaberTransport

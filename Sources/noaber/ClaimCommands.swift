@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
@@ -18,10 +19,10 @@ struct ClaimCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "The issuer asked to pay, e.g. org:zorgkring.")
-    var issuer: String
+    var issuer: Parsed<AccountID>
 
     @Option(help: "Hours of care, at most two decimals (e.g. 2 or 1.5).")
-    var hours: String
+    var hours: Parsed<Hours>
 
     @Option(help: "The care category whose hour rate applies.")
     var category: String?
@@ -33,16 +34,16 @@ struct ClaimCommand: AsyncParsableCommand {
     var memo: String?
 
     @Option(help: "Your member account, when your key controls more than one.")
-    var account: String?
+    var account: Parsed<AccountID>?
 
     @OptionGroup var signing: SigningOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        do { _ = try AccountID(issuer) } catch { throw ValidationError("--issuer: \(error.message)") }
-        if let account { do { _ = try AccountID(account) } catch { throw ValidationError("--account: \(error.message)") } }
-        do { _ = try Hours(hours) } catch { throw ValidationError("--hours: \(error.message)") }
+        _ = try issuer.value("--issuer")
+        _ = try account?.value("--account")
+        _ = try hours.value("--hours")
         if let careDate, CalendarDate(careDate) == nil { throw ValidationError("--care-date must be a day written YYYY-MM-DD") }
     }
 
@@ -50,18 +51,16 @@ struct ClaimCommand: AsyncParsableCommand {
         let key = try loadPrivateKey(signing.key)
         let (result, text) = try await Session.with(connection) { session in
             let volunteer = try await ownAccount(session, keyID: key.publicKey.keyID.hex)
-            var rate = session.hourRate
-            if let category {
-                guard let found = try await session.categoryRates()[category] else {
-                    throw CLIError("--category \(category) does not exist (see `noaber category list`)")
-                }
-                rate = found
+            let rates = category == nil ? [:] : Session.categoryRates(try await session.client.call(.categoryList, NoParams(), as: CategoryList.self))
+            let rate: Int64
+            do { rate = try CreditBuilder(ledgerRate: session.hourRate, categoryRates: rates).rate(category: category) } catch {
+                throw ClientFailure("--category \(category ?? "") does not exist (see `noaber category list`)")
             }
-            let parsed = try Hours(hours)
+            let parsed = hours.value
             let minor: Int64
-            do { minor = try parsed.amount(atRate: rate) } catch let error as LedgerError { throw CLIError("--hours: \(error.message)") }
+            do { minor = try parsed.amount(atRate: rate) } catch let error as LedgerError { throw ClientFailure("--hours: \(error.message)") }
             let claim = Claim(
-                account: volunteer, issuer: try AccountID(issuer), hours: parsed.description, hourRate: rate, amount: minor,
+                account: volunteer, issuer: issuer.value, hours: parsed.description, hourRate: rate, amount: minor,
                 category: category, careDate: careDate, memo: memo)
             let payload = Payload(ledger: session.ledgerID, id: try signing.id ?? newEntryID(), body: .claim(claim))
             return (
@@ -74,11 +73,11 @@ struct ClaimCommand: AsyncParsableCommand {
 
     /// --account, or the one member account this key controls.
     private func ownAccount(_ session: Session, keyID: String) async throws -> AccountID {
-        if let account { return try AccountID(account) }
+        if let account { return account.value }
         let accounts = try await session.client.call(.accountList, NoParams(), as: AccountList.self).accounts
         let own = accounts.filter { $0.kind == AccountKind.member.rawValue && $0.controllers.contains(keyID) }
         guard own.count == 1 else {
-            throw CLIError(
+            throw ClientFailure(
                 own.isEmpty
                     ? "this key controls no member account; a claim is signed by the volunteer's own key"
                     : "this key controls \(own.count) member accounts (\(own.map(\.account).joined(separator: ", "))); choose one with --account")
@@ -99,16 +98,15 @@ struct Approve: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
+    /// The claim is read in the same round trip as the trust check, so approving costs two round
+    /// trips: that one, and the submission.
     func run() async throws {
-        let (result, text) = try await Session.with(connection) { session in
-            let claim = try await fetchClaim(claimID, session)
-            let tx = Transaction(
-                purpose: .credit,
-                postings: [Posting(account: claim.issuer, amount: -claim.amount), Posting(account: claim.account, amount: claim.amount)],
-                memo: claim.memo, hours: claim.hours, hourRate: claim.hourRate, category: claim.category, careDate: claim.careDate,
-                claim: claimID)
+        var batch = RPCClient.Batch()
+        let entry = batch.add(.entryGet, EntryGetParams(id: claimID), as: EntryInfo.self)
+        let (result, text) = try await Session.with(connection, also: batch) { session, answers in
+            let claim = try claim(claimID, in: try answers.result(entry))
             return (
-                try await session.submit(.transaction(tx), signing: signing),
+                try await session.submit(.transaction(CreditBuilder.approving(claim, id: claimID)), signing: signing),
                 "credit \(claim.hours) hours = \(session.format(claim.amount)) \(session.currency.code) from \(claim.issuer) to \(claim.account)"
             )
         }
@@ -132,17 +130,19 @@ struct Reject: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let result = try await Session.with(connection) { session in
-            _ = try await fetchClaim(claimID, session)
+        var batch = RPCClient.Batch()
+        let entry = batch.add(.entryGet, EntryGetParams(id: claimID), as: EntryInfo.self)
+        let result = try await Session.with(connection, also: batch) { session, answers in
+            _ = try claim(claimID, in: try answers.result(entry))
             return try await session.submit(.claimReject(ClaimReject(claim: claimID, reason: reason)), signing: signing)
         }
         try printReceipt(result, "claim \(claimID) rejected: \(reason)", output: output)
     }
 }
 
-/// The claim entry `id`, read from the ledger and checked to be one.
-private func fetchClaim(_ id: String, _ session: Session) async throws -> Claim {
-    guard case .claim(let claim)? = try await session.payload(ofEntry: id)?.body else { throw CLIError("entry \(id) is not a claim") }
+/// The claim that `info`, the ledger's entry `id`, must be.
+private func claim(_ id: String, in info: EntryInfo) throws -> Claim {
+    guard case .claim(let claim)? = Session.payload(info, id: id)?.body else { throw ClientFailure("entry \(id) is not a claim") }
     return claim
 }
 
@@ -154,13 +154,13 @@ struct Claims: AsyncParsableCommand {
     var pending = false
 
     @Option(help: "Only this volunteer's claims.")
-    var account: String?
+    var account: Parsed<AccountID>?
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let account { do { _ = try AccountID(account) } catch { throw ValidationError("--account: \(error.message)") } }
+        _ = try account?.value("--account")
     }
 
     func run() async throws {
@@ -170,7 +170,7 @@ struct Claims: AsyncParsableCommand {
             var days = LedgerSettings.defaultClaimExpiryDays
             while true {
                 let page = try await session.client.call(
-                    .claimList, ClaimListParams(account: account, pending: pending ? true : nil, afterSeq: after), as: ClaimListResult.self)
+                    .claimList, ClaimListParams(account: account?.text, pending: pending ? true : nil, afterSeq: after), as: ClaimListResult.self)
                 all += page.claims
                 days = page.claimExpiryDays
                 guard let last = page.claims.last, page.claims.count == ClaimListParams.maxLimit else { break }

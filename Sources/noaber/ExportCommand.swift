@@ -1,6 +1,7 @@
 package import ArgumentParser
 import Foundation
 package import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberProtocol
 import NoaberTransport
@@ -81,7 +82,7 @@ struct Export: AsyncParsableCommand {
         var accounts: [(AccountID, AccountKind)] = []
         for info in state.accounts {
             guard let id = try? AccountID(info.account), let kind = AccountKind(rawValue: info.kind) else {
-                throw CLIError("the daemon reports a malformed account \"\(info.account)\"")
+                throw ClientFailure("the daemon reports a malformed account \"\(info.account)\"")
             }
             accounts.append((id, kind))
         }
@@ -113,27 +114,22 @@ private struct Pages {
         defer { progress.clear() }
         var text = ""
         try writer.start(into: &text)
-        var next: Int64 = 1
+        var written: Int64 = 0
         var pastRange = false
-        while next <= head && !pastRange {
-            let limit = Int(min(Int64(EntriesParams.maxLimit), head - next + 1))
-            let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: limit), as: EntriesResult.self)
-            // Each page must start where the last one ended, or the loop would not advance.
-            guard page.entries.first?.seq == next else {
-                throw CLIError("the daemon did not return entry \(next), though its head is \(head)")
-            }
-            for entry in page.entries where entry.seq <= head {
+        for try await page in EntryPages(client: client, through: head, complete: true) {
+            for entry in page {
                 // Commit times never decrease along the chain: after the first entry past --to, all are.
                 if filter.isPastRange(committedAt: entry.committedAt) {
                     pastRange = true
                     break
                 }
                 try writer.write(entry, into: &text)
-                next = entry.seq + 1
+                written = entry.seq
             }
             try output.write(text)
             text = ""
-            progress.update(next - 1)
+            progress.update(written)
+            if pastRange { break }
         }
         try writer.finish(into: &text)
         try output.write(text)

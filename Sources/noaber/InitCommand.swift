@@ -1,4 +1,5 @@
 import ArgumentParser
+import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
@@ -44,11 +45,11 @@ struct Init: AsyncParsableCommand {
     func run() async throws {
         if let pinned = connection.pinnedLedger {
             let source = connection.ledger != nil ? "--ledger" : "NOABER_LEDGER"
-            throw CLIError("\(source) pins ledger \(pinned), but init creates a new ledger with a new id; run it without \(source)")
+            throw ClientFailure("\(source) pins ledger \(pinned), but init creates a new ledger with a new id; run it without \(source)")
         }
         let key = try loadPrivateKey(adminKey)
         let rate: Int64
-        do { rate = try Money.parse(hourRate, scale: scale) } catch { throw CLIError("--hour-rate: \(error.message)") }
+        do { rate = try Money.parse(hourRate, scale: scale) } catch { throw ClientFailure("--hour-rate: \(error.message)") }
         let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
         let ledgerID = LedgerIdentity.derive(adminKey: key.publicKey, nonce: nonce)
         let entryID = try id ?? newEntryID()
@@ -57,7 +58,7 @@ struct Init: AsyncParsableCommand {
             let status = try await client.call(.status, NoParams(), as: StatusResult.self)
             let logKey = try status.logPublicKey.map { hex in
                 guard let raw = Hex.decodeLowercase(hex), let key = try? Ed25519PublicKey(rawRepresentation: raw) else {
-                    throw CLIError("the daemon reports a malformed log key")
+                    throw ClientFailure("the daemon reports a malformed log key")
                 }
                 return key
             }

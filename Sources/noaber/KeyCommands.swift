@@ -1,5 +1,6 @@
 import ArgumentParser
 import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
@@ -51,7 +52,7 @@ extension Key {
     /// The log key the daemon reports holding; an admin announcing it vouches for this daemon.
     static func daemonLogKey(_ status: StatusResult) throws -> Ed25519PublicKey {
         guard let hex = status.logPublicKey, let raw = Hex.decodeLowercase(hex), let key = try? Ed25519PublicKey(rawRepresentation: raw) else {
-            throw CLIError("the daemon reports no log key; give --pub with the log key's public key file")
+            throw ClientFailure("the daemon reports no log key; give --pub with the log key's public key file")
         }
         return key
     }

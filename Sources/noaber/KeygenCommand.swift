@@ -1,4 +1,5 @@
 import ArgumentParser
+import NoaberClient
 import NoaberCrypto
 
 struct Keygen: ParsableCommand {
@@ -18,7 +19,7 @@ struct Keygen: ParsableCommand {
             try key.write(toFile: out)
             try key.publicKey.write(toFile: publicPath)
         } catch {
-            throw CLIError("\(error)")
+            throw ClientFailure("\(error)")
         }
         let id = key.publicKey.keyID.hex
         if output.json {

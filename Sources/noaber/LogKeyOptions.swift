@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoaberClient
 import NoaberCore
 import NoaberTransparency
 
@@ -20,7 +21,7 @@ struct LogKeyOptions: ParsableArguments {
         }
         guard !texts.isEmpty else { return nil }
         return try texts.map { text in
-            do { return try NoteVerifierKey(parsing: text) } catch { throw CLIError("--log-key \(text): \(error)") }
+            do { return try NoteVerifierKey(parsing: text) } catch { throw ClientFailure("--log-key \(text): \(error)") }
         }
     }
 
@@ -28,7 +29,7 @@ struct LogKeyOptions: ParsableArguments {
     /// the keys that vouch for it from the daemon too (its key list is its word, not the chain).
     func required() throws -> [NoteVerifierKey] {
         guard let keys = try pinned() else {
-            throw CLIError(
+            throw ClientFailure(
                 "give --log-key (or $NOABER_LOG_KEY): the log's verifier key as the organisation publishes it; `noaber status` prints the daemon's")
         }
         return keys
@@ -43,17 +44,17 @@ let maxNoteFileBytes = 1 << 20
 /// Reads a signed checkpoint from a file, with the file named in every error.
 func readCheckpoint(_ path: String) throws -> SignedCheckpoint {
     let text = try readSmallFile(path, what: "checkpoint")
-    do { return try SignedCheckpoint(parsing: text) } catch { throw CLIError("checkpoint \(path): \(error)") }
+    do { return try SignedCheckpoint(parsing: text) } catch { throw ClientFailure("checkpoint \(path): \(error)") }
 }
 
 /// A text file of at most `maxNoteFileBytes`, read whole.
 func readSmallFile(_ path: String, what: String) throws -> String {
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
     if let size, size > maxNoteFileBytes {
-        throw CLIError("\(what) \(path) is \(size) bytes; a \(what) file is at most \(maxNoteFileBytes) bytes")
+        throw ClientFailure("\(what) \(path) is \(size) bytes; a \(what) file is at most \(maxNoteFileBytes) bytes")
     }
     do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-        throw CLIError("cannot read \(what) \(path): \(error.localizedDescription)")
+        throw ClientFailure("cannot read \(what) \(path): \(error.localizedDescription)")
     }
 }
 

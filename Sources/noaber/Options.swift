@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoaberClient
 
 /// Where the daemon is.
 struct ConnectionOptions: ParsableArguments {
@@ -26,13 +27,13 @@ struct ConnectionOptions: ParsableArguments {
         return nil
     }
 
-    /// Refuses a ledger other than the pinned one; `ledgerID` is nil when the daemon serves none yet.
-    func checkPin(_ ledgerID: String?) throws {
-        guard let pinned = pinnedLedger, ledgerID != pinned else { return }
-        let source = ledger != nil ? "--ledger" : "NOABER_LEDGER"
-        let serves = ledgerID.map { "ledger \($0)" } ?? "no ledger yet"
-        throw CLIError("the daemon at \(socketPath) serves \(serves), not ledger \(pinned) (\(source)); refusing to talk to it")
+    /// The daemon and the ledger pin, as the client library takes them.
+    var target: SessionTarget {
+        SessionTarget(socketPath: socketPath, pinnedLedger: pinnedLedger, pinSource: ledger != nil ? "--ledger" : "NOABER_LEDGER")
     }
+
+    /// Refuses a ledger other than the pinned one; `ledgerID` is nil when the daemon serves none yet.
+    func checkPin(_ ledgerID: String?) throws { try target.checkPin(ledgerID) }
 
     func validate() throws {
         if let ledger, ledger.isEmpty { throw ValidationError("--ledger must not be empty") }

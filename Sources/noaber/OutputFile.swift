@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import NoaberClient
 
 /// Where `noaber export` (and `checkpoint`, `proof`) writes: standard output as it goes, or
 /// `--out FILE` by way of `FILE.tmp`, which is synced and renamed over FILE only once complete.
@@ -28,13 +29,13 @@ final class ExportOutput {
         let temporary = path + ".tmp"
         // O_NOFOLLOW: a symlink planted at FILE.tmp must not redirect the export elsewhere.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw CLIError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw ClientFailure("cannot write \(temporary): \(String(cString: strerror(errno)))") }
         // The umask may have narrowed the mode; an export is meant to be read by others.
         guard fchmod(fd, 0o644) == 0 else {
             let code = errno
             close(fd)
             unlink(temporary)
-            throw CLIError("cannot set the mode of \(temporary): \(String(cString: strerror(code)))")
+            throw ClientFailure("cannot set the mode of \(temporary): \(String(cString: strerror(code)))")
         }
         return ExportOutput(name: path, fd: fd, path: path)
     }
@@ -53,14 +54,14 @@ final class ExportOutput {
             }
             return 0
         }
-        if failure != 0 { throw CLIError("cannot write to \(temporaryPath ?? name): \(String(cString: strerror(failure)))") }
+        if failure != 0 { throw ClientFailure("cannot write to \(temporaryPath ?? name): \(String(cString: strerror(failure)))") }
     }
 
     /// Makes the export durable and puts it in place: fsync, rename, then fsync the folder so the rename survives too.
     func commit() throws {
         guard let path, let temporary = temporaryPath else { return }
-        func fail(_ what: String, _ code: Int32) -> CLIError {
-            CLIError("cannot \(what): \(String(cString: strerror(code)))")
+        func fail(_ what: String, _ code: Int32) -> ClientFailure {
+            ClientFailure("cannot \(what): \(String(cString: strerror(code)))")
         }
         if fsync(fd) != 0 { throw fail("sync \(temporary)", errno) }
         closed = true

@@ -1,17 +1,19 @@
 import ArgumentParser
 import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberProtocol
+import NoaberTransport
 
 /// The options shared by credit, transfer and redeem.
 struct PaymentOptions: ParsableArguments {
     @OptionGroup var signing: SigningOptions
 
     @Option(help: "The account paying (debited).")
-    var from: String
+    var from: Parsed<AccountID>
 
     @Option(help: "The account paid (credited).")
-    var to: String
+    var to: Parsed<AccountID>
 
     @Option(help: "A note for the statement.")
     var memo: String?
@@ -20,10 +22,9 @@ struct PaymentOptions: ParsableArguments {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        for (option, value) in [("--from", from), ("--to", to)] {
-            do { _ = try AccountID(value) } catch { throw ValidationError("\(option): \(error.message)") }
-        }
-        guard from != to else { throw ValidationError("--from and --to must be different accounts") }
+        _ = try from.value("--from")
+        _ = try to.value("--to")
+        guard from.text != to.text else { throw ValidationError("--from and --to must be different accounts") }
     }
 
     /// Submits a two-posting transaction of `amount` from --from to --to.
@@ -31,8 +32,7 @@ struct PaymentOptions: ParsableArguments {
         let (result, text) = try await Session.with(connection) { session in
             let minor = try amount(session)
             let tx = Transaction(
-                purpose: purpose,
-                postings: [Posting(account: try AccountID(from), amount: -minor), Posting(account: try AccountID(to), amount: minor)],
+                purpose: purpose, postings: [Posting(account: from.value, amount: -minor), Posting(account: to.value, amount: minor)],
                 memo: memo)
             let result = try await session.submit(.transaction(tx), signing: signing)
             return (result, "\(session.format(minor)) \(session.currency.code)")
@@ -40,28 +40,31 @@ struct PaymentOptions: ParsableArguments {
         try printReceipt(result, "\(purpose.rawValue) \(text) from \(from) to \(to)", output: output)
     }
 
-    /// Submits a credit for `hours` at the rate in force: the category's, or else the ledger's.
-    /// The entry records the hours, the rate and the category, and the rules check all three.
-    func payHours(_ hours: Hours, category: String?, careDate: String?) async throws {
-        let (result, text) = try await Session.with(connection) { session in
-            var rate = session.hourRate
-            if let category {
-                let rates = try await session.categoryRates()
-                guard let found = rates[category] else {
+    /// Submits a credit for `hours` or `amount`; the entry records hours, rate and category, and the rules check
+    /// all three. The category rates come in the same round trip as the trust check, so a credit
+    /// costs two round trips: that one, and the submission.
+    func credit(hours: Hours?, amount: String?, category: String?, careDate: String?) async throws {
+        var batch = RPCClient.Batch()
+        let categories = category.map { _ in batch.add(.categoryList, NoParams(), as: CategoryList.self) }
+        let (result, text) = try await Session.with(connection, also: batch) { session, answers in
+            let rates = try categories.map { Session.categoryRates(try answers.result($0)) } ?? [:]
+            let builder = CreditBuilder(ledgerRate: session.hourRate, categoryRates: rates)
+            let size: CreditBuilder.Size
+            if let hours { size = .hours(hours, category: category) } else { size = .amount(try session.amount(amount ?? "", option: "--amount")) }
+            let credit: CreditBuilder.Credit
+            do { credit = try builder.credit(from: from.value, to: to.value, size, memo: memo, careDate: careDate) } catch let error as CreditBuilder.Failure {
+                switch error {
+                case .unknownCategory(let category):
                     let known = rates.keys.sorted().joined(separator: ", ")
-                    throw CLIError("--category \(category) does not exist (known: \(known.isEmpty ? "none yet; an admin adds them with `noaber category set`" : known))")
+                    throw ClientFailure("--category \(category) does not exist (known: \(known.isEmpty ? "none yet; an admin adds them with `noaber category set`" : known))")
+                case .hours(let error): throw ClientFailure("--hours: \(error.message)")
                 }
-                rate = found
             }
-            let minor: Int64
-            do { minor = try hours.amount(atRate: rate) } catch let error as LedgerError { throw CLIError("--hours: \(error.message)") }
-            let tx = Transaction(
-                purpose: .credit,
-                postings: [Posting(account: try AccountID(from), amount: -minor), Posting(account: try AccountID(to), amount: minor)],
-                memo: memo, hours: hours.description, hourRate: rate, category: category, careDate: careDate)
-            let result = try await session.submit(.transaction(tx), signing: signing)
+            let result = try await session.submit(.transaction(credit.transaction), signing: signing)
+            let amount = "\(session.format(credit.amount)) \(session.currency.code)"
+            guard let hours, let rate = credit.rate else { return (result, amount) }
             let at = category.map { " at \(session.format(rate)) (\($0))" } ?? ""
-            return (result, "\(hours) hours\(at) = \(session.format(minor)) \(session.currency.code)")
+            return (result, "\(hours) hours\(at) = \(amount)")
         }
         try printReceipt(result, "credit \(text) from \(from) to \(to)", output: output)
     }
@@ -78,7 +81,7 @@ struct Credit: AsyncParsableCommand {
     @OptionGroup var payment: PaymentOptions
 
     @Option(help: "Hours of care, at most two decimals (e.g. 1.5).")
-    var hours: String?
+    var hours: Parsed<Hours>?
 
     @Option(help: "An amount instead of hours, e.g. 12.50.")
     var amount: String?
@@ -94,17 +97,11 @@ struct Credit: AsyncParsableCommand {
         if category != nil && hours == nil { throw ValidationError("--category goes with --hours") }
         if careDate != nil && hours == nil { throw ValidationError("--care-date goes with --hours") }
         if let careDate, CalendarDate(careDate) == nil { throw ValidationError("--care-date must be a day written YYYY-MM-DD") }
-        if let hours {
-            do { _ = try Hours(hours) } catch { throw ValidationError("--hours: \(error.message)") }
-        }
+        _ = try hours?.value("--hours")
     }
 
     func run() async throws {
-        if let hours {
-            try await payment.payHours(try Hours(hours), category: category, careDate: careDate)
-        } else {
-            try await payment.pay(.credit, amount: { try $0.amount(amount!, option: "--amount") })
-        }
+        try await payment.credit(hours: hours?.value, amount: amount, category: category, careDate: careDate)
     }
 }
 

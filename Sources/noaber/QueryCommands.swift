@@ -1,6 +1,7 @@
 import ArgumentParser
 import NoaberAudit
 import Foundation
+import NoaberClient
 import NoaberCore
 import NoaberProtocol
 import NoaberTransport

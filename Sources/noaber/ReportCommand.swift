@@ -1,5 +1,6 @@
 import ArgumentParser
 import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberProtocol
 import NoaberTransport
@@ -40,15 +41,10 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let text = try await Session.with(connection) { session in
             var builder = ReportBuilder(grouping: by, from: from.flatMap(CalendarDate.init), to: to.flatMap(CalendarDate.init))
-            let head = session.status.entries
-            var next: Int64 = 1
-            reading: while next <= head {
-                let page = try await session.client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
-                for info in page.entries where info.seq <= head {
+            reading: for try await page in EntryPages(client: session.client, through: session.status.entries) {
+                for info in page {
                     guard try builder.add(info) else { break reading }
                 }
-                guard let last = page.entries.last else { break }
-                next = last.seq + 1
             }
             return try builder.result().render(output.json ? .json : format)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoaberClient
 import NoaberCore
 import NoaberProtocol
 
@@ -47,7 +48,7 @@ extension SettingsCommand {
         var demurragePeriod: DemurragePeriod?
 
         @Option(name: .customLong("demurrage-account"), help: "The issuer account the charged coins go back to.")
-        var demurrageAccount: String?
+        var demurrageAccount: Parsed<AccountID>?
 
         @Flag(name: .customLong("no-demurrage"), help: "Turn demurrage off.")
         var noDemurrage = false
@@ -61,7 +62,7 @@ extension SettingsCommand {
             if noDemurrage && touchesDemurrage { throw ValidationError("--no-demurrage goes with no other --demurrage- option") }
             guard claimExpiryDays != nil || touchesDemurrage || noDemurrage else { throw ValidationError("give at least one setting to change") }
             if let days = claimExpiryDays, !(1...3650).contains(days) { throw ValidationError("--claim-expiry-days must be 1 to 3650") }
-            if let demurrageAccount { do { _ = try AccountID(demurrageAccount) } catch { throw ValidationError("--demurrage-account: \(error.message)") } }
+            _ = try demurrageAccount?.value("--demurrage-account")
             if let demurragePercent { _ = try Self.ppm(demurragePercent) }
         }
 
@@ -81,8 +82,8 @@ extension SettingsCommand {
                 } else if demurragePercent != nil || demurragePeriod != nil || demurrageAccount != nil {
                     guard let rate = try demurragePercent.map(Self.ppm) ?? current.demurrage?.ratePPM,
                         let period = demurragePeriod ?? current.demurrage?.period,
-                        let account = try demurrageAccount.map(AccountID.init) ?? current.demurrage?.account
-                    else { throw CLIError("demurrage is off: to turn it on give --demurrage-percent, --demurrage-period and --demurrage-account") }
+                        let account = demurrageAccount?.value ?? current.demurrage?.account
+                    else { throw ClientFailure("demurrage is off: to turn it on give --demurrage-percent, --demurrage-period and --demurrage-account") }
                     demurrage = Demurrage(ratePPM: rate, period: period, account: account)
                 }
                 let body = LedgerSettings(claimExpiryDays: claimExpiryDays ?? current.claimExpiryDays, demurrage: demurrage)

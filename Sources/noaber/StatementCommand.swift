@@ -1,5 +1,6 @@
 import ArgumentParser
 import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberProtocol
 import NoaberTransport
@@ -14,7 +15,7 @@ struct StatementCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "The account id.")
-    var account: String
+    var account: Parsed<AccountID>
 
     @Option(help: "First day (YYYY-MM-DD, UTC); default: from the start.")
     var from: String?
@@ -33,7 +34,7 @@ struct StatementCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        do { _ = try AccountID(account) } catch { throw ValidationError(error.message) }
+        _ = try account.value("")
         for (name, day) in [("--from", from), ("--to", to)] {
             if let day, CalendarDate(day) == nil { throw ValidationError("\(name) \(day) is not a date like 2026-11-30") }
         }
@@ -55,7 +56,7 @@ struct StatementCommand: AsyncParsableCommand {
             var closing: Int64 = 0
             while true {
                 let page = try await session.client.call(
-                    .accountStatement, StatementParams(account: account, fromTime: fromTime, toTime: toTime, afterSeq: afterSeq),
+                    .accountStatement, StatementParams(account: account.text, fromTime: fromTime, toTime: toTime, afterSeq: afterSeq),
                     as: StatementResult.self)
                 if opening == nil { opening = page.opening }
                 accountInfo = page.account

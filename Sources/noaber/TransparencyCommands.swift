@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
@@ -11,18 +12,18 @@ import NoaberTransport
 func checkCheckpoint(_ signed: SignedCheckpoint, session: Session, logKeys: LogKeyOptions, what: String) async throws -> NoteVerifierKey {
     let origin = LogOrigin.origin(ledgerID: session.ledgerID)
     guard signed.checkpoint.origin == origin else {
-        throw CLIError("\(what) is for \(signed.checkpoint.origin), not this ledger (\(origin))")
+        throw ClientFailure("\(what) is for \(signed.checkpoint.origin), not this ledger (\(origin))")
     }
     let keys = try logKeys.required()
     do { return try LogOrigin.verify(signed, ledgerID: session.ledgerID, by: keys) } catch {
-        throw CLIError("\(what) is not validly signed by the log key: \(error); it is signed by \(LogOrigin.signers(of: signed))")
+        throw ClientFailure("\(what) is not validly signed by the log key: \(error); it is signed by \(LogOrigin.signers(of: signed))")
     }
 }
 
 /// A proof's hashes as the daemon sends them, base64.
 func proofHashes(_ texts: [String]) throws -> [SHA256Digest] {
     try texts.map { text in
-        guard let hash = SHA256Digest(base64: text) else { throw CLIError("the daemon's proof holds a malformed hash") }
+        guard let hash = SHA256Digest(base64: text) else { throw ClientFailure("the daemon's proof holds a malformed hash") }
         return hash
     }
 }
@@ -47,10 +48,10 @@ struct CheckpointCommand: AsyncParsableCommand {
         let (note, signer) = try await Session.with(connection) { session in
             let result = try await session.client.call(.checkpoint, NoParams(), as: CheckpointResult.self)
             guard let note = result.checkpoint else {
-                throw CLIError("the ledger has no checkpoint yet: its log key is not announced (see `noaber status`)")
+                throw ClientFailure("the ledger has no checkpoint yet: its log key is not announced (see `noaber status`)")
             }
             let signed: SignedCheckpoint
-            do { signed = try SignedCheckpoint(parsing: note) } catch { throw CLIError("the daemon's checkpoint is malformed: \(error)") }
+            do { signed = try SignedCheckpoint(parsing: note) } catch { throw ClientFailure("the daemon's checkpoint is malformed: \(error)") }
             return (signed, try await checkCheckpoint(signed, session: session, logKeys: logKeys, what: "the daemon's checkpoint"))
         }
         guard let out else { return print(note.serialized, terminator: "") }
@@ -89,27 +90,27 @@ struct Proof: AsyncParsableCommand {
             if let saved {
                 against = saved
             } else {
-                guard let note = result.checkpoint else { throw CLIError("the daemon sent no checkpoint with the proof") }
-                do { against = try SignedCheckpoint(parsing: note) } catch { throw CLIError("the daemon's checkpoint is malformed: \(error)") }
+                guard let note = result.checkpoint else { throw ClientFailure("the daemon sent no checkpoint with the proof") }
+                do { against = try SignedCheckpoint(parsing: note) } catch { throw ClientFailure("the daemon's checkpoint is malformed: \(error)") }
             }
             try await checkCheckpoint(against, session: session, logKeys: logKeys, what: saved == nil ? "the daemon's checkpoint" : "checkpoint \(checkpoint!)")
             let entry: CommittedEntry
             do { entry = try result.entry.storedEntry().entry } catch let failure as VerificationFailure {
-                throw CLIError("the daemon's entry is malformed: \(failure.reason)")
+                throw ClientFailure("the daemon's entry is malformed: \(failure.reason)")
             }
             // The proof must be of the entry asked for: its signed payload names it, and its
             // stored hash is the hash of the very record the proof carries.
             guard entry.seq >= 1, let payload = try? Payload.decode(entry.signed.payload), payload.id == entryID,
                 payload.ledger == session.ledgerID, SHA256.hash(entry.record) == entry.hash
-            else { throw CLIError("the daemon answered with an entry that is not \(entryID) of this ledger") }
+            else { throw ClientFailure("the daemon answered with an entry that is not \(entryID) of this ledger") }
             let hashes = try proofHashes(result.hashes)
             guard entry.entryID == entryID, result.index == UInt64(entry.seq - 1), result.treeSize == against.checkpoint.size else {
-                throw CLIError("the daemon answered for another entry or tree size")
+                throw ClientFailure("the daemon answered for another entry or tree size")
             }
             do {
                 try InclusionProof.verify(
                     leafHash: entry.leafHash, index: result.index, treeSize: result.treeSize, proof: hashes, root: against.checkpoint.root)
-            } catch { throw CLIError("the daemon's inclusion proof does not verify: \(error)") }
+            } catch { throw ClientFailure("the daemon's inclusion proof does not verify: \(error)") }
             return TlogProof(extra: entry.record, index: result.index, hashes: hashes, checkpoint: against)
         }
         guard let out else { return print(proof.serialized, terminator: "") }
@@ -153,7 +154,7 @@ struct VerifyProof: ParsableCommand {
 
     func run() throws {
         guard let keys = try logKeys.pinned() else {
-            throw CLIError("give --log-key (or $NOABER_LOG_KEY): the log's verifier key, as the ledger publishes it and `noaber status` prints it")
+            throw ClientFailure("give --log-key (or $NOABER_LOG_KEY): the log's verifier key, as the ledger publishes it and `noaber status` prints it")
         }
         let text = try readSmallFile(file, what: "proof")
         var report = Report(
@@ -252,7 +253,7 @@ struct Consistency: AsyncParsableCommand {
             try await checkCheckpoint(older, session: session, logKeys: logKeys, what: "checkpoint \(old)")
             if let given { try await checkCheckpoint(given, session: session, logKeys: logKeys, what: "checkpoint \(new!)") }
             guard given.map({ older.checkpoint.size <= $0.checkpoint.size }) ?? true else {
-                throw CLIError("\(old) covers \(older.checkpoint.size) entries, more than \(new!) (\(given!.checkpoint.size)); swap them")
+                throw ClientFailure("\(old) covers \(older.checkpoint.size) entries, more than \(new!) (\(given!.checkpoint.size)); swap them")
             }
             if given == nil {
                 // A ledger now shorter than a checkpoint it signed was rolled back: a failed check, not a usage error.
@@ -272,14 +273,14 @@ struct Consistency: AsyncParsableCommand {
                 newer = given
             } else {
                 guard let note = result.checkpoint, let latest = try? SignedCheckpoint(parsing: note) else {
-                    throw CLIError("the daemon sent no valid latest checkpoint")
+                    throw ClientFailure("the daemon sent no valid latest checkpoint")
                 }
                 try await checkCheckpoint(latest, session: session, logKeys: logKeys, what: "the daemon's checkpoint")
                 newer = latest
             }
             let hashes = try proofHashes(result.hashes)
             guard result.oldSize == older.checkpoint.size, result.newSize == newer.checkpoint.size else {
-                throw CLIError("the daemon answered for other tree sizes")
+                throw ClientFailure("the daemon answered for other tree sizes")
             }
             do {
                 try ConsistencyProof.verify(

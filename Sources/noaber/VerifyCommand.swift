@@ -1,5 +1,6 @@
 import ArgumentParser
 import NoaberAudit
+import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
@@ -114,19 +115,13 @@ struct Verify: AsyncParsableCommand {
             }
             var audit = ChainAudit(checkpointSizes: sizes(saved, latest))
             do {
-                var next: Int64 = 1
-                while next <= stored.headSeq {
-                    let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
-                    var entries: [StoredEntry] = []
-                    for info in page.entries where info.seq <= stored.headSeq { entries.append(try info.storedEntry()) }
-                    try audit.check(page: entries)
-                    guard let last = page.entries.last else { break }
-                    next = last.seq + 1
+                for try await page in EntryPages(client: client, through: stored.headSeq) {
+                    try audit.check(page: try page.map { try $0.storedEntry() })
                 }
                 return (audit, latest.map { ("latest", $0) }, stored, nil)
             } catch let failure as VerificationFailure {
                 return (audit, nil, nil, failure)
-            } catch ClientError.rpc(let error) where error.reason == "storage_error" && error.message.contains("corrupt row") {
+            } catch ClientError.rpc(let error) where error.isCorruptRow {
                 // A stored row that cannot even be read back is a failed verification, not an outage.
                 return (audit, nil, nil, VerificationFailure(seq: audit.verifier.entries + 1, reason: error.message))
             }

@@ -15,6 +15,7 @@ struct RPCErrorTests {
         (.internalError("x"), -32603, "internal_error", "internal error: x"),
         (.shuttingDown, -32000, "shutting_down", "noaberd is shutting down; retry when it is back"),
         (.storage("disk full"), -32001, "storage_error", "storage error, nothing was committed: disk full"),
+        (.corruptRow("entry 3 has a malformed time"), -32001, "corrupt_row", "storage error, nothing was committed: corrupt row: entry 3 has a malformed time"),
         (.tooManyConnections(limit: 256), -32002, "too_many_connections", "noaberd already serves 256 connections"),
     ])
     func staticConstructors(error: RPCError, code: Int, reason: String, message: String) throws {

@@ -44,6 +44,7 @@ struct LedgerService: Sendable {
             return context.respond(.invalidParams(why))
         } catch let error as StoreError {
             logger.error("database read failed", metadata: ["method": "\(route.method.rawValue)", "error": "\(error)"])
+            if case .corruptRow(let what) = error { return context.respond(.corruptRow(what)) }
             return context.respond(.storage("\(error)"))
         } catch {
             logger.error("request failed", metadata: ["method": "\(route.method.rawValue)", "error": "\(error)"])

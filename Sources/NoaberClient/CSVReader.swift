@@ -1,0 +1,75 @@
+/// Reads CSV as spreadsheets write it, with the line number each record starts on, so that every
+/// problem can be named by the line a person sees in their editor.
+package enum CSVReader {
+    package struct Record: Sendable {
+        package var line: Int
+        package var fields: [String]
+    }
+
+    /// RFC 4180: fields separated by commas, records by CRLF or LF, quotes around fields that hold
+    /// commas, quotes (doubled) or line breaks.
+    package static func records(_ text: String) throws -> [Record] {
+        var records: [Record] = []
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var atFieldStart = true
+        var line = 1
+        var recordLine = 1
+        var scalars = Array(text.unicodeScalars)[...]
+        if scalars.first == "\u{FEFF}" { scalars = scalars.dropFirst() }  // a spreadsheet's byte-order mark
+        var iterator = scalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let p = pending {
+                pending = nil
+                return p
+            }
+            return iterator.next()
+        }
+        while let c = next() {
+            if quoted {
+                if c == "\"" {
+                    if let n = next() {
+                        if n == "\"" { field.unicodeScalars.append("\"") } else {
+                            quoted = false
+                            pending = n
+                        }
+                    } else { quoted = false }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where atFieldStart:
+                quoted = true
+                atFieldStart = false
+            case ",":
+                fields.append(field)
+                field = ""
+                atFieldStart = true
+            case "\r":
+                continue
+            case "\n":
+                fields.append(field)
+                records.append(Record(line: recordLine, fields: fields))
+                fields = []
+                field = ""
+                atFieldStart = true
+                line += 1
+                recordLine = line
+            default:
+                field.unicodeScalars.append(c)
+                atFieldStart = false
+            }
+        }
+        if quoted { throw ClientFailure("line \(recordLine): a quoted field is not closed") }
+        if !field.isEmpty || !fields.isEmpty {
+            fields.append(field)
+            records.append(Record(line: recordLine, fields: fields))
+        }
+        return records
+    }
+}

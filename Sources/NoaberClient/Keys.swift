@@ -1,0 +1,18 @@
+import Foundation
+package import NoaberCore
+package import NoaberCrypto
+
+/// A fresh entry id: 128 random bits, so that two clients never pick the same one.
+package func newEntryID() throws -> String { Hex.encode(try SecureRandom.bytes(16)) }
+
+package func loadPrivateKey(_ path: String) throws -> Ed25519PrivateKey {
+    do { return try Ed25519PrivateKey(contentsOfFile: path) } catch {
+        throw ClientFailure("cannot use private key \(path): \(error)")
+    }
+}
+
+package func loadPublicKey(_ path: String) throws -> Ed25519PublicKey {
+    do { return try Ed25519PublicKey(contentsOfFile: path) } catch {
+        throw ClientFailure("cannot use public key \(path): \(error)")
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+package import NoaberCore
+package import NoaberCrypto
+package import NoaberProtocol
+package import NoaberTransport
+
+/// Why a decimal amount is refused; the caller names the option or line it came from.
+package enum AmountProblem: Error {
+    case malformed(LedgerError)
+    case zero
+
+    package var message: String {
+        switch self {
+        case .malformed(let error): error.message
+        case .zero: "the amount must be more than zero"
+        }
+    }
+}
+
+extension Session {
+    /// Parses a decimal amount at the ledger's scale; more decimals than the scale is an error.
+    package func minorUnits(_ text: String, allowNegative: Bool = false, allowZero: Bool = false) throws(AmountProblem) -> Int64 {
+        let value: Int64
+        do { value = try Money.parse(text, scale: currency.scale, allowNegative: allowNegative) } catch { throw .malformed(error) }
+        guard allowZero || value != 0 else { throw .zero }
+        return value
+    }
+
+    /// As `minorUnits`, for an option: its failure names the option.
+    package func amount(_ text: String, option: String, allowNegative: Bool = false, allowZero: Bool = false) throws -> Int64 {
+        do { return try minorUnits(text, allowNegative: allowNegative, allowZero: allowZero) } catch {
+            throw ClientFailure("\(option): \(error.message)")
+        }
+    }
+
+    /// Every care category's hour rate in force, by id, as the daemon reports them; the rules
+    /// check the rate each credit records against the chain's.
+    package static func categoryRates(_ list: CategoryList) -> [String: Int64] {
+        Dictionary(list.categories.map { ($0.category, $0.hourRate) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The payload of an `entry.get` answer, parsed; nil if it does not parse or carries another id.
+    package static func payload(_ info: EntryInfo, id: String) -> Payload? {
+        guard let bytes = Data(base64Encoded: info.payload), let payload = try? Payload.decode(Array(bytes)), payload.id == id else { return nil }
+        return payload
+    }
+
+    /// The payload of entry `id`, parsed; nil if it does not parse or carries another id.
+    package func payload(ofEntry id: String) async throws -> Payload? {
+        Self.payload(try await client.call(.entryGet, EntryGetParams(id: id), as: EntryInfo.self), id: id)
+    }
+
+    package func account(_ id: String) async throws -> AccountInfo {
+        try await client.call(.accountGet, AccountParams(account: id), as: AccountInfo.self)
+    }
+
+    /// Signs `body` as a new entry, under `id` or a fresh one, with the key at `keyPath`, and submits it.
+    package func submit(_ body: Payload.Body, keyPath: String, id: String?) async throws -> SubmitResult {
+        let key = try loadPrivateKey(keyPath)
+        let payload = Payload(ledger: ledgerID, id: try id ?? newEntryID(), body: body)
+        return try await Self.submit(payload, key: key, client: client)
+    }
+
+    package static func submit(_ payload: Payload, key: Ed25519PrivateKey, client: RPCClient) async throws -> SubmitResult {
+        let signed = try SignedEntry.sign(payload, with: key)
+        return try await client.call(.submit, SubmitParams(signed), as: SubmitResult.self)
+    }
+}

@@ -1,5 +1,0 @@
-/// An error the CLI prints as one line on stderr before exiting non-zero.
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

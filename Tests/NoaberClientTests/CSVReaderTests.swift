@@ -1,0 +1,39 @@
+import NoaberClient
+import Testing
+
+@Suite("CSV records as spreadsheets write them")
+struct CSVReaderTests {
+    @Test func fieldsRecordsAndTheirLines() throws {
+        let records = try CSVReader.records("a,b\r\n1,2\n\n3,\n")
+        #expect(records.map(\.fields) == [["a", "b"], ["1", "2"], [""], ["3", ""]])
+        #expect(records.map(\.line) == [1, 2, 3, 4])
+    }
+
+    @Test func quotedFieldsHoldCommasQuotesAndLineBreaks() throws {
+        let records = try CSVReader.records("memo,n\n\"a, \"\"b\"\"\nc\",1\nnext,2")
+        #expect(records.map(\.fields) == [["memo", "n"], ["a, \"b\"\nc", "1"], ["next", "2"]])
+        // A record that spans lines is named by the line it starts on; the next by its own.
+        #expect(records.map(\.line) == [1, 2, 4])
+    }
+
+    @Test func aByteOrderMarkIsNotPartOfTheFirstColumn() throws {
+        #expect(try CSVReader.records("\u{FEFF}account\nx").first?.fields == ["account"])
+    }
+
+    @Test func aQuoteInsideAFieldIsText() throws {
+        #expect(try CSVReader.records("ab\"c,d").first?.fields == ["ab\"c", "d"])
+    }
+
+    @Test func anUnclosedQuoteNamesTheLineItStartsOn() {
+        #expect(throws: ClientFailure.self) { try CSVReader.records("a\n\"open,\nstill") }
+        do {
+            _ = try CSVReader.records("a\n\"open,\nstill")
+        } catch {
+            #expect("\(error)" == "line 2: a quoted field is not closed")
+        }
+    }
+
+    @Test func emptyTextHasNoRecords() throws {
+        #expect(try CSVReader.records("").isEmpty)
+    }
+}
