@@ -99,6 +99,12 @@ let package = Package(
             path: "Benchmarks/noaber-bench"
         ),
 
+        // Helpers every test target shares: the vectors in ../shared/vectors, child processes whose
+        // output is read without deadlock, temporary directories, openssl, a seeded generator.
+        // Only test targets depend on it.
+        .target(name: "NoaberTestSupport", path: "Tests/NoaberTestSupport"),
+        .testTarget(name: "NoaberTestSupportTests", dependencies: ["NoaberTestSupport"]),
+
         .testTarget(name: "NoaberCryptoTests", dependencies: ["NoaberCrypto"]),
         .testTarget(name: "NoaberTransparencyTests", dependencies: ["NoaberTransparency", "NoaberCrypto"]),
         .testTarget(name: "NoaberCoreTests", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
