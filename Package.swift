@@ -105,10 +105,13 @@ let package = Package(
         .target(name: "NoaberTestSupport", path: "Tests/NoaberTestSupport"),
         .testTarget(name: "NoaberTestSupportTests", dependencies: ["NoaberTestSupport"]),
 
-        .testTarget(name: "NoaberCryptoTests", dependencies: ["NoaberCrypto"]),
-        .testTarget(name: "NoaberTransparencyTests", dependencies: ["NoaberTransparency", "NoaberCrypto"]),
-        .testTarget(name: "NoaberCoreTests", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
-        .testTarget(name: "NoaberStoreTests", dependencies: ["NoaberStore", "NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
+        .testTarget(name: "NoaberCryptoTests", dependencies: ["NoaberCrypto", "NoaberTestSupport"]),
+        .testTarget(name: "NoaberTransparencyTests", dependencies: ["NoaberTransparency", "NoaberCrypto", "NoaberTestSupport"]),
+        .testTarget(name: "NoaberCoreTests", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]),
+        .testTarget(
+            name: "NoaberStoreTests",
+            dependencies: ["NoaberStore", "NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]
+        ),
         .testTarget(name: "NoaberProtocolTests", dependencies: ["NoaberProtocol", "NoaberCore", "NoaberCrypto"]),
         .testTarget(
             name: "NoaberTransportTests",
@@ -120,12 +123,12 @@ let package = Package(
         ),
         .testTarget(
             name: "NoaberAuditTests",
-            dependencies: ["NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberCrypto", "NoaberTransparency"]
+            dependencies: ["NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]
         ),
         .testTarget(
             name: "NoaberServerTests",
             dependencies: [
-                "NoaberServer", "NoaberProtocol", "NoaberStore", "NoaberCore", "NoaberCrypto",
+                "NoaberServer", "NoaberProtocol", "NoaberStore", "NoaberCore", "NoaberCrypto", "NoaberTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -134,7 +137,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "noaberd", "noaber", "NoaberProtocol", "NoaberTransport", "NoaberCore", "NoaberCrypto",
-                "NoaberTransparency", "NoaberStore",
+                "NoaberTransparency", "NoaberStore", "NoaberTestSupport",
             ]
         ),
     ]

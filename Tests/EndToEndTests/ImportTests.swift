@@ -1,6 +1,7 @@
 import Foundation
 import NoaberProtocol
 import Testing
+import NoaberTestSupport
 
 /// `noaber import` against a real daemon (issue #4): a month of hours, checked in full, written in
 /// all-or-nothing batches, and idempotent.
@@ -14,7 +15,7 @@ struct ImportTests {
         let arguments = ["import", file, "--issuer", "org:zorgkring", "--key", "coord.key"] + extra
         return try await runProcessOffloaded(
             DaemonProcess.binaries.appendingPathComponent("noaber"), arguments, in: daemon.directory,
-            environment: ["NOABER_SOCKET": daemon.socket])
+            environment: .inherited(adding: ["NOABER_SOCKET": daemon.socket]))
     }
 
     @Test func fiftyThousandLinesTwiceAndTheSecondRunAddsNothing() async throws {
