@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "NoaberCore", dependencies: ["NoaberCrypto", "NoaberTransparency"]),
         .target(name: "NoaberStore", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "CSQLite"]),
         // The JSON-RPC vocabulary shared by daemon and clients; no sockets.
-        .target(name: "NoaberProtocol", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
+        .target(name: "NoaberProtocol", dependencies: ["NoaberCore", "NoaberCrypto"]),
         // Line framing and the JSON-RPC connection over NIO.
         .target(
             name: "NoaberTransport",
