@@ -74,7 +74,7 @@ struct ImportTests {
         let notUTF8 = try await importing(daemon, "latin1.csv")
         #expect(notUTF8.status != 0 && notUTF8.stderr.contains("is not UTF-8 text (line 2"), "\(notUTF8.stderr)")
         let big = daemon.directory.appendingPathComponent("big.csv")
-        FileManager.default.createFile(atPath: big.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: big.path, contents: nil)
         let handle = try FileHandle(forWritingTo: big)
         try handle.truncate(atOffset: 100 << 20)
         try handle.close()
