@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "NoaberCore", dependencies: ["NoaberCrypto", "NoaberTransparency"]),
         .target(name: "NoaberStore", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "CSQLite"]),
         // The JSON-RPC vocabulary shared by daemon and clients; no sockets.
-        .target(name: "NoaberProtocol", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
+        .target(name: "NoaberProtocol", dependencies: ["NoaberCore", "NoaberCrypto"]),
         // Line framing and the JSON-RPC connection over NIO.
         .target(
             name: "NoaberTransport",
@@ -107,10 +107,19 @@ let package = Package(
             path: "Benchmarks/noaber-bench"
         ),
 
-        .testTarget(name: "NoaberCryptoTests", dependencies: ["NoaberCrypto"]),
-        .testTarget(name: "NoaberTransparencyTests", dependencies: ["NoaberTransparency", "NoaberCrypto"]),
-        .testTarget(name: "NoaberCoreTests", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
-        .testTarget(name: "NoaberStoreTests", dependencies: ["NoaberStore", "NoaberCore", "NoaberCrypto", "NoaberTransparency"]),
+        // Helpers every test target shares: the vectors in ../shared/vectors, child processes whose
+        // output is read without deadlock, temporary directories, openssl, a seeded generator.
+        // Only test targets depend on it.
+        .target(name: "NoaberTestSupport", path: "Tests/NoaberTestSupport"),
+        .testTarget(name: "NoaberTestSupportTests", dependencies: ["NoaberTestSupport"]),
+
+        .testTarget(name: "NoaberCryptoTests", dependencies: ["NoaberCrypto", "NoaberTestSupport"]),
+        .testTarget(name: "NoaberTransparencyTests", dependencies: ["NoaberTransparency", "NoaberCrypto", "NoaberTestSupport"]),
+        .testTarget(name: "NoaberCoreTests", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]),
+        .testTarget(
+            name: "NoaberStoreTests",
+            dependencies: ["NoaberStore", "NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]
+        ),
         .testTarget(name: "NoaberProtocolTests", dependencies: ["NoaberProtocol", "NoaberCore", "NoaberCrypto"]),
         .testTarget(
             name: "NoaberTransportTests",
@@ -122,13 +131,13 @@ let package = Package(
         ),
         .testTarget(
             name: "NoaberAuditTests",
-            dependencies: ["NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberCrypto", "NoaberTransparency"]
+            dependencies: ["NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]
         ),
         .testTarget(name: "NoaberClientTests", dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore"]),
         .testTarget(
             name: "NoaberServerTests",
             dependencies: [
-                "NoaberServer", "NoaberProtocol", "NoaberStore", "NoaberCore", "NoaberCrypto",
+                "NoaberServer", "NoaberProtocol", "NoaberStore", "NoaberCore", "NoaberCrypto", "NoaberTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -137,7 +146,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "noaberd", "noaber", "NoaberProtocol", "NoaberTransport", "NoaberCore", "NoaberCrypto",
-                "NoaberTransparency", "NoaberStore",
+                "NoaberTransparency", "NoaberStore", "NoaberTestSupport",
             ]
         ),
     ]

@@ -1,5 +1,5 @@
 package import NoaberCore
-package import NoaberCrypto
+import NoaberCrypto
 package import NoaberProtocol
 package import NoaberTransparency
 

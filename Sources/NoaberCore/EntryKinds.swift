@@ -1,4 +1,4 @@
-/// The kinds of ledger entry (DESIGN.md, "Entry kinds").
+/// The kinds of ledger entry (docs/DESIGN.md, "Entry kinds").
 package enum EntryKind: String, Codable, Sendable, CaseIterable {
     case ledgerInit = "ledger.init"
     case keyAdd = "key.add"

@@ -1,5 +1,5 @@
 package import NoaberCrypto
-package import NoaberTransparency
+import NoaberTransparency
 
 /// An entry's record (see `EntryHash`) read back from its bytes, as a `tlog-proof`'s extra data
 /// carries it: so that a volunteer's proof file holds the entry itself, not only its hash.

@@ -1,6 +1,6 @@
 package import NoaberCrypto
 
-// The rules of the ledger (DESIGN.md invariants 1–3). `apply` checks everything before it changes
+// The rules of the ledger (docs/DESIGN.md, invariants 1–3). `apply` checks everything before it changes
 // anything, so a refused entry leaves the state exactly as it was.
 
 extension LedgerState {

@@ -1,5 +1,5 @@
 package import NoaberCrypto
-package import NoaberTransparency
+import NoaberTransparency
 
 /// What a client submits: the payload bytes exactly as signed, the signature and the key's id.
 package struct SignedEntry: Sendable, Equatable {

@@ -13,7 +13,7 @@ package struct Database: Sendable {
     package init(path: String) { self.path = path }
 
     /// The writer's connection: WAL so that readers never wait for it, `synchronous=FULL` so that
-    /// a COMMIT has reached the disk before any client hears "committed" (DESIGN.md invariant 5).
+    /// a COMMIT has reached the disk before any client hears "committed" (docs/DESIGN.md, invariant 5).
     package func openWriter() throws(StoreError) -> Connection {
         let db = try Connection(path: path)
         try db.execute("PRAGMA journal_mode = WAL")

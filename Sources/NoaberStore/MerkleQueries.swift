@@ -1,6 +1,6 @@
 package import NoaberCore
 package import NoaberCrypto
-package import NoaberTransparency
+import NoaberTransparency
 
 /// The latest signed checkpoint as stored.
 package struct StoredCheckpoint: Sendable, Equatable {

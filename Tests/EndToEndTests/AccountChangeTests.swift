@@ -1,6 +1,7 @@
 import Foundation
 import NoaberProtocol
 import Testing
+import NoaberTestSupport
 
 /// Account changes through the real CLI and daemon (issue #4): each a signed entry, each refusal
 /// clear and harmless, and the audit still passing afterwards.

@@ -2,6 +2,7 @@ import Foundation
 import NoaberProtocol
 import NoaberStore
 import Testing
+import NoaberTestSupport
 
 /// docs/examples/audit_sqlite.py and audit_export.py were written from docs/FORMAT.md alone; that
 /// they agree with `noaber verify` on real ledgers shows the document is enough to audit without
@@ -9,7 +10,7 @@ import Testing
 @Suite("The independent audit scripts")
 struct AuditScriptTests {
     static let tools = ["/usr/bin/python3", "/usr/bin/openssl"].allSatisfy(FileManager.default.isExecutableFile(atPath:))
-    static let examples = ReadmeTests.packageRoot.appendingPathComponent("docs/examples")
+    static let examples = PackagePaths.root.appendingPathComponent("docs/examples")
     static let script = examples.appendingPathComponent("audit_sqlite.py").path
 
     func audit(_ daemon: DaemonProcess) async throws -> CommandResult {

@@ -4,6 +4,7 @@ import NoaberCrypto
 import NoaberProtocol
 import NoaberTransport
 import Testing
+import NoaberTestSupport
 
 /// Every bad input of issue #2: a typed error, nothing written, and the daemon still serving.
 @Suite("Bad input against a real daemon")

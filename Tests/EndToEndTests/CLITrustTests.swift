@@ -4,6 +4,7 @@ import NoaberCrypto
 import NoaberProtocol
 import NoaberTransport
 import Testing
+import NoaberTestSupport
 
 /// The CLI signs amounts in minor units, so the scale and hour rate it uses must be the ledger's
 /// own, signed in entry 1, and not whatever the program on the socket says.
@@ -24,7 +25,7 @@ struct CLITrustTests {
     func noaber(_ daemon: DaemonProcess, _ arguments: [String], environment: [String: String]) throws -> CommandResult {
         try runProcess(
             DaemonProcess.binaries.appendingPathComponent("noaber"), arguments, in: daemon.directory,
-            environment: ["NOABER_SOCKET": daemon.socket].merging(environment) { $1 })
+            environment: .inherited(adding: ["NOABER_SOCKET": daemon.socket].merging(environment) { $1 }))
     }
 
     @Test func ledgerPinAcceptsTheRightIdAndRefusesAnyOther() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import NoaberProtocol
 import NoaberStore
 import Testing
+import NoaberTestSupport
 
 /// Care categories through the real CLI and daemon (issue #4).
 @Suite("Care categories against a real daemon")

@@ -1,6 +1,7 @@
 import Foundation
 import NoaberProtocol
 import Testing
+import NoaberTestSupport
 
 /// Claims through the real CLI and daemon (issue #4): claimed by the volunteer, decided once by
 /// the coordinator, expired by the daemon's clock (run ahead with faketime, no waiting).

@@ -3,6 +3,7 @@ import NoaberCore
 import NoaberProtocol
 import NoaberTransport
 import Testing
+import NoaberTestSupport
 
 @Suite("Concurrent submissions")
 struct ConcurrencyTests {

@@ -1,6 +1,7 @@
 import Foundation
 import NoaberProtocol
 import Testing
+import NoaberTestSupport
 
 /// Demurrage through the real CLI and daemon (issue #4): off by default; once set, the daemon
 /// charges each period once, catching up after downtime. The daemon's clock is run ahead with

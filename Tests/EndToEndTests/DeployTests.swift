@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NoaberTestSupport
 
 /// The shipped systemd unit must be one that systemd accepts.
 @Suite("deploy/")
@@ -8,7 +9,7 @@ struct DeployTests {
 
     @Test(.enabled(if: analyze != nil, "systemd-analyze is not installed; skipping the unit check"))
     func systemdAcceptsTheUnit() throws {
-        let unit = try String(contentsOf: ReadmeTests.packageRoot.appendingPathComponent("deploy/noaberd.service"), encoding: .utf8)
+        let unit = try String(contentsOf: PackagePaths.root.appendingPathComponent("deploy/noaberd.service"), encoding: .utf8)
         #expect(unit.contains("ExecStart=/usr/local/bin/noaberd --config /etc/noaber/noaberd.conf"))
         // Point ExecStart at the binary just built, as install.sh would after installing it.
         let directory = try DaemonProcess.makeTemporaryDirectory()

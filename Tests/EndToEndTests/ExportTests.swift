@@ -4,6 +4,7 @@ import NoaberCrypto
 import NoaberProtocol
 import NoaberTransport
 import Testing
+import NoaberTestSupport
 
 /// `noaber export` through the real binaries, against a real daemon.
 @Suite("noaber export against a real daemon")
@@ -80,7 +81,7 @@ struct ExportTests {
             try daemon.ok("export", "--format", "hledger", "--out", "books.journal")
             let tags = try runProcess(
                 URL(fileURLWithPath: hledger), ["-f", "books.journal", "tags", "--values", "--strict"], in: daemon.directory,
-                environment: ["LANG": "C.UTF-8"])
+                environment: .inherited(adding: ["LANG": "C.UTF-8"]))
             #expect(tags.status == 0, "\(tags.stderr)")
             let values = Set(tags.stdout.split(separator: "\n").map(String.init))
             #expect(values.isSuperset(of: ["boodschappen", "12.00", "2026-11-20", redeem, "brood terug; niet vers"]), "\(values)")
@@ -202,7 +203,7 @@ struct ExportTests {
         // script(1) runs the command on a pseudo-terminal, which is what isatty(2) asks about.
         let tty = try runProcess(
             URL(fileURLWithPath: Self.script!), ["-qec", "\(noaber) export --format csv --out tty.csv", "/dev/null"], in: daemon.directory,
-            environment: ["NOABER_SOCKET": daemon.socket])
+            environment: .inherited(adding: ["NOABER_SOCKET": daemon.socket]))
         #expect(tty.status == 0, "\(tty.stdout)")
         let bar = "exporting  12/12 entries  [####################]  100%"
         #expect(tty.stdout.contains("\r" + bar), "\(tty.stdout.debugDescription)")
@@ -239,7 +240,7 @@ struct ExportTests {
     private func hledgerBalances(_ daemon: DaemonProcess, _ file: String) throws -> [String: Int64] {
         let result = try runProcess(
             URL(fileURLWithPath: Self.hledger!), ["-f", file, "balance", "--flat", "--no-total", "--strict", "-O", "csv"],
-            in: daemon.directory, environment: ["LANG": "C.UTF-8"])
+            in: daemon.directory, environment: .inherited(adding: ["LANG": "C.UTF-8"]))
         guard result.status == 0 else { throw CLIFailure(message: "hledger failed: \(result.stderr)") }
         var balances: [String: Int64] = [:]
         for line in result.stdout.split(whereSeparator: \.isNewline).dropFirst() {
@@ -257,13 +258,4 @@ struct ExportHeaderLine: Decodable {
     var version: Int
     var exportedAt: String
     var state: StateResult
-}
-
-/// The full path of `name` on PATH, or nil.
-func onPath(_ name: String) -> String? {
-    for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-        let candidate = "\(directory)/\(name)"
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    return nil
 }

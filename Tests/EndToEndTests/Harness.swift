@@ -4,13 +4,7 @@ import NoaberCrypto
 import NoaberProtocol
 import NoaberTransport
 import Testing
-
-/// What a finished command printed and returned.
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
+import NoaberTestSupport
 
 /// A real `noaberd` process on a temporary socket, and the real `noaber` to drive it.
 final class DaemonProcess: @unchecked Sendable {
@@ -36,9 +30,7 @@ final class DaemonProcess: @unchecked Sendable {
 
     static func makeTemporaryDirectory() throws -> URL {
         // Short paths: a Unix socket path must fit in 108 bytes.
-        let url = URL(fileURLWithPath: "/tmp").appendingPathComponent("noaber-e2e-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try NoaberTestSupport.makeTemporaryDirectory("noaber-e2e", under: URL(fileURLWithPath: "/tmp"), shortName: true)
     }
 
     /// Starts noaberd; with `clockAhead` (faketime's offset, e.g. `+61d`) its clock runs that far
@@ -136,7 +128,7 @@ final class DaemonProcess: @unchecked Sendable {
     func ok(_ arguments: String...) throws -> String { try ok(arguments: arguments) }
 
     func run(_ executable: URL, _ arguments: [String]) throws -> CommandResult {
-        try runProcess(executable, arguments, in: directory, environment: ["NOABER_SOCKET": socket])
+        try runProcess(executable, arguments, in: directory, environment: .inherited(adding: ["NOABER_SOCKET": socket]))
     }
 
     /// A JSON answer of the CLI, decoded with the protocol's snake_case rules.
@@ -145,36 +137,6 @@ final class DaemonProcess: @unchecked Sendable {
         guard result.status == 0 else { throw CLIFailure(message: "noaber \(arguments) failed: \(result.stderr)") }
         return try RPCCoding.decoder().decode(T.self, from: Data(result.stdout.utf8))
     }
-}
-
-/// Runs a program to its end in `directory`, with `environment` added to this process's.
-/// `runProcess` on a thread of its own, for commands that run long: a test blocked on a child
-/// process must not hold one of the few threads every async test shares, or the others' pending
-/// requests stall until their daemons close them as idle.
-func runProcessOffloaded(
-    _ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]
-) async throws -> CommandResult {
-    try await offloaded { try runProcess(executable, arguments, in: directory, environment: environment) }
-}
-
-func runProcess(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
-    let child = Process()
-    child.executableURL = executable
-    child.arguments = arguments
-    child.currentDirectoryURL = directory
-    child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    let err = Pipe()
-    child.standardOutput = out
-    child.standardError = err
-    try child.run()
-    // Read before waiting, so that a child with a lot to say never blocks on a full pipe.
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    child.waitUntilExit()
-    return CommandResult(
-        status: child.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-        stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 struct CLIFailure: Error, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import NoaberProtocol
 import Testing
+import NoaberTestSupport
 
 /// `noaber import` against a real daemon (issue #4): a month of hours, checked in full, written in
 /// all-or-nothing batches, and idempotent.
@@ -14,7 +15,7 @@ struct ImportTests {
         let arguments = ["import", file, "--issuer", "org:zorgkring", "--key", "coord.key"] + extra
         return try await runProcessOffloaded(
             DaemonProcess.binaries.appendingPathComponent("noaber"), arguments, in: daemon.directory,
-            environment: ["NOABER_SOCKET": daemon.socket])
+            environment: .inherited(adding: ["NOABER_SOCKET": daemon.socket]))
     }
 
     @Test func fiftyThousandLinesTwiceAndTheSecondRunAddsNothing() async throws {
@@ -73,7 +74,7 @@ struct ImportTests {
         let notUTF8 = try await importing(daemon, "latin1.csv")
         #expect(notUTF8.status != 0 && notUTF8.stderr.contains("is not UTF-8 text (line 2"), "\(notUTF8.stderr)")
         let big = daemon.directory.appendingPathComponent("big.csv")
-        FileManager.default.createFile(atPath: big.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: big.path, contents: nil)
         let handle = try FileHandle(forWritingTo: big)
         try handle.truncate(atOffset: 100 << 20)
         try handle.close()

@@ -4,6 +4,7 @@ import NoaberCore
 import NoaberProtocol
 import NoaberTransport
 import Testing
+import NoaberTestSupport
 
 @Suite("Daemon lifecycle")
 struct LifecycleTests {

@@ -1,15 +1,13 @@
 import Foundation
 import Testing
+import NoaberTestSupport
 
 /// The README's walkthrough is pasted by newcomers; this runs it verbatim so it stays true.
 @Suite("README")
 struct ReadmeTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
     /// The first ```sh block after the walkthrough marker.
     static func walkthrough() throws -> String {
-        let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: PackagePaths.root.appendingPathComponent("README.md"), encoding: .utf8)
         let marker = try #require(readme.range(of: "<!-- walkthrough"))
         let start = try #require(readme.range(of: "```sh\n", range: marker.upperBound..<readme.endIndex))
         let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
@@ -23,7 +21,7 @@ struct ReadmeTests {
         let path = DaemonProcess.binaries.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let result = try await runProcessOffloaded(
             URL(fileURLWithPath: "/bin/bash"), ["-euo", "pipefail", "-c", script], in: daemon.directory,
-            environment: ["NOABER_SOCKET": daemon.socket, "PATH": path])
+            environment: .inherited(adding: ["NOABER_SOCKET": daemon.socket, "PATH": path]))
         let stdout = result.stdout
         #expect(result.status == 0, "walkthrough failed:\n\(stdout)\n\(result.stderr)")
         #expect(stdout.contains("vol:jan-peeters  Jan Peeters  12.50 ZMT"))

@@ -1,6 +1,7 @@
 import Foundation
 import NoaberProtocol
 import Testing
+import NoaberTestSupport
 
 /// `noaber report` against a real daemon (issue #4): the figures follow from the entries.
 @Suite("Reports against a real daemon")

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import NoaberTestSupport
 
 /// Limits that keep one client from exhausting the daemon: idle connections are closed and free
 /// their slots, and the idle timeout is checked when the daemon starts. (The bound on concurrent
@@ -102,12 +103,6 @@ struct ResourceLimitTests {
             ["--idle-timeout=\(value)", "--data", directory.appendingPathComponent("data").path], in: directory)
         #expect(result.status != 0)
         #expect(result.stderr.contains("idle_timeout = \(value): expected a number of seconds from 1 to 86400"), "\(result.stderr)")
-    }
-}
-
-func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import NoaberProtocol
 import Testing
+import NoaberTestSupport
 
 /// Corrections through the real CLI and daemon (issue #4).
 @Suite("Reversals against a real daemon")

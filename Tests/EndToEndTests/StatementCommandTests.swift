@@ -1,6 +1,7 @@
 import Foundation
 import NoaberProtocol
 import Testing
+import NoaberTestSupport
 
 /// `noaber statement` against a real daemon, in every format (issue #4).
 @Suite("Statements against a real daemon")

@@ -1,6 +1,7 @@
 import Foundation
 import NoaberStore
 import Testing
+import NoaberTestSupport
 
 /// Someone with write access to the SQLite file edits it behind the daemon's back; `verify`
 /// must notice and name the entry.

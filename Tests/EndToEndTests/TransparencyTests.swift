@@ -5,6 +5,7 @@ import NoaberProtocol
 import NoaberStore
 import Testing
 import NoaberTransparency
+import NoaberTestSupport
 
 /// Checkpoints, proofs and offline verification through the real binaries (issue #3).
 @Suite("Checkpoints, proofs and offline audits")

@@ -2,6 +2,7 @@ import Foundation
 import NoaberProtocol
 import NoaberTransport
 import Testing
+import NoaberTestSupport
 
 @Suite("The README walkthrough against a real daemon")
 struct WalkthroughTests {

@@ -1,50 +1,23 @@
 import Foundation
 import NoaberCore
+import NoaberTestSupport
 
 /// hledger and beancount as installed on this machine (Debian packages), found on PATH. Tests
 /// that need one are skipped, with the reason printed, where it is missing; nothing is installed.
 enum ExternalTools {
-    static let hledger = find("hledger")
-    static let beanCheck = find("bean-check")
-    static let beanQuery = find("bean-query")
-
-    static func find(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    static let hledger = onPath("hledger")
+    static let beanCheck = onPath("bean-check")
+    static let beanQuery = onPath("bean-query")
 
     /// Writes `text` to a temporary file, runs `tool` with the file's path in place of `{}`, and removes the file.
-    static func run(_ tool: String, _ arguments: [String], on text: String, suffix: String) throws -> Run {
+    static func run(_ tool: String, _ arguments: [String], on text: String, suffix: String) throws -> CommandResult {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("noaber-export-\(UUID().uuidString)\(suffix)")
         try Data(text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: tool)
-        child.arguments = arguments.map { $0 == "{}" ? file.path : $0 }
-        var environment = ProcessInfo.processInfo.environment
-        environment["LANG"] = "C.UTF-8"  // hledger reads the journal in the locale's encoding
-        child.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        child.standardOutput = out
-        child.standardError = err
-        try child.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        child.waitUntilExit()
-        return Run(
-            status: child.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        // hledger reads the journal in the locale's encoding.
+        return try runProcess(
+            URL(fileURLWithPath: tool), arguments.map { $0 == "{}" ? file.path : $0 },
+            environment: .inherited(adding: ["LANG": "C.UTF-8"]))
     }
 
     /// `hledger balance` of a journal, by account name, in minor units at `scale`.

@@ -1,5 +1,6 @@
 import NoaberCore
 import NoaberProtocol
+import NoaberTestSupport
 
 extension ExportFixture {
     /// A ledger of `transactions` random transactions from a seeded generator: credits (by the hour,
@@ -9,7 +10,7 @@ extension ExportFixture {
     /// `org:zorgkring`), ids with `_` and `.`, and two accounts opened halfway, when one category's
     /// rate changes too.
     static func random(seed: UInt64, transactions: Int, currency: Currency) throws -> ExportFixture {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var ledger = try ExportFixture(name: "Buurtkring \"Random\" \\ \(seed)", currency: currency, at: "2026-09-01T08:00:00.000Z")
         var clock = Timestamp(rfc3339: "2026-09-01T08:00:00.000Z")!.millisecondsSinceEpoch
         func tick() -> String {

@@ -3,6 +3,7 @@ import NoaberCore
 import NoaberCrypto
 import Testing
 import NoaberTransparency
+import NoaberTestSupport
 
 /// The three-entry ledger of docs/FORMAT.md §14, built from fixed keys, ids and times: every
 /// value the document writes out is checked here, and the document is checked to contain it.
@@ -123,8 +124,7 @@ struct WorkedExampleTests {
 
     /// The document must still show what the code computes.
     @Test func formatDocumentShowsTheseValues() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let document = try String(contentsOf: root.appendingPathComponent("docs/FORMAT.md"), encoding: .utf8)
+        let document = try String(contentsOf: PackagePaths.root.appendingPathComponent("docs/FORMAT.md"), encoding: .utf8)
         for expected in Self.expected {
             #expect(document.contains(expected.signature))
             #expect(document.contains(expected.hash))

@@ -1,8 +1,9 @@
 import Foundation
 import NoaberCrypto
+import NoaberTestSupport
 import Testing
 
-@Suite("Ed25519 RFC 8032 vectors", .enabled(if: Vectors.available, Vectors.skipMessage))
+@Suite("Ed25519 RFC 8032 vectors", .enabled(if: SharedVectors.available, SharedVectors.skipMessage))
 struct RFC8032Tests {
     @Test func signAndVerifyEveryCase() throws {
         let cases = try KnownAnswers.load().ed25519
@@ -51,7 +52,7 @@ struct RFC8032Tests {
     }
 }
 
-@Suite("Ed25519 Wycheproof vectors", .enabled(if: Vectors.available, Vectors.skipMessage))
+@Suite("Ed25519 Wycheproof vectors", .enabled(if: SharedVectors.available, SharedVectors.skipMessage))
 struct WycheproofTests {
     struct File: Decodable {
         let numberOfTests: Int
@@ -74,7 +75,7 @@ struct WycheproofTests {
     }
 
     @Test func everyCase() throws {
-        let file = try Vectors.load(File.self, from: "wycheproof_ed25519_test.json")
+        let file = try SharedVectors.load(File.self, from: "wycheproof_ed25519_test.json", keys: .convertFromSnakeCase)
         let cases = file.testGroups.flatMap(\.tests)
         #expect(cases.count == 151, "expected all 151 Wycheproof cases; is the file truncated?")
         #expect(file.numberOfTests == cases.count)

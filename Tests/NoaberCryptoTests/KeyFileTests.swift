@@ -1,5 +1,6 @@
 import Foundation
 import NoaberCrypto
+import NoaberTestSupport
 import Testing
 
 @Suite("Key files")
@@ -52,9 +53,7 @@ struct KeyFileTests {
         // umask is process-wide, so it is changed only inside a child process.
         await #expect(processExitsWith: .success) {
             umask(0o077)
-            let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("noaber-umask-\(UUID().uuidString)")
-            try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+            guard let directory = try? makeTemporaryDirectory("noaber-umask") else { exit(1) }
             defer { try? FileManager.default.removeItem(at: directory) }
             guard let key = try? Ed25519PrivateKey.generate() else { exit(2) }
             let privatePath = directory.appendingPathComponent("k.key").path

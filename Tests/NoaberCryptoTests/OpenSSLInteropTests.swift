@@ -1,10 +1,11 @@
 import Foundation
 import NoaberCrypto
+import NoaberTestSupport
 import Testing
 
 /// Checks the key files and signatures against the `openssl` command-line tool, the tool
 /// operators will reach for when they inspect a node's keys.
-@Suite("openssl command-line interop", .enabled(if: OpenSSLTool.available, OpenSSLTool.skipMessage))
+@Suite("openssl command-line interop", .enabled(if: OpenSSL.available, OpenSSL.skipMessage))
 struct OpenSSLInteropTests {
     @Test func opensslReadsKeysWrittenBySwift() throws {
         try withTemporaryDirectory { directory in
@@ -15,10 +16,10 @@ struct OpenSSLInteropTests {
             try key.publicKey.write(toFile: publicPath)
 
             #expect(try filePermissions(URL(fileURLWithPath: privatePath)) == 0o600)
-            try OpenSSLTool.expectSuccess(["pkey", "-in", privatePath, "-noout"])
-            try OpenSSLTool.expectSuccess(["pkey", "-pubin", "-in", publicPath, "-noout"])
+            try OpenSSL.expectSuccess(["pkey", "-in", privatePath, "-noout"])
+            try OpenSSL.expectSuccess(["pkey", "-pubin", "-in", publicPath, "-noout"])
             // openssl derives the public half itself; it must match what Swift wrote.
-            let derived = try OpenSSLTool.expectSuccess(["pkey", "-in", privatePath, "-pubout"])
+            let derived = try OpenSSL.expectSuccess(["pkey", "-in", privatePath, "-pubout"])
             #expect(derived == key.publicKey.pemRepresentation)
         }
     }
@@ -36,12 +37,12 @@ struct OpenSSLInteropTests {
 
             let verify = ["pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
                           "-in", messageURL.path, "-sigfile", signatureURL.path]
-            let output = try OpenSSLTool.expectSuccess(verify)
+            let output = try OpenSSL.expectSuccess(verify)
             #expect(output.contains("Signature Verified Successfully"))
 
             // The same command must fail once the message changes, or the check above proves nothing.
             try Data(message + [0x21]).write(to: messageURL)
-            #expect(try OpenSSLTool.run(verify).status != 0)
+            #expect(try OpenSSL.run(verify).status != 0)
         }
     }
 
@@ -49,8 +50,8 @@ struct OpenSSLInteropTests {
         try withTemporaryDirectory { directory in
             let privatePath = directory.appendingPathComponent("openssl.key").path
             let publicPath = directory.appendingPathComponent("openssl.pub").path
-            try OpenSSLTool.expectSuccess(["genpkey", "-algorithm", "ed25519", "-out", privatePath])
-            try OpenSSLTool.expectSuccess(["pkey", "-in", privatePath, "-pubout", "-out", publicPath])
+            try OpenSSL.expectSuccess(["genpkey", "-algorithm", "ed25519", "-out", privatePath])
+            try OpenSSL.expectSuccess(["pkey", "-in", privatePath, "-pubout", "-out", publicPath])
 
             let key = try Ed25519PrivateKey(contentsOfFile: privatePath)
             let publicKey = try Ed25519PublicKey(contentsOfFile: publicPath)
@@ -62,12 +63,12 @@ struct OpenSSLInteropTests {
             let signatureURL = directory.appendingPathComponent("message.sig")
             try Data(message).write(to: messageURL)
             try Data(key.signature(for: message)).write(to: signatureURL)
-            try OpenSSLTool.expectSuccess(["pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
+            try OpenSSL.expectSuccess(["pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
                                            "-in", messageURL.path, "-sigfile", signatureURL.path])
 
             // And the other way round: openssl signs, Swift verifies.
             let opensslSignatureURL = directory.appendingPathComponent("openssl.sig")
-            try OpenSSLTool.expectSuccess(["pkeyutl", "-sign", "-inkey", privatePath, "-rawin",
+            try OpenSSL.expectSuccess(["pkeyutl", "-sign", "-inkey", privatePath, "-rawin",
                                            "-in", messageURL.path, "-out", opensslSignatureURL.path])
             let opensslSignature = try [UInt8](Data(contentsOf: opensslSignatureURL))
             #expect(publicKey.isValidSignature(opensslSignature, for: message))
@@ -79,51 +80,11 @@ struct OpenSSLInteropTests {
         // A P-256 key straight from openssl must be refused as a node key.
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("p256.key").path
-            try OpenSSLTool.expectSuccess(["genpkey", "-algorithm", "EC",
+            try OpenSSL.expectSuccess(["genpkey", "-algorithm", "EC",
                                            "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path])
             #expect(throws: CryptoError.invalidPEM("not an Ed25519 private key")) {
                 try Ed25519PrivateKey(contentsOfFile: path)
             }
         }
-    }
-}
-
-enum OpenSSLTool {
-    static let path = "/usr/bin/openssl"
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: path) }
-    static let skipMessage: Comment = "/usr/bin/openssl is not installed; skipping openssl interop tests"
-
-    struct Result {
-        let status: Int32
-        let output: String
-        let errorOutput: String
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        let errorOutput = Pipe()
-        process.standardOutput = output
-        process.standardError = errorOutput
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read before waiting so a full pipe cannot stall the child.
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errorOutput.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      output: String(decoding: outData, as: UTF8.self),
-                      errorOutput: String(decoding: errData, as: UTF8.self))
-    }
-
-    @discardableResult
-    static func expectSuccess(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let result = try run(arguments)
-        try #require(result.status == 0,
-                     "openssl \(arguments.joined(separator: " ")) failed: \(result.errorOutput)",
-                     sourceLocation: sourceLocation)
-        return result.output
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import NoaberCrypto
+import NoaberTestSupport
 import Testing
 
-@Suite("SHA-256 known answers", .enabled(if: Vectors.available, Vectors.skipMessage))
+@Suite("SHA-256 known answers", .enabled(if: SharedVectors.available, SharedVectors.skipMessage))
 struct SHA256KnownAnswerTests {
     /// Chunk sizes that straddle the 64-byte block boundary in every way.
     static let chunkSizes = [1, 3, 63, 64, 65, 127, 1000, 4093]

@@ -6,6 +6,7 @@ import NoaberProtocol
 import NoaberStore
 @testable import NoaberServer
 import Testing
+import NoaberTestSupport
 
 /// `ledger.submit_batch` in the writer: a batch is committed whole or not at all, whatever other
 /// clients' entries share its group commit.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoaberServer
 import Testing
+import NoaberTestSupport
 
 @Suite("Server configuration")
 struct ConfigurationTests {

@@ -7,6 +7,7 @@ import NoaberStore
 @testable import NoaberServer
 import Synchronization
 import Testing
+import NoaberTestSupport
 
 /// The daemon's writer charges demurrage by its clock: once per period, in order, catching up after
 /// downtime. The clock is injected and moved; nothing sleeps.

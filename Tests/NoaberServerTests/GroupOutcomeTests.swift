@@ -3,6 +3,7 @@ import Logging
 import NoaberCore
 import NoaberCrypto
 import NoaberStore
+import NoaberTestSupport
 @testable import NoaberServer
 import Testing
 

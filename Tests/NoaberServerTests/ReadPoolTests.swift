@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import NoaberServer
+import NoaberTestSupport
 
 /// The pool is what bounds the memory reads can take (see `ReadPool`), so its bound is tested
 /// directly: no more queries run at once than it allows, however many are waiting.

@@ -3,6 +3,7 @@ import Glibc
 import Testing
 
 @testable import NoaberServer
+import NoaberTestSupport
 
 /// A daemon removes a socket file left by a crash, and never one that a live daemon serves.
 @Suite("Socket file housekeeping")

@@ -4,6 +4,7 @@ import NoaberCrypto
 import NoaberStore
 import Testing
 import NoaberTransparency
+import NoaberTestSupport
 
 /// The store keeps the Merkle tree beside the journal: same transaction, roots and proofs at any
 /// size from stored nodes, and older ledgers filled in at start-up.
@@ -81,7 +82,7 @@ struct MerkleStoreTests {
     /// consistency proof between two checkpoints verifies.
     @Test(arguments: [1, 2, 7, 64, 131, 300])
     func storedProofsVerifyAgainstEveryLaterCheckpoint(entries: Int) throws {
-        var random = SeededRandom(seed: UInt64(entries))
+        var random = SplitMix64(seed: UInt64(entries))
         let f = try StoreFixture()
         var batch = Array(try f.openingEntries().prefix(entries))
         var checkpoints: [(size: UInt64, root: SHA256Digest)] = []
@@ -118,18 +119,5 @@ struct MerkleStoreTests {
             try ConsistencyProof.verify(oldSize: old.size, newSize: new.size, oldRoot: old.root, newRoot: new.root, proof: proof)
         }
         #expect(throws: StoreError.self) { _ = try db.inclusionProof(index: 0, treeSize: UInt64(entries) + 1) }
-    }
-}
-
-/// SplitMix64: a small seeded generator, so a failing case can be replayed exactly.
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

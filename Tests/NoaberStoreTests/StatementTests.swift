@@ -3,6 +3,7 @@ import NoaberCore
 import NoaberCrypto
 import NoaberStore
 import Testing
+import NoaberTestSupport
 
 /// Statements: for random ledgers and random periods, opening + the lines = closing, every line's
 /// running balance is the sum before it, and pages put together give the whole period.
@@ -10,7 +11,7 @@ import Testing
 struct StatementTests {
     @Test(arguments: [3, 17, 64])
     func openingPlusLinesIsClosingForRandomLedgersAndPeriods(seed: Int) throws {
-        var random = SeededRandom(seed: UInt64(seed))
+        var random = SplitMix64(seed: UInt64(seed))
         let f = try StoreFixture()
         try f.store.append(try f.openingEntries())
         var batch: [AcceptedEntry] = []

@@ -3,6 +3,7 @@ import NoaberCore
 import NoaberCrypto
 import NoaberStore
 import Testing
+import NoaberTestSupport
 
 /// A store in a fresh temporary directory (removed when the fixture goes away) and a ledger
 /// whose entries go through the real rules before they are appended.
@@ -25,9 +26,7 @@ final class StoreFixture {
     private var counter = 0
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("noaber-store-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+        directory = try makeTemporaryDirectory("noaber-store")
         database = Database(directory: directory.path)
         store = try LedgerStore(database: database)
         admin = Self.adminKey

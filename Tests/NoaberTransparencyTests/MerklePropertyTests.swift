@@ -1,6 +1,7 @@
 import NoaberCrypto
 import Testing
 import NoaberTransparency
+import NoaberTestSupport
 
 /// Properties of the store-based tree code against RFC 9162's recursive definitions, over seeded
 /// random trees: the edge sizes around powers of two, and random sizes up to 300 leaves.

@@ -1,28 +1,8 @@
 import NoaberCrypto
 import Testing
 import NoaberTransparency
+import NoaberTestSupport
 
-/// SplitMix64 (Steele, Lea and Flood 2014): a tiny seeded generator, so every run of the property
-/// tests sees the same trees and a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
-    }
-}
 
 /// A store asked for a node it must not have: not emitted by `CompactRange`, or not yet complete
 /// at the tree size the proof is for.

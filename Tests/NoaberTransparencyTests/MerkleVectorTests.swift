@@ -1,27 +1,12 @@
 import Foundation
 import NoaberCrypto
+import NoaberTestSupport
 import Testing
 import NoaberTransparency
 
 /// transparency-dev/merkle's proof test data, read in place from `../shared/vectors` beside the
 /// package root (as NoaberCryptoTests does); the suite skips with a message where it is absent.
 enum MerkleVectors {
-    static let directory: URL = URL(fileURLWithPath: #filePath)
-        .resolvingSymlinksInPath()
-        .deletingLastPathComponent()  // NoaberCoreTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // package root
-        .appendingPathComponent("../shared/vectors")
-        .standardizedFileURL
-
-    static var available: Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
-            && isDirectory.boolValue
-    }
-
-    static let skipMessage: Comment = "test vectors folder ../shared/vectors is absent; skipping Merkle vector tests"
-
     struct File<Case: Decodable>: Decodable {
         let source: String
         let hashes: String
@@ -29,8 +14,7 @@ enum MerkleVectors {
     }
 
     static func load<Case: Decodable>(_ type: Case.Type, from name: String) throws -> [Case] {
-        let data = try Data(contentsOf: directory.appendingPathComponent(name))
-        return try JSONDecoder().decode(File<Case>.self, from: data).cases
+        try SharedVectors.load(File<Case>.self, from: name).cases
     }
 
     /// A hash from the vectors. Some cases carry "hashes" of 0, 9 or 12 bytes, which cannot be a
@@ -55,7 +39,7 @@ enum MerkleVectors {
     }
 }
 
-@Suite("Merkle proofs: transparency-dev/merkle vectors", .enabled(if: MerkleVectors.available, MerkleVectors.skipMessage))
+@Suite("Merkle proofs: transparency-dev/merkle vectors", .enabled(if: SharedVectors.available, SharedVectors.skipMessage))
 struct MerkleVectorTests {
     struct InclusionCase: Decodable {
         let leafIdx: UInt64

@@ -1,26 +1,27 @@
 import Foundation
 import NoaberCrypto
+import NoaberTestSupport
 import Testing
 import NoaberTransparency
 
 /// Checkpoint signatures checked with the `openssl` command-line tool and coreutils alone, the way
 /// docs/FORMAT.md tells auditors to: a note's signature is plain Ed25519 over the note text.
-@Suite("Note: openssl interop", .enabled(if: NoteShell.opensslAvailable, "/usr/bin/openssl is not installed"))
+@Suite("Note: openssl interop", .enabled(if: OpenSSL.available, OpenSSL.skipMessage))
 struct NoteOpenSSLInteropTests {
     @Test func opensslVerifiesACheckpointSignature() throws {
         let signed = try NoteFixtures.signedCheckpoint(size: 12)
-        try NoteShell.withDirectory { directory in
+        try withTemporaryDirectory("noaber-notes") { directory in
             try NoteFixtures.logKey.publicKey.pemRepresentation.write(to: directory.appendingPathComponent("log.pub"), atomically: true, encoding: .utf8)
             try Data(signed.note.text.utf8).write(to: directory.appendingPathComponent("checkpoint.text"))
             try Data(signed.note.signatures[0].signature).write(to: directory.appendingPathComponent("checkpoint.sig"))
             let verify = "openssl pkeyutl -verify -pubin -inkey log.pub -rawin -in checkpoint.text -sigfile checkpoint.sig"
-            let result = try NoteShell.run(verify, in: directory)
-            #expect(result.status == 0, "\(result.errorOutput)")
-            #expect(result.output.contains("Signature Verified Successfully"))
+            let result = try OpenSSL.shell(verify, in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Signature Verified Successfully"))
 
             // The same command must fail for another text, or the check above proves nothing.
             try Data(NoteFixtures.checkpoint(size: 13).text.utf8).write(to: directory.appendingPathComponent("checkpoint.text"))
-            #expect(try NoteShell.run(verify, in: directory).status != 0)
+            #expect(try OpenSSL.shell(verify, in: directory).status != 0)
         }
     }
 
@@ -39,20 +40,20 @@ struct NoteOpenSSLInteropTests {
             tail -c 64 checkpoint.idsig > checkpoint.sig
             openssl pkeyutl -verify -pubin -inkey log.pub -rawin -in checkpoint.text -sigfile checkpoint.sig
             """#
-        try NoteShell.withDirectory { directory in
+        try withTemporaryDirectory("noaber-notes") { directory in
             try NoteFixtures.logKey.publicKey.pemRepresentation.write(to: directory.appendingPathComponent("log.pub"), atomically: true, encoding: .utf8)
             try Data(note.serialized.utf8).write(to: directory.appendingPathComponent("checkpoint"))
-            let result = try NoteShell.run(script, in: directory, environment: ["LEDGER": NoteFixtures.ledgerID])
-            #expect(result.status == 0, "\(result.errorOutput)")
+            let result = try OpenSSL.shell(script, in: directory, environment: ["LEDGER": NoteFixtures.ledgerID])
+            #expect(result.status == 0, "\(result.stderr)")
             let keyID = NoteFixtures.hex8(try NoteFixtures.logVerifier().keyID)
-            #expect(result.output == "\(keyID)\n\(keyID)\nSignature Verified Successfully\n")
+            #expect(result.stdout == "\(keyID)\n\(keyID)\nSignature Verified Successfully\n")
             let text = try Data(contentsOf: directory.appendingPathComponent("checkpoint.text"))
             #expect([UInt8](text) == Array(signed.checkpoint.text.utf8))
 
             // Change the tree size in the file: the recipe must now fail.
             let forged = note.serialized.replacingOccurrences(of: "\n12\n", with: "\n13\n")
             try Data(forged.utf8).write(to: directory.appendingPathComponent("checkpoint"))
-            #expect(try NoteShell.run(script, in: directory, environment: ["LEDGER": NoteFixtures.ledgerID]).status != 0)
+            #expect(try OpenSSL.shell(script, in: directory, environment: ["LEDGER": NoteFixtures.ledgerID]).status != 0)
         }
     }
 
@@ -61,53 +62,13 @@ struct NoteOpenSSLInteropTests {
     @Test func opensslVerifiesGosNote() throws {
         let note = try SignedNote(parsing: NoteVectorTests.text + "\n" + NoteVectorTests.peterSig)
         let key = try NoteVectorTests.peter()
-        try NoteShell.withDirectory { directory in
+        try withTemporaryDirectory("noaber-notes") { directory in
             try key.publicKey.pemRepresentation.write(to: directory.appendingPathComponent("peter.pub"), atomically: true, encoding: .utf8)
             try Data(note.text.utf8).write(to: directory.appendingPathComponent("note.text"))
             try Data(note.signatures[0].signature).write(to: directory.appendingPathComponent("note.sig"))
-            let result = try NoteShell.run(
+            let result = try OpenSSL.shell(
                 "openssl pkeyutl -verify -pubin -inkey peter.pub -rawin -in note.text -sigfile note.sig", in: directory)
-            #expect(result.status == 0, "\(result.errorOutput)")
+            #expect(result.status == 0, "\(result.stderr)")
         }
-    }
-}
-
-/// Runs `/bin/sh -c` in a scratch directory with a small, fixed environment (C locale, system PATH).
-enum NoteShell {
-    static var opensslAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl") }
-
-    struct Result {
-        let status: Int32
-        let output: String
-        let errorOutput: String
-    }
-
-    static func run(_ script: String, in directory: URL, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.currentDirectoryURL = directory
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"].merging(environment) { $1 }
-        let output = Pipe()
-        let errorOutput = Pipe()
-        process.standardOutput = output
-        process.standardError = errorOutput
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read before waiting so a full pipe cannot stall the child.
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errorOutput.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      output: String(decoding: outData, as: UTF8.self),
-                      errorOutput: String(decoding: errData, as: UTF8.self))
-    }
-
-    static func withDirectory<R>(_ body: (URL) throws -> R) throws -> R {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("noaber-notes-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        return try body(directory)
     }
 }

@@ -1,45 +1,6 @@
 package import NoaberCore
 
-/// The ledger's settings as served: `ledger.status` and `ledger.state` carry them.
-package struct SettingsInfo: Codable, Sendable, Equatable {
-    package var claimExpiryDays: Int
-    package var demurrage: DemurrageInfo?
-
-    package struct DemurrageInfo: Codable, Sendable, Equatable {
-        package var ratePpm: Int64
-        package var period: String
-        package var account: String
-        /// The start of the next period to charge (RFC 3339).
-        package var next: String
-        /// Within a period being charged: the last account charged so far.
-        package var cursor: String?
-    }
-
-    package init(_ settings: LedgerState.Settings) {
-        claimExpiryDays = settings.claimExpiryDays
-        demurrage = settings.demurrage.map {
-            DemurrageInfo(
-                ratePpm: $0.ratePPM, period: $0.period.rawValue, account: $0.account.rawValue,
-                next: settings.demurrageNext?.rfc3339 ?? "", cursor: settings.demurrageCursor?.rawValue)
-        }
-    }
-
-    /// Back to Core values; nil if anything is malformed.
-    package func settings() -> LedgerState.Settings? {
-        var settings = LedgerState.Settings(claimExpiryDays: claimExpiryDays)
-        guard let demurrage else { return settings }
-        guard let period = DemurragePeriod(rawValue: demurrage.period), let account = try? AccountID(demurrage.account),
-            let next = Timestamp(rfc3339: demurrage.next)
-        else { return nil }
-        settings.demurrage = Demurrage(ratePPM: demurrage.ratePpm, period: period, account: account)
-        settings.demurrageNext = next
-        if let cursor = demurrage.cursor {
-            guard let id = try? AccountID(cursor) else { return nil }
-            settings.demurrageCursor = id
-        }
-        return settings
-    }
-}
+// Parameters and results of `claim.list` (docs/PROTOCOL.md).
 
 /// `claim.list`: claims in order of seq, a page at a time.
 package struct ClaimListParams: Codable, Sendable {

@@ -1,98 +1,9 @@
 package import NoaberCore
 import NoaberCrypto
 import Foundation
-import NoaberTransparency
 
-/// Every method the daemon serves (docs/PROTOCOL.md). Property names are camelCase that the
-/// snake_case coding turns into `key_id`, `committed_at`, … on the wire.
-package enum Method: String, Sendable, CaseIterable {
-    /// Submit one signed entry.
-    case submit = "ledger.submit"
-    /// Submit up to 1000 signed entries, applied all-or-nothing in one commit.
-    case submitBatch = "ledger.submit_batch"
-    case status = "ledger.status"
-    /// Raw entries in sequence order, with their stored postings, for verification.
-    case entries = "ledger.entries"
-    /// Every account's stored balance and the head they belong to.
-    case balances = "ledger.balances"
-    /// The whole stored derived state (settings, keys, accounts) and the head it belongs to.
-    case state = "ledger.state"
-    case entryGet = "entry.get"
-    case accountGet = "account.get"
-    case accountList = "account.list"
-    case accountHistory = "account.history"
-    /// An account's statement for a period: opening balance, the entries with running balance, closing balance.
-    case accountStatement = "account.statement"
-    case keyList = "key.list"
-    /// Every care category with the hour rate in force.
-    case categoryList = "category.list"
-    /// Claims of hours and what became of them, a page at a time.
-    case claimList = "claim.list"
-    /// The latest signed checkpoint (C2SP tlog-checkpoint) and the daemon's log key.
-    case checkpoint = "ledger.checkpoint"
-    /// An entry with its Merkle inclusion proof in the tree of a given size.
-    case inclusionProof = "ledger.inclusion_proof"
-    /// The Merkle consistency proof between two tree sizes.
-    case consistencyProof = "ledger.consistency_proof"
-}
-
-package struct NoParams: Codable, Sendable {
-    package init() {}
-}
-
-package struct SubmitParams: Codable, Sendable {
-    /// The payload bytes exactly as signed, base64.
-    package var payload: String
-    /// The 64-byte Ed25519 signature, hex.
-    package var signature: String
-    package var keyId: String
-
-    package init(_ signed: SignedEntry) {
-        payload = Data(signed.payload).base64EncodedString()
-        signature = Hex.encode(signed.signature)
-        keyId = signed.keyID.hex
-    }
-
-    package func signedEntry() throws(RPCError) -> SignedEntry {
-        guard let bytes = Data(base64Encoded: payload) else { throw .invalidParams("payload is not base64") }
-        guard let signature = Hex.decode(signature), signature.count == 64 else {
-            throw .invalidParams("signature must be 128 hex characters")
-        }
-        guard let key = KeyID(hex: keyId) else { throw .invalidParams("key_id must be 32 hex characters") }
-        return SignedEntry(payload: Array(bytes), signature: signature, keyID: key)
-    }
-}
-
-package struct SubmitBatchParams: Codable, Sendable {
-    package static let maxEntries = 1000
-    package var entries: [SubmitParams]
-    package init(entries: [SubmitParams]) { self.entries = entries }
-}
-
-package struct SubmitBatchResult: Codable, Sendable {
-    /// One result per entry, in order; `replayed` marks entries committed before.
-    package var results: [SubmitResult]
-    package init(results: [SubmitResult]) { self.results = results }
-}
-
-package struct SubmitResult: Codable, Sendable, Equatable {
-    package var seq: Int64
-    package var id: String
-    package var kind: String
-    package var hash: String
-    package var committedAt: String
-    /// True when this exact entry had been committed before and nothing new was written.
-    package var replayed: Bool
-
-    package init(_ entry: CommittedEntry, replayed: Bool) {
-        seq = entry.seq
-        id = entry.entryID
-        kind = entry.kind.rawValue
-        hash = entry.hash.hex
-        committedAt = entry.committedAt.rfc3339
-        self.replayed = replayed
-    }
-}
+// Parameters and results of the ledger methods (docs/PROTOCOL.md): `ledger.status`, `ledger.submit`,
+// `ledger.submit_batch`, `ledger.entries`, `entry.get`, `ledger.balances` and `ledger.state`.
 
 package struct StatusResult: Codable, Sendable {
     package var initialised: Bool
@@ -149,165 +60,58 @@ package struct StatusResult: Codable, Sendable {
     }
 }
 
-package struct AccountParams: Codable, Sendable {
-    package var account: String
-    package init(account: String) { self.account = account }
-}
-
-package struct AccountInfo: Codable, Sendable, Equatable {
-    package var account: String
-    package var kind: String
-    package var name: String
-    package var status: String
-    package var minBalance: Int64
-    package var balance: Int64
-    package var controllers: [String]
-    package var openedSeq: Int64
-
-    package init(_ a: LedgerState.Account) {
-        account = a.id.rawValue
-        kind = a.kind.rawValue
-        name = a.name
-        status = a.status.rawValue
-        minBalance = a.minBalance
-        balance = a.balance
-        controllers = a.controllers.map(\.hex)
-        openedSeq = a.openedSeq
-    }
-}
-
-package struct AccountList: Codable, Sendable {
-    package var accounts: [AccountInfo]
-    package init(accounts: [AccountInfo]) { self.accounts = accounts }
-}
-
-package struct HistoryParams: Codable, Sendable {
-    package var account: String
-    package var limit: Int?
-    package var beforeSeq: Int64?
-    package init(account: String, limit: Int?, beforeSeq: Int64? = nil) {
-        self.account = account
-        self.limit = limit
-        self.beforeSeq = beforeSeq
-    }
-}
-
-package struct HistoryLineInfo: Codable, Sendable {
-    package var seq: Int64
-    package var entryId: String
-    package var committedAt: String
-    package var purpose: String?
-    package var memo: String?
-    package var hours: String?
-    package var category: String?
-    package var careDate: String?
-    package var amount: Int64
-    package var balanceAfter: Int64
-    package var counterparties: [String]
-
-    package init(_ line: HistoryLine) {
-        category = line.category
-        careDate = line.careDate
-        seq = line.seq
-        entryId = line.entryID
-        committedAt = line.committedAt.rfc3339
-        purpose = line.purpose?.rawValue
-        memo = line.memo
-        hours = line.hours
-        amount = line.amount
-        balanceAfter = line.balanceAfter
-        counterparties = line.counterparties.map(\.rawValue)
-    }
-}
-
-package struct HistoryResult: Codable, Sendable {
-    package var account: String
-    package var lines: [HistoryLineInfo]
-    package init(account: String, lines: [HistoryLineInfo]) {
-        self.account = account
-        self.lines = lines
-    }
-}
-
-package struct StatementParams: Codable, Sendable {
-    package static let maxLimit = 5000
-    package var account: String
-    /// The period: entries committed at or after `from_time` and before `to_time` (RFC 3339, UTC);
-    /// either may be left out for an open end.
-    package var fromTime: String?
-    package var toTime: String?
-    /// For the next page: the seq of the last line already received.
-    package var afterSeq: Int64?
-    package var limit: Int?
-
-    package init(account: String, fromTime: String?, toTime: String?, afterSeq: Int64? = nil, limit: Int? = nil) {
-        self.account = account
-        self.fromTime = fromTime
-        self.toTime = toTime
-        self.afterSeq = afterSeq
-        self.limit = limit
-    }
-}
-
-package struct StatementResult: Codable, Sendable {
-    package var account: AccountInfo
-    /// The balance before the first line (before the period, or before `after_seq`).
-    package var opening: Int64
-    package var lines: [HistoryLineInfo]
-    /// The balance after the last line: `opening` plus every line's amount.
-    package var closing: Int64
-    /// True when the period has more lines: ask again with `after_seq` = the last line's seq.
-    package var more: Bool
-
-    package init(account: AccountInfo, opening: Int64, lines: [HistoryLineInfo], closing: Int64, more: Bool) {
-        self.account = account
-        self.opening = opening
-        self.lines = lines
-        self.closing = closing
-        self.more = more
-    }
-}
-
-package struct KeyInfo: Codable, Sendable {
+package struct SubmitParams: Codable, Sendable {
+    /// The payload bytes exactly as signed, base64.
+    package var payload: String
+    /// The 64-byte Ed25519 signature, hex.
+    package var signature: String
     package var keyId: String
-    package var publicKey: String
-    package var label: String
-    package var role: String
-    package var addedSeq: Int64
-    package var revokedSeq: Int64?
 
-    package init(_ k: LedgerState.Key) {
-        keyId = k.id.hex
-        publicKey = Hex.encode(k.publicKey.rawRepresentation)
-        label = k.label
-        role = k.role.rawValue
-        addedSeq = k.addedSeq
-        revokedSeq = k.revokedSeq
+    package init(_ signed: SignedEntry) {
+        payload = Data(signed.payload).base64EncodedString()
+        signature = Hex.encode(signed.signature)
+        keyId = signed.keyID.hex
+    }
+
+    package func signedEntry() throws(RPCError) -> SignedEntry {
+        guard let bytes = Data(base64Encoded: payload) else { throw .invalidParams("payload is not base64") }
+        guard let signature = Hex.decode(signature), signature.count == 64 else {
+            throw .invalidParams("signature must be 128 hex characters")
+        }
+        guard let key = KeyID(hex: keyId) else { throw .invalidParams("key_id must be 32 hex characters") }
+        return SignedEntry(payload: Array(bytes), signature: signature, keyID: key)
     }
 }
 
-package struct CategoryInfo: Codable, Sendable, Equatable {
-    package var category: String
-    package var name: String
-    package var hourRate: Int64
-    package var setSeq: Int64
+package struct SubmitBatchParams: Codable, Sendable {
+    package static let maxEntries = 1000
+    package var entries: [SubmitParams]
+    package init(entries: [SubmitParams]) { self.entries = entries }
+}
 
-    package init(_ c: LedgerState.Category) {
-        category = c.id
-        name = c.name
-        hourRate = c.hourRate
-        setSeq = c.setSeq
+package struct SubmitBatchResult: Codable, Sendable {
+    /// One result per entry, in order; `replayed` marks entries committed before.
+    package var results: [SubmitResult]
+    package init(results: [SubmitResult]) { self.results = results }
+}
+
+package struct SubmitResult: Codable, Sendable, Equatable {
+    package var seq: Int64
+    package var id: String
+    package var kind: String
+    package var hash: String
+    package var committedAt: String
+    /// True when this exact entry had been committed before and nothing new was written.
+    package var replayed: Bool
+
+    package init(_ entry: CommittedEntry, replayed: Bool) {
+        seq = entry.seq
+        id = entry.entryID
+        kind = entry.kind.rawValue
+        hash = entry.hash.hex
+        committedAt = entry.committedAt.rfc3339
+        self.replayed = replayed
     }
-}
-
-package struct CategoryList: Codable, Sendable {
-    package var categories: [CategoryInfo]
-    package init(categories: [CategoryInfo]) { self.categories = categories }
-}
-
-package struct KeyList: Codable, Sendable {
-    package var keys: [KeyInfo]
-    package init(keys: [KeyInfo]) { self.keys = keys }
 }
 
 package struct EntriesParams: Codable, Sendable {

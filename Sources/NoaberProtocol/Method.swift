@@ -1,0 +1,36 @@
+/// Every method the daemon serves (docs/PROTOCOL.md). Property names are camelCase that the
+/// snake_case coding turns into `key_id`, `committed_at`, … on the wire.
+package enum Method: String, Sendable, CaseIterable {
+    /// Submit one signed entry.
+    case submit = "ledger.submit"
+    /// Submit up to 1000 signed entries, applied all-or-nothing in one commit.
+    case submitBatch = "ledger.submit_batch"
+    case status = "ledger.status"
+    /// Raw entries in sequence order, with their stored postings, for verification.
+    case entries = "ledger.entries"
+    /// Every account's stored balance and the head they belong to.
+    case balances = "ledger.balances"
+    /// The whole stored derived state (settings, keys, accounts) and the head it belongs to.
+    case state = "ledger.state"
+    case entryGet = "entry.get"
+    case accountGet = "account.get"
+    case accountList = "account.list"
+    case accountHistory = "account.history"
+    /// An account's statement for a period: opening balance, the entries with running balance, closing balance.
+    case accountStatement = "account.statement"
+    case keyList = "key.list"
+    /// Every care category with the hour rate in force.
+    case categoryList = "category.list"
+    /// Claims of hours and what became of them, a page at a time.
+    case claimList = "claim.list"
+    /// The latest signed checkpoint (C2SP tlog-checkpoint) and the daemon's log key.
+    case checkpoint = "ledger.checkpoint"
+    /// An entry with its Merkle inclusion proof in the tree of a given size.
+    case inclusionProof = "ledger.inclusion_proof"
+    /// The Merkle consistency proof between two tree sizes.
+    case consistencyProof = "ledger.consistency_proof"
+}
+
+package struct NoParams: Codable, Sendable {
+    package init() {}
+}
