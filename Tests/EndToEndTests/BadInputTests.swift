@@ -114,6 +114,12 @@ struct BadInputTests {
             let ledgerID = try #require(status.ledgerId)
             let jan = try daemon.privateKey("jan.key")
             let good = try SignedEntry.sign(Payload(ledger: ledgerID, id: "forged-1", body: transfer), with: jan)
+            // Payload bytes written by hand, signed as they are: what a client other than noaber could send.
+            func raw(_ bytes: [UInt8], signedBy key: Ed25519PrivateKey) throws -> SignedEntry {
+                SignedEntry(
+                    payload: bytes, signature: try key.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: bytes)),
+                    keyID: key.publicKey.keyID)
+            }
 
             // The right key's signature over other bytes.
             var other = Payload(ledger: ledgerID, id: "forged-1", body: transfer)
@@ -151,25 +157,19 @@ struct BadInputTests {
             // An amount past Int64 in the JSON text itself.
             let text = "{\"id\":\"u5\",\"kind\":\"tx\",\"ledger\":\"\(ledgerID)\",\"postings\":[{\"account\":\"vol:jan-peeters\",\"amount\":-99999999999999999999},{\"account\":\"vol:piet\",\"amount\":99999999999999999999}],\"purpose\":\"transfer\",\"v\":1}"
             let bytes = Array(text.utf8)
-            let big = SignedEntry(
-                payload: bytes, signature: try jan.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: bytes)),
-                keyID: jan.publicKey.keyID)
+            let big = try raw(bytes, signedBy: jan)
             #expect(await rpcError { try await daemon.submit(big) }?.reason == "invalid_payload")
 
             // Unknown fields are refused, so nothing unsigned-for can ride along.
             let extra = Array(text.replacingOccurrences(of: "99999999999999999999", with: "100").replacingOccurrences(of: "\"v\":1", with: "\"v\":1,\"note\":\"x\"").utf8)
-            let withExtra = SignedEntry(
-                payload: extra, signature: try jan.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: extra)),
-                keyID: jan.publicKey.keyID)
+            let withExtra = try raw(extra, signedBy: jan)
             #expect(await rpcError { try await daemon.submit(withExtra) }?.message.contains("unknown field") == true)
 
             // A digit with a combining mark once crashed the writer: now a refusal, and the daemon serves on.
             let coordinator = try daemon.privateKey("coord.key")
             let crash = Array(
                 "{\"hour_rate\":1000,\"hours\":\"2\u{301}\",\"id\":\"h1\",\"kind\":\"tx\",\"ledger\":\"\(ledgerID)\",\"postings\":[{\"account\":\"org:zorgkring\",\"amount\":-2000},{\"account\":\"vol:piet\",\"amount\":2000}],\"purpose\":\"credit\",\"v\":1}".utf8)
-            let crashEntry = SignedEntry(
-                payload: crash, signature: try coordinator.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: crash)),
-                keyID: coordinator.publicKey.keyID)
+            let crashEntry = try raw(crash, signedBy: coordinator)
             #expect(await rpcError { try await daemon.submit(crashEntry) }?.reason == "invalid_hours")
 
             // Payloads that JSON readers disagree on: duplicate keys (Foundation reads the first,
@@ -182,9 +182,7 @@ struct BadInputTests {
                 (plain.replacingOccurrences(of: "\"v\":1", with: "\"v\":1,\"memo\":null"), "is null"),
             ] {
                 let bytes = Array(variant.utf8)
-                let entry = SignedEntry(
-                    payload: bytes, signature: try jan.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: bytes)),
-                    keyID: jan.publicKey.keyID)
+                let entry = try raw(bytes, signedBy: jan)
                 let error = await rpcError { try await daemon.submit(entry) }
                 #expect(error?.reason == "invalid_payload" && error?.message.contains(complaint) == true, "\(variant): \(String(describing: error))")
             }

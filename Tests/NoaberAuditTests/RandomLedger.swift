@@ -28,16 +28,7 @@ extension ExportFixture {
         try ledger.category("boodschappen", name: "Boodschappen", hourRate: 1200, at: tick())
         try ledger.category("vervoer", name: "Vervoer, \"taxi\"", hourRate: 800, at: tick())
 
-        let memos: [String?] = [
-            nil, "", "boodschappen", "soep; en brood", "zei \"dank\"", "back\\slash", "ends with \\", "=SUM(A1:A2)",
-            "+31 6 1234", "-korting", "@home", "x | y | z", "café ☕ naïve", "#5 * (12)", "  spaced  ", "komma, punt.",
-            "; begins with a semicolon", "line\u{2028}separator", "tag: value, other:1", "e\u{301}",
-        ]
-        let reasons = [
-            "dubbel ingevoerd", "verkeerd lid, zie mail", "a,b,,c", "; begint met een puntkomma", "zei \"oeps\"", "back\\slash",
-            "=SUM(A1:A2)", "-1 uur", "tag: value, other:1", "  spaced  ", "line\u{2028}separator", ",\u{301}x",
-            "[2026-01-01] date:2026-01-02",
-        ]
+        let (memos, reasons) = (AwkwardText.memos, AwkwardText.reasons)
         let hours = ["0.25", "1", "1.5", "2.5", "3", "8"]
         let categories: [String?] = [nil, "boodschappen", "vervoer"]
         func balance(_ id: String) -> Int64 { ledger.state.accounts[try! AccountID(id)]?.balance ?? 0 }
@@ -103,4 +94,18 @@ extension ExportFixture {
         let transactions = entries.filter { $0.kind == EntryKind.transaction.rawValue }
         return String(transactions[transactions.count / 2].committedAt.prefix(10))
     }
+}
+
+/// Memos and reasons that try every character the export formats treat specially.
+private enum AwkwardText {
+    static let memos: [String?] = [
+        nil, "", "boodschappen", "soep; en brood", "zei \"dank\"", "back\\slash", "ends with \\", "=SUM(A1:A2)",
+        "+31 6 1234", "-korting", "@home", "x | y | z", "café ☕ naïve", "#5 * (12)", "  spaced  ", "komma, punt.",
+        "; begins with a semicolon", "line\u{2028}separator", "tag: value, other:1", "e\u{301}",
+    ]
+    static let reasons = [
+        "dubbel ingevoerd", "verkeerd lid, zie mail", "a,b,,c", "; begint met een puntkomma", "zei \"oeps\"", "back\\slash",
+        "=SUM(A1:A2)", "-1 uur", "tag: value, other:1", "  spaced  ", "line\u{2028}separator", ",\u{301}x",
+        "[2026-01-01] date:2026-01-02",
+    ]
 }
