@@ -47,7 +47,8 @@ let package = Package(
         ),
         // Audit tools that need no daemon: exports in jsonl/csv/hledger/beancount, reports and
         // offline verification.
-        .target(name: "NoaberAudit", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberProtocol"]),
+        .target(
+            name: "NoaberAudit", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberProtocol"]),
         // The client side shared by the CLI and the benchmark: the trusted session, pages of
         // entries, credits and the import file; no command-line parsing.
         .target(
@@ -114,8 +115,11 @@ let package = Package(
         .testTarget(name: "NoaberTestSupportTests", dependencies: ["NoaberTestSupport"]),
 
         .testTarget(name: "NoaberCryptoTests", dependencies: ["NoaberCrypto", "NoaberTestSupport"]),
-        .testTarget(name: "NoaberTransparencyTests", dependencies: ["NoaberTransparency", "NoaberCrypto", "NoaberTestSupport"]),
-        .testTarget(name: "NoaberCoreTests", dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]),
+        .testTarget(
+            name: "NoaberTransparencyTests", dependencies: ["NoaberTransparency", "NoaberCrypto", "NoaberTestSupport"]),
+        .testTarget(
+            name: "NoaberCoreTests",
+            dependencies: ["NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]),
         .testTarget(
             name: "NoaberStoreTests",
             dependencies: ["NoaberStore", "NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]
@@ -131,7 +135,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NoaberAuditTests",
-            dependencies: ["NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberCrypto", "NoaberTransparency", "NoaberTestSupport"]
+            dependencies: [
+                "NoaberAudit", "NoaberProtocol", "NoaberCore", "NoaberCrypto", "NoaberTransparency",
+                "NoaberTestSupport",
+            ]
         ),
         .testTarget(name: "NoaberClientTests", dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore"]),
         .testTarget(

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the whole test suite: unit tests of every module,
+# Installs what is missing, checks the code's habits (format, imports, sizes), builds, and runs
+# the whole test suite: unit tests of every module,
 # the hashing vectors from ../shared/vectors, and end-to-end tests that start real noaberd
 # processes on temporary sockets and drive them with the real noaber.
 #
@@ -8,6 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
+# The habits of CONTRIBUTING.md, checked before anything is built: the formatter's lint, the
+# dependencies Package.swift declares against the imports, and the size of files and functions.
+swift format lint --strict --recursive --parallel Sources Tests Benchmarks Package.swift
+python3 scripts/check-imports.py
+python3 scripts/check-sizes.py
 swift build --build-tests
 heavy="fiftyThousandLinesTwiceAndTheSecondRunAddsNothing"
 log=$(mktemp)

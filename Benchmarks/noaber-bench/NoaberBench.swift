@@ -5,15 +5,16 @@ import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
-import NoaberTransport
 import NoaberTransparency
+import NoaberTransport
 
 /// Replays a `gen_workload.py --format jsonl` file through a running noaberd from many
 /// connections at once and prints throughput, latency and the final balances' digest, which must
 /// equal `gen_workload.py --summary`'s.
 @main
 struct NoaberBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "noaber-bench", abstract: "Measure noaberd on the shared workload.")
+    static let configuration = CommandConfiguration(
+        commandName: "noaber-bench", abstract: "Measure noaberd on the shared workload.")
 
     @Option(help: "The daemon's socket (a fresh, uninitialised ledger).")
     var socket: String
@@ -43,18 +44,27 @@ struct NoaberBench: AsyncParsableCommand {
         let ledger = LedgerIdentity.derive(adminKey: admin.publicKey, nonce: nonce)
         // The daemon's log key goes into entry 1, as `noaber init` does, so every group commit
         // also signs a checkpoint: the figures include that cost.
-        let daemonStatus = try await RPCClient.withConnection(socketPath: socket) { try await $0.call(.status, NoParams(), as: StatusResult.self) }
-        let logKey = try daemonStatus.logPublicKey.flatMap(Hex.decodeLowercase).map { try Ed25519PublicKey(rawRepresentation: $0) }
+        let daemonStatus = try await RPCClient.withConnection(socketPath: socket) {
+            try await $0.call(.status, NoParams(), as: StatusResult.self)
+        }
+        let logKey = try daemonStatus.logPublicKey.flatMap(Hex.decodeLowercase).map {
+            try Ed25519PublicKey(rawRepresentation: $0)
+        }
         // 1 hour = 1.00 coin = 100 minor units, as the workload counts.
         let setup: [Payload.Body] = [
-            .ledgerInit(LedgerInit(name: "bench", currency: Currency(code: "ZM", name: "zorgmunt", scale: 2), hourRate: 100,
-                                   adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce),
-                                   logKey: logKey.map { KeySpec(publicKey: $0, label: "log", role: .log) })),
+            .ledgerInit(
+                LedgerInit(
+                    name: "bench", currency: Currency(code: "ZM", name: "zorgmunt", scale: 2), hourRate: 100,
+                    adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin),
+                    nonce: Hex.encode(nonce),
+                    logKey: logKey.map { KeySpec(publicKey: $0, label: "log", role: .log) })),
             .keyAdd(KeyAdd(key: KeySpec(publicKey: coordinator.publicKey, label: "coordinator", role: .operator))),
             .keyAdd(KeyAdd(key: KeySpec(publicKey: members.publicKey, label: "members", role: .member))),
         ]
         for (i, body) in setup.enumerated() {
-            _ = try await submit([try SignedEntry.sign(Payload(ledger: ledger, id: "setup-\(i)", body: body), with: admin)])
+            _ = try await submit([
+                try SignedEntry.sign(Payload(ledger: ledger, id: "setup-\(i)", body: body), with: admin)
+            ])
         }
 
         var accounts: [String: AccountKind] = [:]
@@ -64,9 +74,11 @@ struct NoaberBench: AsyncParsableCommand {
         }
         let opens = try accounts.sorted { $0.key < $1.key }.map { short, kind in
             let body = AccountOpen(
-                account: try Self.account(short), accountKind: kind, name: short, minBalance: kind == .issuer ? -1_000_000_000_000 : 0,
+                account: try Self.account(short), accountKind: kind, name: short,
+                minBalance: kind == .issuer ? -1_000_000_000_000 : 0,
                 controllers: [kind == .issuer ? coordinator.publicKey.keyID : members.publicKey.keyID])
-            return try SignedEntry.sign(Payload(ledger: ledger, id: "open-\(short)", body: .accountOpen(body)), with: admin)
+            return try SignedEntry.sign(
+                Payload(ledger: ledger, id: "open-\(short)", body: .accountOpen(body)), with: admin)
         }
         let openRun = try await timed { try await submit(opens) }
         report("open \(opens.count) accounts", count: opens.count, run: openRun)
@@ -77,31 +89,50 @@ struct NoaberBench: AsyncParsableCommand {
             let hours = purpose == .credit ? try Hours(Money.format(line.amount, scale: 2)) : nil
             let tx = Transaction(
                 purpose: purpose,
-                postings: [Posting(account: try Self.account(line.from), amount: -line.amount), Posting(account: try Self.account(line.to), amount: line.amount)],
+                postings: [
+                    Posting(account: try Self.account(line.from), amount: -line.amount),
+                    Posting(account: try Self.account(line.to), amount: line.amount),
+                ],
                 memo: line.memo, hours: hours?.description, hourRate: hours == nil ? nil : 100)
-            return try SignedEntry.sign(Payload(ledger: ledger, id: line.id, body: .transaction(tx)), with: purpose == .credit ? coordinator : members)
+            return try SignedEntry.sign(
+                Payload(ledger: ledger, id: line.id, body: .transaction(tx)),
+                with: purpose == .credit ? coordinator : members)
         }
         let signing = ContinuousClock.now - signStart
-        print(String(format: "sign %d transactions on the client: %.0f per second", transactions.count, Double(transactions.count) / signing.seconds))
+        print(
+            String(
+                format: "sign %d transactions on the client: %.0f per second", transactions.count,
+                Double(transactions.count) / signing.seconds))
 
         let txRun = try await timed { try await submit(transactions) }
-        report("submit \(transactions.count) transactions over \(connections) connections", count: transactions.count, run: txRun)
+        report(
+            "submit \(transactions.count) transactions over \(connections) connections", count: transactions.count,
+            run: txRun)
 
-        let status = try await RPCClient.withConnection(socketPath: socket) { try await $0.call(.status, NoParams(), as: StatusResult.self) }
-        print("group commits: \(status.groupCommits) for \(status.entriesCommitted) entries (\(String(format: "%.1f", Double(status.entriesCommitted) / Double(max(status.groupCommits, 1)))) per fsync); database \(status.databaseBytes / 1024) KiB")
+        let status = try await RPCClient.withConnection(socketPath: socket) {
+            try await $0.call(.status, NoParams(), as: StatusResult.self)
+        }
+        print(
+            "group commits: \(status.groupCommits) for \(status.entriesCommitted) entries (\(String(format: "%.1f", Double(status.entriesCommitted) / Double(max(status.groupCommits, 1)))) per fsync); database \(status.databaseBytes / 1024) KiB"
+        )
 
         let verifyStart = ContinuousClock.now
         let (audit, balances) = try await verify()
         let verifying = ContinuousClock.now - verifyStart
-        print(String(format: "verify %d entries on the client (fetch, signatures on every core, chain, rules, tree, checkpoint): %.2f s, %.0f per second",
-                     audit.verifier.entries, verifying.seconds, Double(audit.verifier.entries) / verifying.seconds))
+        print(
+            String(
+                format:
+                    "verify %d entries on the client (fetch, signatures on every core, chain, rules, tree, checkpoint): %.2f s, %.0f per second",
+                audit.verifier.entries, verifying.seconds, Double(audit.verifier.entries) / verifying.seconds))
 
         // The workload's digest: sorted "SHORTID=UNITS" lines of the non-zero balances.
         let digestLines = balances.filter { $0.balance != 0 }.map { "\(Self.short($0.account))=\($0.balance)" }.sorted()
         let digest = SHA256.hash(digestLines.joined(separator: "\n") + "\n").hex
         print("balances digest: \(digest)")
         if let expectDigest {
-            guard digest == expectDigest else { throw ValidationError("digest differs from the workload's \(expectDigest)") }
+            guard digest == expectDigest else {
+                throw ValidationError("digest differs from the workload's \(expectDigest)")
+            }
             print("balances digest matches gen_workload.py --summary")
         }
     }
@@ -131,9 +162,15 @@ struct NoaberBench: AsyncParsableCommand {
 
     func report(_ what: String, count: Int, run: Run) {
         let sorted = run.latencies.sorted()
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))].seconds * 1000 }
-        print(String(format: "%@: %.2f s, %.0f entries per second; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d resubmitted",
-                     what, run.elapsed.seconds, Double(count) / run.elapsed.seconds, percentile(0.5), percentile(0.99), percentile(1), run.retried))
+        func percentile(_ p: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))].seconds * 1000
+        }
+        print(
+            String(
+                format:
+                    "%@: %.2f s, %.0f entries per second; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d resubmitted",
+                what, run.elapsed.seconds, Double(count) / run.elapsed.seconds, percentile(0.5), percentile(0.99),
+                percentile(1), run.retried))
     }
 
     func timed(_ body: () async throws -> Run) async throws -> Run {
@@ -161,7 +198,8 @@ struct NoaberBench: AsyncParsableCommand {
                             for index in mine {
                                 let start = ContinuousClock.now
                                 do {
-                                    _ = try await client.call(.submit, SubmitParams(entries[index]), as: SubmitResult.self)
+                                    _ = try await client.call(
+                                        .submit, SubmitParams(entries[index]), as: SubmitResult.self)
                                 } catch ClientError.rpc(let error) where error.reason == "limit_exceeded" {
                                     failed.append(index)
                                 }
@@ -171,10 +209,15 @@ struct NoaberBench: AsyncParsableCommand {
                         }
                     }
                 }
-                return try await group.reduce(into: ([Int](), [Duration]())) { $0.0 += $1.0; $0.1 += $1.1 }
+                return try await group.reduce(into: ([Int](), [Duration]())) {
+                    $0.0 += $1.0
+                    $0.1 += $1.1
+                }
             }
             latencies += outcome.1
-            guard outcome.0.count < pending.count else { throw ValidationError("no progress: \(outcome.0.count) entries keep failing") }
+            guard outcome.0.count < pending.count else {
+                throw ValidationError("no progress: \(outcome.0.count) entries keep failing")
+            }
             pending = outcome.0.sorted()
             retried += pending.count
         }

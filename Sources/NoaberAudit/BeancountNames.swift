@@ -38,7 +38,9 @@ package enum BeancountNames {
 
         mutating func register(_ id: AccountID, kind: AccountKind) throws(ExportError) -> String {
             let name = BeancountNames.account(id, kind: kind)
-            if let first = owners[name], first != id { throw .beancountNameCollision(name: name, first: first, second: id) }
+            if let first = owners[name], first != id {
+                throw .beancountNameCollision(name: name, first: first, second: id)
+            }
             owners[name] = id
             return name
         }

@@ -17,7 +17,6 @@ package struct BeancountWriter: JournalWriter {
         book = JournalBook(filter: filter)
     }
 
-    
     mutating func render(_ step: JournalBook.Step, into output: inout String) throws(ExportError) {
         switch step {
         case .header(let ledger):
@@ -37,8 +36,11 @@ package struct BeancountWriter: JournalWriter {
             output += "  noaber_name: \(Self.quoted(account.name))\n\n"
         case .opening(let opening):
             output += "\(opening.date) open \(BeancountNames.openingAccount) \(currency.code)\n\n"
-            output += "\(opening.date) * \"opening balances\" \"balances before \(opening.date), through entry \(opening.throughSeq)\"\n"
-            for (account, amount) in opening.balances { output += posting(try name(of: account, seq: opening.throughSeq), amount) }
+            output +=
+                "\(opening.date) * \"opening balances\" \"balances before \(opening.date), through entry \(opening.throughSeq)\"\n"
+            for (account, amount) in opening.balances {
+                output += posting(try name(of: account, seq: opening.throughSeq), amount)
+            }
             output += posting(BeancountNames.openingAccount, opening.equity) + "\n"
         case .transaction(let entry, let tx):
             output += "\(entry.date) * \"\(tx.purpose.rawValue)\" \(Self.quoted(tx.memo ?? ""))\n"

@@ -1,5 +1,5 @@
-package import NoaberProtocol
 import NoaberCore
+package import NoaberProtocol
 
 /// One row per posting of each transaction, for spreadsheets (RFC 4180).
 ///
@@ -65,7 +65,9 @@ package struct CSVWriter: ExportWriter {
     }
 
     static func quotedIfNeeded(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else { return text }
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }) else {
+            return text
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             if scalar == "\"" { out.unicodeScalars.append("\"") }

@@ -36,8 +36,12 @@ package struct ChainAudit: Sendable {
     /// size; with `pinned` (the auditor's own copy of the verifier key), by one of those that is
     /// also pinned, so a pinned key the chain has since revoked vouches for nothing.
     @discardableResult
-    package func check(checkpoint signed: SignedCheckpoint, pinned: [NoteVerifierKey]? = nil) throws(VerificationFailure) -> NoteVerifierKey {
-        func fail(_ reason: String) -> VerificationFailure { VerificationFailure(seq: nil, reason: "checkpoint: \(reason)") }
+    package func check(
+        checkpoint signed: SignedCheckpoint, pinned: [NoteVerifierKey]? = nil
+    ) throws(VerificationFailure) -> NoteVerifierKey {
+        func fail(_ reason: String) -> VerificationFailure {
+            VerificationFailure(seq: nil, reason: "checkpoint: \(reason)")
+        }
         let checkpoint = signed.checkpoint
         guard let ledger = verifier.state.ledger else { throw fail("the chain is empty") }
         let origin = LogOrigin.origin(ledgerID: ledger.id)
@@ -45,7 +49,9 @@ package struct ChainAudit: Sendable {
             throw fail("it is for \(checkpoint.origin), not this ledger (\(origin))")
         }
         guard checkpoint.size <= UInt64(verifier.entries) else {
-            throw fail("it commits to \(checkpoint.size) entries, but the chain holds only \(verifier.entries): entries were cut off")
+            throw fail(
+                "it commits to \(checkpoint.size) entries, but the chain holds only \(verifier.entries): entries were cut off"
+            )
         }
         guard checkpoint.size > 0, let root = verifier.root(atSize: checkpoint.size) else {
             throw fail("no replayed root at size \(checkpoint.size)")
@@ -53,7 +59,9 @@ package struct ChainAudit: Sendable {
         guard root == checkpoint.root else {
             throw VerificationFailure(
                 seq: nil,
-                reason: "checkpoint: its root for the first \(checkpoint.size) entries is \(checkpoint.root.base64), but the entries give \(root.base64): the ledger was rewritten")
+                reason:
+                    "checkpoint: its root for the first \(checkpoint.size) entries is \(checkpoint.root.base64), but the entries give \(root.base64): the ledger was rewritten"
+            )
         }
         let active = Self.logKeys(of: verifier.state, atSize: checkpoint.size, origin: origin)
         guard !active.isEmpty else { throw fail("the chain names no log key active at size \(checkpoint.size)") }
@@ -61,7 +69,9 @@ package struct ChainAudit: Sendable {
         if let pinned {
             keys = active.filter { key in pinned.contains { $0.publicKey == key.publicKey && $0.name == key.name } }
             guard !keys.isEmpty else {
-                throw fail("no --log-key given is a log key the chain names active at size \(checkpoint.size) (revoked, or never announced)")
+                throw fail(
+                    "no --log-key given is a log key the chain names active at size \(checkpoint.size) (revoked, or never announced)"
+                )
             }
         }
         do { return try LogOrigin.verify(signed, ledgerID: ledger.id, by: keys) } catch {
@@ -72,13 +82,17 @@ package struct ChainAudit: Sendable {
     /// Whether the chain names a log key active at its head: then it must come with a checkpoint.
     package var expectsCheckpoint: Bool {
         guard let ledger = verifier.state.ledger else { return false }
-        return !Self.logKeys(of: verifier.state, atSize: UInt64(verifier.entries), origin: LogOrigin.origin(ledgerID: ledger.id)).isEmpty
+        return !Self.logKeys(
+            of: verifier.state, atSize: UInt64(verifier.entries), origin: LogOrigin.origin(ledgerID: ledger.id)
+        ).isEmpty
     }
 
     /// The log keys active at tree size `size`: added by then, and not revoked by then.
     package static func logKeys(of state: LedgerState, atSize size: UInt64, origin: String) -> [NoteVerifierKey] {
         state.keys.values
-            .filter { $0.role == .log && $0.addedSeq <= Int64(size) && ($0.revokedSeq.map { $0 > Int64(size) } ?? true) }
+            .filter {
+                $0.role == .log && $0.addedSeq <= Int64(size) && ($0.revokedSeq.map { $0 > Int64(size) } ?? true)
+            }
             .sorted { $0.addedSeq < $1.addedSeq }
             .compactMap { try? NoteVerifierKey(name: origin, publicKey: $0.publicKey) }
     }

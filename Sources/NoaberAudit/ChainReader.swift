@@ -51,7 +51,8 @@ struct ChainReader {
         let entry = ReadEntry(seq: info.seq, id: info.id, committedAt: time, date: CalendarDate(time), payload: payload)
         switch payload.body {
         case .ledgerInit(let settings) where info.seq == 1:
-            ledger = LedgerSettings(id: payload.ledger, name: settings.name, currency: settings.currency, date: entry.date)
+            ledger = LedgerSettings(
+                id: payload.ledger, name: settings.name, currency: settings.currency, date: entry.date)
         case _ where info.seq == 1:
             throw .missingLedgerInit
         case .accountOpen(let open):

@@ -71,7 +71,8 @@ package struct ExportFilter: Sendable, Equatable {
         }
         if let account { lines.append("account: only transactions that touch \(account)") }
         if let from {
-            lines.append("balances before \(from), if any, are carried in by one opening-balances transaction on that day")
+            lines.append(
+                "balances before \(from), if any, are carried in by one opening-balances transaction on that day")
         }
         return lines
     }

@@ -33,7 +33,9 @@ package final class ExportReader {
     /// The first line. A file that does not start with a Noaber export header is refused.
     package func header() throws(VerificationFailure) -> ExportHeader {
         guard let line = nextLine() else {
-            throw VerificationFailure(seq: nil, reason: tooLong ? "line 1 of \(path) is longer than \(Self.maxLineBytes) bytes" : "\(path) is empty")
+            throw VerificationFailure(
+                seq: nil,
+                reason: tooLong ? "line 1 of \(path) is longer than \(Self.maxLineBytes) bytes" : "\(path) is empty")
         }
         let header: ExportHeader
         do { header = try RPCCoding.decoder().decode(ExportHeader.self, from: line) } catch {
@@ -41,7 +43,10 @@ package final class ExportReader {
         }
         guard header.format == ExportHeader.formatName, header.version == ExportHeader.currentVersion else {
             throw VerificationFailure(
-                seq: nil, reason: "\(path) is format \(header.format) version \(header.version); this noaber reads \(ExportHeader.formatName) version \(ExportHeader.currentVersion)")
+                seq: nil,
+                reason:
+                    "\(path) is format \(header.format) version \(header.version); this noaber reads \(ExportHeader.formatName) version \(ExportHeader.currentVersion)"
+            )
         }
         return header
     }
@@ -55,7 +60,8 @@ package final class ExportReader {
             lines.append((lineNumber, line))
         }
         if tooLong {
-            throw VerificationFailure(seq: lastSeq + 1, reason: "line \(lineNumber + 1) of \(path) is longer than \(Self.maxLineBytes) bytes")
+            throw VerificationFailure(
+                seq: lastSeq + 1, reason: "line \(lineNumber + 1) of \(path) is longer than \(Self.maxLineBytes) bytes")
         }
         let decoded = Self.decode(lines.map(\.data))
         var page: [StoredEntry] = []

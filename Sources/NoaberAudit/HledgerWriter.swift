@@ -21,7 +21,6 @@ package struct HledgerWriter: JournalWriter {
         book = JournalBook(filter: filter)
     }
 
-    
     /// Checks, before anything is written, that no account has the opening-balances account's name.
     package static func preflight(accounts: [AccountID], filter: ExportFilter) throws(ExportError) {
         if filter.from != nil, let taken = accounts.first(where: { $0.rawValue == openingAccount }) {
@@ -35,7 +34,8 @@ package struct HledgerWriter: JournalWriter {
             currency = ledger.currency
             output += "; Noaber ledger: \(ledger.name)\n"
             output += "; ledger id: \(ledger.id)\n"
-            output += "; currency: \(ledger.currency.code) (\(ledger.currency.name)), \(ledger.currency.scale) decimals\n"
+            output +=
+                "; currency: \(ledger.currency.code) (\(ledger.currency.name)), \(ledger.currency.scale) decimals\n"
             for line in book.filter.summaryLines { output += "; \(line)\n" }
             output += "\ncommodity \(commodityExample) \(symbol)\n\n"
         case .account(let account):

@@ -57,7 +57,8 @@ struct JournalBook {
             switch position {
             case .before:
                 for posting in tx.postings {
-                    balancesBefore[posting.account] = try add(balancesBefore[posting.account] ?? 0, posting.amount, posting.account)
+                    balancesBefore[posting.account] = try add(
+                        balancesBefore[posting.account] ?? 0, posting.amount, posting.account)
                 }
                 lastSeqBefore = entry.seq
             case .within where filter.keeps(tx.postings):
@@ -91,7 +92,9 @@ struct JournalBook {
         // In 128 bits: each balance fits 64, but a running sum of several need not, even when the
         // total (zero for the whole ledger) does.
         let sum = balances.reduce(Int128(0)) { $0 + Int128($1.1) }
-        guard let equity = Int64(exactly: -sum) else { throw .amountOverflow("the opening balance of \(HledgerWriter.openingAccount)") }
+        guard let equity = Int64(exactly: -sum) else {
+            throw .amountOverflow("the opening balance of \(HledgerWriter.openingAccount)")
+        }
         balancesBefore = [:]
         return Opening(date: from, throughSeq: lastSeqBefore, balances: balances, equity: equity)
     }

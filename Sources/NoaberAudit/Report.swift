@@ -63,8 +63,14 @@ package struct ReportBuilder {
         let key: String
         switch grouping {
         case .month: key = String(entry.date.text.prefix(7))
-        case .category: key = tx.purpose == .credit ? (tx.category ?? (tx.hours == nil ? "(amount)" : "(ledger rate)")) : "(\(tx.purpose.rawValue))"
-        case .issuer: key = tx.postings.first { $0.amount < 0 && reader.accounts[$0.account]?.kind == .issuer }?.account.rawValue ?? "(no issuer)"
+        case .category:
+            key =
+                tx.purpose == .credit
+                ? (tx.category ?? (tx.hours == nil ? "(amount)" : "(ledger rate)")) : "(\(tx.purpose.rawValue))"
+        case .issuer:
+            key =
+                tx.postings.first { $0.amount < 0 && reader.accounts[$0.account]?.kind == .issuer }?.account.rawValue
+                ?? "(no issuer)"
         }
         var row = rows[key] ?? Row(key: key)
         for target in [0, 1] {
@@ -73,8 +79,12 @@ package struct ReportBuilder {
             case .credit:
                 r.credits += 1
                 r.credited = try add(r.credited, amount)
-                if let hours = tx.hours, let parsed = try? Hours(hours) { r.hundredths = try add(r.hundredths, parsed.hundredths) }
-                for posting in paid where reader.accounts[posting.account]?.kind == .member { r.volunteers.insert(posting.account) }
+                if let hours = tx.hours, let parsed = try? Hours(hours) {
+                    r.hundredths = try add(r.hundredths, parsed.hundredths)
+                }
+                for posting in paid where reader.accounts[posting.account]?.kind == .member {
+                    r.volunteers.insert(posting.account)
+                }
             case .redeem: r.redeemed = try add(r.redeemed, amount)
             case .transfer: r.transferred = try add(r.transferred, amount)
             case .reversal: r.reversed = try add(r.reversed, amount)
@@ -119,10 +129,14 @@ package struct Report: Sendable {
 
     package func render(_ format: Format) throws -> String {
         let money = currency.format
-        let header = ["\(grouping.rawValue)", "credits", "hours", "credited", "volunteers", "redeemed", "transferred", "reversed", "demurrage"]
+        let header = [
+            "\(grouping.rawValue)", "credits", "hours", "credited", "volunteers", "redeemed", "transferred", "reversed",
+            "demurrage",
+        ]
         func cells(_ row: ReportBuilder.Row) -> [String] {
             [
-                row.key, "\(row.credits)", hours(row), money(row.credited), "\(row.volunteers.count)", money(row.redeemed),
+                row.key, "\(row.credits)", hours(row), money(row.credited), "\(row.volunteers.count)",
+                money(row.redeemed),
                 money(row.transferred), money(row.reversed), money(row.demurrage),
             ]
         }
@@ -137,7 +151,10 @@ package struct Report: Sendable {
 
                 """
         case .csv:
-            let lines = [header] + rows.map(cells) + [cells(total), ["in circulation", "", "", money(circulation), "", "", "", "", ""]]
+            let lines =
+                [header] + rows.map(cells) + [
+                    cells(total), ["in circulation", "", "", money(circulation), "", "", "", "", ""],
+                ]
             return lines.map { $0.map(CSVWriter.textCell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
         case .json:
             struct Out: Encodable {
@@ -146,7 +163,8 @@ package struct Report: Sendable {
                     var credits: Int
                     var hours, credited, redeemed, transferred, reversed, demurrage: String
                     var volunteers: Int
-                    var creditedMinorUnits, redeemedMinorUnits, transferredMinorUnits, reversedMinorUnits, demurrageMinorUnits: Int64
+                    var creditedMinorUnits, redeemedMinorUnits, transferredMinorUnits, reversedMinorUnits,
+                        demurrageMinorUnits: Int64
                 }
                 var organisation, currency, groupedBy: String
                 var from, to: String?
@@ -157,16 +175,20 @@ package struct Report: Sendable {
             }
             func line(_ row: ReportBuilder.Row) -> Out.Line {
                 Out.Line(
-                    key: row.key, credits: row.credits, hours: hours(row), credited: money(row.credited), redeemed: money(row.redeemed),
+                    key: row.key, credits: row.credits, hours: hours(row), credited: money(row.credited),
+                    redeemed: money(row.redeemed),
                     transferred: money(row.transferred), reversed: money(row.reversed), demurrage: money(row.demurrage),
-                    volunteers: row.volunteers.count, creditedMinorUnits: row.credited, redeemedMinorUnits: row.redeemed,
-                    transferredMinorUnits: row.transferred, reversedMinorUnits: row.reversed, demurrageMinorUnits: row.demurrage)
+                    volunteers: row.volunteers.count, creditedMinorUnits: row.credited,
+                    redeemedMinorUnits: row.redeemed,
+                    transferredMinorUnits: row.transferred, reversedMinorUnits: row.reversed,
+                    demurrageMinorUnits: row.demurrage)
             }
             let encoder = RPCCoding.encoder()
             encoder.outputFormatting.insert(.prettyPrinted)
             let out = Out(
                 organisation: organisation, currency: currency.code, groupedBy: grouping.rawValue, from: from, to: to,
-                rows: rows.map(line), total: line(total), circulation: money(circulation), circulationMinorUnits: circulation)
+                rows: rows.map(line), total: line(total), circulation: money(circulation),
+                circulationMinorUnits: circulation)
             return String(decoding: try encoder.encode(out), as: UTF8.self) + "\n"
         }
     }

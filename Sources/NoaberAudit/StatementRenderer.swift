@@ -53,10 +53,13 @@ package struct StatementRenderer: Sendable {
     }
 
     func text() -> String {
-        var table = Table(headers: ["DATE", "WHAT", "COUNTERPARTY", "HOURS", "CATEGORY", "AMOUNT", "BALANCE", "MEMO"], rightAligned: [3, 5, 6])
+        var table = Table(
+            headers: ["DATE", "WHAT", "COUNTERPARTY", "HOURS", "CATEGORY", "AMOUNT", "BALANCE", "MEMO"],
+            rightAligned: [3, 5, 6])
         for line in lines {
             table.rows.append([
-                date(line), line.purpose ?? "-", line.counterparties.joined(separator: ","), line.hours ?? "", line.category ?? "",
+                date(line), line.purpose ?? "-", line.counterparties.joined(separator: ","), line.hours ?? "",
+                line.category ?? "",
                 money(line.amount), money(line.balanceAfter), note(line),
             ])
         }
@@ -75,7 +78,8 @@ package struct StatementRenderer: Sendable {
         for line in lines {
             let cells = [
                 date(line), "\(line.seq)", CSVWriter.textCell(line.entryId), line.purpose ?? "",
-                CSVWriter.textCell(line.counterparties.joined(separator: " ")), line.hours ?? "", CSVWriter.textCell(line.category ?? ""),
+                CSVWriter.textCell(line.counterparties.joined(separator: " ")), line.hours ?? "",
+                CSVWriter.textCell(line.category ?? ""),
                 line.careDate ?? "", CSVWriter.textCell(line.memo ?? ""), money(line.amount), money(line.balanceAfter),
             ]
             out += cells.joined(separator: ",") + "\r\n"
@@ -100,12 +104,15 @@ package struct StatementRenderer: Sendable {
             var lines: [Line]
         }
         let output = Output(
-            organisation: organisation, account: account.account, name: account.name, currency: currency.code, from: from, to: to,
+            organisation: organisation, account: account.account, name: account.name, currency: currency.code,
+            from: from, to: to,
             opening: money(opening), closing: money(closing), openingMinorUnits: opening, closingMinorUnits: closing,
             lines: lines.map {
                 Line(
-                    seq: $0.seq, entryId: $0.entryId, date: date($0), committedAt: $0.committedAt, purpose: $0.purpose, memo: $0.memo,
-                    hours: $0.hours, category: $0.category, careDate: $0.careDate, counterparties: $0.counterparties, amount: money($0.amount),
+                    seq: $0.seq, entryId: $0.entryId, date: date($0), committedAt: $0.committedAt, purpose: $0.purpose,
+                    memo: $0.memo,
+                    hours: $0.hours, category: $0.category, careDate: $0.careDate, counterparties: $0.counterparties,
+                    amount: money($0.amount),
                     balance: money($0.balanceAfter), amountMinorUnits: $0.amount, balanceMinorUnits: $0.balanceAfter)
             })
         let encoder = RPCCoding.encoder()
@@ -131,7 +138,8 @@ package struct StatementRenderer: Sendable {
         }
         var rows = ""
         for line in lines {
-            rows += "<tr><td>\(e(date(line)))</td><td>\(e(line.purpose ?? "-"))</td><td>\(e(line.counterparties.joined(separator: ", ")))</td>"
+            rows +=
+                "<tr><td>\(e(date(line)))</td><td>\(e(line.purpose ?? "-"))</td><td>\(e(line.counterparties.joined(separator: ", ")))</td>"
             rows += "<td class=n>\(e(line.hours ?? ""))</td><td>\(e(line.category ?? ""))</td><td>\(e(note(line)))</td>"
             rows += "<td class=n>\(e(money(line.amount)))</td><td class=n>\(e(money(line.balanceAfter)))</td></tr>\n"
         }

@@ -53,7 +53,8 @@ package struct CreditBuilder: Sendable {
             let minor: Int64
             do { minor = try hours.amount(atRate: rate) } catch { throw .hours(error) }
             let tx = Self.transaction(
-                from: issuer, to: volunteer, amount: minor, hours: hours.description, rate: rate, category: category, memo: memo,
+                from: issuer, to: volunteer, amount: minor, hours: hours.description, rate: rate, category: category,
+                memo: memo,
                 careDate: careDate)
             return Credit(transaction: tx, amount: minor, rate: rate)
         }
@@ -71,7 +72,8 @@ package struct CreditBuilder: Sendable {
         category: String? = nil, memo: String?, careDate: String?, claim: String? = nil
     ) -> Transaction {
         Transaction(
-            purpose: .credit, postings: [Posting(account: issuer, amount: -amount), Posting(account: volunteer, amount: amount)],
+            purpose: .credit,
+            postings: [Posting(account: issuer, amount: -amount), Posting(account: volunteer, amount: amount)],
             memo: memo, hours: hours, hourRate: rate, category: category, careDate: careDate, claim: claim)
     }
 }

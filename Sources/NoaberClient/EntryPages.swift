@@ -30,7 +30,8 @@ package struct EntryPages: AsyncSequence {
             let head = pages.head
             guard next <= head else { return nil }
             let limit = Int(Swift.min(Int64(EntriesParams.maxLimit), head - next + 1))
-            let page = try await pages.client.call(.entries, EntriesParams(fromSeq: next, limit: limit), as: EntriesResult.self)
+            let page = try await pages.client.call(
+                .entries, EntriesParams(fromSeq: next, limit: limit), as: EntriesResult.self)
             // Each page must start where the last one ended, or the export would not advance.
             if pages.complete, page.entries.first?.seq != next {
                 throw ClientFailure("the daemon did not return entry \(next), though its head is \(head)")

@@ -34,16 +34,23 @@ package struct ImportFile {
 
     /// Reads and parses the file at `path`; every bad line is reported, not just the first.
     /// `today`: care dates after it are refused (care is credited once given).
-    package static func read(_ path: String, today: CalendarDate = CalendarDate(Timestamp.now())) throws -> (lines: [Line], problems: [Problem]) {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let size = attributes[.size] as? Int else {
+    package static func read(
+        _ path: String, today: CalendarDate = CalendarDate(Timestamp.now())
+    ) throws -> (lines: [Line], problems: [Problem]) {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let size = attributes[.size] as? Int
+        else {
             throw ClientFailure("cannot read \(path)")
         }
         guard size <= maxBytes else {
-            throw ClientFailure("\(path) is \(size) bytes; an import file is at most \(maxBytes) bytes (about 200,000 lines): split it")
+            throw ClientFailure(
+                "\(path) is \(size) bytes; an import file is at most \(maxBytes) bytes (about 200,000 lines): split it")
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw ClientFailure("cannot read \(path)") }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw ClientFailure("\(path) is not UTF-8 text (line \(firstLineNotUTF8(data)) has bytes that are not); save it as UTF-8 CSV")
+            throw ClientFailure(
+                "\(path) is not UTF-8 text (line \(firstLineNotUTF8(data)) has bytes that are not); save it as UTF-8 CSV"
+            )
         }
         return try parse(text, source: path, today: today)
     }
@@ -62,15 +69,20 @@ package struct ImportFile {
     }
 
     /// Parses the text of a file named `source` (for messages).
-    package static func parse(_ text: String, source: String, today: CalendarDate) throws -> (lines: [Line], problems: [Problem]) {
+    package static func parse(
+        _ text: String, source: String, today: CalendarDate
+    ) throws -> (lines: [Line], problems: [Problem]) {
         let records = try CSVReader.records(text)
         guard let header = records.first, header.fields != [""] else {
-            throw ClientFailure("\(source) is empty; the first line must name the columns: \(columns.joined(separator: ","))")
+            throw ClientFailure(
+                "\(source) is empty; the first line must name the columns: \(columns.joined(separator: ","))")
         }
         let names = try columnNames(header.fields)
         var reader = LineReader(names: names, today: today)
         for record in records.dropFirst() { reader.read(record) }
-        if reader.lines.isEmpty && reader.problems.isEmpty { throw ClientFailure("\(source) has a header but no lines to import") }
+        if reader.lines.isEmpty && reader.problems.isEmpty {
+            throw ClientFailure("\(source) has a header but no lines to import")
+        }
         return (reader.lines, reader.problems)
     }
 
@@ -78,10 +90,12 @@ package struct ImportFile {
     static func columnNames(_ fields: [String]) throws -> [String] {
         let names = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if let unknown = names.first(where: { !columns.contains($0) }) {
-            throw ClientFailure("line 1: unknown column \"\(unknown)\"; the columns are \(columns.joined(separator: ","))")
+            throw ClientFailure(
+                "line 1: unknown column \"\(unknown)\"; the columns are \(columns.joined(separator: ","))")
         }
         for required in ["account", "date"] where !names.contains(required) {
-            throw ClientFailure("line 1: the column \"\(required)\" is missing; the columns are \(columns.joined(separator: ","))")
+            throw ClientFailure(
+                "line 1: the column \"\(required)\" is missing; the columns are \(columns.joined(separator: ","))")
         }
         guard names.contains("hours") || names.contains("amount") else {
             throw ClientFailure("line 1: give a column \"hours\" or \"amount\"")
@@ -112,7 +126,9 @@ private struct LineReader {
         let fields = record.fields
         if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { return }
         do throws(ImportFile.Problem) {
-            guard fields.count == names.count else { throw problem("\(fields.count) fields, but the header names \(names.count)", record) }
+            guard fields.count == names.count else {
+                throw problem("\(fields.count) fields, but the header names \(names.count)", record)
+            }
             var value: [String: String] = [:]
             for (name, field) in zip(names, fields) {
                 let trimmed = field.trimmingCharacters(in: .whitespaces)
@@ -131,11 +147,15 @@ private struct LineReader {
     }
 
     /// The line's values, each checked on its own.
-    private func parse(_ value: [String: String], _ record: CSVReader.Record) throws(ImportFile.Problem) -> ImportFile.Line {
+    private func parse(
+        _ value: [String: String], _ record: CSVReader.Record
+    ) throws(ImportFile.Problem) -> ImportFile.Line {
         func fail(_ why: String) -> ImportFile.Problem { problem(why, record) }
         guard let accountText = value["account"] else { throw fail("the account is empty") }
         guard let account = try? AccountID(accountText) else { throw fail("\"\(accountText)\" is not an account id") }
-        guard let date = value["date"], Self.isDate(date) else { throw fail("the date must be YYYY-MM-DD, not \"\(value["date"] ?? "")\"") }
+        guard let date = value["date"], Self.isDate(date) else {
+            throw fail("the date must be YYYY-MM-DD, not \"\(value["date"] ?? "")\"")
+        }
         var line = ImportFile.Line(number: record.line, account: account, date: date, identity: "")
         switch (value["hours"], value["amount"]) {
         case (let hours?, nil):
@@ -158,17 +178,28 @@ private struct LineReader {
     }
 
     /// What makes the line's entry id, refusing a line that would share it with an earlier one.
-    private mutating func identify(_ line: inout ImportFile.Line, _ value: [String: String], _ record: CSVReader.Record) throws(ImportFile.Problem) {
+    private mutating func identify(
+        _ line: inout ImportFile.Line, _ value: [String: String], _ record: CSVReader.Record
+    ) throws(ImportFile.Problem) {
         if let external = value["external_id"] {
-            guard external.unicodeScalars.count <= 100 else { throw problem("the external_id is longer than 100 characters", record) }
-            if let first = seenExternal[external] { throw problem("external_id \(external) is also on line \(first)", record) }
+            guard external.unicodeScalars.count <= 100 else {
+                throw problem("the external_id is longer than 100 characters", record)
+            }
+            if let first = seenExternal[external] {
+                throw problem("external_id \(external) is also on line \(first)", record)
+            }
             seenExternal[external] = record.line
             line.externalID = external
             line.identity = "external:" + external
         } else {
-            let content = [line.account.rawValue, line.date, value["hours"] ?? "", value["amount"] ?? "", line.category ?? "", line.memo ?? ""]
-                .joined(separator: "\u{1F}")
-            if let first = seenContent[content] { throw problem("repeats line \(first); if both are meant, give each an external_id", record) }
+            let content = [
+                line.account.rawValue, line.date, value["hours"] ?? "", value["amount"] ?? "", line.category ?? "",
+                line.memo ?? "",
+            ]
+            .joined(separator: "\u{1F}")
+            if let first = seenContent[content] {
+                throw problem("repeats line \(first); if both are meant, give each an external_id", record)
+            }
             seenContent[content] = record.line
             line.identity = "line:" + content
         }

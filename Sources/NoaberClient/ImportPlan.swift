@@ -38,7 +38,9 @@ package struct ImportPlan: Sendable {
         amount: (String) throws(AmountProblem) -> Int64
     ) throws(ImportFile.Problem) {
         func fail(_ why: String) -> ImportFile.Problem { ImportFile.Problem(line: line.number, reason: why) }
-        do { _ = try state.postingAccount(line.account, purpose: .credit, debit: false) } catch { throw fail(error.message) }
+        do { _ = try state.postingAccount(line.account, purpose: .credit, debit: false) } catch {
+            throw fail(error.message)
+        }
         let size: CreditBuilder.Size
         if let hours = line.hours {
             size = .hours(hours, category: line.category)
@@ -46,7 +48,9 @@ package struct ImportPlan: Sendable {
             do { size = .amount(try amount(line.amountText ?? "")) } catch { throw fail(error.message) }
         }
         let credit: CreditBuilder.Credit
-        do { credit = try builder.credit(from: issuer, to: line.account, size, memo: line.memo, careDate: line.date) } catch {
+        do {
+            credit = try builder.credit(from: issuer, to: line.account, size, memo: line.memo, careDate: line.date)
+        } catch {
             switch error {
             case .unknownCategory(let category): throw fail("category \(category) does not exist")
             case .hours(let error): throw fail(error.message)
@@ -55,7 +59,11 @@ package struct ImportPlan: Sendable {
         let (sum, overflow) = total.addingReportingOverflow(credit.amount)
         guard !overflow else { throw fail("the file's total overflows") }
         total = sum
-        let payload = Payload(ledger: ledgerID, id: ImportFile.entryID(issuer: issuer, line), body: .transaction(credit.transaction))
-        credits.append(Credit(line: line, payload: payload, amount: credit.amount, group: line.category ?? (line.hours == nil ? "(amount)" : "(ledger rate)")))
+        let payload = Payload(
+            ledger: ledgerID, id: ImportFile.entryID(issuer: issuer, line), body: .transaction(credit.transaction))
+        credits.append(
+            Credit(
+                line: line, payload: payload, amount: credit.amount,
+                group: line.category ?? (line.hours == nil ? "(amount)" : "(ledger rate)")))
     }
 }

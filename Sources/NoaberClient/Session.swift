@@ -21,7 +21,9 @@ package struct Session {
     package static func with<R>(
         _ target: SessionTarget, requireInitialised: Bool = true, _ body: (Session) async throws -> R
     ) async throws -> R {
-        try await with(target, requireInitialised: requireInitialised, also: RPCClient.Batch()) { session, _ in try await body(session) }
+        try await with(target, requireInitialised: requireInitialised, also: RPCClient.Batch()) { session, _ in
+            try await body(session)
+        }
     }
 
     /// As `with(_:requireInitialised:_:)`, sending the reads of `batch` in the same round trip as
@@ -62,10 +64,14 @@ package struct Session {
         let entry: CommittedEntry
         do { entry = try info.storedEntry().entry } catch { throw refuse("is malformed: \(error.reason)") }
         let payload: Payload
-        do { payload = try Payload.decode(entry.signed.payload) } catch { throw refuse("is malformed: \(error.message)") }
+        do { payload = try Payload.decode(entry.signed.payload) } catch {
+            throw refuse("is malformed: \(error.message)")
+        }
         guard case .ledgerInit(let settings) = payload.body else { throw refuse("is not a ledger.init entry") }
         let adminKey: Ed25519PublicKey
-        do { adminKey = try settings.adminKey.parsedKey() } catch { throw refuse("names an unusable admin key: \(error.message)") }
+        do { adminKey = try settings.adminKey.parsedKey() } catch {
+            throw refuse("names an unusable admin key: \(error.message)")
+        }
         guard entry.signed.keyID == adminKey.keyID, entry.signed.isValid(for: payload, with: adminKey) else {
             throw refuse("is not validly signed by the admin key it registers")
         }
@@ -94,7 +100,8 @@ package struct Session {
         compare("hour rate", status.hourRate, signed.hourRate)
         guard differences.isEmpty else {
             throw ClientFailure(
-                "the daemon at \(socketPath) reports settings that entry 1 does not sign (\(differences.joined(separator: "; "))); refusing to sign")
+                "the daemon at \(socketPath) reports settings that entry 1 does not sign (\(differences.joined(separator: "; "))); refusing to sign"
+            )
         }
     }
 

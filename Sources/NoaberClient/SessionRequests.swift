@@ -19,15 +19,21 @@ package enum AmountProblem: Error {
 
 extension Session {
     /// Parses a decimal amount at the ledger's scale; more decimals than the scale is an error.
-    package func minorUnits(_ text: String, allowNegative: Bool = false, allowZero: Bool = false) throws(AmountProblem) -> Int64 {
+    package func minorUnits(
+        _ text: String, allowNegative: Bool = false, allowZero: Bool = false
+    ) throws(AmountProblem) -> Int64 {
         let value: Int64
-        do { value = try Money.parse(text, scale: currency.scale, allowNegative: allowNegative) } catch { throw .malformed(error) }
+        do { value = try Money.parse(text, scale: currency.scale, allowNegative: allowNegative) } catch {
+            throw .malformed(error)
+        }
         guard allowZero || value != 0 else { throw .zero }
         return value
     }
 
     /// As `minorUnits`, for an option: its failure names the option.
-    package func amount(_ text: String, option: String, allowNegative: Bool = false, allowZero: Bool = false) throws -> Int64 {
+    package func amount(
+        _ text: String, option: String, allowNegative: Bool = false, allowZero: Bool = false
+    ) throws -> Int64 {
         do { return try minorUnits(text, allowNegative: allowNegative, allowZero: allowZero) } catch {
             throw ClientFailure("\(option): \(error.message)")
         }
@@ -41,7 +47,9 @@ extension Session {
 
     /// The payload of an `entry.get` answer, parsed; nil if it does not parse or carries another id.
     package static func payload(_ info: EntryInfo, id: String) -> Payload? {
-        guard let bytes = Data(base64Encoded: info.payload), let payload = try? Payload.decode(Array(bytes)), payload.id == id else { return nil }
+        guard let bytes = Data(base64Encoded: info.payload), let payload = try? Payload.decode(Array(bytes)),
+            payload.id == id
+        else { return nil }
         return payload
     }
 
@@ -61,7 +69,9 @@ extension Session {
         return try await Self.submit(payload, key: key, client: client)
     }
 
-    package static func submit(_ payload: Payload, key: Ed25519PrivateKey, client: RPCClient) async throws -> SubmitResult {
+    package static func submit(
+        _ payload: Payload, key: Ed25519PrivateKey, client: RPCClient
+    ) async throws -> SubmitResult {
         let signed = try SignedEntry.sign(payload, with: key)
         return try await client.call(.submit, SubmitParams(signed), as: SubmitResult.self)
     }

@@ -16,6 +16,7 @@ package struct SessionTarget: Sendable {
     package func checkPin(_ ledgerID: String?) throws(ClientFailure) {
         guard let pinned = pinnedLedger, ledgerID != pinned else { return }
         let serves = ledgerID.map { "ledger \($0)" } ?? "no ledger yet"
-        throw ClientFailure("the daemon at \(socketPath) serves \(serves), not ledger \(pinned) (\(pinSource)); refusing to talk to it")
+        throw ClientFailure(
+            "the daemon at \(socketPath) serves \(serves), not ledger \(pinned) (\(pinSource)); refusing to talk to it")
     }
 }

@@ -13,11 +13,15 @@ package struct EntryRecord: Sendable, Equatable {
     /// (a leading zero, uppercase hex) is refused, so the bytes hashed are the bytes shown.
     package init(parsing bytes: [UInt8]) throws(LedgerError) {
         let context = Array(EntryHash.context.utf8)
-        guard bytes.starts(with: context) else { throw .invalidPayload("the record does not start with \"noaber:chain:v1\"") }
+        guard bytes.starts(with: context) else {
+            throw .invalidPayload("the record does not start with \"noaber:chain:v1\"")
+        }
         var fields: [String] = []
         var start = context.count
         while fields.count < 5 {
-            guard let newline = bytes[start...].firstIndex(of: 0x0A) else { throw .invalidPayload("the record's header is cut short") }
+            guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
+                throw .invalidPayload("the record's header is cut short")
+            }
             fields.append(String(decoding: bytes[start..<newline], as: UTF8.self))
             start = newline + 1
         }
@@ -34,7 +38,9 @@ package struct EntryRecord: Sendable, Equatable {
         guard self.bytes == bytes else { throw .invalidPayload("the record's header is not in canonical form") }
     }
 
-    package var bytes: [UInt8] { EntryHash.record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed) }
+    package var bytes: [UInt8] {
+        EntryHash.record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed)
+    }
     /// The entry hash, SHA-256(record).
     package var hash: SHA256Digest { SHA256.hash(bytes) }
     /// The Merkle leaf hash, SHA-256(0x00 ‖ record).

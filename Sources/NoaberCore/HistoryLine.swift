@@ -17,7 +17,8 @@ package struct HistoryLine: Sendable, Equatable {
 
     package init(
         seq: Int64, entryID: String, committedAt: Timestamp, amount: Int64, balanceAfter: Int64,
-        purpose: Purpose? = nil, memo: String? = nil, hours: String? = nil, category: String? = nil, counterparties: [AccountID] = []
+        purpose: Purpose? = nil, memo: String? = nil, hours: String? = nil, category: String? = nil,
+        counterparties: [AccountID] = []
     ) {
         self.category = category
         self.seq = seq

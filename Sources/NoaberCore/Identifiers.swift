@@ -23,7 +23,9 @@ package struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringC
             if b == UInt8(ascii: ":") {
                 if partStart { return false }
                 partStart = true
-            } else if alnum || (!partStart && (b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: "."))) {
+            } else if alnum
+                || (!partStart && (b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")))
+            {
                 partStart = false
             } else {
                 return false
@@ -54,19 +56,25 @@ package struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringC
 package enum Identifier {
     /// Entry ids are chosen by the client: 1 to 64 of `A-Z a-z 0-9 . _ : -`.
     package static func validateEntryID(_ id: String) throws(LedgerError) {
-        let ok = (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { b in
-            (65...90).contains(b) || (97...122).contains(b) || (48...57).contains(b)
-                || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":") || b == UInt8(ascii: "-")
-        }
+        let ok =
+            (1...64).contains(id.utf8.count)
+            && id.utf8.allSatisfy { b in
+                (65...90).contains(b) || (97...122).contains(b) || (48...57).contains(b)
+                    || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: ":")
+                    || b == UInt8(ascii: "-")
+            }
         guard ok else { throw .invalidPayload("entry id \"\(id)\" must be 1 to 64 of A-Z a-z 0-9 . _ : -") }
     }
 
     /// A care category id: 1 to 40 of `a-z 0-9 -`, starting with a letter, e.g. `persoonlijke-verzorging`.
     package static func validateCategory(_ id: String) throws(LedgerError) {
         let bytes = Array(id.utf8)
-        let ok = (1...40).contains(bytes.count) && (97...122).contains(bytes[0])
+        let ok =
+            (1...40).contains(bytes.count) && (97...122).contains(bytes[0])
             && bytes.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == UInt8(ascii: "-") }
-        guard ok else { throw .invalidPayload("category \"\(id)\" must be 1 to 40 of a-z 0-9 -, starting with a letter") }
+        guard ok else {
+            throw .invalidPayload("category \"\(id)\" must be 1 to 40 of a-z 0-9 -, starting with a letter")
+        }
     }
 
     /// A ledger id is 32 lowercase hex characters (see `LedgerIdentity` for how it is made).
@@ -81,7 +89,9 @@ package enum Identifier {
 /// stored text can rewrite a terminal or break a line-based format. Lengths count Unicode code
 /// points, which every auditor's language counts the same way (grapheme clusters vary).
 package enum Text {
-    package static func validate(_ text: String, field: String, maxLength: Int, allowEmpty: Bool = false) throws(LedgerError) {
+    package static func validate(
+        _ text: String, field: String, maxLength: Int, allowEmpty: Bool = false
+    ) throws(LedgerError) {
         guard allowEmpty || !text.isEmpty else { throw .invalidPayload("\(field) must not be empty") }
         guard text.unicodeScalars.count <= maxLength else {
             throw .invalidPayload("\(field) is longer than \(maxLength) characters")

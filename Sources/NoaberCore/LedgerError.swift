@@ -135,7 +135,8 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .accountNotEmpty(let id, let balance):
             "account \(id) holds \(balance); only an account at zero can be closed (transfer the rest first)"
         case .claimDecided(let id, let seq): "claim \(id) was already decided, by entry \(seq)"
-        case .claimExpired(let id, let at): "claim \(id) expired at \(at), undecided; the volunteer can make a new claim"
+        case .claimExpired(let id, let at):
+            "claim \(id) expired at \(at), undecided; the volunteer can make a new claim"
         case .demurrageDue(let period):
             "the demurrage of the period starting \(period) is due first; the daemon writes it with its log key (if it does not, its log key is not the ledger's: see its log)"
         }

@@ -26,7 +26,8 @@ package enum LedgerIdentity {
     }
 
     /// Checks that `ledgerID` is the one `body` derives.
-    package static func check(_ ledgerID: String, for body: LedgerInit, adminKey: Ed25519PublicKey) throws(LedgerError) {
+    package static func check(_ ledgerID: String, for body: LedgerInit, adminKey: Ed25519PublicKey) throws(LedgerError)
+    {
         let derived = derive(adminKey: adminKey, nonce: try parseNonce(body.nonce))
         guard ledgerID == derived else {
             throw .invalidPayload("ledger id \(ledgerID) is not the one admin_key and nonce make (\(derived))")

@@ -7,7 +7,9 @@ extension LedgerState {
     /// Judges `signed` as entry number `seq`, committed at `at`; on success the state includes it
     /// and the parsed payload is returned, on failure the state is unchanged.
     @discardableResult
-    package mutating func apply(_ signed: SignedEntry, seq: Int64, at: Timestamp? = nil, prior: (any PriorEntries)? = nil) throws(LedgerError)
+    package mutating func apply(
+        _ signed: SignedEntry, seq: Int64, at: Timestamp? = nil, prior: (any PriorEntries)? = nil
+    ) throws(LedgerError)
         -> Payload
     {
         try apply(signed, decoded: Payload.decode(signed.payload), seq: seq, at: at, prior: prior)
@@ -22,7 +24,8 @@ extension LedgerState {
     /// entries that depend on time are refused.
     @discardableResult
     package mutating func apply(
-        _ signed: SignedEntry, decoded payload: Payload, seq: Int64, at: Timestamp? = nil, verifiedWith: Ed25519PublicKey? = nil,
+        _ signed: SignedEntry, decoded payload: Payload, seq: Int64, at: Timestamp? = nil,
+        verifiedWith: Ed25519PublicKey? = nil,
         prior: (any PriorEntries)? = nil
     ) throws(LedgerError) -> Payload {
         try Identifier.validateEntryID(payload.id)
@@ -47,7 +50,8 @@ extension LedgerState {
             case .ledgerSettings(let body): try applySettings(body, signer: signer, at: at)
             case .claim(let body): try applyClaim(body, signer: signer, at: at)
             case .claimReject(let body): try applyClaimReject(body, signer: signer, at: at, prior: prior)
-            case .transaction(let body) where body.purpose == .demurrage: try applyDemurrage(body, signer: signer, schedule: schedule)
+            case .transaction(let body) where body.purpose == .demurrage:
+                try applyDemurrage(body, signer: signer, schedule: schedule)
             case .transaction(let body): try applyTransaction(body, signer: signer, at: at, prior: prior)
             }
         } catch {
@@ -74,16 +78,20 @@ extension LedgerState {
                 throw .unauthorized("ledger.init must be signed by the admin key it names (\(admin.keyID.hex))")
             }
             try LedgerIdentity.check(payload.ledger, for: body, adminKey: admin)
-            key = Key(id: admin.keyID, publicKey: admin, label: body.adminKey.label, role: .admin, addedSeq: seq, revokedSeq: nil)
+            key = Key(
+                id: admin.keyID, publicKey: admin, label: body.adminKey.label, role: .admin, addedSeq: seq,
+                revokedSeq: nil)
         } else {
             guard let ledger else { throw .notInitialised }
             guard payload.ledger == ledger.id else { throw .wrongLedger(expected: ledger.id, actual: payload.ledger) }
             guard let known = keys[signed.keyID] else { throw .unknownKey(signed.keyID) }
             if let revoked = known.revokedSeq { throw .keyRevoked(known.id, seq: revoked) }
             // The daemon's log key signs checkpoints and the demurrage it computes, nothing else.
-            let isDemurrage = if case .transaction(let tx) = payload.body, tx.purpose == .demurrage { true } else { false }
+            let isDemurrage =
+                if case .transaction(let tx) = payload.body, tx.purpose == .demurrage { true } else { false }
             guard known.role != .log || isDemurrage else {
-                throw .unauthorized("key \(known.id.hex) is a log key; it signs checkpoints and demurrage, never other entries")
+                throw .unauthorized(
+                    "key \(known.id.hex) is a log key; it signs checkpoints and demurrage, never other entries")
             }
             key = known
         }
@@ -96,7 +104,8 @@ extension LedgerState {
     func require(_ signer: Key, oneOf roles: Set<KeyRole>, to action: String) throws(LedgerError) {
         guard roles.contains(signer.role) else {
             let allowed = roles.map(\.rawValue).sorted().joined(separator: " or ")
-            throw .unauthorized("key \(signer.id.hex) has role \(signer.role.rawValue); only \(allowed) keys may \(action)")
+            throw .unauthorized(
+                "key \(signer.id.hex) has role \(signer.role.rawValue); only \(allowed) keys may \(action)")
         }
     }
 
@@ -114,7 +123,9 @@ extension LedgerState {
             guard publicKey.keyID != admin.id else {
                 throw .invalidPayload("the log key must differ from the admin key: the server holds it")
             }
-            logKey = Key(id: publicKey.keyID, publicKey: publicKey, label: spec.label, role: .log, addedSeq: admin.addedSeq, revokedSeq: nil)
+            logKey = Key(
+                id: publicKey.keyID, publicKey: publicKey, label: spec.label, role: .log, addedSeq: admin.addedSeq,
+                revokedSeq: nil)
         }
         ledger = Ledger(
             id: payload.ledger, name: body.name, currency: body.currency, hourRate: body.hourRate, adminKey: admin.id)
@@ -141,7 +152,9 @@ extension LedgerState {
             throw .unauthorized("key \(target.id.hex) is the last active admin key; add another admin first")
         }
         if target.role == .log && settings.demurrage != nil && activeLogKeyCount == 1 {
-            throw .unauthorized("key \(target.id.hex) is the last active log key, which signs the demurrage; add another log key or turn demurrage off first")
+            throw .unauthorized(
+                "key \(target.id.hex) is the last active log key, which signs the demurrage; add another log key or turn demurrage off first"
+            )
         }
         keys[body.keyID]?.revokedSeq = seq
     }
@@ -189,7 +202,9 @@ extension LedgerState {
     private mutating func applyAccountUpdate(_ body: AccountUpdate, signer: Key) throws(LedgerError) {
         try require(signer, oneOf: [.admin, .operator], to: "change accounts")
         guard var account = accounts[body.account] else { throw .unknownAccount(body.account) }
-        guard account.status != .closed else { throw .accountNotOpen(account.id, status: AccountStatus.closed.rawValue) }
+        guard account.status != .closed else {
+            throw .accountNotOpen(account.id, status: AccountStatus.closed.rawValue)
+        }
         guard body.status != nil || body.minBalance != nil || body.controllers != nil || body.name != nil else {
             throw .invalidPayload("account.update changes nothing: give status, min_balance, controllers or name")
         }
@@ -207,15 +222,20 @@ extension LedgerState {
             try checkMinimum(minimum, kind: account.kind)
             guard account.balance >= minimum else {
                 throw .invalidAmount(
-                    "account \(account.id) holds \(currency.format(account.balance)), below the new minimum balance \(currency.format(minimum))")
+                    "account \(account.id) holds \(currency.format(account.balance)), below the new minimum balance \(currency.format(minimum))"
+                )
             }
             account.minBalance = minimum
         }
         if let status = body.status {
             if status != .open, settings.demurrage?.account == account.id {
-                throw .invalidPayload("account \(account.id) receives the ledger's demurrage; change the settings before freezing or closing it")
+                throw .invalidPayload(
+                    "account \(account.id) receives the ledger's demurrage; change the settings before freezing or closing it"
+                )
             }
-            guard status != account.status else { throw .invalidPayload("account \(account.id) is already \(status.rawValue)") }
+            guard status != account.status else {
+                throw .invalidPayload("account \(account.id) is already \(status.rawValue)")
+            }
             if status == .closed, account.balance != 0 {
                 throw .accountNotEmpty(account.id, balance: currency.format(account.balance))
             }
@@ -235,7 +255,9 @@ extension LedgerState {
         categories[body.category] = Category(id: body.category, name: body.name, hourRate: body.hourRate, setSeq: seq)
     }
 
-    private mutating func applyTransaction(_ tx: Transaction, signer: Key, at: Timestamp?, prior: (any PriorEntries)?) throws(LedgerError) {
+    private mutating func applyTransaction(
+        _ tx: Transaction, signer: Key, at: Timestamp?, prior: (any PriorEntries)?
+    ) throws(LedgerError) {
         guard let ledger else { throw .notInitialised }
         guard tx.period == nil else { throw .invalidPayload("only a demurrage charge names a period") }
         let isReversal = try checkReversal(tx, signer: signer, prior: prior)
@@ -261,7 +283,8 @@ extension LedgerState {
             }
             guard posting.amount != 0 else { throw .invalidAmount("the posting to \(posting.account) is zero") }
             sum = try Money.add(sum, posting.amount, "the sum of the postings")
-            var account = try postingAccount(posting.account, purpose: isReversal ? nil : tx.purpose, debit: posting.amount < 0)
+            var account = try postingAccount(
+                posting.account, purpose: isReversal ? nil : tx.purpose, debit: posting.amount < 0)
             // A correction is the organisation's to make: its admins and operators may sign one
             // without controlling the volunteer's account it takes the coins back from.
             if posting.amount < 0 && !(isReversal && [.admin, .operator].contains(signer.role)) {
@@ -289,16 +312,23 @@ extension LedgerState {
     /// Other transactions must not name one. Returns whether `tx` is a reversal.
     private func checkReversal(_ tx: Transaction, signer: Key, prior: (any PriorEntries)?) throws(LedgerError) -> Bool {
         guard tx.purpose == .reversal else {
-            guard tx.reverses == nil, tx.reason == nil else { throw .invalidPayload("only a reversal names reverses and reason") }
+            guard tx.reverses == nil, tx.reason == nil else {
+                throw .invalidPayload("only a reversal names reverses and reason")
+            }
             return false
         }
-        guard let original = tx.reverses else { throw .invalidPayload("a reversal must name the entry it reverses (reverses)") }
+        guard let original = tx.reverses else {
+            throw .invalidPayload("a reversal must name the entry it reverses (reverses)")
+        }
         guard let reason = tx.reason else { throw .invalidPayload("a reversal must say why (reason)") }
         try Text.validate(reason, field: "reason", maxLength: 500)
         guard tx.hours == nil, tx.hourRate == nil, tx.category == nil else {
-            throw .invalidPayload("a reversal carries no hours, hour_rate or category; those of the original stand, reversed")
+            throw .invalidPayload(
+                "a reversal carries no hours, hour_rate or category; those of the original stand, reversed")
         }
-        guard let prior else { throw .invalidPayload("a reversal cannot be judged without the ledger's earlier entries") }
+        guard let prior else {
+            throw .invalidPayload("a reversal cannot be judged without the ledger's earlier entries")
+        }
         guard let target = prior.transaction(original) else {
             throw .invalidPayload("entry \(original) is not an earlier transaction of this ledger")
         }
@@ -308,9 +338,12 @@ extension LedgerState {
         if let seq = prior.reversal(of: original) {
             throw .invalidPayload("entry \(original) was already reversed by entry \(seq)")
         }
-        let mirrored = Transaction(purpose: .reversal, postings: tx.postings.map { Posting(account: $0.account, amount: -$0.amount) })
-        guard tx.postings.allSatisfy({ $0.amount != Int64.min }), mirrored.postingsDigest == target.postingsDigest else {
-            throw .invalidPayload("a reversal's postings must be those of entry \(original), negated, in the same order")
+        let mirrored = Transaction(
+            purpose: .reversal, postings: tx.postings.map { Posting(account: $0.account, amount: -$0.amount) })
+        guard tx.postings.allSatisfy({ $0.amount != Int64.min }), mirrored.postingsDigest == target.postingsDigest
+        else {
+            throw .invalidPayload(
+                "a reversal's postings must be those of entry \(original), negated, in the same order")
         }
         return true
     }
@@ -341,7 +374,8 @@ extension LedgerState {
             let kinds = allowed.map(\.rawValue).sorted().joined(separator: " or ")
             let article = account.kind == .issuer ? "an" : "a"
             throw .invalidPayload(
-                "a \(purpose.rawValue) may only \(side) \(kinds) accounts; \(account.id) is \(article) \(account.kind.rawValue)")
+                "a \(purpose.rawValue) may only \(side) \(kinds) accounts; \(account.id) is \(article) \(account.kind.rawValue)"
+            )
         }
     }
 
@@ -357,7 +391,9 @@ extension LedgerState {
         var hourRate = ledger?.hourRate ?? 0
         var rateName = "the ledger's hour rate"
         if let id = tx.category {
-            guard let category = categories[id] else { throw .invalidPayload("category \(id) does not exist (see `noaber category list`)") }
+            guard let category = categories[id] else {
+                throw .invalidPayload("category \(id) does not exist (see `noaber category list`)")
+            }
             hourRate = category.hourRate
             rateName = "the hour rate of category \(id)"
         }
@@ -373,7 +409,8 @@ extension LedgerState {
         }
         let expected = try hours.amount(atRate: rate)
         guard expected == credited else {
-            throw .invalidHours("\(hours) hours at rate \(rate) is \(expected) minor units, but \(credited) are credited")
+            throw .invalidHours(
+                "\(hours) hours at rate \(rate) is \(expected) minor units, but \(credited) are credited")
         }
     }
 }

@@ -14,7 +14,10 @@ package struct LedgerSettings: Codable, Sendable, Equatable {
         self.demurrage = demurrage
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case claimExpiryDays = "claim_expiry_days", demurrage }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case claimExpiryDays = "claim_expiry_days"
+        case demurrage
+    }
 }
 
 /// A charge on held coins, once per period, that returns them to an issuer: it keeps coins
@@ -34,7 +37,10 @@ package struct Demurrage: Codable, Sendable, Equatable {
         self.account = account
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case ratePPM = "rate_ppm", period, account }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case ratePPM = "rate_ppm"
+        case period, account
+    }
 
     /// What `balance` is charged: rate_ppm × balance / 1000000, rounded down (never below zero).
     package func charge(on balance: Int64) -> Int64 {

@@ -28,7 +28,9 @@ package struct LedgerState: Sendable {
         package var addedSeq: Int64
         package var revokedSeq: Int64?
 
-        package init(id: KeyID, publicKey: Ed25519PublicKey, label: String, role: KeyRole, addedSeq: Int64, revokedSeq: Int64?) {
+        package init(
+            id: KeyID, publicKey: Ed25519PublicKey, label: String, role: KeyRole, addedSeq: Int64, revokedSeq: Int64?
+        ) {
             self.id = id
             self.publicKey = publicKey
             self.label = label
@@ -90,7 +92,8 @@ package struct LedgerState: Sendable {
         package var demurrageCursor: AccountID?
 
         package init(
-            claimExpiryDays: Int = LedgerSettings.defaultClaimExpiryDays, demurrage: Demurrage? = nil, demurrageNext: Timestamp? = nil,
+            claimExpiryDays: Int = LedgerSettings.defaultClaimExpiryDays, demurrage: Demurrage? = nil,
+            demurrageNext: Timestamp? = nil,
             demurrageCursor: AccountID? = nil
         ) {
             self.claimExpiryDays = claimExpiryDays
@@ -109,7 +112,9 @@ package struct LedgerState: Sendable {
     package init() {}
 
     /// Restores a state saved by the store (its derived tables), without replaying the chain.
-    package init(ledger: Ledger?, keys: [Key], accounts: [Account], categories: [Category] = [], settings: Settings = Settings()) {
+    package init(
+        ledger: Ledger?, keys: [Key], accounts: [Account], categories: [Category] = [], settings: Settings = Settings()
+    ) {
         self.ledger = ledger
         self.settings = settings
         // Callers check for duplicates where they matter; a restore must never trap on them.

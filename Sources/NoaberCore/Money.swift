@@ -14,11 +14,13 @@ package enum Money {
             digits = digits.dropFirst()
         }
         // Bytes, not Characters: "2\u{301}" is one Character that Swift counts as a digit.
-        let parts = Array(digits.utf8).split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = Array(digits.utf8).split(
+            separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
         let whole = parts[0]
         let fraction = parts.count > 1 ? parts[1] : []
         let isDigit = { (b: UInt8) in (48...57).contains(b) }
-        guard !whole.isEmpty, whole.allSatisfy(isDigit), fraction.allSatisfy(isDigit), parts.count == 1 || !fraction.isEmpty
+        guard !whole.isEmpty, whole.allSatisfy(isDigit), fraction.allSatisfy(isDigit),
+            parts.count == 1 || !fraction.isEmpty
         else { throw .invalidAmount("\"\(text)\" is not a decimal number like 12.50") }
         guard fraction.count <= scale else {
             func decimals(_ n: Int) -> String { n == 1 ? "1 decimal" : "\(n) decimals" }
@@ -60,4 +62,3 @@ package enum Money {
         return sum
     }
 }
-

@@ -61,7 +61,8 @@ package struct KeySpec: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case publicKey = "public_key", label, role
+        case publicKey = "public_key"
+        case label, role
     }
 
     package func parsedKey() throws(LedgerError) -> Ed25519PublicKey {
@@ -69,7 +70,8 @@ package struct KeySpec: Codable, Sendable, Equatable {
             let key = try? Ed25519PublicKey(rawRepresentation: raw)
         else { throw .invalidPayload("public_key must be 64 lowercase hex characters (a raw Ed25519 key)") }
         guard !key.hasSmallOrder else {
-            throw .invalidPayload("public_key is a small-order point, for which signatures can be made without a private key")
+            throw .invalidPayload(
+                "public_key is a small-order point, for which signatures can be made without a private key")
         }
         return key
     }
@@ -88,7 +90,9 @@ package struct LedgerInit: Codable, Sendable, Equatable {
     /// Absent in ledgers made before checkpoints; their admin announces one with `key.add`.
     package var logKey: KeySpec?
 
-    package init(name: String, currency: Currency, hourRate: Int64, adminKey: KeySpec, nonce: String, logKey: KeySpec? = nil) {
+    package init(
+        name: String, currency: Currency, hourRate: Int64, adminKey: KeySpec, nonce: String, logKey: KeySpec? = nil
+    ) {
         self.name = name
         self.currency = currency
         self.hourRate = hourRate
@@ -98,7 +102,11 @@ package struct LedgerInit: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, currency, hourRate = "hour_rate", adminKey = "admin_key", nonce, logKey = "log_key"
+        case name, currency
+        case hourRate = "hour_rate"
+        case adminKey = "admin_key"
+        case nonce
+        case logKey = "log_key"
     }
 }
 
@@ -117,7 +125,10 @@ package struct KeyRevoke: Codable, Sendable, Equatable {
         self.keyID = keyID
         self.reason = reason
     }
-    enum CodingKeys: String, CodingKey, CaseIterable { case keyID = "key_id", reason }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case keyID = "key_id"
+        case reason
+    }
 }
 
 /// `account.open`: signed by an admin or operator.
@@ -140,7 +151,11 @@ package struct AccountOpen: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case account, accountKind = "account_kind", name, minBalance = "min_balance", controllers
+        case account
+        case accountKind = "account_kind"
+        case name
+        case minBalance = "min_balance"
+        case controllers
     }
 }
 
@@ -161,7 +176,8 @@ package struct AccountUpdate: Codable, Sendable, Equatable {
     package var reason: String?
 
     package init(
-        account: AccountID, status: AccountStatus? = nil, minBalance: Int64? = nil, controllers: [KeyID]? = nil, name: String? = nil,
+        account: AccountID, status: AccountStatus? = nil, minBalance: Int64? = nil, controllers: [KeyID]? = nil,
+        name: String? = nil,
         reason: String? = nil
     ) {
         self.account = account
@@ -173,7 +189,9 @@ package struct AccountUpdate: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case account, status, minBalance = "min_balance", controllers, name, reason
+        case account, status
+        case minBalance = "min_balance"
+        case controllers, name, reason
     }
 }
 
@@ -194,7 +212,8 @@ package struct CategorySet: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case category, name, hourRate = "hour_rate"
+        case category, name
+        case hourRate = "hour_rate"
     }
 }
 
@@ -229,8 +248,10 @@ package struct Transaction: Codable, Sendable, Equatable {
     package var period: String?
 
     package init(
-        purpose: Purpose, postings: [Posting], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil, category: String? = nil,
-        careDate: String? = nil, claim: String? = nil, reverses: String? = nil, reason: String? = nil, period: String? = nil
+        purpose: Purpose, postings: [Posting], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil,
+        category: String? = nil,
+        careDate: String? = nil, claim: String? = nil, reverses: String? = nil, reason: String? = nil,
+        period: String? = nil
     ) {
         self.purpose = purpose
         self.postings = postings
@@ -246,7 +267,11 @@ package struct Transaction: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case purpose, postings, memo, hours, hourRate = "hour_rate", category, careDate = "care_date", claim, reverses, reason, period
+        case purpose, postings, memo, hours
+        case hourRate = "hour_rate"
+        case category
+        case careDate = "care_date"
+        case claim, reverses, reason, period
     }
 
     /// A digest of the postings, in order: what a reversal must mirror. Each posting is

@@ -1,5 +1,5 @@
-import NoaberCrypto
 import Foundation
+import NoaberCrypto
 
 // The payload is one flat JSON object: the header fields (`v`, `ledger`, `id`, `kind`) beside the
 // body's fields. Unknown fields are refused, so that a signed payload cannot carry data that the
@@ -22,7 +22,8 @@ extension Payload: Codable {
         let version = try header.decode(Int.self, forKey: .v)
         guard version == Payload.version else {
             throw DecodingError.dataCorruptedError(
-                forKey: .v, in: header, debugDescription: "version \(version) is not supported (expected \(Payload.version))")
+                forKey: .v, in: header,
+                debugDescription: "version \(version) is not supported (expected \(Payload.version))")
         }
         ledger = try header.decode(String.self, forKey: .ledger)
         id = try header.decode(String.self, forKey: .id)
@@ -136,7 +137,7 @@ extension Payload: Codable {
         switch type {
         case is Int64.Type, is Int.Type: "an integer"
         case is String.Type: "a string"
-        case is Array<Any>.Type: "an array"
+        case is [Any].Type: "an array"
         default: "of the right type"
         }
     }

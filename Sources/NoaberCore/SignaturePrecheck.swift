@@ -16,7 +16,9 @@ package enum SignaturePrecheck {
     /// `known` holds the public keys registered before the page; keys the page itself registers are
     /// added in order, so an entry signed by a key added earlier in the page is checked too.
     package static func run(_ page: [StoredEntry], known: [KeyID: Ed25519PublicKey]) -> [Result] {
-        let payloads = Parallel.map(page.count) { range in range.map { try? Payload.decode(page[$0].entry.signed.payload) } }
+        let payloads = Parallel.map(page.count) { range in
+            range.map { try? Payload.decode(page[$0].entry.signed.payload) }
+        }
         var keys = known
         var candidates = [Ed25519PublicKey?](repeating: nil, count: page.count)
         for index in page.indices {
@@ -29,7 +31,9 @@ package enum SignaturePrecheck {
                 }
             } else {
                 candidates[index] = keys[keyID]
-                if case .keyAdd(let body)? = payloads[index].map(\.body), let key = try? body.key.parsedKey(), keys[key.keyID] == nil {
+                if case .keyAdd(let body)? = payloads[index].map(\.body), let key = try? body.key.parsedKey(),
+                    keys[key.keyID] == nil
+                {
                     keys[key.keyID] = key
                 }
             }
@@ -37,7 +41,9 @@ package enum SignaturePrecheck {
         let chosen = candidates
         let verified = Parallel.map(page.count) { range in
             range.map { index -> Ed25519PublicKey? in
-                guard let payload = payloads[index], let key = chosen[index], key.keyID == page[index].entry.signed.keyID else { return nil }
+                guard let payload = payloads[index], let key = chosen[index],
+                    key.keyID == page[index].entry.signed.keyID
+                else { return nil }
                 return page[index].entry.signed.isValid(for: payload, with: key) ? key : nil
             }
         }

@@ -73,7 +73,9 @@ package enum EntryHash {
     package static func record(
         seq: Int64, prevHash: SHA256Digest, committedAt: Timestamp, signed: SignedEntry
     ) -> [UInt8] {
-        Array("\(context)\(seq)\n\(prevHash.hex)\n\(committedAt.rfc3339)\n\(signed.keyID.hex)\n\(Hex.encode(signed.signature))\n".utf8)
+        Array(
+            "\(context)\(seq)\n\(prevHash.hex)\n\(committedAt.rfc3339)\n\(signed.keyID.hex)\n\(Hex.encode(signed.signature))\n"
+                .utf8)
             + signed.payload
     }
 
@@ -86,7 +88,9 @@ package enum EntryHash {
 
 extension CommittedEntry {
     /// The bytes behind both the entry hash and the Merkle leaf (see `EntryHash`).
-    package var record: [UInt8] { EntryHash.record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed) }
+    package var record: [UInt8] {
+        EntryHash.record(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: signed)
+    }
 
     /// The entry's Merkle leaf hash, SHA-256(0x00 ‖ record); its leaf index is `seq - 1`.
     package var leafHash: SHA256Digest { Merkle.leafHash(record) }

@@ -76,7 +76,9 @@ enum StrictJSON {
         }
 
         mutating func value(depth: Int) throws(LedgerError) -> JSONTree {
-            guard depth < Self.maxDepth else { throw .invalidPayload("JSON nested deeper than \(Self.maxDepth) levels") }
+            guard depth < Self.maxDepth else {
+                throw .invalidPayload("JSON nested deeper than \(Self.maxDepth) levels")
+            }
             skipSpace()
             guard index < bytes.count else { throw malformed() }
             switch bytes[index] {
@@ -143,7 +145,9 @@ enum StrictJSON {
             var scalars = String.UnicodeScalarView()
             var run = index
             var pendingHigh: UInt32?
-            func flush(_ end: Int) { scalars.append(contentsOf: String(decoding: bytes[run..<end], as: UTF8.self).unicodeScalars) }
+            func flush(_ end: Int) {
+                scalars.append(contentsOf: String(decoding: bytes[run..<end], as: UTF8.self).unicodeScalars)
+            }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
@@ -161,7 +165,8 @@ enum StrictJSON {
                 index += 2
                 switch escape {
                 case UInt8(ascii: "u"):
-                    guard index + 4 <= bytes.count, let unit = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+                    guard index + 4 <= bytes.count,
+                        let unit = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
                     else { throw malformed() }
                     index += 4
                     if (0xD800...0xDBFF).contains(unit) {

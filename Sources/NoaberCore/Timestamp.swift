@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A UTC instant with millisecond precision, written as RFC 3339 `2026-11-23T10:39:20.123Z`.
@@ -29,7 +29,8 @@ package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertibl
         let inDay = ms - days * 86_400_000
         let (y, m, d) = Self.civil(fromDays: days)
         let secs = inDay / 1000
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2)).\(pad(inDay % 1000, 3))Z"
+        return
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2)).\(pad(inDay % 1000, 3))Z"
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC only, as written on the wire).

@@ -59,7 +59,9 @@ package struct Verifier: Sendable {
     /// Checks the next entry. `precheck` may carry its payload, already parsed, and the public key
     /// its signature already verified with (see `SignaturePrecheck`); the rules still decide
     /// whether that key was the one allowed to sign.
-    package mutating func check(_ stored: StoredEntry, precheck: SignaturePrecheck.Result? = nil) throws(VerificationFailure) {
+    package mutating func check(
+        _ stored: StoredEntry, precheck: SignaturePrecheck.Result? = nil
+    ) throws(VerificationFailure) {
         let entry = stored.entry
         let expected = entries + 1
         guard entry.seq == expected else {
@@ -71,7 +73,8 @@ package struct Verifier: Sendable {
         }
         func fail(_ reason: String) -> VerificationFailure { VerificationFailure(seq: entry.seq, reason: reason) }
         guard entry.prevHash == headHash else {
-            throw fail("prev_hash \(entry.prevHash.hex) does not match the hash of entry \(entry.seq - 1) (\(headHash.hex))")
+            throw fail(
+                "prev_hash \(entry.prevHash.hex) does not match the hash of entry \(entry.seq - 1) (\(headHash.hex))")
         }
         let recomputed = EntryHash.compute(
             seq: entry.seq, prevHash: entry.prevHash, committedAt: entry.committedAt, signed: entry.signed)
@@ -92,10 +95,14 @@ package struct Verifier: Sendable {
             throw fail("entry id \(payload.id) was already used by entry \(first)")
         }
         do {
-            try state.apply(entry.signed, decoded: payload, seq: entry.seq, at: entry.committedAt, verifiedWith: precheck?.verifiedWith, prior: prior)
+            try state.apply(
+                entry.signed, decoded: payload, seq: entry.seq, at: entry.committedAt,
+                verifiedWith: precheck?.verifiedWith, prior: prior)
         } catch { throw fail(error.message) }
         guard payload.id == entry.entryID, payload.kind == entry.kind else {
-            throw fail("stored id/kind (\(entry.entryID), \(entry.kind.rawValue)) differ from the payload's (\(payload.id), \(payload.kind.rawValue))")
+            throw fail(
+                "stored id/kind (\(entry.entryID), \(entry.kind.rawValue)) differ from the payload's (\(payload.id), \(payload.kind.rawValue))"
+            )
         }
         let expectedPostings: [Posting]
         if case .transaction(let tx) = payload.body { expectedPostings = tx.postings } else { expectedPostings = [] }
@@ -119,21 +126,30 @@ package struct Verifier: Sendable {
         // Rows the chain does not account for (a seq of 0 or below, postings of no entry) are
         // invisible to a replay from seq 1 but not to the daemon's queries.
         guard rows.entries == entries else {
-            throw VerificationFailure(seq: nil, reason: "the journal holds \(rows.entries) entry rows, but the chain from 1 to \(entries) has \(entries)")
+            throw VerificationFailure(
+                seq: nil,
+                reason:
+                    "the journal holds \(rows.entries) entry rows, but the chain from 1 to \(entries) has \(entries)")
         }
         guard rows.postings == postings else {
-            throw VerificationFailure(seq: nil, reason: "the journal holds \(rows.postings) posting rows, but the chain's transactions have \(postings)")
+            throw VerificationFailure(
+                seq: nil,
+                reason: "the journal holds \(rows.postings) posting rows, but the chain's transactions have \(postings)"
+            )
         }
         let scale = state.ledger?.currency.scale ?? 0
         guard stored.ledger == state.ledger else {
-            throw VerificationFailure(seq: state.ledger == nil ? nil : 1, reason: "the stored ledger settings differ from entry 1")
+            throw VerificationFailure(
+                seq: state.ledger == nil ? nil : 1, reason: "the stored ledger settings differ from entry 1")
         }
         for key in state.keys.values.sorted(by: { $0.addedSeq < $1.addedSeq }) {
             guard let copy = stored.keys[key.id] else {
-                throw VerificationFailure(seq: key.addedSeq, reason: "key \(key.id.hex) is missing from the stored keys")
+                throw VerificationFailure(
+                    seq: key.addedSeq, reason: "key \(key.id.hex) is missing from the stored keys")
             }
             if let field = Self.firstDifference(copy, key) {
-                throw VerificationFailure(seq: nil, reason: "key \(key.id.hex): the stored \(field) differs from the chain")
+                throw VerificationFailure(
+                    seq: nil, reason: "key \(key.id.hex): the stored \(field) differs from the chain")
             }
         }
         if let extra = stored.keys.keys.sorted().first(where: { state.keys[$0] == nil }) {
@@ -141,29 +157,39 @@ package struct Verifier: Sendable {
         }
         for account in state.accounts.values.sorted(by: { $0.id < $1.id }) {
             guard let copy = stored.accounts[account.id] else {
-                throw VerificationFailure(seq: account.openedSeq, reason: "account \(account.id) is missing from the stored accounts")
+                throw VerificationFailure(
+                    seq: account.openedSeq, reason: "account \(account.id) is missing from the stored accounts")
             }
             guard copy.balance == account.balance else {
                 throw VerificationFailure(
                     seq: nil,
-                    reason: "account \(account.id): stored balance \(Money.format(copy.balance, scale: scale)) differs from the replayed balance \(Money.format(account.balance, scale: scale))")
+                    reason:
+                        "account \(account.id): stored balance \(Money.format(copy.balance, scale: scale)) differs from the replayed balance \(Money.format(account.balance, scale: scale))"
+                )
             }
             if let field = Self.firstDifference(copy, account) {
-                throw VerificationFailure(seq: nil, reason: "account \(account.id): the stored \(field) differs from the chain")
+                throw VerificationFailure(
+                    seq: nil, reason: "account \(account.id): the stored \(field) differs from the chain")
             }
         }
         if let extra = stored.accounts.keys.sorted().first(where: { state.accounts[$0] == nil }) {
             throw VerificationFailure(seq: nil, reason: "account \(extra) is stored but was never opened in the chain")
         }
         // The daemon pays credits at the stored categories' rates, so a forged rate must fail too.
-        for id in Set(state.categories.keys).union(stored.categories.keys).sorted() where stored.categories[id] != state.categories[id] {
+        for id in Set(state.categories.keys).union(stored.categories.keys).sorted()
+        where stored.categories[id] != state.categories[id] {
             throw VerificationFailure(
                 seq: state.categories[id]?.setSeq,
-                reason: "category \(id): the stored category differs from the chain (\(stored.categories[id].map { "rate \($0.hourRate)" } ?? "missing"), the chain has \(state.categories[id].map { "rate \($0.hourRate)" } ?? "none"))")
+                reason:
+                    "category \(id): the stored category differs from the chain (\(stored.categories[id].map { "rate \($0.hourRate)" } ?? "missing"), the chain has \(state.categories[id].map { "rate \($0.hourRate)" } ?? "none"))"
+            )
         }
         // The daemon expires claims and charges demurrage by the stored settings.
         guard stored.settings == state.settings else {
-            throw VerificationFailure(seq: nil, reason: "the stored settings (claim expiry, demurrage and how far it was charged) differ from the chain")
+            throw VerificationFailure(
+                seq: nil,
+                reason: "the stored settings (claim expiry, demurrage and how far it was charged) differ from the chain"
+            )
         }
     }
 

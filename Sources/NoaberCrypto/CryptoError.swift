@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Errors of the hashing and signing module.
@@ -21,21 +21,21 @@ package enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
 
     package var description: String {
         switch self {
-        case let .invalidKeyLength(expected, actual):
+        case .invalidKeyLength(let expected, let actual):
             return "An Ed25519 key must be \(expected) bytes long, but \(actual) bytes were given; "
                 + "check that the key was copied in full."
-        case let .invalidPEM(reason):
+        case .invalidPEM(let reason):
             return "The PEM text is not a usable key (\(reason)); supply an unencrypted Ed25519 key as "
                 + "`openssl genpkey -algorithm ed25519` or `openssl pkey -pubout` writes it."
-        case let .openSSL(message):
+        case .openSSL(let message):
             return "OpenSSL failed (\(message)); check that the OpenSSL 3 library is installed and working."
         case .randomFailed:
             return "The system random number generator could not supply bytes; "
                 + "check that /dev/urandom is readable and try again."
-        case let .io(path, code):
+        case .io(let path, let code):
             return "Could not read or write the key file '\(path)': \(String(cString: strerror(code))) "
                 + "(errno \(code)); check the path and its permissions."
-        case let .fileExists(path):
+        case .fileExists(let path):
             return "The key file '\(path)' already exists and will not be overwritten; "
                 + "move it away or choose another path."
         }

@@ -38,9 +38,10 @@ package struct Ed25519PrivateKey: Sendable {
     package init(pemRepresentation: String) throws(CryptoError) {
         // A callback that supplies no passphrase: without it OpenSSL would prompt on the terminal
         // for an encrypted key, which would hang a daemon.
-        let noPassphrase: @convention(c) (
-            UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?
-        ) -> Int32 = { _, _, _, _ in 0 }
+        let noPassphrase:
+            @convention(c) (
+                UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?
+            ) -> Int32 = { _, _, _, _ in 0 }
         let pointer = withPEMBIO(pemRepresentation) { PEM_read_bio_PrivateKey($0, nil, noPassphrase, nil) }
         guard let pointer else {
             throw .invalidPEM("not an unencrypted PKCS#8 private key PEM: \(drainOpenSSLErrors())")

@@ -25,10 +25,11 @@ package struct KeyID: Hashable, Comparable, Sendable, Codable, CustomStringConve
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let id = KeyID(hex: text) else {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: decoder.codingPath,
-                debugDescription: "A key id must be \(Self.hexCount) hex characters, got \"\(text)\""
-            ))
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "A key id must be \(Self.hexCount) hex characters, got \"\(text)\""
+                ))
         }
         self = id
     }

@@ -45,8 +45,9 @@ package enum SHA256 {
             }
         }
         // SHA-256 over memory can only fail if OpenSSL itself is broken; there is nothing to recover.
-        precondition(status == 1 && length == UInt32(SHA256Digest.byteCount),
-                     "EVP_Digest(SHA-256) failed: \(drainOpenSSLErrors())")
+        precondition(
+            status == 1 && length == UInt32(SHA256Digest.byteCount),
+            "EVP_Digest(SHA-256) failed: \(drainOpenSSLErrors())")
         return SHA256Digest(uncheckedBytes: output)
     }
 
@@ -102,8 +103,9 @@ package final class SHA256Hasher {
         let status = output.withUnsafeMutableBufferPointer {
             EVP_DigestFinal_ex(context, $0.baseAddress, &length)
         }
-        precondition(status == 1 && length == UInt32(SHA256Digest.byteCount),
-                     "EVP_DigestFinal_ex failed: \(drainOpenSSLErrors())")
+        precondition(
+            status == 1 && length == UInt32(SHA256Digest.byteCount),
+            "EVP_DigestFinal_ex failed: \(drainOpenSSLErrors())")
         return SHA256Digest(uncheckedBytes: output)
     }
 }

@@ -16,6 +16,7 @@ extension Ed25519PublicKey {
     /// True for a key that anyone could sign as (see `smallOrder`).
     package var hasSmallOrder: Bool {
         let raw = rawRepresentation
-        return Self.smallOrder.contains { weak in raw[0..<31].elementsEqual(weak[0..<31]) && raw[31] & 0x7F == weak[31] }
+        return Self.smallOrder.contains { weak in raw[0..<31].elementsEqual(weak[0..<31]) && raw[31] & 0x7F == weak[31]
+        }
     }
 }

@@ -1,6 +1,6 @@
+import Foundation
 package import NoaberCore
 import NoaberCrypto
-import Foundation
 
 // Parameters and results of the ledger methods (docs/PROTOCOL.md): `ledger.status`, `ledger.submit`,
 // `ledger.submit_batch`, `ledger.entries`, `entry.get`, `ledger.balances` and `ledger.state`.
@@ -36,7 +36,8 @@ package struct StatusResult: Codable, Sendable {
     package init(
         initialised: Bool, ledgerId: String?, name: String?, currency: Currency?, hourRate: Int64?, entries: Int64,
         headHash: String, headTime: String?, databaseBytes: Int64, uptimeSeconds: Int64, version: String,
-        schemaVersion: Int, groupCommits: Int64, entriesCommitted: Int64, logPublicKey: String? = nil, logKey: String? = nil,
+        schemaVersion: Int, groupCommits: Int64, entriesCommitted: Int64, logPublicKey: String? = nil,
+        logKey: String? = nil,
         checkpointSize: UInt64? = nil, logKeyRevoked: Bool? = nil
     ) {
         self.logKeyRevoked = logKeyRevoked
@@ -182,7 +183,8 @@ package struct EntryInfo: Codable, Sendable {
             postings.append(Posting(account: account, amount: p.amount))
         }
         let entry = CommittedEntry(
-            seq: seq, entryID: id, kind: kind, signed: SignedEntry(payload: Array(payload), signature: signature, keyID: key),
+            seq: seq, entryID: id, kind: kind,
+            signed: SignedEntry(payload: Array(payload), signature: signature, keyID: key),
             committedAt: time, prevHash: prev, hash: hash)
         return StoredEntry(entry: entry, postings: postings)
     }
@@ -265,19 +267,25 @@ package struct StateResult: Codable, Sendable {
 
     /// Back to Core values; anything malformed is itself a verification failure.
     package func ledgerState() throws(VerificationFailure) -> LedgerState {
-        func bad(_ what: String) -> VerificationFailure { VerificationFailure(seq: nil, reason: "the stored state has a malformed \(what)") }
+        func bad(_ what: String) -> VerificationFailure {
+            VerificationFailure(seq: nil, reason: "the stored state has a malformed \(what)")
+        }
         var ledgerValue: LedgerState.Ledger?
         if let ledger {
             guard let admin = KeyID(hex: ledger.adminKey) else { throw bad("admin key id") }
             ledgerValue = LedgerState.Ledger(
-                id: ledger.ledgerId, name: ledger.name, currency: ledger.currency, hourRate: ledger.hourRate, adminKey: admin)
+                id: ledger.ledgerId, name: ledger.name, currency: ledger.currency, hourRate: ledger.hourRate,
+                adminKey: admin)
         }
         var keyValues: [LedgerState.Key] = []
         for k in keys {
             guard let id = KeyID(hex: k.keyId), let raw = Hex.decode(k.publicKey),
                 let publicKey = try? Ed25519PublicKey(rawRepresentation: raw), let role = KeyRole(rawValue: k.role)
             else { throw bad("key \(k.keyId)") }
-            keyValues.append(LedgerState.Key(id: id, publicKey: publicKey, label: k.label, role: role, addedSeq: k.addedSeq, revokedSeq: k.revokedSeq))
+            keyValues.append(
+                LedgerState.Key(
+                    id: id, publicKey: publicKey, label: k.label, role: role, addedSeq: k.addedSeq,
+                    revokedSeq: k.revokedSeq))
         }
         var accountValues: [LedgerState.Account] = []
         for a in accounts {
@@ -291,22 +299,28 @@ package struct StateResult: Codable, Sendable {
             }
             accountValues.append(
                 LedgerState.Account(
-                    id: id, kind: kind, name: a.name, minBalance: a.minBalance, controllers: controllers, status: status,
+                    id: id, kind: kind, name: a.name, minBalance: a.minBalance, controllers: controllers,
+                    status: status,
                     balance: a.balance, openedSeq: a.openedSeq))
         }
-        guard Set(keyValues.map(\.id)).count == keyValues.count, Set(accountValues.map(\.id)).count == accountValues.count else {
+        guard Set(keyValues.map(\.id)).count == keyValues.count,
+            Set(accountValues.map(\.id)).count == accountValues.count
+        else {
             throw bad("list: an id appears twice")
         }
         let categoryValues = (categories ?? []).map {
             LedgerState.Category(id: $0.category, name: $0.name, hourRate: $0.hourRate, setSeq: $0.setSeq)
         }
-        guard Set(categoryValues.map(\.id)).count == categoryValues.count else { throw bad("category list: an id appears twice") }
+        guard Set(categoryValues.map(\.id)).count == categoryValues.count else {
+            throw bad("category list: an id appears twice")
+        }
         var settingsValue = LedgerState.Settings()
         if let settings {
             guard let parsed = settings.settings() else { throw bad("settings") }
             settingsValue = parsed
         }
         return LedgerState(
-            ledger: ledgerValue, keys: keyValues, accounts: accountValues, categories: categoryValues, settings: settingsValue)
+            ledger: ledgerValue, keys: keyValues, accounts: accountValues, categories: categoryValues,
+            settings: settingsValue)
     }
 }

@@ -60,7 +60,9 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
     /// edited outside Noaber. It shares `storage_error`'s code, so clients that know only the code
     /// still read it as one; its own reason lets `verify` report a failed audit, not an outage.
     package static func corruptRow(_ what: String) -> RPCError {
-        RPCError(code: -32001, reason: corruptRowReason, message: "storage error, nothing was committed: corrupt row: \(what)")
+        RPCError(
+            code: -32001, reason: corruptRowReason,
+            message: "storage error, nothing was committed: corrupt row: \(what)")
     }
     package static let corruptRowReason = "corrupt_row"
     package var isCorruptRow: Bool { reason == Self.corruptRowReason }

@@ -1,7 +1,7 @@
+import Foundation
 package import Logging
 import NoaberProtocol
 import NoaberTransport
-import Foundation
 
 /// Everything noaberd needs to start; flags override the config file, which overrides defaults.
 package struct ServerConfiguration: Sendable, Equatable {
@@ -61,7 +61,9 @@ package struct ServerConfiguration: Sendable, Equatable {
             throw .invalidValue(key: empty, value: "", expected: "a value (leave it out for the default)")
         }
 
-        let data = settings[ServerOption.data.key] ?? environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init) ?? "./data"
+        let data =
+            settings[ServerOption.data.key] ?? environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(
+                String.init) ?? "./data"
         let runtime = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init)
         let socket = settings[ServerOption.socket.key] ?? runtime.map { "\($0)/noaberd.sock" } ?? "\(data)/noaberd.sock"
         var config = ServerConfiguration(socketPath: socket, dataDirectory: data)
@@ -84,7 +86,9 @@ package struct ServerConfiguration: Sendable, Equatable {
             guard let equals = line.firstIndex(of: "=") else { throw .syntax(line: number + 1, text: line) }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
             var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
             guard keys.contains(key) else { throw .unknownKey(line: number + 1, key: key) }
             settings[key] = value
         }

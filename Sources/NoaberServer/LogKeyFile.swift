@@ -16,7 +16,8 @@ enum LogKeyFile {
             let key = try Ed25519PrivateKey.generate()
             try key.write(toFile: path)
             try? key.publicKey.write(toFile: path + ".pub")
-            logger.notice("created a new log key", metadata: ["path": "\(path)", "key_id": "\(key.publicKey.keyID.hex)"])
+            logger.notice(
+                "created a new log key", metadata: ["path": "\(path)", "key_id": "\(key.publicKey.keyID.hex)"])
             return key
         } catch {
             throw DaemonError.logKey(path: path, reason: "\(error)")

@@ -28,13 +28,16 @@ package enum ServerOption: CaseIterable, Sendable {
         case .data: Spec(help: "Directory holding the SQLite database.", apply: nil)
         case .socketMode:
             Spec(help: "Octal mode of the socket file (others may never connect).") { text, config throws(Expected) in
-                guard let value = UInt32(text, radix: 8), value <= 0o777 else { throw Expected(description: "an octal mode like 0660") }
+                guard let value = UInt32(text, radix: 8), value <= 0o777 else {
+                    throw Expected(description: "an octal mode like 0660")
+                }
                 guard value & 0o007 == 0 else {
                     throw Expected(description: "a mode that gives others no access (the socket accepts ledger writes)")
                 }
                 config.socketMode = value
             }
-        case .socketGroup: Spec(help: "Group to give the socket file.") { text, config throws(Expected) in config.socketGroup = text }
+        case .socketGroup:
+            Spec(help: "Group to give the socket file.") { text, config throws(Expected) in config.socketGroup = text }
         case .logLevel:
             Spec(help: "trace, debug, info, notice, warning, error or critical.") { text, config throws(Expected) in
                 guard let value = Logger.Level(rawValue: text) else {
@@ -75,14 +78,17 @@ extension ServerOption.Spec {
     /// A whole number in `range`, whose help ends with its default: the one `ServerConfiguration`
     /// starts with, so that the help cannot say otherwise.
     static func number(
-        _ field: any WritableKeyPath<ServerConfiguration, Int> & Sendable, _ range: ClosedRange<Int>, of unit: String? = nil,
+        _ field: any WritableKeyPath<ServerConfiguration, Int> & Sendable, _ range: ClosedRange<Int>,
+        of unit: String? = nil,
         lowest: String? = nil, help: String
     ) -> Self {
         let start = ServerConfiguration(socketPath: "", dataDirectory: "")[keyPath: field]
         let expected =
             "a number\(unit.map { " of \($0)" } ?? "") from \(range.lowerBound)\(lowest.map { " (\($0))" } ?? "") to \(range.upperBound)"
         return Self(help: "\(help) (default \(start)).") { text, config throws(ServerOption.Expected) in
-            guard let value = Int(text), range.contains(value) else { throw ServerOption.Expected(description: expected) }
+            guard let value = Int(text), range.contains(value) else {
+                throw ServerOption.Expected(description: expected)
+            }
             config[keyPath: field] = value
         }
     }

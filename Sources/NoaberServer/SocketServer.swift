@@ -135,7 +135,9 @@ package final class SocketServer: Service, Sendable {
                         try await outbound.write(response)
                     }
                 } catch is LineTooLongError {
-                    logger.notice("request line too long; closing connection", metadata: ["peer": "\(peer?.description ?? "unknown")"])
+                    logger.notice(
+                        "request line too long; closing connection",
+                        metadata: ["peer": "\(peer?.description ?? "unknown")"])
                     let failure = try RPCCoding.line(RPCFailure(id: .null, error: .requestTooLarge(limit: maxLine)))
                     try await outbound.write(ByteBuffer(bytes: failure))
                 }
@@ -160,7 +162,8 @@ enum SocketFile {
         case .stale: unlink(path)
         case .listening: throw DaemonError.cannotBind(path: path, reason: "another noaberd is listening there")
         case .unknown(let why):
-            throw DaemonError.cannotBind(path: path, reason: "cannot tell whether another noaberd serves it (connect: \(why)); remove it if not")
+            throw DaemonError.cannotBind(
+                path: path, reason: "cannot tell whether another noaberd serves it (connect: \(why)); remove it if not")
         }
     }
 
@@ -175,13 +178,17 @@ enum SocketFile {
 
     static func setPermissions(_ path: String, mode: UInt32, group: String?) throws {
         if let group {
-            guard let entry = getgrnam(group) else { throw DaemonError.cannotBind(path: path, reason: "no group named \(group)") }
+            guard let entry = getgrnam(group) else {
+                throw DaemonError.cannotBind(path: path, reason: "no group named \(group)")
+            }
             guard chown(path, uid_t.max, entry.pointee.gr_gid) == 0 else {
-                throw DaemonError.cannotBind(path: path, reason: "cannot give the socket to group \(group): \(String(cString: strerror(errno)))")
+                throw DaemonError.cannotBind(
+                    path: path, reason: "cannot give the socket to group \(group): \(String(cString: strerror(errno)))")
             }
         }
         guard chmod(path, mode_t(mode)) == 0 else {
-            throw DaemonError.cannotBind(path: path, reason: "cannot set the socket's mode: \(String(cString: strerror(errno)))")
+            throw DaemonError.cannotBind(
+                path: path, reason: "cannot set the socket's mode: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -13,12 +13,15 @@ extension Connection {
         "claim_id, seq, committed_at, account, issuer, hours, hour_rate, amount, category, care_date, memo, decided_seq, decision, reason"
 
     package func claim(id: String) throws(StoreError) -> ClaimRecord? {
-        try statement("SELECT \(Self.claimColumns) FROM claims WHERE claim_id = ?").rows([.text(id)], decodeClaim).first?.record
+        try statement("SELECT \(Self.claimColumns) FROM claims WHERE claim_id = ?").rows([.text(id)], decodeClaim)
+            .first?.record
     }
 
     /// Claims in order of seq, after `afterSeq`: all of them, or those of one account; `pendingAt`
     /// keeps only the undecided ones made after that time (the earliest not yet expired).
-    package func claims(account: AccountID?, pendingSince: Timestamp?, afterSeq: Int64, limit: Int) throws(StoreError) -> [ClaimRow] {
+    package func claims(
+        account: AccountID?, pendingSince: Timestamp?, afterSeq: Int64, limit: Int
+    ) throws(StoreError) -> [ClaimRow] {
         var sql = "SELECT \(Self.claimColumns) FROM claims WHERE seq > ?"
         var values: [SQLValue] = [.integer(afterSeq)]
         if let account {
@@ -41,11 +44,13 @@ extension Connection {
             let issuer = try? AccountID(row.text(4))
         else { throw .corruptRow("claim \(id) has a malformed time or account") }
         let claim = Claim(
-            account: account, issuer: issuer, hours: row.text(5), hourRate: row.int64(6), amount: row.int64(7), category: optional(8),
+            account: account, issuer: issuer, hours: row.text(5), hourRate: row.int64(6), amount: row.int64(7),
+            category: optional(8),
             careDate: optional(9), memo: optional(10))
         return ClaimRow(
             record: ClaimRecord(
-                id: id, seq: row.int64(1), committedAt: committedAt, claim: claim, decidedSeq: row.isNull(11) ? nil : row.int64(11)),
+                id: id, seq: row.int64(1), committedAt: committedAt, claim: claim,
+                decidedSeq: row.isNull(11) ? nil : row.int64(11)),
             decision: optional(12), reason: optional(13))
     }
 
@@ -62,7 +67,9 @@ extension Connection {
             settings.demurrage = Demurrage(ratePPM: row.int64(1), period: period, account: account)
             settings.demurrageNext = next
             if !row.isNull(5) {
-                guard let cursor = try? AccountID(row.text(5)) else { throw .corruptRow("the settings row has a malformed demurrage cursor") }
+                guard let cursor = try? AccountID(row.text(5)) else {
+                    throw .corruptRow("the settings row has a malformed demurrage cursor")
+                }
                 settings.demurrageCursor = cursor
             }
             return settings

@@ -9,7 +9,8 @@ package final class Connection {
     /// Opens (creating if needed) the database at `path`.
     package init(path: String, readOnly: Bool = false) throws(StoreError) {
         var db: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
@@ -107,7 +108,9 @@ package final class Statement {
             case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
             case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, noaber_sqlite_transient())
             case .blob(let v):
-                rc = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), noaber_sqlite_transient()) }
+                rc = v.withUnsafeBytes {
+                    sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), noaber_sqlite_transient())
+                }
             }
             guard rc == SQLITE_OK else { throw connection.error(rc, sql) }
         }
@@ -132,7 +135,9 @@ package final class Statement {
     }
 
     /// Collects every row through `row`.
-    package func rows<T>(_ values: [SQLValue] = [], _ row: (Statement) throws(StoreError) -> T) throws(StoreError) -> [T] {
+    package func rows<T>(
+        _ values: [SQLValue] = [], _ row: (Statement) throws(StoreError) -> T
+    ) throws(StoreError) -> [T] {
         try bind(values)
         defer { reset() }
         var result: [T] = []

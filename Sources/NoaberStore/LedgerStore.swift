@@ -62,18 +62,24 @@ package final class LedgerStore {
             }
             if let settings { try write(settings) }
             if !batch.isEmpty, let note = checkpoint(grown.size, grown.root) {
-                try writeCheckpoint(note, size: grown.size, root: grown.root, at: time ?? batch[batch.count - 1].entry.committedAt)
+                try writeCheckpoint(
+                    note, size: grown.size, root: grown.root, at: time ?? batch[batch.count - 1].entry.committedAt)
             }
         }
         tree = grown
     }
 
     /// Stores `note` as the latest checkpoint on its own (the interval mode's checkpoints).
-    package func saveCheckpoint(_ note: String, size: UInt64, root: SHA256Digest, at time: Timestamp) throws(StoreError) {
-        try connection.transaction { () throws(StoreError) in try writeCheckpoint(note, size: size, root: root, at: time) }
+    package func saveCheckpoint(_ note: String, size: UInt64, root: SHA256Digest, at time: Timestamp) throws(StoreError)
+    {
+        try connection.transaction { () throws(StoreError) in
+            try writeCheckpoint(note, size: size, root: root, at: time)
+        }
     }
 
-    private func writeCheckpoint(_ note: String, size: UInt64, root: SHA256Digest, at time: Timestamp) throws(StoreError) {
+    private func writeCheckpoint(
+        _ note: String, size: UInt64, root: SHA256Digest, at time: Timestamp
+    ) throws(StoreError) {
         try connection.statement(
             "INSERT OR REPLACE INTO checkpoint (singleton, tree_size, root, note, signed_at) VALUES (1, ?, ?, ?, ?)"
         ).run([.integer(Int64(size)), .blob(root.bytes), .text(note), .text(time.rfc3339)])
@@ -97,7 +103,9 @@ package final class LedgerStore {
         var tree = try connection.snapshot { () throws(StoreError) in
             let size = try connection.treeSize()
             do {
-                return try CompactRange(size: size) { level, index in try connection.merkleNode(level: level, index: index) }
+                return try CompactRange(size: size) { level, index in
+                    try connection.merkleNode(level: level, index: index)
+                }
             } catch let error as StoreError { throw error } catch { throw .treeMismatch("\(error)") }
         }
         let entries = try connection.journalRows().entries
@@ -127,18 +135,22 @@ package final class LedgerStore {
         while next <= entries {
             let page = try connection.entries(from: next, limit: 1000)
             guard let last = page.last else { break }
-            for stored in page where try connection.merkleNode(level: 0, index: UInt64(stored.entry.seq - 1)) != stored.entry.leafHash {
+            for stored in page
+            where try connection.merkleNode(level: 0, index: UInt64(stored.entry.seq - 1)) != stored.entry.leafHash {
                 throw .treeMismatch("the leaf of entry \(stored.entry.seq) is not the hash of its record")
             }
             next = last.entry.seq + 1
         }
         if let checkpoint = try connection.latestCheckpoint() {
             guard checkpoint.treeSize <= tree.size else {
-                throw .treeMismatch("the stored checkpoint covers \(checkpoint.treeSize) entries, but the journal holds \(tree.size)")
+                throw .treeMismatch(
+                    "the stored checkpoint covers \(checkpoint.treeSize) entries, but the journal holds \(tree.size)")
             }
             let root = try connection.merkleRoot(size: checkpoint.treeSize)
             guard root == checkpoint.root else {
-                throw .treeMismatch("the stored checkpoint's root at size \(checkpoint.treeSize) is \(checkpoint.root.hex), but the tree gives \(root.hex)")
+                throw .treeMismatch(
+                    "the stored checkpoint's root at size \(checkpoint.treeSize) is \(checkpoint.root.hex), but the tree gives \(root.hex)"
+                )
             }
         }
         return tree
@@ -147,10 +159,11 @@ package final class LedgerStore {
     private func write(_ accepted: AcceptedEntry) throws(StoreError) {
         let e = accepted.entry
         let seq = SQLValue.integer(e.seq)
-        try connection.statement("INSERT INTO entries (\(Connection.entryColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run([
-            seq, .text(e.entryID), .text(e.kind.rawValue), .text(e.signed.keyID.hex), .blob(e.signed.payload),
-            .blob(e.signed.signature), .text(e.committedAt.rfc3339), .blob(e.prevHash.bytes), .blob(e.hash.bytes),
-        ])
+        try connection.statement("INSERT INTO entries (\(Connection.entryColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .run([
+                seq, .text(e.entryID), .text(e.kind.rawValue), .text(e.signed.keyID.hex), .blob(e.signed.payload),
+                .blob(e.signed.signature), .text(e.committedAt.rfc3339), .blob(e.prevHash.bytes), .blob(e.hash.bytes),
+            ])
         switch accepted.payload.body {
         case .ledgerInit(let body):
             let admin = try publicKey(body.adminKey)
@@ -165,20 +178,29 @@ package final class LedgerStore {
         case .keyAdd(let body):
             try insertKey(try publicKey(body.key), spec: body.key, seq: e.seq)
         case .keyRevoke(let body):
-            try connection.statement("UPDATE keys SET revoked_seq = ? WHERE key_id = ?").run([seq, .text(body.keyID.hex)])
+            try connection.statement("UPDATE keys SET revoked_seq = ? WHERE key_id = ?").run([
+                seq, .text(body.keyID.hex),
+            ])
         case .accountOpen(let body):
-            try connection.statement("INSERT INTO accounts (\(Connection.accountColumns)) VALUES (?, ?, ?, ?, ?, 'open', 0, ?)").run([
-                .text(body.account.rawValue), .text(body.accountKind.rawValue), .text(body.name), .integer(body.minBalance),
+            try connection.statement(
+                "INSERT INTO accounts (\(Connection.accountColumns)) VALUES (?, ?, ?, ?, ?, 'open', 0, ?)"
+            ).run([
+                .text(body.account.rawValue), .text(body.accountKind.rawValue), .text(body.name),
+                .integer(body.minBalance),
                 .text(body.controllers.map(\.hex).joined(separator: ",")), seq,
             ])
         case .accountUpdate(let body):
             // The rules accepted it, so the account exists; each given field replaces the stored one.
             let account = SQLValue.text(body.account.rawValue)
             if let status = body.status {
-                try connection.statement("UPDATE accounts SET status = ? WHERE account = ?").run([.text(status.rawValue), account])
+                try connection.statement("UPDATE accounts SET status = ? WHERE account = ?").run([
+                    .text(status.rawValue), account,
+                ])
             }
             if let minimum = body.minBalance {
-                try connection.statement("UPDATE accounts SET min_balance = ? WHERE account = ?").run([.integer(minimum), account])
+                try connection.statement("UPDATE accounts SET min_balance = ? WHERE account = ?").run([
+                    .integer(minimum), account,
+                ])
             }
             if let controllers = body.controllers {
                 try connection.statement("UPDATE accounts SET controllers = ? WHERE account = ?")
@@ -188,27 +210,35 @@ package final class LedgerStore {
                 try connection.statement("UPDATE accounts SET name = ? WHERE account = ?").run([.text(name), account])
             }
         case .categorySet(let body):
-            try connection.statement("INSERT OR REPLACE INTO categories (category, name, hour_rate, set_seq) VALUES (?, ?, ?, ?)")
-                .run([.text(body.category), .text(body.name), .integer(body.hourRate), seq])
+            try connection.statement(
+                "INSERT OR REPLACE INTO categories (category, name, hour_rate, set_seq) VALUES (?, ?, ?, ?)"
+            )
+            .run([.text(body.category), .text(body.name), .integer(body.hourRate), seq])
         case .ledgerSettings:
             break  // the settings row is written from the state after the group
         case .claim(let claim):
             try connection.statement(
                 "INSERT INTO claims (claim_id, seq, committed_at, account, issuer, hours, hour_rate, amount, category, care_date, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ).run([
-                .text(accepted.payload.id), seq, .text(e.committedAt.rfc3339), .text(claim.account.rawValue), .text(claim.issuer.rawValue),
+                .text(accepted.payload.id), seq, .text(e.committedAt.rfc3339), .text(claim.account.rawValue),
+                .text(claim.issuer.rawValue),
                 .text(claim.hours), .integer(claim.hourRate), .integer(claim.amount), .optionalText(claim.category),
                 .optionalText(claim.careDate), .optionalText(claim.memo),
             ])
         case .claimReject(let reject):
-            try connection.statement("UPDATE claims SET decided_seq = ?, decision = 'rejected', reason = ? WHERE claim_id = ?")
-                .run([seq, .text(reject.reason), .text(reject.claim)])
+            try connection.statement(
+                "UPDATE claims SET decided_seq = ?, decision = 'rejected', reason = ? WHERE claim_id = ?"
+            )
+            .run([seq, .text(reject.reason), .text(reject.claim)])
         case .transaction(let tx):
             if let claim = tx.claim {
-                try connection.statement("UPDATE claims SET decided_seq = ?, decision = 'approved' WHERE claim_id = ?").run([seq, .text(claim)])
+                try connection.statement("UPDATE claims SET decided_seq = ?, decision = 'approved' WHERE claim_id = ?")
+                    .run([seq, .text(claim)])
             }
             if tx.purpose == .reversal, let original = tx.reverses {
-                try connection.statement("INSERT INTO reversals (reversed_id, reversal_seq) VALUES (?, ?)").run([.text(original), seq])
+                try connection.statement("INSERT INTO reversals (reversed_id, reversal_seq) VALUES (?, ?)").run([
+                    .text(original), seq,
+                ])
             }
             for (index, posting) in tx.postings.enumerated() {
                 try connection.statement("INSERT INTO postings (seq, idx, account, amount) VALUES (?, ?, ?, ?)")
@@ -237,7 +267,10 @@ package final class LedgerStore {
     private func insertKey(_ key: Ed25519PublicKey, spec: KeySpec, seq: Int64) throws(StoreError) {
         try connection.statement(
             "INSERT INTO keys (key_id, public_key, label, role, added_seq, revoked_seq) VALUES (?, ?, ?, ?, ?, NULL)"
-        ).run([.text(key.keyID.hex), .blob(key.rawRepresentation), .text(spec.label), .text(spec.role.rawValue), .integer(seq)])
+        ).run([
+            .text(key.keyID.hex), .blob(key.rawRepresentation), .text(spec.label), .text(spec.role.rawValue),
+            .integer(seq),
+        ])
     }
 
     /// Replays the whole journal through the verifier and compares the stored derived state.

@@ -23,7 +23,9 @@ package struct StoredCheckpoint: Sendable, Equatable {
 extension Connection {
     /// The number of leaves the stored tree holds.
     package func treeSize() throws(StoreError) -> UInt64 {
-        let rows = try statement("SELECT COALESCE(MAX(idx) + 1, 0) FROM merkle_nodes WHERE level = 0").rows { $0.int64(0) }
+        let rows = try statement("SELECT COALESCE(MAX(idx) + 1, 0) FROM merkle_nodes WHERE level = 0").rows {
+            $0.int64(0)
+        }
         return UInt64(max(rows[0], 0))
     }
 
@@ -33,14 +35,18 @@ extension Connection {
         let rows = try statement("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")
             .rows([.integer(Int64(level)), .integer(Int64(index))]) { $0.blob(0) }
         guard let bytes = rows.first else { throw .corruptRow("Merkle node (\(level), \(index)) is missing") }
-        guard let hash = SHA256Digest(bytes: bytes) else { throw .corruptRow("Merkle node (\(level), \(index)) is malformed") }
+        guard let hash = SHA256Digest(bytes: bytes) else {
+            throw .corruptRow("Merkle node (\(level), \(index)) is malformed")
+        }
         return hash
     }
 
     package func latestCheckpoint() throws(StoreError) -> StoredCheckpoint? {
         try statement("SELECT tree_size, root, note, signed_at FROM checkpoint WHERE singleton = 1").rows([]) {
             row throws(StoreError) -> StoredCheckpoint in
-            guard row.int64(0) >= 1, let root = SHA256Digest(bytes: row.blob(1)), let time = Timestamp(rfc3339: row.text(3)) else {
+            guard row.int64(0) >= 1, let root = SHA256Digest(bytes: row.blob(1)),
+                let time = Timestamp(rfc3339: row.text(3))
+            else {
                 throw .corruptRow("the checkpoint row is malformed")
             }
             return StoredCheckpoint(treeSize: UInt64(row.int64(0)), root: root, note: row.text(2), signedAt: time)
@@ -51,7 +57,9 @@ extension Connection {
     package func merkleRoot(size: UInt64) throws(StoreError) -> SHA256Digest {
         try snapshot { () throws(StoreError) in
             try requireTree(size)
-            return try storeErrors { try Merkle.root(size: size) { level, index in try merkleNode(level: level, index: index) } }
+            return try storeErrors {
+                try Merkle.root(size: size) { level, index in try merkleNode(level: level, index: index) }
+            }
         }
     }
 
@@ -60,7 +68,9 @@ extension Connection {
         try snapshot { () throws(StoreError) in
             try requireTree(treeSize)
             return try storeErrors {
-                try InclusionProof.make(index: index, treeSize: treeSize) { level, i in try merkleNode(level: level, index: i) }
+                try InclusionProof.make(index: index, treeSize: treeSize) { level, i in
+                    try merkleNode(level: level, index: i)
+                }
             }
         }
     }
@@ -70,7 +80,9 @@ extension Connection {
         try snapshot { () throws(StoreError) in
             try requireTree(newSize)
             return try storeErrors {
-                try ConsistencyProof.make(oldSize: oldSize, newSize: newSize) { level, i in try merkleNode(level: level, index: i) }
+                try ConsistencyProof.make(oldSize: oldSize, newSize: newSize) { level, i in
+                    try merkleNode(level: level, index: i)
+                }
             }
         }
     }

@@ -63,7 +63,8 @@ extension Connection {
 
     /// The seq of the reversal that undid `entryID`, if any.
     package func reversal(of entryID: String) throws(StoreError) -> Int64? {
-        try statement("SELECT reversal_seq FROM reversals WHERE reversed_id = ?").rows([.text(entryID)]) { $0.int64(0) }.first
+        try statement("SELECT reversal_seq FROM reversals WHERE reversed_id = ?").rows([.text(entryID)]) { $0.int64(0) }
+            .first
     }
 
     /// How many entry and posting rows the journal holds.
@@ -76,7 +77,9 @@ extension Connection {
     /// Every account's stored balance, as the verifier compares them.
     package func balances() throws(StoreError) -> [AccountID: Int64] {
         var result: [AccountID: Int64] = [:]
-        for (raw, balance) in try statement("SELECT account, balance FROM accounts").rows([], { ($0.text(0), $0.int64(1)) }) {
+        for (raw, balance) in try statement("SELECT account, balance FROM accounts").rows(
+            [], { ($0.text(0), $0.int64(1)) })
+        {
             guard let id = try? AccountID(raw) else { throw .corruptRow("account id \(raw) is malformed") }
             result[id] = balance
         }
@@ -84,7 +87,8 @@ extension Connection {
     }
 
     package func entry(id: String) throws(StoreError) -> CommittedEntry? {
-        try statement("SELECT \(Self.entryColumns) FROM entries WHERE entry_id = ?").rows([.text(id)], decodeEntry).first
+        try statement("SELECT \(Self.entryColumns) FROM entries WHERE entry_id = ?").rows([.text(id)], decodeEntry)
+            .first
     }
 
     /// Entries with `seq >= from` in order, each with its stored postings.
@@ -93,10 +97,14 @@ extension Connection {
             .rows([.integer(from), .integer(Int64(limit))], decodeEntry)
         guard let first = entries.first, let last = entries.last else { return [] }
         var postings: [Int64: [Posting]] = [:]
-        let rows = try statement("SELECT seq, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, idx")
-            .rows([.integer(first.seq), .integer(last.seq)]) { row in (row.int64(0), row.text(1), row.int64(2)) }
+        let rows = try statement(
+            "SELECT seq, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, idx"
+        )
+        .rows([.integer(first.seq), .integer(last.seq)]) { row in (row.int64(0), row.text(1), row.int64(2)) }
         for (seq, raw, amount) in rows {
-            guard let account = try? AccountID(raw) else { throw .corruptRow("posting of entry \(seq) names a malformed account") }
+            guard let account = try? AccountID(raw) else {
+                throw .corruptRow("posting of entry \(seq) names a malformed account")
+            }
             postings[seq, default: []].append(Posting(account: account, amount: amount))
         }
         return entries.map { StoredEntry(entry: $0, postings: postings[$0.seq] ?? []) }
@@ -124,7 +132,8 @@ extension Connection {
 
     /// The newest `limit` entries touching `account` (before `beforeSeq`, if given), newest first,
     /// each with the balance right after it.
-    package func history(of account: AccountID, limit: Int, beforeSeq: Int64? = nil) throws(StoreError) -> [HistoryLine] {
+    package func history(of account: AccountID, limit: Int, beforeSeq: Int64? = nil) throws(StoreError) -> [HistoryLine]
+    {
         try snapshot { () throws(StoreError) in
             guard let current = try self.account(account) else { return [] }
             // The balance after the newest listed entry is the current balance less everything after it.
@@ -142,7 +151,9 @@ extension Connection {
             }
             var lines: [HistoryLine] = []
             for (seq, amount, entryID, time, payloadBytes) in touching {
-                guard let committedAt = Timestamp(rfc3339: time) else { throw .corruptRow("entry \(seq) has a malformed time") }
+                guard let committedAt = Timestamp(rfc3339: time) else {
+                    throw .corruptRow("entry \(seq) has a malformed time")
+                }
                 var line = HistoryLine(
                     seq: seq, entryID: entryID, committedAt: committedAt, amount: amount, balanceAfter: balance,
                     purpose: nil, memo: nil, hours: nil, counterparties: [])

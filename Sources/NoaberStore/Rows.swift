@@ -42,7 +42,8 @@ extension Connection {
 
     func decodeKey(_ row: Statement) throws(StoreError) -> LedgerState.Key {
         let raw = row.text(0)
-        guard let id = KeyID(hex: raw), id.hex == raw, let publicKey = try? Ed25519PublicKey(rawRepresentation: row.blob(1)),
+        guard let id = KeyID(hex: raw), id.hex == raw,
+            let publicKey = try? Ed25519PublicKey(rawRepresentation: row.blob(1)),
             let role = KeyRole(rawValue: row.text(3))
         else { throw .corruptRow("key \(raw) has a malformed id, public key or role") }
         return LedgerState.Key(

@@ -176,8 +176,10 @@ enum Schema {
         for migration in migrations where migration.version > current {
             try db.transaction { () throws(StoreError) in
                 try db.execute(migration.sql)
-                try db.statement("INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
-                    .run([.integer(Int64(migration.version))])
+                try db.statement(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
+                )
+                .run([.integer(Int64(migration.version))])
             }
         }
     }

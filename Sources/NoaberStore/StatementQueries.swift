@@ -38,17 +38,24 @@ extension Connection {
                 WHERE p.account = ? AND e.committed_at >= ? AND e.committed_at < ? AND p.seq > ?
                 ORDER BY p.seq LIMIT ?
                 """
-            ).rows([.text(account.rawValue), .text(fromText), .text(toText), .integer(afterSeq), .integer(Int64(limit) + 1)]) { row in
+            ).rows([
+                .text(account.rawValue), .text(fromText), .text(toText), .integer(afterSeq), .integer(Int64(limit) + 1),
+            ]) { row in
                 (row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4))
             }
             var balance = opening
             var lines: [HistoryLine] = []
             for (seq, amount, entryID, time, payloadBytes) in rows.prefix(limit) {
-                guard let committedAt = Timestamp(rfc3339: time) else { throw .corruptRow("entry \(seq) has a malformed time") }
+                guard let committedAt = Timestamp(rfc3339: time) else {
+                    throw .corruptRow("entry \(seq) has a malformed time")
+                }
                 let (sum, overflow) = balance.addingReportingOverflow(amount)
-                guard !overflow else { throw .corruptRow("the running balance of \(account) overflows at entry \(seq)") }
+                guard !overflow else {
+                    throw .corruptRow("the running balance of \(account) overflows at entry \(seq)")
+                }
                 balance = sum
-                var line = HistoryLine(seq: seq, entryID: entryID, committedAt: committedAt, amount: amount, balanceAfter: balance)
+                var line = HistoryLine(
+                    seq: seq, entryID: entryID, committedAt: committedAt, amount: amount, balanceAfter: balance)
                 if let payload = try? Payload.decode(payloadBytes), case .transaction(let tx) = payload.body {
                     line.purpose = tx.purpose
                     line.memo = tx.memo

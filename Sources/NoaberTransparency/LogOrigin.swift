@@ -11,7 +11,8 @@ package enum LogOrigin {
     }
 
     /// The verifier key an auditor trusts for the ledger's checkpoints.
-    package static func verifierKey(ledgerID: String, publicKey: Ed25519PublicKey) throws(NoteError) -> NoteVerifierKey {
+    package static func verifierKey(ledgerID: String, publicKey: Ed25519PublicKey) throws(NoteError) -> NoteVerifierKey
+    {
         try NoteVerifierKey(name: origin(ledgerID: ledgerID), publicKey: publicKey)
     }
 
@@ -20,7 +21,9 @@ package enum LogOrigin {
     /// checking the key alone would let the holder of ledger X's key vouch for ledger Y's tree by
     /// signing it under X's name.
     @discardableResult
-    package static func verify(_ checkpoint: SignedCheckpoint, ledgerID: String, by keys: [NoteVerifierKey]) throws(NoteError) -> NoteVerifierKey {
+    package static func verify(
+        _ checkpoint: SignedCheckpoint, ledgerID: String, by keys: [NoteVerifierKey]
+    ) throws(NoteError) -> NoteVerifierKey {
         let origin = origin(ledgerID: ledgerID)
         let named = keys.filter { NoteSyntax.same($0.name, origin) }
         guard !named.isEmpty else { throw .noKeyForLog(origin: origin, keyNames: keys.map(\.name)) }
@@ -29,6 +32,8 @@ package enum LogOrigin {
 
     /// The signatures a note carries, as `name (key id)`, for messages about keys nobody trusts.
     package static func signers(of checkpoint: SignedCheckpoint) -> String {
-        checkpoint.note.signatures.map { "\($0.name) (key id \(Hex.encode(withUnsafeBytes(of: $0.keyID.bigEndian, Array.init))))" }.joined(separator: ", ")
+        checkpoint.note.signatures.map {
+            "\($0.name) (key id \(Hex.encode(withUnsafeBytes(of: $0.keyID.bigEndian, Array.init))))"
+        }.joined(separator: ", ")
     }
 }

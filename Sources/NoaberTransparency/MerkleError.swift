@@ -24,9 +24,9 @@ package enum MerkleError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A sentence a person can act on.
     package var description: String {
         switch self {
-        case let .indexOutOfRange(index, treeSize):
+        case .indexOutOfRange(let index, let treeSize):
             "leaf index \(index) is out of range for a tree of \(treeSize) leaves"
-        case let .wrongProofLength(expected, actual):
+        case .wrongProofLength(let expected, let actual):
             "the proof has \(actual) hashes where the tree sizes call for \(expected)"
         case .rootMismatch:
             "the inclusion proof does not lead to the given root"
@@ -34,9 +34,9 @@ package enum MerkleError: Error, Sendable, Equatable, CustomStringConvertible {
             "the consistency proof does not lead to the given old root"
         case .newRootMismatch:
             "the consistency proof does not lead to the given new root"
-        case let .rootsDifferAtSameSize(size):
+        case .rootsDifferAtSameSize(let size):
             "two trees of \(size) leaves have different roots"
-        case let .sizesOutOfOrder(oldSize, newSize):
+        case .sizesOutOfOrder(let oldSize, let newSize):
             "the old tree size \(oldSize) is larger than the new tree size \(newSize)"
         case .emptyOldTree:
             "a consistency proof from the empty tree proves nothing; the old tree size must be at least 1"

@@ -75,30 +75,35 @@ package enum NoteError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingSignatureBlock: "no blank line separates the text from its signatures"
         case .noSignatures: "the note has no signature lines"
         case .malformedSignatureLine(let line): "not a signature line (— <key name> <base64>): \(line)"
-        case .invalidKeyName(let name): "invalid key name \"\(name)\": it must be non-empty, without spaces, plus signs or control characters"
+        case .invalidKeyName(let name):
+            "invalid key name \"\(name)\": it must be non-empty, without spaces, plus signs or control characters"
         case .invalidBase64(let field): "\(field) is not canonical standard base64"
         case .signatureTooShort(let name): "the signature by \(name) is too short to hold a key ID and a signature"
         case .tooManySignatures(let limit): "the note has more than \(limit) signatures"
         case .malformedVerifierKey(let why): "malformed verifier key: \(why)"
         case .keyIDMismatch(let stated, let computed):
             "the verifier key says key ID \(NoteKeyID.hex(stated)), but its name and public key give \(NoteKeyID.hex(computed))"
-        case .unsupportedSignatureType(let type): "signature type 0x\(Hex.encode([type])) is not supported; only Ed25519 (0x01) is"
+        case .unsupportedSignatureType(let type):
+            "signature type 0x\(Hex.encode([type])) is not supported; only Ed25519 (0x01) is"
         case .invalidPublicKey(let why): "invalid public key: \(why)"
         case .invalidSignature(let name, let keyID):
             "the signature by trusted key \(name)+\(NoteKeyID.hex(keyID)) does not verify"
         case .noTrustedSignature: "no signature on the note comes from a trusted key"
         case .signingFailed(let why): "signing failed: \(why)"
-        case .checkpointTooShort(let lines): "a checkpoint needs origin, tree size and root hash lines, but has \(lines) line(s)"
+        case .checkpointTooShort(let lines):
+            "a checkpoint needs origin, tree size and root hash lines, but has \(lines) line(s)"
         case .emptyCheckpointLine(let line): "line \(line) of the checkpoint is empty"
         case .embeddedNewline(let field): "the checkpoint's \(field) contains a newline"
-        case .invalidTreeSize(let text): "tree size \"\(text)\" is not a decimal number without leading zeros that fits in 64 bits"
+        case .invalidTreeSize(let text):
+            "tree size \"\(text)\" is not a decimal number without leading zeros that fits in 64 bits"
         case .invalidRootHash(let count): "the root hash is \(count) bytes, not 32"
         case .checkpointMismatch: "the checkpoint's fields differ from the text its signatures cover"
         case .wrongOrigin(let expected, let actual): "the checkpoint is from log \(actual), not \(expected)"
         case .noKeyForLog(let origin, let names):
             "no trusted log key is named \(origin) (the keys given are for \(Set(names).sorted().joined(separator: ", ")))"
         case .missingProofHeader: "the proof does not start with the line c2sp.org/tlog-proof@v1"
-        case .invalidProofIndex(let line): "expected \"index <n>\" with n decimal without leading zeros, got \"\(line)\""
+        case .invalidProofIndex(let line):
+            "expected \"index <n>\" with n decimal without leading zeros, got \"\(line)\""
         case .invalidProofHash(let line): "inclusion proof hash \(line) is not 32 bytes"
         case .tooManyProofHashes(let limit): "the inclusion proof has more than \(limit) hashes"
         case .missingProofCheckpoint: "no empty line separates the inclusion proof from the checkpoint"

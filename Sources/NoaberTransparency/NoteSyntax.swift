@@ -23,9 +23,10 @@ enum NoteSyntax {
     /// Non-empty, with no Unicode space (White_Space, as Go's unicode.IsSpace) and no plus sign. Control
     /// characters are refused too: a name with one could never appear on a signature line.
     static func isValidKeyName(_ name: String) -> Bool {
-        !name.isEmpty && !name.unicodeScalars.contains { scalar in
-            scalar == "+" || scalar.properties.isWhitespace || scalar.value < 0x20
-        }
+        !name.isEmpty
+            && !name.unicodeScalars.contains { scalar in
+                scalar == "+" || scalar.properties.isWhitespace || scalar.value < 0x20
+            }
     }
 
     static func encodeBase64(_ bytes: [UInt8]) -> String {
@@ -35,7 +36,9 @@ enum NoteSyntax {
     /// Standard padded base64, and only its canonical spelling: re-encoding the bytes must give the
     /// text back. That refuses missing padding, whitespace and non-zero leftover bits, so one value has
     /// one spelling and a parsed note serialises to exactly the bytes it came from.
-    static func decodeBase64(_ text: some Collection<UInt8>, field: @autoclosure () -> String) throws(NoteError) -> [UInt8] {
+    static func decodeBase64(
+        _ text: some Collection<UInt8>, field: @autoclosure () -> String
+    ) throws(NoteError) -> [UInt8] {
         let string = String(decoding: text, as: UTF8.self)
         guard let data = Data(base64Encoded: string), data.base64EncodedString() == string else {
             throw .invalidBase64(field: field())
@@ -91,8 +94,10 @@ enum NoteKeyID {
     }
 
     static func bytes(_ keyID: UInt32) -> [UInt8] {
-        [UInt8(keyID >> 24), UInt8(truncatingIfNeeded: keyID >> 16), UInt8(truncatingIfNeeded: keyID >> 8),
-         UInt8(truncatingIfNeeded: keyID)]
+        [
+            UInt8(keyID >> 24), UInt8(truncatingIfNeeded: keyID >> 16), UInt8(truncatingIfNeeded: keyID >> 8),
+            UInt8(truncatingIfNeeded: keyID),
+        ]
     }
 
     /// The big-endian value of exactly four bytes.

@@ -24,7 +24,9 @@ package struct SignedCheckpoint: Sendable, Equatable {
 
     /// Signs with the key named `checkpoint.origin` (the log's key name matches its origin, as the
     /// spec recommends), so the origin must also be a valid key name.
-    package static func sign(_ checkpoint: Checkpoint, with key: Ed25519PrivateKey) throws(NoteError) -> SignedCheckpoint {
+    package static func sign(
+        _ checkpoint: Checkpoint, with key: Ed25519PrivateKey
+    ) throws(NoteError) -> SignedCheckpoint {
         try checkpoint.check()
         let note = try SignedNote.sign(checkpoint.text, name: checkpoint.origin, with: key)
         return SignedCheckpoint(checkpoint: checkpoint, note: note)

@@ -87,11 +87,13 @@ package struct SignedNote: Sendable, Equatable {
         guard NoteSyntax.isValidKeyName(name) else { throw .invalidKeyName(name) }
         let decoded = try NoteSyntax.decodeBase64(rest[(space + 1)...], field: "the signature by \(name)")
         guard decoded.count > 4 else { throw .signatureTooShort(name: name) }
-        return NoteSignature(name: name, keyID: NoteKeyID.value(decoded.prefix(4)), signature: Array(decoded.dropFirst(4)))
+        return NoteSignature(
+            name: name, keyID: NoteKeyID.value(decoded.prefix(4)), signature: Array(decoded.dropFirst(4)))
     }
 
     /// Signs `text` (which must end in a newline) as key `name`.
-    package static func sign(_ text: String, name: String, with key: Ed25519PrivateKey) throws(NoteError) -> SignedNote {
+    package static func sign(_ text: String, name: String, with key: Ed25519PrivateKey) throws(NoteError) -> SignedNote
+    {
         var note = SignedNote(text: text, signatures: [])
         try note.addSignature(name: name, with: key)
         return note
@@ -134,7 +136,8 @@ package struct SignedNote: Sendable, Equatable {
         for signature in signatures {
             let candidates = keys.filter { $0.matches(signature) }
             if candidates.isEmpty { continue }
-            guard let key = candidates.first(where: { $0.publicKey.isValidSignature(signature.signature, for: message) })
+            guard
+                let key = candidates.first(where: { $0.publicKey.isValidSignature(signature.signature, for: message) })
             else { throw .invalidSignature(name: signature.name, keyID: signature.keyID) }
             if first == nil { first = key }
         }

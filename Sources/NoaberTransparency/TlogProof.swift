@@ -51,7 +51,8 @@ package struct TlogProof: Sendable, Equatable {
         } else {
             extra = nil
         }
-        guard let number = NoteSyntax.dropPrefix("index ", from: line), let index = NoteSyntax.parseDecimal(number) else {
+        guard let number = NoteSyntax.dropPrefix("index ", from: line), let index = NoteSyntax.parseDecimal(number)
+        else {
             throw .invalidProofIndex(NoteSyntax.string(line))
         }
         self.index = index

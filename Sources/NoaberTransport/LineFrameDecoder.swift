@@ -33,13 +33,17 @@ package struct LineFrameDecoder: ByteToMessageDecoder {
         guard length <= maxLength else { throw LineTooLongError(limit: maxLength) }
         var line = buffer.readSlice(length: length)!
         buffer.moveReaderIndex(forwardBy: 1)
-        if line.readableBytesView.last == UInt8(ascii: "\r") { line = line.getSlice(at: line.readerIndex, length: length - 1)! }
+        if line.readableBytesView.last == UInt8(ascii: "\r") {
+            line = line.getSlice(at: line.readerIndex, length: length - 1)!
+        }
         context.fireChannelRead(wrapInboundOut(line))
         return .continue
     }
 
     /// A partial line at end of stream is a client that went away mid-request: it is dropped.
-    package mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    package mutating func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+    ) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
         buffer.clear()
         return .needMoreData

@@ -1,7 +1,7 @@
-import NIOCore
-package import NoaberProtocol
-import NIOPosix
 package import Foundation
+import NIOCore
+import NIOPosix
+package import NoaberProtocol
 
 /// Why a call did not get a result.
 package enum ClientError: Error, CustomStringConvertible, Sendable {
@@ -32,7 +32,10 @@ package final class RPCClient {
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private var nextID: Int64 = 1
 
-    private init(inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+    private init(
+        inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) {
         self.inbound = inbound
         self.outbound = outbound
     }
@@ -64,7 +67,8 @@ package final class RPCClient {
     }
 
     /// Calls `method` and decodes its result; an error answer throws `ClientError.rpc`.
-    package func call<P: Encodable, R: Decodable>(_ method: Method, _ params: P, as: R.Type = R.self) async throws -> R {
+    package func call<P: Encodable, R: Decodable>(_ method: Method, _ params: P, as: R.Type = R.self) async throws -> R
+    {
         let id = nextID
         nextID += 1
         let line = try RPCCoding.line(RPCRequest(id: .number(id), method: method.rawValue, params: params))
@@ -129,8 +133,12 @@ extension RPCClient {
 
         package init() {}
 
-        package mutating func add<P: Encodable, R: Decodable>(_ method: Method, _ params: P, as: R.Type = R.self) -> Answer<R> {
-            requests.append { id in try RPCCoding.line(RPCRequest(id: .number(id), method: method.rawValue, params: params)) }
+        package mutating func add<P: Encodable, R: Decodable>(
+            _ method: Method, _ params: P, as: R.Type = R.self
+        ) -> Answer<R> {
+            requests.append { id in
+                try RPCCoding.line(RPCRequest(id: .number(id), method: method.rawValue, params: params))
+            }
             return Answer(index: requests.count - 1)
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import NoaberAudit
 import Foundation
+import NoaberAudit
 import NoaberClient
 import NoaberCore
 import NoaberCrypto
@@ -17,7 +17,8 @@ extension Account {
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Open an account (signed by an admin or operator).",
-            discussion: "Account ids are lowercase parts joined by ':', e.g. org:zorgkring, vol:jan-peeters, shop:bakker.")
+            discussion:
+                "Account ids are lowercase parts joined by ':', e.g. org:zorgkring, vol:jan-peeters, shop:bakker.")
 
         @Argument(help: "The new account's id.")
         var account: Parsed<AccountID>
@@ -30,10 +31,16 @@ extension Account {
         @Option(help: "Display name.")
         var name: String
 
-        @Option(name: .customLong("min-balance"), parsing: .unconditional, help: "Lowest allowed balance: 0 for members and merchants, minus the credit limit for an issuer (e.g. -10000.00).")
+        @Option(
+            name: .customLong("min-balance"), parsing: .unconditional,
+            help:
+                "Lowest allowed balance: 0 for members and merchants, minus the credit limit for an issuer (e.g. -10000.00)."
+        )
         var minBalance = "0"
 
-        @Option(name: .customLong("controller"), help: "A key id (or .pub file) that may spend from the account; repeat for more.")
+        @Option(
+            name: .customLong("controller"),
+            help: "A key id (or .pub file) that may spend from the account; repeat for more.")
         var controllers: [String] = []
 
         @OptionGroup var connection: ConnectionOptions
@@ -48,8 +55,10 @@ extension Account {
             let id = account.value
             let keys = try controllers.map { try controllerKey($0, option: "--controller") }
             let result = try await Session.with(connection) { session in
-                let minimum = try session.amount(minBalance, option: "--min-balance", allowNegative: true, allowZero: true)
-                let body = AccountOpen(account: id, accountKind: kind, name: name, minBalance: minimum, controllers: keys)
+                let minimum = try session.amount(
+                    minBalance, option: "--min-balance", allowNegative: true, allowZero: true)
+                let body = AccountOpen(
+                    account: id, accountKind: kind, name: name, minBalance: minimum, controllers: keys)
                 return try await session.submit(.accountOpen(body), signing: signing)
             }
             try printReceipt(result, "account \(id) opened", output: output)
@@ -57,7 +66,8 @@ extension Account {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an account: kind, status, limit, controllers, balance.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show an account: kind, status, limit, controllers, balance.")
 
         @Argument(help: "The account id.")
         var account: String
@@ -69,7 +79,8 @@ extension Account {
             try await Session.with(connection) { session in
                 let info = try await session.account(account)
                 if output.json { return try printJSON(info) }
-                print("""
+                print(
+                    """
                     account      \(info.account)
                     name         \(info.name)
                     kind         \(info.kind)

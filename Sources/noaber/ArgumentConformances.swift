@@ -1,6 +1,6 @@
 package import ArgumentParser
-package import NoaberCore
 package import NoaberAudit
+package import NoaberCore
 
 // Let the command line take roles and account kinds by their wire names.
 extension KeyRole: ExpressibleByArgument {}
@@ -41,7 +41,9 @@ struct Parsed<Value: ParsedFromText>: ExpressibleByArgument, Sendable, CustomStr
 
     /// The value, once `validate()` has let the command run.
     var value: Value {
-        guard case .success(let value) = result else { preconditionFailure("validate() lets no unparsed \(text) through") }
+        guard case .success(let value) = result else {
+            preconditionFailure("validate() lets no unparsed \(text) through")
+        }
         return value
     }
 

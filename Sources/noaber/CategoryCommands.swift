@@ -16,7 +16,8 @@ extension CategoryCommand {
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a care category or change its name or hour rate (signed by an admin).",
-            discussion: "A new rate applies to credits from this entry on; credits already made keep the rate they record.")
+            discussion:
+                "A new rate applies to credits from this entry on; credits already made keep the rate they record.")
 
         @Argument(help: "The category id: a-z 0-9 -, starting with a letter, e.g. persoonlijke-verzorging.")
         var category: String
@@ -39,14 +40,18 @@ extension CategoryCommand {
             let (result, text) = try await Session.with(connection) { session in
                 let minor = try session.amount(rate, option: "--rate")
                 let body = CategorySet(category: category, name: name ?? category, hourRate: minor)
-                return (try await session.submit(.categorySet(body), signing: signing), "\(session.format(minor)) \(session.currency.code)")
+                return (
+                    try await session.submit(.categorySet(body), signing: signing),
+                    "\(session.format(minor)) \(session.currency.code)"
+                )
             }
             try printReceipt(result, "category \(category): \(text) per hour", output: output)
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the care categories with the hour rate in force.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the care categories with the hour rate in force.")
 
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
@@ -57,11 +62,15 @@ extension CategoryCommand {
                 if output.json { return try printJSON(list) }
                 var table = Table(headers: ["CATEGORY", "NAME", "RATE/HOUR", "SINCE ENTRY"], rightAligned: [2, 3])
                 for c in list.categories {
-                    table.rows.append([c.category, c.name, "\(session.format(c.hourRate)) \(session.currency.code)", "\(c.setSeq)"])
+                    table.rows.append([
+                        c.category, c.name, "\(session.format(c.hourRate)) \(session.currency.code)", "\(c.setSeq)",
+                    ])
                 }
                 print(table.render())
                 if list.categories.isEmpty {
-                    print("(no categories yet: credits use the ledger's hour rate, \(session.format(session.hourRate)) \(session.currency.code))")
+                    print(
+                        "(no categories yet: credits use the ledger's hour rate, \(session.format(session.hourRate)) \(session.currency.code))"
+                    )
                 }
             }
         }

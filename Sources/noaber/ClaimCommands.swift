@@ -10,7 +10,8 @@ import NoaberTransport
 struct ClaimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claim",
-        abstract: "Claim hours of care you gave, signed with your own key; an issuer's coordinator approves or rejects it.",
+        abstract:
+            "Claim hours of care you gave, signed with your own key; an issuer's coordinator approves or rejects it.",
         discussion: """
             A claim moves no money. It asks --issuer to pay the hours at the rate in force now (of \
             --category, or else the ledger's); `noaber approve CLAIM-ID` pays exactly that, `noaber reject` \
@@ -44,21 +45,30 @@ struct ClaimCommand: AsyncParsableCommand {
         _ = try issuer.value("--issuer")
         _ = try account?.value("--account")
         _ = try hours.value("--hours")
-        if let careDate, CalendarDate(careDate) == nil { throw ValidationError("--care-date must be a day written YYYY-MM-DD") }
+        if let careDate, CalendarDate(careDate) == nil {
+            throw ValidationError("--care-date must be a day written YYYY-MM-DD")
+        }
     }
 
     func run() async throws {
         let key = try loadPrivateKey(signing.key)
         let (result, text) = try await Session.with(connection) { session in
             let volunteer = try await ownAccount(session, keyID: key.publicKey.keyID.hex)
-            let rates = category == nil ? [:] : Session.categoryRates(try await session.client.call(.categoryList, NoParams(), as: CategoryList.self))
+            let rates =
+                category == nil
+                ? [:]
+                : Session.categoryRates(try await session.client.call(.categoryList, NoParams(), as: CategoryList.self))
             let rate: Int64
-            do { rate = try CreditBuilder(ledgerRate: session.hourRate, categoryRates: rates).rate(category: category) } catch {
+            do {
+                rate = try CreditBuilder(ledgerRate: session.hourRate, categoryRates: rates).rate(category: category)
+            } catch {
                 throw ClientFailure("--category \(category ?? "") does not exist (see `noaber category list`)")
             }
             let parsed = hours.value
             let minor: Int64
-            do { minor = try parsed.amount(atRate: rate) } catch let error as LedgerError { throw ClientFailure("--hours: \(error.message)") }
+            do { minor = try parsed.amount(atRate: rate) } catch let error as LedgerError {
+                throw ClientFailure("--hours: \(error.message)")
+            }
             let claim = Claim(
                 account: volunteer, issuer: issuer.value, hours: parsed.description, hourRate: rate, amount: minor,
                 category: category, careDate: careDate, memo: memo)
@@ -80,7 +90,8 @@ struct ClaimCommand: AsyncParsableCommand {
             throw ClientFailure(
                 own.isEmpty
                     ? "this key controls no member account; a claim is signed by the volunteer's own key"
-                    : "this key controls \(own.count) member accounts (\(own.map(\.account).joined(separator: ", "))); choose one with --account")
+                    : "this key controls \(own.count) member accounts (\(own.map(\.account).joined(separator: ", "))); choose one with --account"
+            )
         }
         return try AccountID(own[0].account)
     }
@@ -117,7 +128,9 @@ struct Approve: AsyncParsableCommand {
 struct Reject: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn a pending claim down, saying why (once).",
-        discussion: "Signed by a key controlling the claim's issuer. Nothing is paid; the volunteer sees the reason in `noaber claims`.")
+        discussion:
+            "Signed by a key controlling the claim's issuer. Nothing is paid; the volunteer sees the reason in `noaber claims`."
+    )
 
     @Argument(help: "The claim's entry id.")
     var claimID: String
@@ -142,7 +155,9 @@ struct Reject: AsyncParsableCommand {
 
 /// The claim that `info`, the ledger's entry `id`, must be.
 private func claim(_ id: String, in info: EntryInfo) throws -> Claim {
-    guard case .claim(let claim)? = Session.payload(info, id: id)?.body else { throw ClientFailure("entry \(id) is not a claim") }
+    guard case .claim(let claim)? = Session.payload(info, id: id)?.body else {
+        throw ClientFailure("entry \(id) is not a claim")
+    }
     return claim
 }
 
@@ -170,7 +185,8 @@ struct Claims: AsyncParsableCommand {
             var days = LedgerSettings.defaultClaimExpiryDays
             while true {
                 let page = try await session.client.call(
-                    .claimList, ClaimListParams(account: account?.text, pending: pending ? true : nil, afterSeq: after), as: ClaimListResult.self)
+                    .claimList, ClaimListParams(account: account?.text, pending: pending ? true : nil, afterSeq: after),
+                    as: ClaimListResult.self)
                 all += page.claims
                 days = page.claimExpiryDays
                 guard let last = page.claims.last, page.claims.count == ClaimListParams.maxLimit else { break }
@@ -178,7 +194,8 @@ struct Claims: AsyncParsableCommand {
             }
             if output.json { return try printJSON(ClaimListResult(claims: all, claimExpiryDays: days)) }
             var table = Table(
-                headers: ["CLAIM", "CLAIMED", "ACCOUNT", "ISSUER", "HOURS", "CATEGORY", "AMOUNT", "STATUS", "NOTE"], rightAligned: [4, 6])
+                headers: ["CLAIM", "CLAIMED", "ACCOUNT", "ISSUER", "HOURS", "CATEGORY", "AMOUNT", "STATUS", "NOTE"],
+                rightAligned: [4, 6])
             for c in all {
                 let note =
                     switch c.status {

@@ -24,9 +24,10 @@ struct Export: AsyncParsableCommand {
     @Option(help: "What to write.")
     var format: ExportFormat
 
-    @Option(help: ArgumentHelp(
-        "Write to FILE (mode 0644, by way of FILE.tmp, renamed over FILE once complete) instead of standard output.",
-        valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write to FILE (mode 0644, by way of FILE.tmp, renamed over FILE once complete) instead of standard output.",
+            valueName: "file"))
     var out: String?
 
     @Option(help: ArgumentHelp("The first day to export, YYYY-MM-DD (UTC); not for jsonl.", valueName: "date"))
@@ -61,7 +62,9 @@ struct Export: AsyncParsableCommand {
             do {
                 let pages = Pages(client: session.client, head: state.headSeq, filter: filter, output: output)
                 switch format {
-                case .jsonl: counts = try await pages.export(JSONLinesWriter(header: ExportHeader(exportedAt: Self.now(), state: state)))
+                case .jsonl:
+                    counts = try await pages.export(
+                        JSONLinesWriter(header: ExportHeader(exportedAt: Self.now(), state: state)))
                 case .csv: counts = try await pages.export(CSVWriter(filter: filter))
                 case .hledger: counts = try await pages.export(HledgerWriter(filter: filter))
                 case .beancount: counts = try await pages.export(BeancountWriter(filter: filter))
@@ -72,7 +75,9 @@ struct Export: AsyncParsableCommand {
                 throw error
             }
             var stderr = StandardError()
-            print("exported \(Self.count(counts.entries, "entry", "entries")) (\(Self.count(counts.postings, "posting", "postings"))) to \(output.name)", to: &stderr)
+            print(
+                "exported \(Self.count(counts.entries, "entry", "entries")) (\(Self.count(counts.postings, "posting", "postings"))) to \(output.name)",
+                to: &stderr)
         }
     }
 
@@ -86,7 +91,9 @@ struct Export: AsyncParsableCommand {
             }
             accounts.append((id, kind))
         }
-        if let wanted = filter.account, !accounts.contains(where: { $0.0 == wanted }) { throw ExportError.unknownAccount(wanted) }
+        if let wanted = filter.account, !accounts.contains(where: { $0.0 == wanted }) {
+            throw ExportError.unknownAccount(wanted)
+        }
         switch format {
         case .hledger: try HledgerWriter.preflight(accounts: accounts.map(\.0), filter: filter)
         case .beancount: try BeancountNames.check(accounts: accounts, currency: currency.code)
@@ -110,7 +117,8 @@ private struct Pages {
     func export<Writer: ExportWriter>(_ writer: Writer) async throws -> ExportCounts {
         var writer = writer
         var progress = ProgressBar(
-            label: "exporting", unit: "entries", total: head, enabled: ProgressBar.wanted(writingToStandardOutput: output.isStandardOutput))
+            label: "exporting", unit: "entries", total: head,
+            enabled: ProgressBar.wanted(writingToStandardOutput: output.isStandardOutput))
         defer { progress.clear() }
         var text = ""
         try writer.start(into: &text)

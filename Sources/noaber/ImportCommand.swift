@@ -8,7 +8,8 @@ import NoaberTransport
 
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Credit a month of hours from a CSV file: checked in full first, then signed and sent in all-or-nothing batches.",
+        abstract:
+            "Credit a month of hours from a CSV file: checked in full first, then signed and sent in all-or-nothing batches.",
         discussion: """
             Columns (header row, any order): account, date (YYYY-MM-DD, the day of care, recorded as the \
             credit's care_date), hours or amount, category \
@@ -32,7 +33,9 @@ struct Import: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard (1...SubmitBatchParams.maxEntries).contains(batchSize) else { throw ValidationError("--batch-size must be 1 to 1000") }
+        guard (1...SubmitBatchParams.maxEntries).contains(batchSize) else {
+            throw ValidationError("--batch-size must be 1 to 1000")
+        }
         _ = try issuer.value("--issuer")
         if signing.id != nil { throw ValidationError("--id does not apply: each line's entry id comes from the file") }
     }
@@ -51,7 +54,8 @@ struct Import: AsyncParsableCommand {
         let (lines, problems) = try ImportFile.read(file)
         if !problems.isEmpty {
             report(problems)
-            throw ClientFailure("\(problems.count) of \(lines.count + problems.count) lines are not valid; nothing was written")
+            throw ClientFailure(
+                "\(problems.count) of \(lines.count + problems.count) lines are not valid; nothing was written")
         }
         let key = try loadPrivateKey(signing.key)
         // The ledger's state comes in the same round trip as the trust check: with it the rules
@@ -63,10 +67,13 @@ struct Import: AsyncParsableCommand {
             do { state = try answers.result(stateAnswer).ledgerState() } catch let failure as VerificationFailure {
                 throw ClientFailure("the daemon reports a malformed state: \(failure.reason)")
             }
-            do { _ = try state.postingAccount(issuer.value, purpose: .credit, debit: true) } catch let error as LedgerError {
+            do { _ = try state.postingAccount(issuer.value, purpose: .credit, debit: true) } catch let error
+                as LedgerError
+            {
                 throw ClientFailure("--issuer \(issuer) cannot pay credits: \(error.message)")
             }
-            let builder = CreditBuilder(ledgerRate: session.hourRate, categoryRates: state.categories.mapValues(\.hourRate))
+            let builder = CreditBuilder(
+                ledgerRate: session.hourRate, categoryRates: state.categories.mapValues(\.hourRate))
             let (plan, bad) = ImportPlan.make(
                 lines, issuer: issuer.value, state: state, builder: builder, ledgerID: session.ledgerID,
                 amount: { text throws(AmountProblem) in try session.minorUnits(text) })
@@ -80,12 +87,18 @@ struct Import: AsyncParsableCommand {
             return summary
         }
         if output.json { return try printJSON(summary) }
-        print("imported \(file): \(summary.lines) lines, \(summary.volunteers) volunteers, \(summary.hours) hours, \(summary.amount)")
-        for (category, amount) in summary.byCategory.sorted(by: { $0.key < $1.key }) { print("  \(category): \(amount)") }
+        print(
+            "imported \(file): \(summary.lines) lines, \(summary.volunteers) volunteers, \(summary.hours) hours, \(summary.amount)"
+        )
+        for (category, amount) in summary.byCategory.sorted(by: { $0.key < $1.key }) {
+            print("  \(category): \(amount)")
+        }
         if summary.written == 0 {
             print("nothing new: all \(summary.alreadyImported) lines were imported before")
         } else {
-            print("\(summary.written) entries written\(summary.alreadyImported > 0 ? ", \(summary.alreadyImported) imported before" : "")")
+            print(
+                "\(summary.written) entries written\(summary.alreadyImported > 0 ? ", \(summary.alreadyImported) imported before" : "")"
+            )
         }
     }
 
@@ -100,19 +113,24 @@ struct Import: AsyncParsableCommand {
     private func send(_ plan: ImportPlan, key: Ed25519PrivateKey, client: RPCClient) async throws -> Summary {
         var summary = Summary()
         let credits = plan.credits
-        var progress = ProgressBar(label: "importing", unit: "lines", total: Int64(credits.count), enabled: ProgressBar.wanted(writingToStandardOutput: true))
+        var progress = ProgressBar(
+            label: "importing", unit: "lines", total: Int64(credits.count),
+            enabled: ProgressBar.wanted(writingToStandardOutput: true))
         var done = 0
         for start in stride(from: 0, to: credits.count, by: batchSize) {
             let slice = credits[start..<min(start + batchSize, credits.count)]
             let signed = try slice.map { try SignedEntry.sign($0.payload, with: key) }
             let result: SubmitBatchResult
             do {
-                result = try await client.call(.submitBatch, SubmitBatchParams(entries: signed.map(SubmitParams.init)), as: SubmitBatchResult.self)
+                result = try await client.call(
+                    .submitBatch, SubmitBatchParams(entries: signed.map(SubmitParams.init)), as: SubmitBatchResult.self)
             } catch {
                 progress.clear()
-                let first = slice.first!.line.number, last = slice.last!.line.number
+                let first = slice.first!.line.number
+                let last = slice.last!.line.number
                 throw ClientFailure(
-                    "the batch of lines \(first)–\(last) was refused, nothing of it was written (\(error)); \(summary.written) entries of earlier batches were; fix the file and run it again: those are skipped")
+                    "the batch of lines \(first)–\(last) was refused, nothing of it was written (\(error)); \(summary.written) entries of earlier batches were; fix the file and run it again: those are skipped"
+                )
             }
             for r in result.results { if r.replayed { summary.alreadyImported += 1 } else { summary.written += 1 } }
             done += slice.count

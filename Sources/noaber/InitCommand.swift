@@ -3,8 +3,8 @@ import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
-import NoaberTransport
 import NoaberTransparency
+import NoaberTransport
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,17 +39,23 @@ struct Init: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard (0...Money.maxScale).contains(scale) else { throw ValidationError("--scale must be 0 to \(Money.maxScale)") }
+        guard (0...Money.maxScale).contains(scale) else {
+            throw ValidationError("--scale must be 0 to \(Money.maxScale)")
+        }
     }
 
     func run() async throws {
         if let pinned = connection.pinnedLedger {
             let source = connection.ledger != nil ? "--ledger" : "NOABER_LEDGER"
-            throw ClientFailure("\(source) pins ledger \(pinned), but init creates a new ledger with a new id; run it without \(source)")
+            throw ClientFailure(
+                "\(source) pins ledger \(pinned), but init creates a new ledger with a new id; run it without \(source)"
+            )
         }
         let key = try loadPrivateKey(adminKey)
         let rate: Int64
-        do { rate = try Money.parse(hourRate, scale: scale) } catch { throw ClientFailure("--hour-rate: \(error.message)") }
+        do { rate = try Money.parse(hourRate, scale: scale) } catch {
+            throw ClientFailure("--hour-rate: \(error.message)")
+        }
         let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
         let ledgerID = LedgerIdentity.derive(adminKey: key.publicKey, nonce: nonce)
         let entryID = try id ?? newEntryID()
@@ -69,7 +75,9 @@ struct Init: AsyncParsableCommand {
             let payload = Payload(ledger: ledgerID, id: entryID, body: .ledgerInit(body))
             return (try await Session.submit(payload, key: key, client: client), logKey)
         }
-        let verifierKey = try logKey.map { try NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledgerID), publicKey: $0).text }
+        let verifierKey = try logKey.map {
+            try NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledgerID), publicKey: $0).text
+        }
         var extra = ["ledger_id": ledgerID]
         extra["log_key"] = verifierKey
         try printReceipt(result, "ledger \(ledgerID) created", output: output, extra: extra)

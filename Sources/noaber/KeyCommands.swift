@@ -14,11 +14,16 @@ struct Key: AsyncParsableCommand {
 
 extension Key {
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a public key with a role (signed by an admin).")
+        static let configuration = CommandConfiguration(
+            abstract: "Register a public key with a role (signed by an admin).")
 
         @OptionGroup var signing: SigningOptions
 
-        @Option(name: .customLong("pub"), help: "The public key file to register (FILE.pub from keygen); for --role log, default: the daemon's log key.")
+        @Option(
+            name: .customLong("pub"),
+            help:
+                "The public key file to register (FILE.pub from keygen); for --role log, default: the daemon's log key."
+        )
         var publicKey: String?
 
         @Option(help: "A label for people, e.g. \"coordinator Anja\".")
@@ -31,14 +36,19 @@ extension Key {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if publicKey == nil && role != .log { throw ValidationError("--pub is required (only a log key defaults to the daemon's)") }
+            if publicKey == nil && role != .log {
+                throw ValidationError("--pub is required (only a log key defaults to the daemon's)")
+            }
         }
 
         func run() async throws {
             let given = try publicKey.map(loadPublicKey)
             let (result, key) = try await Session.with(connection) { session in
                 let key = try given ?? Key.daemonLogKey(session.status)
-                return (try await session.submit(.keyAdd(KeyAdd(key: KeySpec(publicKey: key, label: label, role: role))), signing: signing), key)
+                return (
+                    try await session.submit(
+                        .keyAdd(KeyAdd(key: KeySpec(publicKey: key, label: label, role: role))), signing: signing), key
+                )
             }
             if output.json {
                 try printReceipt(result, "", output: output, extra: ["key_id": key.keyID.hex])
@@ -51,7 +61,9 @@ extension Key {
 
     /// The log key the daemon reports holding; an admin announcing it vouches for this daemon.
     static func daemonLogKey(_ status: StatusResult) throws -> Ed25519PublicKey {
-        guard let hex = status.logPublicKey, let raw = Hex.decodeLowercase(hex), let key = try? Ed25519PublicKey(rawRepresentation: raw) else {
+        guard let hex = status.logPublicKey, let raw = Hex.decodeLowercase(hex),
+            let key = try? Ed25519PublicKey(rawRepresentation: raw)
+        else {
             throw ClientFailure("the daemon reports no log key; give --pub with the log key's public key file")
         }
         return key
@@ -91,7 +103,9 @@ extension Key {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let keys = try await Session.with(connection) { try await $0.client.call(.keyList, NoParams(), as: KeyList.self) }
+            let keys = try await Session.with(connection) {
+                try await $0.client.call(.keyList, NoParams(), as: KeyList.self)
+            }
             if output.json { return try printJSON(keys) }
             var table = Table(headers: ["KEY ID", "ROLE", "LABEL", "ADDED", "REVOKED"], rightAligned: [3, 4])
             for k in keys.keys {

@@ -10,7 +10,9 @@ import NoaberTransparency
 struct LogKeyOptions: ParsableArguments {
     @Option(
         name: .customLong("log-key"),
-        help: "The log's verifier key, NAME+KEYID+KEY as `noaber status` prints it (default: $NOABER_LOG_KEY; commands that read a chain otherwise use the log keys it names).")
+        help:
+            "The log's verifier key, NAME+KEYID+KEY as `noaber status` prints it (default: $NOABER_LOG_KEY; commands that read a chain otherwise use the log keys it names)."
+    )
     var logKey: [String] = []
 
     /// The pinned keys, or nil when none was given.
@@ -21,7 +23,9 @@ struct LogKeyOptions: ParsableArguments {
         }
         guard !texts.isEmpty else { return nil }
         return try texts.map { text in
-            do { return try NoteVerifierKey(parsing: text) } catch { throw ClientFailure("--log-key \(text): \(error)") }
+            do { return try NoteVerifierKey(parsing: text) } catch {
+                throw ClientFailure("--log-key \(text): \(error)")
+            }
         }
     }
 
@@ -30,7 +34,8 @@ struct LogKeyOptions: ParsableArguments {
     func required() throws -> [NoteVerifierKey] {
         guard let keys = try pinned() else {
             throw ClientFailure(
-                "give --log-key (or $NOABER_LOG_KEY): the log's verifier key as the organisation publishes it; `noaber status` prints the daemon's")
+                "give --log-key (or $NOABER_LOG_KEY): the log's verifier key as the organisation publishes it; `noaber status` prints the daemon's"
+            )
         }
         return keys
     }
@@ -57,4 +62,3 @@ func readSmallFile(_ path: String, what: String) throws -> String {
         throw ClientFailure("cannot read \(what) \(path): \(error.localizedDescription)")
     }
 }
-

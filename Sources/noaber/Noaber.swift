@@ -14,9 +14,11 @@ struct Noaber: AsyncParsableCommand {
             word. --ledger ID (or $NOABER_LEDGER) refuses any ledger but that one.
             """,
         subcommands: [
-            Keygen.self, Init.self, Key.self, Account.self, CategoryCommand.self, Credit.self, ClaimCommand.self, Approve.self, Reject.self,
+            Keygen.self, Init.self, Key.self, Account.self, CategoryCommand.self, Credit.self, ClaimCommand.self,
+            Approve.self, Reject.self,
             Claims.self, Transfer.self, Redeem.self, Reverse.self, Import.self, SettingsCommand.self,
-            Balance.self, History.self, StatementCommand.self, ReportCommand.self, Verify.self, Export.self, Status.self, CheckpointCommand.self, Proof.self,
+            Balance.self, History.self, StatementCommand.self, ReportCommand.self, Verify.self, Export.self,
+            Status.self, CheckpointCommand.self, Proof.self,
             VerifyProof.self, Consistency.self,
         ])
 

@@ -4,7 +4,9 @@ import NoaberClient
 
 /// Where the daemon is.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: "The daemon's Unix socket (default: $NOABER_SOCKET, ./data/noaberd.sock, /run/noaber/noaberd.sock).")
+    @Option(
+        name: .long,
+        help: "The daemon's Unix socket (default: $NOABER_SOCKET, ./data/noaberd.sock, /run/noaber/noaberd.sock).")
     var socket: String?
 
     var socketPath: String {
@@ -14,7 +16,9 @@ struct ConnectionOptions: ParsableArguments {
         return "/run/noaber/noaberd.sock"
     }
 
-    @Option(name: .long, help: "Talk only to the ledger with this id, as `noaber init` printed it (default: $NOABER_LEDGER).")
+    @Option(
+        name: .long,
+        help: "Talk only to the ledger with this id, as `noaber init` printed it (default: $NOABER_LEDGER).")
     var ledger: String?
 
     /// The ledger id the user pinned, if any: --ledger, else $NOABER_LEDGER.
@@ -29,7 +33,8 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The daemon and the ledger pin, as the client library takes them.
     var target: SessionTarget {
-        SessionTarget(socketPath: socketPath, pinnedLedger: pinnedLedger, pinSource: ledger != nil ? "--ledger" : "NOABER_LEDGER")
+        SessionTarget(
+            socketPath: socketPath, pinnedLedger: pinnedLedger, pinSource: ledger != nil ? "--ledger" : "NOABER_LEDGER")
     }
 
     /// Refuses a ledger other than the pinned one; `ledgerID` is nil when the daemon serves none yet.
@@ -51,7 +56,9 @@ struct SigningOptions: ParsableArguments {
     @Option(name: .long, help: "Private key file (PKCS#8 PEM, as written by `noaber keygen`).")
     var key: String
 
-    @Option(name: .long, help: "Entry id (default: random). Re-using an id with the same entry is safe: it is committed once.")
+    @Option(
+        name: .long,
+        help: "Entry id (default: random). Re-using an id with the same entry is safe: it is committed once.")
     var id: String?
 
     func validate() throws {

@@ -54,7 +54,9 @@ final class ExportOutput {
             }
             return 0
         }
-        if failure != 0 { throw ClientFailure("cannot write to \(temporaryPath ?? name): \(String(cString: strerror(failure)))") }
+        if failure != 0 {
+            throw ClientFailure("cannot write to \(temporaryPath ?? name): \(String(cString: strerror(failure)))")
+        }
     }
 
     /// Makes the export durable and puts it in place: fsync, rename, then fsync the folder so the rename survives too.

@@ -32,7 +32,8 @@ struct PaymentOptions: ParsableArguments {
         let (result, text) = try await Session.with(connection) { session in
             let minor = try amount(session)
             let tx = Transaction(
-                purpose: purpose, postings: [Posting(account: from.value, amount: -minor), Posting(account: to.value, amount: minor)],
+                purpose: purpose,
+                postings: [Posting(account: from.value, amount: -minor), Posting(account: to.value, amount: minor)],
                 memo: memo)
             let result = try await session.submit(.transaction(tx), signing: signing)
             return (result, "\(session.format(minor)) \(session.currency.code)")
@@ -50,13 +51,21 @@ struct PaymentOptions: ParsableArguments {
             let rates = try categories.map { Session.categoryRates(try answers.result($0)) } ?? [:]
             let builder = CreditBuilder(ledgerRate: session.hourRate, categoryRates: rates)
             let size: CreditBuilder.Size
-            if let hours { size = .hours(hours, category: category) } else { size = .amount(try session.amount(amount ?? "", option: "--amount")) }
+            if let hours {
+                size = .hours(hours, category: category)
+            } else {
+                size = .amount(try session.amount(amount ?? "", option: "--amount"))
+            }
             let credit: CreditBuilder.Credit
-            do { credit = try builder.credit(from: from.value, to: to.value, size, memo: memo, careDate: careDate) } catch let error as CreditBuilder.Failure {
+            do {
+                credit = try builder.credit(from: from.value, to: to.value, size, memo: memo, careDate: careDate)
+            } catch let error as CreditBuilder.Failure {
                 switch error {
                 case .unknownCategory(let category):
                     let known = rates.keys.sorted().joined(separator: ", ")
-                    throw ClientFailure("--category \(category) does not exist (known: \(known.isEmpty ? "none yet; an admin adds them with `noaber category set`" : known))")
+                    throw ClientFailure(
+                        "--category \(category) does not exist (known: \(known.isEmpty ? "none yet; an admin adds them with `noaber category set`" : known))"
+                    )
                 case .hours(let error): throw ClientFailure("--hours: \(error.message)")
                 }
             }
@@ -93,10 +102,14 @@ struct Credit: AsyncParsableCommand {
     var careDate: String?
 
     func validate() throws {
-        guard (hours == nil) != (amount == nil) else { throw ValidationError("give exactly one of --hours and --amount") }
+        guard (hours == nil) != (amount == nil) else {
+            throw ValidationError("give exactly one of --hours and --amount")
+        }
         if category != nil && hours == nil { throw ValidationError("--category goes with --hours") }
         if careDate != nil && hours == nil { throw ValidationError("--care-date goes with --hours") }
-        if let careDate, CalendarDate(careDate) == nil { throw ValidationError("--care-date must be a day written YYYY-MM-DD") }
+        if let careDate, CalendarDate(careDate) == nil {
+            throw ValidationError("--care-date must be a day written YYYY-MM-DD")
+        }
         _ = try hours?.value("--hours")
     }
 
@@ -106,7 +119,8 @@ struct Credit: AsyncParsableCommand {
 }
 
 struct Transfer: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Give coins to another member (members and merchants may both give and receive).")
+    static let configuration = CommandConfiguration(
+        abstract: "Give coins to another member (members and merchants may both give and receive).")
 
     @OptionGroup var payment: PaymentOptions
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import NoaberAudit
 import Foundation
+import NoaberAudit
 import NoaberClient
 import NoaberCore
 import NoaberProtocol
@@ -131,7 +131,13 @@ struct Status: AsyncParsableCommand {
         ]
         if let settings = status.settings {
             lines.append(("claims", "expire after \(settings.claimExpiryDays) days undecided"))
-            lines.append(("demurrage", settings.demurrage.map { "\($0.ratePpm) ppm per \($0.period) to \($0.account); next charge at \($0.next)" } ?? "off"))
+            lines.append(
+                (
+                    "demurrage",
+                    settings.demurrage.map {
+                        "\($0.ratePpm) ppm per \($0.period) to \($0.account); next charge at \($0.next)"
+                    } ?? "off"
+                ))
         }
         lines += [
             ("database", "\(status.databaseBytes) bytes, schema version \(status.schemaVersion)"),

@@ -8,7 +8,8 @@ import NoaberTransport
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Figures for funders and the municipality: hours and coins credited, volunteers, redemptions, circulation.",
+        abstract:
+            "Figures for funders and the municipality: hours and coins credited, volunteers, redemptions, circulation.",
         discussion: """
             For entries committed in the period (UTC days, both included), by month, care category or \
             issuer: credits, hours, coins credited, active volunteers (members credited), coins redeemed \
@@ -33,14 +34,17 @@ struct ReportCommand: AsyncParsableCommand {
 
     func validate() throws {
         for (name, day) in [("--from", from), ("--to", to)] {
-            if let day, CalendarDate(day) == nil { throw ValidationError("\(name) \(day) is not a date like 2026-11-30") }
+            if let day, CalendarDate(day) == nil {
+                throw ValidationError("\(name) \(day) is not a date like 2026-11-30")
+            }
         }
         if let from, let to, to < from { throw ValidationError("--to \(to) is before --from \(from)") }
     }
 
     func run() async throws {
         let text = try await Session.with(connection) { session in
-            var builder = ReportBuilder(grouping: by, from: from.flatMap(CalendarDate.init), to: to.flatMap(CalendarDate.init))
+            var builder = ReportBuilder(
+                grouping: by, from: from.flatMap(CalendarDate.init), to: to.flatMap(CalendarDate.init))
             reading: for try await page in EntryPages(client: session.client, through: session.status.entries) {
                 for info in page {
                     guard try builder.add(info) else { break reading }

@@ -26,10 +26,15 @@ struct Reverse: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await Session.with(connection) { session in
-            guard case .transaction(let original)? = try await session.payload(ofEntry: entryID)?.body else { throw ClientFailure("entry \(entryID) is not a transaction; only transactions can be reversed") }
-            guard original.purpose != .reversal else { throw ClientFailure("entry \(entryID) is itself a reversal; to undo it, make a new entry") }
+            guard case .transaction(let original)? = try await session.payload(ofEntry: entryID)?.body else {
+                throw ClientFailure("entry \(entryID) is not a transaction; only transactions can be reversed")
+            }
+            guard original.purpose != .reversal else {
+                throw ClientFailure("entry \(entryID) is itself a reversal; to undo it, make a new entry")
+            }
             let body = Transaction(
-                purpose: .reversal, postings: original.postings.map { Posting(account: $0.account, amount: -$0.amount) },
+                purpose: .reversal,
+                postings: original.postings.map { Posting(account: $0.account, amount: -$0.amount) },
                 reverses: entryID, reason: reason)
             return try await session.submit(.transaction(body), signing: signing)
         }

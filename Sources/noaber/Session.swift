@@ -13,7 +13,8 @@ extension Session {
     }
 
     static func with<R>(
-        _ connection: ConnectionOptions, also batch: RPCClient.Batch, _ body: (Session, RPCClient.Answers) async throws -> R
+        _ connection: ConnectionOptions, also batch: RPCClient.Batch,
+        _ body: (Session, RPCClient.Answers) async throws -> R
     ) async throws -> R {
         try await with(connection.target, also: batch, body)
     }
@@ -25,7 +26,9 @@ extension Session {
 }
 
 /// Prints what a submission did: one line for people, the receipt for scripts.
-func printReceipt(_ result: SubmitResult, _ summary: String, output: OutputOptions, extra: [String: String] = [:]) throws {
+func printReceipt(
+    _ result: SubmitResult, _ summary: String, output: OutputOptions, extra: [String: String] = [:]
+) throws {
     if output.json {
         struct Receipt: Encodable {
             var result: SubmitResult

@@ -38,10 +38,14 @@ extension SettingsCommand {
                 the first period is the first to start after this entry. --no-demurrage turns it off.
                 """)
 
-        @Option(name: .customLong("claim-expiry-days"), help: "Days a claim waits for a decision before it expires (1 to 3650; default 60).")
+        @Option(
+            name: .customLong("claim-expiry-days"),
+            help: "Days a claim waits for a decision before it expires (1 to 3650; default 60).")
         var claimExpiryDays: Int?
 
-        @Option(name: .customLong("demurrage-percent"), help: "Share of the balance charged per period, in percent, e.g. 0.5 (at most 4 decimals, at most 50).")
+        @Option(
+            name: .customLong("demurrage-percent"),
+            help: "Share of the balance charged per period, in percent, e.g. 0.5 (at most 4 decimals, at most 50).")
         var demurragePercent: String?
 
         @Option(name: .customLong("demurrage-period"), help: "day, week or month.")
@@ -59,16 +63,23 @@ extension SettingsCommand {
 
         func validate() throws {
             let touchesDemurrage = demurragePercent != nil || demurragePeriod != nil || demurrageAccount != nil
-            if noDemurrage && touchesDemurrage { throw ValidationError("--no-demurrage goes with no other --demurrage- option") }
-            guard claimExpiryDays != nil || touchesDemurrage || noDemurrage else { throw ValidationError("give at least one setting to change") }
-            if let days = claimExpiryDays, !(1...3650).contains(days) { throw ValidationError("--claim-expiry-days must be 1 to 3650") }
+            if noDemurrage && touchesDemurrage {
+                throw ValidationError("--no-demurrage goes with no other --demurrage- option")
+            }
+            guard claimExpiryDays != nil || touchesDemurrage || noDemurrage else {
+                throw ValidationError("give at least one setting to change")
+            }
+            if let days = claimExpiryDays, !(1...3650).contains(days) {
+                throw ValidationError("--claim-expiry-days must be 1 to 3650")
+            }
             _ = try demurrageAccount?.value("--demurrage-account")
             if let demurragePercent { _ = try Self.ppm(demurragePercent) }
         }
 
         static func ppm(_ text: String) throws -> Int64 {
             guard let value = try? Money.parse(text, scale: 4), (1...500_000).contains(value) else {
-                throw ValidationError("--demurrage-percent must be more than 0 and at most 50, with at most 4 decimals (e.g. 0.5)")
+                throw ValidationError(
+                    "--demurrage-percent must be more than 0 and at most 50, with at most 4 decimals (e.g. 0.5)")
             }
             return value
         }
@@ -83,15 +94,24 @@ extension SettingsCommand {
                     guard let rate = try demurragePercent.map(Self.ppm) ?? current.demurrage?.ratePPM,
                         let period = demurragePeriod ?? current.demurrage?.period,
                         let account = demurrageAccount?.value ?? current.demurrage?.account
-                    else { throw ClientFailure("demurrage is off: to turn it on give --demurrage-percent, --demurrage-period and --demurrage-account") }
+                    else {
+                        throw ClientFailure(
+                            "demurrage is off: to turn it on give --demurrage-percent, --demurrage-period and --demurrage-account"
+                        )
+                    }
                     demurrage = Demurrage(ratePPM: rate, period: period, account: account)
                 }
-                let body = LedgerSettings(claimExpiryDays: claimExpiryDays ?? current.claimExpiryDays, demurrage: demurrage)
+                let body = LedgerSettings(
+                    claimExpiryDays: claimExpiryDays ?? current.claimExpiryDays, demurrage: demurrage)
                 let result = try await session.submit(.ledgerSettings(body), signing: signing)
                 var after = current
                 after.claimExpiryDays = body.claimExpiryDays ?? LedgerSettings.defaultClaimExpiryDays
                 after.demurrage = demurrage
-                return (result, "claims expire after \(after.claimExpiryDays) days; " + describe(SettingsInfo(after).demurrage, session, showNext: false))
+                return (
+                    result,
+                    "claims expire after \(after.claimExpiryDays) days; "
+                        + describe(SettingsInfo(after).demurrage, session, showNext: false)
+                )
             }
             try printReceipt(result, "settings: \(text)", output: output)
         }
@@ -100,7 +120,8 @@ extension SettingsCommand {
 
 private func describe(_ demurrage: SettingsInfo.DemurrageInfo?, _ session: Session, showNext: Bool = true) -> String {
     guard let demurrage else { return "no demurrage" }
-    let percent = Money.format(demurrage.ratePpm, scale: 4).replacingOccurrences(of: #"\.?0+$"#, with: "", options: .regularExpression)
+    let percent = Money.format(demurrage.ratePpm, scale: 4).replacingOccurrences(
+        of: #"\.?0+$"#, with: "", options: .regularExpression)
     let next = showNext && !demurrage.next.isEmpty ? "; next charge at \(demurrage.next)" : ""
     return "demurrage \(percent) % per \(demurrage.period), back to \(demurrage.account)\(next)"
 }

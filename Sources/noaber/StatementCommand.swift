@@ -36,7 +36,9 @@ struct StatementCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try account.value("")
         for (name, day) in [("--from", from), ("--to", to)] {
-            if let day, CalendarDate(day) == nil { throw ValidationError("\(name) \(day) is not a date like 2026-11-30") }
+            if let day, CalendarDate(day) == nil {
+                throw ValidationError("\(name) \(day) is not a date like 2026-11-30")
+            }
         }
         if let from, let to, to < from { throw ValidationError("--to \(to) is before --from \(from)") }
     }
@@ -48,7 +50,9 @@ struct StatementCommand: AsyncParsableCommand {
         let text = try await Session.with(connection) { session in
             let fromTime = from.flatMap(Self.start(of:))?.rfc3339
             // --to is included: the period ends where the next day begins.
-            let toTime = to.flatMap(Self.start(of:)).map { Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + 86_400_000).rfc3339 }
+            let toTime = to.flatMap(Self.start(of:)).map {
+                Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + 86_400_000).rfc3339
+            }
             var lines: [HistoryLineInfo] = []
             var opening: Int64?
             var afterSeq: Int64 = 0
@@ -56,7 +60,8 @@ struct StatementCommand: AsyncParsableCommand {
             var closing: Int64 = 0
             while true {
                 let page = try await session.client.call(
-                    .accountStatement, StatementParams(account: account.text, fromTime: fromTime, toTime: toTime, afterSeq: afterSeq),
+                    .accountStatement,
+                    StatementParams(account: account.text, fromTime: fromTime, toTime: toTime, afterSeq: afterSeq),
                     as: StatementResult.self)
                 if opening == nil { opening = page.opening }
                 accountInfo = page.account
@@ -66,7 +71,8 @@ struct StatementCommand: AsyncParsableCommand {
                 afterSeq = last.seq
             }
             let renderer = StatementRenderer(
-                organisation: session.ledger?.name ?? "", currency: session.currency, account: accountInfo!, from: from, to: to,
+                organisation: session.ledger?.name ?? "", currency: session.currency, account: accountInfo!, from: from,
+                to: to,
                 opening: opening ?? 0, lines: lines, closing: closing)
             return try renderer.render(output.json ? .json : format)
         }

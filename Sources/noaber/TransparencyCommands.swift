@@ -9,21 +9,26 @@ import NoaberTransport
 
 /// Checks a checkpoint's origin and signature for this session's ledger; returns the key that signed.
 @discardableResult
-func checkCheckpoint(_ signed: SignedCheckpoint, session: Session, logKeys: LogKeyOptions, what: String) async throws -> NoteVerifierKey {
+func checkCheckpoint(
+    _ signed: SignedCheckpoint, session: Session, logKeys: LogKeyOptions, what: String
+) async throws -> NoteVerifierKey {
     let origin = LogOrigin.origin(ledgerID: session.ledgerID)
     guard signed.checkpoint.origin == origin else {
         throw ClientFailure("\(what) is for \(signed.checkpoint.origin), not this ledger (\(origin))")
     }
     let keys = try logKeys.required()
     do { return try LogOrigin.verify(signed, ledgerID: session.ledgerID, by: keys) } catch {
-        throw ClientFailure("\(what) is not validly signed by the log key: \(error); it is signed by \(LogOrigin.signers(of: signed))")
+        throw ClientFailure(
+            "\(what) is not validly signed by the log key: \(error); it is signed by \(LogOrigin.signers(of: signed))")
     }
 }
 
 /// A proof's hashes as the daemon sends them, base64.
 func proofHashes(_ texts: [String]) throws -> [SHA256Digest] {
     try texts.map { text in
-        guard let hash = SHA256Digest(base64: text) else { throw ClientFailure("the daemon's proof holds a malformed hash") }
+        guard let hash = SHA256Digest(base64: text) else {
+            throw ClientFailure("the daemon's proof holds a malformed hash")
+        }
         return hash
     }
 }
@@ -48,11 +53,17 @@ struct CheckpointCommand: AsyncParsableCommand {
         let (note, signer) = try await Session.with(connection) { session in
             let result = try await session.client.call(.checkpoint, NoParams(), as: CheckpointResult.self)
             guard let note = result.checkpoint else {
-                throw ClientFailure("the ledger has no checkpoint yet: its log key is not announced (see `noaber status`)")
+                throw ClientFailure(
+                    "the ledger has no checkpoint yet: its log key is not announced (see `noaber status`)")
             }
             let signed: SignedCheckpoint
-            do { signed = try SignedCheckpoint(parsing: note) } catch { throw ClientFailure("the daemon's checkpoint is malformed: \(error)") }
-            return (signed, try await checkCheckpoint(signed, session: session, logKeys: logKeys, what: "the daemon's checkpoint"))
+            do { signed = try SignedCheckpoint(parsing: note) } catch {
+                throw ClientFailure("the daemon's checkpoint is malformed: \(error)")
+            }
+            return (
+                signed,
+                try await checkCheckpoint(signed, session: session, logKeys: logKeys, what: "the daemon's checkpoint")
+            )
         }
         guard let out else { return print(note.serialized, terminator: "") }
         try ExportOutput.writeWhole(note.serialized, to: out)
@@ -85,15 +96,22 @@ struct Proof: AsyncParsableCommand {
         let saved = try checkpoint.map(readCheckpoint)
         let proof = try await Session.with(connection) { session in
             let result = try await session.client.call(
-                .inclusionProof, InclusionProofParams(entryId: entryID, treeSize: saved?.checkpoint.size), as: InclusionProofResult.self)
+                .inclusionProof, InclusionProofParams(entryId: entryID, treeSize: saved?.checkpoint.size),
+                as: InclusionProofResult.self)
             let against: SignedCheckpoint
             if let saved {
                 against = saved
             } else {
-                guard let note = result.checkpoint else { throw ClientFailure("the daemon sent no checkpoint with the proof") }
-                do { against = try SignedCheckpoint(parsing: note) } catch { throw ClientFailure("the daemon's checkpoint is malformed: \(error)") }
+                guard let note = result.checkpoint else {
+                    throw ClientFailure("the daemon sent no checkpoint with the proof")
+                }
+                do { against = try SignedCheckpoint(parsing: note) } catch {
+                    throw ClientFailure("the daemon's checkpoint is malformed: \(error)")
+                }
             }
-            try await checkCheckpoint(against, session: session, logKeys: logKeys, what: saved == nil ? "the daemon's checkpoint" : "checkpoint \(checkpoint!)")
+            try await checkCheckpoint(
+                against, session: session, logKeys: logKeys,
+                what: saved == nil ? "the daemon's checkpoint" : "checkpoint \(checkpoint!)")
             let entry: CommittedEntry
             do { entry = try result.entry.storedEntry().entry } catch let failure as VerificationFailure {
                 throw ClientFailure("the daemon's entry is malformed: \(failure.reason)")
@@ -104,18 +122,23 @@ struct Proof: AsyncParsableCommand {
                 payload.ledger == session.ledgerID, SHA256.hash(entry.record) == entry.hash
             else { throw ClientFailure("the daemon answered with an entry that is not \(entryID) of this ledger") }
             let hashes = try proofHashes(result.hashes)
-            guard entry.entryID == entryID, result.index == UInt64(entry.seq - 1), result.treeSize == against.checkpoint.size else {
+            guard entry.entryID == entryID, result.index == UInt64(entry.seq - 1),
+                result.treeSize == against.checkpoint.size
+            else {
                 throw ClientFailure("the daemon answered for another entry or tree size")
             }
             do {
                 try InclusionProof.verify(
-                    leafHash: entry.leafHash, index: result.index, treeSize: result.treeSize, proof: hashes, root: against.checkpoint.root)
+                    leafHash: entry.leafHash, index: result.index, treeSize: result.treeSize, proof: hashes,
+                    root: against.checkpoint.root)
             } catch { throw ClientFailure("the daemon's inclusion proof does not verify: \(error)") }
             return TlogProof(extra: entry.record, index: result.index, hashes: hashes, checkpoint: against)
         }
         guard let out else { return print(proof.serialized, terminator: "") }
         try ExportOutput.writeWhole(proof.serialized, to: out)
-        print("proof that entry \(proof.index + 1) is among the \(proof.checkpoint.checkpoint.size) entries of the checkpoint, saved to \(out)")
+        print(
+            "proof that entry \(proof.index + 1) is among the \(proof.checkpoint.checkpoint.size) entries of the checkpoint, saved to \(out)"
+        )
     }
 }
 
@@ -154,7 +177,9 @@ struct VerifyProof: ParsableCommand {
 
     func run() throws {
         guard let keys = try logKeys.pinned() else {
-            throw ClientFailure("give --log-key (or $NOABER_LOG_KEY): the log's verifier key, as the ledger publishes it and `noaber status` prints it")
+            throw ClientFailure(
+                "give --log-key (or $NOABER_LOG_KEY): the log's verifier key, as the ledger publishes it and `noaber status` prints it"
+            )
         }
         let text = try readSmallFile(file, what: "proof")
         var report = Report(
@@ -162,12 +187,20 @@ struct VerifyProof: ParsableCommand {
             purpose: nil, memo: nil, hours: nil, postings: nil, failure: nil)
         do {
             let proof: TlogProof
-            do { proof = try TlogProof(parsing: text) } catch { throw ProofFailure("\(file) is not a tlog-proof: \(error)") }
-            guard let extra = proof.extra else { throw ProofFailure("the proof carries no entry record (no extra line)") }
+            do { proof = try TlogProof(parsing: text) } catch {
+                throw ProofFailure("\(file) is not a tlog-proof: \(error)")
+            }
+            guard let extra = proof.extra else {
+                throw ProofFailure("the proof carries no entry record (no extra line)")
+            }
             let record: EntryRecord
-            do { record = try EntryRecord(parsing: extra) } catch { throw ProofFailure("the proof's entry record is malformed: \(error.message)") }
+            do { record = try EntryRecord(parsing: extra) } catch {
+                throw ProofFailure("the proof's entry record is malformed: \(error.message)")
+            }
             let payload: Payload
-            do { payload = try Payload.decode(record.signed.payload) } catch { throw ProofFailure("the entry's payload is malformed: \(error.message)") }
+            do { payload = try Payload.decode(record.signed.payload) } catch {
+                throw ProofFailure("the entry's payload is malformed: \(error.message)")
+            }
             report.seq = record.seq
             report.entryId = payload.id
             report.kind = payload.kind.rawValue
@@ -181,19 +214,26 @@ struct VerifyProof: ParsableCommand {
                 report.postings = tx.postings.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
             }
             guard proof.index == UInt64(record.seq - 1) else {
-                throw ProofFailure("the proof is for leaf \(proof.index), but the record is entry \(record.seq) (leaf \(record.seq - 1))")
+                throw ProofFailure(
+                    "the proof is for leaf \(proof.index), but the record is entry \(record.seq) (leaf \(record.seq - 1))"
+                )
             }
             let origin = LogOrigin.origin(ledgerID: payload.ledger)
             guard proof.checkpoint.checkpoint.origin == origin else {
-                throw ProofFailure("the checkpoint is for \(proof.checkpoint.checkpoint.origin), but the entry belongs to \(origin)")
-            }
-            do { report.signedBy = try LogOrigin.verify(proof.checkpoint, ledgerID: payload.ledger, by: keys).text } catch {
                 throw ProofFailure(
-                    "the checkpoint is not signed by the given log key: \(error); it is signed by \(LogOrigin.signers(of: proof.checkpoint))")
+                    "the checkpoint is for \(proof.checkpoint.checkpoint.origin), but the entry belongs to \(origin)")
+            }
+            do {
+                report.signedBy = try LogOrigin.verify(proof.checkpoint, ledgerID: payload.ledger, by: keys).text
+            } catch {
+                throw ProofFailure(
+                    "the checkpoint is not signed by the given log key: \(error); it is signed by \(LogOrigin.signers(of: proof.checkpoint))"
+                )
             }
             do {
                 try InclusionProof.verify(
-                    leafHash: record.leafHash, index: proof.index, treeSize: proof.checkpoint.checkpoint.size, proof: proof.hashes,
+                    leafHash: record.leafHash, index: proof.index, treeSize: proof.checkpoint.checkpoint.size,
+                    proof: proof.hashes,
                     root: proof.checkpoint.checkpoint.root)
             } catch { throw ProofFailure("the inclusion proof does not lead to the checkpoint's root: \(error)") }
             report.ok = true
@@ -212,7 +252,9 @@ struct VerifyProof: ParsableCommand {
                 // The proof holds this entry, not the ledger's settings, so amounts stay in minor units.
                 let hours = report.hours.map { ", \($0) hours" } ?? ""
                 print("  \(purpose)\(hours)\(report.memo.map { ": \($0)" } ?? "")")
-                for posting in report.postings ?? [] { print("  \(posting.account)  \(posting.amount > 0 ? "+" : "")\(posting.amount) (minor units)") }
+                for posting in report.postings ?? [] {
+                    print("  \(posting.account)  \(posting.amount > 0 ? "+" : "")\(posting.amount) (minor units)")
+                }
             }
         }
         if let failure = report.failure {
@@ -251,22 +293,29 @@ struct Consistency: AsyncParsableCommand {
         let given = try new.map(readCheckpoint)
         let (newer, proofLength) = try await Session.with(connection) { session in
             try await checkCheckpoint(older, session: session, logKeys: logKeys, what: "checkpoint \(old)")
-            if let given { try await checkCheckpoint(given, session: session, logKeys: logKeys, what: "checkpoint \(new!)") }
+            if let given {
+                try await checkCheckpoint(given, session: session, logKeys: logKeys, what: "checkpoint \(new!)")
+            }
             guard given.map({ older.checkpoint.size <= $0.checkpoint.size }) ?? true else {
-                throw ClientFailure("\(old) covers \(older.checkpoint.size) entries, more than \(new!) (\(given!.checkpoint.size)); swap them")
+                throw ClientFailure(
+                    "\(old) covers \(older.checkpoint.size) entries, more than \(new!) (\(given!.checkpoint.size)); swap them"
+                )
             }
             if given == nil {
                 // A ledger now shorter than a checkpoint it signed was rolled back: a failed check, not a usage error.
                 let latest = try await session.client.call(.checkpoint, NoParams(), as: CheckpointResult.self)
                 if latest.treeSize < older.checkpoint.size {
                     var stderr = StandardError()
-                    print("FAILED: the ledger holds \(latest.treeSize) entries, fewer than the \(older.checkpoint.size) of \(old): it was cut off or rolled back")
+                    print(
+                        "FAILED: the ledger holds \(latest.treeSize) entries, fewer than the \(older.checkpoint.size) of \(old): it was cut off or rolled back"
+                    )
                     print("noaber: consistency failed: the ledger is shorter than \(old)", to: &stderr)
                     throw ExitCode(2)
                 }
             }
             let result = try await session.client.call(
-                .consistencyProof, ConsistencyProofParams(oldSize: older.checkpoint.size, newSize: given?.checkpoint.size),
+                .consistencyProof,
+                ConsistencyProofParams(oldSize: older.checkpoint.size, newSize: given?.checkpoint.size),
                 as: ConsistencyProofResult.self)
             let newer: SignedCheckpoint
             if let given {
@@ -288,13 +337,17 @@ struct Consistency: AsyncParsableCommand {
                     newRoot: newer.checkpoint.root, proof: hashes)
             } catch {
                 var stderr = StandardError()
-                print("FAILED: the ledger of \(newer.checkpoint.size) entries does not extend the checkpoint of \(older.checkpoint.size): \(error)")
+                print(
+                    "FAILED: the ledger of \(newer.checkpoint.size) entries does not extend the checkpoint of \(older.checkpoint.size): \(error)"
+                )
                 print("noaber: consistency failed: \(error)", to: &stderr)
                 throw ExitCode(2)
             }
             return (newer, hashes.count)
         }
-        print("OK: the checkpoint of \(newer.checkpoint.size) entries extends the one of \(older.checkpoint.size) entries (\(proofLength) proof hashes);")
+        print(
+            "OK: the checkpoint of \(newer.checkpoint.size) entries extends the one of \(older.checkpoint.size) entries (\(proofLength) proof hashes);"
+        )
         print("entries 1 to \(older.checkpoint.size) are unchanged")
     }
 }

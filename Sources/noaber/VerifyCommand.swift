@@ -4,8 +4,8 @@ import NoaberClient
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
-import NoaberTransport
 import NoaberTransparency
+import NoaberTransport
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,7 +23,9 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "Verify this jsonl export offline instead of the daemon's ledger.")
     var file: String?
 
-    @Option(name: .customLong("checkpoint"), help: "A checkpoint saved earlier (repeatable); the ledger must still contain it.")
+    @Option(
+        name: .customLong("checkpoint"),
+        help: "A checkpoint saved earlier (repeatable); the ledger must still contain it.")
     var checkpoints: [String] = []
 
     @OptionGroup var logKeys: LogKeyOptions
@@ -42,7 +44,10 @@ struct Verify: AsyncParsableCommand {
             for (source, checkpoint) in (latest.map { [$0] } ?? []) + saved {
                 do {
                     let signer = try audit.check(checkpoint: checkpoint, pinned: pinned)
-                    reports.append(.init(source: source, treeSize: checkpoint.checkpoint.size, root: checkpoint.checkpoint.root.base64, signedBy: signer.text))
+                    reports.append(
+                        .init(
+                            source: source, treeSize: checkpoint.checkpoint.size,
+                            root: checkpoint.checkpoint.root.base64, signedBy: signer.text))
                 } catch {
                     failure = VerificationFailure(seq: error.seq, reason: "\(source) \(error.reason)")
                     break
@@ -54,14 +59,19 @@ struct Verify: AsyncParsableCommand {
         if failure == nil, reports.isEmpty, pinned != nil || audit.expectsCheckpoint {
             failure = VerificationFailure(
                 seq: nil,
-                reason: "no checkpoint to check: the ledger names a log key, so its checkpoint must come with it (a ledger without one may have been cut short)")
+                reason:
+                    "no checkpoint to check: the ledger names a log key, so its checkpoint must come with it (a ledger without one may have been cut short)"
+            )
         }
         if failure == nil, let stored {
             do { try audit.finish(stored: stored) } catch { failure = error }
         }
         // A pinned ledger must be the one replayed: an OK for another ledger would mislead.
-        if let file, let pinned = connection.pinnedLedger, let replayed = audit.verifier.state.ledger?.id, replayed != pinned {
-            failure = VerificationFailure(seq: nil, reason: "\(file) holds ledger \(replayed), not the pinned ledger \(pinned)")
+        if let file, let pinned = connection.pinnedLedger, let replayed = audit.verifier.state.ledger?.id,
+            replayed != pinned
+        {
+            failure = VerificationFailure(
+                seq: nil, reason: "\(file) holds ledger \(replayed), not the pinned ledger \(pinned)")
         } else if file == nil, connection.pinnedLedger != nil, failure == nil || audit.verifier.state.ledger != nil {
             try connection.checkPin(audit.verifier.state.ledger?.id)
         }
@@ -71,17 +81,25 @@ struct Verify: AsyncParsableCommand {
         } else if let failure {
             print("FAILED after \(report.entries) good entries: \(failure)")
         } else {
-            print("OK: \(report.entries) entries, \(report.accounts) accounts, \(report.keys) keys; every signature, right, link, hash and balance checks out")
+            print(
+                "OK: \(report.entries) entries, \(report.accounts) accounts, \(report.keys) keys; every signature, right, link, hash and balance checks out"
+            )
             if let ledger = audit.verifier.state.ledger { print("ledger \(ledger.id) (\(ledger.name))") }
             if let totals = report.totals {
-                print("\(totals.currency): \(totals.issued) issued; members hold \(totals.heldByMembers), merchants \(totals.heldByMerchants)")
+                print(
+                    "\(totals.currency): \(totals.issued) issued; members hold \(totals.heldByMembers), merchants \(totals.heldByMerchants)"
+                )
             }
             print("head hash \(report.headHash)")
             print("tree root \(report.treeRoot) (\(report.entries) entries)")
             for checkpoint in report.checkpoints {
-                print("checkpoint (\(checkpoint.source)): \(checkpoint.treeSize) entries, root matches, signed by \(checkpoint.signedBy ?? "-")")
+                print(
+                    "checkpoint (\(checkpoint.source)): \(checkpoint.treeSize) entries, root matches, signed by \(checkpoint.signedBy ?? "-")"
+                )
             }
-            if report.checkpoints.isEmpty { print("no checkpoint checked: the ledger names no log key yet, and none was given") }
+            if report.checkpoints.isEmpty {
+                print("no checkpoint checked: the ledger names no log key yet, and none was given")
+            }
         }
         if let failure {
             var stderr = StandardError()
@@ -91,9 +109,13 @@ struct Verify: AsyncParsableCommand {
     }
 
     /// The replayed chain, the checkpoint that came with it, the stored state to compare, or the first failure.
-    private typealias Outcome = (ChainAudit, (source: String, checkpoint: SignedCheckpoint)?, StateResult?, VerificationFailure?)
+    private typealias Outcome = (
+        ChainAudit, (source: String, checkpoint: SignedCheckpoint)?, StateResult?, VerificationFailure?
+    )
 
-    private func sizes(_ saved: [(source: String, checkpoint: SignedCheckpoint)], _ latest: SignedCheckpoint?) -> Set<UInt64> {
+    private func sizes(
+        _ saved: [(source: String, checkpoint: SignedCheckpoint)], _ latest: SignedCheckpoint?
+    ) -> Set<UInt64> {
         Set(saved.map(\.checkpoint.checkpoint.size) + (latest.map { [$0.checkpoint.size] } ?? []))
     }
 
@@ -128,7 +150,8 @@ struct Verify: AsyncParsableCommand {
         }
     }
 
-    private func replayExport(_ path: String, saved: [(source: String, checkpoint: SignedCheckpoint)]) throws -> Outcome {
+    private func replayExport(_ path: String, saved: [(source: String, checkpoint: SignedCheckpoint)]) throws -> Outcome
+    {
         var audit = ChainAudit()
         do throws(VerificationFailure) {
             let reader = try ExportReader(path: path)

@@ -1,20 +1,23 @@
 import Foundation
 import NoaberProtocol
 import NoaberStore
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// docs/examples/audit_sqlite.py and audit_export.py were written from docs/FORMAT.md alone; that
 /// they agree with `noaber verify` on real ledgers shows the document is enough to audit without
 /// Noaber code.
 @Suite("The independent audit scripts")
 struct AuditScriptTests {
-    static let tools = ["/usr/bin/python3", "/usr/bin/openssl"].allSatisfy(FileManager.default.isExecutableFile(atPath:))
+    static let tools = ["/usr/bin/python3", "/usr/bin/openssl"].allSatisfy(
+        FileManager.default.isExecutableFile(atPath:))
     static let examples = PackagePaths.root.appendingPathComponent("docs/examples")
     static let script = examples.appendingPathComponent("audit_sqlite.py").path
 
     func audit(_ daemon: DaemonProcess) async throws -> CommandResult {
-        try await runProcessOffloaded(URL(fileURLWithPath: "/usr/bin/python3"), [Self.script, daemon.dataDirectory + "/noaber.sqlite"], in: daemon.directory)
+        try await runProcessOffloaded(
+            URL(fileURLWithPath: "/usr/bin/python3"), [Self.script, daemon.dataDirectory + "/noaber.sqlite"],
+            in: daemon.directory)
     }
 
     @Test(.enabled(if: tools, "python3 or openssl is missing; scripts/setup.sh installs them"))
@@ -35,9 +38,11 @@ struct AuditScriptTests {
         try daemon.ok("export", "--format", "jsonl", "--out", "ledger.jsonl")
         let export = try await runProcessOffloaded(
             URL(fileURLWithPath: "/usr/bin/python3"),
-            [Self.examples.appendingPathComponent("audit_export.py").path, "ledger.jsonl", "--log-key", logKey], in: daemon.directory)
+            [Self.examples.appendingPathComponent("audit_export.py").path, "ledger.jsonl", "--log-key", logKey],
+            in: daemon.directory)
         #expect(export.status == 0, "\(export.stdout)\(export.stderr)")
-        #expect(export.stdout.contains("OK: 13 entries, 4 accounts, 6 keys, head \(status.headHash)"), "\(export.stdout)")
+        #expect(
+            export.stdout.contains("OK: 13 entries, 4 accounts, 6 keys, head \(status.headHash)"), "\(export.stdout)")
 
         let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
         try db.execute("DROP TRIGGER postings_append_only_update")
@@ -52,7 +57,8 @@ struct AuditScriptTests {
     @Test(.enabled(if: tools, "python3 or openssl is missing; scripts/setup.sh installs them"))
     func workedExampleAndItsTamperedCopies() async throws {
         let result = try await runProcessOffloaded(
-            URL(fileURLWithPath: "/bin/bash"), [Self.examples.appendingPathComponent("test_examples.sh").path], in: Self.examples)
+            URL(fileURLWithPath: "/bin/bash"), [Self.examples.appendingPathComponent("test_examples.sh").path],
+            in: Self.examples)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 }

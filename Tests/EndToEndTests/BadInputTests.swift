@@ -2,9 +2,9 @@ import Foundation
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
+import NoaberTestSupport
 import NoaberTransport
 import Testing
-import NoaberTestSupport
 
 /// Every bad input of issue #2: a typed error, nothing written, and the daemon still serving.
 @Suite("Bad input against a real daemon")
@@ -20,7 +20,8 @@ struct BadInputTests {
             Transaction(
                 purpose: .transfer,
                 postings: [
-                    Posting(account: try AccountID("vol:jan-peeters"), amount: -100), Posting(account: try AccountID("vol:piet"), amount: 100),
+                    Posting(account: try AccountID("vol:jan-peeters"), amount: -100),
+                    Posting(account: try AccountID("vol:piet"), amount: 100),
                 ]))
         try await body(daemon, validTransfer)
         let after = try await daemon.status()
@@ -43,13 +44,16 @@ struct BadInputTests {
             try cliFails(daemon, pay + ["0"], saying: "more than zero")
             try cliFails(daemon, pay + ["1.234"], saying: "has 3 decimals; this currency has 2")
             try cliFails(daemon, pay + ["99999999999999999999"], saying: "too large")
-            try cliFails(daemon, Array(pay.dropLast()) + ["--amount=-5.00"], saying: "is negative; give a positive amount")
+            try cliFails(
+                daemon, Array(pay.dropLast()) + ["--amount=-5.00"], saying: "is negative; give a positive amount")
             try cliFails(daemon, pay + ["abc"], saying: "not a decimal number")
             try cliFails(
-                daemon, ["credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1.555"],
+                daemon,
+                ["credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1.555"],
                 saying: "at most two decimals")
             try cliFails(
-                daemon, ["credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "0"],
+                daemon,
+                ["credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "0"],
                 saying: "must be more than zero")
         }
     }
@@ -57,27 +61,58 @@ struct BadInputTests {
     @Test func daemonRefusesRuleBreakingEntries() async throws {
         try await withUnchangedLedger { daemon, _ in
             let transfer = ["transfer", "--from", "vol:jan-peeters", "--amount", "1.00"]
-            try cliFails(daemon, transfer + ["--key", "jan.key", "--to", "vol:nobody"], saying: "account vol:nobody does not exist")
-            try cliFails(daemon, transfer + ["--key", "piet.key", "--to", "vol:piet"], saying: "does not control account vol:jan-peeters")
-            try cliFails(daemon, ["transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "100.00"],
+            try cliFails(
+                daemon, transfer + ["--key", "jan.key", "--to", "vol:nobody"],
+                saying: "account vol:nobody does not exist")
+            try cliFails(
+                daemon, transfer + ["--key", "piet.key", "--to", "vol:piet"],
+                saying: "does not control account vol:jan-peeters")
+            try cliFails(
+                daemon,
+                [
+                    "transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount",
+                    "100.00",
+                ],
                 saying: "would go to -87.50, below its minimum balance 0.00")
-            try cliFails(daemon, ["redeem", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00"],
+            try cliFails(
+                daemon,
+                ["redeem", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00"],
                 saying: "a redeem may only pay to merchant accounts")
-            try cliFails(daemon, ["credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--amount", "10000.01"],
+            try cliFails(
+                daemon,
+                [
+                    "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--amount",
+                    "10000.01",
+                ],
                 saying: "would go to -10025.01, below its minimum balance -10000.00")
             try daemon.ok("keygen", "--out", "stranger.key")
-            try cliFails(daemon, transfer + ["--key", "stranger.key", "--to", "vol:piet"], saying: "is not registered in this ledger")
             try cliFails(
-                daemon, ["init", "--admin-key", "admin.key", "--name", "Again", "--currency", "ZMT", "--currency-name", "z", "--hour-rate", "1"],
+                daemon, transfer + ["--key", "stranger.key", "--to", "vol:piet"],
+                saying: "is not registered in this ledger")
+            try cliFails(
+                daemon,
+                [
+                    "init", "--admin-key", "admin.key", "--name", "Again", "--currency", "ZMT", "--currency-name", "z",
+                    "--hour-rate", "1",
+                ],
                 saying: "already initialised")
             try cliFails(
-                daemon, ["key", "add", "--key", "jan.key", "--pub", "stranger.key.pub", "--label", "x", "--role", "admin"],
+                daemon,
+                ["key", "add", "--key", "jan.key", "--pub", "stranger.key.pub", "--label", "x", "--role", "admin"],
                 saying: "only admin keys may add keys")
             try cliFails(
-                daemon, ["account", "open", "vol:x", "--key", "jan.key", "--kind", "member", "--name", "X", "--controller", "jan.key.pub"],
+                daemon,
+                [
+                    "account", "open", "vol:x", "--key", "jan.key", "--kind", "member", "--name", "X", "--controller",
+                    "jan.key.pub",
+                ],
                 saying: "only admin or operator keys may open accounts")
             try cliFails(
-                daemon, ["account", "open", "vol:piet", "--key", "coord.key", "--kind", "member", "--name", "X", "--controller", "jan.key.pub"],
+                daemon,
+                [
+                    "account", "open", "vol:piet", "--key", "coord.key", "--kind", "member", "--name", "X",
+                    "--controller", "jan.key.pub",
+                ],
                 saying: "account vol:piet already exists")
         }
     }
@@ -86,9 +121,11 @@ struct BadInputTests {
         try await withUnchangedLedger { daemon, _ in
             var raw = [UInt8](repeating: 0, count: 32)
             raw[0] = 1
-            try Ed25519PublicKey(rawRepresentation: raw).write(toFile: daemon.directory.appendingPathComponent("weak.pub").path)
+            try Ed25519PublicKey(rawRepresentation: raw).write(
+                toFile: daemon.directory.appendingPathComponent("weak.pub").path)
             try cliFails(
-                daemon, ["key", "add", "--key", "admin.key", "--pub", "weak.pub", "--label", "weak", "--role", "operator"],
+                daemon,
+                ["key", "add", "--key", "admin.key", "--pub", "weak.pub", "--label", "weak", "--role", "operator"],
                 saying: "small-order point")
         }
     }
@@ -99,7 +136,8 @@ struct BadInputTests {
         let ledger = try WalkthroughLedger(on: daemon)
         try daemon.ok("key", "revoke", "--key", "admin.key", ledger.piet, "--reason", "phone lost")
         let entries = try await daemon.status().entries
-        let result = try daemon.noaber("transfer", "--key", "piet.key", "--from", "vol:piet", "--to", "vol:jan-peeters", "--amount", "1.00")
+        let result = try daemon.noaber(
+            "transfer", "--key", "piet.key", "--from", "vol:piet", "--to", "vol:jan-peeters", "--amount", "1.00")
         #expect(result.status != 0)
         #expect(result.stderr.contains("was revoked by entry 13"))
         #expect(try await daemon.status().entries == entries)
@@ -117,14 +155,18 @@ struct BadInputTests {
             // Payload bytes written by hand, signed as they are: what a client other than noaber could send.
             func raw(_ bytes: [UInt8], signedBy key: Ed25519PrivateKey) throws -> SignedEntry {
                 SignedEntry(
-                    payload: bytes, signature: try key.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: bytes)),
+                    payload: bytes,
+                    signature: try key.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: bytes)),
                     keyID: key.publicKey.keyID)
             }
 
             // The right key's signature over other bytes.
             var other = Payload(ledger: ledgerID, id: "forged-1", body: transfer)
             if case .transaction(var tx) = other.body {
-                tx.postings = [Posting(account: try AccountID("vol:jan-peeters"), amount: -1000), Posting(account: try AccountID("vol:piet"), amount: 1000)]
+                tx.postings = [
+                    Posting(account: try AccountID("vol:jan-peeters"), amount: -1000),
+                    Posting(account: try AccountID("vol:piet"), amount: 1000),
+                ]
                 other.body = .transaction(tx)
             }
             var swapped = good
@@ -132,7 +174,8 @@ struct BadInputTests {
             #expect(await rpcError { try await daemon.submit(swapped) }?.reason == "bad_signature")
 
             // Signed for another ledger: both the payload's ledger field and the signed message differ.
-            let elsewhere = try SignedEntry.sign(Payload(ledger: String(repeating: "ab", count: 16), id: "forged-2", body: transfer), with: jan)
+            let elsewhere = try SignedEntry.sign(
+                Payload(ledger: String(repeating: "ab", count: 16), id: "forged-2", body: transfer), with: jan)
             #expect(await rpcError { try await daemon.submit(elsewhere) }?.reason == "wrong_ledger")
 
             // Claiming the ledger's id while signing as if for another one.
@@ -144,31 +187,48 @@ struct BadInputTests {
             func signedTx(_ id: String, _ amounts: [(String, Int64)]) throws -> SignedEntry {
                 let postings = try amounts.map { Posting(account: try AccountID($0.0), amount: $0.1) }
                 return try SignedEntry.sign(
-                    Payload(ledger: ledgerID, id: id, body: .transaction(Transaction(purpose: .transfer, postings: postings))), with: jan)
+                    Payload(
+                        ledger: ledgerID, id: id,
+                        body: .transaction(Transaction(purpose: .transfer, postings: postings))), with: jan)
             }
-            #expect(await rpcError { try await daemon.submit(try signedTx("u1", [("vol:jan-peeters", -100), ("vol:piet", 99)])) }?.reason == "unbalanced")
-            #expect(await rpcError { try await daemon.submit(try signedTx("u2", [("vol:jan-peeters", 0), ("vol:piet", 0)])) }?.reason == "invalid_amount")
             #expect(
                 await rpcError {
-                    try await daemon.submit(try signedTx("u3", [("vol:jan-peeters", -100), ("vol:piet", Int64.max), ("shop:bakker", Int64.max)]))
+                    try await daemon.submit(try signedTx("u1", [("vol:jan-peeters", -100), ("vol:piet", 99)]))
+                }?.reason == "unbalanced")
+            #expect(
+                await rpcError {
+                    try await daemon.submit(try signedTx("u2", [("vol:jan-peeters", 0), ("vol:piet", 0)]))
                 }?.reason == "invalid_amount")
-            #expect(await rpcError { try await daemon.submit(try signedTx("u4", [("vol:jan-peeters", -100)])) }?.reason == "unbalanced")
+            #expect(
+                await rpcError {
+                    try await daemon.submit(
+                        try signedTx(
+                            "u3", [("vol:jan-peeters", -100), ("vol:piet", Int64.max), ("shop:bakker", Int64.max)]))
+                }?.reason == "invalid_amount")
+            #expect(
+                await rpcError { try await daemon.submit(try signedTx("u4", [("vol:jan-peeters", -100)])) }?.reason
+                    == "unbalanced")
 
             // An amount past Int64 in the JSON text itself.
-            let text = "{\"id\":\"u5\",\"kind\":\"tx\",\"ledger\":\"\(ledgerID)\",\"postings\":[{\"account\":\"vol:jan-peeters\",\"amount\":-99999999999999999999},{\"account\":\"vol:piet\",\"amount\":99999999999999999999}],\"purpose\":\"transfer\",\"v\":1}"
+            let text =
+                "{\"id\":\"u5\",\"kind\":\"tx\",\"ledger\":\"\(ledgerID)\",\"postings\":[{\"account\":\"vol:jan-peeters\",\"amount\":-99999999999999999999},{\"account\":\"vol:piet\",\"amount\":99999999999999999999}],\"purpose\":\"transfer\",\"v\":1}"
             let bytes = Array(text.utf8)
             let big = try raw(bytes, signedBy: jan)
             #expect(await rpcError { try await daemon.submit(big) }?.reason == "invalid_payload")
 
             // Unknown fields are refused, so nothing unsigned-for can ride along.
-            let extra = Array(text.replacingOccurrences(of: "99999999999999999999", with: "100").replacingOccurrences(of: "\"v\":1", with: "\"v\":1,\"note\":\"x\"").utf8)
+            let extra = Array(
+                text.replacingOccurrences(of: "99999999999999999999", with: "100").replacingOccurrences(
+                    of: "\"v\":1", with: "\"v\":1,\"note\":\"x\""
+                ).utf8)
             let withExtra = try raw(extra, signedBy: jan)
             #expect(await rpcError { try await daemon.submit(withExtra) }?.message.contains("unknown field") == true)
 
             // A digit with a combining mark once crashed the writer: now a refusal, and the daemon serves on.
             let coordinator = try daemon.privateKey("coord.key")
             let crash = Array(
-                "{\"hour_rate\":1000,\"hours\":\"2\u{301}\",\"id\":\"h1\",\"kind\":\"tx\",\"ledger\":\"\(ledgerID)\",\"postings\":[{\"account\":\"org:zorgkring\",\"amount\":-2000},{\"account\":\"vol:piet\",\"amount\":2000}],\"purpose\":\"credit\",\"v\":1}".utf8)
+                "{\"hour_rate\":1000,\"hours\":\"2\u{301}\",\"id\":\"h1\",\"kind\":\"tx\",\"ledger\":\"\(ledgerID)\",\"postings\":[{\"account\":\"org:zorgkring\",\"amount\":-2000},{\"account\":\"vol:piet\",\"amount\":2000}],\"purpose\":\"credit\",\"v\":1}"
+                    .utf8)
             let crashEntry = try raw(crash, signedBy: coordinator)
             #expect(await rpcError { try await daemon.submit(crashEntry) }?.reason == "invalid_hours")
 
@@ -176,15 +236,23 @@ struct BadInputTests {
             // Python the last), unknown fields inside postings, integers not written plainly.
             let plain = text.replacingOccurrences(of: "99999999999999999999", with: "100")
             for (variant, complaint) in [
-                (plain.replacingOccurrences(of: "\"amount\":-100", with: "\"amount\":-100,\"amount\":-900"), "appears twice"),
-                (plain.replacingOccurrences(of: "\"amount\":-100", with: "\"amount\":-100,\"note\":1"), "postings[0].note\" is not part"),
+                (
+                    plain.replacingOccurrences(of: "\"amount\":-100", with: "\"amount\":-100,\"amount\":-900"),
+                    "appears twice"
+                ),
+                (
+                    plain.replacingOccurrences(of: "\"amount\":-100", with: "\"amount\":-100,\"note\":1"),
+                    "postings[0].note\" is not part"
+                ),
                 (plain.replacingOccurrences(of: "\"amount\":100", with: "\"amount\":1e2"), "must be a plain integer"),
                 (plain.replacingOccurrences(of: "\"v\":1", with: "\"v\":1,\"memo\":null"), "is null"),
             ] {
                 let bytes = Array(variant.utf8)
                 let entry = try raw(bytes, signedBy: jan)
                 let error = await rpcError { try await daemon.submit(entry) }
-                #expect(error?.reason == "invalid_payload" && error?.message.contains(complaint) == true, "\(variant): \(String(describing: error))")
+                #expect(
+                    error?.reason == "invalid_payload" && error?.message.contains(complaint) == true,
+                    "\(variant): \(String(describing: error))")
             }
         }
     }
@@ -193,13 +261,23 @@ struct BadInputTests {
         try await withUnchangedLedger { daemon, _ in
             try await RPCClient.withConnection(socketPath: daemon.socket) { client in
                 for (line, code) in [
-                    ("{not json", -32700), ("[1,2]", -32600), ("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ledger.status\"}", -32600),
-                    ("{\"jsonrpc\":\"2.0\",\"method\":\"ledger.status\"}", -32600), ("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ledger.drop\"}", -32601),
+                    ("{not json", -32700), ("[1,2]", -32600),
+                    ("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ledger.status\"}", -32600),
+                    ("{\"jsonrpc\":\"2.0\",\"method\":\"ledger.status\"}", -32600),
+                    ("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ledger.drop\"}", -32601),
                     ("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ledger.submit\",\"params\":{}}", -32602),
-                    ("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ledger.submit\",\"params\":{\"payload\":\"!!\",\"signature\":\"00\",\"key_id\":\"x\"}}", -32602),
-                    ("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"account.get\",\"params\":{\"account\":\"NOT VALID\"}}", -32602),
+                    (
+                        "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ledger.submit\",\"params\":{\"payload\":\"!!\",\"signature\":\"00\",\"key_id\":\"x\"}}",
+                        -32602
+                    ),
+                    (
+                        "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"account.get\",\"params\":{\"account\":\"NOT VALID\"}}",
+                        -32602
+                    ),
                 ] {
-                    let error = await rpcError { try await client.send(Data((line + "\n").utf8), as: StatusResult.self) }
+                    let error = await rpcError {
+                        try await client.send(Data((line + "\n").utf8), as: StatusResult.self)
+                    }
                     #expect(error?.code == code, "\(line) → \(String(describing: error))")
                 }
                 // The same connection still works after all of that.
@@ -212,7 +290,8 @@ struct BadInputTests {
     @Test func oversizedLineIsRefusedAndOnlyThatConnectionCloses() async throws {
         try await withUnchangedLedger { daemon, _ in
             try await RPCClient.withConnection(socketPath: daemon.socket) { client in
-                try await client.writeRaw(Array(repeating: UInt8(ascii: "x"), count: LineFrameDecoder.defaultMaxLength + 10))
+                try await client.writeRaw(
+                    Array(repeating: UInt8(ascii: "x"), count: LineFrameDecoder.defaultMaxLength + 10))
                 let answer = try #require(try await client.readLine())
                 #expect(answer.contains("request_too_large"))
                 #expect(try await client.readLine() == nil, "the connection is closed after the error")
@@ -224,8 +303,10 @@ struct BadInputTests {
     @Test func clientThatDisconnectsMidRequestChangesNothing() async throws {
         try await withUnchangedLedger { daemon, transfer in
             let ledgerID = try #require(try await daemon.status().ledgerId)
-            let signed = try SignedEntry.sign(Payload(ledger: ledgerID, id: "half-sent", body: transfer), with: try daemon.privateKey("jan.key"))
-            let line = try RPCCoding.line(RPCRequest(id: .number(1), method: Method.submit.rawValue, params: SubmitParams(signed)))
+            let signed = try SignedEntry.sign(
+                Payload(ledger: ledgerID, id: "half-sent", body: transfer), with: try daemon.privateKey("jan.key"))
+            let line = try RPCCoding.line(
+                RPCRequest(id: .number(1), method: Method.submit.rawValue, params: SubmitParams(signed)))
             for _ in 0..<5 {
                 try await RPCClient.withConnection(socketPath: daemon.socket) { client in
                     try await client.writeRaw(Array(line.prefix(line.count / 2)))

@@ -2,9 +2,9 @@ import Foundation
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
+import NoaberTestSupport
 import NoaberTransport
 import Testing
-import NoaberTestSupport
 
 /// The CLI signs amounts in minor units, so the scale and hour rate it uses must be the ledger's
 /// own, signed in entry 1, and not whatever the program on the socket says.
@@ -40,22 +40,34 @@ struct CLITrustTests {
         #expect(try daemon.noaber(arguments: pay + ["--ledger", id]).status == 0)
         #expect(try noaber(daemon, pay, environment: ["NOABER_LEDGER": id]).status == 0)
         #expect(try noaber(daemon, pay + ["--ledger", id], environment: ["NOABER_LEDGER": other]).status == 0)
-        #expect(try noaber(daemon, ["balance", "vol:piet"], environment: ["NOABER_LEDGER": id]).stdout.contains("5.15 ZMT"))
+        #expect(
+            try noaber(daemon, ["balance", "vol:piet"], environment: ["NOABER_LEDGER": id]).stdout.contains("5.15 ZMT"))
         #expect(try noaber(daemon, ["verify"], environment: ["NOABER_LEDGER": id]).status == 0)
         #expect(try noaber(daemon, ["status"], environment: ["NOABER_LEDGER": id]).status == 0)
 
         // Any other id: one line on stderr, a non-zero exit, and nothing signed.
         let before = try await daemon.status()
         let refusal = "serves ledger \(id), not ledger \(other)"
-        fails(try daemon.noaber(arguments: pay + ["--ledger", other]), saying: refusal + " (--ledger)", "transfer --ledger OTHER")
-        fails(try noaber(daemon, pay, environment: ["NOABER_LEDGER": other]), saying: refusal + " (NOABER_LEDGER)", "transfer with NOABER_LEDGER=OTHER")
-        fails(try noaber(daemon, pay + ["--ledger", other], environment: ["NOABER_LEDGER": id]), saying: refusal, "--ledger OTHER over NOABER_LEDGER")
-        fails(try daemon.noaber(arguments: ["balance", "vol:piet", "--ledger", other]), saying: refusal, "balance --ledger OTHER")
+        fails(
+            try daemon.noaber(arguments: pay + ["--ledger", other]), saying: refusal + " (--ledger)",
+            "transfer --ledger OTHER")
+        fails(
+            try noaber(daemon, pay, environment: ["NOABER_LEDGER": other]), saying: refusal + " (NOABER_LEDGER)",
+            "transfer with NOABER_LEDGER=OTHER")
+        fails(
+            try noaber(daemon, pay + ["--ledger", other], environment: ["NOABER_LEDGER": id]), saying: refusal,
+            "--ledger OTHER over NOABER_LEDGER")
+        fails(
+            try daemon.noaber(arguments: ["balance", "vol:piet", "--ledger", other]), saying: refusal,
+            "balance --ledger OTHER")
         fails(try daemon.noaber(arguments: ["verify", "--ledger", other]), saying: refusal, "verify --ledger OTHER")
-        fails(try noaber(daemon, ["status"], environment: ["NOABER_LEDGER": other]), saying: refusal, "status with NOABER_LEDGER=OTHER")
+        fails(
+            try noaber(daemon, ["status"], environment: ["NOABER_LEDGER": other]), saying: refusal,
+            "status with NOABER_LEDGER=OTHER")
         fails(
             try daemon.noaber(arguments: [
-                "init", "--admin-key", "admin.key", "--name", "Again", "--currency", "ZMT", "--currency-name", "z", "--hour-rate", "1",
+                "init", "--admin-key", "admin.key", "--name", "Again", "--currency", "ZMT", "--currency-name", "z",
+                "--hour-rate", "1",
                 "--ledger", id,
             ]), saying: "init creates a new ledger", "init --ledger")
         let after = try await daemon.status()
@@ -65,7 +77,9 @@ struct CLITrustTests {
         // A pin on a daemon that serves no ledger yet is refused too.
         let fresh = try await DaemonProcess()
         defer { fresh.tearDown() }
-        fails(try fresh.noaber(arguments: ["status", "--ledger", id]), saying: "serves no ledger yet, not ledger \(id)", "status on an empty daemon")
+        fails(
+            try fresh.noaber(arguments: ["status", "--ledger", id]), saying: "serves no ledger yet, not ledger \(id)",
+            "status on an empty daemon")
         #expect(try fresh.noaber(arguments: ["status"]).status == 0)
     }
 
@@ -81,7 +95,7 @@ struct CLITrustTests {
     /// by itself after 20 seconds without one.
     func withFakeDaemon(
         posingAs daemon: DaemonProcess, rewrite: (inout StatusResult, inout EntriesResult) throws -> Void,
-        _ body: (String) throws -> Void
+        then body: (String) throws -> Void
     ) async throws -> [String] {
         var (status, entries) = try await RPCClient.withConnection(socketPath: daemon.socket) { client in
             (
@@ -100,7 +114,9 @@ struct CLITrustTests {
         // On a thread of its own: the fake serves for the whole test, and must not hold a thread
         // that the other tests' async work needs.
         let fake = Task {
-            try await runProcessOffloaded(URL(fileURLWithPath: Self.python), ["fake.py", socket, "fake-status.json", "fake-entries.json"], in: dir)
+            try await runProcessOffloaded(
+                URL(fileURLWithPath: Self.python), ["fake.py", socket, "fake-status.json", "fake-entries.json"], in: dir
+            )
         }
         // The fake renames its socket into place once it listens, so a connect never races the bind.
         var waited = 0
@@ -176,13 +192,18 @@ struct CLITrustTests {
         let id = try #require(before.ledgerId)
 
         // The reviewer's fake: the real status with scale 4, and the real entry 1.
-        let methods = try await withFakeDaemon(posingAs: daemon, rewrite: { status, _ in status.currency?.scale = 4 }) { socket in
-            let result = try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05", "--ledger", id])
-            fails(
-                result,
-                saying: "the daemon at \(socket) reports settings that entry 1 does not sign (scale 4, entry 1 signs 2); refusing to sign",
-                "transfer via a fake daemon reporting scale 4")
-        }
+        let methods = try await withFakeDaemon(
+            posingAs: daemon, rewrite: { status, _ in status.currency?.scale = 4 },
+            then: {
+                socket in
+                let result = try daemon.noaber(
+                    arguments: Self.transfer + ["--socket", socket, "--amount", "0.05", "--ledger", id])
+                fails(
+                    result,
+                    saying:
+                        "the daemon at \(socket) reports settings that entry 1 does not sign (scale 4, entry 1 signs 2); refusing to sign",
+                    "transfer via a fake daemon reporting scale 4")
+            })
         #expect(methods.contains("ledger.status") && methods.contains("ledger.entries"), "\(methods)")
         #expect(!methods.contains("ledger.submit"), "nothing was signed and sent: \(methods)")
 
@@ -194,14 +215,17 @@ struct CLITrustTests {
                 let payload = try #require(Data(base64Encoded: entries.entries[0].payload))
                 let text = String(decoding: payload, as: UTF8.self)
                 #expect(text.contains("\"scale\":2"))
-                entries.entries[0].payload = Data(text.replacingOccurrences(of: "\"scale\":2", with: "\"scale\":4").utf8).base64EncodedString()
-            }
-        ) { socket in
-            fails(
-                try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05"]),
-                saying: "entry 1 from the daemon at \(socket) is not validly signed by the admin key it registers; refusing to sign",
-                "transfer via a fake daemon serving a rewritten entry 1")
-        }
+                entries.entries[0].payload = Data(
+                    text.replacingOccurrences(of: "\"scale\":2", with: "\"scale\":4").utf8
+                ).base64EncodedString()
+            },
+            then: { socket in
+                fails(
+                    try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05"]),
+                    saying:
+                        "entry 1 from the daemon at \(socket) is not validly signed by the admin key it registers; refusing to sign",
+                    "transfer via a fake daemon serving a rewritten entry 1")
+            })
         #expect(!forged.contains("ledger.submit"), "\(forged)")
 
         // A fake with an admin key of its own signs a look-alike entry 1 at scale 4 under the real
@@ -214,29 +238,34 @@ struct CLITrustTests {
                 rewrite: { status, entries in
                     status.currency?.scale = 4
                     let real = try Payload.decode(Array(try #require(Data(base64Encoded: entries.entries[0].payload))))
-                    guard case .ledgerInit(var settings) = real.body else { throw CLIFailure(message: "entry 1 is not ledger.init") }
+                    guard case .ledgerInit(var settings) = real.body else {
+                        throw CLIFailure(message: "entry 1 is not ledger.init")
+                    }
                     settings.currency.scale = 4
                     settings.adminKey = KeySpec(publicKey: impostor.publicKey, label: "admin", role: .admin)
-                    let signed = try SignedEntry.sign(Payload(ledger: id, id: real.id, body: .ledgerInit(settings)), with: impostor)
+                    let signed = try SignedEntry.sign(
+                        Payload(ledger: id, id: real.id, body: .ledgerInit(settings)), with: impostor)
                     entries.entries[0].payload = Data(signed.payload).base64EncodedString()
                     entries.entries[0].signature = Hex.encode(signed.signature)
                     entries.entries[0].keyId = signed.keyID.hex
-                }
-            ) { socket in
-                fails(
-                    try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05"] + pin),
-                    saying: "entry 1 from the daemon at \(socket) does not derive its ledger id from its admin key",
-                    "transfer via a fake daemon serving a look-alike entry 1 \(pin)")
-            }
+                },
+                then: { socket in
+                    fails(
+                        try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05"] + pin),
+                        saying: "entry 1 from the daemon at \(socket) does not derive its ledger id from its admin key",
+                        "transfer via a fake daemon serving a look-alike entry 1 \(pin)")
+                })
             #expect(!lookalike.contains("ledger.submit"), "\(lookalike)")
         }
 
         // The control: the same fake, telling the truth, is trusted as far as the submission.
-        let honest = try await withFakeDaemon(posingAs: daemon, rewrite: { _, _ in }) { socket in
-            fails(
-                try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05"]),
-                saying: "the fake daemon refuses ledger.submit", "transfer via an honest fake daemon")
-        }
+        let honest = try await withFakeDaemon(
+            posingAs: daemon, rewrite: { _, _ in },
+            then: { socket in
+                fails(
+                    try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05"]),
+                    saying: "the fake daemon refuses ledger.submit", "transfer via an honest fake daemon")
+            })
         #expect(honest.contains("ledger.submit"), "\(honest)")
 
         let after = try await daemon.status()

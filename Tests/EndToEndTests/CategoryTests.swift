@@ -1,8 +1,8 @@
 import Foundation
 import NoaberProtocol
 import NoaberStore
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// Care categories through the real CLI and daemon (issue #4).
 @Suite("Care categories against a real daemon")
@@ -12,18 +12,26 @@ struct CategoryTests {
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
         #expect(try daemon.ok("category", "list").contains("no categories yet"))
-        try daemon.ok("category", "set", "boodschappen", "--rate", "10.00", "--name", "Boodschappen", "--key", "admin.key")
-        try daemon.ok("category", "set", "persoonlijke-verzorging", "--rate", "20.00", "--name", "Persoonlijke verzorging", "--key", "admin.key")
+        try daemon.ok(
+            "category", "set", "boodschappen", "--rate", "10.00", "--name", "Boodschappen", "--key", "admin.key")
+        try daemon.ok(
+            "category", "set", "persoonlijke-verzorging", "--rate", "20.00", "--name", "Persoonlijke verzorging",
+            "--key", "admin.key")
 
         let printed = try daemon.ok(
-            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1.5", "--category",
+            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1.5",
+            "--category",
             "persoonlijke-verzorging")
         #expect(printed.contains("credit 1.5 hours at 20.00 (persoonlijke-verzorging) = 30.00 ZMT"), "\(printed)")
         #expect(try daemon.balance("vol:piet") == 3500)
 
         // A new rate holds from its entry on; the earlier credit keeps its own.
-        try daemon.ok("category", "set", "persoonlijke-verzorging", "--rate", "22.00", "--name", "Persoonlijke verzorging", "--key", "admin.key")
-        try daemon.ok("credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1", "--category", "persoonlijke-verzorging")
+        try daemon.ok(
+            "category", "set", "persoonlijke-verzorging", "--rate", "22.00", "--name", "Persoonlijke verzorging",
+            "--key", "admin.key")
+        try daemon.ok(
+            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1", "--category",
+            "persoonlijke-verzorging")
         #expect(try daemon.balance("vol:piet") == 5700)
         let list = try daemon.json(CategoryList.self, "category", "list")
         #expect(list.categories.map(\.category) == ["boodschappen", "persoonlijke-verzorging"])
@@ -32,13 +40,31 @@ struct CategoryTests {
         // Bad input: each a clear message, nothing written.
         let before = try await daemon.status().entries
         for (arguments, message) in [
-            (["credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1", "--category", "tuin"], "--category tuin does not exist"),
-            (["credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--amount", "5", "--category", "boodschappen"], "--category goes with --hours"),
-            (["credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "0.125", "--category", "boodschappen"], "--hours"),
+            (
+                [
+                    "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1",
+                    "--category", "tuin",
+                ], "--category tuin does not exist"
+            ),
+            (
+                [
+                    "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--amount", "5",
+                    "--category", "boodschappen",
+                ], "--category goes with --hours"
+            ),
+            (
+                [
+                    "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "0.125",
+                    "--category", "boodschappen",
+                ], "--hours"
+            ),
             (["category", "set", "boodschappen", "--rate", "0", "--key", "admin.key"], "more than zero"),
             (["category", "set", "boodschappen", "--rate", "-1", "--key", "admin.key"], "--rate"),
             (["category", "set", "Tuin", "--rate", "5", "--key", "admin.key"], "a-z 0-9 -"),
-            (["category", "set", "tuin", "--rate", "5", "--key", "coord.key"], "only admin keys may set care categories"),
+            (
+                ["category", "set", "tuin", "--rate", "5", "--key", "coord.key"],
+                "only admin keys may set care categories"
+            ),
         ] {
             let result = try daemon.noaber(arguments: arguments)
             #expect(result.status != 0 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
@@ -50,6 +76,9 @@ struct CategoryTests {
         let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
         try db.execute("UPDATE categories SET hour_rate = 99900 WHERE category = 'boodschappen'")
         let forged = try daemon.noaber("verify")
-        #expect(forged.status == 2 && forged.stderr.contains("category boodschappen: the stored category differs from the chain"), "\(forged.stderr)")
+        #expect(
+            forged.status == 2
+                && forged.stderr.contains("category boodschappen: the stored category differs from the chain"),
+            "\(forged.stderr)")
     }
 }

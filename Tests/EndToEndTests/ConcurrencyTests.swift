@@ -1,9 +1,9 @@
 import Foundation
 import NoaberCore
 import NoaberProtocol
+import NoaberTestSupport
 import NoaberTransport
 import Testing
-import NoaberTestSupport
 
 @Suite("Concurrent submissions")
 struct ConcurrencyTests {
@@ -13,7 +13,8 @@ struct ConcurrencyTests {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
-        try daemon.ok("credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--amount", "100.00")
+        try daemon.ok(
+            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--amount", "100.00")
         let base = try await daemon.status()
         let ledgerID = try #require(base.ledgerId)
         let jan = try daemon.privateKey("jan.key")
@@ -22,14 +23,17 @@ struct ConcurrencyTests {
         let perConnection = 12
         var signed: [[SignedEntry]] = []
         for c in 0..<connections {
-            signed.append(try (0..<perConnection).map { i in
-                let tx = Transaction(
-                    purpose: .transfer,
-                    postings: [
-                        Posting(account: try AccountID("vol:jan-peeters"), amount: -1), Posting(account: try AccountID("vol:piet"), amount: 1),
-                    ], memo: "c\(c) i\(i)")
-                return try SignedEntry.sign(Payload(ledger: ledgerID, id: "conc-\(c)-\(i)", body: .transaction(tx)), with: jan)
-            })
+            signed.append(
+                try (0..<perConnection).map { i in
+                    let tx = Transaction(
+                        purpose: .transfer,
+                        postings: [
+                            Posting(account: try AccountID("vol:jan-peeters"), amount: -1),
+                            Posting(account: try AccountID("vol:piet"), amount: 1),
+                        ], memo: "c\(c) i\(i)")
+                    return try SignedEntry.sign(
+                        Payload(ledger: ledgerID, id: "conc-\(c)-\(i)", body: .transaction(tx)), with: jan)
+                })
         }
         // Every fourth connection re-sends another connection's entries at the same time.
         let results = try await withThrowingTaskGroup(of: [SubmitResult].self) { group in
@@ -38,7 +42,9 @@ struct ConcurrencyTests {
                 group.addTask {
                     try await RPCClient.withConnection(socketPath: daemon.socket) { client in
                         var out: [SubmitResult] = []
-                        for entry in mine { out.append(try await client.call(.submit, SubmitParams(entry), as: SubmitResult.self)) }
+                        for entry in mine {
+                            out.append(try await client.call(.submit, SubmitParams(entry), as: SubmitResult.self))
+                        }
                         return out
                     }
                 }

@@ -1,7 +1,7 @@
 import Foundation
 import NoaberProtocol
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// Demurrage through the real CLI and daemon (issue #4): off by default; once set, the daemon
 /// charges each period once, catching up after downtime. The daemon's clock is run ahead with
@@ -21,10 +21,14 @@ struct DemurrageTests {
         let refused = try daemon.noaber("settings", "set", "--demurrage-percent", "1", "--key", "admin.key")
         #expect(refused.status != 0 && refused.stderr.contains("to turn it on give"), "\(refused.stderr)")
         let notAdmin = try daemon.noaber(
-            "settings", "set", "--demurrage-percent", "1", "--demurrage-period", "month", "--demurrage-account", "org:zorgkring", "--key", "coord.key")
-        #expect(notAdmin.status != 0 && notAdmin.stderr.contains("only admin keys may change the ledger's settings"), "\(notAdmin.stderr)")
+            "settings", "set", "--demurrage-percent", "1", "--demurrage-period", "month", "--demurrage-account",
+            "org:zorgkring", "--key", "coord.key")
+        #expect(
+            notAdmin.status != 0 && notAdmin.stderr.contains("only admin keys may change the ledger's settings"),
+            "\(notAdmin.stderr)")
         let set = try daemon.ok(
-            "settings", "set", "--demurrage-percent", "1", "--demurrage-period", "month", "--demurrage-account", "org:zorgkring", "--key", "admin.key")
+            "settings", "set", "--demurrage-percent", "1", "--demurrage-period", "month", "--demurrage-account",
+            "org:zorgkring", "--key", "admin.key")
         #expect(set.contains("demurrage 1 % per month, back to org:zorgkring"), "\(set)")
         let settings = try daemon.json(Settings.self, "settings", "show")
         let firstPeriod = try #require(settings.demurrage?.next)

@@ -2,9 +2,9 @@ import Foundation
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
+import NoaberTestSupport
 import NoaberTransport
 import Testing
-import NoaberTestSupport
 
 /// A real `noaberd` process on a temporary socket, and the real `noaber` to drive it.
 final class DaemonProcess: @unchecked Sendable {
@@ -39,7 +39,9 @@ final class DaemonProcess: @unchecked Sendable {
         process = Process()
         // Tests share a few threads; one blocked on a child process can delay another's request past
         // the daemon's 60-second idle limit. Unless a test is about that limit, it is long here.
-        let idle = extraArguments.contains("--idle-timeout") || extraArguments.contains("--config") ? [] : ["--idle-timeout", "600"]
+        let idle =
+            extraArguments.contains("--idle-timeout") || extraArguments.contains("--config")
+            ? [] : ["--idle-timeout", "600"]
         let arguments = ["--data", dataDirectory, "--socket", socket] + idle + extraArguments
         if let clockAhead {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/faketime")
@@ -105,21 +107,28 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     func status() async throws -> StatusResult {
-        try await RPCClient.withConnection(socketPath: socket) { try await $0.call(.status, NoParams(), as: StatusResult.self) }
+        try await RPCClient.withConnection(socketPath: socket) {
+            try await $0.call(.status, NoParams(), as: StatusResult.self)
+        }
     }
 
     /// Runs the real CLI against this daemon, in the daemon's folder (where the key files live).
     @discardableResult
-    func noaber(_ arguments: String...) throws -> CommandResult { try run(Self.binaries.appendingPathComponent("noaber"), arguments) }
+    func noaber(_ arguments: String...) throws -> CommandResult {
+        try run(Self.binaries.appendingPathComponent("noaber"), arguments)
+    }
 
-    func noaber(arguments: [String]) throws -> CommandResult { try run(Self.binaries.appendingPathComponent("noaber"), arguments) }
+    func noaber(arguments: [String]) throws -> CommandResult {
+        try run(Self.binaries.appendingPathComponent("noaber"), arguments)
+    }
 
     /// Runs the CLI and requires success; returns its stdout.
     @discardableResult
     func ok(arguments: [String]) throws -> String {
         let result = try run(Self.binaries.appendingPathComponent("noaber"), arguments)
         guard result.status == 0 else {
-            throw CLIFailure(message: "noaber \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+            throw CLIFailure(
+                message: "noaber \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
         }
         return result.stdout
     }
@@ -164,7 +173,8 @@ struct WalkthroughLedger {
             "init", "--admin-key", "admin.key", "--name", "Zorgkring Noord", "--currency", "ZMT", "--currency-name",
             "zorgmunt", "--scale", "2", "--hour-rate", "10.00")
         func add(_ file: String, _ label: String, _ role: String) throws -> String {
-            let printed = try daemon.ok("key", "add", "--key", "admin.key", "--pub", "\(file).key.pub", "--label", label, "--role", role)
+            let printed = try daemon.ok(
+                "key", "add", "--key", "admin.key", "--pub", "\(file).key.pub", "--label", label, "--role", role)
             #expect(printed.hasPrefix(ids[file]!), "key add prints the id keygen printed")
             return ids[file]!
         }
@@ -176,12 +186,24 @@ struct WalkthroughLedger {
         try daemon.ok(
             "account", "open", "org:zorgkring", "--key", "admin.key", "--kind", "issuer", "--name", "Zorgkring Noord",
             "--min-balance", "-10000.00", "--controller", coordinator)
-        try daemon.ok("account", "open", "vol:jan-peeters", "--key", "coord.key", "--kind", "member", "--name", "Jan Peeters", "--controller", jan)
-        try daemon.ok("account", "open", "vol:piet", "--key", "coord.key", "--kind", "member", "--name", "Piet", "--controller", piet)
-        try daemon.ok("account", "open", "shop:bakker", "--key", "coord.key", "--kind", "merchant", "--name", "Bakker de Vries", "--controller", bakker)
-        try daemon.ok("credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--hours", "2.5", "--memo", "boodschappen")
-        try daemon.ok("transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "5.00", "--memo", "bedankt")
-        try daemon.ok("redeem", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "shop:bakker", "--amount", "7.50", "--memo", "brood")
+        try daemon.ok(
+            "account", "open", "vol:jan-peeters", "--key", "coord.key", "--kind", "member", "--name", "Jan Peeters",
+            "--controller", jan)
+        try daemon.ok(
+            "account", "open", "vol:piet", "--key", "coord.key", "--kind", "member", "--name", "Piet", "--controller",
+            piet)
+        try daemon.ok(
+            "account", "open", "shop:bakker", "--key", "coord.key", "--kind", "merchant", "--name", "Bakker de Vries",
+            "--controller", bakker)
+        try daemon.ok(
+            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--hours", "2.5",
+            "--memo", "boodschappen")
+        try daemon.ok(
+            "transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "5.00",
+            "--memo", "bedankt")
+        try daemon.ok(
+            "redeem", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "shop:bakker", "--amount", "7.50",
+            "--memo", "brood")
     }
 
     /// Entries the walkthrough writes: init, 4 keys, 4 accounts, 3 transactions.
@@ -193,7 +215,9 @@ extension DaemonProcess {
 
     /// Signs and submits a hand-made payload, as a misbehaving client would.
     func submit(_ signed: SignedEntry) async throws -> SubmitResult {
-        try await RPCClient.withConnection(socketPath: socket) { try await $0.call(.submit, SubmitParams(signed), as: SubmitResult.self) }
+        try await RPCClient.withConnection(socketPath: socket) {
+            try await $0.call(.submit, SubmitParams(signed), as: SubmitResult.self)
+        }
     }
 
     func privateKey(_ file: String) throws -> Ed25519PrivateKey {

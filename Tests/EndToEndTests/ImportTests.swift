@@ -1,7 +1,7 @@
 import Foundation
 import NoaberProtocol
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// `noaber import` against a real daemon (issue #4): a month of hours, checked in full, written in
 /// all-or-nothing batches, and idempotent.
@@ -26,20 +26,28 @@ struct ImportTests {
         var csv = "account,date,hours,category,memo,external_id\n"
         for i in 0..<50_000 {
             let who = i % 2 == 0 ? "vol:jan-peeters" : "vol:piet"
-            csv += "\(who),2026-10-\(String(format: "%02d", i % 30 + 1)),0.01,\(i % 3 == 0 ? "boodschappen" : ""),\"visit \(i), with care\",N-\(i)\n"
+            csv +=
+                "\(who),2026-10-\(String(format: "%02d", i % 30 + 1)),0.01,\(i % 3 == 0 ? "boodschappen" : ""),\"visit \(i), with care\",N-\(i)\n"
         }
         try write(daemon, "month.csv", csv)
         let before = try await daemon.status().entries
         let first = try await importing(daemon, "month.csv", "--json")
         #expect(first.status == 0, "\(first.stderr)")
-        struct Summary: Decodable { var lines, volunteers, written, alreadyImported: Int; var hours, amount: String }
+        struct Summary: Decodable {
+            var lines, volunteers, written, alreadyImported: Int
+            var hours, amount: String
+        }
         let summary = try RPCCoding.decoder().decode(Summary.self, from: Data(first.stdout.utf8))
-        #expect(summary.lines == 50_000 && summary.volunteers == 2 && summary.written == 50_000 && summary.alreadyImported == 0)
+        #expect(
+            summary.lines == 50_000 && summary.volunteers == 2 && summary.written == 50_000
+                && summary.alreadyImported == 0)
         #expect(summary.hours == "500.00" && summary.amount == "5000.00 ZMT")
         #expect(try await daemon.status().entries == before + 50_000)
 
         let second = try await importing(daemon, "month.csv")
-        #expect(second.status == 0 && second.stdout.contains("nothing new: all 50000 lines were imported before"), "\(second.stdout)\(second.stderr)")
+        #expect(
+            second.status == 0 && second.stdout.contains("nothing new: all 50000 lines were imported before"),
+            "\(second.stdout)\(second.stderr)")
         #expect(try await daemon.status().entries == before + 50_000)
         #expect(try daemon.balance("org:zorgkring") == -2500 - 500_000)
         #expect(try daemon.noaber("verify").status == 0)
@@ -54,10 +62,24 @@ struct ImportTests {
             ("columns.csv", "volunteer,date,hours\nvol:piet,2026-11-01,1\n", "unknown column \"volunteer\""),
             ("empty.csv", "", "is empty"),
             ("header.csv", "account,date,hours\n", "no lines to import"),
-            ("dup.csv", "account,date,hours,external_id\nvol:piet,2026-11-01,1,X\nvol:piet,2026-11-02,1,X\n", "line 3: external_id X is also on line 2"),
-            ("values.csv", "account,date,hours,amount,category\nvol:piet,2026-11-01,0,,\nvol:piet,2026-11-01,1.234,,\nvol:piet,2026-11-01,1,5,\nvol:piet,2026-11-01,,5,boodschappen\n", "4 of 4 lines are not valid"),
-            ("ledger.csv", "account,date,hours,category\nvol:nobody,2026-11-01,1,\nshop:bakker,2026-11-01,1,\nvol:piet,2026-11-01,1,tuin\n", "3 of 3 lines do not fit the ledger"),
-            ("quote.csv", "account,date,hours,memo\nvol:piet,2026-11-01,1,\"not closed\n", "a quoted field is not closed"),
+            (
+                "dup.csv", "account,date,hours,external_id\nvol:piet,2026-11-01,1,X\nvol:piet,2026-11-02,1,X\n",
+                "line 3: external_id X is also on line 2"
+            ),
+            (
+                "values.csv",
+                "account,date,hours,amount,category\nvol:piet,2026-11-01,0,,\nvol:piet,2026-11-01,1.234,,\nvol:piet,2026-11-01,1,5,\nvol:piet,2026-11-01,,5,boodschappen\n",
+                "4 of 4 lines are not valid"
+            ),
+            (
+                "ledger.csv",
+                "account,date,hours,category\nvol:nobody,2026-11-01,1,\nshop:bakker,2026-11-01,1,\nvol:piet,2026-11-01,1,tuin\n",
+                "3 of 3 lines do not fit the ledger"
+            ),
+            (
+                "quote.csv", "account,date,hours,memo\nvol:piet,2026-11-01,1,\"not closed\n",
+                "a quoted field is not closed"
+            ),
         ]
         for (name, text, message) in cases {
             try write(daemon, name, text)
@@ -65,7 +87,10 @@ struct ImportTests {
             #expect(result.status != 0 && result.stderr.contains(message), "\(name): \(result.stderr)")
         }
         let values = try await importing(daemon, "values.csv")
-        for line in ["line 2: invalid", "line 3: invalid hours", "line 4: give hours or an amount, not both", "line 5: a category goes with hours"] {
+        for line in [
+            "line 2: invalid", "line 3: invalid hours", "line 4: give hours or an amount, not both",
+            "line 5: a category goes with hours",
+        ] {
             #expect(values.stderr.contains(line), "\(values.stderr)")
         }
         // Bytes that are not UTF-8, and a file of 100 MB.
@@ -89,18 +114,24 @@ struct ImportTests {
         _ = try WalkthroughLedger(on: daemon)
         try daemon.ok("account", "update", "org:zorgkring", "--key", "coord.key", "--min-balance", "-45.00")
         // Four lines of 1 hour (10.00) in batches of 2, from -25.00: the second batch would take the issuer past -45.00.
-        let csv = "account,date,hours,external_id\n" + (1...4).map { "vol:piet,2026-11-0\($0),1,L\($0)" }.joined(separator: "\n") + "\n"
+        let csv =
+            "account,date,hours,external_id\n"
+            + (1...4).map { "vol:piet,2026-11-0\($0),1,L\($0)" }.joined(separator: "\n") + "\n"
         try write(daemon, "month.csv", csv)
         let before = try await daemon.status().entries
         let refused = try await importing(daemon, "month.csv", "--batch-size", "2")
         #expect(refused.status != 0, "\(refused.stdout)")
-        #expect(refused.stderr.contains("the batch of lines 4–5 was refused, nothing of it was written"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("the batch of lines 4–5 was refused, nothing of it was written"),
+            "\(refused.stderr)")
         #expect(refused.stderr.contains("org:zorgkring would go to"), "\(refused.stderr)")
         #expect(try await daemon.status().entries == before + 2, "the first batch only")
 
         try daemon.ok("account", "update", "org:zorgkring", "--key", "coord.key", "--min-balance", "-100.00")
         let rerun = try await importing(daemon, "month.csv", "--batch-size", "2")
-        #expect(rerun.status == 0 && rerun.stdout.contains("2 entries written, 2 imported before"), "\(rerun.stdout)\(rerun.stderr)")
+        #expect(
+            rerun.status == 0 && rerun.stdout.contains("2 entries written, 2 imported before"),
+            "\(rerun.stdout)\(rerun.stderr)")
         #expect(try daemon.balance("vol:piet") == 500 + 4000)
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Glibc
 import NoaberCore
 import NoaberProtocol
+import NoaberTestSupport
 import NoaberTransport
 import Testing
-import NoaberTestSupport
 
 @Suite("Daemon lifecycle")
 struct LifecycleTests {
@@ -36,7 +36,9 @@ struct LifecycleTests {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
-        try daemon.ok("transfer", "--key", "piet.key", "--from", "vol:piet", "--to", "vol:jan-peeters", "--amount", "2.00", "--id", "last-one")
+        try daemon.ok(
+            "transfer", "--key", "piet.key", "--from", "vol:piet", "--to", "vol:jan-peeters", "--amount", "2.00",
+            "--id", "last-one")
         daemon.kill9()
         // The socket file is left behind; the next start must clear it.
         #expect(FileManager.default.fileExists(atPath: daemon.socket))
@@ -66,11 +68,11 @@ struct LifecycleTests {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         let config = directory.appendingPathComponent("noaberd.conf")
         try """
-            # test config
-            socket_mode = 0600
-            log_level = "debug"
-            max_connections = 4
-            """.write(to: config, atomically: true, encoding: .utf8)
+        # test config
+        socket_mode = 0600
+        log_level = "debug"
+        max_connections = 4
+        """.write(to: config, atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess(directory: directory, extraArguments: ["--config", config.path])
         defer { daemon.tearDown() }
         var info = stat()
@@ -78,10 +80,14 @@ struct LifecycleTests {
         #expect(daemon.log().contains("debug"))
 
         try "bogus_key = 1\n".write(to: config, atomically: true, encoding: .utf8)
-        let bad = try daemon.run(DaemonProcess.binaries.appendingPathComponent("noaberd"), ["--config", config.path, "--data", daemon.directory.appendingPathComponent("d3").path])
+        let bad = try daemon.run(
+            DaemonProcess.binaries.appendingPathComponent("noaberd"),
+            ["--config", config.path, "--data", daemon.directory.appendingPathComponent("d3").path])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("unknown key \"bogus_key\""))
-        let open = try daemon.run(DaemonProcess.binaries.appendingPathComponent("noaberd"), ["--socket-mode", "0666", "--data", daemon.directory.appendingPathComponent("d4").path])
+        let open = try daemon.run(
+            DaemonProcess.binaries.appendingPathComponent("noaberd"),
+            ["--socket-mode", "0666", "--data", daemon.directory.appendingPathComponent("d4").path])
         #expect(open.stderr.contains("gives others no access"))
     }
 
@@ -89,7 +95,8 @@ struct LifecycleTests {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try runProcess(
-            DaemonProcess.binaries.appendingPathComponent("noaber"), ["status", "--socket", directory.appendingPathComponent("none.sock").path],
+            DaemonProcess.binaries.appendingPathComponent("noaber"),
+            ["status", "--socket", directory.appendingPathComponent("none.sock").path],
             in: directory)
         let text = result.stderr
         #expect(result.status != 0)
@@ -106,13 +113,17 @@ struct ShutdownUnderLoadTests {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
-        try daemon.ok("credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--amount", "100.00")
+        try daemon.ok(
+            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--amount", "100.00")
         let ledgerID = try #require(try await daemon.status().ledgerId)
         let jan = try daemon.privateKey("jan.key")
         let entries = try (0..<400).map { i in
             let tx = Transaction(
                 purpose: .transfer,
-                postings: [Posting(account: try AccountID("vol:jan-peeters"), amount: -1), Posting(account: try AccountID("vol:piet"), amount: 1)])
+                postings: [
+                    Posting(account: try AccountID("vol:jan-peeters"), amount: -1),
+                    Posting(account: try AccountID("vol:piet"), amount: 1),
+                ])
             return try SignedEntry.sign(Payload(ledger: ledgerID, id: "load-\(i)", body: .transaction(tx)), with: jan)
         }
 
@@ -123,7 +134,8 @@ struct ShutdownUnderLoadTests {
                     do {
                         try await RPCClient.withConnection(socketPath: daemon.socket) { client in
                             for entry in stride(from: lane, to: entries.count, by: 16).map({ entries[$0] }) {
-                                mine.append(try await client.call(.submit, SubmitParams(entry), as: SubmitResult.self).id)
+                                mine.append(
+                                    try await client.call(.submit, SubmitParams(entry), as: SubmitResult.self).id)
                             }
                         }
                     } catch {
@@ -145,14 +157,17 @@ struct ShutdownUnderLoadTests {
             var ids = Set<String>()
             var next: Int64 = 1
             while true {
-                let page = try await client.call(.entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
+                let page = try await client.call(
+                    .entries, EntriesParams(fromSeq: next, limit: 1000), as: EntriesResult.self)
                 guard let last = page.entries.last else { break }
                 ids.formUnion(page.entries.map(\.id))
                 next = last.seq + 1
             }
             return ids
         }
-        #expect(Set(acknowledged).isSubset(of: stored), "\(Set(acknowledged).subtracting(stored).count) acknowledged entries are missing")
+        #expect(
+            Set(acknowledged).isSubset(of: stored),
+            "\(Set(acknowledged).subtracting(stored).count) acknowledged entries are missing")
         print("shutdown under load: \(acknowledged.count) of \(entries.count) acknowledged before SIGTERM")
         #expect(try daemon.noaber("verify").status == 0)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// The README's walkthrough is pasted by newcomers; this runs it verbatim so it stays true.
 @Suite("README")
@@ -28,7 +28,9 @@ struct ReadmeTests {
         #expect(stdout.contains("OK: 12 entries, 4 accounts, 6 keys"))
         #expect(stdout.contains("credit 2.5 hours = 25.00 ZMT from org:zorgkring to vol:jan-peeters: entry 10"))
         #expect(stdout.contains("OK: entry 10 (tx, id credit-jan-1"), "verify-proof")
-        #expect(stdout.contains("checkpoint (checkpoint.txt): 12 entries, root matches, signed by noaber/"), "verify --file")
+        #expect(
+            stdout.contains("checkpoint (checkpoint.txt): 12 entries, root matches, signed by noaber/"), "verify --file"
+        )
         #expect(try daemon.balance("org:zorgkring") == -2500)
         #expect(try daemon.balance("vol:piet") == 500)
         #expect(try daemon.balance("shop:bakker") == 750)

@@ -1,7 +1,7 @@
 import Foundation
 import NoaberProtocol
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// `noaber report` against a real daemon (issue #4): the figures follow from the entries.
 @Suite("Reports against a real daemon")
@@ -25,14 +25,17 @@ struct ReportCommandTests {
         _ = try WalkthroughLedger(on: daemon)  // a 2.5-hour credit to Jan (25.00), a gift of 5.00, a purchase of 7.50
         try daemon.ok("category", "set", "persoonlijke-verzorging", "--rate", "20.00", "--key", "admin.key")
         try daemon.ok(
-            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1.5", "--category",
+            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "1.5",
+            "--category",
             "persoonlijke-verzorging")
         let month = String(try await daemon.status().headTime!.prefix(7))
 
         let byMonth = try daemon.json(JSONReport.self, "report")
         #expect(byMonth.rows.map(\.key) == [month])
         #expect(byMonth.total.credits == 2 && byMonth.total.hours == "4.00" && byMonth.total.volunteers == 2)
-        #expect(byMonth.total.creditedMinorUnits == 5500 && byMonth.total.redeemedMinorUnits == 750 && byMonth.total.transferredMinorUnits == 500)
+        #expect(
+            byMonth.total.creditedMinorUnits == 5500 && byMonth.total.redeemedMinorUnits == 750
+                && byMonth.total.transferredMinorUnits == 500)
         // Coins in circulation = what members and merchants hold = minus the issuer's balance.
         #expect(byMonth.circulationMinorUnits == -(try daemon.balance("org:zorgkring")))
 

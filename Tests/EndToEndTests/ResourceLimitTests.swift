@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// Limits that keep one client from exhausting the daemon: idle connections are closed and free
 /// their slots, and the idle timeout is checked when the daemon starts. (The bound on concurrent
@@ -37,8 +37,11 @@ struct ResourceLimitTests {
         #expect(silentClosedAt - connected >= .milliseconds(1900), "closed after \(silentClosedAt - connected)")
         // Once it falls silent, the busy connection goes the same way.
         let busyClosedAt = try #require(
-            try await offloaded { busy.waitForClose(timeout: .seconds(30)) }, "the busy connection, once silent, is closed")
-        #expect(busyClosedAt - lastRequest >= .milliseconds(1900), "closed \(busyClosedAt - lastRequest) after its last request")
+            try await offloaded { busy.waitForClose(timeout: .seconds(30)) },
+            "the busy connection, once silent, is closed")
+        #expect(
+            busyClosedAt - lastRequest >= .milliseconds(1900),
+            "closed \(busyClosedAt - lastRequest) after its last request")
         #expect(daemon.log().contains("closing idle connection"))
         // New connections are still served.
         let fresh = try RawClient(socketPath: daemon.socket)
@@ -81,7 +84,8 @@ struct ResourceLimitTests {
         }
         // ...until the daemon closes the idle ones and frees their slots.
         for (client, sentAt) in idle {
-            let closedAt = try #require(try await offloaded { client.waitForClose(timeout: .seconds(30)) }, "still open after 30 s")
+            let closedAt = try #require(
+                try await offloaded { client.waitForClose(timeout: .seconds(30)) }, "still open after 30 s")
             #expect(closedAt - sentAt >= .milliseconds(2500), "closed \(closedAt - sentAt) after its request")
         }
         var answer: String?
@@ -102,7 +106,9 @@ struct ResourceLimitTests {
             DaemonProcess.binaries.appendingPathComponent("noaberd"),
             ["--idle-timeout=\(value)", "--data", directory.appendingPathComponent("data").path], in: directory)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("idle_timeout = \(value): expected a number of seconds from 1 to 86400"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("idle_timeout = \(value): expected a number of seconds from 1 to 86400"),
+            "\(result.stderr)")
     }
 }
 
@@ -120,7 +126,9 @@ final class RawClient: @unchecked Sendable {
             for (i, b) in socketPath.utf8.enumerated() { buffer[i] = b }
         }
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard connected == 0 else {
             close(fd)
@@ -160,7 +168,9 @@ final class RawClient: @unchecked Sendable {
             }
             searched = buffered.count
             let left = Int32((deadline - ContinuousClock.now) / .milliseconds(1))
-            guard let bytes = receive(milliseconds: left) else { throw CLIFailure(message: "no answer within \(timeout)") }
+            guard let bytes = receive(milliseconds: left) else {
+                throw CLIFailure(message: "no answer within \(timeout)")
+            }
             if bytes.isEmpty { return nil }
             buffered += bytes
         }

@@ -1,7 +1,7 @@
 import Foundation
 import NoaberProtocol
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// Corrections through the real CLI and daemon (issue #4).
 @Suite("Reversals against a real daemon")
@@ -15,7 +15,10 @@ struct ReversalTests {
 
         // Jan spent most of the credit: taking it back would break his minimum, and the message says so.
         let refused = try daemon.noaber("reverse", credit, "--reason", "wrong volunteer", "--key", "coord.key")
-        #expect(refused.status != 0 && refused.stderr.contains("account vol:jan-peeters would go to -12.50, below its minimum balance 0.00"), "\(refused.stderr)")
+        #expect(
+            refused.status != 0
+                && refused.stderr.contains("account vol:jan-peeters would go to -12.50, below its minimum balance 0.00"),
+            "\(refused.stderr)")
 
         // The bakery's sale is undone by the coordinator, once.
         let done = try daemon.ok("reverse", redeem, "--reason", "returned the bread", "--key", "coord.key")
@@ -24,7 +27,8 @@ struct ReversalTests {
         let twice = try daemon.noaber("reverse", redeem, "--reason", "again", "--key", "coord.key")
         #expect(twice.status != 0 && twice.stderr.contains("was already reversed by entry 13"), "\(twice.stderr)")
 
-        let reversalID = try #require(try daemon.json(HistoryOutput.self, "history", "vol:jan-peeters").lines.first?.entryId)
+        let reversalID = try #require(
+            try daemon.json(HistoryOutput.self, "history", "vol:jan-peeters").lines.first?.entryId)
         let ofReversal = try daemon.noaber("reverse", reversalID, "--reason", "undo the undo", "--key", "coord.key")
         #expect(ofReversal.status != 0 && ofReversal.stderr.contains("is itself a reversal"), "\(ofReversal.stderr)")
         let unknown = try daemon.noaber("reverse", "no-such-entry", "--reason", "x", "--key", "coord.key")

@@ -1,7 +1,7 @@
 import Foundation
 import NoaberProtocol
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// `noaber statement` against a real daemon, in every format (issue #4).
 @Suite("Statements against a real daemon")
@@ -11,16 +11,22 @@ struct StatementCommandTests {
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
         try daemon.ok(
-            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--hours", "1", "--memo",
+            "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--hours", "1",
+            "--memo",
             "<script>alert(1)</script> & \"tuin\"")
         let today = String(try await daemon.status().headTime!.prefix(10))
 
         let text = try daemon.ok("statement", "vol:jan-peeters", "--from", today, "--to", today)
-        #expect(text.hasPrefix("Zorgkring Noord: statement of vol:jan-peeters (Jan Peeters), \(today) to \(today), in ZMT"), "\(text)")
+        #expect(
+            text.hasPrefix("Zorgkring Noord: statement of vol:jan-peeters (Jan Peeters), \(today) to \(today), in ZMT"),
+            "\(text)")
         #expect(text.contains("opening balance  0.00") && text.contains("closing balance  22.50"), "\(text)")
 
         struct JSONStatement: Decodable {
-            struct Line: Decodable { var amountMinorUnits: Int64; var balanceMinorUnits: Int64 }
+            struct Line: Decodable {
+                var amountMinorUnits: Int64
+                var balanceMinorUnits: Int64
+            }
             var openingMinorUnits, closingMinorUnits: Int64
             var lines: [Line]
         }
@@ -34,7 +40,10 @@ struct StatementCommandTests {
         #expect(later.lines.isEmpty && later.openingMinorUnits == 2250 && later.closingMinorUnits == 2250)
 
         let csv = try daemon.ok("statement", "vol:jan-peeters", "--format", "csv")
-        #expect(csv.hasPrefix("date,seq,entry_id,purpose,counterparty,hours,category,care_date,memo,amount,balance\r\n,,,opening,,,,,,,0.00\r\n"))
+        #expect(
+            csv.hasPrefix(
+                "date,seq,entry_id,purpose,counterparty,hours,category,care_date,memo,amount,balance\r\n,,,opening,,,,,,,0.00\r\n"
+            ))
         #expect(csv.hasSuffix(",,,closing,,,,,,,22.50\r\n"))
 
         try daemon.ok("statement", "vol:jan-peeters", "--format", "html", "--out", "jan.html")

@@ -1,7 +1,7 @@
 import Foundation
 import NoaberStore
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// Someone with write access to the SQLite file edits it behind the daemon's back; `verify`
 /// must notice and name the entry.
@@ -26,7 +26,9 @@ struct TamperTests {
             try db.execute("UPDATE postings SET amount = 50000 WHERE seq = 11 AND amount > 0")
         case .payloadByte:
             try db.execute("DROP TRIGGER entries_append_only_update")
-            try db.execute("UPDATE entries SET payload = CAST(replace(CAST(payload AS TEXT), '-500', '-900') AS BLOB) WHERE seq = 11")
+            try db.execute(
+                "UPDATE entries SET payload = CAST(replace(CAST(payload AS TEXT), '-500', '-900') AS BLOB) WHERE seq = 11"
+            )
         case .droppedEntry:
             try db.execute("DROP TRIGGER entries_append_only_delete")
             try db.execute("DROP TRIGGER postings_append_only_delete")
@@ -55,11 +57,17 @@ struct TamperTests {
         case .droppedEntry:
             #expect(result.stderr.contains("entry 11: entry 11 is missing"))
         case .storedBalance:
-            #expect(result.stderr.contains("account vol:piet: stored balance 1005.00 differs from the replayed balance 5.00"))
+            #expect(
+                result.stderr.contains(
+                    "account vol:piet: stored balance 1005.00 differs from the replayed balance 5.00"))
         case .forgedRole:
-            #expect(result.stderr.contains("the stored role (admin, not member) differs from the chain"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("the stored role (admin, not member) differs from the chain"), "\(result.stderr)"
+            )
         case .orphanPosting:
-            #expect(result.stderr.contains("the journal holds 7 posting rows, but the chain's transactions have 6"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("the journal holds 7 posting rows, but the chain's transactions have 6"),
+                "\(result.stderr)")
         case .upperCaseKeyID:
             #expect(result.stderr.contains("entry 11 has a malformed kind, key id, time or hash"), "\(result.stderr)")
         }
@@ -72,7 +80,10 @@ struct TamperTests {
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
         let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
-        for sql in ["UPDATE entries SET kind = 'tx' WHERE seq = 1", "DELETE FROM entries WHERE seq = 12", "UPDATE postings SET amount = 1", "DELETE FROM postings"] {
+        for sql in [
+            "UPDATE entries SET kind = 'tx' WHERE seq = 1", "DELETE FROM entries WHERE seq = 12",
+            "UPDATE postings SET amount = 1", "DELETE FROM postings",
+        ] {
             #expect(throws: StoreError.self, "\(sql) must be refused") { try db.execute(sql) }
         }
         #expect(try daemon.noaber("verify").status == 0)

@@ -3,16 +3,18 @@ import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
 import NoaberStore
-import Testing
-import NoaberTransparency
 import NoaberTestSupport
+import NoaberTransparency
+import Testing
 
 /// Checkpoints, proofs and offline verification through the real binaries (issue #3).
 @Suite("Checkpoints, proofs and offline audits")
 struct TransparencyTests {
     func file(_ daemon: DaemonProcess, _ name: String) -> String { daemon.directory.appendingPathComponent(name).path }
 
-    func read(_ daemon: DaemonProcess, _ name: String) throws -> String { try String(contentsOfFile: file(daemon, name), encoding: .utf8) }
+    func read(_ daemon: DaemonProcess, _ name: String) throws -> String {
+        try String(contentsOfFile: file(daemon, name), encoding: .utf8)
+    }
 
     func write(_ daemon: DaemonProcess, _ name: String, _ text: String) throws {
         try text.write(toFile: file(daemon, name), atomically: true, encoding: .utf8)
@@ -53,28 +55,32 @@ struct TransparencyTests {
         #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         #expect(verified.stdout.contains("OK: entry 10 (tx, id \(credit)"))
         #expect(try daemon.noaber("verify-proof", "credit.tlog-proof").status == 1, "no trusted key given")
-        let stranger = try NoteVerifierKey(name: checkpoint.checkpoint.origin, publicKey: Ed25519PrivateKey.generate().publicKey)
+        let stranger = try NoteVerifierKey(
+            name: checkpoint.checkpoint.origin, publicKey: Ed25519PrivateKey.generate().publicKey)
         let wrongKey = try daemon.noaber("verify-proof", "credit.tlog-proof", "--log-key", stranger.text)
         #expect(wrongKey.status == 2 && wrongKey.stderr.contains("not signed by the given log key"))
 
         // One changed proof hash, or a different entry in the extra line, and the proof fails.
         var lines = proof.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let hashLine = try #require(lines.firstIndex { $0.hasPrefix("index ") }) + 1
-        lines[hashLine] = try #require(SHA256Digest(base64: lines[hashLine]).map { digest in
-            var bytes = digest.bytes
-            bytes[0] ^= 1
-            return SHA256Digest(bytes: bytes)!.base64
-        })
+        lines[hashLine] = try #require(
+            SHA256Digest(base64: lines[hashLine]).map { digest in
+                var bytes = digest.bytes
+                bytes[0] ^= 1
+                return SHA256Digest(bytes: bytes)!.base64
+            })
         try write(daemon, "bad.tlog-proof", lines.joined(separator: "\n"))
         let bad = try daemon.noaber("verify-proof", "bad.tlog-proof", "--log-key", key)
         #expect(bad.status == 2 && bad.stderr.contains("does not lead to the checkpoint's root"), "\(bad.stderr)")
 
         // The ledger grows; the old checkpoint is still a prefix of it, and proofs against it still work.
-        try daemon.ok("transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00")
+        try daemon.ok(
+            "transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00")
         try daemon.ok("checkpoint", "--out", "new.checkpoint", "--log-key", key)
         let consistent = try daemon.ok("consistency", "old.checkpoint", "new.checkpoint", "--log-key", key)
         #expect(consistent.contains("OK: the checkpoint of 13 entries extends the one of 12 entries"))
-        #expect(try daemon.ok("consistency", "old.checkpoint", "--log-key", key).contains("extends the one of 12 entries"))
+        #expect(
+            try daemon.ok("consistency", "old.checkpoint", "--log-key", key).contains("extends the one of 12 entries"))
         try daemon.ok("proof", credit, "--checkpoint", "old.checkpoint", "--out", "old.tlog-proof", "--log-key", key)
         #expect(try daemon.noaber("verify-proof", "old.tlog-proof", "--log-key", key).status == 0)
         let swapped = try daemon.noaber("consistency", "new.checkpoint", "old.checkpoint", "--log-key", key)
@@ -84,8 +90,10 @@ struct TransparencyTests {
         let forged = try SignedCheckpoint.sign(checkpoint.checkpoint, with: Ed25519PrivateKey.generate())
         try write(daemon, "forged.checkpoint", forged.serialized)
         let refused = try daemon.noaber("consistency", "forged.checkpoint", "--log-key", key)
-        #expect(refused.status == 1 && refused.stderr.contains("not validly signed by the log key"), "\(refused.stderr)")
-        let verifyAgainst = try daemon.noaber("verify", "--checkpoint", "old.checkpoint", "--checkpoint", "new.checkpoint")
+        #expect(
+            refused.status == 1 && refused.stderr.contains("not validly signed by the log key"), "\(refused.stderr)")
+        let verifyAgainst = try daemon.noaber(
+            "verify", "--checkpoint", "old.checkpoint", "--checkpoint", "new.checkpoint")
         #expect(verifyAgainst.status == 0, "\(verifyAgainst.stdout)\(verifyAgainst.stderr)")
         #expect(verifyAgainst.stdout.contains("checkpoint (old.checkpoint): 12 entries, root matches"))
     }
@@ -121,7 +129,9 @@ struct TransparencyTests {
         var reordered = lines
         reordered.swapAt(10, 11)
         let o = try verify(reordered)
-        #expect(o.status == 2 && o.stderr.contains("entry 10: entry 10 is missing (the next entry found is 11)"), "\(o.stderr)")
+        #expect(
+            o.status == 2 && o.stderr.contains("entry 10: entry 10 is missing (the next entry found is 11)"),
+            "\(o.stderr)")
 
         var changed = lines
         var entry = try JSONSerialization.jsonObject(with: Data(changed[11].utf8)) as! [String: Any]
@@ -163,7 +173,8 @@ struct TransparencyTests {
         let body = LedgerInit(
             name: "Oud", currency: Currency(code: "ZMT", name: "zorgmunt", scale: 2), hourRate: 1000,
             adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce))
-        _ = try await daemon.submit(try SignedEntry.sign(Payload(ledger: id, id: "init", body: .ledgerInit(body)), with: admin))
+        _ = try await daemon.submit(
+            try SignedEntry.sign(Payload(ledger: id, id: "init", body: .ledgerInit(body)), with: admin))
 
         #expect(try daemon.ok("status").contains("log key    not announced"))
         let none = try daemon.noaber("checkpoint")
@@ -173,15 +184,22 @@ struct TransparencyTests {
         let checkpoint = try SignedCheckpoint(parsing: try daemon.ok("checkpoint", "--log-key", try logKey(daemon)))
         #expect(checkpoint.checkpoint.size == 2, "signed in the same commit as the key.add that announced it")
         let verify = try daemon.noaber("verify")
-        #expect(verify.status == 0 && verify.stdout.contains("checkpoint (latest): 2 entries, root matches"), "\(verify.stdout)")
+        #expect(
+            verify.status == 0 && verify.stdout.contains("checkpoint (latest): 2 entries, root matches"),
+            "\(verify.stdout)")
 
         // A log key signs checkpoints, never entries.
         let logKey = try daemon.privateKey("data/log.key")
         let error = await rpcError {
-            try await daemon.submit(try SignedEntry.sign(
-                Payload(ledger: id, id: "by-log-key", body: .keyRevoke(KeyRevoke(keyID: admin.publicKey.keyID, reason: nil))), with: logKey))
+            try await daemon.submit(
+                try SignedEntry.sign(
+                    Payload(
+                        ledger: id, id: "by-log-key",
+                        body: .keyRevoke(KeyRevoke(keyID: admin.publicKey.keyID, reason: nil))), with: logKey))
         }
-        #expect(error?.message.contains("is a log key; it signs checkpoints and demurrage, never other entries") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.contains("is a log key; it signs checkpoints and demurrage, never other entries") == true,
+            "\(String(describing: error))")
     }
 
     @Test func theTreeSurvivesRestartsAndAnEditedTreeStopsTheDaemon() async throws {
@@ -192,7 +210,8 @@ struct TransparencyTests {
         let before = try daemon.ok("checkpoint", "--log-key", key)
         try await daemon.restart()
         #expect(try daemon.ok("checkpoint", "--log-key", key) == before, "nothing new to sign after a restart")
-        try daemon.ok("transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00")
+        try daemon.ok(
+            "transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00")
         #expect(try daemon.noaber("verify").status == 0)
         #expect(daemon.stop() == 0)
 
@@ -203,7 +222,8 @@ struct TransparencyTests {
         try db.execute("DROP TRIGGER merkle_nodes_append_only_update")
         try db.execute("UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 3 AND idx = 0")
         let refused = try runProcess(
-            DaemonProcess.binaries.appendingPathComponent("noaberd"), ["--data", daemon.dataDirectory, "--socket", daemon.socket],
+            DaemonProcess.binaries.appendingPathComponent("noaberd"),
+            ["--data", daemon.dataDirectory, "--socket", daemon.socket],
             in: daemon.directory)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("the Merkle tree does not match the journal"), "\(refused.stderr)")
@@ -218,12 +238,16 @@ struct TransparencyTests {
         let backup = file(daemon, "backup.sqlite")
         let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
         try db.execute("VACUUM INTO '\(backup)'")
-        try daemon.ok("transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00")
+        try daemon.ok(
+            "transfer", "--key", "jan.key", "--from", "vol:jan-peeters", "--to", "vol:piet", "--amount", "1.00")
         #expect(daemon.stop() == 0)
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: Database(directory: daemon.dataDirectory).path + suffix) }
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: Database(directory: daemon.dataDirectory).path + suffix)
+        }
         try FileManager.default.copyItem(atPath: backup, toPath: Database(directory: daemon.dataDirectory).path)
         let refused = try runProcess(
-            DaemonProcess.binaries.appendingPathComponent("noaberd"), ["--data", daemon.dataDirectory, "--socket", daemon.socket],
+            DaemonProcess.binaries.appendingPathComponent("noaberd"),
+            ["--data", daemon.dataDirectory, "--socket", daemon.socket],
             in: daemon.directory)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("the log key has signed a checkpoint of 13 entries"), "\(refused.stderr)")

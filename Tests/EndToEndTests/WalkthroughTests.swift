@@ -1,8 +1,8 @@
 import Foundation
 import NoaberProtocol
+import NoaberTestSupport
 import NoaberTransport
 import Testing
-import NoaberTestSupport
 
 @Suite("The README walkthrough against a real daemon")
 struct WalkthroughTests {
@@ -26,7 +26,8 @@ struct WalkthroughTests {
 
         let verify = try daemon.noaber("verify")
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-        #expect(verify.stdout.contains("OK: 12 entries, 4 accounts, 6 keys"), "the 5 signing keys and the daemon's log key")
+        #expect(
+            verify.stdout.contains("OK: 12 entries, 4 accounts, 6 keys"), "the 5 signing keys and the daemon's log key")
         #expect(verify.stdout.contains("checkpoint (latest): 12 entries, root matches, signed by noaber/"))
 
         let status = try await daemon.status()
@@ -43,7 +44,8 @@ struct WalkthroughTests {
         let history = try daemon.json(HistoryJSON.self, "history", "vol:jan-peeters", "--limit", "1")
         #expect(history.lines.count == 1)
         let receipt = try daemon.json(
-            SubmitResult.self, "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours", "0.25")
+            SubmitResult.self, "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours",
+            "0.25")
         let entry = try await RPCClient.withConnection(socketPath: daemon.socket) {
             try await $0.call(.entryGet, EntryGetParams(id: receipt.id), as: EntryInfo.self)
         }
@@ -56,7 +58,10 @@ struct WalkthroughTests {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
-        let args = ["transfer", "--key", "piet.key", "--from", "vol:piet", "--to", "vol:jan-peeters", "--amount", "1.00", "--id", "gift-1"]
+        let args = [
+            "transfer", "--key", "piet.key", "--from", "vol:piet", "--to", "vol:jan-peeters", "--amount", "1.00",
+            "--id", "gift-1",
+        ]
         let first = try daemon.noaber(arguments: args)
         let second = try daemon.noaber(arguments: args)
         #expect(first.status == 0 && second.status == 0)

@@ -19,7 +19,9 @@ enum CSVRecords {
             switch scalar {
             case "\"" where field.isEmpty:
                 while true {
-                    guard index < scalars.count else { throw ToolError("record \(records.count + 1): a quoted field is not closed") }
+                    guard index < scalars.count else {
+                        throw ToolError("record \(records.count + 1): a quoted field is not closed")
+                    }
                     let inside = scalars[index]
                     index += 1
                     if inside != "\"" {

@@ -26,13 +26,16 @@ import Testing
     @Test func carriesTheCategoryAndRateOfACreditAndWhatAReversalUndoesAndWhy() throws {
         let ledger = try ExportFixture.corrected()
         var writer = CSVWriter()
-        let rows = try writer.export(ledger.entries).components(separatedBy: "\r\n").filter { $0.hasPrefix("10,") || $0.hasPrefix("11,") }
-        #expect(rows == [
-            "10,boodschappen-1,2026-11-24T10:00:00.000Z,credit,org:zorgkring,-18.00,ZMT,1.5,boodschappen,boodschappen,12.00,,,,,",
-            "10,boodschappen-1,2026-11-24T10:00:00.000Z,credit,vol:jan-peeters,18.00,ZMT,1.5,boodschappen,boodschappen,12.00,,,,,",
-            "11,herstel-1,2026-11-24T11:00:00.000Z,reversal,org:zorgkring,25.00,ZMT,,,,,e-6,\"dubbel ingevoerd, zie \"\"boodschappen-1\"\"; c:\\tmp\",,,",
-            "11,herstel-1,2026-11-24T11:00:00.000Z,reversal,vol:jan-peeters,-25.00,ZMT,,,,,e-6,\"dubbel ingevoerd, zie \"\"boodschappen-1\"\"; c:\\tmp\",,,",
-        ])
+        let rows = try writer.export(ledger.entries).components(separatedBy: "\r\n").filter {
+            $0.hasPrefix("10,") || $0.hasPrefix("11,")
+        }
+        #expect(
+            rows == [
+                "10,boodschappen-1,2026-11-24T10:00:00.000Z,credit,org:zorgkring,-18.00,ZMT,1.5,boodschappen,boodschappen,12.00,,,,,",
+                "10,boodschappen-1,2026-11-24T10:00:00.000Z,credit,vol:jan-peeters,18.00,ZMT,1.5,boodschappen,boodschappen,12.00,,,,,",
+                "11,herstel-1,2026-11-24T11:00:00.000Z,reversal,org:zorgkring,25.00,ZMT,,,,,e-6,\"dubbel ingevoerd, zie \"\"boodschappen-1\"\"; c:\\tmp\",,,",
+                "11,herstel-1,2026-11-24T11:00:00.000Z,reversal,vol:jan-peeters,-25.00,ZMT,,,,,e-6,\"dubbel ingevoerd, zie \"\"boodschappen-1\"\"; c:\\tmp\",,,",
+            ])
         #expect(writer.counts == ExportCounts(entries: 5, postings: 10))
     }
 
@@ -51,7 +54,9 @@ import Testing
         var seen: [Purpose: Int] = [:]
         var categories = 0
         for record in records.dropFirst() {
-            guard record.count == CSVWriter.columns.count, let seq = Int(record[0]), let tx = ledger.transactions[Int64(seq)] else {
+            guard record.count == CSVWriter.columns.count, let seq = Int(record[0]),
+                let tx = ledger.transactions[Int64(seq)]
+            else {
                 Issue.record("a row of \(record.count) fields, or of no transaction: \(record)")
                 continue
             }
@@ -60,12 +65,18 @@ import Testing
             let amounts = tx.postings.filter { $0.account.rawValue == record[4] }.map { currency.format($0.amount) }
             #expect(amounts.contains(record[5]) && record[6] == currency.code, "\(record)")
             let rate = tx.hourRate.map { currency.format($0) } ?? ""
-            #expect(Array(record[7...]) == [cell(tx.hours), cell(tx.memo), cell(tx.category), rate, cell(tx.reverses), cell(tx.reason), cell(tx.careDate), cell(tx.claim), cell(tx.period)])
+            #expect(
+                Array(record[7...]) == [
+                    cell(tx.hours), cell(tx.memo), cell(tx.category), rate, cell(tx.reverses), cell(tx.reason),
+                    cell(tx.careDate), cell(tx.claim), cell(tx.period),
+                ])
             seen[tx.purpose, default: 0] += 1
             if tx.category != nil { categories += 1 }
         }
         #expect(records.count - 1 == ledger.transactions.values.reduce(0) { $0 + $1.postings.count })
-        #expect(seen[.reversal, default: 0] > 10 && categories > 10, "the random ledger has reversals and category credits: \(seen), \(categories)")
+        #expect(
+            seen[.reversal, default: 0] > 10 && categories > 10,
+            "the random ledger has reversals and category credits: \(seen), \(categories)")
     }
 
     @Test func quotesFieldsAndDefusesFormulasButNotAmounts() throws {
@@ -81,10 +92,13 @@ import Testing
             "café ☕": "café ☕",
         ]
         for (index, memo) in memos.keys.sorted().enumerated() {
-            try ledger.tx(.transfer, [("vol:piet", -1), ("vol:jan-peeters", 1)], memo: memo, id: "m\(index)", at: "2026-11-24T10:00:00.000Z")
+            try ledger.tx(
+                .transfer, [("vol:piet", -1), ("vol:jan-peeters", 1)], memo: memo, id: "m\(index)",
+                at: "2026-11-24T10:00:00.000Z")
         }
         // An entry id may start with '-', which a spreadsheet would read as a formula too.
-        try ledger.tx(.transfer, [("vol:piet", -1), ("vol:jan-peeters", 1)], id: "-gift", at: "2026-11-24T11:00:00.000Z")
+        try ledger.tx(
+            .transfer, [("vol:piet", -1), ("vol:jan-peeters", 1)], id: "-gift", at: "2026-11-24T11:00:00.000Z")
         // So may the entry a reversal names, and its reason.
         try ledger.reverse("-gift", reason: "=1+1, per ongeluk", id: "terug", at: "2026-11-24T12:00:00.000Z")
         var writer = CSVWriter(filter: ExportFilter(account: try AccountID("vol:piet")))
@@ -96,7 +110,9 @@ import Testing
         }
         #expect(rows.last?.hasPrefix("17,'-gift,") == true, "\(rows.last ?? "")")
         #expect(rows.last?.contains(",-0.01,") == true, "the amount keeps its sign")
-        #expect(lines.dropLast().last == "18,terug,2026-11-24T12:00:00.000Z,reversal,vol:piet,0.01,ZMT,,,,,'-gift,\"'=1+1, per ongeluk\",,,")
+        #expect(
+            lines.dropLast().last
+                == "18,terug,2026-11-24T12:00:00.000Z,reversal,vol:piet,0.01,ZMT,,,,,'-gift,\"'=1+1, per ongeluk\",,,")
     }
 
     @Test func keepsTheDaysOfTheRangeAndTheRowsOfTheAccount() throws {
@@ -107,14 +123,18 @@ import Testing
         #expect(byDay.counts == ExportCounts(entries: 1, postings: 2))
 
         var byAccount = CSVWriter(filter: try ExportFilter(from: nil, to: nil, account: "vol:piet"))
-        let piet = try byAccount.export(ledger.entries).components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+        let piet = try byAccount.export(ledger.entries).components(separatedBy: "\r\n").dropFirst().filter {
+            !$0.isEmpty
+        }
         #expect(piet == ["7,e-7,2026-11-22T11:30:00.250Z,transfer,vol:piet,5.00,ZMT,,bedankt,,,,,,,"])
     }
 
     @Test func needsEveryEntryFromTheFirst() throws {
         let ledger = try ExportFixture.walkthrough()
         var writer = CSVWriter()
-        #expect(throws: ExportError.outOfSequence(expected: 1, got: 2)) { try writer.export(Array(ledger.entries.dropFirst())) }
+        #expect(throws: ExportError.outOfSequence(expected: 1, got: 2)) {
+            try writer.export(Array(ledger.entries.dropFirst()))
+        }
         var skipping = CSVWriter()
         #expect(throws: ExportError.outOfSequence(expected: 4, got: 5)) {
             try skipping.export(Array(ledger.entries.prefix(3) + ledger.entries.suffix(4)))

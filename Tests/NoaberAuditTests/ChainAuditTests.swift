@@ -2,8 +2,8 @@ import NoaberAudit
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
-import Testing
 import NoaberTransparency
+import Testing
 
 /// The audit behind `noaber verify` (online and `--file`): pages checked with signatures on every
 /// core must give exactly the sequential verifier's result, and checkpoints must match the replay.
@@ -15,21 +15,31 @@ import NoaberTransparency
     /// Eight entries whose second announces `log` as the log key, so checkpoints of size 2 to 8 can count.
     static func withLogKey(revokedAfter: Int? = nil) throws -> ExportFixture {
         var ledger = try ExportFixture(at: "2026-11-20T09:00:00.000Z")
-        try ledger.append(.keyAdd(KeyAdd(key: KeySpec(publicKey: log.publicKey, label: "log", role: .log))), at: "2026-11-20T09:00:30.000Z")
-        try ledger.open("org:zorgkring", .issuer, name: "Zorgkring Noord", min: -1_000_000, at: "2026-11-20T09:01:00.000Z")
+        try ledger.append(
+            .keyAdd(KeyAdd(key: KeySpec(publicKey: log.publicKey, label: "log", role: .log))),
+            at: "2026-11-20T09:00:30.000Z")
+        try ledger.open(
+            "org:zorgkring", .issuer, name: "Zorgkring Noord", min: -1_000_000, at: "2026-11-20T09:01:00.000Z")
         try ledger.open("vol:jan-peeters", .member, name: "Jan Peeters", at: "2026-11-20T09:02:00.000Z")
         try ledger.open("vol:piet", .member, name: "Piet de Boer", at: "2026-11-20T09:03:00.000Z")
         if revokedAfter != nil {
-            try ledger.append(.keyRevoke(KeyRevoke(keyID: log.publicKey.keyID, reason: "leaked")), at: "2026-11-20T09:04:00.000Z")
+            try ledger.append(
+                .keyRevoke(KeyRevoke(keyID: log.publicKey.keyID, reason: "leaked")), at: "2026-11-20T09:04:00.000Z")
         } else {
-            try ledger.tx(.credit, [("org:zorgkring", -1000), ("vol:piet", 1000)], hours: "1", at: "2026-11-20T09:04:00.000Z")
+            try ledger.tx(
+                .credit, [("org:zorgkring", -1000), ("vol:piet", 1000)], hours: "1", at: "2026-11-20T09:04:00.000Z")
         }
-        try ledger.tx(.credit, [("org:zorgkring", -2500), ("vol:jan-peeters", 2500)], hours: "2.5", at: "2026-11-21T10:00:00.000Z")
-        try ledger.tx(.transfer, [("vol:jan-peeters", -500), ("vol:piet", 500)], memo: "bedankt", at: "2026-11-22T11:30:00.250Z")
+        try ledger.tx(
+            .credit, [("org:zorgkring", -2500), ("vol:jan-peeters", 2500)], hours: "2.5", at: "2026-11-21T10:00:00.000Z"
+        )
+        try ledger.tx(
+            .transfer, [("vol:jan-peeters", -500), ("vol:piet", 500)], memo: "bedankt", at: "2026-11-22T11:30:00.250Z")
         return ledger
     }
 
-    func audit(_ entries: [StoredEntry], pageSize: Int, sizes: Set<UInt64> = []) throws(VerificationFailure) -> ChainAudit {
+    func audit(
+        _ entries: [StoredEntry], pageSize: Int, sizes: Set<UInt64> = []
+    ) throws(VerificationFailure) -> ChainAudit {
         var audit = ChainAudit(checkpointSizes: sizes)
         var start = 0
         while start < entries.count {
@@ -59,7 +69,8 @@ import NoaberTransparency
             let e = entries[index].entry
             if index > 6 { entries[index].entry.prevHash = entries[index - 1].entry.hash }
             entries[index].entry.hash = EntryHash.compute(
-                seq: e.seq, prevHash: entries[index].entry.prevHash, committedAt: e.committedAt, signed: entries[index].entry.signed)
+                seq: e.seq, prevHash: entries[index].entry.prevHash, committedAt: e.committedAt,
+                signed: entries[index].entry.signed)
         }
         #expect(throws: VerificationFailure.self) { _ = try audit(entries, pageSize: 100) }
         do { _ = try audit(entries, pageSize: 100) } catch {
@@ -81,7 +92,8 @@ import NoaberTransparency
         #expect(try audit.check(checkpoint: good) == pinned[0], "the chain's own log key")
         // Size 1 is before the chain announced the log key.
         let early = try SignedCheckpoint.sign(
-            Checkpoint(origin: origin, size: 1, root: Merkle.root(leafHashes: [entries[0].entry.leafHash])), with: Self.log)
+            Checkpoint(origin: origin, size: 1, root: Merkle.root(leafHashes: [entries[0].entry.leafHash])),
+            with: Self.log)
         let audit1 = try self.audit(entries, pageSize: 8, sizes: [1])
         #expect(throws: VerificationFailure.self) { try audit1.check(checkpoint: early, pinned: pinned) }
 
@@ -93,9 +105,14 @@ import NoaberTransparency
             } catch { return error.reason }
         }
         #expect(try reason(Checkpoint(origin: origin, size: 4, root: .zero)).contains("the ledger was rewritten"))
-        #expect(try reason(Checkpoint(origin: origin, size: 9, root: root4)).contains("commits to 9 entries, but the chain holds only 8"))
-        #expect(try reason(Checkpoint(origin: "noaber/" + String(repeating: "0", count: 32), size: 4, root: root4)).contains("not this ledger"))
-        #expect(try reason(Checkpoint(origin: origin, size: 4, root: root4), signedBy: .generate()).contains("checkpoint:"))
+        #expect(
+            try reason(Checkpoint(origin: origin, size: 9, root: root4)).contains(
+                "commits to 9 entries, but the chain holds only 8"))
+        #expect(
+            try reason(Checkpoint(origin: "noaber/" + String(repeating: "0", count: 32), size: 4, root: root4))
+                .contains("not this ledger"))
+        #expect(
+            try reason(Checkpoint(origin: origin, size: 4, root: root4), signedBy: .generate()).contains("checkpoint:"))
     }
 
     /// Whoever holds ledger X's log key can sign any note under X's name. A checkpoint of this
@@ -107,7 +124,8 @@ import NoaberTransparency
         let ledgerID = try #require(fixture.state.ledger?.id)
         let audit = try audit(entries, pageSize: 100)
         let otherLedger = LogOrigin.origin(ledgerID: String(repeating: "ab", count: 16))
-        let checkpoint = Checkpoint(origin: LogOrigin.origin(ledgerID: ledgerID), size: 8, root: audit.verifier.tree.root)
+        let checkpoint = Checkpoint(
+            origin: LogOrigin.origin(ledgerID: ledgerID), size: 8, root: audit.verifier.tree.root)
         // Signed with X's key under X's name, over this ledger's true tree.
         let text = checkpoint.text
         let signature = try SignedNote.sign(text, name: otherLedger, with: Self.log)
@@ -132,9 +150,11 @@ import NoaberTransparency
         let origin = LogOrigin.origin(ledgerID: ledgerID)
         let pinned = [try NoteVerifierKey(name: origin, publicKey: Self.log.publicKey)]
         let audit = try audit(entries, pageSize: 3, sizes: [5, 6])
-        let before = try SignedCheckpoint.sign(Checkpoint(origin: origin, size: 5, root: try #require(audit.verifier.root(atSize: 5))), with: Self.log)
+        let before = try SignedCheckpoint.sign(
+            Checkpoint(origin: origin, size: 5, root: try #require(audit.verifier.root(atSize: 5))), with: Self.log)
         #expect(try audit.check(checkpoint: before, pinned: pinned) == pinned[0], "signed while it was active")
-        let after = try SignedCheckpoint.sign(Checkpoint(origin: origin, size: 6, root: try #require(audit.verifier.root(atSize: 6))), with: Self.log)
+        let after = try SignedCheckpoint.sign(
+            Checkpoint(origin: origin, size: 6, root: try #require(audit.verifier.root(atSize: 6))), with: Self.log)
         do {
             try audit.check(checkpoint: after, pinned: pinned)
             Issue.record("a checkpoint by the revoked key passed")

@@ -12,10 +12,17 @@ import Testing
         #expect(ExportFilter().isEmpty)
     }
 
-    @Test(arguments: ["2026-13-01", "2026-02-30", "2026-2-01", "20261101", "2026-11-01T00:00:00Z", "", "2026-11-0a", "2026/11/01", " 2026-11-01"])
+    @Test(arguments: [
+        "2026-13-01", "2026-02-30", "2026-2-01", "20261101", "2026-11-01T00:00:00Z", "", "2026-11-0a", "2026/11/01",
+        " 2026-11-01",
+    ])
     func refusesWhatIsNotADay(_ text: String) {
-        #expect(throws: ExportError.invalidDate(option: "--from", text: text)) { try ExportFilter(from: text, to: nil, account: nil) }
-        #expect(throws: ExportError.invalidDate(option: "--to", text: text)) { try ExportFilter(from: nil, to: text, account: nil) }
+        #expect(throws: ExportError.invalidDate(option: "--from", text: text)) {
+            try ExportFilter(from: text, to: nil, account: nil)
+        }
+        #expect(throws: ExportError.invalidDate(option: "--to", text: text)) {
+            try ExportFilter(from: nil, to: text, account: nil)
+        }
     }
 
     @Test func refusesARangeThatEndsBeforeItStarts() {
@@ -26,7 +33,9 @@ import Testing
     }
 
     @Test func refusesAnAccountThatIsNotAnID() {
-        #expect(throws: ExportError.invalidAccount("Vol:Jan")) { try ExportFilter(from: nil, to: nil, account: "Vol:Jan") }
+        #expect(throws: ExportError.invalidAccount("Vol:Jan")) {
+            try ExportFilter(from: nil, to: nil, account: "Vol:Jan")
+        }
     }
 
     @Test func jsonlTakesNoFilterTheOthersDo() throws {

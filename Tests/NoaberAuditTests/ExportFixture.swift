@@ -28,13 +28,18 @@ struct ExportFixture {
     private var prevHash = SHA256Digest.zero
     private var lastTime = Timestamp(millisecondsSinceEpoch: 0)
 
-    init(name: String = "Zorgkring Noord", currency: Currency = Currency(code: "ZMT", name: "zorgmunt", scale: 2), at time: String) throws {
+    init(
+        name: String = "Zorgkring Noord", currency: Currency = Currency(code: "ZMT", name: "zorgmunt", scale: 2),
+        at time: String
+    ) throws {
         ledgerID = LedgerIdentity.derive(adminKey: Self.admin.publicKey, nonce: Self.nonce)
         self.currency = currency
         try append(
-            .ledgerInit(LedgerInit(
-                name: name, currency: currency, hourRate: Self.hourRate,
-                adminKey: KeySpec(publicKey: Self.admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(Self.nonce))),
+            .ledgerInit(
+                LedgerInit(
+                    name: name, currency: currency, hourRate: Self.hourRate,
+                    adminKey: KeySpec(publicKey: Self.admin.publicKey, label: "admin", role: .admin),
+                    nonce: Hex.encode(Self.nonce))),
             id: "init", at: time)
     }
 
@@ -49,7 +54,8 @@ struct ExportFixture {
         prior.record(payload, seq: seq, at: committedAt)
         let hash = EntryHash.compute(seq: seq, prevHash: prevHash, committedAt: committedAt, signed: entry)
         let committed = CommittedEntry(
-            seq: seq, entryID: payload.id, kind: payload.kind, signed: entry, committedAt: committedAt, prevHash: prevHash, hash: hash)
+            seq: seq, entryID: payload.id, kind: payload.kind, signed: entry, committedAt: committedAt,
+            prevHash: prevHash, hash: hash)
         var postings: [Posting] = []
         if case .transaction(let tx) = payload.body {
             postings = tx.postings
@@ -63,22 +69,26 @@ struct ExportFixture {
 
     mutating func open(_ account: String, _ kind: AccountKind, name: String, min: Int64 = 0, at time: String) throws {
         try append(
-            .accountOpen(AccountOpen(
-                account: try AccountID(account), accountKind: kind, name: name, minBalance: min,
-                controllers: [Self.admin.publicKey.keyID])),
+            .accountOpen(
+                AccountOpen(
+                    account: try AccountID(account), accountKind: kind, name: name, minBalance: min,
+                    controllers: [Self.admin.publicKey.keyID])),
             at: time)
     }
 
     /// A transaction; with `hours`, at the rate in force: `category`'s, or else the ledger's.
     mutating func tx(
-        _ purpose: Purpose, _ postings: [(String, Int64)], memo: String? = nil, hours: String? = nil, category: String? = nil,
+        _ purpose: Purpose, _ postings: [(String, Int64)], memo: String? = nil, hours: String? = nil,
+        category: String? = nil,
         id: String? = nil, at time: String
     ) throws {
         let rate = category.map { state.categories[$0]?.hourRate ?? 0 } ?? Self.hourRate
         try append(
-            .transaction(Transaction(
-                purpose: purpose, postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
-                memo: memo, hours: hours, hourRate: hours == nil ? nil : rate, category: category)),
+            .transaction(
+                Transaction(
+                    purpose: purpose,
+                    postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
+                    memo: memo, hours: hours, hourRate: hours == nil ? nil : rate, category: category)),
             id: id, at: time)
     }
 
@@ -87,13 +97,17 @@ struct ExportFixture {
     }
 
     /// Reverses the transaction with entry id `original`: its postings negated, in the same order.
-    mutating func reverse(_ original: String, reason: String, memo: String? = nil, id: String? = nil, at time: String) throws {
+    mutating func reverse(
+        _ original: String, reason: String, memo: String? = nil, id: String? = nil, at time: String
+    ) throws {
         guard let seq = entries.first(where: { $0.id == original })?.seq, let target = transactions[seq] else {
             throw FixtureError("no transaction \(original) to reverse")
         }
         let postings = target.postings.map { Posting(account: $0.account, amount: -$0.amount) }
         try append(
-            .transaction(Transaction(purpose: .reversal, postings: postings, memo: memo, reverses: original, reason: reason)), id: id, at: time)
+            .transaction(
+                Transaction(purpose: .reversal, postings: postings, memo: memo, reverses: original, reason: reason)),
+            id: id, at: time)
     }
 
     /// Every account's balance as Noaber's rules replayed them.
@@ -105,7 +119,8 @@ struct ExportFixture {
         var prior = ReplayedEntries()
         for (index, entry) in entries.enumerated() where entry.committedAt.prefix(10) <= day {
             let time = Timestamp(rfc3339: entry.committedAt)!
-            prior.record(try replay.apply(signed[index], seq: entry.seq, at: time, prior: prior), seq: entry.seq, at: time)
+            prior.record(
+                try replay.apply(signed[index], seq: entry.seq, at: time, prior: prior), seq: entry.seq, at: time)
         }
         return replay.accounts.mapValues(\.balance)
     }
@@ -114,15 +129,19 @@ struct ExportFixture {
     /// and a purchase, each on its own day.
     static func walkthrough() throws -> ExportFixture {
         var ledger = try ExportFixture(at: "2026-11-20T09:00:00.000Z")
-        try ledger.open("org:zorgkring", .issuer, name: "Zorgkring Noord", min: -1_000_000, at: "2026-11-20T09:01:00.000Z")
+        try ledger.open(
+            "org:zorgkring", .issuer, name: "Zorgkring Noord", min: -1_000_000, at: "2026-11-20T09:01:00.000Z")
         try ledger.open("vol:jan-peeters", .member, name: "Jan Peeters", at: "2026-11-20T09:02:00.000Z")
         try ledger.open("vol:piet", .member, name: "Piet de Boer", at: "2026-11-20T09:03:00.000Z")
         try ledger.open("shop:bakker", .merchant, name: "Bakkerij de Vries", at: "2026-11-20T09:04:00.000Z")
         try ledger.tx(
-            .credit, [("org:zorgkring", -2500), ("vol:jan-peeters", 2500)], memo: "boodschappen mevrouw Jansen", hours: "2.5",
+            .credit, [("org:zorgkring", -2500), ("vol:jan-peeters", 2500)], memo: "boodschappen mevrouw Jansen",
+            hours: "2.5",
             at: "2026-11-21T10:00:00.000Z")
-        try ledger.tx(.transfer, [("vol:jan-peeters", -500), ("vol:piet", 500)], memo: "bedankt", at: "2026-11-22T11:30:00.250Z")
-        try ledger.tx(.redeem, [("vol:jan-peeters", -750), ("shop:bakker", 750)], memo: "brood", at: "2026-11-23T16:45:00.000Z")
+        try ledger.tx(
+            .transfer, [("vol:jan-peeters", -500), ("vol:piet", 500)], memo: "bedankt", at: "2026-11-22T11:30:00.250Z")
+        try ledger.tx(
+            .redeem, [("vol:jan-peeters", -750), ("shop:bakker", 750)], memo: "brood", at: "2026-11-23T16:45:00.000Z")
         return ledger
     }
 
@@ -136,7 +155,8 @@ struct ExportFixture {
             .credit, [("org:zorgkring", -1800), ("vol:jan-peeters", 1800)], memo: "boodschappen", hours: "1.5",
             category: "boodschappen", id: "boodschappen-1", at: "2026-11-24T10:00:00.000Z")
         try ledger.reverse(
-            "e-6", reason: "dubbel ingevoerd, zie \"boodschappen-1\"; c:\\tmp", id: "herstel-1", at: "2026-11-24T11:00:00.000Z")
+            "e-6", reason: "dubbel ingevoerd, zie \"boodschappen-1\"; c:\\tmp", id: "herstel-1",
+            at: "2026-11-24T11:00:00.000Z")
         return ledger
     }
 }

@@ -11,7 +11,8 @@ enum ExternalTools {
 
     /// Writes `text` to a temporary file, runs `tool` with the file's path in place of `{}`, and removes the file.
     static func run(_ tool: String, _ arguments: [String], on text: String, suffix: String) throws -> CommandResult {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("noaber-export-\(UUID().uuidString)\(suffix)")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "noaber-export-\(UUID().uuidString)\(suffix)")
         try Data(text.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         // hledger reads the journal in the locale's encoding.
@@ -22,7 +23,9 @@ enum ExternalTools {
 
     /// `hledger balance` of a journal, by account name, in minor units at `scale`.
     static func hledgerBalances(_ journal: String, scale: Int) throws -> [String: Int64] {
-        let result = try run(hledger!, ["-f", "{}", "balance", "--flat", "--no-total", "--strict", "-O", "csv"], on: journal, suffix: ".journal")
+        let result = try run(
+            hledger!, ["-f", "{}", "balance", "--flat", "--no-total", "--strict", "-O", "csv"], on: journal,
+            suffix: ".journal")
         guard result.status == 0 else { throw ToolError("hledger failed (\(result.status)): \(result.stderr)") }
         var balances: [String: Int64] = [:]
         // Rows are "account","-25.00 ZMT" (a quoted symbol's quotes doubled), or "account","0".
@@ -43,12 +46,15 @@ enum ExternalTools {
             var tcode: String
             var ttags: [[String]]
         }
-        let result = try run(hledger!, ["-f", "{}", "print", "--strict", "-O", "json"], on: journal, suffix: ".journal")
+        let result = try run(
+            hledger!, ["-f", "{}", "print", "--strict", "-O", "json"], on: journal, suffix: ".journal")
         guard result.status == 0 else { throw ToolError("hledger failed (\(result.status)): \(result.stderr)") }
         var tags: [Int64: [[String]]] = [:]
         for printed in try JSONDecoder().decode([Printed].self, from: Data(result.stdout.utf8)) {
             guard let seq = Int64(printed.tcode) else { continue }
-            guard tags.updateValue(printed.ttags, forKey: seq) == nil else { throw ToolError("two transactions have code \(seq)") }
+            guard tags.updateValue(printed.ttags, forKey: seq) == nil else {
+                throw ToolError("two transactions have code \(seq)")
+            }
         }
         return tags
     }
@@ -61,7 +67,8 @@ enum ExternalTools {
             throw ToolError("bean-check refused the ledger (\(check.status)): \(check.stdout)\(check.stderr)")
         }
         let columns = (["seq"] + keys).map { "entry_meta('\($0)')" }.joined(separator: ", ")
-        let query = try run(beanQuery!, ["-f", "csv", "{}", "SELECT DISTINCT \(columns)"], on: ledger, suffix: ".beancount")
+        let query = try run(
+            beanQuery!, ["-f", "csv", "{}", "SELECT DISTINCT \(columns)"], on: ledger, suffix: ".beancount")
         guard query.status == 0 else { throw ToolError("bean-query failed (\(query.status)): \(query.stderr)") }
         var metadata: [Int64: [String]] = [:]
         for record in try CSVRecords.parse(query.stdout).dropFirst() {
@@ -81,7 +88,8 @@ enum ExternalTools {
             throw ToolError("bean-check refused the ledger (\(check.status)): \(check.stdout)\(check.stderr)")
         }
         let query = try run(
-            beanQuery!, ["-f", "csv", "{}", "SELECT account, sum(position) GROUP BY account"], on: ledger, suffix: ".beancount")
+            beanQuery!, ["-f", "csv", "{}", "SELECT account, sum(position) GROUP BY account"], on: ledger,
+            suffix: ".beancount")
         guard query.status == 0 else { throw ToolError("bean-query failed (\(query.status)): \(query.stderr)") }
         var balances: [String: Int64] = [:]
         // Rows are "Assets:Vol:Piet   , 5.00 ZMT", padded; a zero sum is empty.

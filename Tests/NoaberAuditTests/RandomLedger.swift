@@ -11,17 +11,22 @@ extension ExportFixture {
     /// rate changes too.
     static func random(seed: UInt64, transactions: Int, currency: Currency) throws -> ExportFixture {
         var rng = SplitMix64(seed: seed)
-        var ledger = try ExportFixture(name: "Buurtkring \"Random\" \\ \(seed)", currency: currency, at: "2026-09-01T08:00:00.000Z")
+        var ledger = try ExportFixture(
+            name: "Buurtkring \"Random\" \\ \(seed)", currency: currency, at: "2026-09-01T08:00:00.000Z")
         var clock = Timestamp(rfc3339: "2026-09-01T08:00:00.000Z")!.millisecondsSinceEpoch
         func tick() -> String {
             // Up to 7 hours apart, sometimes in the same millisecond: commit times only never decrease.
-            clock += Int64.random(in: 0..<(7 * 3_600_000), using: &rng) * Int64(Int.random(in: 0..<4, using: &rng) == 0 ? 0 : 1)
+            clock +=
+                Int64.random(in: 0..<(7 * 3_600_000), using: &rng)
+                * Int64(Int.random(in: 0..<4, using: &rng) == 0 ? 0 : 1)
             return Timestamp(millisecondsSinceEpoch: clock).rfc3339
         }
         let issuers = ["org", "org:zorgkring", "org:buurt_hulp.oost"]
         var members = ["vol:jan-peeters", "vol:piet", "vol:anna_de.vries", "vol:2de-straat", "vol:x", "vol:ria:junior"]
         var merchants = ["shop:bakker", "shop:cafe.de_hoek", "shop"]
-        for issuer in issuers { try ledger.open(issuer, .issuer, name: "Issuer \(issuer)", min: -1_000_000_000, at: tick()) }
+        for issuer in issuers {
+            try ledger.open(issuer, .issuer, name: "Issuer \(issuer)", min: -1_000_000_000, at: tick())
+        }
         for member in members { try ledger.open(member, .member, name: "Lid \(member)", at: tick()) }
         for merchant in merchants { try ledger.open(merchant, .merchant, name: "Winkel \"\(merchant)\"", at: tick()) }
         // Rates that make every `hours` below a whole number of minor units, at scale 0 too.
@@ -37,10 +42,11 @@ extension ExportFixture {
             ledger.entries.filter { entry in
                 guard let tx = ledger.transactions[entry.seq], tx.purpose != .reversal else { return false }
                 let reversed = ledger.transactions.values.contains { $0.reverses == entry.id }
-                return !reversed && tx.postings.allSatisfy { posting in
-                    let account = ledger.state.accounts[posting.account]!
-                    return account.balance - posting.amount >= account.minBalance
-                }
+                return !reversed
+                    && tx.postings.allSatisfy { posting in
+                        let account = ledger.state.accounts[posting.account]!
+                        return account.balance - posting.amount >= account.minBalance
+                    }
             }.map(\.id)
         }
 
@@ -65,7 +71,9 @@ extension ExportFixture {
                     let category = categories.randomElement(using: &rng)!
                     let rate = category.map { ledger.state.categories[$0]!.hourRate } ?? hourRate
                     let amount = try Hours(h).amount(atRate: rate)
-                    try ledger.tx(.credit, [(issuer, -amount), (member, amount)], memo: memo, hours: h, category: category, at: tick())
+                    try ledger.tx(
+                        .credit, [(issuer, -amount), (member, amount)], memo: memo, hours: h, category: category,
+                        at: tick())
                 } else {
                     let amount = Int64.random(in: 1...50_000, using: &rng)
                     try ledger.tx(.credit, [(issuer, -amount), (member, amount)], memo: memo, at: tick())
@@ -76,14 +84,18 @@ extension ExportFixture {
                 let amount = Int64.random(in: 1...balance(from), using: &rng)
                 if amount >= 2 && Bool.random(using: &rng) {
                     let first = Int64.random(in: 1..<amount, using: &rng)
-                    try ledger.tx(.transfer, [(from, -amount), (others[0], first), (others[1], amount - first)], memo: memo, at: tick())
+                    try ledger.tx(
+                        .transfer, [(from, -amount), (others[0], first), (others[1], amount - first)], memo: memo,
+                        at: tick())
                 } else {
                     try ledger.tx(.transfer, [(from, -amount), (others[0], amount)], memo: memo, at: tick())
                 }
             } else {
                 guard let member = members.filter({ balance($0) > 0 }).randomElement(using: &rng) else { continue }
                 let amount = Int64.random(in: 1...balance(member), using: &rng)
-                try ledger.tx(.redeem, [(member, -amount), (merchants.randomElement(using: &rng)!, amount)], memo: memo, at: tick())
+                try ledger.tx(
+                    .redeem, [(member, -amount), (merchants.randomElement(using: &rng)!, amount)], memo: memo,
+                    at: tick())
             }
         }
         return ledger
@@ -104,7 +116,8 @@ private enum AwkwardText {
         "; begins with a semicolon", "line\u{2028}separator", "tag: value, other:1", "e\u{301}",
     ]
     static let reasons = [
-        "dubbel ingevoerd", "verkeerd lid, zie mail", "a,b,,c", "; begint met een puntkomma", "zei \"oeps\"", "back\\slash",
+        "dubbel ingevoerd", "verkeerd lid, zie mail", "a,b,,c", "; begint met een puntkomma", "zei \"oeps\"",
+        "back\\slash",
         "=SUM(A1:A2)", "-1 uur", "tag: value, other:1", "  spaced  ", "line\u{2028}separator", ",\u{301}x",
         "[2026-01-01] date:2026-01-02",
     ]

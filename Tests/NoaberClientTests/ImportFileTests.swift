@@ -22,7 +22,8 @@ struct ImportFileTests {
     }
 
     @Test func linesCarryTheirValuesInAnyColumnOrder() throws {
-        let (lines, problems) = try parse("Hours, account ,date,category,memo,external_id\n1.5,vol:piet,2026-11-01,boodschappen,\"a, b\",N-1\n")
+        let (lines, problems) = try parse(
+            "Hours, account ,date,category,memo,external_id\n1.5,vol:piet,2026-11-01,boodschappen,\"a, b\",N-1\n")
         #expect(problems.isEmpty)
         let line = try #require(lines.first)
         #expect(line.number == 2 && line.account.rawValue == "vol:piet" && line.date == "2026-11-01")
@@ -87,12 +88,15 @@ struct ImportFileTests {
         let moved = try parse("account,date,hours\n\nvol:piet,2026-11-01,1\n").lines[0]
         #expect(first.number != moved.number)
         #expect(ImportFile.entryID(issuer: issuer, first) == ImportFile.entryID(issuer: issuer, moved))
-        #expect(ImportFile.entryID(issuer: issuer, first) != ImportFile.entryID(issuer: try AccountID("org:other"), first))
+        #expect(
+            ImportFile.entryID(issuer: issuer, first) != ImportFile.entryID(issuer: try AccountID("org:other"), first))
         #expect(ImportFile.entryID(issuer: issuer, first).hasPrefix("imp-"))
     }
 
     @Test func readNamesTheFirstLineThatIsNotUTF8() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("noaber-latin1-\(UUID().uuidString).csv").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "noaber-latin1-\(UUID().uuidString).csv"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let bytes = Data("account,date,hours,memo\nvol:piet,2026-11-01,1,caf".utf8) + Data([0xE9]) + Data("\n".utf8)
         try bytes.write(to: URL(fileURLWithPath: path))

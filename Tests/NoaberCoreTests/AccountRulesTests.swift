@@ -6,25 +6,36 @@ import Testing
 struct AccountRulesTests {
     @Test func accountExistsIsRefused() throws {
         var c = try Community()
-        c.ledger.expectRefusal(try c.ledger.sign(try c.open("vol:jan", .member, c.piet)), .accountExists(try AccountID("vol:jan")))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try c.open("vol:jan", .member, c.piet)), .accountExists(try AccountID("vol:jan")))
     }
 
     @Test func controllersMustBeUsableKeys() throws {
         var c = try Community()
         let stranger = try Ed25519PrivateKey.generate()
-        c.ledger.expectRefusal(try c.ledger.sign(try c.open("vol:x", .member, stranger)), .unknownKey(stranger.publicKey.keyID))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try c.open("vol:x", .member, stranger)), .unknownKey(stranger.publicKey.keyID))
         c.ledger.expectRefusal(
             try c.ledger.sign(try c.open("vol:x", .member, c.auditor)),
             .invalidPayload("auditor key \(c.auditor.publicKey.keyID.hex) cannot control an account"))
-        c.ledger.expectRefusal(try c.ledger.sign(try c.open("vol:x", .member, c.jan, c.jan)), .invalidPayload("a controller key is listed twice"))
-        c.ledger.expectRefusal(try c.ledger.sign(try c.open("vol:x", .member)), .invalidPayload("an account needs 1 to 16 controller keys"))
-        var many = AccountOpen(account: try AccountID("vol:x"), accountKind: .member, name: "x", minBalance: 0, controllers: [])
-        many.controllers = try (0..<17).map { try #require(KeyID(hex: String(repeating: "0", count: 30) + String($0 + 16, radix: 16))) }
-        c.ledger.expectRefusal(try c.ledger.sign(.accountOpen(many)), .invalidPayload("an account needs 1 to 16 controller keys"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try c.open("vol:x", .member, c.jan, c.jan)),
+            .invalidPayload("a controller key is listed twice"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try c.open("vol:x", .member)), .invalidPayload("an account needs 1 to 16 controller keys")
+        )
+        var many = AccountOpen(
+            account: try AccountID("vol:x"), accountKind: .member, name: "x", minBalance: 0, controllers: [])
+        many.controllers = try (0..<17).map {
+            try #require(KeyID(hex: String(repeating: "0", count: 30) + String($0 + 16, radix: 16)))
+        }
+        c.ledger.expectRefusal(
+            try c.ledger.sign(.accountOpen(many)), .invalidPayload("an account needs 1 to 16 controller keys"))
 
         try c.ledger.submit(.keyRevoke(KeyRevoke(keyID: c.piet.publicKey.keyID, reason: nil)))
         c.ledger.expectRefusal(
-            try c.ledger.sign(try c.open("vol:x", .member, c.jan, c.piet)), .keyRevoked(c.piet.publicKey.keyID, seq: c.ledger.seq))
+            try c.ledger.sign(try c.open("vol:x", .member, c.jan, c.piet)),
+            .keyRevoked(c.piet.publicKey.keyID, seq: c.ledger.seq))
     }
 
     @Test func minimumBalanceFitsTheKind() throws {
@@ -45,9 +56,12 @@ struct AccountRulesTests {
 
     @Test func accountNameIsChecked() throws {
         var c = try Community()
-        var open = AccountOpen(account: try AccountID("vol:x"), accountKind: .member, name: "", minBalance: 0, controllers: [c.jan.publicKey.keyID])
+        var open = AccountOpen(
+            account: try AccountID("vol:x"), accountKind: .member, name: "", minBalance: 0,
+            controllers: [c.jan.publicKey.keyID])
         c.ledger.expectRefusal(try c.ledger.sign(.accountOpen(open)), .invalidPayload("account name must not be empty"))
         open.name = "x\ny"
-        c.ledger.expectRefusal(try c.ledger.sign(.accountOpen(open)), .invalidPayload("account name contains control characters"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(.accountOpen(open)), .invalidPayload("account name contains control characters"))
     }
 }

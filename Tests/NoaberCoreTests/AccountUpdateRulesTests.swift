@@ -18,13 +18,22 @@ struct AccountUpdateRulesTests {
     @Test func aFrozenAccountCanNeitherPayNorBePaidUntilUnfrozen() throws {
         var c = try Community()
         try c.credit("vol:jan", hours: "2")
-        try c.ledger.submit(try update("vol:jan") { $0.status = .frozen; $0.reason = "dispute" }, by: c.coordinator)
+        try c.ledger.submit(
+            try update("vol:jan") {
+                $0.status = .frozen
+                $0.reason = "dispute"
+            }, by: c.coordinator)
         #expect(try account(c, "vol:jan").status == .frozen)
         let jan = try AccountID("vol:jan")
-        c.ledger.expectRefusal(try c.ledger.sign(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.jan), .accountNotOpen(jan, status: "frozen"))
         c.ledger.expectRefusal(
-            try c.ledger.sign(try tx(.credit, ("org:zorgkring", -100), ("vol:jan", 100)), by: c.coordinator), .accountNotOpen(jan, status: "frozen"))
-        c.ledger.expectRefusal(try c.ledger.sign(try update("vol:jan") { $0.status = .frozen }), .invalidPayload("account vol:jan is already frozen"))
+            try c.ledger.sign(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.jan),
+            .accountNotOpen(jan, status: "frozen"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try tx(.credit, ("org:zorgkring", -100), ("vol:jan", 100)), by: c.coordinator),
+            .accountNotOpen(jan, status: "frozen"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try update("vol:jan") { $0.status = .frozen }),
+            .invalidPayload("account vol:jan is already frozen"))
         try c.ledger.submit(try update("vol:jan") { $0.status = .open })
         try c.ledger.submit(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.jan)
     }
@@ -38,10 +47,13 @@ struct AccountUpdateRulesTests {
         try c.ledger.submit(try tx(.transfer, ("vol:jan", -1500), ("vol:piet", 1500)), by: c.jan)
         try c.ledger.submit(try update("vol:jan") { $0.status = .closed })
         let jan = try AccountID("vol:jan")
-        c.ledger.expectRefusal(try c.ledger.sign(try update("vol:jan") { $0.status = .open }), .accountNotOpen(jan, status: "closed"))
-        c.ledger.expectRefusal(try c.ledger.sign(try update("vol:jan") { $0.name = "x" }), .accountNotOpen(jan, status: "closed"))
         c.ledger.expectRefusal(
-            try c.ledger.sign(try tx(.transfer, ("vol:piet", -1), ("vol:jan", 1)), by: c.piet), .accountNotOpen(jan, status: "closed"))
+            try c.ledger.sign(try update("vol:jan") { $0.status = .open }), .accountNotOpen(jan, status: "closed"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try update("vol:jan") { $0.name = "x" }), .accountNotOpen(jan, status: "closed"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try tx(.transfer, ("vol:piet", -1), ("vol:jan", 1)), by: c.piet),
+            .accountNotOpen(jan, status: "closed"))
     }
 
     @Test func aNewMinimumMustFitTheKindAndTheBalance() throws {
@@ -56,7 +68,8 @@ struct AccountUpdateRulesTests {
         try c.ledger.submit(try update("org:zorgkring") { $0.minBalance = -1000 })
         // The new credit limit holds from here on.
         c.ledger.expectRefusal(
-            try c.ledger.sign(try tx(.credit, ("org:zorgkring", -1), ("vol:jan", 1)), by: c.coordinator), reason: "limit_exceeded",
+            try c.ledger.sign(try tx(.credit, ("org:zorgkring", -1), ("vol:jan", 1)), by: c.coordinator),
+            reason: "limit_exceeded",
             mentioning: ["org:zorgkring", "-10.01", "-10.00"])
     }
 
@@ -64,21 +77,30 @@ struct AccountUpdateRulesTests {
         var c = try Community()
         try c.credit("vol:jan", hours: "1")
         try c.ledger.submit(try update("vol:jan") { $0.controllers = [c.piet.publicKey.keyID] }, by: c.coordinator)
-        c.ledger.expectRefusal(try c.ledger.sign(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.jan), reason: "unauthorized")
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.jan),
+            reason: "unauthorized")
         try c.ledger.submit(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.piet)
         c.ledger.expectRefusal(
             try c.ledger.sign(try update("vol:jan") { $0.controllers = [c.auditor.publicKey.keyID] }),
             .invalidPayload("auditor key \(c.auditor.publicKey.keyID.hex) cannot control an account"))
-        c.ledger.expectRefusal(try c.ledger.sign(try update("vol:jan") { $0.controllers = [] }), .invalidPayload("an account needs 1 to 16 controller keys"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try update("vol:jan") { $0.controllers = [] }),
+            .invalidPayload("an account needs 1 to 16 controller keys"))
     }
 
     @Test func renamesAndWhoMaySign() throws {
         var c = try Community()
         try c.ledger.submit(try update("shop:bakker") { $0.name = "Bakkerij de Vries" }, by: c.coordinator)
         #expect(try account(c, "shop:bakker").name == "Bakkerij de Vries")
-        c.ledger.expectRefusal(try c.ledger.sign(try update("shop:bakker") { $0.name = "" }), .invalidPayload("account name must not be empty"))
-        c.ledger.expectRefusal(try c.ledger.sign(try update("vol:jan") { $0.name = "Jan" }, by: c.jan), reason: "unauthorized", mentioning: ["change accounts"])
-        c.ledger.expectRefusal(try c.ledger.sign(try update("vol:nobody") { $0.name = "x" }), .unknownAccount(try AccountID("vol:nobody")))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try update("shop:bakker") { $0.name = "" }),
+            .invalidPayload("account name must not be empty"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try update("vol:jan") { $0.name = "Jan" }, by: c.jan), reason: "unauthorized",
+            mentioning: ["change accounts"])
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try update("vol:nobody") { $0.name = "x" }), .unknownAccount(try AccountID("vol:nobody")))
         c.ledger.expectRefusal(
             try c.ledger.sign(try update("vol:jan") { $0.reason = "nothing" }),
             .invalidPayload("account.update changes nothing: give status, min_balance, controllers or name"))
@@ -89,11 +111,15 @@ struct AccountUpdateRulesTests {
         let payload = Payload(ledger: TestLedger.id, id: "u1", body: .accountUpdate(body))
         #expect(
             String(decoding: payload.encoded(), as: UTF8.self)
-                == #"{"account":"vol:jan","id":"u1","kind":"account.update","ledger":"\#(TestLedger.id)","reason":"dispute","status":"frozen","v":1}"#)
+                == #"{"account":"vol:jan","id":"u1","kind":"account.update","ledger":"\#(TestLedger.id)","reason":"dispute","status":"frozen","v":1}"#
+        )
         #expect(try Payload.decode(payload.encoded()) == payload)
         body.status = nil
         #expect(throws: LedgerError.self) {
-            try Payload.decode(Array(#"{"account":"vol:jan","id":"u1","kind":"account.update","ledger":"\#(TestLedger.id)","balance":5,"v":1}"#.utf8))
+            try Payload.decode(
+                Array(
+                    #"{"account":"vol:jan","id":"u1","kind":"account.update","ledger":"\#(TestLedger.id)","balance":5,"v":1}"#
+                        .utf8))
         }
     }
 }

@@ -9,13 +9,18 @@ struct DemurrageRulesTests {
     static func time(_ text: String) -> Timestamp { Timestamp(rfc3339: text)! }
 
     /// The community with a log key, Jan holding 100.00, the baker 50.00, and 1 % a month on.
-    static func community(rate: Int64 = 10_000, period: DemurragePeriod = .month) throws -> (Community, Ed25519PrivateKey) {
+    static func community(
+        rate: Int64 = 10_000, period: DemurragePeriod = .month
+    ) throws -> (Community, Ed25519PrivateKey) {
         var c = try Community()
         let log = try Ed25519PrivateKey.generate()
         try c.ledger.submit(.keyAdd(KeyAdd(key: KeySpec(publicKey: log.publicKey, label: "log", role: .log))))
         try c.credit("vol:jan", hours: "15")
         try c.ledger.submit(try tx(.redeem, ("vol:jan", -5000), ("shop:bakker", 5000)), by: c.jan)
-        try c.ledger.submit(.ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: rate, period: period, account: try AccountID("org:zorgkring")))))
+        try c.ledger.submit(
+            .ledgerSettings(
+                LedgerSettings(
+                    demurrage: Demurrage(ratePPM: rate, period: period, account: try AccountID("org:zorgkring")))))
         return (c, log)
     }
 
@@ -31,12 +36,22 @@ struct DemurrageRulesTests {
     }
 
     @Test func periodsStartAtUTCMidnights() {
-        #expect(DemurragePeriod.month.firstStart(after: Self.time("2026-12-31T23:59:59.999Z")) == Self.time("2027-01-01T00:00:00.000Z"))
-        #expect(DemurragePeriod.month.firstStart(after: Self.time("2027-01-01T00:00:00.000Z")) == Self.time("2027-02-01T00:00:00.000Z"))
-        #expect(DemurragePeriod.day.firstStart(after: Self.time("2028-02-28T12:00:00.000Z")) == Self.time("2028-02-29T00:00:00.000Z"))
+        #expect(
+            DemurragePeriod.month.firstStart(after: Self.time("2026-12-31T23:59:59.999Z"))
+                == Self.time("2027-01-01T00:00:00.000Z"))
+        #expect(
+            DemurragePeriod.month.firstStart(after: Self.time("2027-01-01T00:00:00.000Z"))
+                == Self.time("2027-02-01T00:00:00.000Z"))
+        #expect(
+            DemurragePeriod.day.firstStart(after: Self.time("2028-02-28T12:00:00.000Z"))
+                == Self.time("2028-02-29T00:00:00.000Z"))
         // 2026-11-23 is a Monday: the next week starts on the 30th.
-        #expect(DemurragePeriod.week.firstStart(after: Self.time("2026-11-23T00:00:00.000Z")) == Self.time("2026-11-30T00:00:00.000Z"))
-        #expect(DemurragePeriod.week.firstStart(after: Self.time("2026-11-22T23:00:00.000Z")) == Self.time("2026-11-23T00:00:00.000Z"))
+        #expect(
+            DemurragePeriod.week.firstStart(after: Self.time("2026-11-23T00:00:00.000Z"))
+                == Self.time("2026-11-30T00:00:00.000Z"))
+        #expect(
+            DemurragePeriod.week.firstStart(after: Self.time("2026-11-22T23:00:00.000Z"))
+                == Self.time("2026-11-23T00:00:00.000Z"))
     }
 
     @Test func theChargeIsRoundedDownAndNeverBelowTheMinimum() {
@@ -45,7 +60,9 @@ struct DemurrageRulesTests {
         #expect(d.charge(on: 99) == 0)
         #expect(d.charge(on: 0) == 0)
         #expect(d.charge(on: -500) == 0)
-        #expect(Demurrage(ratePPM: 500_000, period: .day, account: try! AccountID("org:x")).charge(on: Int64.max) == Int64.max / 2)
+        #expect(
+            Demurrage(ratePPM: 500_000, period: .day, account: try! AccountID("org:x")).charge(on: Int64.max) == Int64
+                .max / 2)
     }
 
     @Test func aDuePeriodIsChargedBeforeAnythingElse() throws {
@@ -55,23 +72,30 @@ struct DemurrageRulesTests {
         try c.ledger.submit(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.jan)
         c.ledger.now = Self.time("2026-12-01T08:00:00.000Z")
         c.ledger.expectRefusal(
-            try c.ledger.sign(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.jan), .demurrageDue(period: "2026-12-01"))
+            try c.ledger.sign(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.jan),
+            .demurrageDue(period: "2026-12-01"))
         let due = try #require(c.ledger.state.dueDemurrage(at: c.ledger.now))
         // Jan 99.00, Piet 1.00, the baker 50.00: 1 % each, in order of account id, back to the issuer.
         #expect(due.period == "2026-12-01")
         #expect(due.postings.map(\.amount) == [-50, -99, -1, 150])
         #expect(due.postings.map(\.account.rawValue) == ["shop:bakker", "vol:jan", "vol:piet", "org:zorgkring"])
         // Only the log key writes it, and only exactly as computed.
-        c.ledger.expectRefusal(try c.ledger.sign(.transaction(due)), reason: "unauthorized", mentioning: ["only the daemon's log key"])
+        c.ledger.expectRefusal(
+            try c.ledger.sign(.transaction(due)), reason: "unauthorized", mentioning: ["only the daemon's log key"])
         var wrong = due
         wrong.postings[0].amount = -49
         wrong.postings[3].amount = 149
-        c.ledger.expectRefusal(try c.ledger.sign(.transaction(wrong), by: log), reason: "invalid_payload", mentioning: ["3 charges of 10000 ppm"])
+        c.ledger.expectRefusal(
+            try c.ledger.sign(.transaction(wrong), by: log), reason: "invalid_payload",
+            mentioning: ["3 charges of 10000 ppm"])
         wrong = due
         wrong.period = "2027-01-01"
-        c.ledger.expectRefusal(try c.ledger.sign(.transaction(wrong), by: log), reason: "invalid_payload", mentioning: ["period due is the one starting 2026-12-01"])
+        c.ledger.expectRefusal(
+            try c.ledger.sign(.transaction(wrong), by: log), reason: "invalid_payload",
+            mentioning: ["period due is the one starting 2026-12-01"])
         // Nor can the log key sign anything else.
-        c.ledger.expectRefusal(try c.ledger.sign(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: log), reason: "unauthorized")
+        c.ledger.expectRefusal(
+            try c.ledger.sign(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: log), reason: "unauthorized")
         try c.ledger.submit(.transaction(due), by: log)
         try c.ledger.submit(try tx(.transfer, ("vol:jan", -100), ("vol:piet", 100)), by: c.jan)
         #expect(c.ledger.state.settings.demurrageNext == Self.time("2027-01-01T00:00:00.000Z"))
@@ -93,8 +117,13 @@ struct DemurrageRulesTests {
 
     @Test func periodsThatChargeNobodyPassWithoutAnEntry() throws {
         var c = try Community()
-        try c.ledger.submit(.keyAdd(KeyAdd(key: KeySpec(publicKey: try Ed25519PrivateKey.generate().publicKey, label: "log", role: .log))))
-        try c.ledger.submit(.ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: 10_000, period: .week, account: try AccountID("org:zorgkring")))))
+        try c.ledger.submit(
+            .keyAdd(
+                KeyAdd(key: KeySpec(publicKey: try Ed25519PrivateKey.generate().publicKey, label: "log", role: .log))))
+        try c.ledger.submit(
+            .ledgerSettings(
+                LedgerSettings(
+                    demurrage: Demurrage(ratePPM: 10_000, period: .week, account: try AccountID("org:zorgkring")))))
         c.ledger.now = Self.time("2027-01-06T10:00:00.000Z")
         #expect(c.ledger.state.dueDemurrage(at: c.ledger.now) == nil)
         try c.credit("vol:jan", hours: "1")
@@ -124,24 +153,33 @@ struct DemurrageRulesTests {
         var c = try Community()
         let issuer = try AccountID("org:zorgkring")
         c.ledger.expectRefusal(
-            try c.ledger.sign(.ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: 10_000, period: .month, account: issuer)))),
+            try c.ledger.sign(
+                .ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: 10_000, period: .month, account: issuer)))),
             reason: "invalid_payload", mentioning: ["no active log key"])
         let log = try Ed25519PrivateKey.generate()
         try c.ledger.submit(.keyAdd(KeyAdd(key: KeySpec(publicKey: log.publicKey, label: "log", role: .log))))
         for rate: Int64 in [0, 500_001] {
             c.ledger.expectRefusal(
-                try c.ledger.sign(.ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: rate, period: .month, account: issuer)))),
+                try c.ledger.sign(
+                    .ledgerSettings(
+                        LedgerSettings(demurrage: Demurrage(ratePPM: rate, period: .month, account: issuer)))),
                 reason: "invalid_amount")
         }
         c.ledger.expectRefusal(
-            try c.ledger.sign(.ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: 1, period: .month, account: try AccountID("vol:jan"))))),
+            try c.ledger.sign(
+                .ledgerSettings(
+                    LedgerSettings(demurrage: Demurrage(ratePPM: 1, period: .month, account: try AccountID("vol:jan"))))
+            ),
             reason: "invalid_payload", mentioning: ["issuer"])
-        try c.ledger.submit(.ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: 1, period: .month, account: issuer))))
+        try c.ledger.submit(
+            .ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: 1, period: .month, account: issuer))))
         // While it receives demurrage, the issuer stays open, and the last log key stays.
         c.ledger.expectRefusal(
-            try c.ledger.sign(.accountUpdate(AccountUpdate(account: issuer, status: .frozen))), reason: "invalid_payload",
+            try c.ledger.sign(.accountUpdate(AccountUpdate(account: issuer, status: .frozen))),
+            reason: "invalid_payload",
             mentioning: ["receives the ledger's demurrage"])
-        c.ledger.expectRefusal(try c.ledger.sign(.keyRevoke(KeyRevoke(keyID: log.publicKey.keyID, reason: nil))), reason: "unauthorized")
+        c.ledger.expectRefusal(
+            try c.ledger.sign(.keyRevoke(KeyRevoke(keyID: log.publicKey.keyID, reason: nil))), reason: "unauthorized")
         try c.ledger.submit(.ledgerSettings(LedgerSettings()))
         #expect(c.ledger.state.settings == LedgerState.Settings())
         try c.ledger.submit(.keyRevoke(KeyRevoke(keyID: log.publicKey.keyID, reason: nil)))

@@ -13,7 +13,8 @@ struct EntryHashTests {
     @Test func knownAnswer() throws {
         let hash = EntryHash.compute(seq: 7, prevHash: Self.prevHash, committedAt: Self.time, signed: Self.signed)
         // The layout from the doc comment, built by hand.
-        let text = "noaber:chain:v1\n7\n\(Self.prevHash.hex)\n2026-11-23T10:39:20.123Z\n00112233445566778899aabbccddeeff\n"
+        let text =
+            "noaber:chain:v1\n7\n\(Self.prevHash.hex)\n2026-11-23T10:39:20.123Z\n00112233445566778899aabbccddeeff\n"
             + Hex.encode(Array(0..<64) as [UInt8]) + "\n"
         #expect(hash == SHA256.hash(Array(text.utf8) + Array(#"{"v":1}"#.utf8)))
         // And the digest of the same bytes from `printf … | sha256sum`, independent of any Swift code.
@@ -34,13 +35,26 @@ struct EntryHashTests {
         let variants: [(String, SHA256Digest)] = [
             ("seq", EntryHash.compute(seq: 8, prevHash: Self.prevHash, committedAt: Self.time, signed: Self.signed)),
             ("prev", EntryHash.compute(seq: 7, prevHash: .zero, committedAt: Self.time, signed: Self.signed)),
-            ("time", EntryHash.compute(
-                seq: 7, prevHash: Self.prevHash, committedAt: Timestamp(millisecondsSinceEpoch: Self.time.millisecondsSinceEpoch + 1),
-                signed: Self.signed)),
+            (
+                "time",
+                EntryHash.compute(
+                    seq: 7, prevHash: Self.prevHash,
+                    committedAt: Timestamp(millisecondsSinceEpoch: Self.time.millisecondsSinceEpoch + 1),
+                    signed: Self.signed)
+            ),
             ("key", EntryHash.compute(seq: 7, prevHash: Self.prevHash, committedAt: Self.time, signed: otherKey)),
-            ("signature", EntryHash.compute(seq: 7, prevHash: Self.prevHash, committedAt: Self.time, signed: otherSignature)),
-            ("payload", EntryHash.compute(seq: 7, prevHash: Self.prevHash, committedAt: Self.time, signed: otherPayload)),
-            ("payload length", EntryHash.compute(seq: 7, prevHash: Self.prevHash, committedAt: Self.time, signed: longerPayload)),
+            (
+                "signature",
+                EntryHash.compute(seq: 7, prevHash: Self.prevHash, committedAt: Self.time, signed: otherSignature)
+            ),
+            (
+                "payload",
+                EntryHash.compute(seq: 7, prevHash: Self.prevHash, committedAt: Self.time, signed: otherPayload)
+            ),
+            (
+                "payload length",
+                EntryHash.compute(seq: 7, prevHash: Self.prevHash, committedAt: Self.time, signed: longerPayload)
+            ),
         ]
         for (field, hash) in variants {
             #expect(hash != base, "changing the \(field) must change the hash")
@@ -58,7 +72,8 @@ struct EntryHashTests {
 
     @Test func signSignsTheEncodedPayloadForItsLedger() throws {
         let key = try Ed25519PrivateKey.generate()
-        let payload = Payload(ledger: TestLedger.id, id: "e-1", body: .keyRevoke(KeyRevoke(keyID: key.publicKey.keyID, reason: "x")))
+        let payload = Payload(
+            ledger: TestLedger.id, id: "e-1", body: .keyRevoke(KeyRevoke(keyID: key.publicKey.keyID, reason: "x")))
         let signed = try SignedEntry.sign(payload, with: key)
         #expect(signed.payload == payload.encoded())
         #expect(signed.keyID == key.publicKey.keyID)
@@ -66,7 +81,9 @@ struct EntryHashTests {
         let message = SignedEntry.signingMessage(ledgerID: TestLedger.id, payload: signed.payload)
         #expect(key.publicKey.isValidSignature(signed.signature, for: message))
         #expect(!key.publicKey.isValidSignature(signed.signature, for: signed.payload))
-        #expect(!key.publicKey.isValidSignature(
-            signed.signature, for: SignedEntry.signingMessage(ledgerID: "ffffffffffffffffffffffffffffffff", payload: signed.payload)))
+        #expect(
+            !key.publicKey.isValidSignature(
+                signed.signature,
+                for: SignedEntry.signingMessage(ledgerID: "ffffffffffffffffffffffffffffffff", payload: signed.payload)))
     }
 }

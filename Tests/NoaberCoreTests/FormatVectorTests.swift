@@ -19,7 +19,9 @@ struct FormatVectorTests {
 
     @Test func signatureKeyIDAndHashMatchTheDocument() throws {
         let key = try Ed25519PrivateKey(rawRepresentation: Hex.decode(Self.seed)!)
-        #expect(Hex.encode(key.publicKey.rawRepresentation) == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
+        #expect(
+            Hex.encode(key.publicKey.rawRepresentation)
+                == "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")
         #expect(key.publicKey.keyID.hex == "21fe31dfa154a261626bf854046fd227")
 
         let bytes = Array(Self.payload.utf8)
@@ -34,7 +36,8 @@ struct FormatVectorTests {
                 == "6fe5378afb74656b45ff67ec4f7d77bcd00fe746c7296b800808553c54350daef4a53ea6b5ac0e9176e1800d0f049ece26cd798fddc4d67925d89ed253c6110b"
         )
         let hash = EntryHash.compute(
-            seq: 1, prevHash: .zero, committedAt: try #require(Timestamp(rfc3339: "2026-01-01T00:00:00.000Z")), signed: signed)
+            seq: 1, prevHash: .zero, committedAt: try #require(Timestamp(rfc3339: "2026-01-01T00:00:00.000Z")),
+            signed: signed)
         #expect(hash.hex == "8fbd329ae2da4eb4ca6d57cfaf558001823a5e6578a6507a0af1f52160a00706")
     }
 }

@@ -3,12 +3,17 @@ import Testing
 
 @Suite("Hours")
 struct HoursTests {
-    @Test(arguments: [("1.5", 150), ("0.25", 25), ("3", 300), ("0.01", 1), ("100000", 10_000_000), ("100000.00", 10_000_000)] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("1.5", 150), ("0.25", 25), ("3", 300), ("0.01", 1), ("100000", 10_000_000), ("100000.00", 10_000_000),
+        ] as [(String, Int64)])
     func parses(text: String, hundredths: Int64) throws {
         #expect(try Hours(text).hundredths == hundredths)
     }
 
-    @Test(arguments: [(150, "1.5"), (200, "2"), (25, "0.25"), (10, "0.1"), (1, "0.01"), (10_000_000, "100000")] as [(Int64, String)])
+    @Test(
+        arguments: [(150, "1.5"), (200, "2"), (25, "0.25"), (10, "0.1"), (1, "0.01"), (10_000_000, "100000")]
+            as [(Int64, String)])
     func canonicalText(hundredths: Int64, text: String) throws {
         let hours = try Hours(Money.format(hundredths, scale: 2))
         #expect(hours.description == text)
@@ -23,12 +28,19 @@ struct HoursTests {
 
     @Test(arguments: ["-1", "-0.5", "1.234", "0.001", "", "1.", "one", "1e2", " 1", "99999999999999999999"])
     func refusesMalformed(text: String) {
-        #expect(throws: LedgerError.invalidHours("\"\(text)\" must be a positive number of hours with at most two decimals, like 1.5")) {
+        #expect(
+            throws: LedgerError.invalidHours(
+                "\"\(text)\" must be a positive number of hours with at most two decimals, like 1.5")
+        ) {
             try Hours(text)
         }
     }
 
-    @Test(arguments: [("1.5", 1000, 1500), ("0.25", 1000, 250), ("0.01", 100, 1), ("2", 1, 2), ("1.5", 2, 3), ("100000", 1000, 100_000_000)] as [(String, Int64, Int64)])
+    @Test(
+        arguments: [
+            ("1.5", 1000, 1500), ("0.25", 1000, 250), ("0.01", 100, 1), ("2", 1, 2), ("1.5", 2, 3),
+            ("100000", 1000, 100_000_000),
+        ] as [(String, Int64, Int64)])
     func amountAtRateIsExact(text: String, rate: Int64, amount: Int64) throws {
         #expect(try Hours(text).amount(atRate: rate) == amount)
     }

@@ -51,7 +51,8 @@ struct IdentifierTests {
     @Test func ledgerIDs() throws {
         try Identifier.validateLedgerID("0123456789abcdef0123456789abcdef")
         for id in [
-            "", "0123456789abcdef0123456789abcde", "0123456789abcdef0123456789abcdef0", "0123456789ABCDEF0123456789abcdef",
+            "", "0123456789abcdef0123456789abcde", "0123456789abcdef0123456789abcdef0",
+            "0123456789ABCDEF0123456789abcdef",
             "0123456789abcdeg0123456789abcdef", "0123456789abcdef-123456789abcdef",
         ] {
             #expect(throws: LedgerError.invalidPayload("ledger id \"\(id)\" must be 32 lowercase hex characters")) {
@@ -86,7 +87,10 @@ struct IdentifierTests {
             try Currency(code: code, name: "Zorgmunt", scale: 2).validate()
         }
         for code in ["A", "zmt", "ABCDEFGHIJKLM", "ZM T", "ZMŤ", ""] {
-            #expect(throws: LedgerError.invalidPayload("currency code \"\(code)\" must be 2 to 12 uppercase letters or digits")) {
+            #expect(
+                throws: LedgerError.invalidPayload(
+                    "currency code \"\(code)\" must be 2 to 12 uppercase letters or digits")
+            ) {
                 try Currency(code: code, name: "Zorgmunt", scale: 2).validate()
             }
         }

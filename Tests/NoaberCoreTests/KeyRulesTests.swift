@@ -16,7 +16,8 @@ struct KeyRulesTests {
         let again = try c.ledger.sign(.keyRevoke(KeyRevoke(keyID: c.jan.publicKey.keyID, reason: nil)))
         c.ledger.expectRefusal(again, .invalidPayload("key \(c.jan.publicKey.keyID.hex) is already revoked"))
         let unknown = try #require(KeyID(hex: "00000000000000000000000000000000"))
-        c.ledger.expectRefusal(try c.ledger.sign(.keyRevoke(KeyRevoke(keyID: unknown, reason: nil))), .unknownKey(unknown))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(.keyRevoke(KeyRevoke(keyID: unknown, reason: nil))), .unknownKey(unknown))
     }
 
     @Test func onlyAdminsManageKeys() throws {
@@ -62,9 +63,12 @@ struct KeyRulesTests {
         var c = try Community()
         let key = try Ed25519PrivateKey.generate()
         var spec = KeySpec(publicKey: key.publicKey, label: "a\u{1B}[2J", role: .member)
-        c.ledger.expectRefusal(try c.ledger.sign(.keyAdd(KeyAdd(key: spec))), .invalidPayload("key label contains control characters"))
+        c.ledger.expectRefusal(
+            try c.ledger.sign(.keyAdd(KeyAdd(key: spec))), .invalidPayload("key label contains control characters"))
         spec.label = "ok"
-        for bad in [spec.publicKey.uppercased(), String(spec.publicKey.dropLast(2)), String(repeating: "zz", count: 32)] {
+        for bad in [
+            spec.publicKey.uppercased(), String(spec.publicKey.dropLast(2)), String(repeating: "zz", count: 32),
+        ] {
             var malformed = spec
             malformed.publicKey = bad
             c.ledger.expectRefusal(

@@ -77,11 +77,13 @@ struct LedgerRulesTests {
             .invalidPayload("ledger id \"NOT-A-LEDGER-ID\" must be 32 lowercase hex characters"))
         var badCurrency = LedgerInit(
             name: "Z", currency: Currency(code: "zmt", name: "Z", scale: 2), hourRate: 1,
-            adminKey: KeySpec(publicKey: l.admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(TestLedger.nonce))
+            adminKey: KeySpec(publicKey: l.admin.publicKey, label: "admin", role: .admin),
+            nonce: Hex.encode(TestLedger.nonce))
         l.expectRefusal(try l.sign(.ledgerInit(badCurrency)), reason: "invalid_payload", mentioning: ["currency code"])
         badCurrency.currency = Currency(code: "ZMT", name: "Z", scale: 9)
         l.expectRefusal(try l.sign(.ledgerInit(badCurrency)), reason: "invalid_payload", mentioning: ["scale 9"])
-        l.expectRefusal(try l.sign(l.initBody(), entryID: "bad id"), reason: "invalid_payload", mentioning: ["entry id"])
+        l.expectRefusal(
+            try l.sign(l.initBody(), entryID: "bad id"), reason: "invalid_payload", mentioning: ["entry id"])
     }
 
     /// The ledger id is derived from the admin key and nonce that entry 1 signs, so nobody can
@@ -99,10 +101,18 @@ struct LedgerRulesTests {
             try l.sign(l.initBody(admin: impostor), by: impostor, ledger: TestLedger.id),
             reason: "invalid_payload", mentioning: ["is not the one admin_key and nonce make"])
         // The same admin key with another nonce makes another ledger.
-        guard case .ledgerInit(var other) = l.initBody() else { Issue.record("not an init"); return }
+        guard case .ledgerInit(var other) = l.initBody() else {
+            Issue.record("not an init")
+            return
+        }
         other.nonce = String(repeating: "ab", count: 16)
-        l.expectRefusal(try l.sign(.ledgerInit(other), ledger: TestLedger.id), reason: "invalid_payload", mentioning: ["nonce make"])
-        for bad in ["", "00", String(repeating: "AB", count: 16), String(repeating: "0", count: 33), String(repeating: "g", count: 32)] {
+        l.expectRefusal(
+            try l.sign(.ledgerInit(other), ledger: TestLedger.id), reason: "invalid_payload", mentioning: ["nonce make"]
+        )
+        for bad in [
+            "", "00", String(repeating: "AB", count: 16), String(repeating: "0", count: 33),
+            String(repeating: "g", count: 32),
+        ] {
             other.nonce = bad
             l.expectRefusal(
                 try l.sign(.ledgerInit(other), ledger: TestLedger.id),
@@ -144,7 +154,8 @@ struct LedgerRulesTests {
         c.ledger.expectRefusal(entry, .badSignature(adminID))
         // Payload bytes changed after signing.
         var changed = try c.ledger.sign(try c.open("vol:x", .member, c.jan))
-        changed.payload = Array(String(decoding: changed.payload, as: UTF8.self).replacingOccurrences(of: "vol:x", with: "vol:y").utf8)
+        changed.payload = Array(
+            String(decoding: changed.payload, as: UTF8.self).replacingOccurrences(of: "vol:x", with: "vol:y").utf8)
         c.ledger.expectRefusal(changed, .badSignature(adminID))
         // Truncated signature.
         var short = try c.ledger.sign(try c.open("vol:x", .member, c.jan))
@@ -157,7 +168,8 @@ struct LedgerRulesTests {
         let adminID = c.ledger.admin.publicKey.keyID
         var forged = try c.ledger.sign(try c.open("vol:x", .member, c.jan))
         #expect(forged.isValid(for: try Payload.decode(forged.payload), with: c.ledger.admin.publicKey))
-        forged.signature = try c.jan.signature(for: SignedEntry.signingMessage(ledgerID: TestLedger.id, payload: forged.payload))
+        forged.signature = try c.jan.signature(
+            for: SignedEntry.signingMessage(ledgerID: TestLedger.id, payload: forged.payload))
         let payload = try Payload.decode(forged.payload)
         #expect(!forged.isValid(for: payload, with: c.ledger.admin.publicKey))
         #expect(forged.isValid(for: payload, with: c.jan.publicKey))
@@ -170,7 +182,8 @@ struct LedgerRulesTests {
         // A genuine signature, verified beforehand with the signer's own key, is accepted.
         let genuine = try c.ledger.sign(try c.open("vol:y", .member, c.jan))
         try c.ledger.state.apply(
-            genuine, decoded: try Payload.decode(genuine.payload), seq: c.ledger.seq + 1, verifiedWith: c.ledger.admin.publicKey)
+            genuine, decoded: try Payload.decode(genuine.payload), seq: c.ledger.seq + 1,
+            verifiedWith: c.ledger.admin.publicKey)
         #expect(c.ledger.state.accounts[try AccountID("vol:y")] != nil)
     }
 }

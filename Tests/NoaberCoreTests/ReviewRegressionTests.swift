@@ -18,7 +18,10 @@ struct ReviewRegressionTests {
         #expect(try Ed25519PublicKey(rawRepresentation: identity).hasSmallOrder)
         identity[31] = 0x80  // the same point with the sign bit set
         #expect(try Ed25519PublicKey(rawRepresentation: identity).hasSmallOrder)
-        #expect(try Ed25519PublicKey(rawRepresentation: Hex.decode("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")!).hasSmallOrder)
+        #expect(
+            try Ed25519PublicKey(
+                rawRepresentation: Hex.decode("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")!
+            ).hasSmallOrder)
         #expect(!(try Ed25519PrivateKey.generate().publicKey.hasSmallOrder))
     }
 

@@ -13,10 +13,13 @@ struct StrictJSONTests {
         let payload = try Payload.decode(Array(Self.good.utf8))
         #expect(payload.id == "e1")
         // Whitespace and key order are the signer's choice.
-        let spaced = #"{ "v": 1, "purpose": "transfer", "postings": [ {"amount": -500, "account": "vol:a"}, {"account": "vol:b", "amount": 500} ], "ledger": "00112233445566778899aabbccddeeff", "kind": "tx", "id": "e1" }"#
+        let spaced =
+            #"{ "v": 1, "purpose": "transfer", "postings": [ {"amount": -500, "account": "vol:a"}, {"account": "vol:b", "amount": 500} ], "ledger": "00112233445566778899aabbccddeeff", "kind": "tx", "id": "e1" }"#
         #expect(try Payload.decode(Array(spaced.utf8)) == payload)
         // Escapes that decode to the same text are the same value.
-        #expect(try Payload.decode(Array(Self.good.replacingOccurrences(of: #""e1""#, with: #""\u0065\u0031""#).utf8)) == payload)
+        #expect(
+            try Payload.decode(Array(Self.good.replacingOccurrences(of: #""e1""#, with: #""\u0065\u0031""#).utf8))
+                == payload)
     }
 
     @Test(arguments: [

@@ -49,14 +49,20 @@ struct TestLedger {
         return "e-\(counter)"
     }
 
-    func initBody(admin key: Ed25519PrivateKey? = nil, role: KeyRole = .admin, hourRate: Int64 = hourRate) -> Payload.Body {
-        .ledgerInit(LedgerInit(
-            name: "Zorgkring Oost", currency: Self.currency, hourRate: hourRate,
-            adminKey: KeySpec(publicKey: (key ?? admin).publicKey, label: "admin", role: role), nonce: Hex.encode(Self.nonce)))
+    func initBody(
+        admin key: Ed25519PrivateKey? = nil, role: KeyRole = .admin, hourRate: Int64 = hourRate
+    ) -> Payload.Body {
+        .ledgerInit(
+            LedgerInit(
+                name: "Zorgkring Oost", currency: Self.currency, hourRate: hourRate,
+                adminKey: KeySpec(publicKey: (key ?? admin).publicKey, label: "admin", role: role),
+                nonce: Hex.encode(Self.nonce)))
     }
 
     /// Signs `body` as the next entry of this ledger (or of `ledger`), without applying it.
-    mutating func sign(_ body: Payload.Body, by key: Ed25519PrivateKey? = nil, ledger: String = id, entryID: String? = nil) throws -> SignedEntry {
+    mutating func sign(
+        _ body: Payload.Body, by key: Ed25519PrivateKey? = nil, ledger: String = id, entryID: String? = nil
+    ) throws -> SignedEntry {
         let payload = Payload(ledger: ledger, id: entryID ?? nextID(), body: body)
         return try SignedEntry.sign(payload, with: key ?? admin)
     }
@@ -93,7 +99,9 @@ struct TestLedger {
         expectRefusal(signed, sourceLocation: sourceLocation) { error in
             #expect(error.reason == reason, "\(error.message)", sourceLocation: sourceLocation)
             for fragment in fragments {
-                #expect(error.message.contains(fragment), "\"\(error.message)\" should mention \"\(fragment)\"", sourceLocation: sourceLocation)
+                #expect(
+                    error.message.contains(fragment), "\"\(error.message)\" should mention \"\(fragment)\"",
+                    sourceLocation: sourceLocation)
             }
         }
     }
@@ -148,10 +156,13 @@ struct Community {
         try ledger.submit(try open("shop:bakker", .merchant, bakker))
     }
 
-    func open(_ id: String, _ kind: AccountKind, min: Int64 = 0, _ controllers: Ed25519PrivateKey...) throws -> Payload.Body {
-        .accountOpen(AccountOpen(
-            account: try AccountID(id), accountKind: kind, name: id, minBalance: min,
-            controllers: controllers.map(\.publicKey.keyID)))
+    func open(
+        _ id: String, _ kind: AccountKind, min: Int64 = 0, _ controllers: Ed25519PrivateKey...
+    ) throws -> Payload.Body {
+        .accountOpen(
+            AccountOpen(
+                account: try AccountID(id), accountKind: kind, name: id, minBalance: min,
+                controllers: controllers.map(\.publicKey.keyID)))
     }
 
     /// Pays `hours` of care from the issuer to `to`, signed by the coordinator.
@@ -164,7 +175,8 @@ struct Community {
 }
 
 func tx(
-    _ purpose: Purpose, _ postings: (String, Int64)..., memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil
+    _ purpose: Purpose, _ postings: (String, Int64)..., memo: String? = nil, hours: String? = nil,
+    hourRate: Int64? = nil
 ) throws -> Payload.Body {
     try tx(purpose, postings: postings, memo: memo, hours: hours, hourRate: hourRate)
 }
@@ -173,9 +185,10 @@ func tx(
     _ purpose: Purpose, postings: [(String, Int64)], memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil,
     category: String? = nil
 ) throws -> Payload.Body {
-    .transaction(Transaction(
-        purpose: purpose, postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
-        memo: memo, hours: hours, hourRate: hourRate, category: category))
+    .transaction(
+        Transaction(
+            purpose: purpose, postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
+            memo: memo, hours: hours, hourRate: hourRate, category: category))
 }
 
 /// Commits signed entries the way the daemon does: seq from 1, one second apart, each hash
@@ -192,7 +205,8 @@ enum Chain {
             let time = times?[index] ?? Timestamp(millisecondsSinceEpoch: start.millisecondsSinceEpoch + seq * 1000)
             let hash = EntryHash.compute(seq: seq, prevHash: prev, committedAt: time, signed: entry)
             let committed = CommittedEntry(
-                seq: seq, entryID: payload.id, kind: payload.kind, signed: entry, committedAt: time, prevHash: prev, hash: hash)
+                seq: seq, entryID: payload.id, kind: payload.kind, signed: entry, committedAt: time, prevHash: prev,
+                hash: hash)
             var postings: [Posting] = []
             if case .transaction(let tx) = payload.body { postings = tx.postings }
             result.append(StoredEntry(entry: committed, postings: postings))

@@ -69,7 +69,8 @@ struct TransactionRulesTests {
 
     @Test func overflowInTheSumIsRefused() throws {
         var c = try Community()
-        let entry = try c.ledger.sign(try tx(.transfer, ("vol:jan", .max), ("vol:piet", .max), ("shop:bakker", 2)), by: c.jan)
+        let entry = try c.ledger.sign(
+            try tx(.transfer, ("vol:jan", .max), ("vol:piet", .max), ("shop:bakker", 2)), by: c.jan)
         c.ledger.expectRefusal(entry, .invalidAmount("the sum of the postings overflows a 64-bit amount"))
     }
 
@@ -95,9 +96,11 @@ struct TransactionRulesTests {
         var c = try Community()
         try c.credit("vol:jan", hours: "1")
         let entry = try c.ledger.sign(try tx(.transfer, ("vol:jan", -1001), ("vol:piet", 1001)), by: c.jan)
-        c.ledger.expectRefusal(entry, .limitExceeded(account: try AccountID("vol:jan"), wouldBe: "-0.01", minimum: "0.00"))
-        #expect(LedgerError.limitExceeded(account: try AccountID("vol:jan"), wouldBe: "-0.01", minimum: "0.00").message
-            == "account vol:jan would go to -0.01, below its minimum balance 0.00")
+        c.ledger.expectRefusal(
+            entry, .limitExceeded(account: try AccountID("vol:jan"), wouldBe: "-0.01", minimum: "0.00"))
+        #expect(
+            LedgerError.limitExceeded(account: try AccountID("vol:jan"), wouldBe: "-0.01", minimum: "0.00").message
+                == "account vol:jan would go to -0.01, below its minimum balance 0.00")
         // Spending the whole balance is fine.
         try c.ledger.submit(try tx(.transfer, ("vol:jan", -1000), ("vol:piet", 1000)), by: c.jan)
         #expect(try c.ledger.balance("vol:jan") == 0)
@@ -121,18 +124,30 @@ struct TransactionRulesTests {
         try c.credit("vol:jan", hours: "1")
         try c.ledger.submit(try tx(.redeem, ("vol:jan", -100), ("shop:bakker", 100)), by: c.jan)
         let cases: [(Payload.Body, Ed25519PrivateKey, String)] = [
-            (try tx(.credit, ("vol:jan", -1), ("vol:piet", 1)), c.jan,
-             "a credit may only pay from issuer accounts; vol:jan is a member"),
-            (try tx(.credit, ("org:zorgkring", -1), ("shop:bakker", 1)), c.coordinator,
-             "a credit may only pay to member accounts; shop:bakker is a merchant"),
-            (try tx(.redeem, ("vol:jan", -1), ("vol:piet", 1)), c.jan,
-             "a redeem may only pay to merchant accounts; vol:piet is a member"),
-            (try tx(.redeem, ("shop:bakker", -1), ("vol:jan", 1)), c.bakker,
-             "a redeem may only pay from member accounts; shop:bakker is a merchant"),
-            (try tx(.transfer, ("org:zorgkring", -1), ("vol:jan", 1)), c.coordinator,
-             "a transfer may only pay from member or merchant accounts; org:zorgkring is an issuer"),
-            (try tx(.transfer, ("vol:jan", -1), ("org:zorgkring", 1)), c.jan,
-             "a transfer may only pay to member or merchant accounts; org:zorgkring is an issuer"),
+            (
+                try tx(.credit, ("vol:jan", -1), ("vol:piet", 1)), c.jan,
+                "a credit may only pay from issuer accounts; vol:jan is a member"
+            ),
+            (
+                try tx(.credit, ("org:zorgkring", -1), ("shop:bakker", 1)), c.coordinator,
+                "a credit may only pay to member accounts; shop:bakker is a merchant"
+            ),
+            (
+                try tx(.redeem, ("vol:jan", -1), ("vol:piet", 1)), c.jan,
+                "a redeem may only pay to merchant accounts; vol:piet is a member"
+            ),
+            (
+                try tx(.redeem, ("shop:bakker", -1), ("vol:jan", 1)), c.bakker,
+                "a redeem may only pay from member accounts; shop:bakker is a merchant"
+            ),
+            (
+                try tx(.transfer, ("org:zorgkring", -1), ("vol:jan", 1)), c.coordinator,
+                "a transfer may only pay from member or merchant accounts; org:zorgkring is an issuer"
+            ),
+            (
+                try tx(.transfer, ("vol:jan", -1), ("org:zorgkring", 1)), c.jan,
+                "a transfer may only pay to member or merchant accounts; org:zorgkring is an issuer"
+            ),
         ]
         for (body, key, why) in cases {
             c.ledger.expectRefusal(try c.ledger.sign(body, by: key), .invalidPayload(why))
@@ -144,7 +159,8 @@ struct TransactionRulesTests {
         try c.credit("vol:jan", hours: "1")
         let entry = try c.ledger.sign(try tx(.transfer, ("vol:jan", -1), ("vol:piet", 1), memo: "a\rb"), by: c.jan)
         c.ledger.expectRefusal(entry, .invalidPayload("memo contains control characters"))
-        let long = try c.ledger.sign(try tx(.transfer, ("vol:jan", -1), ("vol:piet", 1), memo: String(repeating: "m", count: 501)), by: c.jan)
+        let long = try c.ledger.sign(
+            try tx(.transfer, ("vol:jan", -1), ("vol:piet", 1), memo: String(repeating: "m", count: 501)), by: c.jan)
         c.ledger.expectRefusal(long, .invalidPayload("memo is longer than 500 characters"))
     }
 
@@ -152,24 +168,37 @@ struct TransactionRulesTests {
         var c = try Community()
         let rate = TestLedger.hourRate
         let cases: [(Payload.Body, LedgerError)] = [
-            (try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.5"),
-             .invalidHours("hours are given without the hour_rate applied")),
-            (try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.5", hourRate: 999),
-             .invalidHours("hour_rate 999 is not the ledger's hour rate, 1000")),
-            (try tx(.credit, ("org:zorgkring", -1600), ("vol:jan", 1600), hours: "1.5", hourRate: rate),
-             .invalidHours("1.5 hours at rate 1000 is 1500 minor units, but 1600 are credited")),
-            (try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hourRate: rate),
-             .invalidPayload("hour_rate is given without hours")),
-            (try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.555", hourRate: rate),
-             .invalidHours("\"1.555\" must be a positive number of hours with at most two decimals, like 1.5")),
-            (try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "0", hourRate: rate),
-             .invalidHours("\"0\" must be more than zero")),
+            (
+                try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.5"),
+                .invalidHours("hours are given without the hour_rate applied")
+            ),
+            (
+                try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.5", hourRate: 999),
+                .invalidHours("hour_rate 999 is not the ledger's hour rate, 1000")
+            ),
+            (
+                try tx(.credit, ("org:zorgkring", -1600), ("vol:jan", 1600), hours: "1.5", hourRate: rate),
+                .invalidHours("1.5 hours at rate 1000 is 1500 minor units, but 1600 are credited")
+            ),
+            (
+                try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hourRate: rate),
+                .invalidPayload("hour_rate is given without hours")
+            ),
+            (
+                try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.555", hourRate: rate),
+                .invalidHours("\"1.555\" must be a positive number of hours with at most two decimals, like 1.5")
+            ),
+            (
+                try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "0", hourRate: rate),
+                .invalidHours("\"0\" must be more than zero")
+            ),
         ]
         for (body, error) in cases {
             c.ledger.expectRefusal(try c.ledger.sign(body, by: c.coordinator), error)
         }
         try c.credit("vol:jan", hours: "1")
-        let transfer = try c.ledger.sign(try tx(.transfer, ("vol:jan", -1000), ("vol:piet", 1000), hours: "1", hourRate: rate), by: c.jan)
+        let transfer = try c.ledger.sign(
+            try tx(.transfer, ("vol:jan", -1000), ("vol:piet", 1000), hours: "1", hourRate: rate), by: c.jan)
         c.ledger.expectRefusal(transfer, .invalidHours("only a credit can be paid for hours"))
         // A credit without hours (e.g. a correction) is allowed.
         try c.ledger.submit(try tx(.credit, ("org:zorgkring", -5), ("vol:piet", 5)), by: c.coordinator)

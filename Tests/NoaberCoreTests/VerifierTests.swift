@@ -17,7 +17,8 @@ struct VerifierTests {
 
     /// The community's state as the store would hold it, after `change`.
     static func stored(
-        _ c: Community, _ change: (inout [AccountID: LedgerState.Account], inout [KeyID: LedgerState.Key]) throws -> Void = { _, _ in }
+        _ c: Community,
+        _ change: (inout [AccountID: LedgerState.Account], inout [KeyID: LedgerState.Key]) throws -> Void = { _, _ in }
     ) rethrows -> LedgerState {
         var accounts = c.ledger.state.accounts
         var keys = c.ledger.state.keys
@@ -49,7 +50,8 @@ struct VerifierTests {
     }
 
     static func expectFailure(
-        _ entries: [StoredEntry], seq: Int64, mentioning fragment: String, sourceLocation: SourceLocation = #_sourceLocation
+        _ entries: [StoredEntry], seq: Int64, mentioning fragment: String,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
         guard let failure = failure(entries) else {
             Issue.record("the tampered chain verified", sourceLocation: sourceLocation)
@@ -125,7 +127,8 @@ struct VerifierTests {
     @Test func changedPrevHash() throws {
         var (_, entries) = try Self.community()
         entries[6].entry.prevHash = SHA256.hash("other")
-        Self.expectFailure(entries, seq: 7, mentioning: "prev_hash \(SHA256.hash("other").hex) does not match the hash of entry 6")
+        Self.expectFailure(
+            entries, seq: 7, mentioning: "prev_hash \(SHA256.hash("other").hex) does not match the hash of entry 6")
     }
 
     @Test func changedHash() throws {
@@ -140,16 +143,20 @@ struct VerifierTests {
 
     @Test func changedCommitTime() throws {
         var (_, entries) = try Self.community()
-        entries[9].entry.committedAt = Timestamp(millisecondsSinceEpoch: entries[9].entry.committedAt.millisecondsSinceEpoch + 1)
+        entries[9].entry.committedAt = Timestamp(
+            millisecondsSinceEpoch: entries[9].entry.committedAt.millisecondsSinceEpoch + 1)
         Self.expectFailure(entries, seq: 10, mentioning: "stored hash")
     }
 
     @Test func timeGoingBackwards() throws {
         let (c, _) = try Self.community()
-        var times = (1...14).map { Timestamp(millisecondsSinceEpoch: Chain.start.millisecondsSinceEpoch + Int64($0) * 1000) }
+        var times = (1...14).map {
+            Timestamp(millisecondsSinceEpoch: Chain.start.millisecondsSinceEpoch + Int64($0) * 1000)
+        }
         times[9] = Timestamp(millisecondsSinceEpoch: times[8].millisecondsSinceEpoch - 1)
         let entries = try Chain.commit(c.ledger.accepted, times: times)
-        Self.expectFailure(entries, seq: 10, mentioning: "commit time \(times[9]) is earlier than the previous entry's \(times[8])")
+        Self.expectFailure(
+            entries, seq: 10, mentioning: "commit time \(times[9]) is earlier than the previous entry's \(times[8])")
         // Equal times are allowed: group commits share one.
         times[9] = times[8]
         #expect(Self.failure(try Chain.commit(c.ledger.accepted, times: times)) == nil)
@@ -179,8 +186,9 @@ struct VerifierTests {
     @Test func storedBalanceDiffers() throws {
         let (c, entries) = try Self.community()
         let stored = try Self.stored(c) { accounts, _ in accounts[try AccountID("vol:piet")]!.balance += 1 }
-        #expect(throws: VerificationFailure(
-            seq: nil, reason: "account vol:piet: stored balance 0.51 differs from the replayed balance 0.50")
+        #expect(
+            throws: VerificationFailure(
+                seq: nil, reason: "account vol:piet: stored balance 0.51 differs from the replayed balance 0.50")
         ) {
             try Self.finish(c, entries, stored: stored)
         }
@@ -193,7 +201,10 @@ struct VerifierTests {
             ghost.id = try AccountID("vol:ghost")
             accounts[ghost.id] = ghost
         }
-        #expect(throws: VerificationFailure(seq: nil, reason: "account vol:ghost is stored but was never opened in the chain")) {
+        #expect(
+            throws: VerificationFailure(
+                seq: nil, reason: "account vol:ghost is stored but was never opened in the chain")
+        ) {
             try Self.finish(c, entries, stored: stored)
         }
     }
@@ -214,12 +225,22 @@ struct VerifierTests {
         let janAccount = try AccountID("vol:jan")
         let pietAccount = try AccountID("vol:piet")
         let cases: [(String, LedgerState)] = [
-            ("key \(jan.hex): the stored role (admin, not member) differs from the chain", Self.stored(c) { _, keys in keys[jan]!.role = .admin }),
-            ("key \(piet.hex): the stored revocation differs from the chain", Self.stored(c) { _, keys in keys[piet]!.revokedSeq = nil }),
-            ("account vol:piet: the stored controllers differs from the chain",
-             Self.stored(c) { accounts, _ in accounts[pietAccount]!.controllers.append(jan) }),
-            ("account vol:jan: the stored minimum balance differs from the chain",
-             Self.stored(c) { accounts, _ in accounts[janAccount]!.minBalance = -100_000 }),
+            (
+                "key \(jan.hex): the stored role (admin, not member) differs from the chain",
+                Self.stored(c) { _, keys in keys[jan]!.role = .admin }
+            ),
+            (
+                "key \(piet.hex): the stored revocation differs from the chain",
+                Self.stored(c) { _, keys in keys[piet]!.revokedSeq = nil }
+            ),
+            (
+                "account vol:piet: the stored controllers differs from the chain",
+                Self.stored(c) { accounts, _ in accounts[pietAccount]!.controllers.append(jan) }
+            ),
+            (
+                "account vol:jan: the stored minimum balance differs from the chain",
+                Self.stored(c) { accounts, _ in accounts[janAccount]!.minBalance = -100_000 }
+            ),
             ("key \(jan.hex) is missing from the stored keys", Self.stored(c) { _, keys in keys[jan] = nil }),
         ]
         for (reason, stored) in cases {
@@ -232,7 +253,11 @@ struct VerifierTests {
         }
         let honest = try Self.stored(c)
         let settings = LedgerState(
-            ledger: honest.ledger.map { var l = $0; l.hourRate += 1; return l }, keys: Array(honest.keys.values),
+            ledger: honest.ledger.map {
+                var l = $0
+                l.hourRate += 1
+                return l
+            }, keys: Array(honest.keys.values),
             accounts: Array(honest.accounts.values))
         #expect(throws: VerificationFailure(seq: 1, reason: "the stored ledger settings differ from entry 1")) {
             try Self.finish(c, entries, stored: settings)
@@ -252,7 +277,10 @@ struct VerifierTests {
         let (c, entries) = try Self.community()
         var extra = Self.rows(entries)
         extra.entries += 1
-        #expect(throws: VerificationFailure(seq: nil, reason: "the journal holds 15 entry rows, but the chain from 1 to 14 has 14")) {
+        #expect(
+            throws: VerificationFailure(
+                seq: nil, reason: "the journal holds 15 entry rows, but the chain from 1 to 14 has 14")
+        ) {
             try Self.finish(c, entries, stored: Self.stored(c), rows: extra)
         }
         extra = Self.rows(entries)

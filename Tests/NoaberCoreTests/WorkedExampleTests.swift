@@ -1,17 +1,19 @@
 import Foundation
 import NoaberCore
 import NoaberCrypto
-import Testing
-import NoaberTransparency
 import NoaberTestSupport
+import NoaberTransparency
+import Testing
 
 /// The three-entry ledger of docs/FORMAT.md §14, built from fixed keys, ids and times: every
 /// value the document writes out is checked here, and the document is checked to contain it.
 @Suite("docs/FORMAT.md worked example")
 struct WorkedExampleTests {
-    static let admin = try! Ed25519PrivateKey(rawRepresentation: Hex.decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")!)
+    static let admin = try! Ed25519PrivateKey(
+        rawRepresentation: Hex.decode("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")!)
     /// RFC 8032 test 2's key stands in for the daemon's log key.
-    static let log = try! Ed25519PrivateKey(rawRepresentation: Hex.decode("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb")!)
+    static let log = try! Ed25519PrivateKey(
+        rawRepresentation: Hex.decode("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb")!)
     static let nonce = Hex.decode("000102030405060708090a0b0c0d0e0f")!
     static let ledgerID = LedgerIdentity.derive(adminKey: admin.publicKey, nonce: nonce)
 
@@ -25,16 +27,32 @@ struct WorkedExampleTests {
 
     static func build() throws -> Example {
         let bodies: [(String, Payload.Body)] = [
-            ("example-init", .ledgerInit(LedgerInit(
-                name: "Zorgkring Noord", currency: Currency(code: "ZMT", name: "zorgmunt", scale: 2), hourRate: 1000,
-                adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce),
-                logKey: KeySpec(publicKey: log.publicKey, label: "noaberd log key", role: .log)))),
-            ("example-org", .accountOpen(AccountOpen(
-                account: try AccountID("org:zorgkring"), accountKind: .issuer, name: "Zorgkring Noord", minBalance: -100_000,
-                controllers: [admin.publicKey.keyID]))),
-            ("example-jan", .accountOpen(AccountOpen(
-                account: try AccountID("vol:jan-peeters"), accountKind: .member, name: "Jan Peeters", minBalance: 0,
-                controllers: [admin.publicKey.keyID]))),
+            (
+                "example-init",
+                .ledgerInit(
+                    LedgerInit(
+                        name: "Zorgkring Noord", currency: Currency(code: "ZMT", name: "zorgmunt", scale: 2),
+                        hourRate: 1000,
+                        adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin),
+                        nonce: Hex.encode(nonce),
+                        logKey: KeySpec(publicKey: log.publicKey, label: "noaberd log key", role: .log)))
+            ),
+            (
+                "example-org",
+                .accountOpen(
+                    AccountOpen(
+                        account: try AccountID("org:zorgkring"), accountKind: .issuer, name: "Zorgkring Noord",
+                        minBalance: -100_000,
+                        controllers: [admin.publicKey.keyID]))
+            ),
+            (
+                "example-jan",
+                .accountOpen(
+                    AccountOpen(
+                        account: try AccountID("vol:jan-peeters"), accountKind: .member, name: "Jan Peeters",
+                        minBalance: 0,
+                        controllers: [admin.publicKey.keyID]))
+            ),
         ]
         var example = Example()
         var state = LedgerState()
@@ -86,7 +104,8 @@ struct WorkedExampleTests {
         — noaber/cbb3d7f2b5a96de2ef752306a3af07b9 2XP233xWiSMCAoLRd9WjJ2woPyOGReRJa/0wca9dNvuPU3FFNVjT/2FD1WmOSwzmLOMQWrNaqtLxIyUv42vSE0YiQgc=
 
         """
-    static let verifierKey = "noaber/cbb3d7f2b5a96de2ef752306a3af07b9+d973f6df+AT1AF8PoQ4lakrcKp00bfrycmCzPLsSWjMDNVfEq9GYM"
+    static let verifierKey =
+        "noaber/cbb3d7f2b5a96de2ef752306a3af07b9+d973f6df+AT1AF8PoQ4lakrcKp00bfrycmCzPLsSWjMDNVfEq9GYM"
 
     @Test func noaberComputesTheDocumentedValues() throws {
         let example = try Self.build()
@@ -97,7 +116,9 @@ struct WorkedExampleTests {
             #expect(entry.hash.hex == expected.hash)
             #expect(entry.leafHash.hex == expected.leaf)
         }
-        #expect(Merkle.nodeHash(example.leaves[0], example.leaves[1]).base64 == "uShpQD1AREquTbB7+97+sTeGt9Q3xLiso4gyvQXGMZQ=")
+        #expect(
+            Merkle.nodeHash(example.leaves[0], example.leaves[1]).base64
+                == "uShpQD1AREquTbB7+97+sTeGt9Q3xLiso4gyvQXGMZQ=")
         #expect(example.root.hex == "52de9217e82498e7d2e25e8408ebba432c2e0cf250dcf80360f2296bfdc676c0")
         #expect(example.checkpoint?.serialized == Self.checkpoint)
         #expect(example.logKey == Self.verifierKey)
@@ -112,11 +133,15 @@ struct WorkedExampleTests {
         #expect(proof3.map(\.base64) == ["uShpQD1AREquTbB7+97+sTeGt9Q3xLiso4gyvQXGMZQ="])
         try InclusionProof.verify(leafHash: example.leaves[2], index: 2, treeSize: 3, proof: proof3, root: example.root)
         let proof1 = try InclusionProof.make(index: 0, treeSize: 3, node: nodes)
-        #expect(proof1.map(\.base64) == ["Xwqu8Yp2HdWsUvQVfaV5s4oUJ5SCV+aARIz2+Ec9jnM=", "4C+INHXkZvzfcRobXT60zLcxHilAhQxL5Nhev9K4WOc="])
+        #expect(
+            proof1.map(\.base64) == [
+                "Xwqu8Yp2HdWsUvQVfaV5s4oUJ5SCV+aARIz2+Ec9jnM=", "4C+INHXkZvzfcRobXT60zLcxHilAhQxL5Nhev9K4WOc=",
+            ])
         let consistency = try ConsistencyProof.make(oldSize: 2, newSize: 3, node: nodes)
         #expect(consistency == [example.leaves[2]])
         try ConsistencyProof.verify(
-            oldSize: 2, newSize: 3, oldRoot: Merkle.nodeHash(example.leaves[0], example.leaves[1]), newRoot: example.root,
+            oldSize: 2, newSize: 3, oldRoot: Merkle.nodeHash(example.leaves[0], example.leaves[1]),
+            newRoot: example.root,
             proof: consistency)
         let signed = try SignedCheckpoint(parsing: Self.checkpoint)
         try signed.verify(by: [NoteVerifierKey(parsing: Self.verifierKey)])
@@ -124,7 +149,8 @@ struct WorkedExampleTests {
 
     /// The document must still show what the code computes.
     @Test func formatDocumentShowsTheseValues() throws {
-        let document = try String(contentsOf: PackagePaths.root.appendingPathComponent("docs/FORMAT.md"), encoding: .utf8)
+        let document = try String(
+            contentsOf: PackagePaths.root.appendingPathComponent("docs/FORMAT.md"), encoding: .utf8)
         for expected in Self.expected {
             #expect(document.contains(expected.signature))
             #expect(document.contains(expected.hash))
@@ -134,7 +160,8 @@ struct WorkedExampleTests {
         #expect(document.contains(Self.verifierKey))
         for text in [
             "uShpQD1AREquTbB7+97+sTeGt9Q3xLiso4gyvQXGMZQ=", "Xwqu8Yp2HdWsUvQVfaV5s4oUJ5SCV+aARIz2+Ec9jnM=",
-            "4C+INHXkZvzfcRobXT60zLcxHilAhQxL5Nhev9K4WOc=", "52de9217e82498e7d2e25e8408ebba432c2e0cf250dcf80360f2296bfdc676c0",
+            "4C+INHXkZvzfcRobXT60zLcxHilAhQxL5Nhev9K4WOc=",
+            "52de9217e82498e7d2e25e8408ebba432c2e0cf250dcf80360f2296bfdc676c0",
         ] { #expect(document.contains(text)) }
     }
 

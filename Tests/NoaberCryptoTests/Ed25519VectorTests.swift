@@ -146,8 +146,8 @@ struct Ed25519KeyTests {
                     for round in 0..<50 {
                         let message = Array("task \(task) round \(round)".utf8)
                         guard let signature = try? key.signature(for: message),
-                              publicKey.isValidSignature(signature, for: message),
-                              !publicKey.isValidSignature(signature, for: message + [0])
+                            publicKey.isValidSignature(signature, for: message),
+                            !publicKey.isValidSignature(signature, for: message + [0])
                         else {
                             failures += 1
                             continue

@@ -59,7 +59,7 @@ struct KeyFileTests {
             let privatePath = directory.appendingPathComponent("k.key").path
             let publicPath = directory.appendingPathComponent("k.pub").path
             guard (try? key.write(toFile: privatePath)) != nil,
-                  (try? key.publicKey.write(toFile: publicPath)) != nil
+                (try? key.publicKey.write(toFile: publicPath)) != nil
             else { exit(3) }
             func mode(_ path: String) -> Int? {
                 (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
@@ -74,7 +74,8 @@ struct KeyFileTests {
         #expect(io.description.contains("No such file or directory"))
         #expect(CryptoError.fileExists("/keys/node.key").description.contains("will not be overwritten"))
         #expect(CryptoError.invalidKeyLength(expected: 32, actual: 31).description.contains("31 bytes"))
-        #expect(CryptoError.invalidPEM("not an Ed25519 private key").description
-            .contains("not an Ed25519 private key"))
+        #expect(
+            CryptoError.invalidPEM("not an Ed25519 private key").description
+                .contains("not an Ed25519 private key"))
     }
 }

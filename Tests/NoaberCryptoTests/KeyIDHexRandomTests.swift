@@ -16,8 +16,9 @@ struct KeyIDTests {
         #expect(key.keyID.hex == Self.rfc8032KeyID)
         #expect(KeyID(publicKey: key) == key.keyID)
         #expect(key.keyID.description == Self.rfc8032KeyID)
-        let fromSeed = try Ed25519PrivateKey(rawRepresentation: bytes(
-            "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
+        let fromSeed = try Ed25519PrivateKey(
+            rawRepresentation: bytes(
+                "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"))
         #expect(fromSeed.publicKey.keyID.hex == Self.rfc8032KeyID)
     }
 

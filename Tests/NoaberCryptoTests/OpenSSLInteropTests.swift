@@ -35,8 +35,10 @@ struct OpenSSLInteropTests {
             try Data(message).write(to: messageURL)
             try Data(key.signature(for: message)).write(to: signatureURL)
 
-            let verify = ["pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
-                          "-in", messageURL.path, "-sigfile", signatureURL.path]
+            let verify = [
+                "pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
+                "-in", messageURL.path, "-sigfile", signatureURL.path,
+            ]
             let output = try OpenSSL.expectSuccess(verify)
             #expect(output.contains("Signature Verified Successfully"))
 
@@ -63,13 +65,17 @@ struct OpenSSLInteropTests {
             let signatureURL = directory.appendingPathComponent("message.sig")
             try Data(message).write(to: messageURL)
             try Data(key.signature(for: message)).write(to: signatureURL)
-            try OpenSSL.expectSuccess(["pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
-                                           "-in", messageURL.path, "-sigfile", signatureURL.path])
+            try OpenSSL.expectSuccess([
+                "pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
+                "-in", messageURL.path, "-sigfile", signatureURL.path,
+            ])
 
             // And the other way round: openssl signs, Swift verifies.
             let opensslSignatureURL = directory.appendingPathComponent("openssl.sig")
-            try OpenSSL.expectSuccess(["pkeyutl", "-sign", "-inkey", privatePath, "-rawin",
-                                           "-in", messageURL.path, "-out", opensslSignatureURL.path])
+            try OpenSSL.expectSuccess([
+                "pkeyutl", "-sign", "-inkey", privatePath, "-rawin",
+                "-in", messageURL.path, "-out", opensslSignatureURL.path,
+            ])
             let opensslSignature = try [UInt8](Data(contentsOf: opensslSignatureURL))
             #expect(publicKey.isValidSignature(opensslSignature, for: message))
             #expect(!publicKey.isValidSignature(opensslSignature, for: message + [0]))
@@ -80,8 +86,10 @@ struct OpenSSLInteropTests {
         // A P-256 key straight from openssl must be refused as a node key.
         try withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("p256.key").path
-            try OpenSSL.expectSuccess(["genpkey", "-algorithm", "EC",
-                                           "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path])
+            try OpenSSL.expectSuccess([
+                "genpkey", "-algorithm", "EC",
+                "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path,
+            ])
             #expect(throws: CryptoError.invalidPEM("not an Ed25519 private key")) {
                 try Ed25519PrivateKey(contentsOfFile: path)
             }

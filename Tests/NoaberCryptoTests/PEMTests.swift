@@ -70,8 +70,9 @@ struct PEMTests {
         #expect(publicKey.rawRepresentation == (try bytes(Self.rfc8032Public)))
 
         let rfc8410 = try Ed25519PrivateKey(pemRepresentation: Self.rfc8410PrivatePEM)
-        #expect(Hex.encode(rfc8410.rawRepresentation)
-            == "d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842")
+        #expect(
+            Hex.encode(rfc8410.rawRepresentation)
+                == "d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842")
         #expect(rfc8410.publicKey == (try Ed25519PublicKey(pemRepresentation: Self.rfc8410PublicPEM)))
     }
 

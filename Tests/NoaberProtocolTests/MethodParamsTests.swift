@@ -10,10 +10,14 @@ struct MethodParamsTests {
 
     static func signedEntry() throws -> SignedEntry {
         let key = try Ed25519PrivateKey.generate()
-        let body = Payload.Body.transaction(Transaction(
-            purpose: .credit,
-            postings: [Posting(account: try AccountID("org:z"), amount: -1500), Posting(account: try AccountID("vol:jan"), amount: 1500)],
-            memo: "zorg/hulp \"thuis\"", hours: "1.5", hourRate: 1000))
+        let body = Payload.Body.transaction(
+            Transaction(
+                purpose: .credit,
+                postings: [
+                    Posting(account: try AccountID("org:z"), amount: -1500),
+                    Posting(account: try AccountID("vol:jan"), amount: 1500),
+                ],
+                memo: "zorg/hulp \"thuis\"", hours: "1.5", hourRate: 1000))
         return try SignedEntry.sign(Payload(ledger: ledger, id: "e-1", body: body), with: key)
     }
 
@@ -52,7 +56,10 @@ struct MethodParamsTests {
             ("signature short", { $0.signature.removeLast(2) }, "signature must be 128 hex characters"),
             ("signature long", { $0.signature += "00" }, "signature must be 128 hex characters"),
             ("signature odd", { $0.signature.removeLast() }, "signature must be 128 hex characters"),
-            ("signature not hex", { $0.signature = String(repeating: "zz", count: 64) }, "signature must be 128 hex characters"),
+            (
+                "signature not hex", { $0.signature = String(repeating: "zz", count: 64) },
+                "signature must be 128 hex characters"
+            ),
             ("key id short", { $0.keyId.removeLast(2) }, "key_id must be 32 hex characters"),
             ("key id not hex", { $0.keyId = String(repeating: "g", count: 32) }, "key_id must be 32 hex characters"),
             ("key id empty", { $0.keyId = "" }, "key_id must be 32 hex characters"),
@@ -75,11 +82,17 @@ struct MethodParamsTests {
         #expect(try info.storedEntry() == stored)
         let json = try RPCCoding.encoder().encode(info)
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
-        #expect(Set(object.keys) == ["seq", "id", "kind", "key_id", "payload", "signature", "committed_at", "prev_hash", "hash", "postings"])
+        #expect(
+            Set(object.keys) == [
+                "seq", "id", "kind", "key_id", "payload", "signature", "committed_at", "prev_hash", "hash", "postings",
+            ])
         #expect(try RPCCoding.decoder().decode(EntryInfo.self, from: json).storedEntry() == stored)
         // The round-tripped entry still verifies its own hash.
         let back = try info.storedEntry().entry
-        #expect(EntryHash.compute(seq: back.seq, prevHash: back.prevHash, committedAt: back.committedAt, signed: back.signed) == back.hash)
+        #expect(
+            EntryHash.compute(
+                seq: back.seq, prevHash: back.prevHash, committedAt: back.committedAt, signed: back.signed) == back.hash
+        )
     }
 
     @Test func entryInfoMalformedFieldsNameTheEntry() throws {
@@ -111,7 +124,8 @@ struct MethodParamsTests {
         #expect(try RPCCoding.decoder().decode(SubmitResult.self, from: Data(json.utf8)) == result)
 
         let line = HistoryLine(
-            seq: 3, entryID: "e-3", committedAt: stored.entry.committedAt, amount: -5, balanceAfter: 10, purpose: .redeem,
+            seq: 3, entryID: "e-3", committedAt: stored.entry.committedAt, amount: -5, balanceAfter: 10,
+            purpose: .redeem,
             memo: nil, hours: nil, counterparties: [try AccountID("shop:bakker")])
         let info = HistoryLineInfo(line)
         #expect(info.purpose == "redeem" && info.counterparties == ["shop:bakker"] && info.balanceAfter == 10)

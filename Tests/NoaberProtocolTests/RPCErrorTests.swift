@@ -15,7 +15,10 @@ struct RPCErrorTests {
         (.internalError("x"), -32603, "internal_error", "internal error: x"),
         (.shuttingDown, -32000, "shutting_down", "noaberd is shutting down; retry when it is back"),
         (.storage("disk full"), -32001, "storage_error", "storage error, nothing was committed: disk full"),
-        (.corruptRow("entry 3 has a malformed time"), -32001, "corrupt_row", "storage error, nothing was committed: corrupt row: entry 3 has a malformed time"),
+        (
+            .corruptRow("entry 3 has a malformed time"), -32001, "corrupt_row",
+            "storage error, nothing was committed: corrupt row: entry 3 has a malformed time"
+        ),
         (.tooManyConnections(limit: 256), -32002, "too_many_connections", "noaberd already serves 256 connections"),
     ])
     func staticConstructors(error: RPCError, code: Int, reason: String, message: String) throws {
@@ -24,8 +27,10 @@ struct RPCErrorTests {
         #expect(error.message == message)
         #expect(error.description == message)
         let json = try RPCCoding.encoder().encode(error)
-        #expect(String(decoding: json, as: UTF8.self)
-            == #"{"code":\#(code),"data":{"reason":"\#(reason)"},"message":"\#(message.replacingOccurrences(of: "\"", with: "\\\""))"}"#)
+        #expect(
+            String(decoding: json, as: UTF8.self)
+                == #"{"code":\#(code),"data":{"reason":"\#(reason)"},"message":"\#(message.replacingOccurrences(of: "\"", with: "\\\""))"}"#
+        )
         #expect(try RPCCoding.decoder().decode(RPCError.self, from: json) == error)
     }
 
@@ -35,7 +40,10 @@ struct RPCErrorTests {
             (.invalidPayload("x"), 1000, "invalid_payload"),
             (.badSignature(key), 1001, "bad_signature"),
             (.keyRevoked(key, seq: 4), 1003, "key_revoked"),
-            (.limitExceeded(account: try AccountID("vol:jan"), wouldBe: "-0.01", minimum: "0.00"), 1011, "limit_exceeded"),
+            (
+                .limitExceeded(account: try AccountID("vol:jan"), wouldBe: "-0.01", minimum: "0.00"), 1011,
+                "limit_exceeded"
+            ),
             (.conflict(entryID: "e-1"), 1012, "conflict"),
             (.notInitialised, 1014, "not_initialised"),
             (.tooManyPostings(count: 101, limit: 100), 1017, "too_many_postings"),
@@ -45,8 +53,9 @@ struct RPCErrorTests {
             let error = RPCError(ledgerError)
             #expect(error.code == code && error.reason == reason && error.message == ledgerError.message)
         }
-        #expect(RPCError(.limitExceeded(account: try AccountID("vol:jan"), wouldBe: "-0.01", minimum: "0.00")).message
-            == "account vol:jan would go to -0.01, below its minimum balance 0.00")
+        #expect(
+            RPCError(.limitExceeded(account: try AccountID("vol:jan"), wouldBe: "-0.01", minimum: "0.00")).message
+                == "account vol:jan would go to -0.01, below its minimum balance 0.00")
     }
 
     @Test func ledgerErrorCodesAreDistinctAndInTheirRange() throws {
@@ -57,7 +66,8 @@ struct RPCErrorTests {
             .wrongLedger(expected: "", actual: ""), .unbalanced(""), .invalidAmount(""), .invalidHours(""),
             .unknownAccount(account), .accountNotOpen(account, status: "frozen"),
             .limitExceeded(account: account, wouldBe: "", minimum: ""), .conflict(entryID: ""), .alreadyInitialised,
-            .notInitialised, .accountExists(account), .keyExists(key), .tooManyPostings(count: 0, limit: 0), .notFound(""),
+            .notInitialised, .accountExists(account), .keyExists(key), .tooManyPostings(count: 0, limit: 0),
+            .notFound(""),
         ]
         #expect(all.map(\.code) == Array(1000...1018))
         #expect(Set(all.map(\.reason)).count == all.count)
@@ -69,7 +79,8 @@ struct RPCErrorTests {
     }
 
     @Test(arguments: [
-        ("1", RPCID.number(1)), ("-7", .number(-7)), ("9223372036854775807", .number(.max)), (#""abc""#, .string("abc")),
+        ("1", RPCID.number(1)), ("-7", .number(-7)), ("9223372036854775807", .number(.max)),
+        (#""abc""#, .string("abc")),
         (#""1""#, .string("1")), (#""""#, .string("")), ("null", .null),
     ])
     func idDecodesNumberStringAndNull(json: String, id: RPCID) throws {
@@ -83,9 +94,11 @@ struct RPCErrorTests {
     }
 
     @Test func requestAndResponseLines() throws {
-        let line = try RPCCoding.line(RPCRequest(id: .number(3), method: Method.entries.rawValue, params: EntriesParams(fromSeq: 5, limit: 2)))
-        #expect(String(decoding: line, as: UTF8.self)
-            == #"{"id":3,"jsonrpc":"2.0","method":"ledger.entries","params":{"from_seq":5,"limit":2}}"# + "\n")
+        let line = try RPCCoding.line(
+            RPCRequest(id: .number(3), method: Method.entries.rawValue, params: EntriesParams(fromSeq: 5, limit: 2)))
+        #expect(
+            String(decoding: line, as: UTF8.self)
+                == #"{"id":3,"jsonrpc":"2.0","method":"ledger.entries","params":{"from_seq":5,"limit":2}}"# + "\n")
         let envelope = try RPCCoding.decoder().decode(RPCEnvelope.self, from: line)
         #expect(envelope.id == .number(3) && envelope.jsonrpc == "2.0" && envelope.method == "ledger.entries")
         let params = try RPCCoding.decoder().decode(RPCParams<EntriesParams>.self, from: line).params
@@ -95,6 +108,7 @@ struct RPCErrorTests {
         let response = try RPCCoding.decoder().decode(RPCResponse<NoParams>.self, from: failure)
         #expect(response.id == .string("a") && response.error == .methodNotFound("x") && response.result == nil)
         let success = try RPCCoding.line(RPCSuccess(id: .null, result: AccountParams(account: "vol:jan")))
-        #expect(try RPCCoding.decoder().decode(RPCResponse<AccountParams>.self, from: success).result?.account == "vol:jan")
+        #expect(
+            try RPCCoding.decoder().decode(RPCResponse<AccountParams>.self, from: success).result?.account == "vol:jan")
     }
 }

@@ -4,9 +4,10 @@ import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
 import NoaberStore
-@testable import NoaberServer
-import Testing
 import NoaberTestSupport
+import Testing
+
+@testable import NoaberServer
 
 /// `ledger.submit_batch` in the writer: a batch is committed whole or not at all, whatever other
 /// clients' entries share its group commit.
@@ -21,18 +22,39 @@ struct BatchSubmissionTests {
     }
 
     func credit(_ id: String, to account: String, _ amount: Int64) throws -> SignedEntry {
-        try signed(id, .transaction(Transaction(
-            purpose: .credit, postings: [Posting(account: try AccountID("org:z"), amount: -amount), Posting(account: try AccountID(account), amount: amount)])))
+        try signed(
+            id,
+            .transaction(
+                Transaction(
+                    purpose: .credit,
+                    postings: [
+                        Posting(account: try AccountID("org:z"), amount: -amount),
+                        Posting(account: try AccountID(account), amount: amount),
+                    ])))
     }
 
     /// A ledger with an issuer `org:z` (credit limit 10.00) and a volunteer `vol:jan`.
     func setup() throws -> [SignedEntry] {
         [
-            try signed("init", .ledgerInit(LedgerInit(
-                name: "Batch", currency: Currency(code: "ZMT", name: "zorgmunt", scale: 2), hourRate: 1000,
-                adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce)))),
-            try signed("org", .accountOpen(AccountOpen(account: try AccountID("org:z"), accountKind: .issuer, name: "Z", minBalance: -1000, controllers: [admin.publicKey.keyID]))),
-            try signed("jan", .accountOpen(AccountOpen(account: try AccountID("vol:jan"), accountKind: .member, name: "Jan", minBalance: 0, controllers: [admin.publicKey.keyID]))),
+            try signed(
+                "init",
+                .ledgerInit(
+                    LedgerInit(
+                        name: "Batch", currency: Currency(code: "ZMT", name: "zorgmunt", scale: 2), hourRate: 1000,
+                        adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin),
+                        nonce: Hex.encode(nonce)))),
+            try signed(
+                "org",
+                .accountOpen(
+                    AccountOpen(
+                        account: try AccountID("org:z"), accountKind: .issuer, name: "Z", minBalance: -1000,
+                        controllers: [admin.publicKey.keyID]))),
+            try signed(
+                "jan",
+                .accountOpen(
+                    AccountOpen(
+                        account: try AccountID("vol:jan"), accountKind: .member, name: "Jan", minBalance: 0,
+                        controllers: [admin.publicKey.keyID]))),
         ]
     }
 
@@ -40,14 +62,18 @@ struct BatchSubmissionTests {
         let directory = try makeTemporaryDirectory("noaber-batch")
         defer { try? FileManager.default.removeItem(at: directory) }
         let writer = try GroupCommitWriter(
-            store: try LedgerStore(database: Database(directory: directory.path)), clock: Timestamp.now, logger: Logger(label: "test"),
+            store: try LedgerStore(database: Database(directory: directory.path)), clock: Timestamp.now,
+            logger: Logger(label: "test"),
             logKey: try .generate(), logKeyPath: directory.appendingPathComponent("log.key").path)
         let setup = try setup()
         for entry in setup { _ = try await writer.write(entry) }
 
         // Many rounds, so that batches and single entries often share a group commit.
         for round in 0..<20 {
-            let entries = [try credit("b\(round)-1", to: "vol:jan", 1), try credit("b\(round)-2", to: "vol:jan", 5000), try credit("b\(round)-3", to: "vol:jan", 1)]
+            let entries = [
+                try credit("b\(round)-1", to: "vol:jan", 1), try credit("b\(round)-2", to: "vol:jan", 5000),
+                try credit("b\(round)-3", to: "vol:jan", 1),
+            ]
             let alone = try credit("s\(round)", to: "vol:jan", 10)
             async let batch = writer.submit(entries, peer: nil)
             async let single = writer.write(alone)
@@ -61,7 +87,9 @@ struct BatchSubmissionTests {
             #expect(refusal.reason == "limit_exceeded")
             #expect(throws: RPCError.self) { try batchOutcome.written(batch: true) }
             do { _ = try batchOutcome.written(batch: true) } catch {
-                #expect(error.message == "batch entry 2 was refused (\(refusal.message)), so nothing of the batch was written")
+                #expect(
+                    error.message
+                        == "batch entry 2 was refused (\(refusal.message)), so nothing of the batch was written")
             }
             #expect(singleOutcome != nil, "the single entry in round \(round) stands")
         }

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import NoaberServer
-import Testing
 import NoaberTestSupport
+import Testing
 
 @Suite("Server configuration")
 struct ConfigurationTests {
@@ -47,7 +47,9 @@ struct ConfigurationTests {
     @Test func systemdDirectories() throws {
         let state = try Self.resolve(environment: ["STATE_DIRECTORY": "/var/lib/noaber"])
         #expect(state.dataDirectory == "/var/lib/noaber" && state.socketPath == "/var/lib/noaber/noaberd.sock")
-        let both = try Self.resolve(environment: ["STATE_DIRECTORY": "/var/lib/noaber:/var/lib/other", "RUNTIME_DIRECTORY": "/run/noaber:/run/x"])
+        let both = try Self.resolve(environment: [
+            "STATE_DIRECTORY": "/var/lib/noaber:/var/lib/other", "RUNTIME_DIRECTORY": "/run/noaber:/run/x",
+        ])
         #expect(both.dataDirectory == "/var/lib/noaber" && both.socketPath == "/run/noaber/noaberd.sock")
         let runtime = try Self.resolve(environment: ["RUNTIME_DIRECTORY": "/run/noaber"])
         #expect(runtime.dataDirectory == "./data" && runtime.socketPath == "/run/noaber/noaberd.sock")
@@ -75,7 +77,8 @@ struct ConfigurationTests {
         #expect(fromFile.socketMode == 0o640 && fromFile.socketGroup == "noaber users" && fromFile.logLevel == .debug)
         #expect(fromFile.maxLineBytes == 4096 && fromFile.maxConnections == 10)
 
-        let flagged = try Self.resolve(flags: ["log_level": "error", "max_connections": "3", "data": "/tmp/d"], file: file)
+        let flagged = try Self.resolve(
+            flags: ["log_level": "error", "max_connections": "3", "data": "/tmp/d"], file: file)
         #expect(flagged.logLevel == .error && flagged.maxConnections == 3 && flagged.dataDirectory == "/tmp/d")
         #expect(flagged.socketPath == "/run/noaber/noaberd.sock" && flagged.maxLineBytes == 4096)
         // Without a socket setting, the socket follows the data directory the file gives.
@@ -110,7 +113,8 @@ struct ConfigurationTests {
             guard case .unreadable(let where_, let reason) = error as? ConfigurationError else { return false }
             return where_ == path && !reason.isEmpty
         }
-        #expect(ConfigurationError.unreadable(path: "/x", reason: "gone").description == "cannot read config file /x: gone")
+        #expect(
+            ConfigurationError.unreadable(path: "/x", reason: "gone").description == "cannot read config file /x: gone")
     }
 
     @Test func syntaxError() throws {
@@ -128,9 +132,14 @@ struct ConfigurationTests {
             try ServerConfiguration.parse("data = /a\nsockets = /b\n")
         }
         #expect(throws: ConfigurationError.unknownKey(line: 1, key: "")) { try ServerConfiguration.parse(" = x") }
-        #expect(throws: ConfigurationError.unknownKey(line: 1, key: "Data")) { try ServerConfiguration.parse("Data = x") }
+        #expect(throws: ConfigurationError.unknownKey(line: 1, key: "Data")) {
+            try ServerConfiguration.parse("Data = x")
+        }
         let description = ConfigurationError.unknownKey(line: 2, key: "sockets").description
-        #expect(description.hasPrefix("config line 2: unknown key \"sockets\" (known: checkpoint_interval, data, idle_timeout, log_key, log_level,"))
+        #expect(
+            description.hasPrefix(
+                "config line 2: unknown key \"sockets\" (known: checkpoint_interval, data, idle_timeout, log_key, log_level,"
+            ))
     }
 
     @Test(arguments: [
@@ -160,9 +169,13 @@ struct ConfigurationTests {
     }
 
     @Test func boundaryValuesAreAccepted() throws {
-        let low = try Self.resolve(flags: ["socket_mode": "0", "max_line_bytes": "1024", "max_connections": "1", "log_level": "trace"])
+        let low = try Self.resolve(flags: [
+            "socket_mode": "0", "max_line_bytes": "1024", "max_connections": "1", "log_level": "trace",
+        ])
         #expect(low.socketMode == 0 && low.maxLineBytes == 1024 && low.maxConnections == 1 && low.logLevel == .trace)
-        let high = try Self.resolve(flags: ["socket_mode": "770", "max_line_bytes": "67108864", "max_connections": "100000"])
+        let high = try Self.resolve(flags: [
+            "socket_mode": "770", "max_line_bytes": "67108864", "max_connections": "100000",
+        ])
         #expect(high.socketMode == 0o770 && high.maxLineBytes == 64 << 20 && high.maxConnections == 100_000)
     }
 

@@ -4,10 +4,11 @@ import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
 import NoaberStore
-@testable import NoaberServer
+import NoaberTestSupport
 import Synchronization
 import Testing
-import NoaberTestSupport
+
+@testable import NoaberServer
 
 /// The daemon's writer charges demurrage by its clock: once per period, in order, catching up after
 /// downtime. The clock is injected and moved; nothing sleeps.
@@ -30,20 +31,30 @@ struct DemurrageWriterTests {
     }
 
     func transfer(_ id: String, _ amount: Int64) throws -> SignedEntry {
-        try signed(id, .transaction(Transaction(
-            purpose: .transfer, postings: [Posting(account: try AccountID("vol:jan"), amount: -amount), Posting(account: try AccountID("shop:bakker"), amount: amount)])))
+        try signed(
+            id,
+            .transaction(
+                Transaction(
+                    purpose: .transfer,
+                    postings: [
+                        Posting(account: try AccountID("vol:jan"), amount: -amount),
+                        Posting(account: try AccountID("shop:bakker"), amount: amount),
+                    ])))
     }
 
     func writer(_ directory: URL, _ clock: Clock) throws -> GroupCommitWriter {
         try GroupCommitWriter(
-            store: try LedgerStore(database: Database(directory: directory.path)), clock: clock.read, logger: Logger(label: "test"),
+            store: try LedgerStore(database: Database(directory: directory.path)), clock: clock.read,
+            logger: Logger(label: "test"),
             logKey: log, logKeyPath: directory.appendingPathComponent("log.key").path)
     }
 
     func demurrage(_ directory: URL) throws -> [(period: String, charges: [Int64])] {
         let reader = try Database(directory: directory.path).openReader()
         return try reader.entries(from: 1, limit: 1000).compactMap { stored in
-            guard case .transaction(let tx) = try Payload.decode(stored.entry.signed.payload).body, tx.purpose == .demurrage else { return nil }
+            guard case .transaction(let tx) = try Payload.decode(stored.entry.signed.payload).body,
+                tx.purpose == .demurrage
+            else { return nil }
             return (tx.period ?? "", tx.postings.map(\.amount))
         }
     }
@@ -55,16 +66,46 @@ struct DemurrageWriterTests {
         var w = try writer(directory, clock)
         let admins = [admin.publicKey.keyID]
         for entry in [
-            try signed("init", .ledgerInit(LedgerInit(
-                name: "Demurrage", currency: Currency(code: "ZMT", name: "zorgmunt", scale: 2), hourRate: 1000,
-                adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(nonce),
-                logKey: KeySpec(publicKey: log.publicKey, label: "log", role: .log)))),
-            try signed("org", .accountOpen(AccountOpen(account: try AccountID("org:z"), accountKind: .issuer, name: "Z", minBalance: -1_000_000, controllers: admins))),
-            try signed("jan", .accountOpen(AccountOpen(account: try AccountID("vol:jan"), accountKind: .member, name: "Jan", minBalance: 0, controllers: admins))),
-            try signed("bakker", .accountOpen(AccountOpen(account: try AccountID("shop:bakker"), accountKind: .merchant, name: "Bakker", minBalance: 0, controllers: admins))),
-            try signed("credit", .transaction(Transaction(
-                purpose: .credit, postings: [Posting(account: try AccountID("org:z"), amount: -10_000), Posting(account: try AccountID("vol:jan"), amount: 10_000)]))),
-            try signed("settings", .ledgerSettings(LedgerSettings(demurrage: Demurrage(ratePPM: 10_000, period: .month, account: try AccountID("org:z"))))),
+            try signed(
+                "init",
+                .ledgerInit(
+                    LedgerInit(
+                        name: "Demurrage", currency: Currency(code: "ZMT", name: "zorgmunt", scale: 2), hourRate: 1000,
+                        adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin),
+                        nonce: Hex.encode(nonce),
+                        logKey: KeySpec(publicKey: log.publicKey, label: "log", role: .log)))),
+            try signed(
+                "org",
+                .accountOpen(
+                    AccountOpen(
+                        account: try AccountID("org:z"), accountKind: .issuer, name: "Z", minBalance: -1_000_000,
+                        controllers: admins))),
+            try signed(
+                "jan",
+                .accountOpen(
+                    AccountOpen(
+                        account: try AccountID("vol:jan"), accountKind: .member, name: "Jan", minBalance: 0,
+                        controllers: admins))),
+            try signed(
+                "bakker",
+                .accountOpen(
+                    AccountOpen(
+                        account: try AccountID("shop:bakker"), accountKind: .merchant, name: "Bakker", minBalance: 0,
+                        controllers: admins))),
+            try signed(
+                "credit",
+                .transaction(
+                    Transaction(
+                        purpose: .credit,
+                        postings: [
+                            Posting(account: try AccountID("org:z"), amount: -10_000),
+                            Posting(account: try AccountID("vol:jan"), amount: 10_000),
+                        ]))),
+            try signed(
+                "settings",
+                .ledgerSettings(
+                    LedgerSettings(
+                        demurrage: Demurrage(ratePPM: 10_000, period: .month, account: try AccountID("org:z"))))),
         ] {
             _ = try await w.write(entry)
         }
@@ -105,7 +146,9 @@ struct DemurrageWriterTests {
         // The whole chain replays to the same charges and the same stored settings.
         let verifier = try LedgerStore.verify(try Database(directory: directory.path).openReader())
         #expect(verifier.state.settings.demurrageNext == Timestamp(rfc3339: "2027-06-01T00:00:00.000Z"))
-        #expect(verifier.state.accounts[try AccountID("org:z")]!.balance + verifier.state.accounts[try AccountID("vol:jan")]!.balance
-            + verifier.state.accounts[try AccountID("shop:bakker")]!.balance == 0)
+        #expect(
+            verifier.state.accounts[try AccountID("org:z")]!.balance
+                + verifier.state.accounts[try AccountID("vol:jan")]!.balance
+                + verifier.state.accounts[try AccountID("shop:bakker")]!.balance == 0)
     }
 }

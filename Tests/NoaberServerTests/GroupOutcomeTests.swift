@@ -4,8 +4,9 @@ import NoaberCore
 import NoaberCrypto
 import NoaberStore
 import NoaberTestSupport
-@testable import NoaberServer
 import Testing
+
+@testable import NoaberServer
 
 /// What each unit of one group commit hears when the group's transaction fails: every answer that
 /// relied on the group becomes a storage failure, answers that did not rely on it stand, and the
@@ -24,14 +25,16 @@ struct GroupOutcomeTests {
         let database = Database(directory: directory.path)
         let core = try WriterCore(
             store: try LedgerStore(database: database), clock: Timestamp.now, logger: Logger(label: "test"),
-            checkpoints: CheckpointSigner(key: try .generate(), keyPath: directory.appendingPathComponent("log.key").path, everyCommit: true))
+            checkpoints: CheckpointSigner(
+                key: try .generate(), keyPath: directory.appendingPathComponent("log.key").path, everyCommit: true))
         let setup = try fixture.setup()
         let (written, _) = core.commit(try setup.map { [try submission($0)] })
         #expect(written.allSatisfy { if case .accepted = $0 { true } else { false } })
 
         // A trigger standing in for a full disk: any group holding entry "boom" fails to commit.
         try #require(core.store).connection.execute(
-            "CREATE TRIGGER boom BEFORE INSERT ON entries WHEN NEW.entry_id = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END")
+            "CREATE TRIGGER boom BEFORE INSERT ON entries WHEN NEW.entry_id = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END"
+        )
         let fresh = try fixture.credit("fresh", to: "vol:jan", 5)
         let sameIDOtherBytes = try fixture.credit("fresh", to: "vol:jan", 6)
         let overdraft = try fixture.credit("overdraft", to: "vol:jan", 5000)

@@ -1,10 +1,10 @@
 import Foundation
 import NoaberStore
+import NoaberTestSupport
 import Synchronization
 import Testing
 
 @testable import NoaberServer
-import NoaberTestSupport
 
 /// The pool is what bounds the memory reads can take (see `ReadPool`), so its bound is tested
 /// directly: no more queries run at once than it allows, however many are waiting.
@@ -21,7 +21,12 @@ struct ReadPoolTests {
     /// Counts the queries inside the pool and remembers the most seen at once.
     final class Occupancy: Sendable {
         private let state = Mutex((now: 0, most: 0))
-        func enter() { state.withLock { $0.now += 1; $0.most = max($0.most, $0.now) } }
+        func enter() {
+            state.withLock {
+                $0.now += 1
+                $0.most = max($0.most, $0.now)
+            }
+        }
         func leave() { state.withLock { $0.now -= 1 } }
         var most: Int { state.withLock { $0.most } }
         var now: Int { state.withLock { $0.now } }

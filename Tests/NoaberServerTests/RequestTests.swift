@@ -1,7 +1,8 @@
 import Foundation
 import NoaberProtocol
-@testable import NoaberServer
 import Testing
+
+@testable import NoaberServer
 
 /// How the service reads a request line: once, the envelope field by field, the params straight
 /// into the method's type, every mistake named as it is spelled on the wire.
@@ -19,15 +20,29 @@ struct RequestTests {
     @Test(arguments: [
         ("not json", RPCID.null, "parse error: not valid JSON"),
         ("[1,2]", .null, "invalid request: expected a JSON object"),
-        (#"{"jsonrpc":"2.0","method":"ledger.status"}"#, .null, #"invalid request: "id" is required; notifications are not supported"#),
-        (#"{"jsonrpc":"2.0","id":[1],"method":"ledger.status"}"#, .null, #"invalid request: "id" must be an integer or a string"#),
-        (#"{"jsonrpc":"1.0","id":7,"method":"ledger.status"}"#, .number(7), #"invalid request: "jsonrpc" must be "2.0""#),
+        (
+            #"{"jsonrpc":"2.0","method":"ledger.status"}"#, .null,
+            #"invalid request: "id" is required; notifications are not supported"#
+        ),
+        (
+            #"{"jsonrpc":"2.0","id":[1],"method":"ledger.status"}"#, .null,
+            #"invalid request: "id" must be an integer or a string"#
+        ),
+        (
+            #"{"jsonrpc":"1.0","id":7,"method":"ledger.status"}"#, .number(7),
+            #"invalid request: "jsonrpc" must be "2.0""#
+        ),
         (#"{"jsonrpc":"2.0","id":"a","method":3}"#, .string("a"), #"invalid request: "method" must be a string"#),
         (#"{"jsonrpc":"2.0","id":1,"method":"ledger.nope"}"#, .number(1), #"unknown method "ledger.nope""#),
         (#"{"jsonrpc":"2.0","id":1,"method":"ledger.entries"}"#, .number(1), #"invalid params: "params" is missing"#),
-        (#"{"jsonrpc":"2.0","id":1,"method":"ledger.entries","params":{}}"#, .number(1), #"invalid params: missing "params.from_seq""#),
-        (#"{"jsonrpc":"2.0","id":1,"method":"ledger.entries","params":{"from_seq":"x"}}"#, .number(1),
-         #"invalid params: "params.from_seq" has the wrong type"#),
+        (
+            #"{"jsonrpc":"2.0","id":1,"method":"ledger.entries","params":{}}"#, .number(1),
+            #"invalid params: missing "params.from_seq""#
+        ),
+        (
+            #"{"jsonrpc":"2.0","id":1,"method":"ledger.entries","params":{"from_seq":"x"}}"#, .number(1),
+            #"invalid params: "params.from_seq" has the wrong type"#
+        ),
     ])
     func everyMistakeIsNamed(line: String, id: RPCID, message: String) throws {
         let failed = try #require(failure(line))
@@ -53,7 +68,10 @@ struct RequestTests {
         for method in Method.allCases { #expect(LedgerService.route(for: method).method == method) }
     }
 
-    @Test(arguments: [(nil, nil, 1000, 1000), (0, nil, 1000, 1), (-5, nil, 10, 1), (7, nil, 5, 5), (nil, 20, 1000, 20), (3, 20, 1000, 3)])
+    @Test(arguments: [
+        (nil, nil, 1000, 1000), (0, nil, 1000, 1), (-5, nil, 10, 1), (7, nil, 5, 5), (nil, 20, 1000, 20),
+        (3, 20, 1000, 3),
+    ])
     func pageSizesAreClampedByOneRule(requested: Int?, fallback: Int?, max: Int, expected: Int) {
         #expect(LedgerService.pageSize(requested, default: fallback, max: max) == expected)
     }

@@ -1,9 +1,9 @@
 import Foundation
 import Glibc
+import NoaberTestSupport
 import Testing
 
 @testable import NoaberServer
-import NoaberTestSupport
 
 /// A daemon removes a socket file left by a crash, and never one that a live daemon serves.
 @Suite("Socket file housekeeping")

@@ -1,4 +1,5 @@
 import NoaberCore
+
 @testable import NoaberServer
 
 /// A writer's refusal or failure, as a test sees it.
@@ -11,7 +12,9 @@ extension GroupCommitWriter {
     /// Submits one entry and returns it as written, or throws what became of it instead.
     func write(_ entry: SignedEntry) async throws -> AcceptedWrite {
         let outcome = await submit([entry], peer: nil)
-        guard case .accepted(let writes) = outcome, let written = writes.first else { throw WriteFailed(outcome: outcome) }
+        guard case .accepted(let writes) = outcome, let written = writes.first else {
+            throw WriteFailed(outcome: outcome)
+        }
         return written
     }
 }

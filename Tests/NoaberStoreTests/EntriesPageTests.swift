@@ -68,7 +68,9 @@ struct EntriesPageTests {
             for limit in [1, 3, 7, 1000] {
                 var paged: [StoredEntry] = []
                 var next: Int64 = 1
-                while case let page = try db.entries(from: next, limit: limit, maxPayloadBytes: budget), let last = page.last {
+                while case let page = try db.entries(from: next, limit: limit, maxPayloadBytes: budget),
+                    let last = page.last
+                {
                     #expect(page == (try Self.reference(db, from: next, limit: limit, budget: budget)))
                     #expect(page.count <= limit)
                     // Within the budget, unless a single entry is larger than it.
@@ -102,7 +104,8 @@ extension StoreFixture {
         var bytes = payload.encoded()
         precondition(bytes.count <= size, "payload \(id) is already \(bytes.count) bytes")
         bytes += Array(repeating: 0x20, count: size - bytes.count)
-        let signature = try coordinator.signature(for: SignedEntry.signingMessage(ledgerID: Self.ledgerID, payload: bytes))
+        let signature = try coordinator.signature(
+            for: SignedEntry.signingMessage(ledgerID: Self.ledgerID, payload: bytes))
         let signed = SignedEntry(payload: bytes, signature: signature, keyID: coordinator.publicKey.keyID)
         try state.apply(signed, seq: seq + 1)
         seq += 1

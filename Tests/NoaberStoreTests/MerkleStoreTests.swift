@@ -2,9 +2,9 @@ import Foundation
 import NoaberCore
 import NoaberCrypto
 import NoaberStore
-import Testing
-import NoaberTransparency
 import NoaberTestSupport
+import NoaberTransparency
+import Testing
 
 /// The store keeps the Merkle tree beside the journal: same transaction, roots and proofs at any
 /// size from stored nodes, and older ledgers filled in at start-up.
@@ -111,12 +111,14 @@ struct MerkleStoreTests {
             let indices = size <= 40 ? Array(0..<size) : (0..<40).map { _ in random.next() % size }
             for index in indices {
                 let proof = try db.inclusionProof(index: index, treeSize: size)
-                try InclusionProof.verify(leafHash: leaves[Int(index)], index: index, treeSize: size, proof: proof, root: root)
+                try InclusionProof.verify(
+                    leafHash: leaves[Int(index)], index: index, treeSize: size, proof: proof, root: root)
             }
         }
         for (old, new) in zip(checkpoints, checkpoints.dropFirst()) {
             let proof = try db.consistencyProof(oldSize: old.size, newSize: new.size)
-            try ConsistencyProof.verify(oldSize: old.size, newSize: new.size, oldRoot: old.root, newRoot: new.root, proof: proof)
+            try ConsistencyProof.verify(
+                oldSize: old.size, newSize: new.size, oldRoot: old.root, newRoot: new.root, proof: proof)
         }
         #expect(throws: StoreError.self) { _ = try db.inclusionProof(index: 0, treeSize: UInt64(entries) + 1) }
     }

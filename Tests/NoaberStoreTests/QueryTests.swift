@@ -31,9 +31,10 @@ struct QueryTests {
         #expect(try db.account(try AccountID("vol:nobody")) == nil)
         #expect(try db.keys().map(\.addedSeq) == [1, 2, 3, 4])
         #expect(try db.keys().map(\.role) == [.admin, .operator, .member, .member])
-        #expect(try db.balances() == [
-            try AccountID("org:zorgkring"): -2500, try AccountID("vol:jan"): 1600, try AccountID("vol:piet"): 900,
-        ])
+        #expect(
+            try db.balances() == [
+                try AccountID("org:zorgkring"): -2500, try AccountID("vol:jan"): 1600, try AccountID("vol:piet"): 900,
+            ])
     }
 
     @Test func entryByID() throws {

@@ -30,7 +30,9 @@ struct SchemaTests {
         let reopened = try LedgerStore(database: f.database)
         #expect(try reopened.schemaVersion == 4)
         #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations", on: reopened.connection) == 4)
-        #expect(try f.text("SELECT applied_at FROM schema_migrations WHERE version = 1", on: reopened.connection) == appliedAt)
+        #expect(
+            try f.text("SELECT applied_at FROM schema_migrations WHERE version = 1", on: reopened.connection)
+                == appliedAt)
         #expect(try f.counts() == before)
     }
 
@@ -57,7 +59,9 @@ struct SchemaTests {
         #expect(try f.integer("PRAGMA query_only", on: reader) == 1)
         #expect(try reader.summary().entries == 12)
         let before = try f.counts()
-        let error = sqliteError { try reader.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (9, 'x')") }
+        let error = sqliteError {
+            try reader.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (9, 'x')")
+        }
         #expect(error?.primaryCode == 8)  // SQLITE_READONLY
         _ = sqliteError { try reader.execute("UPDATE accounts SET balance = 0") }
         _ = sqliteError { try reader.execute("DROP TRIGGER entries_append_only_delete") }

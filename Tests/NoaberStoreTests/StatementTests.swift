@@ -2,8 +2,8 @@ import Foundation
 import NoaberCore
 import NoaberCrypto
 import NoaberStore
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// Statements: for random ledgers and random periods, opening + the lines = closing, every line's
 /// running balance is the sum before it, and pages put together give the whole period.
@@ -21,7 +21,9 @@ struct StatementTests {
             case 1 where (f.state.accounts[try AccountID("vol:jan")]?.balance ?? 0) >= 100:
                 batch.append(try f.transfer("vol:jan", "vol:piet", 100, by: f.jan))
             default:
-                if (f.state.accounts[try AccountID("vol:piet")]?.balance ?? 0) >= 50 { batch.append(try f.transfer("vol:piet", "vol:jan", 50, by: f.piet)) }
+                if (f.state.accounts[try AccountID("vol:piet")]?.balance ?? 0) >= 50 {
+                    batch.append(try f.transfer("vol:piet", "vol:jan", 50, by: f.piet))
+                }
             }
             if batch.count > 5 {
                 try f.store.append(batch)
@@ -41,7 +43,9 @@ struct StatementTests {
                 let id = try AccountID(account)
                 let statement = try #require(try db.statement(of: id, from: from, to: to, limit: 10_000))
                 // The reference: postings of this account before and within the period, from the entries.
-                let postings = all.flatMap { stored in stored.postings.filter { $0.account == id }.map { (stored.entry, $0.amount) } }
+                let postings = all.flatMap { stored in
+                    stored.postings.filter { $0.account == id }.map { (stored.entry, $0.amount) }
+                }
                 let before = postings.filter { $0.0.committedAt < from }.reduce(0) { $0 + $1.1 }
                 let within = postings.filter { $0.0.committedAt >= from && $0.0.committedAt < to }
                 #expect(statement.opening == before)
@@ -56,7 +60,11 @@ struct StatementTests {
                 var paged: [HistoryLine] = []
                 var after: Int64 = 0
                 while let page = try db.statement(of: id, from: from, to: to, afterSeq: after, limit: 3) {
-                    if let firstLine = page.lines.first { #expect(page.opening == (paged.last?.balanceAfter ?? statement.opening), "page opening at \(firstLine.seq)") }
+                    if let firstLine = page.lines.first {
+                        #expect(
+                            page.opening == (paged.last?.balanceAfter ?? statement.opening),
+                            "page opening at \(firstLine.seq)")
+                    }
                     paged += page.lines
                     guard page.more, let lastLine = page.lines.last else { break }
                     after = lastLine.seq

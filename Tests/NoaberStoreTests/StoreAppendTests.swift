@@ -8,11 +8,16 @@ import Testing
 struct StoreAppendTests {
     @Test func appendWritesEntriesPostingsAndDerivedRows() throws {
         let f = try StoreFixture()
-        #expect(try f.counts() == ["entries": 0, "postings": 0, "ledger": 0, "keys": 0, "accounts": 0, "balance sum": 0])
+        #expect(
+            try f.counts() == ["entries": 0, "postings": 0, "ledger": 0, "keys": 0, "accounts": 0, "balance sum": 0])
         try f.store.append(try f.openingEntries())
-        #expect(try f.counts() == ["entries": 7, "postings": 0, "ledger": 1, "keys": 4, "accounts": 3, "balance sum": 0])
-        try f.store.append([try f.credit("vol:jan", hours: "1.5"), try f.transfer("vol:jan", "vol:piet", 100, by: f.jan)])
-        #expect(try f.counts() == ["entries": 9, "postings": 4, "ledger": 1, "keys": 4, "accounts": 3, "balance sum": 0])
+        #expect(
+            try f.counts() == ["entries": 7, "postings": 0, "ledger": 1, "keys": 4, "accounts": 3, "balance sum": 0])
+        try f.store.append([
+            try f.credit("vol:jan", hours: "1.5"), try f.transfer("vol:jan", "vol:piet", 100, by: f.jan),
+        ])
+        #expect(
+            try f.counts() == ["entries": 9, "postings": 4, "ledger": 1, "keys": 4, "accounts": 3, "balance sum": 0])
         #expect(try f.integer("SELECT balance FROM accounts WHERE account = 'vol:jan'") == 1400)
         #expect(try f.integer("SELECT balance FROM accounts WHERE account = 'org:zorgkring'") == -1500)
         // The payload is stored byte for byte as signed.

@@ -2,8 +2,8 @@ import Foundation
 import NoaberCore
 import NoaberCrypto
 import NoaberStore
-import Testing
 import NoaberTestSupport
+import Testing
 
 /// A store in a fresh temporary directory (removed when the fixture goes away) and a ledger
 /// whose entries go through the real rules before they are appended.
@@ -48,17 +48,25 @@ final class StoreFixture {
         let time = Timestamp(millisecondsSinceEpoch: 1_795_430_360_000 + seq * 1000)
         let hash = EntryHash.compute(seq: seq, prevHash: head, committedAt: time, signed: signed)
         let entry = CommittedEntry(
-            seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: head, hash: hash)
+            seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: head,
+            hash: hash)
         head = hash
         return AcceptedEntry(entry: entry, payload: payload)
     }
 
     /// The opening entries: init, three keys, an issuer and two volunteers (seq 1…7).
     func openingEntries() throws -> [AcceptedEntry] {
-        var batch = [try accept(.ledgerInit(LedgerInit(
-            name: "Zorgkring", currency: Currency(code: "ZMT", name: "Zorgmunt", scale: 2), hourRate: 1000,
-            adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin), nonce: Hex.encode(Self.nonce))))]
-        for (key, label, role) in [(coordinator, "coordinator", KeyRole.operator), (jan, "jan", .member), (piet, "piet", .member)] {
+        var batch = [
+            try accept(
+                .ledgerInit(
+                    LedgerInit(
+                        name: "Zorgkring", currency: Currency(code: "ZMT", name: "Zorgmunt", scale: 2), hourRate: 1000,
+                        adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin),
+                        nonce: Hex.encode(Self.nonce))))
+        ]
+        for (key, label, role) in [
+            (coordinator, "coordinator", KeyRole.operator), (jan, "jan", .member), (piet, "piet", .member),
+        ] {
             batch.append(try accept(.keyAdd(KeyAdd(key: KeySpec(publicKey: key.publicKey, label: label, role: role)))))
         }
         batch.append(try accept(open("org:zorgkring", .issuer, min: -100_000, coordinator)))
@@ -67,10 +75,12 @@ final class StoreFixture {
         return batch
     }
 
-    func open(_ id: String, _ kind: AccountKind, min: Int64 = 0, _ controller: Ed25519PrivateKey) throws -> Payload.Body {
-        .accountOpen(AccountOpen(
-            account: try AccountID(id), accountKind: kind, name: id.uppercased(), minBalance: min,
-            controllers: [controller.publicKey.keyID]))
+    func open(_ id: String, _ kind: AccountKind, min: Int64 = 0, _ controller: Ed25519PrivateKey) throws -> Payload.Body
+    {
+        .accountOpen(
+            AccountOpen(
+                account: try AccountID(id), accountKind: kind, name: id.uppercased(), minBalance: min,
+                controllers: [controller.publicKey.keyID]))
     }
 
     func credit(_ to: String, hours: String, memo: String? = nil) throws -> AcceptedEntry {
@@ -97,11 +107,13 @@ final class StoreFixture {
     }
 
     func tx(
-        _ purpose: Purpose, _ postings: (String, Int64)..., memo: String? = nil, hours: String? = nil, hourRate: Int64? = nil
+        _ purpose: Purpose, _ postings: (String, Int64)..., memo: String? = nil, hours: String? = nil,
+        hourRate: Int64? = nil
     ) throws -> Payload.Body {
-        .transaction(Transaction(
-            purpose: purpose, postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
-            memo: memo, hours: hours, hourRate: hourRate))
+        .transaction(
+            Transaction(
+                purpose: purpose, postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
+                memo: memo, hours: hours, hourRate: hourRate))
     }
 
     /// One integer from a query on the writer connection.

@@ -37,7 +37,8 @@ struct StoreVerifyTests {
     @Test func editedPostingAmount() throws {
         let f = try StoreFixture()
         try f.populate()
-        try f.store.connection.execute("""
+        try f.store.connection.execute(
+            """
             DROP TRIGGER postings_append_only_update;
             UPDATE postings SET amount = amount - 1 WHERE seq = 10 AND idx = 0;
             UPDATE postings SET amount = amount + 1 WHERE seq = 10 AND idx = 1;
@@ -50,7 +51,8 @@ struct StoreVerifyTests {
     @Test func deletedEntry() throws {
         let f = try StoreFixture()
         try f.populate()
-        try f.store.connection.execute("""
+        try f.store.connection.execute(
+            """
             DROP TRIGGER entries_append_only_delete;
             DROP TRIGGER postings_append_only_delete;
             DELETE FROM postings WHERE seq = 9;
@@ -66,18 +68,22 @@ struct StoreVerifyTests {
         try f.populate()
         try f.store.connection.execute("UPDATE accounts SET balance = balance + 100 WHERE account = 'vol:piet'")
         let failure = failure(f)
-        #expect(failure == VerificationFailure(
-            seq: nil, reason: "account vol:piet: stored balance 10.00 differs from the replayed balance 9.00"))
+        #expect(
+            failure
+                == VerificationFailure(
+                    seq: nil, reason: "account vol:piet: stored balance 10.00 differs from the replayed balance 9.00"))
     }
 
     @Test func editedPayload() throws {
         let f = try StoreFixture()
         try f.populate()
-        try f.store.connection.execute("""
+        try f.store.connection.execute(
+            """
             DROP TRIGGER entries_append_only_update;
             UPDATE entries SET payload = CAST(REPLACE(CAST(payload AS TEXT), '"hours":"2"', '"hours":"3"') AS BLOB) WHERE seq = 8;
             """)
-        #expect(try f.integer("SELECT instr(CAST(payload AS TEXT), '\"hours\":\"3\"') > 0 FROM entries WHERE seq = 8") == 1)
+        #expect(
+            try f.integer("SELECT instr(CAST(payload AS TEXT), '\"hours\":\"3\"') > 0 FROM entries WHERE seq = 8") == 1)
         let failure = failure(f)
         #expect(failure?.seq == 8)
         #expect(failure?.reason.contains("stored hash") == true)

@@ -15,7 +15,9 @@ package enum OpenSSL {
 
     /// Runs `openssl` and requires it to succeed; returns what it printed.
     @discardableResult
-    package static func expectSuccess(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    package static func expectSuccess(
+        _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
         let result = try run(arguments)
         try #require(
             result.status == 0, "openssl \(arguments.joined(separator: " ")) failed: \(result.stderr)",
@@ -25,7 +27,9 @@ package enum OpenSSL {
 
     /// Runs a `/bin/sh` script in `directory` with a small, fixed environment (C locale, the system's
     /// PATH), as an auditor's recipe of openssl, sed, base64 and sha256sum would run.
-    package static func shell(_ script: String, in directory: URL, environment: [String: String] = [:]) throws -> CommandResult {
+    package static func shell(
+        _ script: String, in directory: URL, environment: [String: String] = [:]
+    ) throws -> CommandResult {
         try runProcess(
             URL(fileURLWithPath: "/bin/sh"), ["-c", script], in: directory,
             environment: .only(["PATH": "/usr/bin:/bin", "LC_ALL": "C"].merging(environment) { $1 }), input: .empty)

@@ -1,6 +1,6 @@
 import NoaberCrypto
-import Testing
 import NoaberTransparency
+import Testing
 
 /// Fixed answers and edge cases: the hashing rules, the RFC 6962 test tree, argument errors, and
 /// sizes near 2^64 where a careless shift or sum would overflow.
@@ -64,10 +64,18 @@ struct MerkleKnownAnswerTests {
     @Test func makeRefusesBadArguments() throws {
         let tree = StoredMerkleTree(leafHashes: Self.rfc6962Leaves.map(Merkle.leafHash))
         func node(_ level: Int, _ index: UInt64) throws -> SHA256Digest { try tree.node(level, index, size: 8) }
-        #expect(throws: MerkleError.indexOutOfRange(index: 8, treeSize: 8)) { try InclusionProof.make(index: 8, treeSize: 8, node: node) }
-        #expect(throws: MerkleError.indexOutOfRange(index: 0, treeSize: 0)) { try InclusionProof.make(index: 0, treeSize: 0, node: node) }
-        #expect(throws: MerkleError.indexOutOfRange(index: .max, treeSize: 8)) { try InclusionProof.make(index: .max, treeSize: 8, node: node) }
-        #expect(throws: MerkleError.sizesOutOfOrder(oldSize: 5, newSize: 4)) { try ConsistencyProof.make(oldSize: 5, newSize: 4, node: node) }
+        #expect(throws: MerkleError.indexOutOfRange(index: 8, treeSize: 8)) {
+            try InclusionProof.make(index: 8, treeSize: 8, node: node)
+        }
+        #expect(throws: MerkleError.indexOutOfRange(index: 0, treeSize: 0)) {
+            try InclusionProof.make(index: 0, treeSize: 0, node: node)
+        }
+        #expect(throws: MerkleError.indexOutOfRange(index: .max, treeSize: 8)) {
+            try InclusionProof.make(index: .max, treeSize: 8, node: node)
+        }
+        #expect(throws: MerkleError.sizesOutOfOrder(oldSize: 5, newSize: 4)) {
+            try ConsistencyProof.make(oldSize: 5, newSize: 4, node: node)
+        }
         #expect(throws: MerkleError.emptyOldTree) { try ConsistencyProof.make(oldSize: 0, newSize: 8, node: node) }
         #expect(throws: MerkleError.emptyOldTree) { try ConsistencyProof.make(oldSize: 0, newSize: 0, node: node) }
         #expect(try ConsistencyProof.make(oldSize: 8, newSize: 8, node: node).isEmpty)
@@ -82,33 +90,54 @@ struct MerkleKnownAnswerTests {
         let root5 = tree.roots[5]
         let root8 = tree.roots[8]
         let inclusion = try InclusionProof.make(index: 2, treeSize: 8) { try tree.node($0, $1, size: 8) }
-        func verifyInclusion(index: UInt64 = 2, treeSize: UInt64 = 8, proof: [SHA256Digest]? = nil, root: SHA256Digest? = nil) throws(MerkleError) {
-            try InclusionProof.verify(leafHash: leafHashes[2], index: index, treeSize: treeSize, proof: proof ?? inclusion, root: root ?? root8)
+        func verifyInclusion(
+            index: UInt64 = 2, treeSize: UInt64 = 8, proof: [SHA256Digest]? = nil, root: SHA256Digest? = nil
+        ) throws(MerkleError) {
+            try InclusionProof.verify(
+                leafHash: leafHashes[2], index: index, treeSize: treeSize, proof: proof ?? inclusion,
+                root: root ?? root8)
         }
         try verifyInclusion()
         #expect(throws: MerkleError.indexOutOfRange(index: 8, treeSize: 8)) { try verifyInclusion(index: 8) }
-        #expect(throws: MerkleError.indexOutOfRange(index: .max, treeSize: .max)) { try verifyInclusion(index: .max, treeSize: .max) }
-        #expect(throws: MerkleError.wrongProofLength(expected: 3, actual: 4)) { try verifyInclusion(proof: inclusion + [root8]) }
+        #expect(throws: MerkleError.indexOutOfRange(index: .max, treeSize: .max)) {
+            try verifyInclusion(index: .max, treeSize: .max)
+        }
+        #expect(throws: MerkleError.wrongProofLength(expected: 3, actual: 4)) {
+            try verifyInclusion(proof: inclusion + [root8])
+        }
         #expect(throws: MerkleError.wrongProofLength(expected: 3, actual: 0)) { try verifyInclusion(proof: []) }
         #expect(throws: MerkleError.rootMismatch) { try verifyInclusion(root: root5) }
 
         let consistency = try ConsistencyProof.make(oldSize: 5, newSize: 8) { try tree.node($0, $1, size: 8) }
         #expect(consistency.count == 4)
         func verifyConsistency(
-            oldSize: UInt64 = 5, newSize: UInt64 = 8, oldRoot: SHA256Digest? = nil, newRoot: SHA256Digest? = nil, proof: [SHA256Digest]? = nil
+            oldSize: UInt64 = 5, newSize: UInt64 = 8, oldRoot: SHA256Digest? = nil, newRoot: SHA256Digest? = nil,
+            proof: [SHA256Digest]? = nil
         ) throws(MerkleError) {
             try ConsistencyProof.verify(
-                oldSize: oldSize, newSize: newSize, oldRoot: oldRoot ?? root5, newRoot: newRoot ?? root8, proof: proof ?? consistency)
+                oldSize: oldSize, newSize: newSize, oldRoot: oldRoot ?? root5, newRoot: newRoot ?? root8,
+                proof: proof ?? consistency)
         }
         try verifyConsistency()
         try verifyConsistency(oldSize: 5, newSize: 5, newRoot: root5, proof: [])
-        #expect(throws: MerkleError.sizesOutOfOrder(oldSize: 8, newSize: 5)) { try verifyConsistency(oldSize: 8, newSize: 5) }
-        #expect(throws: MerkleError.emptyOldTree) { try verifyConsistency(oldSize: 0, oldRoot: Merkle.emptyRoot, proof: []) }
-        #expect(throws: MerkleError.emptyOldTree) { try verifyConsistency(oldSize: 0, newSize: 0, oldRoot: Merkle.emptyRoot, newRoot: Merkle.emptyRoot, proof: []) }
-        #expect(throws: MerkleError.wrongProofLength(expected: 0, actual: 4)) { try verifyConsistency(newSize: 5, newRoot: root5) }
+        #expect(throws: MerkleError.sizesOutOfOrder(oldSize: 8, newSize: 5)) {
+            try verifyConsistency(oldSize: 8, newSize: 5)
+        }
+        #expect(throws: MerkleError.emptyOldTree) {
+            try verifyConsistency(oldSize: 0, oldRoot: Merkle.emptyRoot, proof: [])
+        }
+        #expect(throws: MerkleError.emptyOldTree) {
+            try verifyConsistency(
+                oldSize: 0, newSize: 0, oldRoot: Merkle.emptyRoot, newRoot: Merkle.emptyRoot, proof: [])
+        }
+        #expect(throws: MerkleError.wrongProofLength(expected: 0, actual: 4)) {
+            try verifyConsistency(newSize: 5, newRoot: root5)
+        }
         #expect(throws: MerkleError.rootsDifferAtSameSize(size: 5)) { try verifyConsistency(newSize: 5, proof: []) }
         #expect(throws: MerkleError.wrongProofLength(expected: 4, actual: 0)) { try verifyConsistency(proof: []) }
-        #expect(throws: MerkleError.wrongProofLength(expected: 4, actual: 3)) { try verifyConsistency(proof: Array(consistency.dropFirst())) }
+        #expect(throws: MerkleError.wrongProofLength(expected: 4, actual: 3)) {
+            try verifyConsistency(proof: Array(consistency.dropFirst()))
+        }
         #expect(throws: MerkleError.oldRootMismatch) { try verifyConsistency(oldRoot: tree.roots[4]) }
         #expect(throws: MerkleError.newRootMismatch) { try verifyConsistency(newRoot: tree.roots[7]) }
     }
@@ -119,20 +148,25 @@ struct MerkleKnownAnswerTests {
     @Test func aProofCanHoldAtANeighbouringSize() throws {
         let tree = StoredMerkleTree(leafHashes: Self.rfc6962Leaves.map(Merkle.leafHash))
         let proof = try InclusionProof.make(index: 0, treeSize: 4) { try tree.node($0, $1, size: 4) }
-        try InclusionProof.verify(leafHash: tree.leafHashes[0], index: 0, treeSize: 3, proof: proof, root: tree.roots[4])
+        try InclusionProof.verify(
+            leafHash: tree.leafHashes[0], index: 0, treeSize: 3, proof: proof, root: tree.roots[4])
         // Likewise a consistency proof from 2 to 4 reads as one from 2 to 3.
         let consistency = try ConsistencyProof.make(oldSize: 2, newSize: 4) { try tree.node($0, $1, size: 4) }
-        try ConsistencyProof.verify(oldSize: 2, newSize: 3, oldRoot: tree.roots[2], newRoot: tree.roots[4], proof: consistency)
+        try ConsistencyProof.verify(
+            oldSize: 2, newSize: 3, oldRoot: tree.roots[2], newRoot: tree.roots[4], proof: consistency)
     }
 
     @Test func errorsReadAsSentences() {
         let errors: [MerkleError] = [
             .indexOutOfRange(index: 9, treeSize: 8), .wrongProofLength(expected: 3, actual: 4), .rootMismatch,
-            .oldRootMismatch, .newRootMismatch, .rootsDifferAtSameSize(size: 5), .sizesOutOfOrder(oldSize: 8, newSize: 5),
+            .oldRootMismatch, .newRootMismatch, .rootsDifferAtSameSize(size: 5),
+            .sizesOutOfOrder(oldSize: 8, newSize: 5),
             .emptyOldTree,
         ]
         #expect(Set(errors.map(\.description)).count == errors.count)
-        #expect(MerkleError.indexOutOfRange(index: 9, treeSize: 8).description == "leaf index 9 is out of range for a tree of 8 leaves")
+        #expect(
+            MerkleError.indexOutOfRange(index: 9, treeSize: 8).description
+                == "leaf index 9 is out of range for a tree of 8 leaves")
         #expect(MerkleError.wrongProofLength(expected: 3, actual: 4).description.contains("4 hashes"))
     }
 
@@ -159,7 +193,8 @@ struct MerkleKnownAnswerTests {
             #expect(range.size == size)
             for index in [0, 1, size / 2, size - 2, size - 1] {
                 let proof = try InclusionProof.make(index: index, treeSize: size, node: uniform.node)
-                try InclusionProof.verify(leafHash: uniform.levels[0], index: index, treeSize: size, proof: proof, root: root)
+                try InclusionProof.verify(
+                    leafHash: uniform.levels[0], index: index, treeSize: size, proof: proof, root: root)
             }
             for old in [1, 2, 3, size / 2, size - 1, size] {
                 let proof = try ConsistencyProof.make(oldSize: old, newSize: size, node: uniform.node)

@@ -1,7 +1,7 @@
 import NoaberCrypto
-import Testing
-import NoaberTransparency
 import NoaberTestSupport
+import NoaberTransparency
+import Testing
 
 /// Properties of the store-based tree code against RFC 9162's recursive definitions, over seeded
 /// random trees: the edge sizes around powers of two, and random sizes up to 300 leaves.
@@ -14,7 +14,8 @@ struct MerklePropertyTests {
 
     static let trees: [StoredMerkleTree] = {
         var rng = SplitMix64(seed: seed)
-        let sizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 256, 300]
+        let sizes =
+            [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 256, 300]
             + (0..<10).map { _ in Int.random(in: 1...300, using: &rng) }
         return sizes.map { StoredMerkleTree(random: &rng, size: $0) }
     }()
@@ -70,7 +71,9 @@ struct MerklePropertyTests {
             for size in restoreSize..<tree.size {
                 let emitted = restored.append(tree.leafHashes[Int(size)])
                 #expect(emitted == fresh.append(tree.leafHashes[Int(size)]))
-                #expect(restored.root == tree.roots[Int(size) + 1], "restored at \(restoreSize), then appended to \(size + 1)")
+                #expect(
+                    restored.root == tree.roots[Int(size) + 1],
+                    "restored at \(restoreSize), then appended to \(size + 1)")
             }
             #expect(restored == fresh)
         }
@@ -105,11 +108,14 @@ struct MerklePropertyTests {
             #expect(reads <= 2 * Self.bitLength(size), "O(log n) reads for leaf \(index) of \(size)")
             let leafHash = tree.leafHashes[Int(index)]
             #expect(throws: Never.self, "leaf \(index) of \(size)") {
-                try InclusionProof.verify(leafHash: leafHash, index: index, treeSize: size, proof: proof, root: tree.roots[Int(size)])
+                try InclusionProof.verify(
+                    leafHash: leafHash, index: index, treeSize: size, proof: proof, root: tree.roots[Int(size)])
             }
             // Compare with the RFC's definition on small trees, and on a sample of the rest.
             if size <= Self.smallLimit || position % 37 == 0 {
-                #expect(proof == ReferenceMerkle.inclusionProof(Int(index), Array(tree.leafHashes[..<Int(size)])), "leaf \(index) of \(size)")
+                #expect(
+                    proof == ReferenceMerkle.inclusionProof(Int(index), Array(tree.leafHashes[..<Int(size)])),
+                    "leaf \(index) of \(size)")
             }
         }
     }
@@ -122,7 +128,9 @@ struct MerklePropertyTests {
             if tree.size <= smallLimit {
                 cases += (old...tree.size).map { (old, $0) }
             } else {
-                let sizes = Set([old, min(old + 1, tree.size), tree.size, UInt64.random(in: old...tree.size, using: &rng)])
+                let sizes = Set([
+                    old, min(old + 1, tree.size), tree.size, UInt64.random(in: old...tree.size, using: &rng),
+                ])
                 cases += sizes.sorted().map { (old, $0) }
             }
         }
@@ -145,10 +153,13 @@ struct MerklePropertyTests {
             #expect(old != new || proof.isEmpty)
             #expect(throws: Never.self, "from \(old) to \(new)") {
                 try ConsistencyProof.verify(
-                    oldSize: old, newSize: new, oldRoot: tree.roots[Int(old)], newRoot: tree.roots[Int(new)], proof: proof)
+                    oldSize: old, newSize: new, oldRoot: tree.roots[Int(old)], newRoot: tree.roots[Int(new)],
+                    proof: proof)
             }
             if new <= Self.smallLimit || position % 37 == 0 {
-                #expect(proof == ReferenceMerkle.consistencyProof(Int(old), Array(tree.leafHashes[..<Int(new)])), "from \(old) to \(new)")
+                #expect(
+                    proof == ReferenceMerkle.consistencyProof(Int(old), Array(tree.leafHashes[..<Int(new)])),
+                    "from \(old) to \(new)")
             }
         }
     }
@@ -165,17 +176,24 @@ struct MerklePropertyTests {
             let size = UInt64.random(in: index + 1...tree.size, using: &rng)
             let proof = try InclusionProof.make(index: index, treeSize: size) { try tree.node($0, $1, size: size) }
             let claim = InclusionClaim(
-                leafHash: tree.leafHashes[Int(index)], index: index, treeSize: size, proof: proof, root: tree.roots[Int(size)])
+                leafHash: tree.leafHashes[Int(index)], index: index, treeSize: size, proof: proof,
+                root: tree.roots[Int(size)])
             let about: Comment = "leaf \(index) of \(size)"
             #expect(!claim.isRejected, about)
             // One random bit of each hash; every bit for the first sample of a few trees.
-            let bits = sample == 0 && Self.everyBitSizes.contains(tree.size) ? Array(0..<256) : [Int.random(in: 0..<256, using: &rng)]
+            let bits =
+                sample == 0 && Self.everyBitSizes.contains(tree.size)
+                ? Array(0..<256) : [Int.random(in: 0..<256, using: &rng)]
             for bit in bits {
                 for position in proof.indices {
-                    #expect(claim.with { $0.proof[position] = $0.proof[position].flippingBit(bit) }.isRejected, "proof[\(position)] bit \(bit), \(about)")
+                    #expect(
+                        claim.with { $0.proof[position] = $0.proof[position].flippingBit(bit) }.isRejected,
+                        "proof[\(position)] bit \(bit), \(about)")
                 }
                 #expect(claim.with { $0.root = $0.root.flippingBit(bit) }.isRejected, "root bit \(bit), \(about)")
-                #expect(claim.with { $0.leafHash = $0.leafHash.flippingBit(bit) }.isRejected, "leaf hash bit \(bit), \(about)")
+                #expect(
+                    claim.with { $0.leafHash = $0.leafHash.flippingBit(bit) }.isRejected,
+                    "leaf hash bit \(bit), \(about)")
             }
             for bit in 0..<64 {
                 #expect(claim.with { $0.index ^= 1 << bit }.isRejected, "index bit \(bit), \(about)")
@@ -209,13 +227,19 @@ struct MerklePropertyTests {
                 oldSize: old, newSize: new, oldRoot: tree.roots[Int(old)], newRoot: tree.roots[Int(new)], proof: proof)
             let about: Comment = "from \(old) to \(new)"
             #expect(!claim.isRejected, about)
-            let bits = sample == 0 && Self.everyBitSizes.contains(tree.size) ? Array(0..<256) : [Int.random(in: 0..<256, using: &rng)]
+            let bits =
+                sample == 0 && Self.everyBitSizes.contains(tree.size)
+                ? Array(0..<256) : [Int.random(in: 0..<256, using: &rng)]
             for bit in bits {
                 for position in proof.indices {
-                    #expect(claim.with { $0.proof[position] = $0.proof[position].flippingBit(bit) }.isRejected, "proof[\(position)] bit \(bit), \(about)")
+                    #expect(
+                        claim.with { $0.proof[position] = $0.proof[position].flippingBit(bit) }.isRejected,
+                        "proof[\(position)] bit \(bit), \(about)")
                 }
-                #expect(claim.with { $0.oldRoot = $0.oldRoot.flippingBit(bit) }.isRejected, "old root bit \(bit), \(about)")
-                #expect(claim.with { $0.newRoot = $0.newRoot.flippingBit(bit) }.isRejected, "new root bit \(bit), \(about)")
+                #expect(
+                    claim.with { $0.oldRoot = $0.oldRoot.flippingBit(bit) }.isRejected, "old root bit \(bit), \(about)")
+                #expect(
+                    claim.with { $0.newRoot = $0.newRoot.flippingBit(bit) }.isRejected, "new root bit \(bit), \(about)")
             }
             for (otherOld, otherNew) in [(old - 1, new), (old + 1, new), (old, new - 1), (old, new + 1)] {
                 let resized = claim.with {

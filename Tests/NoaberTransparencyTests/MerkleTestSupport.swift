@@ -1,8 +1,7 @@
 import NoaberCrypto
-import Testing
-import NoaberTransparency
 import NoaberTestSupport
-
+import NoaberTransparency
+import Testing
 
 /// A store asked for a node it must not have: not emitted by `CompactRange`, or not yet complete
 /// at the tree size the proof is for.
@@ -40,10 +39,14 @@ struct StoredMerkleTree: Sendable {
             if emitted.first != MerkleNode(level: 0, index: UInt64(position), hash: leafHash) {
                 problems.append("append \(position) did not emit its leaf first")
             }
-            for (parent, child) in zip(emitted.dropFirst(), emitted) where parent.level != child.level + 1 || parent.index != child.index / 2 {
-                problems.append("append \(position) emitted (\(parent.level), \(parent.index)) after (\(child.level), \(child.index))")
+            for (parent, child) in zip(emitted.dropFirst(), emitted)
+            where parent.level != child.level + 1 || parent.index != child.index / 2 {
+                problems.append(
+                    "append \(position) emitted (\(parent.level), \(parent.index)) after (\(child.level), \(child.index))"
+                )
             }
-            for node in emitted where nodes.updateValue(node.hash, forKey: Key(level: node.level, index: node.index)) != nil {
+            for node in emitted
+            where nodes.updateValue(node.hash, forKey: Key(level: node.level, index: node.index)) != nil {
                 problems.append("node (\(node.level), \(node.index)) emitted twice")
             }
             roots.append(range.root)
@@ -54,14 +57,16 @@ struct StoredMerkleTree: Sendable {
     }
 
     init(random rng: inout SplitMix64, size: Int) {
-        self.init(leafHashes: (0..<size).map { _ in Merkle.leafHash(rng.bytes(count: Int.random(in: 0...48, using: &rng))) })
+        self.init(
+            leafHashes: (0..<size).map { _ in Merkle.leafHash(rng.bytes(count: Int.random(in: 0...48, using: &rng))) })
     }
 
     var size: UInt64 { UInt64(leafHashes.count) }
 
     /// The node as a store holding only the first `size` leaves has it; throws for anything else.
     func node(_ level: Int, _ index: UInt64, size: UInt64) throws(MissingMerkleNode) -> SHA256Digest {
-        guard level >= 0, level < 32, (index + 1) << level <= size, let hash = nodes[Key(level: level, index: index)] else {
+        guard level >= 0, level < 32, (index + 1) << level <= size, let hash = nodes[Key(level: level, index: index)]
+        else {
             throw MissingMerkleNode(level: level, index: index, size: size)
         }
         return hash
@@ -132,14 +137,18 @@ enum ReferenceMerkle {
         func evaluate(oldRoot: SHA256Digest, proof: [SHA256Digest]) -> SHA256Digest {
             switch self {
             case .oldRoot: oldRoot
-            case let .proof(position): proof[position]
-            case let .node(left, right): Merkle.nodeHash(left.evaluate(oldRoot: oldRoot, proof: proof), right.evaluate(oldRoot: oldRoot, proof: proof))
+            case .proof(let position): proof[position]
+            case .node(let left, let right):
+                Merkle.nodeHash(
+                    left.evaluate(oldRoot: oldRoot, proof: proof), right.evaluate(oldRoot: oldRoot, proof: proof))
             }
         }
     }
 
     /// SUBPROOF(m, D[n], b)'s shape: how the old and the new root are made of its hashes.
-    static func consistencyFormulas(_ m: UInt64, _ n: UInt64, _ b: Bool, count: inout Int) -> (old: Formula, new: Formula) {
+    static func consistencyFormulas(
+        _ m: UInt64, _ n: UInt64, _ b: Bool, count: inout Int
+    ) -> (old: Formula, new: Formula) {
         if m == n {
             guard !b else { return (.oldRoot, .oldRoot) }
             count += 1
@@ -165,7 +174,8 @@ enum ReferenceMerkle {
         var count = 0
         let (old, new) = consistencyFormulas(oldSize, newSize, true, count: &count)
         guard count == proof.count else { return false }
-        return old.evaluate(oldRoot: oldRoot, proof: proof) == oldRoot && new.evaluate(oldRoot: oldRoot, proof: proof) == newRoot
+        return old.evaluate(oldRoot: oldRoot, proof: proof) == oldRoot
+            && new.evaluate(oldRoot: oldRoot, proof: proof) == newRoot
     }
 }
 
@@ -224,13 +234,15 @@ struct ConsistencyClaim {
 
     var isRejected: Bool {
         merkleRejects { () throws(MerkleError) in
-            try ConsistencyProof.verify(oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof)
+            try ConsistencyProof.verify(
+                oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof)
         }
     }
 
     /// Whether RFC 9162's definition says this claim holds.
     var holdsByDefinition: Bool {
-        ReferenceMerkle.verifyConsistency(oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof)
+        ReferenceMerkle.verifyConsistency(
+            oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof)
     }
 
     func with(_ change: (inout Self) -> Void) -> Self {

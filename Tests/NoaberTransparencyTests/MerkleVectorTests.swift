@@ -1,8 +1,8 @@
 import Foundation
 import NoaberCrypto
 import NoaberTestSupport
-import Testing
 import NoaberTransparency
+import Testing
 
 /// transparency-dev/merkle's proof test data, read in place from `../shared/vectors` beside the
 /// package root (as NoaberCryptoTests does); the suite skips with a message where it is absent.
@@ -27,7 +27,8 @@ enum MerkleVectors {
         let isWellFormed: Bool
 
         init(base64: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-            let bytes = try [UInt8](#require(Data(base64Encoded: base64), "bad base64 \(base64)", sourceLocation: sourceLocation))
+            let bytes = try [UInt8](
+                #require(Data(base64Encoded: base64), "bad base64 \(base64)", sourceLocation: sourceLocation))
             if let digest = SHA256Digest(bytes: bytes) {
                 self.digest = digest
                 isWellFormed = true
@@ -39,7 +40,8 @@ enum MerkleVectors {
     }
 }
 
-@Suite("Merkle proofs: transparency-dev/merkle vectors", .enabled(if: SharedVectors.available, SharedVectors.skipMessage))
+@Suite(
+    "Merkle proofs: transparency-dev/merkle vectors", .enabled(if: SharedVectors.available, SharedVectors.skipMessage))
 struct MerkleVectorTests {
     struct InclusionCase: Decodable {
         let leafIdx: UInt64
@@ -78,7 +80,8 @@ struct MerkleVectorTests {
             let proof = try (testCase.proof ?? []).map { try MerkleVectors.Hash(base64: $0).digest }
             let verified = !merkleRejects { () throws(MerkleError) in
                 try InclusionProof.verify(
-                    leafHash: leaf.digest, index: testCase.leafIdx, treeSize: testCase.treeSize, proof: proof, root: root.digest)
+                    leafHash: leaf.digest, index: testCase.leafIdx, treeSize: testCase.treeSize, proof: proof,
+                    root: root.digest)
             }
             // A leaf hash of the wrong length is refused by its type here, by a length check upstream.
             let isAccepted = verified && leaf.isWellFormed
@@ -113,7 +116,8 @@ struct MerkleVectorTests {
             let proof = try (testCase.proof ?? []).map { try MerkleVectors.Hash(base64: $0).digest }
             let verified = !merkleRejects { () throws(MerkleError) in
                 try ConsistencyProof.verify(
-                    oldSize: testCase.size1, newSize: testCase.size2, oldRoot: root1.digest, newRoot: root2.digest, proof: proof)
+                    oldSize: testCase.size1, newSize: testCase.size2, oldRoot: root1.digest, newRoot: root2.digest,
+                    proof: proof)
             }
             #expect(verified == !testCase.wantErr, about)
             ran += 1

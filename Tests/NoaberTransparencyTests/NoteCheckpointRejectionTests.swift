@@ -1,7 +1,7 @@
 import Foundation
 import NoaberCrypto
-import Testing
 import NoaberTransparency
+import Testing
 
 /// One test per rule of tlog-checkpoint and tlog-proof.
 @Suite("Note: malformed checkpoints and proofs")
@@ -36,13 +36,17 @@ struct NoteCheckpointRejectionTests {
     @Test func rootNot32Bytes() {
         for count in [1, 31, 33, 64] {
             let root = NoteFixtures.base64([UInt8](repeating: 0xAB, count: count))
-            #expect(throws: NoteError.invalidRootHash(byteCount: count)) { try Checkpoint(parsing: Self.body(root: root)) }
+            #expect(throws: NoteError.invalidRootHash(byteCount: count)) {
+                try Checkpoint(parsing: Self.body(root: root))
+            }
         }
     }
 
     @Test func rootNotCanonicalBase64() {
         for root in [String(Self.root.dropLast()), Self.root + "AAAA", "*" + Self.root.dropFirst()] {
-            #expect(throws: NoteError.invalidBase64(field: "the root hash")) { try Checkpoint(parsing: Self.body(root: root)) }
+            #expect(throws: NoteError.invalidBase64(field: "the root hash")) {
+                try Checkpoint(parsing: Self.body(root: root))
+            }
         }
     }
 
@@ -62,7 +66,8 @@ struct NoteCheckpointRejectionTests {
     /// Inside a signed note an empty extension line still parses as a note (the last blank line is the
     /// separator), so it is the checkpoint that must refuse it.
     @Test func emptyExtensionLineInASignedCheckpoint() throws {
-        let note = try SignedNote.sign(Self.body(extra: "\next\n"), name: NoteFixtures.origin, with: NoteFixtures.logKey)
+        let note = try SignedNote.sign(
+            Self.body(extra: "\next\n"), name: NoteFixtures.origin, with: NoteFixtures.logKey)
         #expect(try SignedNote(parsing: note.serialized).text == Self.body(extra: "\next\n"))
         #expect(throws: NoteError.emptyCheckpointLine(4)) { try SignedCheckpoint(parsing: note.serialized) }
     }
@@ -155,8 +160,10 @@ struct NoteCheckpointRejectionTests {
     }
 
     @Test func badIndexLine() throws {
-        for line in ["index 06", "index 00", "index -1", "index +1", "index", "index ", "index  6", "index 6 ", "Index 6",
-                     "index 0x6", "index 18446744073709551616", "extra-index 6", Self.hash] {
+        for line in [
+            "index 06", "index 00", "index -1", "index +1", "index", "index ", "index  6", "index 6 ", "Index 6",
+            "index 0x6", "index 18446744073709551616", "extra-index 6", Self.hash,
+        ] {
             #expect(throws: NoteError.invalidProofIndex(line)) {
                 try TlogProof(parsing: Self.proof("c2sp.org/tlog-proof@v1\n\(line)\n"))
             }
@@ -170,7 +177,9 @@ struct NoteCheckpointRejectionTests {
                 try TlogProof(parsing: Self.proof("c2sp.org/tlog-proof@v1\nextra \(extra)\nindex 6\n"))
             }
         }
-        #expect(try TlogProof(parsing: Self.proof("c2sp.org/tlog-proof@v1\nextra YWJj\nindex 6\n")).extra == Array("abc".utf8))
+        #expect(
+            try TlogProof(parsing: Self.proof("c2sp.org/tlog-proof@v1\nextra YWJj\nindex 6\n")).extra
+                == Array("abc".utf8))
         // The extra line comes before the index line, never after.
         #expect(throws: NoteError.invalidBase64(field: "inclusion proof hash 1")) {
             try TlogProof(parsing: Self.proof("c2sp.org/tlog-proof@v1\nindex 6\nextra YWJj\n"))

@@ -1,8 +1,8 @@
 import Foundation
 import NoaberCrypto
 import NoaberTestSupport
-import Testing
 import NoaberTransparency
+import Testing
 
 /// Checkpoint signatures checked with the `openssl` command-line tool and coreutils alone, the way
 /// docs/FORMAT.md tells auditors to: a note's signature is plain Ed25519 over the note text.
@@ -11,16 +11,19 @@ struct NoteOpenSSLInteropTests {
     @Test func opensslVerifiesACheckpointSignature() throws {
         let signed = try NoteFixtures.signedCheckpoint(size: 12)
         try withTemporaryDirectory("noaber-notes") { directory in
-            try NoteFixtures.logKey.publicKey.pemRepresentation.write(to: directory.appendingPathComponent("log.pub"), atomically: true, encoding: .utf8)
+            try NoteFixtures.logKey.publicKey.pemRepresentation.write(
+                to: directory.appendingPathComponent("log.pub"), atomically: true, encoding: .utf8)
             try Data(signed.note.text.utf8).write(to: directory.appendingPathComponent("checkpoint.text"))
             try Data(signed.note.signatures[0].signature).write(to: directory.appendingPathComponent("checkpoint.sig"))
-            let verify = "openssl pkeyutl -verify -pubin -inkey log.pub -rawin -in checkpoint.text -sigfile checkpoint.sig"
+            let verify =
+                "openssl pkeyutl -verify -pubin -inkey log.pub -rawin -in checkpoint.text -sigfile checkpoint.sig"
             let result = try OpenSSL.shell(verify, in: directory)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("Signature Verified Successfully"))
 
             // The same command must fail for another text, or the check above proves nothing.
-            try Data(NoteFixtures.checkpoint(size: 13).text.utf8).write(to: directory.appendingPathComponent("checkpoint.text"))
+            try Data(NoteFixtures.checkpoint(size: 13).text.utf8).write(
+                to: directory.appendingPathComponent("checkpoint.text"))
             #expect(try OpenSSL.shell(verify, in: directory).status != 0)
         }
     }
@@ -41,7 +44,8 @@ struct NoteOpenSSLInteropTests {
             openssl pkeyutl -verify -pubin -inkey log.pub -rawin -in checkpoint.text -sigfile checkpoint.sig
             """#
         try withTemporaryDirectory("noaber-notes") { directory in
-            try NoteFixtures.logKey.publicKey.pemRepresentation.write(to: directory.appendingPathComponent("log.pub"), atomically: true, encoding: .utf8)
+            try NoteFixtures.logKey.publicKey.pemRepresentation.write(
+                to: directory.appendingPathComponent("log.pub"), atomically: true, encoding: .utf8)
             try Data(note.serialized.utf8).write(to: directory.appendingPathComponent("checkpoint"))
             let result = try OpenSSL.shell(script, in: directory, environment: ["LEDGER": NoteFixtures.ledgerID])
             #expect(result.status == 0, "\(result.stderr)")
@@ -53,7 +57,8 @@ struct NoteOpenSSLInteropTests {
             // Change the tree size in the file: the recipe must now fail.
             let forged = note.serialized.replacingOccurrences(of: "\n12\n", with: "\n13\n")
             try Data(forged.utf8).write(to: directory.appendingPathComponent("checkpoint"))
-            #expect(try OpenSSL.shell(script, in: directory, environment: ["LEDGER": NoteFixtures.ledgerID]).status != 0)
+            #expect(
+                try OpenSSL.shell(script, in: directory, environment: ["LEDGER": NoteFixtures.ledgerID]).status != 0)
         }
     }
 
@@ -63,7 +68,8 @@ struct NoteOpenSSLInteropTests {
         let note = try SignedNote(parsing: NoteVectorTests.text + "\n" + NoteVectorTests.peterSig)
         let key = try NoteVectorTests.peter()
         try withTemporaryDirectory("noaber-notes") { directory in
-            try key.publicKey.pemRepresentation.write(to: directory.appendingPathComponent("peter.pub"), atomically: true, encoding: .utf8)
+            try key.publicKey.pemRepresentation.write(
+                to: directory.appendingPathComponent("peter.pub"), atomically: true, encoding: .utf8)
             try Data(note.text.utf8).write(to: directory.appendingPathComponent("note.text"))
             try Data(note.signatures[0].signature).write(to: directory.appendingPathComponent("note.sig"))
             let result = try OpenSSL.shell(

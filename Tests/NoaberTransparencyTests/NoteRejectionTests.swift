@@ -1,7 +1,7 @@
 import Foundation
 import NoaberCrypto
-import Testing
 import NoaberTransparency
+import Testing
 
 /// One test per rule of signed-note: each malformation is refused, and for its own reason.
 @Suite("Note: malformed notes and failed verification")
@@ -25,7 +25,9 @@ struct NoteRejectionTests {
     }
 
     @Test func noFinalNewline() throws {
-        #expect(throws: NoteError.missingFinalNewline) { try SignedNote(parsing: String(Self.note().serialized.dropLast())) }
+        #expect(throws: NoteError.missingFinalNewline) {
+            try SignedNote(parsing: String(Self.note().serialized.dropLast()))
+        }
         #expect(throws: NoteError.missingFinalNewline) { try SignedNote(parsing: "") }
     }
 
@@ -56,7 +58,8 @@ struct NoteRejectionTests {
             String(encoded.dropLast()),  // padding missing
             encoded + "=",  // padding extra
             "!" + encoded.dropFirst(),  // not in the alphabet
-            encoded.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_") + "",  // URL alphabet
+            // URL alphabet
+            encoded.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_") + "",
             String(encoded.prefix(40)) + "\u{A0}" + encoded.dropFirst(40),  // a space inside
         ].filter { $0 != encoded }
         for variant in variants {
@@ -146,7 +149,9 @@ struct NoteRejectionTests {
             var note = try Self.note()
             tamper(&note.signatures[0].signature)
             let parsed = try SignedNote(parsing: note.serialized)
-            #expect(throws: NoteError.invalidSignature(name: log.name, keyID: log.keyID)) { try parsed.verify(by: [log]) }
+            #expect(throws: NoteError.invalidSignature(name: log.name, keyID: log.keyID)) {
+                try parsed.verify(by: [log])
+            }
         }
     }
 
@@ -154,7 +159,8 @@ struct NoteRejectionTests {
     @Test func oneBadTrustedSignatureRejectsTheNote() throws {
         let witness = try NoteVerifierKey(name: "witness.example", publicKey: NoteFixtures.witnessKey.publicKey)
         var note = try Self.note()
-        note.signatures.append(NoteSignature(name: witness.name, keyID: witness.keyID, signature: [UInt8](repeating: 0, count: 64)))
+        note.signatures.append(
+            NoteSignature(name: witness.name, keyID: witness.keyID, signature: [UInt8](repeating: 0, count: 64)))
         #expect(try note.verify(by: [NoteFixtures.logVerifier()]) == NoteFixtures.logVerifier())
         #expect(throws: NoteError.invalidSignature(name: witness.name, keyID: witness.keyID)) {
             try note.verify(by: [NoteFixtures.logVerifier(), witness])
@@ -174,10 +180,13 @@ struct NoteRejectionTests {
             try NoteVerifierKey(parsing: parts[0] + "+" + parts[1])
         }
         let badID = NoteError.malformedVerifierKey("the key ID must be 8 lowercase hex digits")
-        for id in [parts[1].uppercased(), String(parts[1].dropFirst()), "0" + parts[1], "zzzzzzzz"] where id != parts[1] {
+        for id in [parts[1].uppercased(), String(parts[1].dropFirst()), "0" + parts[1], "zzzzzzzz"] where id != parts[1]
+        {
             #expect(throws: badID, "\(id)") { try NoteVerifierKey(parsing: parts[0] + "+" + id + "+" + parts[2]) }
         }
-        #expect(throws: NoteError.invalidKeyName("a b")) { try NoteVerifierKey(parsing: "a b+" + parts[1] + "+" + parts[2]) }
+        #expect(throws: NoteError.invalidKeyName("a b")) {
+            try NoteVerifierKey(parsing: "a b+" + parts[1] + "+" + parts[2])
+        }
         #expect(throws: NoteError.malformedVerifierKey("the public key is empty")) {
             try NoteVerifierKey(parsing: parts[0] + "+" + parts[1] + "+")
         }
@@ -187,14 +196,17 @@ struct NoteRejectionTests {
         let key = try NoteFixtures.logVerifier()
         let stated = key.keyID ^ 0x8000_0000
         let text = key.name + "+" + NoteFixtures.hex8(stated) + "+" + key.text.split(separator: "+", maxSplits: 2)[2]
-        #expect(throws: NoteError.keyIDMismatch(stated: stated, computed: key.keyID)) { try NoteVerifierKey(parsing: text) }
+        #expect(throws: NoteError.keyIDMismatch(stated: stated, computed: key.keyID)) {
+            try NoteVerifierKey(parsing: text)
+        }
     }
 
     @Test func verifierPublicKeyMustBe32Bytes() throws {
         let raw = NoteFixtures.logKey.publicKey.rawRepresentation
         for bytes in [Array(raw.dropLast()), raw + [0]] {
             let text = "k+00000000+" + NoteFixtures.base64([0x01] + bytes)
-            #expect(throws: NoteError.invalidPublicKey("an Ed25519 public key is 32 bytes, this one is \(bytes.count)")) {
+            #expect(throws: NoteError.invalidPublicKey("an Ed25519 public key is 32 bytes, this one is \(bytes.count)"))
+            {
                 try NoteVerifierKey(parsing: text)
             }
         }
@@ -205,7 +217,8 @@ struct NoteRejectionTests {
         #expect(throws: NoteError.invalidPublicKey("it has small order, so signatures by anyone verify with it")) {
             try NoteVerifierKey(name: "weak.example", publicKey: identity)
         }
-        let text = "weak.example+" + NoteFixtures.hex8(NoteVerifierKey.keyID(name: "weak.example", publicKey: identity))
+        let text =
+            "weak.example+" + NoteFixtures.hex8(NoteVerifierKey.keyID(name: "weak.example", publicKey: identity))
             + "+" + NoteFixtures.base64([0x01] + identity.rawRepresentation)
         #expect(throws: NoteError.invalidPublicKey("it has small order, so signatures by anyone verify with it")) {
             try NoteVerifierKey(parsing: text)
@@ -213,8 +226,9 @@ struct NoteRejectionTests {
     }
 
     @Test func errorsDescribeThemselves() {
-        #expect(NoteError.invalidSignature(name: "a", keyID: 0x0102_0304).description
-            == "the signature by trusted key a+01020304 does not verify")
+        #expect(
+            NoteError.invalidSignature(name: "a", keyID: 0x0102_0304).description
+                == "the signature by trusted key a+01020304 does not verify")
         #expect(NoteError.controlCharacter(0x0D).description.contains("0x0d"))
         #expect(NoteError.noTrustedSignature.description == "no signature on the note comes from a trusted key")
     }

@@ -1,7 +1,7 @@
 import Foundation
 import NoaberCrypto
-import Testing
 import NoaberTransparency
+import Testing
 
 /// Fixed test keys (never real ones) and a checkpoint to sign with them.
 enum NoteFixtures {
@@ -53,7 +53,9 @@ struct NoteRoundTripTests {
         #expect(key.text.hasPrefix(key.name + "+"))
         let parts = key.text.split(separator: "+", maxSplits: 2)
         #expect(parts[1] == NoteFixtures.hex8(key.keyID))
-        #expect(Data(base64Encoded: String(parts[2])).map([UInt8].init) == [0x01] + NoteFixtures.logKey.publicKey.rawRepresentation)
+        #expect(
+            Data(base64Encoded: String(parts[2])).map([UInt8].init) == [0x01]
+                + NoteFixtures.logKey.publicKey.rawRepresentation)
         #expect(try NoteVerifierKey(parsing: key.text) == key)
         #expect(key.description == key.text)
     }
@@ -70,9 +72,11 @@ struct NoteRoundTripTests {
         // Same name as the trusted key, but another key (so another ID): somebody else's key.
         try note.addSignature(name: log.name, with: NoteFixtures.strangerKey)
         // Same ID as the trusted key, but another name, and a signature that would never verify.
-        note.signatures.append(NoteSignature(name: "impostor.example", keyID: log.keyID, signature: [UInt8](repeating: 7, count: 64)))
+        note.signatures.append(
+            NoteSignature(name: "impostor.example", keyID: log.keyID, signature: [UInt8](repeating: 7, count: 64)))
         // A signature type we do not know, of another length.
-        note.signatures.append(NoteSignature(name: "pq.example", keyID: 0x0102_0304, signature: [UInt8](repeating: 9, count: 2420)))
+        note.signatures.append(
+            NoteSignature(name: "pq.example", keyID: 0x0102_0304, signature: [UInt8](repeating: 9, count: 2420)))
         #expect(throws: NoteError.noTrustedSignature) { try note.verify(by: [log]) }
 
         try note.addSignature(name: log.name, with: NoteFixtures.logKey)
@@ -132,15 +136,18 @@ struct NoteRoundTripTests {
         let bare = TlogProof(extra: nil, index: 0, hashes: [], checkpoint: checkpoint)
         #expect(bare.serialized == "c2sp.org/tlog-proof@v1\nindex 0\n\n" + checkpoint.serialized)
         let full = TlogProof(extra: Array("opaque".utf8), index: 6, hashes: hashes, checkpoint: checkpoint)
-        #expect(full.serialized == "c2sp.org/tlog-proof@v1\nextra b3BhcXVl\nindex 6\n"
-            + hashes.map { NoteFixtures.base64($0.bytes) + "\n" }.joined() + "\n" + checkpoint.serialized)
+        #expect(
+            full.serialized == "c2sp.org/tlog-proof@v1\nextra b3BhcXVl\nindex 6\n"
+                + hashes.map { NoteFixtures.base64($0.bytes) + "\n" }.joined() + "\n" + checkpoint.serialized)
         let emptyExtra = TlogProof(extra: [], index: 1, hashes: hashes, checkpoint: checkpoint)
         for proof in [bare, full, emptyExtra] {
             let parsed = try TlogProof(parsing: proof.serialized)
             #expect(parsed == proof)
             #expect(parsed.serialized == proof.serialized)
             #expect(try TlogProof(parsing: Array(proof.serialized.utf8)) == proof)
-            #expect(try parsed.checkpoint.verify(origin: NoteFixtures.origin, by: [NoteFixtures.logVerifier()]) == NoteFixtures.logVerifier())
+            #expect(
+                try parsed.checkpoint.verify(origin: NoteFixtures.origin, by: [NoteFixtures.logVerifier()])
+                    == NoteFixtures.logVerifier())
         }
     }
 
@@ -162,8 +169,9 @@ struct NoteRoundTripTests {
         let body = "example.com/fancylog\n109482\nsFodV/vSp5O8n9a8QpW6PRY97tfOSW5bsc2Xl/EQi08=\n"
         var note = try SignedNote.sign(body, name: "example.com/fancylog", with: NoteFixtures.logKey)
         for (number, seed) in [UInt8(0x41), 0x42, 0x43].enumerated() {
-            try note.addSignature(name: "witness\(number + 1).example",
-                                  with: Ed25519PrivateKey(rawRepresentation: [UInt8](repeating: seed, count: 32)))
+            try note.addSignature(
+                name: "witness\(number + 1).example",
+                with: Ed25519PrivateKey(rawRepresentation: [UInt8](repeating: seed, count: 32)))
         }
         let serialized = header + note.serialized
 
@@ -172,12 +180,15 @@ struct NoteRoundTripTests {
         #expect(proof.extra?.count == 39)
         #expect(proof.index == 73894)
         #expect(proof.hashes.count == 5)
-        #expect(proof.hashes.first.map { NoteFixtures.base64($0.bytes) } == "gSKyXoYZUgZ6jduWYrkDOARinOMGJveXjgMkBTcdPlQ=")
+        #expect(
+            proof.hashes.first.map { NoteFixtures.base64($0.bytes) } == "gSKyXoYZUgZ6jduWYrkDOARinOMGJveXjgMkBTcdPlQ=")
         #expect(proof.checkpoint.checkpoint.origin == "example.com/fancylog")
         #expect(proof.checkpoint.checkpoint.size == 109_482)
-        #expect(proof.checkpoint.checkpoint.root.hex == "b05a1d57fbd2a793bc9fd6bc4295ba3d163deed7ce496e5bb1cd9797f1108b4f")
-        #expect(proof.checkpoint.note.signatures.map(\.name)
-            == ["example.com/fancylog", "witness1.example", "witness2.example", "witness3.example"])
+        #expect(
+            proof.checkpoint.checkpoint.root.hex == "b05a1d57fbd2a793bc9fd6bc4295ba3d163deed7ce496e5bb1cd9797f1108b4f")
+        #expect(
+            proof.checkpoint.note.signatures.map(\.name)
+                == ["example.com/fancylog", "witness1.example", "witness2.example", "witness3.example"])
         #expect(proof.serialized == serialized)
 
         let log = try NoteVerifierKey(name: "example.com/fancylog", publicKey: NoteFixtures.logKey.publicKey)
@@ -185,6 +196,7 @@ struct NoteRoundTripTests {
     }
 
     @Test func logOriginNamesTheLedger() {
-        #expect(LogOrigin.origin(ledgerID: "cbb3d7f2b5a96de2ef752306a3af07b9") == "noaber/cbb3d7f2b5a96de2ef752306a3af07b9")
+        #expect(
+            LogOrigin.origin(ledgerID: "cbb3d7f2b5a96de2ef752306a3af07b9") == "noaber/cbb3d7f2b5a96de2ef752306a3af07b9")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import NoaberCrypto
-import Testing
 import NoaberTransparency
+import Testing
 
 /// Known answers others published: golang.org/x/mod, sumdb/note/note_test.go (TestNewVerifier,
 /// TestNewSigner, TestSign, TestOpen, TestVerifierList), and the examples in the C2SP specs
@@ -15,9 +15,12 @@ struct NoteVectorTests {
     // golang.org/x/mod sumdb/note/note_test.go, TestVerifierList and TestOpen.
     static let enochKey = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop"
     // golang.org/x/mod sumdb/note/note_test.go, TestSign and TestOpen.
-    static let text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
-    static let peterSig = "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
-    static let enochSig = "— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n"
+    static let text =
+        "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n"
+    static let peterSig =
+        "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+    static let enochSig =
+        "— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n"
 
     static func peter() throws -> NoteVerifierKey { try NoteVerifierKey(parsing: peterKey) }
     static func enoch() throws -> NoteVerifierKey { try NoteVerifierKey(parsing: enochKey) }
@@ -73,7 +76,8 @@ struct NoteVectorTests {
 
     /// TestSign: Ed25519 is deterministic, so signing with Go's published seed gives Go's exact note.
     @Test func signingReproducesGosSignature() throws {
-        let encoded = try #require(Self.peterSigner.split(separator: "+", maxSplits: 4).last)  // its base64 holds a "+" too
+        // Its base64 holds a "+" too.
+        let encoded = try #require(Self.peterSigner.split(separator: "+", maxSplits: 4).last)
         let secret = try #require(Data(base64Encoded: String(encoded)))
         #expect(secret.first == 0x01)
         let key = try Ed25519PrivateKey(rawRepresentation: Array(secret.dropFirst()))
@@ -81,7 +85,10 @@ struct NoteVectorTests {
 
         let note = try SignedNote.sign(Self.text, name: "PeterNeumann", with: key)
         #expect(note.serialized == Self.text + "\n" + Self.peterSig)
-        #expect(note.signatures == [NoteSignature(name: "PeterNeumann", keyID: 0xc74f_20a3, signature: note.signatures[0].signature)])
+        #expect(
+            note.signatures == [
+                NoteSignature(name: "PeterNeumann", keyID: 0xc74f_20a3, signature: note.signatures[0].signature)
+            ])
     }
 
     /// TestOpen: a signature by a key we do not trust is ignored, not an error.
@@ -118,7 +125,8 @@ struct NoteVectorTests {
             try broken.verify(by: [peter])
         }
 
-        let mixed = Self.text + "\n" + Self.peterSig + Self.peterSig + Self.enochSig + Self.enochSig
+        let mixed =
+            Self.text + "\n" + Self.peterSig + Self.peterSig + Self.enochSig + Self.enochSig
             + Self.insertingABCD(into: Self.enochSig)
         #expect(try SignedNote(parsing: mixed).verify(by: [peter]) == peter)
     }
@@ -130,10 +138,16 @@ struct NoteVectorTests {
             (Self.text + "\n", .noSignatures),
             (Self.text + "\n" + Self.peterSig.dropLast(), .missingFinalNewline),
             ("\u{01}" + Self.text + "\n" + Self.peterSig, .controlCharacter(0x01)),
-            (Self.text + "\n" + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
-             .missingFinalNewline),
-            (Self.text + "\n" + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
-             .invalidBase64(field: "the signature by Bad")),
+            (
+                Self.text + "\n"
+                    + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=",
+                .missingFinalNewline
+            ),
+            (
+                Self.text + "\n"
+                    + "— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+                .invalidBase64(field: "the signature by Bad")
+            ),
             (Self.text + "\n" + Self.peterSig + "Unexpected line.\n", .malformedSignatureLine("Unexpected line.")),
         ]
         for (note, error) in cases {
@@ -158,7 +172,8 @@ struct NoteVectorTests {
     /// c2sp.org/signed-note's example: its text holds a blank line, and the last one is the separator.
     @Test func signedNoteSpecExample() throws {
         let text = "Ognuno sta solo sul cuor della terra\ntrafitto da un raggio di sole:\n\ned è subito sera.\n"
-        let line = "— quasimodo.example/salvatore NnugSzTjtVAewIS+Z/iJhUPeFDkO/5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwNtIc=\n"
+        let line =
+            "— quasimodo.example/salvatore NnugSzTjtVAewIS+Z/iJhUPeFDkO/5QQ2i5ddnGITLlC+EhfLW9oJKONrMouFSQU0xMcXxj99ihAQwaqP3ZekRwNtIc=\n"
         let note = try SignedNote(parsing: text + "\n" + line)
         #expect(note.text == text)
         #expect(note.signatures.count == 1)
@@ -192,22 +207,27 @@ struct NoteVectorTests {
     /// size 1 of the ledger in FormatVectorTests, with an arbitrary root (SHA-256 of no bytes). The key
     /// ID and signature were computed with openssl, sha256sum and base64 alone, not with Noaber code.
     @Test func noaberCheckpointKnownAnswer() throws {
-        let key = try Ed25519PrivateKey(rawRepresentation: #require(Hex.decode(
-            "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")))
+        let key = try Ed25519PrivateKey(
+            rawRepresentation: #require(
+                Hex.decode(
+                    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")))
         let ledgerID = "cbb3d7f2b5a96de2ef752306a3af07b9"
         let verifier = try LogOrigin.verifierKey(ledgerID: ledgerID, publicKey: key.publicKey)
-        #expect(verifier.text == "noaber/cbb3d7f2b5a96de2ef752306a3af07b9+065cb8e0+AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea")
+        #expect(
+            verifier.text
+                == "noaber/cbb3d7f2b5a96de2ef752306a3af07b9+065cb8e0+AddamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea")
 
         let checkpoint = Checkpoint(origin: LogOrigin.origin(ledgerID: ledgerID), size: 1, root: SHA256.hash([]))
         let signed = try SignedCheckpoint.sign(checkpoint, with: key)
-        #expect(signed.serialized == """
-            noaber/cbb3d7f2b5a96de2ef752306a3af07b9
-            1
-            47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=
+        #expect(
+            signed.serialized == """
+                noaber/cbb3d7f2b5a96de2ef752306a3af07b9
+                1
+                47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=
 
-            — noaber/cbb3d7f2b5a96de2ef752306a3af07b9 Bly44Kx+VJZVhpP8ohe1z63y7lzvAvtMhDykZ6cifpba6ivgfcW16zU7NJQQUhfHMBnM2rH09r/6m4zueAbghs6RXQA=
+                — noaber/cbb3d7f2b5a96de2ef752306a3af07b9 Bly44Kx+VJZVhpP8ohe1z63y7lzvAvtMhDykZ6cifpba6ivgfcW16zU7NJQQUhfHMBnM2rH09r/6m4zueAbghs6RXQA=
 
-            """)
+                """)
         #expect(try signed.verify(origin: "noaber/" + ledgerID, by: [verifier]) == verifier)
     }
 }

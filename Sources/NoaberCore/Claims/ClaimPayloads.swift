@@ -31,7 +31,11 @@ package struct Claim: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case account, issuer, hours, hourRate = "hour_rate", amount, category, careDate = "care_date", memo
+        case account, issuer, hours
+        case hourRate = "hour_rate"
+        case amount, category
+        case careDate = "care_date"
+        case memo
     }
 }
 

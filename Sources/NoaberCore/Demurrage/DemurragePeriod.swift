@@ -28,7 +28,9 @@ package enum DemurragePeriod: String, Codable, Sendable, CaseIterable {
     /// The period's label: the day it starts, `YYYY-MM-DD`.
     package static func label(_ start: Timestamp) -> String { String(start.rfc3339.prefix(10)) }
 
-    private static func midnight(ofDay day: Int64) -> Timestamp { Timestamp(millisecondsSinceEpoch: day * dayMilliseconds) }
+    private static func midnight(ofDay day: Int64) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: day * dayMilliseconds)
+    }
 
     private static func firstOfMonth(year: Int64, month: Int64) -> Timestamp {
         midnight(ofDay: Timestamp.days(fromCivil: year, month, 1))

@@ -22,7 +22,9 @@ extension LedgerState {
             next: settings.demurrageNext, cursor: settings.demurrageCursor, previousNext: settings.demurrageNext,
             previousCursor: settings.demurrageCursor)
         guard let demurrage = settings.demurrage, var next = settings.demurrageNext else { return schedule }
-        guard let at else { throw .invalidPayload("with demurrage on, an entry cannot be judged without its commit time") }
+        guard let at else {
+            throw .invalidPayload("with demurrage on, an entry cannot be judged without its commit time")
+        }
         var cursor = settings.demurrageCursor
         while next <= at {
             let charges = demurrageCharges(demurrage, after: cursor)
@@ -44,7 +46,8 @@ extension LedgerState {
     /// its minimum balance; those charged nothing are left out; at most 99, one entry's worth.
     package func demurrageCharges(_ demurrage: Demurrage, after cursor: AccountID?) -> [Posting] {
         let candidates = accounts.values.filter { account in
-            (account.kind == .member || account.kind == .merchant) && account.status == .open && account.balance > account.minBalance
+            (account.kind == .member || account.kind == .merchant) && account.status == .open
+                && account.balance > account.minBalance
                 && cursor.map { account.id > $0 } ?? true
         }
         var charges: [Posting] = []
@@ -59,7 +62,8 @@ extension LedgerState {
 
     /// The demurrage entry the daemon writes at `at`, if one is due: exactly what the rules accept.
     package func dueDemurrage(at: Timestamp) -> Transaction? {
-        guard let demurrage = settings.demurrage, let schedule = try? demurrageSchedule(at: at), let due = schedule.due else { return nil }
+        guard let demurrage = settings.demurrage, let schedule = try? demurrageSchedule(at: at), let due = schedule.due
+        else { return nil }
         let charges = schedule.charges
         let total = charges.reduce(Int64(0)) { $0 - $1.amount }
         return Transaction(
@@ -84,7 +88,8 @@ extension LedgerState {
             }
             guard account.status == .open else { throw .accountNotOpen(account.id, status: account.status.rawValue) }
             guard activeLogKeyCount > 0 else {
-                throw .invalidPayload("demurrage is written by the daemon's log key, and this ledger has no active log key")
+                throw .invalidPayload(
+                    "demurrage is written by the daemon's log key, and this ledger has no active log key")
             }
             if let current = settings.demurrage, current.period == demurrage.period {
                 // The same periods go on; a new rate or account applies from the next charge.
@@ -102,16 +107,19 @@ extension LedgerState {
     /// A demurrage entry is the one the rules compute for the period due, signed by a log key.
     mutating func applyDemurrage(_ tx: Transaction, signer: Key, schedule: DemurrageSchedule) throws(LedgerError) {
         guard signer.role == .log else {
-            throw .unauthorized("key \(signer.id.hex) has role \(signer.role.rawValue); only the daemon's log key writes demurrage")
+            throw .unauthorized(
+                "key \(signer.id.hex) has role \(signer.role.rawValue); only the daemon's log key writes demurrage")
         }
         guard let demurrage = settings.demurrage, let due = schedule.due else {
             throw .invalidPayload("no demurrage is due at this entry's commit time")
         }
         let label = DemurragePeriod.label(due)
         guard tx.period == label else {
-            throw .invalidPayload("this demurrage names period \(tx.period ?? "(none)"), but the period due is the one starting \(label)")
+            throw .invalidPayload(
+                "this demurrage names period \(tx.period ?? "(none)"), but the period due is the one starting \(label)")
         }
-        guard tx.memo == nil, tx.hours == nil, tx.hourRate == nil, tx.category == nil, tx.careDate == nil, tx.claim == nil,
+        guard tx.memo == nil, tx.hours == nil, tx.hourRate == nil, tx.category == nil, tx.careDate == nil,
+            tx.claim == nil,
             tx.reverses == nil, tx.reason == nil
         else { throw .invalidPayload("a demurrage entry carries only its purpose, period and postings") }
         let charges = schedule.charges
@@ -119,7 +127,8 @@ extension LedgerState {
         for charge in charges { total = try Money.add(total, -charge.amount, "the demurrage total") }
         guard tx.postings == charges + [Posting(account: demurrage.account, amount: total)] else {
             throw .invalidPayload(
-                "the demurrage of the period starting \(label) is \(charges.count) charges of \(demurrage.ratePPM) ppm, in order of account, then \(total) minor units to \(demurrage.account)")
+                "the demurrage of the period starting \(label) is \(charges.count) charges of \(demurrage.ratePPM) ppm, in order of account, then \(total) minor units to \(demurrage.account)"
+            )
         }
         guard var receiver = accounts[demurrage.account], receiver.status == .open else {
             throw .accountNotOpen(demurrage.account, status: accounts[demurrage.account]?.status.rawValue ?? "missing")

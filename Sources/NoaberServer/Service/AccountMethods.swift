@@ -6,7 +6,9 @@ import NoaberStore
 extension LedgerService {
     func accountGet(_ params: AccountParams, _ context: RequestContext) async throws -> AccountInfo {
         let account = try accountID(params.account)
-        guard let found = try await reads.read({ try $0.account(account) }) else { throw LedgerError.unknownAccount(account) }
+        guard let found = try await reads.read({ try $0.account(account) }) else {
+            throw LedgerError.unknownAccount(account)
+        }
         return AccountInfo(found)
     }
 
@@ -18,7 +20,8 @@ extension LedgerService {
         let account = try accountID(params.account)
         let limit = Self.pageSize(params.limit, default: 20, max: 1000)
         let lines = try await reads.read { db in
-            try db.account(account) == nil ? nil : try db.history(of: account, limit: limit, beforeSeq: params.beforeSeq)
+            try db.account(account) == nil
+                ? nil : try db.history(of: account, limit: limit, beforeSeq: params.beforeSeq)
         }
         guard let lines else { throw LedgerError.unknownAccount(account) }
         return HistoryResult(account: account.rawValue, lines: lines.map(HistoryLineInfo.init))
@@ -41,7 +44,8 @@ extension LedgerService {
         }
         guard let statement else { throw LedgerError.unknownAccount(account) }
         return StatementResult(
-            account: AccountInfo(statement.account), opening: statement.opening, lines: statement.lines.map(HistoryLineInfo.init),
+            account: AccountInfo(statement.account), opening: statement.opening,
+            lines: statement.lines.map(HistoryLineInfo.init),
             closing: statement.closing, more: statement.more)
     }
 }

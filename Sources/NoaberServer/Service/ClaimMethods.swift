@@ -11,10 +11,16 @@ extension LedgerService {
         return try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 let days = try db.settings().claimExpiryDays
-                let since = params.pending == true ? Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64(days) * 86_400_000) : nil
-                let rows = try db.claims(account: account, pendingSince: since, afterSeq: params.afterSeq ?? 0, limit: limit)
+                let since =
+                    params.pending == true
+                    ? Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64(days) * 86_400_000) : nil
+                let rows = try db.claims(
+                    account: account, pendingSince: since, afterSeq: params.afterSeq ?? 0, limit: limit)
                 return ClaimListResult(
-                    claims: rows.map { ClaimInfo(record: $0.record, decision: $0.decision, reason: $0.reason, expiryDays: days, now: now) },
+                    claims: rows.map {
+                        ClaimInfo(
+                            record: $0.record, decision: $0.decision, reason: $0.reason, expiryDays: days, now: now)
+                    },
                     claimExpiryDays: days)
             }
         }

@@ -14,7 +14,8 @@ extension LedgerService {
 
     func submitBatch(_ params: SubmitBatchParams, _ context: RequestContext) async throws -> SubmitBatchResult {
         guard (1...SubmitBatchParams.maxEntries).contains(params.entries.count) else {
-            throw RPCError.invalidParams("a batch holds 1 to \(SubmitBatchParams.maxEntries) entries, not \(params.entries.count)")
+            throw RPCError.invalidParams(
+                "a batch holds 1 to \(SubmitBatchParams.maxEntries) entries, not \(params.entries.count)")
         }
         var entries: [SignedEntry] = []
         for (index, entry) in params.entries.enumerated() {
@@ -39,7 +40,8 @@ extension LedgerService {
             }
         }
         let logKey = summary.ledger.flatMap { ledger in
-            logKeyActive == true ? try? NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledger.id), publicKey: logPublicKey).text : nil
+            logKeyActive == true
+                ? try? NoteVerifierKey(name: LogOrigin.origin(ledgerID: ledger.id), publicKey: logPublicKey).text : nil
         }
         let uptime = ContinuousClock.now - startedAt
         var result = StatusResult(
@@ -49,7 +51,8 @@ extension LedgerService {
             uptimeSeconds: uptime.components.seconds, version: Self.version, schemaVersion: schema,
             groupCommits: writer.groupCommits.load(ordering: .relaxed),
             entriesCommitted: writer.entriesCommitted.load(ordering: .relaxed),
-            logPublicKey: Hex.encode(logPublicKey.rawRepresentation), logKey: logKey, checkpointSize: checkpoint?.treeSize,
+            logPublicKey: Hex.encode(logPublicKey.rawRepresentation), logKey: logKey,
+            checkpointSize: checkpoint?.treeSize,
             logKeyRevoked: logKeyActive == false ? true : nil)
         if summary.ledger != nil { result.settings = SettingsInfo(settings) }
         return result
@@ -72,7 +75,9 @@ extension LedgerService {
             try db.snapshot { () throws(StoreError) in
                 BalancesResult(
                     headSeq: try db.summary().entries,
-                    balances: try db.balances().sorted { $0.key < $1.key }.map { AccountBalance(account: $0.key.rawValue, balance: $0.value) })
+                    balances: try db.balances().sorted { $0.key < $1.key }.map {
+                        AccountBalance(account: $0.key.rawValue, balance: $0.value)
+                    })
             }
         }
     }
@@ -81,7 +86,8 @@ extension LedgerService {
         try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 StateResult(
-                    headSeq: try db.summary().entries, rows: try db.journalRows(), ledger: try db.ledger().map(LedgerInfo.init),
+                    headSeq: try db.summary().entries, rows: try db.journalRows(),
+                    ledger: try db.ledger().map(LedgerInfo.init),
                     keys: try db.keys().map(KeyInfo.init), accounts: try db.accounts().map(AccountInfo.init),
                     checkpoint: try db.latestCheckpoint()?.note, categories: try db.categories().map(CategoryInfo.init),
                     settings: SettingsInfo(try db.settings()))

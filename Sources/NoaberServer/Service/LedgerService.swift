@@ -55,7 +55,8 @@ struct LedgerService: Sendable {
     /// Reads an account id from params, with the form it should have in the error.
     func accountID(_ text: String) throws(RPCError) -> AccountID {
         do { return try AccountID(text) } catch {
-            throw .invalidParams("\"account\" \(text) is not an account id (lowercase parts joined by ':', e.g. vol:jan-peeters)")
+            throw .invalidParams(
+                "\"account\" \(text) is not an account id (lowercase parts joined by ':', e.g. vol:jan-peeters)")
         }
     }
 }

@@ -20,7 +20,10 @@ struct Request: Decodable {
             return .failure(failure)
         } catch {
             let isJSON = (try? JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed])) != nil
-            return .failure(Failure(id: .null, error: isJSON ? .invalidRequest("expected a JSON object") : .parseError("not valid JSON")))
+            return .failure(
+                Failure(
+                    id: .null, error: isJSON ? .invalidRequest("expected a JSON object") : .parseError("not valid JSON")
+                ))
         }
     }
 
@@ -34,7 +37,8 @@ struct Request: Decodable {
         let container = try decoder.container(keyedBy: Keys.self)
         let loose = { (key: Keys) in (try? container.decodeIfPresent(LooseValue.self, forKey: key)) ?? nil }
         switch loose(.id) {
-        case nil: throw Failure(id: .null, error: .invalidRequest("\"id\" is required; notifications are not supported"))
+        case nil:
+            throw Failure(id: .null, error: .invalidRequest("\"id\" is required; notifications are not supported"))
         case .string(let text)?: id = .string(text)
         case .integer(let number)?: id = .number(number)
         case .other?: throw Failure(id: .null, error: .invalidRequest("\"id\" must be an integer or a string"))
@@ -82,9 +86,10 @@ struct Request: Decodable {
         /// A coding path as it is spelled on the wire: `params.from_seq`.
         private static func wireName(_ path: [any CodingKey]) -> String {
             path.map { key in
-                key.intValue.map { "[\($0)]" } ?? key.stringValue.reduce(into: "") { name, c in
-                    if c.isUppercase { name += "_" + c.lowercased() } else { name.append(c) }
-                }
+                key.intValue.map { "[\($0)]" }
+                    ?? key.stringValue.reduce(into: "") { name, c in
+                        if c.isUppercase { name += "_" + c.lowercased() } else { name.append(c) }
+                    }
             }.joined(separator: ".")
         }
     }

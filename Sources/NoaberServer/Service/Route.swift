@@ -38,25 +38,34 @@ struct Route: Sendable {
     init<P: Decodable & Sendable, R: Encodable>(
         _ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (P, RequestContext) async throws -> R
     ) {
-        self.init(method, decode: { try $0.decode(P.self) }, run: { service, params, context in
-            context.respond(try await handler(service)(params, context))
-        })
+        self.init(
+            method, decode: { try $0.decode(P.self) },
+            run: { service, params, context in
+                context.respond(try await handler(service)(params, context))
+            })
     }
 
     /// A method whose handler encodes its own response line.
     init<P: Decodable & Sendable>(
-        _ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (P, RequestContext) async throws -> ResponseLine
+        _ method: Method,
+        _ handler: @escaping @Sendable (LedgerService) -> (P, RequestContext) async throws -> ResponseLine
     ) {
-        self.init(method, decode: { try $0.decode(P.self) }, run: { service, params, context in
-            try await handler(service)(params, context).data
-        })
+        self.init(
+            method, decode: { try $0.decode(P.self) },
+            run: { service, params, context in
+                try await handler(service)(params, context).data
+            })
     }
 
     /// A method without params: whatever `params` holds, if anything, is not read.
-    init<R: Encodable>(_ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (RequestContext) async throws -> R) {
-        self.init(method, decode: { _ in NoParams() }, run: { service, _, context in
-            context.respond(try await handler(service)(context))
-        })
+    init<R: Encodable>(
+        _ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (RequestContext) async throws -> R
+    ) {
+        self.init(
+            method, decode: { _ in NoParams() },
+            run: { service, _, context in
+                context.respond(try await handler(service)(context))
+            })
     }
 
     private init<P: Sendable>(

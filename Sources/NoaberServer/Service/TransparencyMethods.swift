@@ -14,10 +14,13 @@ extension LedgerService {
         }
     }
 
-    func inclusionProof(_ params: InclusionProofParams, _ context: RequestContext) async throws -> InclusionProofResult {
+    func inclusionProof(_ params: InclusionProofParams, _ context: RequestContext) async throws -> InclusionProofResult
+    {
         let result = try await reads.read { db in
             try db.snapshot { () throws(StoreError) -> InclusionProofResult? in
-                guard let entry = try db.entry(id: params.entryId), let stored = try db.entries(from: entry.seq, limit: 1).first else {
+                guard let entry = try db.entry(id: params.entryId),
+                    let stored = try db.entries(from: entry.seq, limit: 1).first
+                else {
                     return nil
                 }
                 let checkpoint = params.treeSize == nil ? try db.latestCheckpoint() : nil
@@ -26,18 +29,22 @@ extension LedgerService {
                 }
                 let index = UInt64(entry.seq - 1)
                 guard index < size else {
-                    throw StoreError.outOfRange("entry \(params.entryId) is entry \(entry.seq), after the tree of size \(size)")
+                    throw StoreError.outOfRange(
+                        "entry \(params.entryId) is entry \(entry.seq), after the tree of size \(size)")
                 }
                 let hashes = try db.inclusionProof(index: index, treeSize: size)
                 return InclusionProofResult(
-                    entry: EntryInfo(stored), index: index, treeSize: size, hashes: hashes.map(\.base64), checkpoint: checkpoint?.note)
+                    entry: EntryInfo(stored), index: index, treeSize: size, hashes: hashes.map(\.base64),
+                    checkpoint: checkpoint?.note)
             }
         }
         guard let result else { throw LedgerError.notFound("entry \(params.entryId)") }
         return result
     }
 
-    func consistencyProof(_ params: ConsistencyProofParams, _ context: RequestContext) async throws -> ConsistencyProofResult {
+    func consistencyProof(
+        _ params: ConsistencyProofParams, _ context: RequestContext
+    ) async throws -> ConsistencyProofResult {
         try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 let checkpoint = params.newSize == nil ? try db.latestCheckpoint() : nil
@@ -45,11 +52,13 @@ extension LedgerService {
                     throw StoreError.outOfRange("the ledger has no checkpoint yet; give new_size")
                 }
                 guard params.oldSize >= 1, params.oldSize <= newSize else {
-                    throw StoreError.outOfRange("old_size must be from 1 to new_size (\(newSize)), not \(params.oldSize)")
+                    throw StoreError.outOfRange(
+                        "old_size must be from 1 to new_size (\(newSize)), not \(params.oldSize)")
                 }
                 let hashes = try db.consistencyProof(oldSize: params.oldSize, newSize: newSize)
                 return ConsistencyProofResult(
-                    oldSize: params.oldSize, newSize: newSize, hashes: hashes.map(\.base64), checkpoint: checkpoint?.note)
+                    oldSize: params.oldSize, newSize: newSize, hashes: hashes.map(\.base64),
+                    checkpoint: checkpoint?.note)
             }
         }
     }

@@ -74,8 +74,12 @@ final class GroupCommitWriter: Sendable {
             return .failure(error)
         }
         let candidate: Ed25519PublicKey? =
-            if case .ledgerInit(let body) = payload.body { try? body.adminKey.parsedKey() } else { keys.withLock { $0[signed.keyID] } }
-        let verified = candidate.flatMap { $0.keyID == signed.keyID && signed.isValid(for: payload, with: $0) ? $0 : nil }
+            if case .ledgerInit(let body) = payload.body { try? body.adminKey.parsedKey() } else {
+                keys.withLock { $0[signed.keyID] }
+            }
+        let verified = candidate.flatMap {
+            $0.keyID == signed.keyID && signed.isValid(for: payload, with: $0) ? $0 : nil
+        }
         return .success(Submission(signed: signed, payload: payload, verifiedWith: verified, peer: peer))
     }
 

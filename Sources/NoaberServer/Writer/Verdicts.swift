@@ -42,7 +42,8 @@ enum JudgedUnit {
             .accepted(
                 admissions.map { admission in
                     switch admission {
-                    case .inGroup(let position, let replayed): AcceptedWrite(entry: draft.entries[position].entry, replayed: replayed)
+                    case .inGroup(let position, let replayed):
+                        AcceptedWrite(entry: draft.entries[position].entry, replayed: replayed)
                     case .stored(let entry): AcceptedWrite(entry: entry, replayed: true)
                     }
                 })

@@ -13,12 +13,14 @@ extension WriterCore {
         guard let signed else { return }
         guard signed.size <= store.tree.size else {
             throw .treeMismatch(
-                "the log key has signed a checkpoint of \(signed.size) entries (\(file.path)), but this database holds \(store.tree.size): it was restored from an older backup or cut short. Restore the newer database, or start with a new log key (and announce it)")
+                "the log key has signed a checkpoint of \(signed.size) entries (\(file.path)), but this database holds \(store.tree.size): it was restored from an older backup or cut short. Restore the newer database, or start with a new log key (and announce it)"
+            )
         }
         let root = try store.connection.merkleRoot(size: signed.size)
         guard root == signed.root else {
             throw .treeMismatch(
-                "the log key has signed root \(signed.root.base64) for \(signed.size) entries (\(file.path)), but this database gives \(root.base64): its history differs from what was signed")
+                "the log key has signed root \(signed.root.base64) for \(signed.size) entries (\(file.path)), but this database gives \(root.base64): its history differs from what was signed"
+            )
         }
     }
 

@@ -27,7 +27,9 @@ final class WriterCore: @unchecked Sendable {
     /// The group being judged; empty between commits.
     private var draft = GroupDraft()
 
-    init(store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger, checkpoints: CheckpointSigner) throws(StoreError) {
+    init(
+        store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger, checkpoints: CheckpointSigner
+    ) throws(StoreError) {
         self.store = store
         self.clock = clock
         self.logger = logger
@@ -70,7 +72,9 @@ final class WriterCore: @unchecked Sendable {
 
     /// Judges one unit in order; a batch with a refusal is rolled back to where it began, so that
     /// nothing of it stays in the state or the draft.
-    private func judge(_ unit: [Submission], at time: Timestamp, prior: WriterPriorEntries, store: LedgerStore) -> JudgedUnit {
+    private func judge(
+        _ unit: [Submission], at time: Timestamp, prior: WriterPriorEntries, store: LedgerStore
+    ) -> JudgedUnit {
         // Only batches can be undone, so only they pay for a copy of the state.
         let undo = unit.count > 1 ? (state: state, mark: draft.mark, prior: prior.snapshot()) : nil
         var admissions: [Admission] = []
@@ -96,23 +100,28 @@ final class WriterCore: @unchecked Sendable {
         return .admitted(admissions)
     }
 
-    private func judge(_ submission: Submission, at time: Timestamp, prior: WriterPriorEntries, store: LedgerStore) -> Verdict {
+    private func judge(
+        _ submission: Submission, at time: Timestamp, prior: WriterPriorEntries, store: LedgerStore
+    ) -> Verdict {
         let (signed, payload) = (submission.signed, submission.payload)
         // Idempotency: the same id with the same bytes answers with the original entry.
         if let earlier = draft.position(of: payload.id) {
             return draft.entries[earlier].entry.signed == signed
-                ? .admitted(.inGroup(position: earlier, replayed: true)) : .refused(.conflict(entryID: payload.id), byGroup: true)
+                ? .admitted(.inGroup(position: earlier, replayed: true))
+                : .refused(.conflict(entryID: payload.id), byGroup: true)
         }
         do {
             if let existing = try store.connection.entry(id: payload.id) {
-                return existing.signed == signed ? .admitted(.stored(existing)) : .refused(.conflict(entryID: payload.id), byGroup: false)
+                return existing.signed == signed
+                    ? .admitted(.stored(existing)) : .refused(.conflict(entryID: payload.id), byGroup: false)
             }
         } catch {
             return .failed("\(error)")
         }
         guard let seq = nextSeq else { return .failed("the sequence numbers are exhausted (the database was edited)") }
         do {
-            let position = try admit(signed, payload, seq: seq, verifiedWith: submission.verifiedWith, at: time, prior: prior)
+            let position = try admit(
+                signed, payload, seq: seq, verifiedWith: submission.verifiedWith, at: time, prior: prior)
             return .admitted(.inGroup(position: position, replayed: false))
         } catch {
             return .refused(error, byGroup: false)
@@ -150,7 +159,9 @@ final class WriterCore: @unchecked Sendable {
             // possible, so a ledger never names a log key without a checkpoint for long.
             let signNow = checkpoints.everyCommit || checkpointSize == 0
             try store.append(draft.entries, settings: state.settings) { size, root in
-                guard signNow, let note = self.checkpoints.sign(size: size, root: root, state: self.state, logger: self.logger) else {
+                guard signNow,
+                    let note = self.checkpoints.sign(size: size, root: root, state: self.state, logger: self.logger)
+                else {
                     return nil
                 }
                 signed = (size, root)
@@ -194,11 +205,16 @@ final class WriterCore: @unchecked Sendable {
                 logger.critical("cannot sign the demurrage with the log key")
                 return
             }
-            do { _ = try admit(signed, payload, seq: seq, verifiedWith: logKey.publicKey, at: time, prior: prior) } catch {
-                logger.critical("the demurrage the rules computed was refused by them", metadata: ["error": "\(error.message)"])
+            do {
+                _ = try admit(signed, payload, seq: seq, verifiedWith: logKey.publicKey, at: time, prior: prior)
+            } catch {
+                logger.critical(
+                    "the demurrage the rules computed was refused by them", metadata: ["error": "\(error.message)"])
                 return
             }
-            logger.info("demurrage charged", metadata: ["seq": "\(seq)", "period": "\(tx.period ?? "")", "accounts": "\(tx.postings.count - 1)"])
+            logger.info(
+                "demurrage charged",
+                metadata: ["seq": "\(seq)", "period": "\(tx.period ?? "")", "accounts": "\(tx.postings.count - 1)"])
             due = state.dueDemurrage(at: time)
         }
     }
@@ -218,7 +234,10 @@ final class WriterCore: @unchecked Sendable {
 
     func logRefusal(_ error: LedgerError, peer: PeerCredentials?) {
         logger.notice(
-            "refused", metadata: ["reason": "\(error.reason)", "error": "\(error.message)", "peer": "\(peer?.description ?? "unknown")"])
+            "refused",
+            metadata: [
+                "reason": "\(error.reason)", "error": "\(error.message)", "peer": "\(peer?.description ?? "unknown")",
+            ])
     }
 
     private func logCommitted(_ unit: JudgedUnit, peer: PeerCredentials?) {
