@@ -37,35 +37,7 @@ struct NoaberBench: AsyncParsableCommand {
         let lines = try String(contentsOfFile: workload, encoding: .utf8).split(separator: "\n").map {
             try JSONDecoder().decode(Line.self, from: Data($0.utf8))
         }
-        let admin = try Ed25519PrivateKey.generate()
-        let coordinator = try Ed25519PrivateKey.generate()
-        let members = try Ed25519PrivateKey.generate()
-        let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
-        let ledger = LedgerIdentity.derive(adminKey: admin.publicKey, nonce: nonce)
-        // The daemon's log key goes into entry 1, as `noaber init` does, so every group commit
-        // also signs a checkpoint: the figures include that cost.
-        let daemonStatus = try await RPCClient.withConnection(socketPath: socket) {
-            try await $0.call(.status, NoParams(), as: StatusResult.self)
-        }
-        let logKey = try daemonStatus.logPublicKey.flatMap(Hex.decodeLowercase).map {
-            try Ed25519PublicKey(rawRepresentation: $0)
-        }
-        // 1 hour = 1.00 coin = 100 minor units, as the workload counts.
-        let setup: [Payload.Body] = [
-            .ledgerInit(
-                LedgerInit(
-                    name: "bench", currency: Currency(code: "ZM", name: "zorgmunt", scale: 2), hourRate: 100,
-                    adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin),
-                    nonce: Hex.encode(nonce),
-                    logKey: logKey.map { KeySpec(publicKey: $0, label: "log", role: .log) })),
-            .keyAdd(KeyAdd(key: KeySpec(publicKey: coordinator.publicKey, label: "coordinator", role: .operator))),
-            .keyAdd(KeyAdd(key: KeySpec(publicKey: members.publicKey, label: "members", role: .member))),
-        ]
-        for (i, body) in setup.enumerated() {
-            _ = try await submit([
-                try SignedEntry.sign(Payload(ledger: ledger, id: "setup-\(i)", body: body), with: admin)
-            ])
-        }
+        let (ledger, admin, coordinator, members) = try await createLedger()
 
         var accounts: [String: AccountKind] = [:]
         for line in lines {
@@ -135,6 +107,43 @@ struct NoaberBench: AsyncParsableCommand {
             }
             print("balances digest matches gen_workload.py --summary")
         }
+    }
+
+    /// A new ledger with its admin, a coordinator (operator) for the issuers and one member key for
+    /// every volunteer and shop: signing is not what the benchmark measures.
+    func createLedger() async throws -> (
+        ledger: String, admin: Ed25519PrivateKey, coordinator: Ed25519PrivateKey, members: Ed25519PrivateKey
+    ) {
+        let admin = try Ed25519PrivateKey.generate()
+        let coordinator = try Ed25519PrivateKey.generate()
+        let members = try Ed25519PrivateKey.generate()
+        let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
+        let ledger = LedgerIdentity.derive(adminKey: admin.publicKey, nonce: nonce)
+        // The daemon's log key goes into entry 1, as `noaber init` does, so every group commit
+        // also signs a checkpoint: the figures include that cost.
+        let daemonStatus = try await RPCClient.withConnection(socketPath: socket) {
+            try await $0.call(.status, NoParams(), as: StatusResult.self)
+        }
+        let logKey = try daemonStatus.logPublicKey.flatMap(Hex.decodeLowercase).map {
+            try Ed25519PublicKey(rawRepresentation: $0)
+        }
+        // 1 hour = 1.00 coin = 100 minor units, as the workload counts.
+        let setup: [Payload.Body] = [
+            .ledgerInit(
+                LedgerInit(
+                    name: "bench", currency: Currency(code: "ZM", name: "zorgmunt", scale: 2), hourRate: 100,
+                    adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin),
+                    nonce: Hex.encode(nonce),
+                    logKey: logKey.map { KeySpec(publicKey: $0, label: "log", role: .log) })),
+            .keyAdd(KeyAdd(key: KeySpec(publicKey: coordinator.publicKey, label: "coordinator", role: .operator))),
+            .keyAdd(KeyAdd(key: KeySpec(publicKey: members.publicKey, label: "members", role: .member))),
+        ]
+        for (i, body) in setup.enumerated() {
+            _ = try await submit([
+                try SignedEntry.sign(Payload(ledger: ledger, id: "setup-\(i)", body: body), with: admin)
+            ])
+        }
+        return (ledger, admin, coordinator, members)
     }
 
     /// As `noaber verify` does it: signatures on every core, then the rules in order, the stored

@@ -1,5 +1,7 @@
 package import NoaberCrypto
 
+// size: the rules every entry kind shares stay in one file (claims and demurrage have folders of
+// their own); the transaction rules move out when the v2 entry format lands.
 // The rules of the ledger (docs/DESIGN.md, invariants 1–3). `apply` checks everything before it changes
 // anything, so a refused entry leaves the state exactly as it was.
 

@@ -156,6 +156,8 @@ package final class LedgerStore {
         return tree
     }
 
+    // size: one case per entry kind, so that the tables each kind writes read side by side, as
+    // FORMAT.md §6 lists them.
     private func write(_ accepted: AcceptedEntry) throws(StoreError) {
         let e = accepted.entry
         let seq = SQLValue.integer(e.seq)

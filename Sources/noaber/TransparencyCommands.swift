@@ -185,61 +185,73 @@ struct VerifyProof: ParsableCommand {
         var report = Report(
             ok: false, seq: nil, entryId: nil, kind: nil, committedAt: nil, ledgerId: nil, treeSize: nil, signedBy: nil,
             purpose: nil, memo: nil, hours: nil, postings: nil, failure: nil)
-        do {
-            let proof: TlogProof
-            do { proof = try TlogProof(parsing: text) } catch {
-                throw ProofFailure("\(file) is not a tlog-proof: \(error)")
-            }
-            guard let extra = proof.extra else {
-                throw ProofFailure("the proof carries no entry record (no extra line)")
-            }
-            let record: EntryRecord
-            do { record = try EntryRecord(parsing: extra) } catch {
-                throw ProofFailure("the proof's entry record is malformed: \(error.message)")
-            }
-            let payload: Payload
-            do { payload = try Payload.decode(record.signed.payload) } catch {
-                throw ProofFailure("the entry's payload is malformed: \(error.message)")
-            }
-            report.seq = record.seq
-            report.entryId = payload.id
-            report.kind = payload.kind.rawValue
-            report.committedAt = record.committedAt.rfc3339
-            report.ledgerId = payload.ledger
-            report.treeSize = proof.checkpoint.checkpoint.size
-            if case .transaction(let tx) = payload.body {
-                report.purpose = tx.purpose.rawValue
-                report.memo = tx.memo
-                report.hours = tx.hours
-                report.postings = tx.postings.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
-            }
-            guard proof.index == UInt64(record.seq - 1) else {
-                throw ProofFailure(
-                    "the proof is for leaf \(proof.index), but the record is entry \(record.seq) (leaf \(record.seq - 1))"
-                )
-            }
-            let origin = LogOrigin.origin(ledgerID: payload.ledger)
-            guard proof.checkpoint.checkpoint.origin == origin else {
-                throw ProofFailure(
-                    "the checkpoint is for \(proof.checkpoint.checkpoint.origin), but the entry belongs to \(origin)")
-            }
-            do {
-                report.signedBy = try LogOrigin.verify(proof.checkpoint, ledgerID: payload.ledger, by: keys).text
-            } catch {
-                throw ProofFailure(
-                    "the checkpoint is not signed by the given log key: \(error); it is signed by \(LogOrigin.signers(of: proof.checkpoint))"
-                )
-            }
-            do {
-                try InclusionProof.verify(
-                    leafHash: record.leafHash, index: proof.index, treeSize: proof.checkpoint.checkpoint.size,
-                    proof: proof.hashes,
-                    root: proof.checkpoint.checkpoint.root)
-            } catch { throw ProofFailure("the inclusion proof does not lead to the checkpoint's root: \(error)") }
-            report.ok = true
-        } catch let failure as ProofFailure {
+        do { try check(text, against: keys, into: &report) } catch let failure as ProofFailure {
             report.failure = failure.reason
         }
+        try show(report)
+        if let failure = report.failure {
+            var stderr = StandardError()
+            print("noaber: proof failed: \(failure)", to: &stderr)
+            throw ExitCode(2)
+        }
+    }
+
+    /// Fills `report` from the proof as far as it checks out; throws what first fails.
+    private func check(_ text: String, against keys: [NoteVerifierKey], into report: inout Report) throws {
+        let proof: TlogProof
+        do { proof = try TlogProof(parsing: text) } catch {
+            throw ProofFailure("\(file) is not a tlog-proof: \(error)")
+        }
+        guard let extra = proof.extra else {
+            throw ProofFailure("the proof carries no entry record (no extra line)")
+        }
+        let record: EntryRecord
+        do { record = try EntryRecord(parsing: extra) } catch {
+            throw ProofFailure("the proof's entry record is malformed: \(error.message)")
+        }
+        let payload: Payload
+        do { payload = try Payload.decode(record.signed.payload) } catch {
+            throw ProofFailure("the entry's payload is malformed: \(error.message)")
+        }
+        report.seq = record.seq
+        report.entryId = payload.id
+        report.kind = payload.kind.rawValue
+        report.committedAt = record.committedAt.rfc3339
+        report.ledgerId = payload.ledger
+        report.treeSize = proof.checkpoint.checkpoint.size
+        if case .transaction(let tx) = payload.body {
+            report.purpose = tx.purpose.rawValue
+            report.memo = tx.memo
+            report.hours = tx.hours
+            report.postings = tx.postings.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
+        }
+        guard proof.index == UInt64(record.seq - 1) else {
+            throw ProofFailure(
+                "the proof is for leaf \(proof.index), but the record is entry \(record.seq) (leaf \(record.seq - 1))"
+            )
+        }
+        let origin = LogOrigin.origin(ledgerID: payload.ledger)
+        guard proof.checkpoint.checkpoint.origin == origin else {
+            throw ProofFailure(
+                "the checkpoint is for \(proof.checkpoint.checkpoint.origin), but the entry belongs to \(origin)")
+        }
+        do {
+            report.signedBy = try LogOrigin.verify(proof.checkpoint, ledgerID: payload.ledger, by: keys).text
+        } catch {
+            throw ProofFailure(
+                "the checkpoint is not signed by the given log key: \(error); it is signed by \(LogOrigin.signers(of: proof.checkpoint))"
+            )
+        }
+        do {
+            try InclusionProof.verify(
+                leafHash: record.leafHash, index: proof.index, treeSize: proof.checkpoint.checkpoint.size,
+                proof: proof.hashes,
+                root: proof.checkpoint.checkpoint.root)
+        } catch { throw ProofFailure("the inclusion proof does not lead to the checkpoint's root: \(error)") }
+        report.ok = true
+    }
+
+    private func show(_ report: Report) throws {
         if output.json {
             try printJSON(report)
         } else if let failure = report.failure {
@@ -256,11 +268,6 @@ struct VerifyProof: ParsableCommand {
                     print("  \(posting.account)  \(posting.amount > 0 ? "+" : "")\(posting.amount) (minor units)")
                 }
             }
-        }
-        if let failure = report.failure {
-            var stderr = StandardError()
-            print("noaber: proof failed: \(failure)", to: &stderr)
-            throw ExitCode(2)
         }
     }
 }

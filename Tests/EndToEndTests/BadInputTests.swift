@@ -152,13 +152,6 @@ struct BadInputTests {
             let ledgerID = try #require(status.ledgerId)
             let jan = try daemon.privateKey("jan.key")
             let good = try SignedEntry.sign(Payload(ledger: ledgerID, id: "forged-1", body: transfer), with: jan)
-            // Payload bytes written by hand, signed as they are: what a client other than noaber could send.
-            func raw(_ bytes: [UInt8], signedBy key: Ed25519PrivateKey) throws -> SignedEntry {
-                SignedEntry(
-                    payload: bytes,
-                    signature: try key.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: bytes)),
-                    keyID: key.publicKey.keyID)
-            }
 
             // The right key's signature over other bytes.
             var other = Payload(ledger: ledgerID, id: "forged-1", body: transfer)
@@ -182,6 +175,14 @@ struct BadInputTests {
             var rebound = elsewhere
             rebound.payload = Payload(ledger: ledgerID, id: "forged-2", body: transfer).encoded()
             #expect(await rpcError { try await daemon.submit(rebound) }?.reason == "bad_signature")
+        }
+    }
+
+    @Test func payloadsThatDoNotAddUpOrDoNotParseAreRefused() async throws {
+        try await withUnchangedLedger { daemon, transfer in
+            let status = try await daemon.status()
+            let ledgerID = try #require(status.ledgerId)
+            let jan = try daemon.privateKey("jan.key")
 
             // Unbalanced, zero and overflowing postings, signed properly by the controller.
             func signedTx(_ id: String, _ amounts: [(String, Int64)]) throws -> SignedEntry {
@@ -213,7 +214,7 @@ struct BadInputTests {
             let text =
                 "{\"id\":\"u5\",\"kind\":\"tx\",\"ledger\":\"\(ledgerID)\",\"postings\":[{\"account\":\"vol:jan-peeters\",\"amount\":-99999999999999999999},{\"account\":\"vol:piet\",\"amount\":99999999999999999999}],\"purpose\":\"transfer\",\"v\":1}"
             let bytes = Array(text.utf8)
-            let big = try raw(bytes, signedBy: jan)
+            let big = try raw(bytes, for: ledgerID, signedBy: jan)
             #expect(await rpcError { try await daemon.submit(big) }?.reason == "invalid_payload")
 
             // Unknown fields are refused, so nothing unsigned-for can ride along.
@@ -221,7 +222,7 @@ struct BadInputTests {
                 text.replacingOccurrences(of: "99999999999999999999", with: "100").replacingOccurrences(
                     of: "\"v\":1", with: "\"v\":1,\"note\":\"x\""
                 ).utf8)
-            let withExtra = try raw(extra, signedBy: jan)
+            let withExtra = try raw(extra, for: ledgerID, signedBy: jan)
             #expect(await rpcError { try await daemon.submit(withExtra) }?.message.contains("unknown field") == true)
 
             // A digit with a combining mark once crashed the writer: now a refusal, and the daemon serves on.
@@ -229,7 +230,7 @@ struct BadInputTests {
             let crash = Array(
                 "{\"hour_rate\":1000,\"hours\":\"2\u{301}\",\"id\":\"h1\",\"kind\":\"tx\",\"ledger\":\"\(ledgerID)\",\"postings\":[{\"account\":\"org:zorgkring\",\"amount\":-2000},{\"account\":\"vol:piet\",\"amount\":2000}],\"purpose\":\"credit\",\"v\":1}"
                     .utf8)
-            let crashEntry = try raw(crash, signedBy: coordinator)
+            let crashEntry = try raw(crash, for: ledgerID, signedBy: coordinator)
             #expect(await rpcError { try await daemon.submit(crashEntry) }?.reason == "invalid_hours")
 
             // Payloads that JSON readers disagree on: duplicate keys (Foundation reads the first,
@@ -248,7 +249,7 @@ struct BadInputTests {
                 (plain.replacingOccurrences(of: "\"v\":1", with: "\"v\":1,\"memo\":null"), "is null"),
             ] {
                 let bytes = Array(variant.utf8)
-                let entry = try raw(bytes, signedBy: jan)
+                let entry = try raw(bytes, for: ledgerID, signedBy: jan)
                 let error = await rpcError { try await daemon.submit(entry) }
                 #expect(
                     error?.reason == "invalid_payload" && error?.message.contains(complaint) == true,
@@ -315,4 +316,12 @@ struct BadInputTests {
             #expect(try await daemon.status().initialised)
         }
     }
+}
+
+/// Payload bytes written by hand, signed as they are: what a client other than noaber could send.
+private func raw(_ bytes: [UInt8], for ledgerID: String, signedBy key: Ed25519PrivateKey) throws -> SignedEntry {
+    SignedEntry(
+        payload: bytes,
+        signature: try key.signature(for: SignedEntry.signingMessage(ledgerID: ledgerID, payload: bytes)),
+        keyID: key.publicKey.keyID)
 }

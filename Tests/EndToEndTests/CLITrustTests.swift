@@ -228,6 +228,29 @@ struct CLITrustTests {
             })
         #expect(!forged.contains("ledger.submit"), "\(forged)")
 
+        // The control: the same fake, telling the truth, is trusted as far as the submission.
+        let honest = try await withFakeDaemon(
+            posingAs: daemon, rewrite: { _, _ in },
+            then: { socket in
+                fails(
+                    try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05"]),
+                    saying: "the fake daemon refuses ledger.submit", "transfer via an honest fake daemon")
+            })
+        #expect(honest.contains("ledger.submit"), "\(honest)")
+
+        let after = try await daemon.status()
+        #expect(after.entries == before.entries && after.headHash == before.headHash)
+        #expect(try daemon.balance("vol:piet") == 500)
+    }
+
+    @Test(.enabled(if: hasPython, "python3 is missing; scripts/setup.sh installs it"))
+    func aLookAlikeEntryOneUnderTheRealIDIsRefused() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        let before = try await daemon.status()
+        let id = try #require(before.ledgerId)
+
         // A fake with an admin key of its own signs a look-alike entry 1 at scale 4 under the real
         // id. Its signature is good, but the id is not the one its key derives (FORMAT.md §1), so
         // it is refused, pinned or not.
@@ -257,19 +280,7 @@ struct CLITrustTests {
                 })
             #expect(!lookalike.contains("ledger.submit"), "\(lookalike)")
         }
-
-        // The control: the same fake, telling the truth, is trusted as far as the submission.
-        let honest = try await withFakeDaemon(
-            posingAs: daemon, rewrite: { _, _ in },
-            then: { socket in
-                fails(
-                    try daemon.noaber(arguments: Self.transfer + ["--socket", socket, "--amount", "0.05"]),
-                    saying: "the fake daemon refuses ledger.submit", "transfer via an honest fake daemon")
-            })
-        #expect(honest.contains("ledger.submit"), "\(honest)")
-
         let after = try await daemon.status()
         #expect(after.entries == before.entries && after.headHash == before.headHash)
-        #expect(try daemon.balance("vol:piet") == 500)
     }
 }

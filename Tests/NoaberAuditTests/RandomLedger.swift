@@ -9,6 +9,7 @@ extension ExportFixture {
     /// the formats treat specially. Accounts include a parent and its child (`org` and
     /// `org:zorgkring`), ids with `_` and `.`, and two accounts opened halfway, when one category's
     /// rate changes too.
+    // size: one seeded generator; split, its draws from `rng` would be harder to follow in order.
     static func random(seed: UInt64, transactions: Int, currency: Currency) throws -> ExportFixture {
         var rng = SplitMix64(seed: seed)
         var ledger = try ExportFixture(

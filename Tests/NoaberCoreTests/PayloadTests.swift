@@ -20,6 +20,7 @@ struct PayloadTests {
     }
 
     /// One hand-written wire payload per kind, with the value it must decode to.
+    // size: a table with one row per entry kind, each the exact JSON beside its value.
     func everyKind() throws -> [(json: String, body: Payload.Body)] {
         [
             (

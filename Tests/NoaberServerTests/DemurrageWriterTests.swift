@@ -59,6 +59,7 @@ struct DemurrageWriterTests {
         }
     }
 
+    // size: one story across a restart, each step relying on the balances the one before left.
     @Test func missedPeriodsAreChargedOnceEachInOrderAcrossRestarts() async throws {
         let directory = try makeTemporaryDirectory("noaber-demurrage")
         defer { try? FileManager.default.removeItem(at: directory) }
