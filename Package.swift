@@ -41,6 +41,8 @@ let package = Package(
             name: "NoaberTransport",
             dependencies: [
                 "NoaberProtocol",
+                "NoaberCore",
+                "NoaberCrypto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -33,7 +33,7 @@ for _ in $(seq 100); do [ -S "$work/noaberd.sock" ] && break; sleep 0.1; done
 
 echo "workload: $tx transactions, $volunteers volunteers (gen_workload.py), $connections connections, $(nproc) cores"
 .build/release/noaber-bench --socket "$work/noaberd.sock" --workload "$work/workload.jsonl" \
-    --connections "$connections" --expect-digest "$digest"
+    --connections "$connections" --expect-digest "$digest" --admin-key-out "$work/admin.key"
 echo "noaberd peak memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$daemon/status)"
 
 # The auditor's side: export the ledger, then verify the export with no daemon, on every core.
@@ -50,5 +50,5 @@ first = (out.stdout or out.stderr).splitlines()[0] if (out.stdout or out.stderr)
 print(f"{elapsed:.2f} s, peak memory {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} kB: {first}")
 PY
 }
-echo "export jsonl: $(measure .build/release/noaber export --socket "$work/noaberd.sock" --format jsonl --out "$work/ledger.jsonl"); $(du -k "$work/ledger.jsonl" | cut -f1) KiB"
+echo "export jsonl: $(measure .build/release/noaber export --socket "$work/noaberd.sock" --key "$work/admin.key" --format jsonl --out "$work/ledger.jsonl"); $(du -k "$work/ledger.jsonl" | cut -f1) KiB"
 echo "verify --file (offline): $(measure .build/release/noaber verify --file "$work/ledger.jsonl")"

@@ -25,6 +25,9 @@ struct NoaberBench: AsyncParsableCommand {
     @Option(help: "Concurrent client connections.")
     var connections = 64
 
+    @Option(help: "Write the ledger's admin key here, so that an export after the run can sign its reads.")
+    var adminKeyOut: String?
+
     @Option(help: "The digest `gen_workload.py --summary` printed for the same workload.")
     var expectDigest: String?
 
@@ -38,6 +41,7 @@ struct NoaberBench: AsyncParsableCommand {
             try JSONDecoder().decode(Line.self, from: Data($0.utf8))
         }
         let (ledger, admin, coordinator, members) = try await createLedger()
+        if let adminKeyOut { try admin.write(toFile: adminKeyOut) }
 
         var accounts: [String: AccountKind] = [:]
         for line in lines {
@@ -89,7 +93,7 @@ struct NoaberBench: AsyncParsableCommand {
         )
 
         let verifyStart = ContinuousClock.now
-        let (audit, balances) = try await verify()
+        let (audit, balances) = try await verify(signer: ReadSigner(key: admin, ledgerID: ledger))
         let verifying = ContinuousClock.now - verifyStart
         print(
             String(
@@ -107,6 +111,9 @@ struct NoaberBench: AsyncParsableCommand {
             }
             print("balances digest matches gen_workload.py --summary")
         }
+        guard let credit = lines.first(where: { $0.kind == "credit" }) else { return }
+        let volunteer = try Self.account(credit.to)
+        try await readBenchmark(signer: ReadSigner(key: members, ledgerID: ledger), account: volunteer)
     }
 
     /// A new ledger with its admin, a coordinator (operator) for the issuers and one member key for
@@ -149,8 +156,9 @@ struct NoaberBench: AsyncParsableCommand {
     /// As `noaber verify` does it: signatures on every core, then the rules in order, the stored
     /// state, and the latest checkpoint against the rebuilt Merkle tree. Returns the audit and the
     /// stored balances.
-    func verify() async throws -> (ChainAudit, [AccountBalance]) {
+    func verify(signer: ReadSigner) async throws -> (ChainAudit, [AccountBalance]) {
         try await RPCClient.withConnection(socketPath: socket) { client in
+            client.readSigner = signer
             let state = try await client.call(.state, NoParams(), as: StateResult.self)
             let checkpoint = try state.checkpoint.map { try SignedCheckpoint(parsing: $0) }
             var audit = ChainAudit(checkpointSizes: Set(checkpoint.map { [$0.checkpoint.size] } ?? []))
@@ -169,7 +177,7 @@ struct NoaberBench: AsyncParsableCommand {
         var retried: Int
     }
 
-    func report(_ what: String, count: Int, run: Run) {
+    func report(_ what: String, count: Int, run: Run, unit: String = "entries") {
         let sorted = run.latencies.sorted()
         func percentile(_ p: Double) -> Double {
             sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))].seconds * 1000
@@ -177,8 +185,8 @@ struct NoaberBench: AsyncParsableCommand {
         print(
             String(
                 format:
-                    "%@: %.2f s, %.0f entries per second; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d resubmitted",
-                what, run.elapsed.seconds, Double(count) / run.elapsed.seconds, percentile(0.5), percentile(0.99),
+                    "%@: %.2f s, %.0f %@ per second; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d resubmitted",
+                what, run.elapsed.seconds, Double(count) / run.elapsed.seconds, unit, percentile(0.5), percentile(0.99),
                 percentile(1), run.retried))
     }
 

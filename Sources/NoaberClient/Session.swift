@@ -17,6 +17,8 @@ package struct Session {
     package let status: StatusResult
     /// The settings signed in entry 1; nil only while the ledger is not initialised.
     package let ledger: LedgerState.Ledger?
+    /// Which daemon, ledger pin and key this session was opened with.
+    package let target: SessionTarget
 
     package static func with<R>(
         _ target: SessionTarget, requireInitialised: Bool = true, _ body: (Session) async throws -> R
@@ -33,12 +35,20 @@ package struct Session {
         _ body: (Session, RPCClient.Answers) async throws -> R
     ) async throws -> R {
         try await RPCClient.withConnection(socketPath: target.socketPath) { client in
-            var batch = batch
-            let statusAnswer = batch.add(.status, NoParams(), as: StatusResult.self)
+            let key = try target.keyPath.map(loadPrivateKey)
+            // With a pinned ledger, the reads can be signed for it before the daemon says which
+            // ledger it serves, and travel with the status and entry 1: one round trip. Their
+            // answers are read only once the daemon is trusted.
+            let early = key != nil && target.pinnedLedger != nil && !batch.isEmpty
+            var first = early ? batch : RPCClient.Batch()
+            if early, let key, let pinned = target.pinnedLedger {
+                client.readSigner = ReadSigner(key: key, ledgerID: pinned)
+            }
+            let statusAnswer = first.add(.status, NoParams(), as: StatusResult.self)
             // Entry 1 is asked for before the status says the ledger has one: an uninitialised
             // daemon's answer is simply not read, and an initialised one costs no second trip.
-            let firstEntry = batch.add(.entries, EntriesParams(fromSeq: 1, limit: 1), as: EntriesResult.self)
-            let answers = try await client.send(batch)
+            let firstEntry = first.add(.firstEntry, NoParams(), as: EntriesResult.self)
+            let answers = try await client.send(first)
             let status = try answers.result(statusAnswer)
             if requireInitialised && !status.initialised {
                 throw ClientFailure("the ledger is not initialised yet; run `noaber init` first")
@@ -50,7 +60,27 @@ package struct Session {
                 ledger = signed
             }
             try target.checkPin(ledger?.id)
-            return try await body(Session(client: client, status: status, ledger: ledger), answers)
+            if let key, let ledger { client.readSigner = ReadSigner(key: key, ledgerID: ledger.id) }
+            let reads = early ? answers : try await client.send(batch)
+            return try await body(Session(client: client, status: status, ledger: ledger, target: target), reads)
+        }
+    }
+
+    /// A connection whose reads are signed with the target's key, for commands that check the
+    /// ledger themselves rather than trust entry 1 first (`verify`). The status names the ledger
+    /// the reads are bound to, after the pin is checked against it (a daemon that names another
+    /// only makes its own answers fail).
+    package static func withReadingClient<R>(
+        _ target: SessionTarget, _ body: (RPCClient) async throws -> R
+    ) async throws -> R {
+        try await RPCClient.withConnection(socketPath: target.socketPath) { client in
+            if let keyPath = target.keyPath {
+                let key = try loadPrivateKey(keyPath)
+                let ledgerID = try await client.call(.status, NoParams(), as: StatusResult.self).ledgerId
+                try target.checkPin(ledgerID)
+                if let ledgerID { client.readSigner = ReadSigner(key: key, ledgerID: ledgerID) }
+            }
+            return try await body(client)
         }
     }
 

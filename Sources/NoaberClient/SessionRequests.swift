@@ -62,9 +62,9 @@ extension Session {
         try await client.call(.accountGet, AccountParams(account: id), as: AccountInfo.self)
     }
 
-    /// Signs `body` as a new entry, under `id` or a fresh one, with the key at `keyPath`, and submits it.
-    package func submit(_ body: Payload.Body, keyPath: String, id: String?) async throws -> SubmitResult {
-        let key = try loadPrivateKey(keyPath)
+    /// Signs `body` as a new entry, under `id` or a fresh one, with the session's key, and submits it.
+    package func submit(_ body: Payload.Body, id: String?) async throws -> SubmitResult {
+        let key = try loadPrivateKey(try target.requireKeyPath())
         let payload = Payload(ledger: ledgerID, id: try id ?? newEntryID(), body: body)
         return try await Self.submit(payload, key: key, client: client)
     }

@@ -5,11 +5,24 @@ package struct SessionTarget: Sendable {
     package var pinnedLedger: String?
     /// Where the pin came from (`--ledger` or `NOABER_LEDGER`), to say so when it is refused.
     package var pinSource: String
+    /// The user's private key file, which signs entries and reads; nil when none was given.
+    package var keyPath: String?
 
-    package init(socketPath: String, pinnedLedger: String? = nil, pinSource: String = "--ledger") {
+    package init(
+        socketPath: String, pinnedLedger: String? = nil, pinSource: String = "--ledger", keyPath: String? = nil
+    ) {
         self.socketPath = socketPath
         self.pinnedLedger = pinnedLedger
         self.pinSource = pinSource
+        self.keyPath = keyPath
+    }
+
+    /// The key file, or the error that says how to give one.
+    package func requireKeyPath() throws(ClientFailure) -> String {
+        guard let keyPath else {
+            throw ClientFailure("give --key FILE (or $NOABER_KEY): the private key that signs this")
+        }
+        return keyPath
     }
 
     /// Refuses a ledger other than the pinned one; `ledgerID` is nil when the daemon serves none yet.

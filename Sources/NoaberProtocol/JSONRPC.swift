@@ -81,6 +81,35 @@ package struct RPCResponse<Result: Decodable>: Decodable {
     package var error: RPCError?
 }
 
+/// A request's members before its params: `RPCCoding.requestLine` splices the params' own bytes
+/// in after them, so that a read authorisation signs exactly the bytes the daemon receives.
+private struct RPCRequestHead: Encodable {
+    var auth: ReadAuthorization?
+    var id: RPCID
+    var jsonrpc = "2.0"
+    var method: String
+}
+
+extension RPCCoding {
+    /// One request line. With `authorize`, the params are encoded first and their bytes signed
+    /// (`ReadAuthorization`), then written into the line unchanged; keys stay sorted, as `params`
+    /// comes last.
+    package static func requestLine(
+        id: RPCID, method: String, params: some Encodable,
+        authorize: ((_ method: String, _ params: [UInt8]) throws -> ReadAuthorization)? = nil
+    ) throws -> Data {
+        let encoder = encoder()
+        let paramsBytes = try encoder.encode(params)
+        let auth = try authorize?(method, [UInt8](paramsBytes))
+        var line = try encoder.encode(RPCRequestHead(auth: auth, id: id, method: method))
+        line.removeLast()  // the head's closing brace
+        line.append(contentsOf: Array(",\"params\":".utf8))
+        line.append(paramsBytes)
+        line.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
+        return line
+    }
+}
+
 /// The one JSON style of the protocol: snake_case keys, compact, one object per line.
 package enum RPCCoding {
     package static func encoder() -> JSONEncoder {

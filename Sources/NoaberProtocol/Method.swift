@@ -6,6 +6,9 @@ package enum Method: String, Sendable, CaseIterable {
     /// Submit up to 1000 signed entries, applied all-or-nothing in one commit.
     case submitBatch = "ledger.submit_batch"
     case status = "ledger.status"
+    /// Entry 1, the ledger's own definition (name, currency, admin and log keys), which every
+    /// client checks before it signs anything; served to anyone, like the status.
+    case firstEntry = "ledger.first_entry"
     /// Raw entries in sequence order, with their stored postings, for verification.
     case entries = "ledger.entries"
     /// Every account's stored balance and the head they belong to.
@@ -29,6 +32,28 @@ package enum Method: String, Sendable, CaseIterable {
     case inclusionProof = "ledger.inclusion_proof"
     /// The Merkle consistency proof between two tree sizes.
     case consistencyProof = "ledger.consistency_proof"
+    /// Who read whose data: the daemon's read log (admin and auditor keys).
+    case accessLog = "access.log"
+
+    /// What a request of this method must carry.
+    package enum Access: Sendable {
+        /// Nothing: the answer holds no account's or person's data.
+        case open
+        /// Signed entries, which carry their own authority.
+        case write
+        /// A read authorisation by a registered, active key (`ReadAuthorization`).
+        case read
+    }
+
+    package var access: Access {
+        switch self {
+        case .status, .firstEntry, .categoryList, .checkpoint, .consistencyProof: .open
+        case .submit, .submitBatch: .write
+        case .entries, .balances, .state, .entryGet, .accountGet, .accountList, .accountHistory, .accountStatement,
+            .keyList, .claimList, .inclusionProof, .accessLog:
+            .read
+        }
+    }
 }
 
 package struct NoParams: Codable, Sendable {

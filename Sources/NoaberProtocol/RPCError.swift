@@ -71,4 +71,31 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
     package static func tooManyConnections(limit: Int) -> RPCError {
         RPCError(code: -32002, reason: "too_many_connections", message: "noaberd already serves \(limit) connections")
     }
+
+    // 1030–1039: reading. A read of account or personal data carries a read authorisation.
+
+    /// The method reads account or personal data, and the request carries no authorisation.
+    package static func readKeyRequired(_ method: String) -> RPCError {
+        RPCError(
+            code: 1030, reason: "read_key_required",
+            message:
+                "\(method) reads account data: sign the request with a registered key (noaber: --key FILE or $NOABER_KEY)"
+        )
+    }
+    /// The key may not read what was asked (a member key asking for another's account, say).
+    package static func readForbidden(_ why: String) -> RPCError {
+        RPCError(code: 1031, reason: "read_forbidden", message: "read refused: \(why)")
+    }
+    /// The authorisation does not hold: unknown or revoked key, malformed, or a bad signature.
+    package static func readAuthInvalid(_ why: String) -> RPCError {
+        RPCError(code: 1032, reason: "read_auth_invalid", message: "read authorisation refused: \(why)")
+    }
+    /// The authorisation's timestamp is too far from the daemon's clock.
+    package static func readAuthStale(_ why: String) -> RPCError {
+        RPCError(code: 1033, reason: "read_auth_stale", message: "read authorisation refused: \(why)")
+    }
+    /// The authorisation's nonce was used before, within the window: a replayed request.
+    package static let readAuthReplayed = RPCError(
+        code: 1034, reason: "read_auth_replayed",
+        message: "read authorisation refused: its nonce was used before (a replayed request)")
 }

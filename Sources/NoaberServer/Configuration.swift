@@ -22,6 +22,9 @@ package struct ServerConfiguration: Sendable, Equatable {
     package var logKeyPath: String
     /// Seconds between checkpoints; 0 signs one in every group commit, in the same transaction.
     package var checkpointIntervalSeconds = 0
+    /// Days the access log keeps its records (two years: long enough to answer "who read my data?"
+    /// for any period a volunteer asks about, short enough not to keep reading habits for ever).
+    package var accessLogRetentionDays = 730
 
     package init(socketPath: String, dataDirectory: String) {
         self.socketPath = socketPath

@@ -46,13 +46,23 @@ package enum Daemon {
         await writer.writeDueDemurrage()
         // A ledger whose log key was just announced, or made before checkpoints, gets one now.
         await writer.checkpointIfBehind()
+        let accessLog: AccessLogger
+        do { accessLog = try AccessLogger(directory: configuration.dataDirectory) } catch {
+            throw DaemonError.dataDirectory(
+                path: configuration.dataDirectory, reason: "cannot open the access log: \(error)")
+        }
+        let retention = AccessLogRetention(
+            log: accessLog, days: configuration.accessLogRetentionDays, clock: clock, logger: logger)
+        retention.prune()
         let service = LedgerService(
-            writer: writer, reads: ReadPool(database: database), database: database, startedAt: .now,
-            logPublicKey: logKey.publicKey, logger: logger, clock: clock)
+            writer: writer, reads: ReadPool(database: database),
+            gate: ReadGate(directory: writer.directory, clock: clock),
+            accessLog: accessLog, database: database, startedAt: .now, logPublicKey: logKey.publicKey, logger: logger,
+            clock: clock)
         let server = SocketServer(configuration: configuration, service: service, logger: logger)
         logger.info("noaberd \(LedgerService.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])
 
-        var services: [any Service] = [server, demurrageTimer(writer)]
+        var services: [any Service] = [server, demurrageTimer(writer), retention.timer]
         if let timer = checkpointTimer(writer, configuration) { services.append(timer) }
         let group = ServiceGroup(
             configuration: .init(

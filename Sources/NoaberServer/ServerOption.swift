@@ -6,7 +6,7 @@ import Logging
 /// that is known of a setting (its help, its form, its range and where it goes) is in `spec`.
 package enum ServerOption: CaseIterable, Sendable {
     case socket, data, socketMode, socketGroup, logLevel, maxLineBytes, maxConnections, idleTimeout, logKey
-    case checkpointInterval
+    case checkpointInterval, accessLogRetention
 
     /// What a setting means and how its text becomes part of the configuration.
     package struct Spec: Sendable {
@@ -60,6 +60,10 @@ package enum ServerOption: CaseIterable, Sendable {
             .number(
                 \.checkpointIntervalSeconds, 0...86_400, of: "seconds", lowest: "a checkpoint in every group commit",
                 help: "Seconds between signed checkpoints; 0 signs one with every group commit")
+        case .accessLogRetention:
+            .number(
+                \.accessLogRetentionDays, 1...36_500, of: "days",
+                help: "Days the access log keeps a record of who read whose data; older records are deleted")
         }
     }
 

@@ -1,6 +1,8 @@
 package import Foundation
 import NIOCore
 import NIOPosix
+import NoaberCore
+package import NoaberCrypto
 package import NoaberProtocol
 
 /// Why a call did not get a result.
@@ -31,6 +33,8 @@ package final class RPCClient {
     private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private var nextID: Int64 = 1
+    /// Signs every read (`Method.Access.read`) from here on; set once the ledger's id is known.
+    package var readSigner: ReadSigner?
 
     private init(
         inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
@@ -71,7 +75,8 @@ package final class RPCClient {
     {
         let id = nextID
         nextID += 1
-        let line = try RPCCoding.line(RPCRequest(id: .number(id), method: method.rawValue, params: params))
+        let line = try RPCCoding.requestLine(
+            id: .number(id), method: method.rawValue, params: params, authorize: authorizer(for: method))
         return try await send(line, as: R.self)
     }
 
@@ -88,8 +93,8 @@ package final class RPCClient {
     /// any is decoded: one that is an error must not leave the others unread on the connection.
     package func send(_ batch: Batch) async throws -> Answers {
         var bytes = Data()
-        for encode in batch.requests {
-            bytes += try encode(nextID)
+        for (method, encode) in batch.requests {
+            bytes += try encode(nextID, authorizer(for: method))
             nextID += 1
         }
         try await outbound.write(ByteBuffer(bytes: bytes))
@@ -99,6 +104,11 @@ package final class RPCClient {
             lines.append(Data(buffer.readableBytesView))
         }
         return Answers(lines: lines)
+    }
+
+    private func authorizer(for method: Method) -> ((String, [UInt8]) throws -> ReadAuthorization)? {
+        guard method.access == .read, let readSigner else { return nil }
+        return readSigner.authorize
     }
 
     fileprivate static func decode<R: Decodable>(_ line: Data, as: R.Type) throws -> R {
@@ -129,16 +139,24 @@ extension RPCClient {
     /// Requests to send together with `RPCClient.send(_:)`; each `add` returns the handle by which
     /// its answer is read, typed, so that answers cannot be mixed up by position.
     package struct Batch {
-        fileprivate var requests: [(Int64) throws -> Data] = []
+        fileprivate var requests: [(Method, (Int64, ((String, [UInt8]) throws -> ReadAuthorization)?) throws -> Data)] =
+            []
+
+        package var isEmpty: Bool { requests.isEmpty }
 
         package init() {}
 
         package mutating func add<P: Encodable, R: Decodable>(
             _ method: Method, _ params: P, as: R.Type = R.self
         ) -> Answer<R> {
-            requests.append { id in
-                try RPCCoding.line(RPCRequest(id: .number(id), method: method.rawValue, params: params))
-            }
+            requests.append(
+                (
+                    method,
+                    { id, authorize in
+                        try RPCCoding.requestLine(
+                            id: .number(id), method: method.rawValue, params: params, authorize: authorize)
+                    }
+                ))
             return Answer(index: requests.count - 1)
         }
     }
@@ -156,5 +174,22 @@ extension RPCClient {
         package func result<R>(_ answer: Answer<R>) throws -> R {
             try RPCClient.decode(lines[answer.index], as: R.self)
         }
+    }
+}
+
+/// Signs reads for one ledger with the user's key: the key never leaves this process, only the
+/// authorisations do.
+package struct ReadSigner: Sendable {
+    package let key: Ed25519PrivateKey
+    package let ledgerID: String
+
+    package init(key: Ed25519PrivateKey, ledgerID: String) {
+        self.key = key
+        self.ledgerID = ledgerID
+    }
+
+    package func authorize(_ method: String, _ params: [UInt8]) throws -> ReadAuthorization {
+        try ReadAuthorization.sign(
+            method: method, params: params, ledgerID: ledgerID, timestamp: Timestamp.now().rfc3339, with: key)
     }
 }

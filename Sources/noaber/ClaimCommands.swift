@@ -51,7 +51,7 @@ struct ClaimCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let key = try loadPrivateKey(signing.key)
+        let key = try loadPrivateKey(try connection.requireKeyPath())
         let (result, text) = try await Session.with(connection) { session in
             let volunteer = try await ownAccount(session, keyID: key.publicKey.keyID.hex)
             let rates =

@@ -57,7 +57,7 @@ struct Import: AsyncParsableCommand {
             throw ClientFailure(
                 "\(problems.count) of \(lines.count + problems.count) lines are not valid; nothing was written")
         }
-        let key = try loadPrivateKey(signing.key)
+        let key = try loadPrivateKey(try connection.requireKeyPath())
         // The ledger's state comes in the same round trip as the trust check: with it the rules
         // judge every line before anything is signed.
         var batch = RPCClient.Batch()

@@ -31,10 +31,26 @@ struct ConnectionOptions: ParsableArguments {
         return nil
     }
 
-    /// The daemon and the ledger pin, as the client library takes them.
+    @Option(
+        name: .long,
+        help: "Your private key file: it signs what you write and your reads (default: $NOABER_KEY).")
+    var key: String?
+
+    /// The key file given: --key, else $NOABER_KEY.
+    var keyPath: String? {
+        if let key { return key }
+        if let env = ProcessInfo.processInfo.environment["NOABER_KEY"], !env.isEmpty { return env }
+        return nil
+    }
+
+    /// The key file, or the error that says how to give one.
+    func requireKeyPath() throws -> String { try target.requireKeyPath() }
+
+    /// The daemon, the ledger pin and the key, as the client library takes them.
     var target: SessionTarget {
         SessionTarget(
-            socketPath: socketPath, pinnedLedger: pinnedLedger, pinSource: ledger != nil ? "--ledger" : "NOABER_LEDGER")
+            socketPath: socketPath, pinnedLedger: pinnedLedger, pinSource: ledger != nil ? "--ledger" : "NOABER_LEDGER",
+            keyPath: keyPath)
     }
 
     /// Refuses a ledger other than the pinned one; `ledgerID` is nil when the daemon serves none yet.
@@ -51,11 +67,8 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// Who signs, and under which entry id.
+/// Under which entry id a new entry is signed (the key is `--key`, with the connection's options).
 struct SigningOptions: ParsableArguments {
-    @Option(name: .long, help: "Private key file (PKCS#8 PEM, as written by `noaber keygen`).")
-    var key: String
-
     @Option(
         name: .long,
         help: "Entry id (default: random). Re-using an id with the same entry is safe: it is committed once.")

@@ -19,9 +19,9 @@ extension Session {
         try await with(connection.target, also: batch, body)
     }
 
-    /// Signs `body` as a new entry with `signing`'s key, under its --id if given, and submits it.
+    /// Signs `body` as a new entry with the --key, under `signing`'s --id if given, and submits it.
     func submit(_ body: Payload.Body, signing: SigningOptions) async throws -> SubmitResult {
-        try await submit(body, keyPath: signing.key, id: signing.id)
+        try await submit(body, id: signing.id)
     }
 }
 

@@ -56,6 +56,7 @@ struct SettingFlags: ParsableArguments {
     @Option(help: .setting(.idleTimeout)) var idleTimeout: String?
     @Option(help: .setting(.logKey)) var logKey: String?
     @Option(help: .setting(.checkpointInterval)) var checkpointInterval: String?
+    @Option(help: .setting(.accessLogRetention)) var accessLogRetention: String?
 
     /// The flags given, by config-file key. Read from the properties by name, so that adding a
     /// setting takes its case and its property, and nothing else here.

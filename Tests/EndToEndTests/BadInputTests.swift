@@ -260,7 +260,7 @@ struct BadInputTests {
 
     @Test func malformedRequestsGetJSONRPCErrorsAndTheDaemonKeepsServing() async throws {
         try await withUnchangedLedger { daemon, _ in
-            try await RPCClient.withConnection(socketPath: daemon.socket) { client in
+            try await daemon.withAdminReads { client in
                 for (line, code) in [
                     ("{not json", -32700), ("[1,2]", -32600),
                     ("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ledger.status\"}", -32600),
@@ -271,9 +271,10 @@ struct BadInputTests {
                         "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ledger.submit\",\"params\":{\"payload\":\"!!\",\"signature\":\"00\",\"key_id\":\"x\"}}",
                         -32602
                     ),
+                    // A read without an authorisation is refused before its params are looked at.
                     (
                         "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"account.get\",\"params\":{\"account\":\"NOT VALID\"}}",
-                        -32602
+                        1030
                     ),
                 ] {
                     let error = await rpcError {
@@ -281,6 +282,11 @@ struct BadInputTests {
                     }
                     #expect(error?.code == code, "\(line) → \(String(describing: error))")
                 }
+                // Signed, the same read's params are judged: the account id is not one.
+                let signed = try RPCCoding.requestLine(
+                    id: .number(6), method: Method.accountGet.rawValue, params: AccountParams(account: "NOT VALID"),
+                    authorize: try #require(client.readSigner).authorize)
+                #expect(await rpcError { try await client.send(signed, as: AccountInfo.self) }?.code == -32602)
                 // The same connection still works after all of that.
                 let alive = try await client.call(.status, NoParams(), as: StatusResult.self)
                 #expect(alive.initialised)

@@ -25,7 +25,8 @@ struct CLITrustTests {
     func noaber(_ daemon: DaemonProcess, _ arguments: [String], environment: [String: String]) throws -> CommandResult {
         try runProcess(
             DaemonProcess.binaries.appendingPathComponent("noaber"), arguments, in: daemon.directory,
-            environment: .inherited(adding: ["NOABER_SOCKET": daemon.socket].merging(environment) { $1 }))
+            environment: .inherited(
+                adding: ["NOABER_SOCKET": daemon.socket, "NOABER_KEY": "admin.key"].merging(environment) { $1 }))
     }
 
     @Test func ledgerPinAcceptsTheRightIdAndRefusesAnyOther() async throws {
@@ -100,7 +101,7 @@ struct CLITrustTests {
         var (status, entries) = try await RPCClient.withConnection(socketPath: daemon.socket) { client in
             (
                 try await client.call(.status, NoParams(), as: StatusResult.self),
-                try await client.call(.entries, EntriesParams(fromSeq: 1, limit: 1), as: EntriesResult.self)
+                try await client.call(.firstEntry, NoParams(), as: EntriesResult.self)
             )
         }
         try rewrite(&status, &entries)
@@ -131,7 +132,7 @@ struct CLITrustTests {
         return result.stdout.split(separator: "\n").map(String.init)
     }
 
-    /// The fake daemon: answers `ledger.status` and `ledger.entries` with the given JSON, refuses
+    /// The fake daemon: answers `ledger.status` and `ledger.first_entry` with the given JSON, refuses
     /// everything else, and prints the method of every request it got.
     static let fakeScript = #"""
         import json, os, socket, sys
@@ -172,7 +173,7 @@ struct CLITrustTests {
                 answer = {"jsonrpc": "2.0", "id": request.get("id")}
                 if method == "ledger.status":
                     answer["result"] = status
-                elif method == "ledger.entries":
+                elif method == "ledger.first_entry":
                     answer["result"] = entries
                 else:
                     answer["error"] = {"code": -32000, "message": "the fake daemon refuses " + str(method), "data": {"reason": "fake"}}
@@ -204,7 +205,7 @@ struct CLITrustTests {
                         "the daemon at \(socket) reports settings that entry 1 does not sign (scale 4, entry 1 signs 2); refusing to sign",
                     "transfer via a fake daemon reporting scale 4")
             })
-        #expect(methods.contains("ledger.status") && methods.contains("ledger.entries"), "\(methods)")
+        #expect(methods.contains("ledger.status") && methods.contains("ledger.first_entry"), "\(methods)")
         #expect(!methods.contains("ledger.submit"), "nothing was signed and sent: \(methods)")
 
         // A fake that also rewrites entry 1 to scale 4 breaks the admin's signature.

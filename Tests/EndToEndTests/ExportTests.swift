@@ -247,7 +247,7 @@ struct ExportTests {
         let tty = try runProcess(
             URL(fileURLWithPath: Self.script!), ["-qec", "\(noaber) export --format csv --out tty.csv", "/dev/null"],
             in: daemon.directory,
-            environment: .inherited(adding: ["NOABER_SOCKET": daemon.socket]))
+            environment: .inherited(adding: ["NOABER_SOCKET": daemon.socket, "NOABER_KEY": "admin.key"]))
         #expect(tty.status == 0, "\(tty.stdout)")
         let bar = "exporting  12/12 entries  [####################]  100%"
         #expect(tty.stdout.contains("\r" + bar), "\(tty.stdout.debugDescription)")

@@ -13,6 +13,9 @@ final class DaemonProcess: @unchecked Sendable {
     var socket: String { directory.appendingPathComponent("noaberd.sock").path }
     var logPath: String { directory.appendingPathComponent("noaberd.log").path }
     private(set) var process: Process
+    /// How far the daemon's clock runs ahead (faketime's offset), if it does; the CLI runs with the
+    /// same offset, as a client on the daemon's machine would share its clock.
+    private(set) var clockAhead: String?
 
     /// The folder holding the built `noaberd` and `noaber` (beside the test bundle), or $NOABER_BIN_DIR.
     static let binaries: URL = {
@@ -36,6 +39,7 @@ final class DaemonProcess: @unchecked Sendable {
     /// Starts noaberd; with `clockAhead` (faketime's offset, e.g. `+61d`) its clock runs that far
     /// ahead, so that claims expire and demurrage periods pass without any waiting.
     private func start(extraArguments: [String], clockAhead: String? = nil) throws {
+        self.clockAhead = clockAhead
         process = Process()
         // Tests share a few threads; one blocked on a child process can delay another's request past
         // the daemon's 60-second idle limit. Unless a test is about that limit, it is long here.
@@ -136,8 +140,31 @@ final class DaemonProcess: @unchecked Sendable {
     @discardableResult
     func ok(_ arguments: String...) throws -> String { try ok(arguments: arguments) }
 
-    func run(_ executable: URL, _ arguments: [String]) throws -> CommandResult {
-        try runProcess(executable, arguments, in: directory, environment: .inherited(adding: ["NOABER_SOCKET": socket]))
+    /// Runs a program in the daemon's folder, with its socket, and the admin's key for reads once
+    /// the ledger has one (reads need a key: tests of who may read what give theirs with --key, or
+    /// none with NOABER_KEY set empty).
+    func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        var variables = ["NOABER_SOCKET": socket]
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("admin.key").path) {
+            variables["NOABER_KEY"] = "admin.key"
+        }
+        let (program, programArguments) =
+            clockAhead.map { (URL(fileURLWithPath: "/usr/bin/faketime"), ["-f", $0, executable.path] + arguments) }
+            ?? (executable, arguments)
+        return try runProcess(
+            program, programArguments, in: directory,
+            environment: .inherited(adding: variables.merging(environment) { $1 }))
+    }
+
+    /// A connection whose reads are signed with the admin's key, as `noaber` signs them: for tests
+    /// that speak the protocol themselves.
+    func withAdminReads<R>(_ body: (RPCClient) async throws -> R) async throws -> R {
+        let key = try privateKey("admin.key")
+        let ledgerID = try await status().ledgerId ?? ""
+        return try await RPCClient.withConnection(socketPath: socket) { client in
+            client.readSigner = ReadSigner(key: key, ledgerID: ledgerID)
+            return try await body(client)
+        }
     }
 
     /// A JSON answer of the CLI, decoded with the protocol's snake_case rules.

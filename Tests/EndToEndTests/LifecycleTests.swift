@@ -153,7 +153,7 @@ struct ShutdownUnderLoadTests {
         #expect(!FileManager.default.fileExists(atPath: daemon.socket))
 
         try await daemon.restart()
-        let stored = try await RPCClient.withConnection(socketPath: daemon.socket) { client in
+        let stored = try await daemon.withAdminReads { client in
             var ids = Set<String>()
             var next: Int64 = 1
             while true {

@@ -10,7 +10,7 @@ struct PipelineTests {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
-        try await RPCClient.withConnection(socketPath: daemon.socket) { client in
+        try await daemon.withAdminReads { client in
             var batch = RPCClient.Batch()
             let status = batch.add(.status, NoParams(), as: StatusResult.self)
             let missing = batch.add(.entryGet, EntryGetParams(id: "no-such-entry"), as: EntryInfo.self)

@@ -46,7 +46,7 @@ struct WalkthroughTests {
         let receipt = try daemon.json(
             SubmitResult.self, "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:piet", "--hours",
             "0.25")
-        let entry = try await RPCClient.withConnection(socketPath: daemon.socket) {
+        let entry = try await daemon.withAdminReads {
             try await $0.call(.entryGet, EntryGetParams(id: receipt.id), as: EntryInfo.self)
         }
         let payload = String(decoding: Data(base64Encoded: entry.payload)!, as: UTF8.self)

@@ -46,8 +46,8 @@ struct GroupOutcomeTests {
             [try submission(overdraft)],  // refused on its own merits
             [try submission(try fixture.credit("boom", to: "vol:jan", 1))],
         ]
-        let (outcomes, keys) = core.commit(units)
-        #expect(keys.isEmpty)
+        let (outcomes, group) = core.commit(units)
+        #expect(group.isEmpty)
         for index in [0, 1, 2, 5] {
             guard case .storageFailure(let why) = outcomes[index] else {
                 Issue.record("unit \(index) should have failed with the group: \(outcomes[index])")

@@ -6,18 +6,26 @@ import NoaberStore
 extension LedgerService {
     func accountGet(_ params: AccountParams, _ context: RequestContext) async throws -> AccountInfo {
         let account = try accountID(params.account)
+        try context.requireReader().require(account)
+        try recordRead(context, .accountGet, accounts: [account])
         guard let found = try await reads.read({ try $0.account(account) }) else {
             throw LedgerError.unknownAccount(account)
         }
         return AccountInfo(found)
     }
 
+    /// Every account to a key that may read them all; to a member key, the accounts it controls.
     func accountList(_ context: RequestContext) async throws -> AccountList {
-        AccountList(accounts: try await reads.read { try $0.accounts() }.map(AccountInfo.init))
+        let reader = try context.requireReader()
+        let accounts = try await reads.read { try $0.accounts() }.filter { reader.mayRead($0.id) }
+        try recordRead(context, .accountList, accounts: reader.readsEverything ? nil : accounts.map(\.id))
+        return AccountList(accounts: accounts.map(AccountInfo.init))
     }
 
     func accountHistory(_ params: HistoryParams, _ context: RequestContext) async throws -> HistoryResult {
         let account = try accountID(params.account)
+        try context.requireReader().require(account)
+        try recordRead(context, .accountHistory, accounts: [account])
         let limit = Self.pageSize(params.limit, default: 20, max: 1000)
         let lines = try await reads.read { db in
             try db.account(account) == nil
@@ -29,13 +37,8 @@ extension LedgerService {
 
     func accountStatement(_ params: StatementParams, _ context: RequestContext) async throws -> StatementResult {
         let account = try accountID(params.account)
-        func time(_ text: String?, _ name: String) throws(RPCError) -> Timestamp? {
-            guard let text else { return nil }
-            guard let value = Timestamp(rfc3339: text) else {
-                throw .invalidParams("\"\(name)\" must be an RFC 3339 UTC time like 2026-11-01T00:00:00.000Z")
-            }
-            return value
-        }
+        try context.requireReader().require(account)
+        try recordRead(context, .accountStatement, accounts: [account])
         let (from, to) = (try time(params.fromTime, "from_time"), try time(params.toTime, "to_time"))
         if let from, let to, to < from { throw RPCError.invalidParams("\"to_time\" is before \"from_time\"") }
         let limit = Self.pageSize(params.limit, max: StatementParams.maxLimit)

@@ -5,7 +5,21 @@ import NoaberStore
 /// `claim.*`: claims of hours and what became of them.
 extension LedgerService {
     func claimList(_ params: ClaimListParams, _ context: RequestContext) async throws -> ClaimListResult {
-        let account = try params.account.map { text throws(RPCError) in try accountID(text) }
+        let reader = try context.requireReader()
+        var asked = try params.account.map { text throws(RPCError) in try accountID(text) }
+        if let asked {
+            try reader.require(asked)
+        } else if !reader.readsEverything {
+            // A member key's claims are those of the account it controls; with several, say which.
+            guard reader.accounts.count == 1, let only = reader.accounts.first else {
+                throw RPCError.readForbidden(
+                    "a \(reader.role.rawValue) key lists the claims of one account it controls at a time: give the account"
+                )
+            }
+            asked = only
+        }
+        let account = asked
+        try recordRead(context, .claimList, accounts: account.map { [$0] })
         let limit = Self.pageSize(params.limit, max: ClaimListParams.maxLimit)
         let now = clock()
         return try await reads.read { db in

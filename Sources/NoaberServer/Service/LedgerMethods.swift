@@ -62,7 +62,15 @@ extension LedgerService {
     /// far below what a client buffers however large the payloads are. The store finds the cut
     /// from the payloads' lengths and reads no more than that; the page is encoded inside the read,
     /// so that ReadPool's bound on concurrent reads also bounds the pages in memory.
+    /// Entry 1 to anyone: the ledger's definition, which a client checks before it signs anything,
+    /// and before it can bind a read authorisation to the ledger's id.
+    func firstEntry(_ context: RequestContext) async throws -> EntriesResult {
+        EntriesResult(entries: try await reads.read { try $0.entries(from: 1, limit: 1) }.map(EntryInfo.init))
+    }
+
     func entries(_ params: EntriesParams, _ context: RequestContext) async throws -> ResponseLine {
+        try context.requireReader().requireEverything("ledger.entries")
+        try recordRead(context, .entries, accounts: nil)
         let limit = Self.pageSize(params.limit, max: EntriesParams.maxLimit)
         return try await reads.read { db in
             let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
@@ -71,7 +79,9 @@ extension LedgerService {
     }
 
     func balances(_ context: RequestContext) async throws -> BalancesResult {
-        try await reads.read { db in
+        try context.requireReader().requireEverything("ledger.balances")
+        try recordRead(context, .balances, accounts: nil)
+        return try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 BalancesResult(
                     headSeq: try db.summary().entries,
@@ -83,7 +93,9 @@ extension LedgerService {
     }
 
     func state(_ context: RequestContext) async throws -> StateResult {
-        try await reads.read { db in
+        try context.requireReader().requireEverything("ledger.state")
+        try recordRead(context, .state, accounts: nil)
+        return try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 StateResult(
                     headSeq: try db.summary().entries, rows: try db.journalRows(),
@@ -100,6 +112,21 @@ extension LedgerService {
             try db.entry(id: params.id).map { entry in try db.entries(from: entry.seq, limit: 1).first }
         }
         guard let stored = found ?? nil else { throw LedgerError.notFound("entry \(params.id)") }
+        try checkAndRecord(stored, method: .entryGet, context)
         return EntryInfo(stored)
+    }
+}
+
+extension LedgerService {
+    /// Lets a reader see one stored entry if it may read every account, or the entry touches an
+    /// account it controls (entry 1, the ledger's definition, is anyone's), and records the read.
+    func checkAndRecord(_ stored: StoredEntry, method: Method, _ context: RequestContext) throws(RPCError) {
+        let reader = try context.requireReader()
+        let touched = TouchedAccounts.of(stored)
+        guard reader.readsEverything || stored.entry.seq == 1 || touched.contains(where: reader.mayRead) else {
+            throw .readForbidden(
+                "entry \(stored.entry.entryID) touches no account this \(reader.role.rawValue) key controls")
+        }
+        try recordRead(context, method, accounts: touched)
     }
 }

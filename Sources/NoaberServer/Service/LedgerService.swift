@@ -13,6 +13,9 @@ struct LedgerService: Sendable {
 
     let writer: GroupCommitWriter
     let reads: ReadPool
+    /// Judges read authorisations by the writer's key directory.
+    let gate: ReadGate
+    let accessLog: AccessLogger
     let database: Database
     let startedAt: ContinuousClock.Instant
     /// The daemon's log key, as `ledger.status` reports it.
@@ -27,16 +30,27 @@ struct LedgerService: Sendable {
         case .failure(let failed): return RequestContext.respond(id: failed.id, failed.error)
         case .success(let parsed): request = parsed
         }
-        let context = RequestContext(id: request.id, peer: peer)
+        var context = RequestContext(id: request.id, peer: peer)
         let route: Route
         let params: any Sendable
         switch request.call {
         case .failure(let error): return context.respond(error)
         case .success(let call): (route, params) = call
         }
+        if route.method.access == .read {
+            do {
+                context.reader = try gate.admit(request.auth, method: route.method, params: request.paramsBytes)
+            } catch {
+                logRefusedRead(error, route.method, keyID: request.auth?.keyId, peer: peer)
+                return context.respond(error)
+            }
+        }
         do {
             return try await route.run(self, params, context)
         } catch let error as RPCError {
+            if error.reason == RPCError.readForbidden("").reason {
+                logRefusedRead(error, route.method, keyID: context.reader?.keyID.hex, peer: peer)
+            }
             return context.respond(error)
         } catch let error as LedgerError {
             return context.respond(RPCError(error))
@@ -50,6 +64,33 @@ struct LedgerService: Sendable {
             logger.error("request failed", metadata: ["method": "\(route.method.rawValue)", "error": "\(error)"])
             return context.respond(.internalError("\(error)"))
         }
+    }
+
+    /// A refused read goes to the daemon's log (the access log holds only what was shown).
+    private func logRefusedRead(_ error: RPCError, _ method: Method, keyID: String?, peer: PeerCredentials?) {
+        logger.notice(
+            "read refused",
+            metadata: [
+                "method": "\(method.rawValue)", "reason": "\(error.reason)",
+                "key_id": "\(LogText.escaped(keyID ?? "none"))",
+                "peer": "\(peer?.description ?? "unknown")",
+            ])
+    }
+
+    /// Puts a read on record before it is answered (`AccessLogger.record`): the accounts it shows,
+    /// or nil for every account.
+    func recordRead(_ context: RequestContext, _ method: Method, accounts: [AccountID]?) throws(RPCError) {
+        try accessLog.record(
+            try context.requireReader(), method: method, accounts: accounts, peer: context.peer, at: clock())
+    }
+
+    /// Reads an optional RFC 3339 time from params, naming the param in the error.
+    func time(_ text: String?, _ name: String) throws(RPCError) -> Timestamp? {
+        guard let text else { return nil }
+        guard let value = Timestamp(rfc3339: text) else {
+            throw .invalidParams("\"\(name)\" must be an RFC 3339 UTC time like 2026-11-01T00:00:00.000Z")
+        }
+        return value
     }
 
     /// Reads an account id from params, with the form it should have in the error.

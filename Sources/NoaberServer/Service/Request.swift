@@ -8,15 +8,29 @@ struct Request: Decodable {
     /// The method's route and its decoded params, or why the request cannot be served; known only
     /// once the id is, so that the error names the request.
     let call: Result<(route: Route, params: any Sendable), RPCError>
+    /// The read authorisation, if the request carries one.
+    private(set) var auth: ReadAuthorization?
+    /// The params' bytes as the line holds them, which `auth` signs; read only when it is there.
+    private(set) var paramsBytes: ArraySlice<UInt8> = []
 
     fileprivate enum Keys: String, CodingKey {
-        case jsonrpc, id, method, params
+        case jsonrpc, id, method, params, auth
     }
 
     /// Parses `line`; a line that is not a JSON object with a usable id cannot be answered by id,
     /// so the failure carries the null id.
     static func parse(_ line: Data) -> Result<Request, Failure> {
-        do { return .success(try RPCCoding.decoder().decode(Request.self, from: line)) } catch let failure as Failure {
+        do {
+            var request = try RPCCoding.decoder().decode(Request.self, from: line)
+            if request.auth != nil {
+                let bytes = [UInt8](line)
+                guard let span = ParamsSpan.find(in: bytes) else {
+                    return .failure(Failure(id: request.id, error: .invalidRequest("\"params\" appears twice")))
+                }
+                request.paramsBytes = span
+            }
+            return .success(request)
+        } catch let failure as Failure {
             return .failure(failure)
         } catch {
             let isJSON = (try? JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed])) != nil
@@ -49,6 +63,10 @@ struct Request: Decodable {
         }
         guard case .string(let name)? = loose(.method) else {
             call = .failure(.invalidRequest("\"method\" must be a string"))
+            return
+        }
+        do { auth = try container.decodeIfPresent(ReadAuthorization.self, forKey: .auth) } catch {
+            call = .failure(.readAuthInvalid("\"auth\" must hold key_id, timestamp, nonce and signature, as strings"))
             return
         }
         guard let method = Method(rawValue: name) else {

@@ -5,6 +5,15 @@ import NoaberProtocol
 struct RequestContext: Sendable {
     var id: RPCID
     var peer: PeerCredentials?
+    /// Who signed the read; set for every method whose access is `.read`, before its handler runs.
+    var reader: Reader?
+
+    /// The reader of a `.read` method. The service admits one before any such handler runs, so
+    /// its absence is a fault of the daemon's, never of the client's.
+    func requireReader() throws(RPCError) -> Reader {
+        guard let reader else { throw .internalError("a read handler ran without a reader") }
+        return reader
+    }
 
     /// The response line for a result; a result that cannot be encoded is an internal error.
     func respond(_ result: some Encodable) -> Data {
@@ -89,6 +98,7 @@ extension LedgerService {
         case .submit: Route(method, submit)
         case .submitBatch: Route(method, submitBatch)
         case .status: Route(method, status)
+        case .firstEntry: Route(method, firstEntry)
         case .entries: Route(method, entries)
         case .balances: Route(method, balances)
         case .state: Route(method, state)
@@ -103,6 +113,7 @@ extension LedgerService {
         case .checkpoint: Route(method, checkpoint)
         case .inclusionProof: Route(method, inclusionProof)
         case .consistencyProof: Route(method, consistencyProof)
+        case .accessLog: Route(method, accessLog)
         }
     }
 

@@ -17,7 +17,7 @@ extension LedgerService {
     func inclusionProof(_ params: InclusionProofParams, _ context: RequestContext) async throws -> InclusionProofResult
     {
         let result = try await reads.read { db in
-            try db.snapshot { () throws(StoreError) -> InclusionProofResult? in
+            try db.snapshot { () throws(StoreError) -> (InclusionProofResult, StoredEntry)? in
                 guard let entry = try db.entry(id: params.entryId),
                     let stored = try db.entries(from: entry.seq, limit: 1).first
                 else {
@@ -33,12 +33,14 @@ extension LedgerService {
                         "entry \(params.entryId) is entry \(entry.seq), after the tree of size \(size)")
                 }
                 let hashes = try db.inclusionProof(index: index, treeSize: size)
-                return InclusionProofResult(
+                let result = InclusionProofResult(
                     entry: EntryInfo(stored), index: index, treeSize: size, hashes: hashes.map(\.base64),
                     checkpoint: checkpoint?.note)
+                return (result, stored)
             }
         }
-        guard let result else { throw LedgerError.notFound("entry \(params.entryId)") }
+        guard let (result, stored) = result else { throw LedgerError.notFound("entry \(params.entryId)") }
+        try checkAndRecord(stored, method: .inclusionProof, context)
         return result
     }
 

@@ -34,8 +34,9 @@ final class GroupCommitWriter: Sendable {
     private let queue = Mutex(Queue())
     private let dispatch = DispatchQueue(label: "noaber.writer")
     private let core: WriterCore
-    /// Every registered key's public key; a key id names one public key for the ledger's whole life.
-    private let keys: Mutex<[KeyID: Ed25519PublicKey]>
+    /// Every registered key, kept current after each commit: the signature pre-check reads it here,
+    /// and the service judges read authorisations by it.
+    let directory: KeyDirectory
     private let logger: Logger
     let groupCommits = Atomic<Int64>(0)
     let entriesCommitted = Atomic<Int64>(0)
@@ -49,7 +50,7 @@ final class GroupCommitWriter: Sendable {
             checkpoints: CheckpointSigner(key: logKey, keyPath: logKeyPath, everyCommit: checkpointEveryCommit))
         self.core = core
         self.logger = logger
-        keys = Mutex(core.publicKeys)
+        directory = KeyDirectory(core.state)
     }
 
     /// Submits one client's entries, applied all-or-nothing: a single entry, or a batch that is
@@ -75,7 +76,7 @@ final class GroupCommitWriter: Sendable {
         }
         let candidate: Ed25519PublicKey? =
             if case .ledgerInit(let body) = payload.body { try? body.adminKey.parsedKey() } else {
-                keys.withLock { $0[signed.keyID] }
+                directory.key(signed.keyID)?.publicKey
             }
         let verified = candidate.flatMap {
             $0.keyID == signed.keyID && signed.isValid(for: payload, with: $0) ? $0 : nil
@@ -138,8 +139,8 @@ final class GroupCommitWriter: Sendable {
             defer { q.waiting.removeAll(keepingCapacity: true) }
             return q.waiting
         }) {
-            let (outcomes, newKeys) = core.commit(batch.map(\.submissions))
-            if !newKeys.isEmpty { keys.withLock { for key in newKeys { $0[key.keyID] = key } } }
+            let (outcomes, written) = core.commit(batch.map(\.submissions))
+            directory.record(written)
             let committed = outcomes.reduce(0) { count, outcome in
                 guard case .accepted(let writes) = outcome else { return count }
                 return count + writes.count { !$0.replayed }

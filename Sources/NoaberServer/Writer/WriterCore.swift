@@ -43,16 +43,14 @@ final class WriterCore: @unchecked Sendable {
         warnIfLogKeyIsNotActive()
     }
 
-    var publicKeys: [KeyID: Ed25519PublicKey] { state.keys.mapValues(\.publicKey) }
-
     func close() {
         try? store?.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store = nil
     }
 
-    /// Judges and writes one group; returns each unit's outcome and the keys the group registered.
+    /// Judges and writes one group; returns each unit's outcome and the entries written.
     /// A unit is one client's submission: a single entry, or a batch accepted whole or not at all.
-    func commit(_ units: [[Submission]]) -> ([WriteOutcome], [Ed25519PublicKey]) {
+    func commit(_ units: [[Submission]]) -> ([WriteOutcome], [AcceptedEntry]) {
         guard let store else { return (units.map { _ in .shuttingDown }, []) }
         if let halted { return (units.map { _ in .storageFailure(halted) }, []) }
         draft = GroupDraft()
@@ -67,7 +65,7 @@ final class WriterCore: @unchecked Sendable {
             return (judged.map { $0.dependsOnGroup ? .storageFailure(failure) : $0.outcome(in: draft) }, [])
         }
         for (unit, verdict) in zip(units, judged) { logCommitted(verdict, peer: unit.first?.peer) }
-        return (judged.map { $0.outcome(in: draft) }, registeredKeys())
+        return (judged.map { $0.outcome(in: draft) }, draft.entries)
     }
 
     /// Judges one unit in order; a batch with a refusal is rolled back to where it began, so that
@@ -220,17 +218,6 @@ final class WriterCore: @unchecked Sendable {
     }
 
     static let maxDemurragePerGroup = 1000
-
-    /// The public keys that entries of the draft registered, for the writer's signature pre-check.
-    private func registeredKeys() -> [Ed25519PublicKey] {
-        draft.entries.compactMap { accepted -> Ed25519PublicKey? in
-            switch accepted.payload.body {
-            case .ledgerInit(let body): try? body.adminKey.parsedKey()
-            case .keyAdd(let body): try? body.key.parsedKey()
-            default: nil
-            }
-        }
-    }
 
     func logRefusal(_ error: LedgerError, peer: PeerCredentials?) {
         logger.notice(
