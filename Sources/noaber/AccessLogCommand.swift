@@ -20,33 +20,20 @@ struct AccessLogCommand: AsyncParsableCommand {
     @Option(help: "Only the reads that showed this account.")
     var account: Parsed<AccountID>?
 
-    @Option(help: "First day (YYYY-MM-DD, UTC); default: the oldest record kept.")
-    var from: String?
-
-    @Option(help: "Last day (YYYY-MM-DD, UTC), included; default: up to now.")
-    var to: String?
+    @OptionGroup var days: DayRangeOptions
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let account { _ = try account.value("--account") }
-        for (name, day) in [("--from", from), ("--to", to)] {
-            if let day, CalendarDate(day) == nil {
-                throw ValidationError("\(name) \(day) is not a date like 2026-11-30")
-            }
-        }
-        if let from, let to, to < from { throw ValidationError("--to \(to) is before --from \(from)") }
     }
 
     func run() async throws {
         let records = try await Session.with(connection) { session in
             var records: [AccessLogRecord] = []
             var params = AccessLogParams(
-                account: account?.text, fromTime: from.flatMap(StatementCommand.start(of:))?.rfc3339,
-                toTime: to.flatMap(StatementCommand.start(of:)).map {
-                    Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + 86_400_000).rfc3339
-                })
+                account: account?.text, fromTime: days.fromTime, toTime: days.toTime)
             while true {
                 let page = try await session.client.call(.accessLog, params, as: AccessLogResult.self)
                 records += page.records

@@ -17,11 +17,7 @@ struct ReportCommand: AsyncParsableCommand {
             period (what members and merchants hold, which equals minus what the issuers hold).
             """)
 
-    @Option(help: "First day (YYYY-MM-DD, UTC); default: from the start.")
-    var from: String?
-
-    @Option(help: "Last day (YYYY-MM-DD, UTC), included; default: up to now.")
-    var to: String?
+    @OptionGroup var days: DayRangeOptions
 
     @Option(help: "month, category or issuer.")
     var by: ReportBuilder.Grouping = .month
@@ -32,19 +28,10 @@ struct ReportCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        for (name, day) in [("--from", from), ("--to", to)] {
-            if let day, CalendarDate(day) == nil {
-                throw ValidationError("\(name) \(day) is not a date like 2026-11-30")
-            }
-        }
-        if let from, let to, to < from { throw ValidationError("--to \(to) is before --from \(from)") }
-    }
-
     func run() async throws {
         let text = try await Session.with(connection) { session in
             var builder = ReportBuilder(
-                grouping: by, from: from.flatMap(CalendarDate.init), to: to.flatMap(CalendarDate.init))
+                grouping: by, from: days.from.flatMap(CalendarDate.init), to: days.to.flatMap(CalendarDate.init))
             reading: for try await page in EntryPages(client: session.client, through: session.status.entries) {
                 for info in page {
                     guard try builder.add(info) else { break reading }

@@ -17,11 +17,7 @@ struct StatementCommand: AsyncParsableCommand {
     @Argument(help: "The account id.")
     var account: Parsed<AccountID>
 
-    @Option(help: "First day (YYYY-MM-DD, UTC); default: from the start.")
-    var from: String?
-
-    @Option(help: "Last day (YYYY-MM-DD, UTC), included; default: up to now.")
-    var to: String?
+    @OptionGroup var days: DayRangeOptions
 
     @Option(help: "text, csv, json or html.")
     var format: StatementRenderer.Format = .text
@@ -35,24 +31,11 @@ struct StatementCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try account.value("")
-        for (name, day) in [("--from", from), ("--to", to)] {
-            if let day, CalendarDate(day) == nil {
-                throw ValidationError("\(name) \(day) is not a date like 2026-11-30")
-            }
-        }
-        if let from, let to, to < from { throw ValidationError("--to \(to) is before --from \(from)") }
     }
-
-    /// The first moment of a UTC day.
-    static func start(of day: String) -> Timestamp? { Timestamp(rfc3339: day + "T00:00:00.000Z") }
 
     func run() async throws {
         let text = try await Session.with(connection) { session in
-            let fromTime = from.flatMap(Self.start(of:))?.rfc3339
-            // --to is included: the period ends where the next day begins.
-            let toTime = to.flatMap(Self.start(of:)).map {
-                Timestamp(millisecondsSinceEpoch: $0.millisecondsSinceEpoch + 86_400_000).rfc3339
-            }
+            let (fromTime, toTime) = (days.fromTime, days.toTime)
             var lines: [HistoryLineInfo] = []
             var opening: Int64?
             var afterSeq: Int64 = 0
@@ -71,8 +54,9 @@ struct StatementCommand: AsyncParsableCommand {
                 afterSeq = last.seq
             }
             let renderer = StatementRenderer(
-                organisation: session.ledger?.name ?? "", currency: session.currency, account: accountInfo!, from: from,
-                to: to,
+                organisation: session.ledger?.name ?? "", currency: session.currency, account: accountInfo!,
+                from: days.from,
+                to: days.to,
                 opening: opening ?? 0, lines: lines, closing: closing)
             return try renderer.render(output.json ? .json : format)
         }
