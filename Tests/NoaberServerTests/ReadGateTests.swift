@@ -108,7 +108,9 @@ struct ReadGateTests {
         var window = NonceWindow()
         let start = Timestamp(millisecondsSinceEpoch: 1_800_000_000_000)
         func insert(after milliseconds: Int64) -> Bool {
-            window.insert([1], at: Timestamp(millisecondsSinceEpoch: start.millisecondsSinceEpoch + milliseconds))
+            window.insert(
+                Nonce([UInt8](repeating: 1, count: 16)),
+                at: Timestamp(millisecondsSinceEpoch: start.millisecondsSinceEpoch + milliseconds))
         }
         #expect(insert(after: 0))
         for step: Int64 in [0, 1, 120_000, 239_999, 240_000, 300_000, 479_999] {
