@@ -140,7 +140,8 @@ let package = Package(
                 "NoaberTestSupport",
             ]
         ),
-        .testTarget(name: "NoaberClientTests", dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore"]),
+        .testTarget(
+            name: "NoaberClientTests", dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore", "NoaberTransport"]),
         .testTarget(
             name: "NoaberServerTests",
             dependencies: [

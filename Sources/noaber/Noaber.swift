@@ -19,7 +19,7 @@ struct Noaber: AsyncParsableCommand {
             Claims.self, Transfer.self, Redeem.self, Reverse.self, Import.self, SettingsCommand.self,
             Balance.self, History.self, StatementCommand.self, ReportCommand.self, Verify.self, Export.self,
             Status.self, CheckpointCommand.self, Proof.self,
-            VerifyProof.self, Consistency.self,
+            VerifyProof.self, Consistency.self, DialStdio.self,
         ])
 
     /// Every error is one line on stderr (scripts and people read the first line); help and

@@ -127,7 +127,7 @@ struct Verify: AsyncParsableCommand {
     }
 
     private func replayDaemon(saved: [(source: String, checkpoint: SignedCheckpoint)]) async throws -> Outcome {
-        try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
+        try await RPCClient.withConnection(to: try connection.endpoint) { client in
             // The stored state first, with the head and checkpoint of the same snapshot; entries up to that head cannot change after.
             let stored = try await client.call(.state, NoParams(), as: StateResult.self)
             let latest: SignedCheckpoint?
