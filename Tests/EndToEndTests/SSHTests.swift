@@ -99,6 +99,25 @@ struct HostCheckTests {
         #expect(result.stderr.contains(why), "\(result.stderr)")
     }
 
+    /// `printf … | ssh server noaber dial-stdio` works as a one-shot: the input's end reaches the
+    /// daemon as a half-closed connection, after which it still answers what it was sent.
+    @Test func dialStdioRelaysEveryAnswerOwedWhenItsInputEnds() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        let requests = (1...3).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"ledger.status"}"# }
+        let noaber = DaemonProcess.binaries.appendingPathComponent("noaber").path
+        let result = try runProcess(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", "printf '%s\\n' \"$@\" | \(noaber) dial-stdio --socket \(daemon.socket)", "sh"] + requests,
+            input: .empty)
+        #expect(result.status == 0, "\(result.stderr)")
+        let answers = result.stdout.split(separator: "\n")
+        #expect(answers.count == 3, "\(result.stdout)")
+        for (n, answer) in answers.enumerated() {
+            #expect(answer.hasPrefix(#"{"id":\#(n + 1),"jsonrpc":"2.0","result":{"#), "\(answer)")
+        }
+    }
+
     @Test func dialStdioSaysWhenTheSocketCannotBeReached() throws {
         let result = try runProcess(
             DaemonProcess.binaries.appendingPathComponent("noaber"), ["dial-stdio", "--socket", "/nonexistent/d.sock"],
