@@ -8,8 +8,9 @@ struct Noaber: AsyncParsableCommand {
         abstract: "Keep the books of a community currency for volunteer care.",
         discussion: """
             Talks to noaberd over its Unix socket (--socket, $NOABER_SOCKET, ./data/noaberd.sock,
-            /run/noaber/noaberd.sock, in that order). Entries are signed here, with your key file;
-            the daemon never sees a private key. The currency, its scale and the hour rate are taken
+            /run/noaber/noaberd.sock, in that order), or over ssh to a daemon on another computer
+            (--host ssh://[user@]server[:port] or $NOABER_HOST). Entries are signed here, with your
+            key file; the daemon never sees a private key. The currency, its scale and the hour rate are taken
             from the ledger's first entry, whose admin signature is checked, not from the daemon's
             word. --ledger ID (or $NOABER_LEDGER) refuses any ledger but that one.
             """,
