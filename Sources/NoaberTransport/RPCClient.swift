@@ -99,9 +99,15 @@ package final class RPCClient {
                 _ = await child.finish()
                 return result
             } catch {
-                // A daemon's own refusal stands; anything else after the relay died is the relay's doing.
-                if case ClientError.rpc = error { throw error }
-                if let status = await child.finish(), status != 0 {
+                // A lost connection is the relay's doing when it failed: ssh said why on stderr. Any
+                // other error (the daemon's refusal, the client's own checks) stands as it is.
+                let lost: Bool
+                switch error {
+                case ClientError.connectionClosed, is IOError, is ChannelError: lost = true
+                default: lost = false
+                }
+                let status = await child.finish()
+                if lost, let status, status != 0 {
                     throw ClientError.commandExited(command: child.name, daemon: display, status: status)
                 }
                 throw error
