@@ -142,7 +142,8 @@ let package = Package(
                 "NoaberTestSupport",
             ]
         ),
-        .testTarget(name: "NoaberClientTests", dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore"]),
+        .testTarget(
+            name: "NoaberClientTests", dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore", "NoaberTransport"]),
         .testTarget(
             name: "NoaberServerTests",
             dependencies: [

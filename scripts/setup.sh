@@ -3,14 +3,15 @@
 # the SQLite and OpenSSL development files, pkg-config, and the sqlite3/openssl tools the
 # interoperability tests use. With --test, also hledger and beancount, whose readings of Noaber's
 # journal exports the export tests compare with Noaber's balances, and faketime, which runs a test
-# daemon's clock ahead (claims expiring, demurrage periods passing). Installs only what is missing;
+# daemon's clock ahead (claims expiring, demurrage periods passing), and openssh-server, whose sshd
+# the end-to-end test of `noaber --host ssh://` runs on loopback. Installs only what is missing;
 # safe to run again.
 set -euo pipefail
 
 command -v swift >/dev/null || { echo "setup: swift is not on PATH; install the Swift toolchain first (swift.org/install)" >&2; exit 1; }
 
 needed=(libsqlite3-dev libssl-dev pkg-config sqlite3 openssl python3)
-[ "${1:-}" = "--test" ] && needed+=(hledger beancount faketime)
+[ "${1:-}" = "--test" ] && needed+=(hledger beancount faketime openssh-client openssh-server)
 missing=()
 for package in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -34,7 +34,7 @@ package struct Session {
         _ target: SessionTarget, requireInitialised: Bool = true, also batch: RPCClient.Batch,
         _ body: (Session, RPCClient.Answers) async throws -> R
     ) async throws -> R {
-        try await RPCClient.withConnection(socketPath: target.socketPath) { client in
+        try await RPCClient.withConnection(to: target.endpoint) { client in
             let key = try target.keyPath.map(loadPrivateKey)
             // With a pinned ledger, the reads can be signed for it before the daemon says which
             // ledger it serves, and travel with the status and entry 1: one round trip. Their
@@ -55,8 +55,8 @@ package struct Session {
             }
             var ledger: LedgerState.Ledger?
             if status.initialised {
-                let signed = try signedSettings(try answers.result(firstEntry), socketPath: target.socketPath)
-                try requireAgreement(status, signed, socketPath: target.socketPath)
+                let signed = try signedSettings(try answers.result(firstEntry), daemon: target.endpoint)
+                try requireAgreement(status, signed, daemon: target.endpoint)
                 ledger = signed
             }
             try target.checkPin(ledger?.id)
@@ -73,7 +73,7 @@ package struct Session {
     package static func withReadingClient<R>(
         _ target: SessionTarget, _ body: (RPCClient) async throws -> R
     ) async throws -> R {
-        try await RPCClient.withConnection(socketPath: target.socketPath) { client in
+        try await RPCClient.withConnection(to: target.endpoint) { client in
             if let keyPath = target.keyPath {
                 let key = try loadPrivateKey(keyPath)
                 let ledgerID = try await client.call(.status, NoParams(), as: StatusResult.self).ledgerId
@@ -86,9 +86,9 @@ package struct Session {
 
     /// The settings entry 1 signs, after checking that it is a `ledger.init` signed by the admin
     /// key it registers.
-    static func signedSettings(_ page: EntriesResult, socketPath: String) throws -> LedgerState.Ledger {
+    static func signedSettings(_ page: EntriesResult, daemon: Endpoint) throws -> LedgerState.Ledger {
         func refuse(_ why: String) -> ClientFailure {
-            ClientFailure("entry 1 from the daemon at \(socketPath) \(why); refusing to sign")
+            ClientFailure("entry 1 from the daemon at \(daemon) \(why); refusing to sign")
         }
         guard let info = page.entries.first, info.seq == 1 else { throw refuse("is missing") }
         let entry: CommittedEntry
@@ -115,7 +115,7 @@ package struct Session {
     }
 
     /// The daemon's `ledger.status` must report exactly what entry 1 signs.
-    static func requireAgreement(_ status: StatusResult, _ signed: LedgerState.Ledger, socketPath: String) throws {
+    static func requireAgreement(_ status: StatusResult, _ signed: LedgerState.Ledger, daemon: Endpoint) throws {
         var differences: [String] = []
         func compare<T: Equatable>(_ what: String, _ reported: T?, _ signed: T) {
             if reported != signed {
@@ -130,7 +130,7 @@ package struct Session {
         compare("hour rate", status.hourRate, signed.hourRate)
         guard differences.isEmpty else {
             throw ClientFailure(
-                "the daemon at \(socketPath) reports settings that entry 1 does not sign (\(differences.joined(separator: "; "))); refusing to sign"
+                "the daemon at \(daemon) reports settings that entry 1 does not sign (\(differences.joined(separator: "; "))); refusing to sign"
             )
         }
     }

@@ -1,6 +1,8 @@
+package import NoaberTransport
+
 /// Which daemon to talk to, and which ledger the user insists it serves.
 package struct SessionTarget: Sendable {
-    package var socketPath: String
+    package var endpoint: Endpoint
     /// The ledger id the user pinned, if any.
     package var pinnedLedger: String?
     /// Where the pin came from (`--ledger` or `NOABER_LEDGER`), to say so when it is refused.
@@ -9,9 +11,9 @@ package struct SessionTarget: Sendable {
     package var keyPath: String?
 
     package init(
-        socketPath: String, pinnedLedger: String? = nil, pinSource: String = "--ledger", keyPath: String? = nil
+        endpoint: Endpoint, pinnedLedger: String? = nil, pinSource: String = "--ledger", keyPath: String? = nil
     ) {
-        self.socketPath = socketPath
+        self.endpoint = endpoint
         self.pinnedLedger = pinnedLedger
         self.pinSource = pinSource
         self.keyPath = keyPath
@@ -30,6 +32,6 @@ package struct SessionTarget: Sendable {
         guard let pinned = pinnedLedger, ledgerID != pinned else { return }
         let serves = ledgerID.map { "ledger \($0)" } ?? "no ledger yet"
         throw ClientFailure(
-            "the daemon at \(socketPath) serves \(serves), not ledger \(pinned) (\(pinSource)); refusing to talk to it")
+            "the daemon at \(endpoint) serves \(serves), not ledger \(pinned) (\(pinSource)); refusing to talk to it")
     }
 }

@@ -44,6 +44,9 @@ package final class SocketServer: Service, Sendable {
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.backlog, value: 256)
+                // A client that shuts down its writing half (`noaber dial-stdio` when its input
+                // ends, `nc -N`) still gets every answer it is owed before the daemon closes.
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .bind(unixDomainSocketPath: path) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations

@@ -15,6 +15,10 @@ package enum ClientError: Error, CustomStringConvertible, Sendable {
     case malformedResponse(String)
     /// The daemon answered with an error.
     case rpc(RPCError)
+    /// The program that relays to a remote daemon (ssh) could not be started.
+    case cannotStart(command: String, daemon: String, reason: String)
+    /// The relaying program ended before the daemon answered; it has said why on stderr.
+    case commandExited(command: String, daemon: String, status: Int32)
 
     package var description: String {
         switch self {
@@ -23,6 +27,10 @@ package enum ClientError: Error, CustomStringConvertible, Sendable {
         case .connectionClosed: "noaberd closed the connection before answering"
         case .malformedResponse(let why): "malformed response from noaberd: \(why)"
         case .rpc(let error): error.message
+        case .cannotStart(let command, let daemon, let reason):
+            "cannot run \(command) to reach noaberd at \(daemon): \(reason) (set NOABER_SSH to the ssh command)"
+        case .commandExited(let command, let daemon, let status):
+            "\(command) exited with status \(status) before noaberd at \(daemon) answered (see \(command)'s message above)"
         }
     }
 }
@@ -49,22 +57,72 @@ package final class RPCClient {
         socketPath: String, maxLineBytes: Int = LineFrameDecoder.defaultMaxLength * 64,
         _ body: (RPCClient) async throws -> R
     ) async throws -> R {
-        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-        do {
-            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(unixDomainSocketPath: socketPath) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            ByteToMessageHandler(LineFrameDecoder(maxLength: maxLineBytes)))
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
-                }
-        } catch let error as IOError {
-            throw ClientError.cannotConnect(path: socketPath, reason: String(cString: strerror(error.errnoCode)))
-        } catch {
-            throw ClientError.cannotConnect(path: socketPath, reason: "\(error)")
+        try await withConnection(to: .unixSocket(path: socketPath), maxLineBytes: maxLineBytes, body)
+    }
+
+    /// Connects to `endpoint`, runs `body`, and closes the connection; for a command, waits for it
+    /// to exit, and blames it when it ended before the daemon answered.
+    package static func withConnection<R>(
+        to endpoint: Endpoint, maxLineBytes: Int = LineFrameDecoder.defaultMaxLength * 64,
+        _ body: (RPCClient) async throws -> R
+    ) async throws -> R {
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = {
+            channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(
+                    ByteToMessageHandler(LineFrameDecoder(maxLength: maxLineBytes)))
+                return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            }
         }
-        return try await channel.executeThenClose { inbound, outbound in
+        switch endpoint {
+        case .unixSocket(let path):
+            let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+            do {
+                channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connect(unixDomainSocketPath: path, channelInitializer: initializer)
+            } catch let error as IOError {
+                throw ClientError.cannotConnect(path: path, reason: String(cString: strerror(error.errnoCode)))
+            } catch {
+                throw ClientError.cannotConnect(path: path, reason: "\(error)")
+            }
+            return try await run(channel, body)
+        case .command(let executable, let arguments, let display):
+            let child = try RelayChild(executable: executable, arguments: arguments, display: display)
+            let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+            do {
+                channel = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .takingOwnershipOfDescriptors(
+                        input: child.readDescriptor, output: child.writeDescriptor, channelInitializer: initializer)
+            } catch {
+                child.closeDescriptors()
+                _ = await child.finish(grace: .zero)
+                throw ClientError.cannotStart(command: child.name, daemon: display, reason: "\(error)")
+            }
+            do {
+                let result = try await run(channel, body)
+                _ = await child.finish()
+                return result
+            } catch {
+                // A lost connection is the relay's doing when it failed: ssh said why on stderr. Any
+                // other error (the daemon's refusal, the client's own checks) stands as it is.
+                let lost: Bool
+                switch error {
+                case ClientError.connectionClosed, is IOError, is ChannelError: lost = true
+                default: lost = false
+                }
+                let status = await child.finish()
+                if lost, let status, status != 0 {
+                    throw ClientError.commandExited(command: child.name, daemon: display, status: status)
+                }
+                throw error
+            }
+        }
+    }
+
+    private static func run<R>(
+        _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ body: (RPCClient) async throws -> R
+    ) async throws -> R {
+        try await channel.executeThenClose { inbound, outbound in
             let client = RPCClient(inbound: inbound.makeAsyncIterator(), outbound: outbound)
             return try await body(client)
         }

@@ -59,7 +59,7 @@ struct Init: AsyncParsableCommand {
         let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
         let ledgerID = LedgerIdentity.derive(adminKey: key.publicKey, nonce: nonce)
         let entryID = try id ?? newEntryID()
-        let (result, logKey) = try await RPCClient.withConnection(socketPath: connection.socketPath) { client in
+        let (result, logKey) = try await RPCClient.withConnection(to: try connection.endpoint) { client in
             // Entry 1 announces the daemon's log key, so checkpoints are signed from the first entry on.
             let status = try await client.call(.status, NoParams(), as: StatusResult.self)
             let logKey = try status.logPublicKey.map { hex in

@@ -8,8 +8,9 @@ struct Noaber: AsyncParsableCommand {
         abstract: "Keep the books of a community currency for volunteer care.",
         discussion: """
             Talks to noaberd over its Unix socket (--socket, $NOABER_SOCKET, ./data/noaberd.sock,
-            /run/noaber/noaberd.sock, in that order). Entries are signed here, with your key file;
-            the daemon never sees a private key. The currency, its scale and the hour rate are taken
+            /run/noaber/noaberd.sock, in that order), or over ssh to a daemon on another computer
+            (--host ssh://[user@]server[:port] or $NOABER_HOST). Entries are signed here, with your
+            key file; the daemon never sees a private key. The currency, its scale and the hour rate are taken
             from the ledger's first entry, whose admin signature is checked, not from the daemon's
             word. --ledger ID (or $NOABER_LEDGER) refuses any ledger but that one.
             """,
@@ -19,7 +20,7 @@ struct Noaber: AsyncParsableCommand {
             Claims.self, Transfer.self, Redeem.self, Reverse.self, Import.self, SettingsCommand.self,
             Balance.self, History.self, StatementCommand.self, ReportCommand.self, Verify.self, Export.self,
             Status.self, CheckpointCommand.self, Proof.self,
-            VerifyProof.self, Consistency.self, AccessLogCommand.self,
+            VerifyProof.self, Consistency.self, AccessLogCommand.self, DialStdio.self,
         ])
 
     /// Every error is one line on stderr (scripts and people read the first line); help and

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import NoaberClient
+import NoaberTransport
 
-/// Where the daemon is.
-struct ConnectionOptions: ParsableArguments {
+/// Where this computer's daemon socket is. `dial-stdio` takes only this: it is the far end of
+/// `--host`, and must never follow a `$NOABER_HOST` of its own.
+struct SocketOptions: ParsableArguments {
     @Option(
         name: .long,
         help: "The daemon's Unix socket (default: $NOABER_SOCKET, ./data/noaberd.sock, /run/noaber/noaberd.sock).")
@@ -15,11 +17,45 @@ struct ConnectionOptions: ParsableArguments {
         if FileManager.default.fileExists(atPath: "./data/noaberd.sock") { return "./data/noaberd.sock" }
         return "/run/noaber/noaberd.sock"
     }
+}
+
+/// Where the daemon is: a socket on this computer, or a daemon on another reached over ssh.
+struct ConnectionOptions: ParsableArguments {
+    @OptionGroup var local: SocketOptions
+
+    @Option(
+        name: .long,
+        help: """
+            Reach noaberd on another computer over ssh: ssh://[user@]server[:port] (default: $NOABER_HOST \
+            unless --socket is given). Runs `ssh server noaber dial-stdio` ($NOABER_SSH replaces `ssh`); \
+            keys and signing stay here.
+            """)
+    var host: String?
+
+    @Option(name: .long, help: "With --host: the daemon's socket on the server (default: the server's own default).")
+    var remoteSocket: String?
 
     @Option(
         name: .long,
         help: "Talk only to the ledger with this id, as `noaber init` printed it (default: $NOABER_LEDGER).")
     var ledger: String?
+
+    /// The host asked for: --host; else, unless --socket names a local daemon, $NOABER_HOST.
+    private var hostSetting: String? {
+        if let host { return host }
+        if local.socket != nil { return nil }
+        let env = ProcessInfo.processInfo.environment["NOABER_HOST"]?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return env?.isEmpty == false ? env : nil
+    }
+
+    /// How to reach the daemon; a host that does not parse was already refused by `validate`.
+    var endpoint: Endpoint {
+        get throws {
+            guard let setting = hostSetting else { return .unixSocket(path: local.socketPath) }
+            let ssh = ProcessInfo.processInfo.environment["NOABER_SSH"]
+            return try SSHHost(parsing: setting).endpoint(sshCommand: ssh, remoteSocket: remoteSocket)
+        }
+    }
 
     /// The ledger id the user pinned, if any: --ledger, else $NOABER_LEDGER.
     var pinnedLedger: String? {
@@ -48,9 +84,11 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The daemon, the ledger pin and the key, as the client library takes them.
     var target: SessionTarget {
-        SessionTarget(
-            socketPath: socketPath, pinnedLedger: pinnedLedger, pinSource: ledger != nil ? "--ledger" : "NOABER_LEDGER",
-            keyPath: keyPath)
+        get throws {
+            SessionTarget(
+                endpoint: try endpoint, pinnedLedger: pinnedLedger,
+                pinSource: ledger != nil ? "--ledger" : "NOABER_LEDGER", keyPath: keyPath)
+        }
     }
 
     /// Refuses a ledger other than the pinned one; `ledgerID` is nil when the daemon serves none yet.
@@ -58,6 +96,18 @@ struct ConnectionOptions: ParsableArguments {
 
     func validate() throws {
         if let ledger, ledger.isEmpty { throw ValidationError("--ledger must not be empty") }
+        if host != nil, local.socket != nil {
+            throw ValidationError(
+                "--socket names a daemon on this computer and --host one on another; give one of them")
+        }
+        guard let setting = hostSetting else {
+            if remoteSocket != nil {
+                throw ValidationError("--remote-socket is the socket on the server; it needs --host")
+            }
+            return
+        }
+        // HostError names the value, and says which form is expected.
+        _ = try SSHHost(parsing: setting)
     }
 }
 

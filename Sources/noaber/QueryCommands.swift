@@ -143,7 +143,7 @@ struct Status: AsyncParsableCommand {
             ("database", "\(status.databaseBytes) bytes, schema version \(status.schemaVersion)"),
             ("uptime", "\(status.uptimeSeconds) s"),
             ("commits", "\(status.entriesCommitted) entries in \(status.groupCommits) group commits since start"),
-            ("daemon", "noaberd \(status.version) at \(connection.socketPath)"),
+            ("daemon", "noaberd \(status.version) at \(try connection.endpoint)"),
         ]
         for (name, value) in lines { print(name.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + value) }
     }

@@ -127,7 +127,7 @@ struct Verify: AsyncParsableCommand {
     }
 
     private func replayDaemon(saved: [(source: String, checkpoint: SignedCheckpoint)]) async throws -> Outcome {
-        try await Session.withReadingClient(connection.target) { client in
+        try await Session.withReadingClient(try connection.target) { client in
             // The stored state first, with the head and checkpoint of the same snapshot; entries up to that head cannot change after.
             let stored = try await client.call(.state, NoParams(), as: StateResult.self)
             let latest: SignedCheckpoint?
