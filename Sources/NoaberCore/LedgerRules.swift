@@ -1,3 +1,5 @@
+// size: the rules of every kind in one place, so that a reader sees them side by side; erase's are in
+// Personal/Erase.swift.
 package import NoaberCrypto
 
 // The rules of the ledger (docs/DESIGN.md, invariants 1–3). `apply` checks everything before it changes
@@ -29,6 +31,9 @@ extension LedgerState {
         prior: (any PriorEntries)? = nil
     ) throws(LedgerError) -> Payload {
         try Identifier.validateEntryID(payload.id)
+        if let ledger, payload.v != ledger.version {
+            throw .versionMismatch(ledger: ledger.version, entry: payload.v)
+        }
         let signer = try authenticate(signed, payload: payload, seq: seq, verifiedWith: verifiedWith)
         // Demurrage due at this time comes before anything else; periods that charge nobody pass.
         let schedule = try demurrageSchedule(at: at)
@@ -53,6 +58,7 @@ extension LedgerState {
             case .transaction(let body) where body.purpose == .demurrage:
                 try applyDemurrage(body, signer: signer, schedule: schedule)
             case .transaction(let body): try applyTransaction(body, signer: signer, at: at, prior: prior)
+            case .erase(let body): try applyErase(body, signer: signer, prior: prior)
             }
         } catch {
             // Passing over empty periods is a consequence of the time alone, but a refused entry
@@ -128,7 +134,8 @@ extension LedgerState {
                 revokedSeq: nil)
         }
         ledger = Ledger(
-            id: payload.ledger, name: body.name, currency: body.currency, hourRate: body.hourRate, adminKey: admin.id)
+            id: payload.ledger, name: body.name, currency: body.currency, hourRate: body.hourRate, adminKey: admin.id,
+            version: payload.v)
         keys[admin.id] = admin
         if let logKey { keys[logKey.id] = logKey }
     }

@@ -6,10 +6,14 @@ package struct StoredEntry: Sendable, Equatable {
     package var entry: CommittedEntry
     /// The postings as stored beside the entry (for transactions); they must equal the payload's.
     package var postings: [Posting]
+    /// The personal texts stored beside it (entry format v2), or nil when the reader was not given
+    /// them; an erased text is simply absent.
+    package var personal: [PersonalText]?
 
-    package init(entry: CommittedEntry, postings: [Posting]) {
+    package init(entry: CommittedEntry, postings: [Posting], personal: [PersonalText]? = nil) {
         self.entry = entry
         self.postings = postings
+        self.personal = personal
     }
 }
 
@@ -46,6 +50,7 @@ package struct Verifier: Sendable {
     private var entryIDs: [String: Int64] = [:]
     /// What reversals are judged by: each transaction's postings digest, and the reversals seen.
     private var prior = ReplayedEntries()
+    private var personal = PersonalAudit()
 
     package init(rootsWanted: Set<UInt64> = []) {
         self.rootsWanted = rootsWanted
@@ -109,6 +114,10 @@ package struct Verifier: Sendable {
         guard stored.postings == expectedPostings else {
             throw fail("stored postings differ from the signed payload's postings")
         }
+        try personal.check(stored.personal, of: payload, seq: entry.seq)
+        if case .erase(let erase) = payload.body {
+            try personal.erase(prior.covered(by: erase), by: entry.seq, textsKnown: stored.personal != nil)
+        }
         entries = entry.seq
         entryIDs[payload.id] = entry.seq
         prior.record(payload, seq: entry.seq, at: entry.committedAt)
@@ -123,6 +132,7 @@ package struct Verifier: Sendable {
     /// balance) with the replayed one. The daemon judges new entries from the stored state, so a
     /// forged role, revocation or controller there must fail the audit as surely as a forged balance.
     package func finish(stored: LedgerState, rows: JournalRows) throws(VerificationFailure) {
+        try personal.finish()
         // Rows the chain does not account for (a seq of 0 or below, postings of no entry) are
         // invisible to a replay from seq 1 but not to the daemon's queries.
         guard rows.entries == entries else {
