@@ -31,7 +31,8 @@ extension LedgerState {
         prior: (any PriorEntries)? = nil
     ) throws(LedgerError) -> Payload {
         try Identifier.validateEntryID(payload.id)
-        if let ledger, payload.v != ledger.version {
+        // A second ledger.init is refused as such (below), whatever its version.
+        if let ledger, payload.kind != .ledgerInit, payload.v != ledger.version {
             throw .versionMismatch(ledger: ledger.version, entry: payload.v)
         }
         let signer = try authenticate(signed, payload: payload, seq: seq, verifiedWith: verifiedWith)

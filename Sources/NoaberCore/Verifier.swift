@@ -114,10 +114,9 @@ package struct Verifier: Sendable {
         guard stored.postings == expectedPostings else {
             throw fail("stored postings differ from the signed payload's postings")
         }
-        try personal.check(stored.personal, of: payload, seq: entry.seq)
-        if case .erase(let erase) = payload.body {
-            try personal.erase(prior.covered(by: erase), by: entry.seq, textsKnown: stored.personal != nil)
-        }
+        personal.record(payload, seq: entry.seq)
+        if let texts = stored.personal { personal.add(texts, seq: entry.seq) }
+        if case .erase(let erase) = payload.body { personal.erase(prior.covered(by: erase), by: entry.seq) }
         entries = entry.seq
         entryIDs[payload.id] = entry.seq
         prior.record(payload, seq: entry.seq, at: entry.committedAt)
@@ -131,6 +130,12 @@ package struct Verifier: Sendable {
     /// Compares the stored derived state (the ledger's settings, every key, every account and its
     /// balance) with the replayed one. The daemon judges new entries from the stored state, so a
     /// forged role, revocation or controller there must fail the audit as surely as a forged balance.
+    /// Personal texts read apart from their entries (an export's personal part, docs/FORMAT.md §13).
+    package mutating func addPersonal(_ texts: [(seq: Int64, text: PersonalText)]) {
+        personal.add([], seq: 0)
+        for (seq, text) in texts { personal.add([text], seq: seq) }
+    }
+
     package func finish(stored: LedgerState, rows: JournalRows) throws(VerificationFailure) {
         try personal.finish()
         // Rows the chain does not account for (a seq of 0 or below, postings of no entry) are

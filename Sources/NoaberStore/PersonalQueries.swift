@@ -59,3 +59,74 @@ extension Connection {
         }
     }
 }
+
+// What readers see (docs/FORMAT.md §16): on a version 2 ledger the derived tables hold
+// commitments where version 1 held texts, so a human read puts back the text, or `[erased]`.
+extension Connection {
+    package func personalText(seq: Int64, path: String) throws(StoreError) -> String? {
+        try statement("SELECT text FROM personal_data WHERE seq = ? AND path = ?")
+            .rows([.integer(seq), .text(path)]) { $0.text(0) }.first
+    }
+
+    /// History lines with their memos as texts; `withheld` replaces them for a reader not entitled.
+    package func revealed(_ lines: [HistoryLine], withheld: String? = nil) throws(StoreError) -> [HistoryLine] {
+        guard try (ledger()?.version ?? 1) >= 2 else { return lines }
+        var result = lines
+        for index in result.indices where result[index].memo != nil {
+            if let withheld {
+                result[index].memo = withheld
+            } else {
+                result[index].memo = try personalText(seq: result[index].seq, path: "memo") ?? PersonalData.erasedMarker
+            }
+        }
+        return result
+    }
+
+    /// The account with its name as a text: that of the latest entry that set it.
+    package func revealed(
+        _ account: LedgerState.Account, withheld: String? = nil
+    ) throws(StoreError)
+        -> LedgerState.Account
+    {
+        guard try (ledger()?.version ?? 1) >= 2 else { return account }
+        var result = account
+        if let withheld {
+            result.name = withheld
+            return result
+        }
+        let seq =
+            try statement(
+                """
+                SELECT MAX(seq) FROM entries WHERE kind IN ('account.open', 'account.update')
+                AND json_extract(CAST(payload AS TEXT), '$.account') = ?
+                AND json_extract(CAST(payload AS TEXT), '$.name') IS NOT NULL
+                """
+            ).rows([.text(account.id.rawValue)]) { $0.isNull(0) ? nil : $0.int64(0) }.first ?? nil
+        var name: String?
+        if let seq { name = try personalText(seq: seq, path: "name") }
+        result.name = name ?? PersonalData.erasedMarker
+        return result
+    }
+}
+
+extension Connection {
+    /// Claims with their memos and rejection reasons as texts (or `withheld`, or `[erased]`).
+    package func revealed(_ rows: [ClaimRow], withheld: String? = nil) throws(StoreError) -> [ClaimRow] {
+        guard try (ledger()?.version ?? 1) >= 2 else { return rows }
+        var result = rows
+        for index in result.indices {
+            if result[index].record.claim.memo != nil {
+                result[index].record.claim.memo = try text(result[index].record.seq, "memo", withheld)
+            }
+            if result[index].reason != nil, let decided = result[index].record.decidedSeq {
+                result[index].reason = try text(decided, "reason", withheld)
+            }
+        }
+        return result
+    }
+
+    private func text(_ seq: Int64, _ path: String, _ withheld: String?) throws(StoreError) -> String {
+        if let withheld { return withheld }
+        return try personalText(seq: seq, path: path) ?? PersonalData.erasedMarker
+    }
+}

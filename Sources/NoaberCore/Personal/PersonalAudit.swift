@@ -1,53 +1,61 @@
 /// The verifier's part of rule 9 of docs/FORMAT.md §5: each personal text present matches its
 /// commitment, none is present that an `erase` covers, and every commitment without a text is
-/// covered by an `erase` (which may come later in the chain, so that is settled at the end).
+/// covered by an `erase`. An erasure comes after what it covers, and an export carries its texts
+/// after the entries, so the texts are judged at the end, in seq order.
 struct PersonalAudit: Sendable {
-    /// Commitments seen without a text, to be covered by some `erase` by the end.
-    private var missing: [PersonalKey] = []
-    private var present = Set<PersonalKey>()
-    private var erased = Set<PersonalKey>()
+    /// Every commitment of the chain's v2 entries.
+    private var commitments: [PersonalKey: String] = [:]
+    /// Each covered text and the first erase entry that covers it.
+    private var erasedBy: [PersonalKey: Int64] = [:]
+    /// The texts stored beside the chain, once the reader has them; nil: not given (an export
+    /// without personal data), and then there is nothing to check.
+    private(set) var texts: [PersonalKey: PersonalText]?
 
-    /// Checks the texts stored beside entry `seq`; nil means the reader was not given them (an
-    /// export without personal data), and then there is nothing to check.
-    mutating func check(_ texts: [PersonalText]?, of payload: Payload, seq: Int64) throws(VerificationFailure) {
-        guard let texts else { return }
-        func fail(_ reason: String) -> VerificationFailure { VerificationFailure(seq: seq, reason: reason) }
-        let fields = payload.v >= 2 ? payload.personalFields : []
-        for text in texts {
-            guard let field = fields.first(where: { $0.path == text.path }) else {
-                throw fail("a personal text is stored at \"\(text.path)\", where the payload commits to none")
-            }
-            guard text.commitment == field.value else {
-                throw fail(
-                    "the personal text stored for \"\(text.path)\" does not match the payload's commitment: it was changed beside the chain"
-                )
-            }
-            present.insert(PersonalKey(seq: seq, path: text.path))
-        }
-        for field in fields where !texts.contains(where: { $0.path == field.path }) {
-            missing.append(PersonalKey(seq: seq, path: field.path))
-        }
+    mutating func record(_ payload: Payload, seq: Int64) {
+        guard payload.v >= 2 else { return }
+        for field in payload.personalFields { commitments[PersonalKey(seq: seq, path: field.path)] = field.value }
     }
 
-    /// Records what an `erase` at `seq` covers; a text it covers must be gone already.
-    mutating func erase(_ covered: [PersonalKey], by seq: Int64, textsKnown: Bool) throws(VerificationFailure) {
-        for key in covered {
-            if textsKnown && present.contains(key) {
-                throw VerificationFailure(
-                    seq: key.seq,
-                    reason:
-                        "the personal text at \"\(key.path)\" is still stored, although erase entry \(seq) covers it")
-            }
-            erased.insert(key)
-        }
+    mutating func erase(_ covered: [PersonalKey], by seq: Int64) {
+        for key in covered where erasedBy[key] == nil { erasedBy[key] = seq }
     }
 
-    /// After the last entry: every commitment without a text was erased.
+    /// Adds texts read beside entry `seq`.
+    mutating func add(_ stored: [PersonalText], seq: Int64) {
+        var all = texts ?? [:]
+        for text in stored { all[PersonalKey(seq: seq, path: text.path)] = text }
+        texts = all
+    }
+
+    /// After the last entry: the checks above, naming the first entry (by seq) that fails one.
     func finish() throws(VerificationFailure) {
-        if let lost = missing.first(where: { !erased.contains($0) }) {
-            throw VerificationFailure(
-                seq: lost.seq,
-                reason: "the personal text at \"\(lost.path)\" is missing, and no erase entry covers it")
+        guard let texts else { return }
+        var failures: [(PersonalKey, String)] = []
+        for (key, text) in texts {
+            guard let commitment = commitments[key] else {
+                failures.append(
+                    (key, "a personal text is stored at \"\(key.path)\", where the payload commits to none"))
+                continue
+            }
+            if text.commitment != commitment {
+                failures.append(
+                    (
+                        key,
+                        "the personal text stored for \"\(key.path)\" does not match the payload's commitment: it was changed beside the chain"
+                    ))
+            } else if let erase = erasedBy[key] {
+                failures.append(
+                    (
+                        key,
+                        "the personal text at \"\(key.path)\" is still stored, although erase entry \(erase) covers it"
+                    ))
+            }
+        }
+        for key in commitments.keys where texts[key] == nil && erasedBy[key] == nil {
+            failures.append((key, "the personal text at \"\(key.path)\" is missing, and no erase entry covers it"))
+        }
+        if let first = failures.min(by: { $0.0 < $1.0 }) {
+            throw VerificationFailure(seq: first.0.seq, reason: first.1)
         }
     }
 }

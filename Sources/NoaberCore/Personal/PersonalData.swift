@@ -108,11 +108,21 @@ extension Payload {
     /// The payload with each personal field replaced by the commitment to its text, and those
     /// texts with fresh salts: how a signer turns a version 1 body into a version 2 entry.
     package func committingPersonalData() throws(CryptoError) -> (payload: Payload, texts: [PersonalText]) {
+        var salts: [[UInt8]] = []
+        for _ in personalFields { salts.append(try SecureRandom.bytes(PersonalData.saltBytes)) }
+        var next = salts.makeIterator()
+        return committingPersonalData { _, _ in next.next()! }
+    }
+
+    /// As `committingPersonalData()`, with the salt of each field (by path and text) from `salt`.
+    package func committingPersonalData(
+        salt: (_ path: String, _ text: String) -> [UInt8]
+    ) -> (payload: Payload, texts: [PersonalText]) {
         var copy = self
         copy.v = 2
         var texts: [PersonalText] = []
         for field in personalFields {
-            let text = try PersonalText.fresh(path: field.path, text: field.value)
+            let text = PersonalText(path: field.path, salt: salt(field.path, field.value), text: field.value)
             texts.append(text)
             copy.setPersonalField(field.path, to: text.commitment)
         }

@@ -6,14 +6,22 @@ import NoaberStore
 extension LedgerService {
     func accountGet(_ params: AccountParams, _ context: RequestContext) async throws -> AccountInfo {
         let account = try accountID(params.account)
-        guard let found = try await reads.read({ try $0.account(account) }) else {
+        let withheld = withheldMarker(of: [account], context)
+        guard
+            let found = try await reads.read({ db in
+                try db.account(account).map { try db.revealed($0, withheld: withheld) }
+            })
+        else {
             throw LedgerError.unknownAccount(account)
         }
         return AccountInfo(found)
     }
 
     func accountList(_ context: RequestContext) async throws -> AccountList {
-        AccountList(accounts: try await reads.read { try $0.accounts() }.map(AccountInfo.init))
+        let withheld = withheldMarker(of: [], context)
+        return AccountList(
+            accounts: try await reads.read { db in try db.accounts().map { try db.revealed($0, withheld: withheld) } }
+                .map(AccountInfo.init))
     }
 
     func accountHistory(_ params: HistoryParams, _ context: RequestContext) async throws -> HistoryResult {
@@ -21,7 +29,10 @@ extension LedgerService {
         let limit = Self.pageSize(params.limit, default: 20, max: 1000)
         let lines = try await reads.read { db in
             try db.account(account) == nil
-                ? nil : try db.history(of: account, limit: limit, beforeSeq: params.beforeSeq)
+                ? nil
+                : try db.revealed(
+                    db.history(of: account, limit: limit, beforeSeq: params.beforeSeq),
+                    withheld: withheldMarker(of: [account], context))
         }
         guard let lines else { throw LedgerError.unknownAccount(account) }
         return HistoryResult(account: account.rawValue, lines: lines.map(HistoryLineInfo.init))
@@ -39,8 +50,14 @@ extension LedgerService {
         let (from, to) = (try time(params.fromTime, "from_time"), try time(params.toTime, "to_time"))
         if let from, let to, to < from { throw RPCError.invalidParams("\"to_time\" is before \"from_time\"") }
         let limit = Self.pageSize(params.limit, max: StatementParams.maxLimit)
+        let withheld = withheldMarker(of: [account], context)
         let statement = try await reads.read { db in
-            try db.statement(of: account, from: from, to: to, afterSeq: params.afterSeq ?? 0, limit: limit)
+            try db.statement(of: account, from: from, to: to, afterSeq: params.afterSeq ?? 0, limit: limit).map {
+                var shown = $0
+                shown.account = try db.revealed($0.account, withheld: withheld)
+                shown.lines = try db.revealed($0.lines, withheld: withheld)
+                return shown
+            }
         }
         guard let statement else { throw LedgerError.unknownAccount(account) }
         return StatementResult(
