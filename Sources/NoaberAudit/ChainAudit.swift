@@ -15,6 +15,11 @@ package struct ChainAudit: Sendable {
         verifier = Verifier(rootsWanted: checkpointSizes)
     }
 
+    /// The personal texts of an export's personal part, checked with the chain at the end.
+    package mutating func addPersonal(_ texts: [(seq: Int64, text: PersonalText)]) {
+        verifier.addPersonal(texts)
+    }
+
     package mutating func check(page: [StoredEntry]) throws(VerificationFailure) {
         let known = verifier.state.keys.mapValues(\.publicKey)
         let prechecks = SignaturePrecheck.run(page, known: known)

@@ -44,9 +44,17 @@ struct ChainReader {
         guard let bytes = Data(base64Encoded: info.payload) else {
             throw .malformedEntry(seq: info.seq, reason: "the payload is not base64")
         }
-        let payload: Payload
+        var payload: Payload
         do { payload = try Payload.decode(Array(bytes)) } catch {
             throw .malformedEntry(seq: info.seq, reason: error.message)
+        }
+        // Version 2: the formats show the texts served beside the entry in place of their
+        // commitments; `[erased]` once erased, `[withheld]` when none were served (FORMAT.md §16).
+        if payload.v >= 2 {
+            for field in payload.personalFields {
+                let text = info.personal.map { $0.first { $0.path == field.path }?.text ?? PersonalData.erasedMarker }
+                payload.setPersonalField(field.path, to: text ?? "[withheld]")
+            }
         }
         let entry = ReadEntry(seq: info.seq, id: info.id, committedAt: time, date: CalendarDate(time), payload: payload)
         switch payload.body {

@@ -28,11 +28,37 @@ package struct ExportHeader: Codable, Sendable {
     /// When the export was made (RFC 3339, UTC).
     package var exportedAt: String
     package var state: StateResult
+    /// Version 2 ledgers: `included` when the personal part follows the entries, `omitted` when it
+    /// was left out (docs/FORMAT.md §13); absent for version 1, whose texts are in the payloads.
+    package var personalData: String?
 
-    package init(exportedAt: String, state: StateResult) {
+    package init(exportedAt: String, state: StateResult, personalData: String? = nil) {
         format = Self.formatName
         version = Self.currentVersion
         self.exportedAt = exportedAt
         self.state = state
+        self.personalData = personalData
     }
+
+    package static let personalIncluded = "included"
+    package static let personalOmitted = "omitted"
+}
+
+/// The line that starts an export's personal part, and each line of it (docs/FORMAT.md §13).
+package struct PersonalPartMarker: Codable, Sendable {
+    package static let name = "personal-data"
+    package var part: String
+    package var count: Int
+
+    package init(count: Int) {
+        part = Self.name
+        self.count = count
+    }
+}
+
+package struct PersonalLine: Codable, Sendable {
+    package var seq: Int64
+    package var path: String
+    package var salt: String
+    package var text: String
 }

@@ -19,6 +19,8 @@ package final class ExportReader {
     /// Lines read so far, for error messages.
     package private(set) var lineNumber = 0
     private var lastSeq: Int64 = 0
+    /// The personal part's marker, once reached: no entry follows it.
+    private var personalPart: PersonalPartMarker?
 
     package init(path: String) throws(VerificationFailure) {
         self.path = path
@@ -55,8 +57,12 @@ package final class ExportReader {
     /// the entry it should have been.
     package func nextPage(limit: Int = 2000) throws(VerificationFailure) -> [StoredEntry] {
         var lines: [(number: Int, data: Data)] = []
-        while lines.count < limit, let line = nextLine() {
+        while personalPart == nil, lines.count < limit, let line = nextLine() {
             if line.isEmpty { continue }
+            if line.range(of: Data(#""part":"personal-data""#.utf8)) != nil {
+                personalPart = try? RPCCoding.decoder().decode(PersonalPartMarker.self, from: line)
+                if personalPart != nil { break }
+            }
             lines.append((lineNumber, line))
         }
         if tooLong {
@@ -76,6 +82,30 @@ package final class ExportReader {
             lastSeq = info.seq
         }
         return page
+    }
+
+    /// After the last page: the personal part's texts, by entry (docs/FORMAT.md §13).
+    package func personalTexts() throws(VerificationFailure) -> [(seq: Int64, text: PersonalText)] {
+        guard let marker = personalPart else {
+            throw VerificationFailure(
+                seq: nil, reason: "\(path) says it includes personal data, but has no personal part")
+        }
+        var texts: [(seq: Int64, text: PersonalText)] = []
+        let decoder = RPCCoding.decoder()
+        while let line = nextLine() {
+            if line.isEmpty { continue }
+            guard let item = try? decoder.decode(PersonalLine.self, from: line),
+                let text = PersonalTextInfo(path: item.path, salt: item.salt, text: item.text).personalText()
+            else {
+                throw VerificationFailure(seq: nil, reason: "line \(lineNumber) of \(path) is not a personal text")
+            }
+            texts.append((item.seq, text))
+        }
+        guard texts.count == marker.count else {
+            throw VerificationFailure(
+                seq: nil, reason: "the personal part of \(path) says \(marker.count) texts but holds \(texts.count)")
+        }
+        return texts
     }
 
     private static func decode(_ lines: [Data]) -> [EntryInfo?] {

@@ -9,6 +9,8 @@ package struct JSONLinesWriter: ExportWriter {
     private let encoder = RPCCoding.encoder()
     private var nextSeq: Int64 = 1
     package private(set) var counts = ExportCounts()
+    /// The personal texts of the entries written, for the part after them.
+    private var personal: [PersonalLine] = []
 
     package init(header: ExportHeader) {
         self.header = header
@@ -20,10 +22,25 @@ package struct JSONLinesWriter: ExportWriter {
 
     package mutating func write(_ entry: EntryInfo, into output: inout String) throws(ExportError) {
         guard entry.seq == nextSeq else { throw .outOfSequence(expected: nextSeq, got: entry.seq) }
-        output += try line(entry, seq: entry.seq)
+        // Personal texts go in their own part, never on an entry's line, so that an export without
+        // them has the very same entry lines.
+        var line = entry
+        if header.personalData == ExportHeader.personalIncluded {
+            personal += (entry.personal ?? []).map {
+                PersonalLine(seq: entry.seq, path: $0.path, salt: $0.salt, text: $0.text)
+            }
+        }
+        line.personal = nil
+        output += try self.line(line, seq: entry.seq)
         nextSeq += 1
         counts.entries += 1
         counts.postings += entry.postings.count
+    }
+
+    package mutating func finish(into output: inout String) throws(ExportError) {
+        guard header.personalData == ExportHeader.personalIncluded else { return }
+        output += try line(PersonalPartMarker(count: personal.count), seq: nextSeq)
+        for text in personal { output += try line(text, seq: text.seq) }
     }
 
     private func line(_ value: some Encodable, seq: Int64) throws(ExportError) -> String {

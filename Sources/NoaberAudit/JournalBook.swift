@@ -68,7 +68,7 @@ struct JournalBook {
             case .within, .after:
                 break
             }
-        case .keyAdd, .keyRevoke, .accountUpdate, .categorySet, .ledgerSettings, .claim, .claimReject:
+        case .keyAdd, .keyRevoke, .accountUpdate, .categorySet, .ledgerSettings, .claim, .claimReject, .erase:
             // Keys, renames, freezes, limits, rates, settings and claims move no money, so the books'
             // balances ignore them (an approved claim's money moves in its credit).
             break

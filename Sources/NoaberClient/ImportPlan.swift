@@ -60,7 +60,8 @@ package struct ImportPlan: Sendable {
         guard !overflow else { throw fail("the file's total overflows") }
         total = sum
         let payload = Payload(
-            ledger: ledgerID, id: ImportFile.entryID(issuer: issuer, line), body: .transaction(credit.transaction))
+            v: state.ledger?.version ?? Payload.version, ledger: ledgerID, id: ImportFile.entryID(issuer: issuer, line),
+            body: .transaction(credit.transaction))
         credits.append(
             Credit(
                 line: line, payload: payload, amount: credit.amount,

@@ -111,7 +111,7 @@ package struct Session {
         }
         return LedgerState.Ledger(
             id: payload.ledger, name: settings.name, currency: settings.currency, hourRate: settings.hourRate,
-            adminKey: adminKey.keyID)
+            adminKey: adminKey.keyID, version: payload.v)
     }
 
     /// The daemon's `ledger.status` must report exactly what entry 1 signs.
@@ -136,6 +136,8 @@ package struct Session {
     }
 
     package var ledgerID: String { ledger?.id ?? "" }
+    /// The entry format version every entry of this ledger has (entry 1's, docs/FORMAT.md §16).
+    package var entryVersion: Int { ledger?.version ?? 1 }
     package var currency: Currency { ledger?.currency ?? Currency(code: "", name: "", scale: 0) }
     /// Minor units per hour of care, as entry 1 signs it.
     package var hourRate: Int64 { ledger?.hourRate ?? 0 }

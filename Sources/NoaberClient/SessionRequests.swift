@@ -65,14 +65,36 @@ extension Session {
     /// Signs `body` as a new entry, under `id` or a fresh one, with the session's key, and submits it.
     package func submit(_ body: Payload.Body, id: String?) async throws -> SubmitResult {
         let key = try loadPrivateKey(try target.requireKeyPath())
-        let payload = Payload(ledger: ledgerID, id: try id ?? newEntryID(), body: body)
+        let payload = Payload(v: entryVersion, ledger: ledgerID, id: try id ?? newEntryID(), body: body)
         return try await Self.submit(payload, key: key, client: client)
     }
 
+    /// Signs and submits `payload`. A version 2 payload's personal texts (written in place, as in
+    /// version 1) are first replaced by commitments with fresh salts, and sent beside it.
     package static func submit(
         _ payload: Payload, key: Ed25519PrivateKey, client: RPCClient
     ) async throws -> SubmitResult {
-        let signed = try SignedEntry.sign(payload, with: key)
-        return try await client.call(.submit, SubmitParams(signed), as: SubmitResult.self)
+        let (signed, personal) = try sign(payload, with: key)
+        return try await client.call(.submit, SubmitParams(signed, personal: personal), as: SubmitResult.self)
+    }
+
+    /// The signed entry and its personal texts (none in version 1). `deterministicSalts` derives
+    /// each salt from the private key, entry id, path and text, so that signing the same entry again
+    /// gives the same bytes (an import run twice replays, rather than conflicts); the salts stay
+    /// secret to everyone without the key.
+    package static func sign(
+        _ payload: Payload, with key: Ed25519PrivateKey, deterministicSalts: Bool = false
+    ) throws -> (SignedEntry, [PersonalText]) {
+        guard payload.v >= 2 else { return (try SignedEntry.sign(payload, with: key), []) }
+        let (committed, personal) =
+            deterministicSalts
+            ? payload.committingPersonalData { path, text in
+                let material =
+                    Array("noaber:salt:v1\u{0}".utf8) + key.rawRepresentation
+                    + Array("\u{0}\(payload.ledger)\u{0}\(payload.id)\u{0}\(path)\u{0}\(text)".utf8)
+                return Array(SHA256.hash(material).bytes.prefix(PersonalData.saltBytes))
+            }
+            : try payload.committingPersonalData()
+        return (try SignedEntry.sign(committed, with: key), personal)
     }
 }

@@ -10,6 +10,8 @@ package enum EntryKind: String, Codable, Sendable, CaseIterable {
     case claim
     case claimReject = "claim.reject"
     case transaction = "tx"
+    /// Version 2 only: removes personal texts from beside the chain (docs/FORMAT.md §16).
+    case erase
 }
 
 /// What a key may do: admins manage keys and accounts, operators open accounts, members and

@@ -49,6 +49,14 @@ package enum LedgerError: Error, Equatable, Sendable {
     /// The demurrage of the period starting on the given day is due, and the daemon writes it before
     /// any other entry, so that it is charged on the balances at the period's start.
     case demurrageDue(period: String)
+    /// Entry format v2 (docs/FORMAT.md §16): a commitment has no text beside it.
+    case personalDataMissing(path: String)
+    /// A text beside the entry does not match the commitment at its path.
+    case personalDataMismatch(path: String)
+    /// A text was given for a path the payload commits nothing to.
+    case personalDataUnexpected(path: String)
+    /// The entry's format version is not the ledger's (set by its `ledger.init`).
+    case versionMismatch(ledger: Int, entry: Int)
 
     /// Stable numeric code, sent as the JSON-RPC error code.
     package var code: Int {
@@ -76,6 +84,10 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .claimDecided: 1020
         case .claimExpired: 1021
         case .demurrageDue: 1022
+        case .personalDataMissing: 1023
+        case .personalDataMismatch: 1024
+        case .personalDataUnexpected: 1025
+        case .versionMismatch: 1026
         }
     }
 
@@ -105,6 +117,10 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .claimDecided: "claim_decided"
         case .claimExpired: "claim_expired"
         case .demurrageDue: "demurrage_due"
+        case .personalDataMissing: "personal_data_missing"
+        case .personalDataMismatch: "personal_data_mismatch"
+        case .personalDataUnexpected: "personal_data_unexpected"
+        case .versionMismatch: "version_mismatch"
         }
     }
 
@@ -139,6 +155,16 @@ package enum LedgerError: Error, Equatable, Sendable {
             "claim \(id) expired at \(at), undecided; the volunteer can make a new claim"
         case .demurrageDue(let period):
             "the demurrage of the period starting \(period) is due first; the daemon writes it with its log key (if it does not, its log key is not the ledger's: see its log)"
+        case .personalDataMissing(let path):
+            "the payload commits to a personal text at \"\(path)\", but none was sent beside it (params.personal)"
+        case .personalDataMismatch(let path):
+            "the personal text sent for \"\(path)\" does not match the payload's commitment (wrong text or salt)"
+        case .personalDataUnexpected(let path):
+            "a personal text was sent for \"\(path)\", but the payload commits to no text there"
+        case .versionMismatch(let ledger, let entry) where ledger < 2 && entry >= 2:
+            "this ledger's entries are format v\(ledger), which signs personal data into the chain; entries of format v\(entry) (and so erasure) are not possible on it"
+        case .versionMismatch(let ledger, let entry):
+            "this ledger's entries are format v\(ledger); an entry of format v\(entry) is refused"
         }
     }
 }

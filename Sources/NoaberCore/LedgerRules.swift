@@ -1,3 +1,5 @@
+// size: the rules of every kind in one place, so that a reader sees them side by side; erase's are in
+// Personal/Erase.swift.
 package import NoaberCrypto
 
 // size: the rules every entry kind shares stay in one file (claims and demurrage have folders of
@@ -31,6 +33,10 @@ extension LedgerState {
         prior: (any PriorEntries)? = nil
     ) throws(LedgerError) -> Payload {
         try Identifier.validateEntryID(payload.id)
+        // A second ledger.init is refused as such (below), whatever its version.
+        if let ledger, payload.kind != .ledgerInit, payload.v != ledger.version {
+            throw .versionMismatch(ledger: ledger.version, entry: payload.v)
+        }
         let signer = try authenticate(signed, payload: payload, seq: seq, verifiedWith: verifiedWith)
         // Demurrage due at this time comes before anything else; periods that charge nobody pass.
         let schedule = try demurrageSchedule(at: at)
@@ -55,6 +61,7 @@ extension LedgerState {
             case .transaction(let body) where body.purpose == .demurrage:
                 try applyDemurrage(body, signer: signer, schedule: schedule)
             case .transaction(let body): try applyTransaction(body, signer: signer, at: at, prior: prior)
+            case .erase(let body): try applyErase(body, signer: signer, prior: prior)
             }
         } catch {
             // Passing over empty periods is a consequence of the time alone, but a refused entry
@@ -130,7 +137,8 @@ extension LedgerState {
                 revokedSeq: nil)
         }
         ledger = Ledger(
-            id: payload.ledger, name: body.name, currency: body.currency, hourRate: body.hourRate, adminKey: admin.id)
+            id: payload.ledger, name: body.name, currency: body.currency, hourRate: body.hourRate, adminKey: admin.id,
+            version: payload.v)
         keys[admin.id] = admin
         if let logKey { keys[logKey.id] = logKey }
     }

@@ -10,8 +10,13 @@ package struct LedgerState: Sendable {
         package var currency: Currency
         package var hourRate: Int64
         package var adminKey: KeyID
+        /// The entry format version of every entry (its `ledger.init`'s `v`, docs/FORMAT.md §16).
+        package var version: Int
 
-        package init(id: String, name: String, currency: Currency, hourRate: Int64, adminKey: KeyID) {
+        package init(
+            id: String, name: String, currency: Currency, hourRate: Int64, adminKey: KeyID, version: Int = 1
+        ) {
+            self.version = version
             self.id = id
             self.name = name
             self.currency = currency

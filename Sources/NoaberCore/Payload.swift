@@ -3,17 +3,23 @@ package import NoaberCrypto
 /// The signed content of an entry: a flat JSON object whose bytes are chosen by the signer and
 /// stored verbatim. See docs/FORMAT.md for every field.
 package struct Payload: Sendable, Equatable {
+    /// The entry format version a payload gets unless told otherwise: 1, whose personal texts are
+    /// signed (docs/FORMAT.md §2); version 2 keeps them beside the chain (§16).
     package static let version = 1
+    package static let supportedVersions = 1...2
     /// Payloads larger than this are refused before parsing.
     package static let maxBytes = 64 * 1024
     /// Transactions with more postings than this are refused.
     package static let maxPostings = 100
 
+    /// The entry format version, `v`: every entry of a ledger has its `ledger.init`'s.
+    package var v: Int
     package var ledger: String
     package var id: String
     package var body: Body
 
-    package init(ledger: String, id: String, body: Body) {
+    package init(v: Int = Payload.version, ledger: String, id: String, body: Body) {
+        self.v = v
         self.ledger = ledger
         self.id = id
         self.body = body
@@ -30,6 +36,7 @@ package struct Payload: Sendable, Equatable {
         case claim(Claim)
         case claimReject(ClaimReject)
         case transaction(Transaction)
+        case erase(Erase)
     }
 
     package var kind: EntryKind {
@@ -44,6 +51,7 @@ package struct Payload: Sendable, Equatable {
         case .claim: .claim
         case .claimReject: .claimReject
         case .transaction: .transaction
+        case .erase: .erase
         }
     }
 }

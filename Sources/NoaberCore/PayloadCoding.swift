@@ -19,11 +19,11 @@ private struct AnyKey: CodingKey {
 extension Payload: Codable {
     package init(from decoder: any Decoder) throws {
         let header = try decoder.container(keyedBy: HeaderKeys.self)
-        let version = try header.decode(Int.self, forKey: .v)
-        guard version == Payload.version else {
+        v = try header.decode(Int.self, forKey: .v)
+        guard Payload.supportedVersions.contains(v) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .v, in: header,
-                debugDescription: "version \(version) is not supported (expected \(Payload.version))")
+                debugDescription: "version \(v) is not supported (expected 1 or 2)")
         }
         ledger = try header.decode(String.self, forKey: .ledger)
         id = try header.decode(String.self, forKey: .id)
@@ -59,6 +59,16 @@ extension Payload: Codable {
         case .transaction:
             body = .transaction(try Transaction(from: decoder))
             bodyKeys = Transaction.CodingKeys.allCases.map(\.stringValue)
+        case .erase:
+            // Version 1 signs its personal texts, so there is nothing an erasure could remove.
+            guard v >= 2 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .kind, in: header,
+                    debugDescription:
+                        "erase exists only in entry format v2; a v1 ledger signs its personal data and cannot erase it")
+            }
+            body = .erase(try Erase(from: decoder))
+            bodyKeys = Erase.CodingKeys.allCases.map(\.stringValue)
         }
         let allowed = Set(bodyKeys + HeaderKeys.allCases.map(\.stringValue))
         let present = try decoder.container(keyedBy: AnyKey.self).allKeys
@@ -70,7 +80,7 @@ extension Payload: Codable {
 
     package func encode(to encoder: any Encoder) throws {
         var header = encoder.container(keyedBy: HeaderKeys.self)
-        try header.encode(Payload.version, forKey: .v)
+        try header.encode(v, forKey: .v)
         try header.encode(ledger, forKey: .ledger)
         try header.encode(id, forKey: .id)
         try header.encode(kind, forKey: .kind)
@@ -85,6 +95,7 @@ extension Payload: Codable {
         case .claim(let b): try b.encode(to: encoder)
         case .claimReject(let b): try b.encode(to: encoder)
         case .transaction(let b): try b.encode(to: encoder)
+        case .erase(let b): try b.encode(to: encoder)
         }
     }
 
@@ -100,6 +111,7 @@ extension Payload: Codable {
             throw .invalidPayload("not valid JSON")
         }
         try StrictJSON.requireSameStructure(bytes, as: payload.encoded())
+        if payload.v >= 2 { try PersonalData.requireCommitments(in: payload) }
         return payload
     }
 

@@ -11,6 +11,9 @@ package protocol PriorEntries {
     func reversal(of entryID: String) -> Int64?
     /// The claim made by entry `entryID`, with its decision if it has one; nil if that is no claim.
     func claim(_ entryID: String) -> ClaimRecord?
+    /// The seq of entry `entryID` and the paths of its personal fields (docs/FORMAT.md §16), or nil
+    /// if no earlier entry has that id.
+    func personalFields(of entryID: String) -> (seq: Int64, paths: [String])?
 }
 
 /// Earlier entries kept in memory, for replays (the verifier) and tests: a digest per transaction,
@@ -19,8 +22,27 @@ package struct ReplayedEntries: PriorEntries, Sendable {
     private var transactions: [String: (Purpose, SHA256Digest)] = [:]
     private var reversals: [String: Int64] = [:]
     private var claims: [String: ClaimRecord] = [:]
+    /// Version 2: each entry with personal fields, by id, and the accounts whose erasure reaches it.
+    private var personal: [String: (seq: Int64, paths: [String])] = [:]
+    private var pathsBySeq: [Int64: [String]] = [:]
+    private var subjects: [AccountID: [Int64]] = [:]
 
     package init() {}
+
+    package func personalFields(of entryID: String) -> (seq: Int64, paths: [String])? { personal[entryID] }
+
+    /// The personal texts an `erase` at this point covers (docs/FORMAT.md §16), in seq and path order.
+    package func covered(by erase: Erase) -> [PersonalKey] {
+        if let account = erase.account {
+            return (subjects[account] ?? []).flatMap { seq in
+                (pathsBySeq[seq] ?? []).map { PersonalKey(seq: seq, path: $0) }
+            }.sorted()
+        }
+        return (erase.entries ?? []).flatMap { named -> [PersonalKey] in
+            guard let known = personal[named.id] else { return [] }
+            return (named.fields ?? known.paths).map { PersonalKey(seq: known.seq, path: $0) }
+        }.sorted()
+    }
 
     package func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
         transactions[entryID].map { (purpose: $0.0, postingsDigest: $0.1) }
@@ -32,6 +54,14 @@ package struct ReplayedEntries: PriorEntries, Sendable {
 
     /// Records an accepted entry, committed at `time`.
     package mutating func record(_ payload: Payload, seq: Int64, at time: Timestamp) {
+        let paths = payload.v >= 2 ? payload.personalFields.map(\.path) : []
+        if !paths.isEmpty {
+            personal[payload.id] = (seq, paths)
+            pathsBySeq[seq] = paths
+            for account in payload.personalSubjects(claim: { claims[$0] }) {
+                subjects[account, default: []].append(seq)
+            }
+        }
         switch payload.body {
         case .transaction(let tx):
             transactions[payload.id] = (tx.purpose, tx.postingsDigest)

@@ -6,10 +6,14 @@ package struct StoredEntry: Sendable, Equatable {
     package var entry: CommittedEntry
     /// The postings as stored beside the entry (for transactions); they must equal the payload's.
     package var postings: [Posting]
+    /// The personal texts stored beside it (entry format v2), or nil when the reader was not given
+    /// them; an erased text is simply absent.
+    package var personal: [PersonalText]?
 
-    package init(entry: CommittedEntry, postings: [Posting]) {
+    package init(entry: CommittedEntry, postings: [Posting], personal: [PersonalText]? = nil) {
         self.entry = entry
         self.postings = postings
+        self.personal = personal
     }
 }
 
@@ -46,6 +50,7 @@ package struct Verifier: Sendable {
     private var entryIDs: [String: Int64] = [:]
     /// What reversals are judged by: each transaction's postings digest, and the reversals seen.
     private var prior = ReplayedEntries()
+    private var personal = PersonalAudit()
 
     package init(rootsWanted: Set<UInt64> = []) {
         self.rootsWanted = rootsWanted
@@ -109,6 +114,9 @@ package struct Verifier: Sendable {
         guard stored.postings == expectedPostings else {
             throw fail("stored postings differ from the signed payload's postings")
         }
+        personal.record(payload, seq: entry.seq)
+        if let texts = stored.personal { personal.add(texts, seq: entry.seq) }
+        if case .erase(let erase) = payload.body { personal.erase(prior.covered(by: erase), by: entry.seq) }
         entries = entry.seq
         entryIDs[payload.id] = entry.seq
         prior.record(payload, seq: entry.seq, at: entry.committedAt)
@@ -122,7 +130,14 @@ package struct Verifier: Sendable {
     /// Compares the stored derived state (the ledger's settings, every key, every account and its
     /// balance) with the replayed one. The daemon judges new entries from the stored state, so a
     /// forged role, revocation or controller there must fail the audit as surely as a forged balance.
+    /// Personal texts read apart from their entries (an export's personal part, docs/FORMAT.md §13).
+    package mutating func addPersonal(_ texts: [(seq: Int64, text: PersonalText)]) {
+        personal.add([], seq: 0)
+        for (seq, text) in texts { personal.add([text], seq: seq) }
+    }
+
     package func finish(stored: LedgerState, rows: JournalRows) throws(VerificationFailure) {
+        try personal.finish()
         // Rows the chain does not account for (a seq of 0 or below, postings of no entry) are
         // invisible to a replay from seq 1 but not to the daemon's queries.
         guard rows.entries == entries else {

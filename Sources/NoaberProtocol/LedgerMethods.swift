@@ -67,6 +67,8 @@ package struct SubmitParams: Codable, Sendable {
     /// The 64-byte Ed25519 signature, hex.
     package var signature: String
     package var keyId: String
+    /// Entry format v2: the personal texts the payload commits to, with their salts.
+    package var personal: [PersonalTextInfo]?
 
     package init(_ signed: SignedEntry) {
         payload = Data(signed.payload).base64EncodedString()
@@ -153,6 +155,9 @@ package struct EntryInfo: Codable, Sendable {
     package var prevHash: String
     package var hash: String
     package var postings: [PostingInfo]
+    /// Entry format v2, for a reader entitled to them: the personal texts still stored beside the
+    /// entry (an erased one is absent). Absent: none were served.
+    package var personal: [PersonalTextInfo]?
 
     package init(_ stored: StoredEntry) {
         let e = stored.entry
@@ -166,6 +171,7 @@ package struct EntryInfo: Codable, Sendable {
         prevHash = e.prevHash.hex
         hash = e.hash.hex
         postings = stored.postings.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
+        personal = stored.personal.map { $0.map(PersonalTextInfo.init) }
     }
 
     /// Back to a Core value; a malformed field is reported as a failure at this entry.
@@ -186,7 +192,7 @@ package struct EntryInfo: Codable, Sendable {
             seq: seq, entryID: id, kind: kind,
             signed: SignedEntry(payload: Array(payload), signature: signature, keyID: key),
             committedAt: time, prevHash: prev, hash: hash)
-        return StoredEntry(entry: entry, postings: postings)
+        return StoredEntry(entry: entry, postings: postings, personal: try personalTexts())
     }
 }
 
@@ -220,8 +226,11 @@ package struct LedgerInfo: Codable, Sendable {
     package var currency: Currency
     package var hourRate: Int64
     package var adminKey: String
+    /// The entry format version (docs/FORMAT.md §16); absent means 1.
+    package var entryVersion: Int?
 
     package init(_ l: LedgerState.Ledger) {
+        entryVersion = l.version == 1 ? nil : l.version
         ledgerId = l.id
         name = l.name
         currency = l.currency
@@ -275,7 +284,7 @@ package struct StateResult: Codable, Sendable {
             guard let admin = KeyID(hex: ledger.adminKey) else { throw bad("admin key id") }
             ledgerValue = LedgerState.Ledger(
                 id: ledger.ledgerId, name: ledger.name, currency: ledger.currency, hourRate: ledger.hourRate,
-                adminKey: admin)
+                adminKey: admin, version: ledger.entryVersion ?? 1)
         }
         var keyValues: [LedgerState.Key] = []
         for k in keys {

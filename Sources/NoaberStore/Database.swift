@@ -19,6 +19,8 @@ package struct Database: Sendable {
         try db.execute("PRAGMA journal_mode = WAL")
         try db.execute("PRAGMA synchronous = FULL")
         try db.execute("PRAGMA foreign_keys = ON")
+        // An erased personal text is overwritten where it lay, not left in free pages (FORMAT.md §16).
+        try db.execute("PRAGMA secure_delete = ON")
         try Schema.migrate(db)
         return db
     }

@@ -6,10 +6,16 @@ package import NoaberTransparency
 package struct AcceptedEntry: Sendable {
     package var entry: CommittedEntry
     package var payload: Payload
+    /// Entry format v2: the personal texts checked against the payload's commitments, and the
+    /// accounts whose erasure reaches this entry (docs/FORMAT.md §16).
+    package var personal: [PersonalText]
+    package var subjects: [AccountID]
 
-    package init(entry: CommittedEntry, payload: Payload) {
+    package init(entry: CommittedEntry, payload: Payload, personal: [PersonalText] = [], subjects: [AccountID] = []) {
         self.entry = entry
         self.payload = payload
+        self.personal = personal
+        self.subjects = subjects
     }
 }
 
@@ -67,6 +73,12 @@ package final class LedgerStore {
             }
         }
         tree = grown
+        // Erased texts were overwritten in the pages, but older copies of those pages stay in the
+        // WAL until a checkpoint moves the new ones into the file and truncates it (FORMAT.md §16).
+        // The entries are durable already; should this fail, the next checkpoint does it.
+        if batch.contains(where: { $0.entry.kind == .erase }) {
+            try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
     }
 
     /// Stores `note` as the latest checkpoint on its own (the interval mode's checkpoints).
@@ -166,14 +178,16 @@ package final class LedgerStore {
                 seq, .text(e.entryID), .text(e.kind.rawValue), .text(e.signed.keyID.hex), .blob(e.signed.payload),
                 .blob(e.signed.signature), .text(e.committedAt.rfc3339), .blob(e.prevHash.bytes), .blob(e.hash.bytes),
             ])
+        try connection.insertPersonal(accepted)
         switch accepted.payload.body {
         case .ledgerInit(let body):
             let admin = try publicKey(body.adminKey)
             try connection.statement(
-                "INSERT INTO ledger (singleton, ledger_id, name, currency_code, currency_name, scale, hour_rate, admin_key) VALUES (1, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO ledger (singleton, ledger_id, name, currency_code, currency_name, scale, hour_rate, admin_key, entry_version) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"
             ).run([
                 .text(accepted.payload.ledger), .text(body.name), .text(body.currency.code), .text(body.currency.name),
                 .integer(Int64(body.currency.scale)), .integer(body.hourRate), .text(admin.keyID.hex),
+                .integer(Int64(accepted.payload.v)),
             ])
             try insertKey(admin, spec: body.adminKey, seq: e.seq)
             if let spec = body.logKey { try insertKey(try publicKey(spec), spec: spec, seq: e.seq) }
@@ -218,6 +232,8 @@ package final class LedgerStore {
             .run([.text(body.category), .text(body.name), .integer(body.hourRate), seq])
         case .ledgerSettings:
             break  // the settings row is written from the state after the group
+        case .erase(let body):
+            try connection.erasePersonal(body, seq: e.seq)
         case .claim(let claim):
             try connection.statement(
                 "INSERT INTO claims (claim_id, seq, committed_at, account, issuer, hours, hour_rate, amount, category, care_date, memo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"

@@ -25,7 +25,7 @@ extension Connection {
 
     package func ledger() throws(StoreError) -> LedgerState.Ledger? {
         let rows = try statement(
-            "SELECT ledger_id, name, currency_code, currency_name, scale, hour_rate, admin_key FROM ledger"
+            "SELECT ledger_id, name, currency_code, currency_name, scale, hour_rate, admin_key, entry_version FROM ledger"
         ).rows { row throws(StoreError) -> LedgerState.Ledger in
             guard let admin = KeyID(hex: row.text(6)), (0...Int64(Money.maxScale)).contains(row.int64(4)) else {
                 throw .corruptRow("ledger row has a malformed admin key or scale")
@@ -33,7 +33,7 @@ extension Connection {
             return LedgerState.Ledger(
                 id: row.text(0), name: row.text(1),
                 currency: Currency(code: row.text(2), name: row.text(3), scale: Int(row.int64(4))),
-                hourRate: row.int64(5), adminKey: admin)
+                hourRate: row.int64(5), adminKey: admin, version: Int(row.int64(7)))
         }
         return rows.first
     }
@@ -107,7 +107,10 @@ extension Connection {
             }
             postings[seq, default: []].append(Posting(account: account, amount: amount))
         }
-        return entries.map { StoredEntry(entry: $0, postings: postings[$0.seq] ?? []) }
+        let personal = try personalTexts(from: first.seq, through: last.seq)
+        return entries.map {
+            StoredEntry(entry: $0, postings: postings[$0.seq] ?? [], personal: personal[$0.seq] ?? [])
+        }
     }
 
     /// Like `entries(from:limit:)`, but the page also ends before its payloads would come to more

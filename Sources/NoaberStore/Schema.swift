@@ -164,6 +164,32 @@ enum Schema {
                 ) STRICT;
                 """
         ),
+        Migration(
+            version: 5,
+            sql: """
+                -- Entry format v2 (docs/FORMAT.md §16): the ledger's version, fixed by its ledger.init.
+                ALTER TABLE ledger ADD COLUMN entry_version INTEGER NOT NULL DEFAULT 1;
+
+                -- Personal texts beside the chain, each bound to its entry by the commitment at `path`
+                -- in the signed payload. Not append-only: an erase entry deletes rows, and nothing
+                -- signed changes. Written in the same transaction as the entry.
+                CREATE TABLE personal_data (
+                    seq  INTEGER NOT NULL REFERENCES entries(seq),
+                    path TEXT    NOT NULL,
+                    salt BLOB    NOT NULL CHECK (length(salt) = 16),
+                    text TEXT    NOT NULL,
+                    PRIMARY KEY (seq, path)
+                ) STRICT;
+
+                -- Derived: the accounts each entry with personal data touches, which an erase of the
+                -- account reaches.
+                CREATE TABLE personal_subjects (
+                    account TEXT    NOT NULL,
+                    seq     INTEGER NOT NULL,
+                    PRIMARY KEY (account, seq)
+                ) STRICT, WITHOUT ROWID;
+                """
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.

@@ -17,8 +17,14 @@ extension Account {
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Open an account (signed by an admin or operator).",
-            discussion:
-                "Account ids are lowercase parts joined by ':', e.g. org:zorgkring, vol:jan-peeters, shop:bakker.")
+            discussion: """
+                Account ids are lowercase parts joined by ':' and are in the signed chain for good, so \
+                give people pseudonymous ids: vol:0042, not vol:jan-peeters (e.g. org:zorgkring, \
+                shop:bakker for organisations). The name is personal data: on a ledger of entry format \
+                2 it is kept beside the chain and can be erased (noaber erase --account vol:0042).
+                Example: noaber account open vol:0042 --kind member --name "Jan Peeters" \
+                --controller jan.pub --key coordinator.key
+                """)
 
         @Argument(help: "The new account's id.")
         var account: Parsed<AccountID>
@@ -28,7 +34,7 @@ extension Account {
         @Option(help: "issuer (a care organisation), member (a volunteer) or merchant (a shop or service).")
         var kind: AccountKind
 
-        @Option(help: "Display name.")
+        @Option(help: "Display name (personal data: erasable on an entry format 2 ledger).")
         var name: String
 
         @Option(

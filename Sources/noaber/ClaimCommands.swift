@@ -72,7 +72,9 @@ struct ClaimCommand: AsyncParsableCommand {
             let claim = Claim(
                 account: volunteer, issuer: issuer.value, hours: parsed.description, hourRate: rate, amount: minor,
                 category: category, careDate: careDate, memo: memo)
-            let payload = Payload(ledger: session.ledgerID, id: try signing.id ?? newEntryID(), body: .claim(claim))
+            let payload = Payload(
+                v: session.entryVersion, ledger: session.ledgerID, id: try signing.id ?? newEntryID(),
+                body: .claim(claim))
             return (
                 try await Session.submit(payload, key: key, client: session.client),
                 "\(volunteer) claims \(parsed) hours = \(session.format(minor)) \(session.currency.code) from \(issuer)"
@@ -115,7 +117,13 @@ struct Approve: AsyncParsableCommand {
         var batch = RPCClient.Batch()
         let entry = batch.add(.entryGet, EntryGetParams(id: claimID), as: EntryInfo.self)
         let (result, text) = try await Session.with(connection, also: batch) { session, answers in
-            let claim = try claim(claimID, in: try answers.result(entry))
+            let info = try answers.result(entry)
+            var claim = try claim(claimID, in: info)
+            // Version 2: the claim's payload holds the memo's commitment; the credit carries the
+            // text itself (committed afresh), or none once the claim's memo was erased.
+            if session.entryVersion >= 2, claim.memo != nil {
+                claim.memo = info.personal?.first { $0.path == "memo" }?.text
+            }
             return (
                 try await session.submit(.transaction(CreditBuilder.approving(claim, id: claimID)), signing: signing),
                 "credit \(claim.hours) hours = \(session.format(claim.amount)) \(session.currency.code) from \(claim.issuer) to \(claim.account)"

@@ -39,6 +39,11 @@ struct Export: AsyncParsableCommand {
     @Option(help: "Only what touches this account (csv: its rows; journals: whole transactions); not for jsonl.")
     var account: String?
 
+    @Flag(
+        name: .customLong("without-personal-data"),
+        help: "jsonl: leave out the personal part (names, labels, memos, reasons with their salts); it still verifies.")
+    var withoutPersonalData = false
+
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -63,8 +68,12 @@ struct Export: AsyncParsableCommand {
                 let pages = Pages(client: session.client, head: state.headSeq, filter: filter, output: output)
                 switch format {
                 case .jsonl:
+                    let personal =
+                        (state.ledger?.entryVersion ?? 1) < 2
+                        ? nil : withoutPersonalData ? ExportHeader.personalOmitted : ExportHeader.personalIncluded
                     counts = try await pages.export(
-                        JSONLinesWriter(header: ExportHeader(exportedAt: Self.now(), state: state)))
+                        JSONLinesWriter(
+                            header: ExportHeader(exportedAt: Self.now(), state: state, personalData: personal)))
                 case .csv: counts = try await pages.export(CSVWriter(filter: filter))
                 case .hledger: counts = try await pages.export(HledgerWriter(filter: filter))
                 case .beancount: counts = try await pages.export(BeancountWriter(filter: filter))

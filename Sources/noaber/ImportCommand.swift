@@ -119,11 +119,13 @@ struct Import: AsyncParsableCommand {
         var done = 0
         for start in stride(from: 0, to: credits.count, by: batchSize) {
             let slice = credits[start..<min(start + batchSize, credits.count)]
-            let signed = try slice.map { try SignedEntry.sign($0.payload, with: key) }
+            // The same line signs to the same bytes on every run (salts included), so a rerun replays.
+            let signed = try slice.map { try Session.sign($0.payload, with: key, deterministicSalts: true) }
             let result: SubmitBatchResult
             do {
                 result = try await client.call(
-                    .submitBatch, SubmitBatchParams(entries: signed.map(SubmitParams.init)), as: SubmitBatchResult.self)
+                    .submitBatch, SubmitBatchParams(entries: signed.map { SubmitParams($0.0, personal: $0.1) }),
+                    as: SubmitBatchResult.self)
             } catch {
                 progress.clear()
                 let first = slice.first!.line.number

@@ -35,12 +35,22 @@ struct Init: AsyncParsableCommand {
     @Option(help: "Entry id (default: random).")
     var id: String?
 
+    @Option(
+        name: .customLong("entry-version"),
+        help: ArgumentHelp(
+            "Entry format: 2 keeps names, labels, memos and reasons beside the chain, erasable; 1 signs them into it (for compatibility only).",
+            valueName: "1|2"))
+    var entryVersion = 2
+
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard (0...Money.maxScale).contains(scale) else {
             throw ValidationError("--scale must be 0 to \(Money.maxScale)")
+        }
+        guard Payload.supportedVersions.contains(entryVersion) else {
+            throw ValidationError("--entry-version must be 1 or 2")
         }
     }
 
@@ -72,7 +82,7 @@ struct Init: AsyncParsableCommand {
                 name: name, currency: Currency(code: currency, name: currencyName, scale: scale), hourRate: rate,
                 adminKey: KeySpec(publicKey: key.publicKey, label: label, role: .admin), nonce: Hex.encode(nonce),
                 logKey: logKey.map { KeySpec(publicKey: $0, label: "noaberd log key", role: .log) })
-            let payload = Payload(ledger: ledgerID, id: entryID, body: .ledgerInit(body))
+            let payload = Payload(v: entryVersion, ledger: ledgerID, id: entryID, body: .ledgerInit(body))
             return (try await Session.submit(payload, key: key, client: client), logKey)
         }
         let verifierKey = try logKey.map {

@@ -19,7 +19,7 @@ struct Noaber: AsyncParsableCommand {
             Approve.self, Reject.self,
             Claims.self, Transfer.self, Redeem.self, Reverse.self, Import.self, SettingsCommand.self,
             Balance.self, History.self, StatementCommand.self, ReportCommand.self, Verify.self, Export.self,
-            Status.self, CheckpointCommand.self, Proof.self,
+            Status.self, CheckpointCommand.self, Proof.self, EraseCommand.self,
             VerifyProof.self, Consistency.self, AccessLogCommand.self, DialStdio.self,
         ])
 

@@ -163,6 +163,9 @@ struct Verify: AsyncParsableCommand {
                 if page.isEmpty { break }
                 try audit.check(page: page)
             }
+            if header.personalData == ExportHeader.personalIncluded {
+                audit.addPersonal(try reader.personalTexts())
+            }
             return (audit, latest.map { ("export", $0) }, header.state, nil)
         } catch {
             return (audit, nil, nil, error)

@@ -20,11 +20,12 @@ struct AuditScriptTests {
             in: daemon.directory)
     }
 
-    @Test(.enabled(if: tools, "python3 or openssl is missing; scripts/setup.sh installs them"))
-    func agreesWithVerifyOnAGoodLedgerAndCatchesTampering() async throws {
+    /// Both entry formats: version 2's personal texts are checked against their commitments.
+    @Test(.enabled(if: tools, "python3 or openssl is missing; scripts/setup.sh installs them"), arguments: [1, 2])
+    func agreesWithVerifyOnAGoodLedgerAndCatchesTampering(entryVersion: Int) async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
-        let ledger = try WalkthroughLedger(on: daemon)
+        let ledger = try WalkthroughLedger(on: daemon, entryVersion: entryVersion)
         try daemon.ok("key", "revoke", "--key", "admin.key", ledger.piet, "--reason", "left the project")
         let status = try await daemon.status()
 

@@ -13,7 +13,7 @@ struct BadInputTests {
     func withUnchangedLedger(_ body: (DaemonProcess, Payload.Body) async throws -> Void) async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
-        _ = try WalkthroughLedger(on: daemon)
+        _ = try WalkthroughLedger(on: daemon, entryVersion: 1)
         let before = try await daemon.status()
         let balances = try ["org:zorgkring", "vol:jan-peeters", "vol:piet", "shop:bakker"].map(daemon.balance)
         let validTransfer = Payload.Body.transaction(

@@ -12,7 +12,7 @@ struct ConcurrencyTests {
     @Test func concurrentSubmissionsAreCommittedExactlyOnce() async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
-        _ = try WalkthroughLedger(on: daemon)
+        _ = try WalkthroughLedger(on: daemon, entryVersion: 1)
         try daemon.ok(
             "credit", "--key", "coord.key", "--from", "org:zorgkring", "--to", "vol:jan-peeters", "--amount", "100.00")
         let base = try await daemon.status()

@@ -187,18 +187,19 @@ struct BalanceOutput: Decodable {
 }
 
 /// The README's walkthrough ledger: an issuer, two volunteers and a shop, with one credit, one
-/// transfer and one redemption. Key files are left in the daemon's folder.
+/// transfer and one redemption. Key files are left in the daemon's folder. `entryVersion` 1 is for
+/// tests that sign version 1 payloads by hand or edit texts in the derived tables.
 struct WalkthroughLedger {
     var admin, coordinator, jan, piet, bakker: String
 
-    init(on daemon: DaemonProcess) throws {
+    init(on daemon: DaemonProcess, entryVersion: Int = 2) throws {
         var ids: [String: String] = [:]
         for name in ["admin", "coord", "jan", "piet", "bakker"] {
             ids[name] = try daemon.ok("keygen", "--out", "\(name).key").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         try daemon.ok(
             "init", "--admin-key", "admin.key", "--name", "Zorgkring Noord", "--currency", "ZMT", "--currency-name",
-            "zorgmunt", "--scale", "2", "--hour-rate", "10.00")
+            "zorgmunt", "--scale", "2", "--hour-rate", "10.00", "--entry-version", "\(entryVersion)")
         func add(_ file: String, _ label: String, _ role: String) throws -> String {
             let printed = try daemon.ok(
                 "key", "add", "--key", "admin.key", "--pub", "\(file).key.pub", "--label", label, "--role", role)

@@ -24,15 +24,15 @@ struct ReadmeTests {
             environment: .inherited(adding: ["NOABER_SOCKET": daemon.socket, "PATH": path]))
         let stdout = result.stdout
         #expect(result.status == 0, "walkthrough failed:\n\(stdout)\n\(result.stderr)")
-        #expect(stdout.contains("vol:jan-peeters  Jan Peeters  12.50 ZMT"))
+        #expect(stdout.contains("vol:0042  Jan Peeters  12.50 ZMT"))
         #expect(stdout.contains("OK: 12 entries, 4 accounts, 6 keys"))
-        #expect(stdout.contains("credit 2.5 hours = 25.00 ZMT from org:zorgkring to vol:jan-peeters: entry 10"))
+        #expect(stdout.contains("credit 2.5 hours = 25.00 ZMT from org:zorgkring to vol:0042: entry 10"))
         #expect(stdout.contains("OK: entry 10 (tx, id credit-jan-1"), "verify-proof")
         #expect(
             stdout.contains("checkpoint (checkpoint.txt): 12 entries, root matches, signed by noaber/"), "verify --file"
         )
         #expect(try daemon.balance("org:zorgkring") == -2500)
-        #expect(try daemon.balance("vol:piet") == 500)
+        #expect(try daemon.balance("vol:0043") == 500)
         #expect(try daemon.balance("shop:bakker") == 750)
     }
 }

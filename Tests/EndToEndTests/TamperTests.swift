@@ -15,7 +15,7 @@ struct TamperTests {
     func verifyNamesTheTamperedEntry(_ tamper: Tamper) async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
-        _ = try WalkthroughLedger(on: daemon)
+        _ = try WalkthroughLedger(on: daemon, entryVersion: 1)
         #expect(try daemon.noaber("verify").status == 0)
 
         // Entry 11 is the transfer of 5.00 from Jan to Piet.
@@ -78,7 +78,7 @@ struct TamperTests {
     @Test func theJournalRefusesUpdatesAndDeletes() async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
-        _ = try WalkthroughLedger(on: daemon)
+        _ = try WalkthroughLedger(on: daemon, entryVersion: 1)
         let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
         for sql in [
             "UPDATE entries SET kind = 'tx' WHERE seq = 1", "DELETE FROM entries WHERE seq = 12",

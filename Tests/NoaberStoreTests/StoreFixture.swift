@@ -23,6 +23,9 @@ final class StoreFixture {
     var state = LedgerState()
     var seq: Int64 = 0
     var head = SHA256Digest.zero
+    /// 2 makes the entries of entry format v2, their personal texts beside them.
+    var entryVersion = 1
+    var prior = ReplayedEntries()
     private var counter = 0
 
     init() throws {
@@ -41,17 +44,21 @@ final class StoreFixture {
     /// without writing it.
     func accept(_ body: Payload.Body, by key: Ed25519PrivateKey? = nil, id: String? = nil) throws -> AcceptedEntry {
         counter += 1
-        let payload = Payload(ledger: Self.ledgerID, id: id ?? "e-\(counter)", body: body)
+        var payload = Payload(ledger: Self.ledgerID, id: id ?? "e-\(counter)", body: body)
+        var personal: [PersonalText] = []
+        if entryVersion == 2 { (payload, personal) = try payload.committingPersonalData() }
         let signed = try SignedEntry.sign(payload, with: key ?? admin)
-        try state.apply(signed, seq: seq + 1)
+        try state.apply(signed, seq: seq + 1, prior: prior)
+        let subjects = payload.personalSubjects(claim: prior.claim)
         seq += 1
+        prior.record(payload, seq: seq, at: Timestamp(millisecondsSinceEpoch: 0))
         let time = Timestamp(millisecondsSinceEpoch: 1_795_430_360_000 + seq * 1000)
         let hash = EntryHash.compute(seq: seq, prevHash: head, committedAt: time, signed: signed)
         let entry = CommittedEntry(
             seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: head,
             hash: hash)
         head = hash
-        return AcceptedEntry(entry: entry, payload: payload)
+        return AcceptedEntry(entry: entry, payload: payload, personal: personal, subjects: subjects)
     }
 
     /// The opening entries: init, three keys, an issuer and two volunteers (seq 1…7).

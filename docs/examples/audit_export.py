@@ -25,7 +25,7 @@ import argparse, os, re, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from audit_sqlite import Bad, need, loads, shape, b64, is_int, add_options, finish  # noqa: E402
 
-HEX = {n: re.compile(f"[0-9a-f]{{{n}}}") for n in (64, 128)}
+HEX = {n: re.compile(f"[0-9a-f]{{{n}}}") for n in (32, 64, 128)}
 ENTRY_FIELDS = {"seq", "id", "kind", "key_id", "payload", "signature", "committed_at",
                 "prev_hash", "hash", "postings"}
 # §13, PROTOCOL.md: ledger is absent before ledger.init. Reading: categories may be absent too, in
@@ -144,20 +144,45 @@ def check_export(f, auditor):
             yield line[:-1]
     rows = lines()
     header = loads(next(rows, None) or b"", "the header")
-    shape(header, "the header", {"format", "version", "exported_at", "state"})
+    shape(header, "the header", {"format", "version", "exported_at", "state"}, {"personal_data"})
     need(header["format"] == "noaber-export" and header["version"] == 1,
          "the header is not format noaber-export, version 1")
     # Reading: exported_at is not evidence (nothing signs it); it is only required to be there.
     state = header["state"]
     need(type(state) is dict and is_int(state.get("head_seq"), 0), "state: head_seq is not a count")
-    count = 0
-    for count, line in enumerate(rows, 1):
+    # §13: personal_data is "included" or "omitted" for a version 2 ledger, absent for version 1.
+    personal = header.get("personal_data")
+    need(personal in (None, "included", "omitted"), "personal_data is not included or omitted")
+    count, marker = 0, None
+    for line in rows:
+        # §13: the personal part starts with its own marker line, after the entries.
+        if personal == "included" and line.startswith(b"{") and b'"part"' in line:
+            marker = loads(line, "the personal part's marker")
+            shape(marker, "the personal part's marker", {"part", "count"})
+            need(marker["part"] == "personal-data" and is_int(marker["count"], 0),
+                 "the personal part's marker is malformed")
+            break
+        count += 1
         try:
             need(count <= state["head_seq"], f"line {count + 1} is more than head_seq's "
                  f"{state['head_seq']} entries")
             auditor.entry(*entry_line(line))
         except Bad as e:
             raise Bad(e.reason, auditor.n + 1)  # the entry that should come next
+    need((personal is None) == (auditor.version != 2), "personal_data is given exactly for a version 2 ledger")
+    if personal == "included":
+        need(marker is not None, "the export says it includes personal data, but has no personal part")
+        texts = {}
+        for line in rows:
+            t = loads(line, "a personal text")
+            shape(t, "a personal text", {"seq", "path", "salt", "text"})
+            need(is_int(t["seq"], 1) and type(t["path"]) is str and type(t["text"]) is str,
+                 "a personal text is malformed")
+            need((t["seq"], t["path"]) not in texts, f"entry {t['seq']}'s {t['path']} is given twice")
+            texts[(t["seq"], t["path"])] = (hexbytes(t["salt"], 32, "salt"), t["text"])
+        need(len(texts) == marker["count"], f"the personal part says {marker['count']} texts, "
+             f"but holds {len(texts)}")
+        auditor.personal.check(texts)
     return check_state(state, auditor, count)
 
 

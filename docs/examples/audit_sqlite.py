@@ -58,6 +58,7 @@ SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"
           "ledger.settings": (set(), {"claim_expiry_days", "demurrage"}),
           "claim": ({"account", "issuer", "hours", "hour_rate", "amount"}, {"category", "care_date", "memo"}),
           "claim.reject": ({"claim", "reason"}, set()),
+          "erase": ({"reason"}, {"account", "entries"}),  # §16, version 2 only
           "tx": ({"purpose", "postings"},
                  {"memo", "hours", "hour_rate", "category", "care_date", "claim", "period", "reverses",
                   "reason"})}
@@ -276,6 +277,9 @@ class Auditor:
         # the claim leaves out is None, as are the last three while it is undecided.
         self.claims = {}
         self.t = None       # committed_at of the entry being checked, in ms (§15's t)
+        self.version = None  # §16: entry 1's v, which every entry repeats
+        from audit_personal import PersonalAudit  # §16; here, so that it gets this script's Bad
+        self.personal = PersonalAudit(Bad, need, shape, is_text)
 
     def entry(self, seq, eid, kind, kid, payload, sig, at, prev, h, stored):
         """Check entry `seq`; `stored` is the derived postings as [(idx, account, amount)]."""
@@ -304,7 +308,12 @@ class Auditor:
              "payload is not an object of a known kind")
         required, optional = SHAPES[p["kind"]]
         shape(p, "payload", required | {"v", "ledger", "id", "kind"}, optional)
-        need(is_int(p["v"]) and p["v"] == 1, "v is not 1")
+        # §16: v is 1 or 2, fixed by entry 1; erase exists only in version 2.
+        need(is_int(p["v"]) and p["v"] in (1, 2), "v is not 1 or 2")
+        if seq == 1:
+            self.version = p["v"]
+        need(p["v"] == self.version, f"v is {p['v']}, entry 1's is {self.version}")
+        need(kind != "erase" or self.version == 2, "erase in a version 1 ledger")
         need(type(p["id"]) is str and ENTRY_ID.fullmatch(p["id"]), "id is not a valid entry id")
         need(p["id"] not in self.ids, f"entry id {p['id']} is used twice")
         need(p["id"] == eid and p["kind"] == kind, "entry_id/kind columns differ from the payload")
@@ -330,11 +339,14 @@ class Auditor:
         rules = {"key.add": self.key_add, "key.revoke": self.key_revoke,
                  "account.open": self.account_open, "account.update": self.account_update,
                  "category.set": self.category_set, "ledger.settings": self.ledger_settings,
-                 "claim": self.claim, "claim.reject": self.claim_reject, "tx": self.tx}.get(kind)
+                 "claim": self.claim, "claim.reject": self.claim_reject, "tx": self.tx,
+                 "erase": lambda p, kid, role, seq: self.personal.erase(p, role, seq, self.accounts)}.get(kind)
         postings = (rules and rules(p, kid, signer["role"], seq)) or []  # only tx returns postings
         # §6: the derived postings repeat each tx's postings in payload order, idx from 0.
         need(list(stored) == [(i, a, x) for i, (a, x) in enumerate(postings)],
              "the stored postings differ from the payload's postings")
+        if self.version == 2:
+            self.personal.record(seq, p, self.claims)
         self.ids.add(p["id"])
         self.postings += len(postings)
         self.leaves.append(sha256(b"\x00" + record))
@@ -367,6 +379,8 @@ class Auditor:
         self.ledger, self.hour_rate = p["ledger"], p["hour_rate"]
         self.settings = {"ledger_id": p["ledger"], "name": p["name"], "currency": dict(c),
                          "hour_rate": p["hour_rate"], "admin_key": admin}
+        if p["v"] == 2:  # PROTOCOL.md ledger.state: entry_version, absent for version 1
+            self.settings["entry_version"] = 2
 
     def new_key(self, k, what, seq):
         """Register a {public_key, label, role} object; return its key id and role."""
@@ -866,17 +880,27 @@ def check_sqlite(db, auditor):
     else:
         need(not auditor.reversed,
              "the reversals table is missing, but the chain reverses transactions")
-    # §6: the schema's version is 4 for this document; version 4 adds the claims and settings tables.
+    # §6: the schema's version is 5 for this document; version 4 adds the claims and settings
+    # tables, version 5 personal_data (§16).
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 4),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 4")
+    need(version is None or (type(version) is int and 1 <= version <= 5),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 5")
     for table in ("claims", "settings"):
-        need(version != 4 or table in tables, f"the {table} table is missing from a schema version 4 file")
+        need(version is None or version < 4 or table in tables,
+             f"the {table} table is missing from a schema version {version} file")
+    # §16, §6: a version 2 ledger's personal texts, each checked against its commitment.
+    if auditor.version == 2:
+        need("personal_data" in tables, "a version 2 ledger without the personal_data table")
+        auditor.personal.check({(seq, path): (salt, text) for seq, path, salt, text in db.execute(
+            "SELECT seq, path, salt, text FROM personal_data")})
+    else:
+        need("personal_data" not in tables or not db.execute("SELECT 1 FROM personal_data").fetchone(),
+             "a version 1 ledger with rows in personal_data")
     # Reading: a file of schema version 3 or older has neither table; its chain then has no claim
     # and no ledger.settings, which only version 4 holds.
-    need(version == 4 or (not auditor.claims and auditor.settings_seq is None),
+    need((version or 0) >= 4 or (not auditor.claims and auditor.settings_seq is None),
          "the chain has " + ("claims" if auditor.claims else "ledger.settings") + ", which schema "
          "version 4 holds, but the file's version is " + ("not recorded" if version is None else str(version)))
     if "claims" in tables:
@@ -1053,7 +1077,7 @@ def finish(run, args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Audit a Noaber SQLite ledger (FORMAT.md v1).")
+    ap = argparse.ArgumentParser(description="Audit a Noaber SQLite ledger (FORMAT.md versions 1 and 2).")
     ap.add_argument("db", help="path of noaber.sqlite (best a copy made with .backup)")
     add_options(ap)
     args = ap.parse_args()

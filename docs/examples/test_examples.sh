@@ -198,8 +198,8 @@ cp good.sqlite v3.sqlite; sqlite3 v3.sqlite "DROP TABLE claims; DROP TABLE setti
 expect 0 "$OK3, 0 categories, 0 reversals, 0 claims" sq v3.sqlite
 cp good.sqlite nosettings.sqlite; sqlite3 nosettings.sqlite "DROP TABLE settings"
 expect 2 "FAIL: the settings table is missing from a schema version 4 file" sq nosettings.sqlite
-cp good.sqlite v5.sqlite; sqlite3 v5.sqlite "INSERT INTO schema_migrations VALUES (5, '2026-01-01T00:00:00.000Z')"
-expect 2 "FAIL: schema_migrations says version 5, and FORMAT.md describes versions 1 to 4" sq v5.sqlite
+cp good.sqlite v6.sqlite; sqlite3 v6.sqlite "INSERT INTO schema_migrations VALUES (6, '2026-01-01T00:00:00.000Z')"
+expect 2 "FAIL: schema_migrations says version 6, and FORMAT.md describes versions 1 to 5" sq v6.sqlite
 # The defaults, stated as a row, are the defaults too (§6: "no row means the defaults").
 cp good.sqlite defaults.sqlite; sqlite3 defaults.sqlite "INSERT INTO settings VALUES (60, NULL, NULL, NULL, NULL, NULL)"
 expect 0 "$OK3" sq defaults.sqlite
@@ -981,6 +981,22 @@ dem b.json chunk-restarts 2026-01-05 '{"account":"vol:jan-peeters","amount":-24}
 bad_on CHK chunk-restarts 119 "postings are not the charges of §15 (rate_ppm 10000, cursor vol:m097): posting 0 is vol:jan-peeters -24, the charges give vol:m098 -10" b.json@log
 dem b.json chunk-of-98 2026-01-05 "$CHUNK98,{\"account\":\"org:zorgkring\",\"amount\":995}"
 bad_on CHK chunk-of-98 118 "postings are not the charges of §15 (rate_ppm 10000, cursor none): posting 98 is org:zorgkring 995, the charges give vol:m097 -10" b.json@log@2026-01-05T00:00:00.000Z
+
+# Entry format v2 (§16): the commitments of the worked example, with printf and sha256sum alone;
+# v2 ledgers and their erasures are audited by these scripts against real daemons in
+# Tests/EndToEndTests (ErasureTests, AuditScriptTests).
+echo "== entry format v2: commitments (§16)"
+commitment() { { printf 'noaber:personal:v1\000%s\000' "$1"; printf '%s' "$2" | xxd -r -p; printf '%s' "$3"; } |
+  sha256sum | cut -c1-64; }
+expect 0 d23fc46ac1c3f195f00e3e67bb6937db2241b57c3dcc70f692c59965f79e957b \
+  commitment memo 000102030405060708090a0b0c0d0e0f 'douchen mevrouw Jansen'
+expect 0 797061e6de3d4ac8a7ddb6aab6bac68890fb6ac6b366281b20e981be2f7944ea \
+  commitment name 101112131415161718191a1b1c1d1e1f 'Jan Peeters'
+# A version 1 ledger keeps its texts in the payloads: a personal text beside it explains nothing.
+cp good.sqlite v1personal.sqlite
+sqlite3 v1personal.sqlite "CREATE TABLE personal_data (seq INTEGER, path TEXT, salt BLOB, text TEXT);
+  INSERT INTO personal_data VALUES (3, 'name', zeroblob(16), 'Jan Peeters')"
+expect 2 "FAIL: a version 1 ledger with rows in personal_data" sq v1personal.sqlite
 
 if [ $failures -ne 0 ]; then echo "$failures case(s) FAILED"; exit 1; fi
 echo "all cases passed"

@@ -8,7 +8,12 @@ extension LedgerService {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
         try recordRead(context, .accountGet, accounts: [account])
-        guard let found = try await reads.read({ try $0.account(account) }) else {
+        let withheld = withheldMarker(of: [account], context)
+        guard
+            let found = try await reads.read({ db in
+                try db.account(account).map { try db.revealed($0, withheld: withheld) }
+            })
+        else {
             throw LedgerError.unknownAccount(account)
         }
         return AccountInfo(found)
@@ -17,7 +22,10 @@ extension LedgerService {
     /// Every account to a key that may read them all; to a member key, the accounts it controls.
     func accountList(_ context: RequestContext) async throws -> AccountList {
         let reader = try context.requireReader()
-        let accounts = try await reads.read { try $0.accounts() }.filter { reader.mayRead($0.id) }
+        let withheld = withheldMarker(of: [], context)
+        let accounts = try await reads.read { db in
+            try db.accounts().filter { reader.mayRead($0.id) }.map { try db.revealed($0, withheld: withheld) }
+        }
         try recordRead(context, .accountList, accounts: reader.readsEverything ? nil : accounts.map(\.id))
         return AccountList(accounts: accounts.map(AccountInfo.init))
     }
@@ -29,7 +37,10 @@ extension LedgerService {
         let limit = Self.pageSize(params.limit, default: 20, max: 1000)
         let lines = try await reads.read { db in
             try db.account(account) == nil
-                ? nil : try db.history(of: account, limit: limit, beforeSeq: params.beforeSeq)
+                ? nil
+                : try db.revealed(
+                    db.history(of: account, limit: limit, beforeSeq: params.beforeSeq),
+                    withheld: withheldMarker(of: [account], context))
         }
         guard let lines else { throw LedgerError.unknownAccount(account) }
         return HistoryResult(account: account.rawValue, lines: lines.map(HistoryLineInfo.init))
@@ -42,8 +53,14 @@ extension LedgerService {
         let (from, to) = (try time(params.fromTime, "from_time"), try time(params.toTime, "to_time"))
         if let from, let to, to < from { throw RPCError.invalidParams("\"to_time\" is before \"from_time\"") }
         let limit = Self.pageSize(params.limit, max: StatementParams.maxLimit)
+        let withheld = withheldMarker(of: [account], context)
         let statement = try await reads.read { db in
-            try db.statement(of: account, from: from, to: to, afterSeq: params.afterSeq ?? 0, limit: limit)
+            try db.statement(of: account, from: from, to: to, afterSeq: params.afterSeq ?? 0, limit: limit).map {
+                var shown = $0
+                shown.account = try db.revealed($0.account, withheld: withheld)
+                shown.lines = try db.revealed($0.lines, withheld: withheld)
+                return shown
+            }
         }
         guard let statement else { throw LedgerError.unknownAccount(account) }
         return StatementResult(

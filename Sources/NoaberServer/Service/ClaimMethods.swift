@@ -28,8 +28,9 @@ extension LedgerService {
                 let since =
                     params.pending == true
                     ? Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch - Int64(days) * 86_400_000) : nil
-                let rows = try db.claims(
-                    account: account, pendingSince: since, afterSeq: params.afterSeq ?? 0, limit: limit)
+                let rows = try db.revealed(
+                    db.claims(account: account, pendingSince: since, afterSeq: params.afterSeq ?? 0, limit: limit),
+                    withheld: withheldMarker(of: account.map { [$0] } ?? [], context))
                 return ClaimListResult(
                     claims: rows.map {
                         ClaimInfo(

@@ -8,7 +8,9 @@ import Synchronization
 /// `ledger.*` and `entry.get`: writing entries, and the ledger as a whole.
 extension LedgerService {
     func submit(_ params: SubmitParams, _ context: RequestContext) async throws -> SubmitResult {
-        let written = try await writer.submit([try params.signedEntry()], peer: context.peer).written(batch: false)
+        let written = try await writer.submit(
+            [try params.signedEntry()], personal: [try params.personalTexts()], peer: context.peer
+        ).written(batch: false)
         return SubmitResult(written[0])
     }
 
@@ -18,12 +20,16 @@ extension LedgerService {
                 "a batch holds 1 to \(SubmitBatchParams.maxEntries) entries, not \(params.entries.count)")
         }
         var entries: [SignedEntry] = []
+        var personal: [[PersonalText]] = []
         for (index, entry) in params.entries.enumerated() {
-            do { entries.append(try entry.signedEntry()) } catch {
+            do {
+                entries.append(try entry.signedEntry())
+                personal.append(try entry.personalTexts())
+            } catch {
                 throw RPCError.invalidParams("entries[\(index)]: \(error.message)")
             }
         }
-        let written = try await writer.submit(entries, peer: context.peer).written(batch: true)
+        let written = try await writer.submit(entries, personal: personal, peer: context.peer).written(batch: true)
         return SubmitBatchResult(results: written.map(SubmitResult.init))
     }
 
@@ -74,7 +80,8 @@ extension LedgerService {
         let limit = Self.pageSize(params.limit, max: EntriesParams.maxLimit)
         return try await reads.read { db in
             let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
-            return ResponseLine(data: context.respond(EntriesResult(entries: page.map(EntryInfo.init))))
+            let served = try servingPersonalData(page, version: db.ledger()?.version, context)
+            return ResponseLine(data: context.respond(EntriesResult(entries: served.map(EntryInfo.init))))
         }
     }
 
@@ -109,7 +116,10 @@ extension LedgerService {
 
     func entryGet(_ params: EntryGetParams, _ context: RequestContext) async throws -> EntryInfo {
         let found = try await reads.read { db in
-            try db.entry(id: params.id).map { entry in try db.entries(from: entry.seq, limit: 1).first }
+            try db.entry(id: params.id).map { entry in
+                try servingPersonalData(db.entries(from: entry.seq, limit: 1), version: db.ledger()?.version, context)
+                    .first
+            }
         }
         guard let stored = found ?? nil else { throw LedgerError.notFound("entry \(params.id)") }
         try checkAndRecord(stored, method: .entryGet, context)

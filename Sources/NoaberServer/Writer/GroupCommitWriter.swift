@@ -13,6 +13,8 @@ struct Submission: Sendable {
     /// The public key the signature verified with, if it was checked already.
     var verifiedWith: Ed25519PublicKey?
     var peer: PeerCredentials?
+    /// Entry format v2: the personal texts, checked against the payload's commitments.
+    var personal: [PersonalText] = []
 }
 
 /// The daemon's single writer. Submissions queue up while a commit is in flight; the next commit
@@ -56,10 +58,12 @@ final class GroupCommitWriter: Sendable {
     /// Submits one client's entries, applied all-or-nothing: a single entry, or a batch that is
     /// written whole in one group commit or not at all. Parsing and signature checks run on the
     /// caller's task, so that both cores share that work.
-    func submit(_ entries: [SignedEntry], peer: PeerCredentials?) async -> WriteOutcome {
+    func submit(
+        _ entries: [SignedEntry], personal: [[PersonalText]] = [], peer: PeerCredentials?
+    ) async -> WriteOutcome {
         var submissions: [Submission] = []
         for (index, signed) in entries.enumerated() {
-            switch prepare(signed, peer: peer) {
+            switch prepare(signed, personal: index < personal.count ? personal[index] : [], peer: peer) {
             case .failure(let error): return .refused(index: index, error)
             case .success(let submission): submissions.append(submission)
             }
@@ -68,9 +72,15 @@ final class GroupCommitWriter: Sendable {
         return await enqueue(submissions)
     }
 
-    private func prepare(_ signed: SignedEntry, peer: PeerCredentials?) -> Result<Submission, LedgerError> {
+    private func prepare(
+        _ signed: SignedEntry, personal: [PersonalText], peer: PeerCredentials?
+    ) -> Result<Submission, LedgerError> {
         let payload: Payload
-        do { payload = try Payload.decode(signed.payload) } catch {
+        do {
+            payload = try Payload.decode(signed.payload)
+            // Every commitment needs its text and every text its commitment (docs/FORMAT.md §16).
+            try PersonalData.check(personal, for: payload)
+        } catch {
             core.logRefusal(error, peer: peer)
             return .failure(error)
         }
@@ -81,7 +91,8 @@ final class GroupCommitWriter: Sendable {
         let verified = candidate.flatMap {
             $0.keyID == signed.keyID && signed.isValid(for: payload, with: $0) ? $0 : nil
         }
-        return .success(Submission(signed: signed, payload: payload, verifiedWith: verified, peer: peer))
+        return .success(
+            Submission(signed: signed, payload: payload, verifiedWith: verified, peer: peer, personal: personal))
     }
 
     /// Queues the submissions together, so that one group commit takes all of them.

@@ -119,7 +119,8 @@ final class WriterCore: @unchecked Sendable {
         guard let seq = nextSeq else { return .failed("the sequence numbers are exhausted (the database was edited)") }
         do {
             let position = try admit(
-                signed, payload, seq: seq, verifiedWith: submission.verifiedWith, at: time, prior: prior)
+                signed, payload, seq: seq, verifiedWith: submission.verifiedWith, at: time, prior: prior,
+                personal: submission.personal)
             return .admitted(.inGroup(position: position, replayed: false))
         } catch {
             return .refused(error, byGroup: false)
@@ -136,15 +137,16 @@ final class WriterCore: @unchecked Sendable {
     /// the chain, for clients' entries and the daemon's demurrage alike.
     private func admit(
         _ signed: SignedEntry, _ payload: Payload, seq: Int64, verifiedWith key: Ed25519PublicKey?, at time: Timestamp,
-        prior: WriterPriorEntries
+        prior: WriterPriorEntries, personal: [PersonalText] = []
     ) throws(LedgerError) -> Int {
         try state.apply(signed, decoded: payload, seq: seq, at: time, verifiedWith: key, prior: prior)
+        let subjects = payload.personalSubjects(claim: prior.claim)
         prior.accepted(payload, seq: seq, at: time)
         let prevHash = draft.previousHash(head: head.hash)
         let entry = CommittedEntry(
             seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: prevHash,
             hash: EntryHash.compute(seq: seq, prevHash: prevHash, committedAt: time, signed: signed))
-        draft.append(AcceptedEntry(entry: entry, payload: payload))
+        draft.append(AcceptedEntry(entry: entry, payload: payload, personal: personal, subjects: subjects))
         return draft.mark - 1
     }
 
@@ -198,7 +200,8 @@ final class WriterCore: @unchecked Sendable {
         }
         for _ in 0..<Self.maxDemurragePerGroup {
             guard let tx = due, let seq = nextSeq else { return }
-            let payload = Payload(ledger: ledger.id, id: "demurrage-\(tx.period ?? "")-\(seq)", body: .transaction(tx))
+            let payload = Payload(
+                v: ledger.version, ledger: ledger.id, id: "demurrage-\(tx.period ?? "")-\(seq)", body: .transaction(tx))
             guard let signed = try? SignedEntry.sign(payload, with: logKey) else {
                 logger.critical("cannot sign the demurrage with the log key")
                 return

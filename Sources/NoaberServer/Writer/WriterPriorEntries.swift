@@ -32,6 +32,13 @@ final class WriterPriorEntries: PriorEntries {
         return record
     }
 
+    func personalFields(of entryID: String) -> (seq: Int64, paths: [String])? {
+        if let accepted = pending.personalFields(of: entryID) { return accepted }
+        guard let entry = try? connection.entry(id: entryID), let payload = try? Payload.decode(entry.signed.payload)
+        else { return nil }
+        return (entry.seq, payload.v >= 2 ? payload.personalFields.map(\.path) : [])
+    }
+
     /// A batch that is refused rolls the group back to where it began.
     func snapshot() -> (ReplayedEntries, [String: Int64]) { (pending, pendingDecisions) }
 

@@ -1,0 +1,61 @@
+/// The verifier's part of rule 9 of docs/FORMAT.md §5: each personal text present matches its
+/// commitment, none is present that an `erase` covers, and every commitment without a text is
+/// covered by an `erase`. An erasure comes after what it covers, and an export carries its texts
+/// after the entries, so the texts are judged at the end, in seq order.
+struct PersonalAudit: Sendable {
+    /// Every commitment of the chain's v2 entries.
+    private var commitments: [PersonalKey: String] = [:]
+    /// Each covered text and the first erase entry that covers it.
+    private var erasedBy: [PersonalKey: Int64] = [:]
+    /// The texts stored beside the chain, once the reader has them; nil: not given (an export
+    /// without personal data), and then there is nothing to check.
+    private(set) var texts: [PersonalKey: PersonalText]?
+
+    mutating func record(_ payload: Payload, seq: Int64) {
+        guard payload.v >= 2 else { return }
+        for field in payload.personalFields { commitments[PersonalKey(seq: seq, path: field.path)] = field.value }
+    }
+
+    mutating func erase(_ covered: [PersonalKey], by seq: Int64) {
+        for key in covered where erasedBy[key] == nil { erasedBy[key] = seq }
+    }
+
+    /// Adds texts read beside entry `seq`.
+    mutating func add(_ stored: [PersonalText], seq: Int64) {
+        var all = texts ?? [:]
+        for text in stored { all[PersonalKey(seq: seq, path: text.path)] = text }
+        texts = all
+    }
+
+    /// After the last entry: the checks above, naming the first entry (by seq) that fails one.
+    func finish() throws(VerificationFailure) {
+        guard let texts else { return }
+        var failures: [(PersonalKey, String)] = []
+        for (key, text) in texts {
+            guard let commitment = commitments[key] else {
+                failures.append(
+                    (key, "a personal text is stored at \"\(key.path)\", where the payload commits to none"))
+                continue
+            }
+            if text.commitment != commitment {
+                failures.append(
+                    (
+                        key,
+                        "the personal text stored for \"\(key.path)\" does not match the payload's commitment: it was changed beside the chain"
+                    ))
+            } else if let erase = erasedBy[key] {
+                failures.append(
+                    (
+                        key,
+                        "the personal text at \"\(key.path)\" is still stored, although erase entry \(erase) covers it"
+                    ))
+            }
+        }
+        for key in commitments.keys where texts[key] == nil && erasedBy[key] == nil {
+            failures.append((key, "the personal text at \"\(key.path)\" is missing, and no erase entry covers it"))
+        }
+        if let first = failures.min(by: { $0.0 < $1.0 }) {
+            throw VerificationFailure(seq: first.0.seq, reason: first.1)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import NoaberCore
+import NoaberProtocol
+
+// Who may read personal texts (docs/FORMAT.md §16; invariant 9 of CONTRIBUTING.md). Every handler
+// that serves one asks `mayReadPersonalData`, so the decision has one place.
+
+extension LedgerService {
+    /// Whether the request's reader may see the personal texts (names, labels, memos, reasons) of
+    /// entries that touch `accounts` (an empty list: of the ledger as a whole).
+    ///
+    /// The reader's scope decides it: an operator, admin or auditor key reads every text; a member
+    /// key those of entries that touch an account it controls, and none of the ledger as a whole;
+    /// a request without a reader (an open method) none.
+    func mayReadPersonalData(of accounts: [AccountID], _ context: RequestContext) -> Bool {
+        guard let reader = context.reader else { return false }
+        return reader.readsEverything || accounts.contains(where: reader.mayRead)
+    }
+
+    /// What a reader not entitled to personal texts sees in their place, or nil for one who is.
+    func withheldMarker(of accounts: [AccountID], _ context: RequestContext) -> String? {
+        mayReadPersonalData(of: accounts, context) ? nil : "[withheld]"
+    }
+
+    /// The page as served: on a version 2 ledger each entry carries its stored texts (possibly
+    /// none, all erased) for an entitled reader, and none (nil) otherwise; a version 1 ledger's
+    /// entries never carry any, their texts being in the payload.
+    func servingPersonalData(
+        _ page: [StoredEntry], version: Int?, _ context: RequestContext
+    ) -> [StoredEntry] {
+        page.map { stored in
+            var served = stored
+            let subjects = TouchedAccounts.of(stored)
+            served.personal =
+                (version ?? 1) >= 2 && mayReadPersonalData(of: subjects, context) ? (stored.personal ?? []) : nil
+            return served
+        }
+    }
+}

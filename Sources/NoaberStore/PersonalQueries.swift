@@ -1,0 +1,132 @@
+package import NoaberCore
+
+// Personal texts of entry format v2 (docs/FORMAT.md §16 and §6): kept in `personal_data` beside the
+// journal, not in it, so that an `erase` can delete them and leave every signed byte as it was.
+
+extension Connection {
+    /// Stores an accepted entry's personal texts and the accounts whose erasure reaches it; called
+    /// in the transaction that stores the entry, so neither is ever durable without the other.
+    func insertPersonal(_ accepted: AcceptedEntry) throws(StoreError) {
+        let seq = SQLValue.integer(accepted.entry.seq)
+        for text in accepted.personal {
+            try statement("INSERT INTO personal_data (seq, path, salt, text) VALUES (?, ?, ?, ?)")
+                .run([seq, .text(text.path), .blob(text.salt), .text(text.text)])
+        }
+        for account in accepted.subjects {
+            try statement("INSERT INTO personal_subjects (account, seq) VALUES (?, ?)")
+                .run([.text(account.rawValue), seq])
+        }
+    }
+
+    /// Deletes what the `erase` at `seq` covers. The writer's connection has `secure_delete` on,
+    /// so SQLite overwrites the freed bytes rather than leaving them in free space.
+    func erasePersonal(_ erase: Erase, seq: Int64) throws(StoreError) {
+        if let account = erase.account {
+            try statement(
+                "DELETE FROM personal_data WHERE seq IN (SELECT seq FROM personal_subjects WHERE account = ? AND seq < ?)"
+            ).run([.text(account.rawValue), .integer(seq)])
+            return
+        }
+        for named in erase.entries ?? [] {
+            let entry = "(SELECT seq FROM entries WHERE entry_id = ? AND seq < ?)"
+            if let fields = named.fields {
+                for path in fields {
+                    try statement("DELETE FROM personal_data WHERE seq = \(entry) AND path = ?")
+                        .run([.text(named.id), .integer(seq), .text(path)])
+                }
+            } else {
+                try statement("DELETE FROM personal_data WHERE seq = \(entry)").run([.text(named.id), .integer(seq)])
+            }
+        }
+    }
+
+    /// The personal texts still stored for entries `from` through `through`, by seq.
+    package func personalTexts(from: Int64, through: Int64) throws(StoreError) -> [Int64: [PersonalText]] {
+        var texts: [Int64: [PersonalText]] = [:]
+        let rows = try statement(
+            "SELECT seq, path, salt, text FROM personal_data WHERE seq BETWEEN ? AND ? ORDER BY seq, path"
+        ).rows([.integer(from), .integer(through)]) { row in
+            (row.int64(0), PersonalText(path: row.text(1), salt: row.blob(2), text: row.text(3)))
+        }
+        for (seq, text) in rows { texts[seq, default: []].append(text) }
+        return texts
+    }
+
+    /// Every personal text still stored, in seq and path order (for exports).
+    package func allPersonalTexts() throws(StoreError) -> [(seq: Int64, text: PersonalText)] {
+        try statement("SELECT seq, path, salt, text FROM personal_data ORDER BY seq, path").rows { row in
+            (row.int64(0), PersonalText(path: row.text(1), salt: row.blob(2), text: row.text(3)))
+        }
+    }
+}
+
+// What readers see (docs/FORMAT.md §16): on a version 2 ledger the derived tables hold
+// commitments where version 1 held texts, so a human read puts back the text, or `[erased]`.
+extension Connection {
+    package func personalText(seq: Int64, path: String) throws(StoreError) -> String? {
+        try statement("SELECT text FROM personal_data WHERE seq = ? AND path = ?")
+            .rows([.integer(seq), .text(path)]) { $0.text(0) }.first
+    }
+
+    /// History lines with their memos as texts; `withheld` replaces them for a reader not entitled.
+    package func revealed(_ lines: [HistoryLine], withheld: String? = nil) throws(StoreError) -> [HistoryLine] {
+        guard try (ledger()?.version ?? 1) >= 2 else { return lines }
+        var result = lines
+        for index in result.indices where result[index].memo != nil {
+            if let withheld {
+                result[index].memo = withheld
+            } else {
+                result[index].memo = try personalText(seq: result[index].seq, path: "memo") ?? PersonalData.erasedMarker
+            }
+        }
+        return result
+    }
+
+    /// The account with its name as a text: that of the latest entry that set it.
+    package func revealed(
+        _ account: LedgerState.Account, withheld: String? = nil
+    ) throws(StoreError)
+        -> LedgerState.Account
+    {
+        guard try (ledger()?.version ?? 1) >= 2 else { return account }
+        var result = account
+        if let withheld {
+            result.name = withheld
+            return result
+        }
+        let seq =
+            try statement(
+                """
+                SELECT MAX(seq) FROM entries WHERE kind IN ('account.open', 'account.update')
+                AND json_extract(CAST(payload AS TEXT), '$.account') = ?
+                AND json_extract(CAST(payload AS TEXT), '$.name') IS NOT NULL
+                """
+            ).rows([.text(account.id.rawValue)]) { $0.isNull(0) ? nil : $0.int64(0) }.first ?? nil
+        var name: String?
+        if let seq { name = try personalText(seq: seq, path: "name") }
+        result.name = name ?? PersonalData.erasedMarker
+        return result
+    }
+}
+
+extension Connection {
+    /// Claims with their memos and rejection reasons as texts (or `withheld`, or `[erased]`).
+    package func revealed(_ rows: [ClaimRow], withheld: String? = nil) throws(StoreError) -> [ClaimRow] {
+        guard try (ledger()?.version ?? 1) >= 2 else { return rows }
+        var result = rows
+        for index in result.indices {
+            if result[index].record.claim.memo != nil {
+                result[index].record.claim.memo = try text(result[index].record.seq, "memo", withheld)
+            }
+            if result[index].reason != nil, let decided = result[index].record.decidedSeq {
+                result[index].reason = try text(decided, "reason", withheld)
+            }
+        }
+        return result
+    }
+
+    private func text(_ seq: Int64, _ path: String, _ withheld: String?) throws(StoreError) -> String {
+        if let withheld { return withheld }
+        return try personalText(seq: seq, path: path) ?? PersonalData.erasedMarker
+    }
+}
