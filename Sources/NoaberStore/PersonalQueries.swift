@@ -82,6 +82,21 @@ extension Connection {
         return result
     }
 
+    /// The key with its label as a text: that of the entry that added it (`key.label` in a
+    /// `key.add`; `admin_key.label` or `log_key.label` in entry 1).
+    package func revealed(_ key: LedgerState.Key, withheld: String? = nil) throws(StoreError) -> LedgerState.Key {
+        guard try (ledger()?.version ?? 1) >= 2 else { return key }
+        var result = key
+        if let withheld {
+            result.label = withheld
+            return result
+        }
+        let path =
+            key.addedSeq == 1 ? (key.role == .log ? "log_key.label" : "admin_key.label") : "key.label"
+        result.label = try personalText(seq: key.addedSeq, path: path) ?? PersonalData.erasedMarker
+        return result
+    }
+
     /// The account with its name as a text: that of the latest entry that set it.
     package func revealed(
         _ account: LedgerState.Account, withheld: String? = nil

@@ -10,7 +10,9 @@ extension LedgerService {
     func keyList(_ context: RequestContext) async throws -> KeyList {
         let reader = try context.requireReader()
         try recordRead(context, .keyList, accounts: reader.readsEverything ? nil : [])
-        let keys = try await reads.read { try $0.keys() }.filter { reader.readsEverything || $0.id == reader.keyID }
+        let keys = try await reads.read { db in
+            try db.keys().filter { reader.readsEverything || $0.id == reader.keyID }.map { try db.revealed($0) }
+        }
         return KeyList(keys: keys.map(KeyInfo.init))
     }
 
