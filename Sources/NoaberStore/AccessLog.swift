@@ -59,7 +59,14 @@ package final class AccessLog {
             """)
     }
 
-    package func record(_ record: AccessRecord) throws(StoreError) {
+    /// Writes `records` in one transaction: all of them, or none.
+    package func record(_ records: [AccessRecord]) throws(StoreError) {
+        try db.transaction { () throws(StoreError) in
+            for record in records { try insert(record) }
+        }
+    }
+
+    private func insert(_ record: AccessRecord) throws(StoreError) {
         try db.statement(
             "INSERT INTO access_log (at, key_id, role, method, accounts, peer_uid, peer_pid) VALUES (?, ?, ?, ?, ?, ?, ?)"
         ).run([

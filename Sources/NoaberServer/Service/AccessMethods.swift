@@ -9,7 +9,7 @@ extension LedgerService {
         let account = try params.account.map { text throws(RPCError) in try accountID(text) }
         let (from, to) = (try time(params.fromTime, "from_time"), try time(params.toTime, "to_time"))
         if let from, let to, to < from { throw RPCError.invalidParams("\"to_time\" is before \"from_time\"") }
-        try recordRead(context, .accessLog, accounts: account.map { [$0] })
+        try await recordRead(context, .accessLog, accounts: account.map { [$0] })
         let limit = Self.pageSize(params.limit, max: AccessLogParams.maxLimit)
         // One more than asked tells whether another page follows.
         let rows = try accessLog.records(

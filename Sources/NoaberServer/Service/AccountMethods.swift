@@ -7,7 +7,7 @@ extension LedgerService {
     func accountGet(_ params: AccountParams, _ context: RequestContext) async throws -> AccountInfo {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
-        try recordRead(context, .accountGet, accounts: [account])
+        try await recordRead(context, .accountGet, accounts: [account])
         let withheld = withheldMarker(of: [account], context)
         guard
             let found = try await reads.read({ db in
@@ -26,14 +26,14 @@ extension LedgerService {
         let accounts = try await reads.read { db in
             try db.accounts().filter { reader.mayRead($0.id) }.map { try db.revealed($0, withheld: withheld) }
         }
-        try recordRead(context, .accountList, accounts: reader.readsEverything ? nil : accounts.map(\.id))
+        try await recordRead(context, .accountList, accounts: reader.readsEverything ? nil : accounts.map(\.id))
         return AccountList(accounts: accounts.map(AccountInfo.init))
     }
 
     func accountHistory(_ params: HistoryParams, _ context: RequestContext) async throws -> HistoryResult {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
-        try recordRead(context, .accountHistory, accounts: [account])
+        try await recordRead(context, .accountHistory, accounts: [account])
         let limit = Self.pageSize(params.limit, default: 20, max: 1000)
         let lines = try await reads.read { db in
             try db.account(account) == nil
@@ -49,7 +49,7 @@ extension LedgerService {
     func accountStatement(_ params: StatementParams, _ context: RequestContext) async throws -> StatementResult {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
-        try recordRead(context, .accountStatement, accounts: [account])
+        try await recordRead(context, .accountStatement, accounts: [account])
         let (from, to) = (try time(params.fromTime, "from_time"), try time(params.toTime, "to_time"))
         if let from, let to, to < from { throw RPCError.invalidParams("\"to_time\" is before \"from_time\"") }
         let limit = Self.pageSize(params.limit, max: StatementParams.maxLimit)

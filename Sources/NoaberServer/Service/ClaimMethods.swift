@@ -19,7 +19,7 @@ extension LedgerService {
             asked = only
         }
         let account = asked
-        try recordRead(context, .claimList, accounts: account.map { [$0] })
+        try await recordRead(context, .claimList, accounts: account.map { [$0] })
         let limit = Self.pageSize(params.limit, max: ClaimListParams.maxLimit)
         let now = clock()
         return try await reads.read { db in

@@ -9,7 +9,7 @@ extension LedgerService {
     /// people.
     func keyList(_ context: RequestContext) async throws -> KeyList {
         let reader = try context.requireReader()
-        try recordRead(context, .keyList, accounts: reader.readsEverything ? nil : [])
+        try await recordRead(context, .keyList, accounts: reader.readsEverything ? nil : [])
         let keys = try await reads.read { db in
             try db.keys().filter { reader.readsEverything || $0.id == reader.keyID }.map { try db.revealed($0) }
         }

@@ -76,7 +76,7 @@ extension LedgerService {
 
     func entries(_ params: EntriesParams, _ context: RequestContext) async throws -> ResponseLine {
         try context.requireReader().requireEverything("ledger.entries")
-        try recordRead(context, .entries, accounts: nil)
+        try await recordRead(context, .entries, accounts: nil)
         let limit = Self.pageSize(params.limit, max: EntriesParams.maxLimit)
         return try await reads.read { db in
             let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
@@ -87,7 +87,7 @@ extension LedgerService {
 
     func balances(_ context: RequestContext) async throws -> BalancesResult {
         try context.requireReader().requireEverything("ledger.balances")
-        try recordRead(context, .balances, accounts: nil)
+        try await recordRead(context, .balances, accounts: nil)
         return try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 BalancesResult(
@@ -101,7 +101,7 @@ extension LedgerService {
 
     func state(_ context: RequestContext) async throws -> StateResult {
         try context.requireReader().requireEverything("ledger.state")
-        try recordRead(context, .state, accounts: nil)
+        try await recordRead(context, .state, accounts: nil)
         return try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 StateResult(
@@ -122,7 +122,7 @@ extension LedgerService {
             }
         }
         guard let stored = found ?? nil else { throw LedgerError.notFound("entry \(params.id)") }
-        try checkAndRecord(stored, method: .entryGet, context)
+        try await checkAndRecord(stored, method: .entryGet, context)
         return EntryInfo(stored)
     }
 }
@@ -130,13 +130,13 @@ extension LedgerService {
 extension LedgerService {
     /// Lets a reader see one stored entry if it may read every account, or the entry touches an
     /// account it controls (entry 1, the ledger's definition, is anyone's), and records the read.
-    func checkAndRecord(_ stored: StoredEntry, method: Method, _ context: RequestContext) throws(RPCError) {
+    func checkAndRecord(_ stored: StoredEntry, method: Method, _ context: RequestContext) async throws(RPCError) {
         let reader = try context.requireReader()
         let touched = TouchedAccounts.of(stored)
         guard reader.readsEverything || stored.entry.seq == 1 || touched.contains(where: reader.mayRead) else {
             throw .readForbidden(
                 "entry \(stored.entry.entryID) touches no account this \(reader.role.rawValue) key controls")
         }
-        try recordRead(context, method, accounts: touched)
+        try await recordRead(context, method, accounts: touched)
     }
 }

@@ -79,8 +79,8 @@ struct LedgerService: Sendable {
 
     /// Puts a read on record before it is answered (`AccessLogger.record`): the accounts it shows,
     /// or nil for every account.
-    func recordRead(_ context: RequestContext, _ method: Method, accounts: [AccountID]?) throws(RPCError) {
-        try accessLog.record(
+    func recordRead(_ context: RequestContext, _ method: Method, accounts: [AccountID]?) async throws(RPCError) {
+        try await accessLog.record(
             try context.requireReader(), method: method, accounts: accounts, peer: context.peer, at: clock())
     }
 

@@ -40,7 +40,7 @@ extension LedgerService {
             }
         }
         guard let (result, stored) = result else { throw LedgerError.notFound("entry \(params.entryId)") }
-        try checkAndRecord(stored, method: .inclusionProof, context)
+        try await checkAndRecord(stored, method: .inclusionProof, context)
         return result
     }
 

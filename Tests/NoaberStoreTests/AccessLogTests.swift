@@ -1,0 +1,49 @@
+import Foundation
+import NoaberCore
+import NoaberStore
+import NoaberTestSupport
+import Testing
+
+/// The read log beside the ledger: records written in groups, found by account and period,
+/// pruned by age, and never changed.
+@Suite("The access log")
+struct AccessLogTests {
+    func record(_ at: Int64, _ accounts: [String]?, method: String = "account.get") throws -> AccessRecord {
+        AccessRecord(
+            at: Timestamp(millisecondsSinceEpoch: at), keyID: "k", role: "member", method: method,
+            accounts: try accounts.map { try $0.map { try AccountID($0) } }, peerUID: 1000, peerPID: 42)
+    }
+
+    @Test func recordsAreFoundByAccountPeriodAndPageAndPrunedByAge() throws {
+        try withTemporaryDirectory("noaber-access") { directory in
+            let log = try AccessLog(directory: directory.path)
+            try log.record([
+                try record(1_000, ["vol:0042"]), try record(2_000, nil, method: "ledger.entries"),
+                try record(3_000, ["vol:0043"]), try record(4_000, []),
+            ])
+            let jan = try AccountID("vol:0042")
+            let shown = try log.records(account: jan, from: nil, to: nil, afterID: 0, limit: 10)
+            // Jan's own read and the ledger-wide one showed vol:0042; the others did not.
+            #expect(shown.map(\.record.method) == ["account.get", "ledger.entries"])
+            #expect(shown[0].record == (try record(1_000, ["vol:0042"])))
+            let period = try log.records(
+                account: nil, from: Timestamp(millisecondsSinceEpoch: 2_000),
+                to: Timestamp(millisecondsSinceEpoch: 4_000),
+                afterID: 0, limit: 10)
+            #expect(period.map(\.record.at.millisecondsSinceEpoch) == [2_000, 3_000])
+            let page = try log.records(account: nil, from: nil, to: nil, afterID: shown[0].id, limit: 2)
+            #expect(page.map(\.record.at.millisecondsSinceEpoch) == [2_000, 3_000])
+            #expect(try log.prune(before: Timestamp(millisecondsSinceEpoch: 3_000)) == 2)
+            #expect(try log.records(account: nil, from: nil, to: nil, afterID: 0, limit: 10).count == 2)
+        }
+    }
+
+    @Test func aRecordCannotBeChanged() throws {
+        try withTemporaryDirectory("noaber-access") { directory in
+            let log = try AccessLog(directory: directory.path)
+            try log.record([try record(1_000, ["vol:0042"])])
+            let db = try Connection(path: directory.appendingPathComponent(AccessLog.fileName).path)
+            #expect(throws: StoreError.self) { try db.execute("UPDATE access_log SET key_id = 'someone else'") }
+        }
+    }
+}
