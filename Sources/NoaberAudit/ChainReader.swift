@@ -11,8 +11,8 @@ struct ReadEntry {
     var payload: Payload
 }
 
-/// The ledger's settings from entry 1.
-struct LedgerSettings {
+/// The ledger as a journal export describes it, from entry 1: its id, name, currency and first day.
+struct LedgerDescription {
     var id: String
     var name: String
     var currency: Currency
@@ -32,7 +32,7 @@ struct OpenedAccount {
 /// order, and keeps what later entries need (the ledger's settings, the accounts opened so far).
 /// It trusts the entries otherwise: checking signatures and rules is `noaber verify`'s work.
 struct ChainReader {
-    private(set) var ledger: LedgerSettings?
+    private(set) var ledger: LedgerDescription?
     private(set) var accounts: [AccountID: OpenedAccount] = [:]
     private var nextSeq: Int64 = 1
 
@@ -59,7 +59,7 @@ struct ChainReader {
         let entry = ReadEntry(seq: info.seq, id: info.id, committedAt: time, date: CalendarDate(time), payload: payload)
         switch payload.body {
         case .ledgerInit(let settings) where info.seq == 1:
-            ledger = LedgerSettings(
+            ledger = LedgerDescription(
                 id: payload.ledger, name: settings.name, currency: settings.currency, date: entry.date)
         case _ where info.seq == 1:
             throw .missingLedgerInit
@@ -74,7 +74,7 @@ struct ChainReader {
     }
 
     /// The settings of entry 1, which `read` has seen before any later entry.
-    var settings: LedgerSettings {
+    var settings: LedgerDescription {
         guard let ledger else { preconditionFailure("ChainReader.settings before entry 1") }
         return ledger
     }

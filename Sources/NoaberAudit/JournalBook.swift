@@ -12,7 +12,7 @@ struct JournalBook {
     /// What a writer renders, in this order.
     enum Step {
         /// Entry 1: the ledger's name, id and currency.
-        case header(LedgerSettings)
+        case header(LedgerDescription)
         /// An account opened on or before the last day of the range.
         case account(OpenedAccount)
         /// Balances before the range, dated its first day; `equity` balances them.
