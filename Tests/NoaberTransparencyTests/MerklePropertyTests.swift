@@ -184,17 +184,7 @@ struct MerklePropertyTests {
             let bits =
                 sample == 0 && Self.everyBitSizes.contains(tree.size)
                 ? Array(0..<256) : [Int.random(in: 0..<256, using: &rng)]
-            for bit in bits {
-                for position in proof.indices {
-                    #expect(
-                        claim.with { $0.proof[position] = $0.proof[position].flippingBit(bit) }.isRejected,
-                        "proof[\(position)] bit \(bit), \(about)")
-                }
-                #expect(claim.with { $0.root = $0.root.flippingBit(bit) }.isRejected, "root bit \(bit), \(about)")
-                #expect(
-                    claim.with { $0.leafHash = $0.leafHash.flippingBit(bit) }.isRejected,
-                    "leaf hash bit \(bit), \(about)")
-            }
+            claim.expectEveryBitMatters(bits, hashes: [("root", \.root), ("leaf hash", \.leafHash)], about)
             for bit in 0..<64 {
                 #expect(claim.with { $0.index ^= 1 << bit }.isRejected, "index bit \(bit), \(about)")
             }
@@ -230,17 +220,7 @@ struct MerklePropertyTests {
             let bits =
                 sample == 0 && Self.everyBitSizes.contains(tree.size)
                 ? Array(0..<256) : [Int.random(in: 0..<256, using: &rng)]
-            for bit in bits {
-                for position in proof.indices {
-                    #expect(
-                        claim.with { $0.proof[position] = $0.proof[position].flippingBit(bit) }.isRejected,
-                        "proof[\(position)] bit \(bit), \(about)")
-                }
-                #expect(
-                    claim.with { $0.oldRoot = $0.oldRoot.flippingBit(bit) }.isRejected, "old root bit \(bit), \(about)")
-                #expect(
-                    claim.with { $0.newRoot = $0.newRoot.flippingBit(bit) }.isRejected, "new root bit \(bit), \(about)")
-            }
+            claim.expectEveryBitMatters(bits, hashes: [("old root", \.oldRoot), ("new root", \.newRoot)], about)
             for (otherOld, otherNew) in [(old - 1, new), (old + 1, new), (old, new - 1), (old, new + 1)] {
                 let resized = claim.with {
                     $0.oldSize = otherOld

@@ -198,8 +198,42 @@ extension SHA256Digest {
     }
 }
 
-/// Everything an inclusion proof claims, so a test can change one part and ask the verifier again.
-struct InclusionClaim {
+/// What a Merkle proof claims, so a test can change one part and ask the verifier again.
+protocol ProofClaim {
+    var proof: [SHA256Digest] { get set }
+    var isRejected: Bool { get }
+}
+
+extension ProofClaim {
+    func with(_ change: (inout Self) -> Void) -> Self {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+
+    /// Expects the verifier to reject the claim with any one of `bits` flipped in any hash of the
+    /// proof or in any of `hashes` (named for the message).
+    func expectEveryBitMatters(
+        _ bits: [Int], hashes: [(String, WritableKeyPath<Self, SHA256Digest>)], _ about: Comment,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        for bit in bits {
+            for position in proof.indices {
+                #expect(
+                    with { $0.proof[position] = $0.proof[position].flippingBit(bit) }.isRejected,
+                    "proof[\(position)] bit \(bit), \(about)", sourceLocation: sourceLocation)
+            }
+            for (name, hash) in hashes {
+                #expect(
+                    with { $0[keyPath: hash] = $0[keyPath: hash].flippingBit(bit) }.isRejected,
+                    "\(name) bit \(bit), \(about)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+}
+
+/// Everything an inclusion proof claims.
+struct InclusionClaim: ProofClaim {
     var leafHash: SHA256Digest
     var index: UInt64
     var treeSize: UInt64
@@ -217,15 +251,10 @@ struct InclusionClaim {
         ReferenceMerkle.verifyInclusion(leafHash: leafHash, index: index, treeSize: treeSize, proof: proof, root: root)
     }
 
-    func with(_ change: (inout Self) -> Void) -> Self {
-        var copy = self
-        change(&copy)
-        return copy
-    }
 }
 
-/// Everything a consistency proof claims, so a test can change one part and ask the verifier again.
-struct ConsistencyClaim {
+/// Everything a consistency proof claims.
+struct ConsistencyClaim: ProofClaim {
     var oldSize: UInt64
     var newSize: UInt64
     var oldRoot: SHA256Digest
@@ -245,9 +274,4 @@ struct ConsistencyClaim {
             oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: proof)
     }
 
-    func with(_ change: (inout Self) -> Void) -> Self {
-        var copy = self
-        change(&copy)
-        return copy
-    }
 }
