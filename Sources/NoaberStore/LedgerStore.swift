@@ -1,3 +1,4 @@
+import Glibc
 package import NoaberCore
 package import NoaberCrypto
 package import NoaberTransparency
@@ -26,6 +27,9 @@ package final class LedgerStore {
     package let connection: Connection
     /// The right edge of the Merkle tree over every committed entry; its size is the head's seq.
     package private(set) var tree: CompactRange
+    /// True while the WAL may still hold pages with erased texts: an erasure's checkpoint could not
+    /// finish (a reader held an older snapshot). Every later append tries again until one does.
+    package private(set) var walHoldsErasedText = false
 
     package init(database: Database) throws(StoreError) {
         self.database = database
@@ -76,9 +80,26 @@ package final class LedgerStore {
         // Erased texts were overwritten in the pages, but older copies of those pages stay in the
         // WAL until a checkpoint moves the new ones into the file and truncates it (FORMAT.md §16).
         // The entries are durable already; should this fail, the next checkpoint does it.
-        if batch.contains(where: { $0.entry.kind == .erase }) {
-            try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if walHoldsErasedText || batch.contains(where: { $0.entry.kind == .erase }) {
+            walHoldsErasedText = !truncateWAL()
         }
+    }
+
+    /// Moves every page of the WAL into the database file and empties the WAL. A reader in the
+    /// middle of a snapshot keeps older pages alive, so a few short tries are made (readers hold a
+    /// snapshot for milliseconds); false if the WAL could not be emptied yet.
+    private func truncateWAL() -> Bool {
+        // The checkpoint would otherwise wait out the busy timeout on each try, with the writer
+        // (and every client) waiting behind it.
+        try? connection.execute("PRAGMA busy_timeout = 0")
+        defer { try? connection.execute("PRAGMA busy_timeout = 5000") }
+        for attempt in 0..<20 {
+            if attempt > 0 { usleep(10_000) }
+            // The pragma answers (busy, log pages, checkpointed pages); busy 0 means it finished.
+            let busy = try? connection.statement("PRAGMA wal_checkpoint(TRUNCATE)").rows { $0.int64(0) }.first
+            if busy == 0 { return true }
+        }
+        return false
     }
 
     /// Stores `note` as the latest checkpoint on its own (the interval mode's checkpoints).

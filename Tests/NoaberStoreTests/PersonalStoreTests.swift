@@ -66,4 +66,26 @@ struct PersonalStoreTests {
         #expect(try f.store.connection.ledger()?.version == 1)
         _ = try LedgerStore.verify(f.store.connection)
     }
+
+    /// A reader in the middle of a snapshot keeps the WAL's older pages, erased texts included: the
+    /// store says so, and the next append, with the reader gone, empties the WAL.
+    @Test func anErasureWhileAReaderHoldsASnapshotIsFinishedByTheNextAppend() throws {
+        let f = try StoreFixture()
+        f.entryVersion = 2
+        var opening = try f.openingEntries()
+        opening.append(try f.accept(f.open("vol:0042", .member, f.jan), by: f.coordinator))
+        try f.store.append(opening)
+        try f.store.append([try f.credit("vol:0042", hours: "1", memo: Self.secrets[1])])
+        let reader = try Connection(path: f.database.path, readOnly: true)
+        try reader.execute("BEGIN")
+        _ = try reader.statement("SELECT COUNT(*) FROM entries").rows { $0.int64(0) }
+        try f.store.append([
+            try f.accept(.erase(Erase(reason: "art. 17 request of 2026-12-01", account: try AccountID("vol:0042"))))
+        ])
+        #expect(f.store.walHoldsErasedText, "the reader's snapshot keeps the WAL")
+        try reader.execute("COMMIT")
+        try f.store.append([try f.credit("vol:jan", hours: "1", memo: "later")])
+        #expect(!f.store.walHoldsErasedText)
+        #expect(!contains(try fileBytes(f), Self.secrets[1]), "no byte of the erased memo is left")
+    }
 }

@@ -182,6 +182,11 @@ final class WriterCore: @unchecked Sendable {
         }
         let last = draft.entries[draft.entries.count - 1].entry
         head = ChainHead(seq: last.seq, hash: last.hash, time: last.committedAt)
+        if store.walHoldsErasedText {
+            logger.warning(
+                "the WAL still holds pages with erased personal data: a reader kept an older snapshot; the next commit tries again"
+            )
+        }
         return nil
     }
 
