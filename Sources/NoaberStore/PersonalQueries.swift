@@ -82,45 +82,47 @@ extension Connection {
         return result
     }
 
-    /// The key with its label as a text: that of the entry that added it (`key.label` in a
+    /// The keys with their labels as texts: each from the entry that added it (`key.label` in a
     /// `key.add`; `admin_key.label` or `log_key.label` in entry 1).
-    package func revealed(_ key: LedgerState.Key, withheld: String? = nil) throws(StoreError) -> LedgerState.Key {
-        guard try (ledger()?.version ?? 1) >= 2 else { return key }
-        var result = key
-        if let withheld {
-            result.label = withheld
-            return result
+    package func revealed(_ keys: [LedgerState.Key], withheld: String? = nil) throws(StoreError) -> [LedgerState.Key] {
+        guard try (ledger()?.version ?? 1) >= 2 else { return keys }
+        var result = keys
+        for index in result.indices {
+            let key = result[index]
+            let path = key.addedSeq == 1 ? (key.role == .log ? "log_key.label" : "admin_key.label") : "key.label"
+            result[index].label = try text(key.addedSeq, path, withheld)
         }
-        let path =
-            key.addedSeq == 1 ? (key.role == .log ? "log_key.label" : "admin_key.label") : "key.label"
-        result.label = try personalText(seq: key.addedSeq, path: path) ?? PersonalData.erasedMarker
         return result
     }
 
-    /// The account with its name as a text: that of the latest entry that set it.
+    /// The accounts with their names as texts: each that of the latest entry that set it. One
+    /// query finds every name, however many accounts are asked for.
     package func revealed(
-        _ account: LedgerState.Account, withheld: String? = nil
-    ) throws(StoreError)
-        -> LedgerState.Account
-    {
-        guard try (ledger()?.version ?? 1) >= 2 else { return account }
-        var result = account
+        _ accounts: [LedgerState.Account], withheld: String? = nil
+    ) throws(StoreError) -> [LedgerState.Account] {
+        guard try (ledger()?.version ?? 1) >= 2 else { return accounts }
         if let withheld {
-            result.name = withheld
-            return result
+            return accounts.map {
+                var account = $0
+                account.name = withheld
+                return account
+            }
         }
-        let seq =
-            try statement(
-                """
-                SELECT MAX(seq) FROM entries WHERE kind IN ('account.open', 'account.update')
-                AND json_extract(CAST(payload AS TEXT), '$.account') = ?
-                AND json_extract(CAST(payload AS TEXT), '$.name') IS NOT NULL
-                """
-            ).rows([.text(account.id.rawValue)]) { $0.isNull(0) ? nil : $0.int64(0) }.first ?? nil
-        var name: String?
-        if let seq { name = try personalText(seq: seq, path: "name") }
-        result.name = name ?? PersonalData.erasedMarker
-        return result
+        let names = try statement(
+            """
+            SELECT named.account, personal_data.text FROM (
+                SELECT json_extract(CAST(payload AS TEXT), '$.account') AS account, MAX(seq) AS seq FROM entries
+                WHERE kind IN ('account.open', 'account.update') AND json_extract(CAST(payload AS TEXT), '$.name') IS NOT NULL
+                GROUP BY account
+            ) AS named LEFT JOIN personal_data ON personal_data.seq = named.seq AND personal_data.path = 'name'
+            """
+        ).rows { row in (row.text(0), row.isNull(1) ? nil : row.text(1)) }
+        let byAccount = Dictionary(names, uniquingKeysWith: { first, _ in first })
+        return accounts.map { account in
+            var shown = account
+            shown.name = (byAccount[account.id.rawValue] ?? nil) ?? PersonalData.erasedMarker
+            return shown
+        }
     }
 }
 

@@ -66,6 +66,7 @@ struct SignedReadTests {
         #expect(try noaber(daemon, ["history", "vol:jan-peeters"], key: "jan.key").status == 0)
         let list = try noaber(daemon, ["account", "list"], key: "jan.key").stdout
         #expect(list.contains("vol:jan-peeters") && !list.contains("vol:piet") && !list.contains("org:zorgkring"))
+        #expect(list.contains("Jan Peeters") && !list.contains("[withheld]"), "her own name, as a text: \(list)")
         let keys = try noaber(daemon, ["key", "list"], key: "jan.key").stdout
         #expect(keys.contains("Jan Peeters") && !keys.contains("Piet") && !keys.contains("coordinator Anja"))
         // An auditor reads everything and writes nothing.

@@ -11,7 +11,7 @@ extension LedgerService {
         let withheld = withheldMarker(of: [account], context)
         guard
             let found = try await reads.read({ db in
-                try db.account(account).map { try db.revealed($0, withheld: withheld) }
+                try db.account(account).map { try db.revealed([$0], withheld: withheld)[0] }
             })
         else {
             throw LedgerError.unknownAccount(account)
@@ -22,9 +22,10 @@ extension LedgerService {
     /// Every account to a key that may read them all; to a member key, the accounts it controls.
     func accountList(_ context: RequestContext) async throws -> AccountList {
         let reader = try context.requireReader()
-        let withheld = withheldMarker(of: [], context)
         let accounts = try await reads.read { db in
-            try db.accounts().filter { reader.mayRead($0.id) }.map { try db.revealed($0, withheld: withheld) }
+            let shown = try db.accounts().filter { reader.mayRead($0.id) }
+            // Every account listed is one the reader may read, names included.
+            return try db.revealed(shown, withheld: withheldMarker(of: shown.map(\.id), context))
         }
         try await recordRead(context, .accountList, accounts: reader.readsEverything ? nil : accounts.map(\.id))
         return AccountList(accounts: accounts.map(AccountInfo.init))
@@ -57,7 +58,7 @@ extension LedgerService {
         let statement = try await reads.read { db in
             try db.statement(of: account, from: from, to: to, afterSeq: params.afterSeq ?? 0, limit: limit).map {
                 var shown = $0
-                shown.account = try db.revealed($0.account, withheld: withheld)
+                shown.account = try db.revealed([$0.account], withheld: withheld)[0]
                 shown.lines = try db.revealed($0.lines, withheld: withheld)
                 return shown
             }

@@ -11,7 +11,7 @@ extension LedgerService {
         let reader = try context.requireReader()
         try await recordRead(context, .keyList, accounts: reader.readsEverything ? nil : [])
         let keys = try await reads.read { db in
-            try db.keys().filter { reader.readsEverything || $0.id == reader.keyID }.map { try db.revealed($0) }
+            try db.revealed(try db.keys().filter { reader.readsEverything || $0.id == reader.keyID })
         }
         return KeyList(keys: keys.map(KeyInfo.init))
     }
