@@ -82,10 +82,10 @@ extension LedgerState {
 }
 
 extension Payload {
-    /// The accounts a version 2 entry with personal data touches, whose erasure reaches it
-    /// (docs/FORMAT.md §16); `claim` looks up an earlier claim for a `claim.reject`.
-    package func personalSubjects(claim: (String) -> ClaimRecord?) -> [AccountID] {
-        guard v >= 2, !personalFields.isEmpty else { return [] }
+    /// The accounts whose data this entry is: the accounts it opens or changes, a transaction's
+    /// postings, a claim's volunteer and issuer (and, through `claim`, those of the claim a
+    /// `claim.reject` decides). Who may read the entry, and whose erasure reaches it, follow from it.
+    package func touchedAccounts(claim: (String) -> ClaimRecord?) -> [AccountID] {
         let accounts: [AccountID]
         switch body {
         case .accountOpen(let b): accounts = [b.account]
@@ -97,5 +97,12 @@ extension Payload {
         }
         var seen = Set<AccountID>()
         return accounts.filter { seen.insert($0).inserted }
+    }
+
+    /// The accounts a version 2 entry with personal data touches, whose erasure reaches it
+    /// (docs/FORMAT.md §16).
+    package func personalSubjects(claim: (String) -> ClaimRecord?) -> [AccountID] {
+        guard v >= 2, !personalFields.isEmpty else { return [] }
+        return touchedAccounts(claim: claim)
     }
 }
