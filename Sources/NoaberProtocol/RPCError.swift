@@ -84,8 +84,10 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
     }
     /// The key may not read what was asked (a member key asking for another's account, say).
     package static func readForbidden(_ why: String) -> RPCError {
-        RPCError(code: 1031, reason: "read_forbidden", message: "read refused: \(why)")
+        RPCError(code: 1031, reason: readForbiddenReason, message: "read refused: \(why)")
     }
+    private static let readForbiddenReason = "read_forbidden"
+    package var isReadForbidden: Bool { reason == Self.readForbiddenReason }
     /// The authorisation does not hold: unknown or revoked key, malformed, or a bad signature.
     package static func readAuthInvalid(_ why: String) -> RPCError {
         RPCError(code: 1032, reason: "read_auth_invalid", message: "read authorisation refused: \(why)")

@@ -48,7 +48,7 @@ struct LedgerService: Sendable {
         do {
             return try await route.run(self, params, context)
         } catch let error as RPCError {
-            if error.reason == RPCError.readForbidden("").reason {
+            if error.isReadForbidden {
                 logRefusedRead(error, route.method, keyID: context.reader?.keyID.hex, peer: peer)
             }
             return context.respond(error)
