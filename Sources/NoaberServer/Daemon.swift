@@ -47,7 +47,7 @@ package enum Daemon {
         // A ledger whose log key was just announced, or made before checkpoints, gets one now.
         await writer.checkpointIfBehind()
         let accessLog: AccessLogger
-        do { accessLog = try AccessLogger(directory: configuration.dataDirectory) } catch {
+        do { accessLog = try AccessLogger(directory: configuration.dataDirectory, logger: logger) } catch {
             throw DaemonError.dataDirectory(
                 path: configuration.dataDirectory, reason: "cannot open the access log: \(error)")
         }

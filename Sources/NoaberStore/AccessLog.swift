@@ -37,10 +37,13 @@ package final class AccessLog {
     /// a crash of the daemon, and a power loss costs at most the last moments' records, which is
     /// what the ledger's own durability does not need to pay for every read.
     package init(directory: String) throws(StoreError) {
-        db = try Connection(
-            path: directory.hasSuffix("/") ? directory + Self.fileName : directory + "/" + Self.fileName)
+        db = try Connection(path: Self.path(in: directory))
         try db.execute("PRAGMA journal_mode = WAL")
         try db.execute("PRAGMA synchronous = NORMAL")
+        // AccessLogCheckpointer does it on its own connection, off the path of every read.
+        try db.execute("PRAGMA wal_autocheckpoint = 0")
+        // A WAL that grew under a burst of reads shrinks back once it restarts.
+        try db.execute("PRAGMA journal_size_limit = 16777216")
         try db.execute(
             """
             CREATE TABLE IF NOT EXISTS access_log (
@@ -57,6 +60,10 @@ package final class AccessLog {
             CREATE TRIGGER IF NOT EXISTS access_log_append_only BEFORE UPDATE ON access_log
             BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
             """)
+    }
+
+    package static func path(in directory: String) -> String {
+        directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
     }
 
     /// Writes `records` in one transaction: all of them, or none.

@@ -46,4 +46,30 @@ struct AccessLogTests {
             #expect(throws: StoreError.self) { try db.execute("UPDATE access_log SET key_id = 'someone else'") }
         }
     }
+
+    /// Writing never checkpoints by itself (that would hold up the reads waiting for their
+    /// records); the checkpointer does, and past its limit it restarts the WAL so that the file
+    /// stops growing, with every record kept.
+    @Test func theCheckpointerNotTheWriterEmptiesTheWAL() throws {
+        try withTemporaryDirectory("noaber-access") { directory in
+            let log = try AccessLog(directory: directory.path)
+            let wal = directory.appendingPathComponent(AccessLog.fileName + "-wal").path
+            func walBytes() throws -> Int {
+                (try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+            }
+            // Far past the thousand pages at which SQLite would checkpoint by itself.
+            for i in 0..<1500 { try log.record([try record(Int64(i), ["vol:0042"])]) }
+            let grown = try walBytes()
+            #expect(grown > 1000 * 4096)
+            let checkpointer = try AccessLogCheckpointer(directory: directory.path, restartAbove: 100)
+            let first = try checkpointer.checkpoint()
+            #expect(first.walPages * 4096 < grown + 4096 && first.walPages > 1000)
+            #expect(first.restarted)
+            // The next writes start the WAL over: the file is reused from its start, not grown.
+            for i in 0..<1000 { try log.record([try record(Int64(2_000 + i), nil)]) }
+            #expect(try walBytes() == grown)
+            #expect(try checkpointer.checkpoint().walPages < first.walPages)
+            #expect(try log.records(account: nil, from: nil, to: nil, afterID: 0, limit: 3000).count == 2500)
+        }
+    }
 }

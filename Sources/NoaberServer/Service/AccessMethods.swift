@@ -9,7 +9,8 @@ extension LedgerService {
         let account = try params.account.map { text throws(RPCError) in try accountID(text) }
         let (from, to) = (try time(params.fromTime, "from_time"), try time(params.toTime, "to_time"))
         if let from, let to, to < from { throw RPCError.invalidParams("\"to_time\" is before \"from_time\"") }
-        try await recordRead(context, .accessLog, accounts: account.map { [$0] })
+        // Written before the query, so that the answer shows this read too.
+        try await recordRead(context, .accessLog, accounts: account.map { [$0] }).written()
         let limit = Self.pageSize(params.limit, max: AccessLogParams.maxLimit)
         // One more than asked tells whether another page follows.
         let rows = try accessLog.records(

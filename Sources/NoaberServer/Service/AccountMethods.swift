@@ -7,7 +7,7 @@ extension LedgerService {
     func accountGet(_ params: AccountParams, _ context: RequestContext) async throws -> AccountInfo {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
-        try await recordRead(context, .accountGet, accounts: [account])
+        let recorded = try recordRead(context, .accountGet, accounts: [account])
         let withheld = withheldMarker(of: [account], context)
         guard
             let found = try await reads.read({ db in
@@ -16,6 +16,7 @@ extension LedgerService {
         else {
             throw LedgerError.unknownAccount(account)
         }
+        try await recorded.written()
         return AccountInfo(found)
     }
 
@@ -28,13 +29,14 @@ extension LedgerService {
             return try db.revealed(shown, withheld: withheldMarker(of: shown.map(\.id), context))
         }
         try await recordRead(context, .accountList, accounts: reader.readsEverything ? nil : accounts.map(\.id))
+            .written()
         return AccountList(accounts: accounts.map(AccountInfo.init))
     }
 
     func accountHistory(_ params: HistoryParams, _ context: RequestContext) async throws -> HistoryResult {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
-        try await recordRead(context, .accountHistory, accounts: [account])
+        let recorded = try recordRead(context, .accountHistory, accounts: [account])
         let limit = Self.pageSize(params.limit, default: 20, max: 1000)
         let lines = try await reads.read { db in
             try db.account(account) == nil
@@ -44,13 +46,14 @@ extension LedgerService {
                     withheld: withheldMarker(of: [account], context))
         }
         guard let lines else { throw LedgerError.unknownAccount(account) }
+        try await recorded.written()
         return HistoryResult(account: account.rawValue, lines: lines.map(HistoryLineInfo.init))
     }
 
     func accountStatement(_ params: StatementParams, _ context: RequestContext) async throws -> StatementResult {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
-        try await recordRead(context, .accountStatement, accounts: [account])
+        let recorded = try recordRead(context, .accountStatement, accounts: [account])
         let (from, to) = (try time(params.fromTime, "from_time"), try time(params.toTime, "to_time"))
         if let from, let to, to < from { throw RPCError.invalidParams("\"to_time\" is before \"from_time\"") }
         let limit = Self.pageSize(params.limit, max: StatementParams.maxLimit)
@@ -64,6 +67,7 @@ extension LedgerService {
             }
         }
         guard let statement else { throw LedgerError.unknownAccount(account) }
+        try await recorded.written()
         return StatementResult(
             account: AccountInfo(statement.account), opening: statement.opening,
             lines: statement.lines.map(HistoryLineInfo.init),

@@ -19,10 +19,10 @@ extension LedgerService {
             asked = only
         }
         let account = asked
-        try await recordRead(context, .claimList, accounts: account.map { [$0] })
+        let recorded = try recordRead(context, .claimList, accounts: account.map { [$0] })
         let limit = Self.pageSize(params.limit, max: ClaimListParams.maxLimit)
         let now = clock()
-        return try await reads.read { db in
+        let claims = try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 let days = try db.settings().claimExpiryDays
                 let since =
@@ -39,5 +39,7 @@ extension LedgerService {
                     claimExpiryDays: days)
             }
         }
+        try await recorded.written()
+        return claims
     }
 }

@@ -76,19 +76,21 @@ extension LedgerService {
 
     func entries(_ params: EntriesParams, _ context: RequestContext) async throws -> ResponseLine {
         try context.requireReader().requireEverything("ledger.entries")
-        try await recordRead(context, .entries, accounts: nil)
+        let recorded = try recordRead(context, .entries, accounts: nil)
         let limit = Self.pageSize(params.limit, max: EntriesParams.maxLimit)
-        return try await reads.read { db in
+        let page = try await reads.read { db in
             let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
             let served = try servingPersonalData(page, version: db.ledger()?.version, context)
             return ResponseLine(data: context.respond(EntriesResult(entries: served.map(EntryInfo.init))))
         }
+        try await recorded.written()
+        return page
     }
 
     func balances(_ context: RequestContext) async throws -> BalancesResult {
         try context.requireReader().requireEverything("ledger.balances")
-        try await recordRead(context, .balances, accounts: nil)
-        return try await reads.read { db in
+        let recorded = try recordRead(context, .balances, accounts: nil)
+        let balances = try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 BalancesResult(
                     headSeq: try db.summary().entries,
@@ -97,12 +99,14 @@ extension LedgerService {
                     })
             }
         }
+        try await recorded.written()
+        return balances
     }
 
     func state(_ context: RequestContext) async throws -> StateResult {
         try context.requireReader().requireEverything("ledger.state")
-        try await recordRead(context, .state, accounts: nil)
-        return try await reads.read { db in
+        let recorded = try recordRead(context, .state, accounts: nil)
+        let state = try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 StateResult(
                     headSeq: try db.summary().entries, rows: try db.journalRows(),
@@ -112,6 +116,8 @@ extension LedgerService {
                     settings: SettingsInfo(try db.settings()))
             }
         }
+        try await recorded.written()
+        return state
     }
 
     func entryGet(_ params: EntryGetParams, _ context: RequestContext) async throws -> EntryInfo {
@@ -137,6 +143,6 @@ extension LedgerService {
             throw .readForbidden(
                 "entry \(stored.entry.entryID) touches no account this \(reader.role.rawValue) key controls")
         }
-        try await recordRead(context, method, accounts: touched)
+        try await recordRead(context, method, accounts: touched).written()
     }
 }

@@ -77,10 +77,14 @@ struct LedgerService: Sendable {
             ])
     }
 
-    /// Puts a read on record before it is answered (`AccessLogger.record`): the accounts it shows,
-    /// or nil for every account.
-    func recordRead(_ context: RequestContext, _ method: Method, accounts: [AccountID]?) async throws(RPCError) {
-        try await accessLog.record(
+    /// Starts putting a read on record (`AccessLogger.record`): the accounts it shows, or nil for
+    /// every account. The handler awaits `written()` on what this returns before it answers.
+    func recordRead(
+        _ context: RequestContext, _ method: Method, accounts: [AccountID]?
+    ) throws(RPCError)
+        -> PendingRecord
+    {
+        accessLog.record(
             try context.requireReader(), method: method, accounts: accounts, peer: context.peer, at: clock())
     }
 
