@@ -98,7 +98,7 @@ struct NoaberBench: AsyncParsableCommand {
         print(
             String(
                 format:
-                    "verify %d entries on the client (fetch, signatures on every core, chain, rules, tree, checkpoint): %.2f s, %.0f per second",
+                    "verify %d entries on the client (fetch, signatures on every core, chain, rules, tree, checkpoint, derived tables): %.2f s, %.0f per second",
                 audit.verifier.entries, verifying.seconds, Double(audit.verifier.entries) / verifying.seconds))
 
         // The workload's digest: sorted "SHORTID=UNITS" lines of the non-zero balances.
@@ -153,20 +153,20 @@ struct NoaberBench: AsyncParsableCommand {
         return (ledger, admin, coordinator, members)
     }
 
-    /// As `noaber verify` does it: signatures on every core, then the rules in order, the stored
-    /// state, and the latest checkpoint against the rebuilt Merkle tree. Returns the audit and the
-    /// stored balances.
+    /// As `noaber verify` does it: signatures on every core, then the rules in order with each
+    /// page's stored Merkle nodes, the latest checkpoint against the rebuilt tree, the stored state,
+    /// and every row of the derived tables. Returns the audit and the stored balances.
     func verify(signer: ReadSigner) async throws -> (ChainAudit, [AccountBalance]) {
         try await RPCClient.withConnection(socketPath: socket) { client in
             client.readSigner = signer
             let state = try await client.call(.state, NoParams(), as: StateResult.self)
             let checkpoint = try state.checkpoint.map { try SignedCheckpoint(parsing: $0) }
-            var audit = ChainAudit(checkpointSizes: Set(checkpoint.map { [$0.checkpoint.size] } ?? []))
-            for try await page in EntryPages(client: client, through: state.headSeq) {
-                try audit.check(page: try page.map { try $0.storedEntry() })
-            }
-            try audit.finish(stored: state)
+            var audit = ChainAudit(
+                checkpointSizes: Set(checkpoint.map { [$0.checkpoint.size] } ?? []), readsTables: true)
+            try await DaemonReplay.entries(client, through: state.headSeq, into: &audit)
             if let checkpoint { try audit.check(checkpoint: checkpoint) }
+            try audit.finish(stored: state)
+            try await DaemonReplay.tables(client, stored: state, into: &audit)
             return (audit, state.accounts.map { AccountBalance(account: $0.account, balance: $0.balance) })
         }
     }

@@ -7,12 +7,19 @@ package import NoaberTransparency
 /// through the verifier (signatures checked on every core first), then the stored state, then any
 /// checkpoints against the replayed Merkle tree and the chain's log keys.
 package struct ChainAudit: Sendable {
-    package private(set) var verifier: Verifier
+    package internal(set) var verifier: Verifier
+    /// The derived tables read after the replay, once `finish(stored:)` has passed.
+    var tables: DerivedTablesAudit?
+    /// Whether the stored tables will be read row by row (from a daemon; an export has none):
+    /// then each page's Merkle nodes are compared as the entries are replayed, and the row counts
+    /// after the rows, so that a row that is missing or changed is named rather than counted.
+    package let readsTables: Bool
 
     /// `checkpointSizes`: the tree sizes of the checkpoints that will be checked, whose roots the
-    /// replay keeps on its way.
-    package init(checkpointSizes: Set<UInt64> = []) {
-        verifier = Verifier(rootsWanted: checkpointSizes)
+    /// replay keeps on its way. `readsTables`: see above.
+    package init(checkpointSizes: Set<UInt64> = [], readsTables: Bool = false) {
+        verifier = Verifier(rootsWanted: checkpointSizes, keepsNodes: readsTables)
+        self.readsTables = readsTables
     }
 
     /// The personal texts of an export's personal part, checked with the chain at the end.
@@ -34,6 +41,7 @@ package struct ChainAudit: Sendable {
                 reason: "entry \(verifier.entries + 1) is missing (the stored head is entry \(stored.headSeq))")
         }
         try verifier.finish(stored: try stored.ledgerState(), rows: stored.rows)
+        if !readsTables { try checkStoredRows(stored) }
     }
 
     /// Checks that `checkpoint` names this ledger, commits to a prefix of the replayed chain with

@@ -31,6 +31,8 @@ package struct JSONLinesWriter: ExportWriter {
             }
         }
         line.personal = nil
+        // The postings are in idx order already; the idx itself is the daemon's to check (verify).
+        line.postings = line.postings.map { PostingInfo(account: $0.account, amount: $0.amount) }
         output += try self.line(line, seq: entry.seq)
         nextSeq += 1
         counts.entries += 1

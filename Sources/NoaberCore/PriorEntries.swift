@@ -22,6 +22,8 @@ package struct ReplayedEntries: PriorEntries, Sendable {
     private var transactions: [String: (Purpose, SHA256Digest)] = [:]
     private var reversals: [String: Int64] = [:]
     private var claims: [String: ClaimRecord] = [:]
+    /// How each decided claim was decided: approved, or rejected with the reason given.
+    private var decisions: [String: ClaimDecision] = [:]
     /// Version 2: each entry with personal fields, by id, and the accounts whose erasure reaches it.
     private var personal: [String: (seq: Int64, paths: [String])] = [:]
     private var pathsBySeq: [Int64: [String]] = [:]
@@ -52,6 +54,24 @@ package struct ReplayedEntries: PriorEntries, Sendable {
 
     package func claim(_ entryID: String) -> ClaimRecord? { claims[entryID] }
 
+    /// Every claim made, by its entry id, with the entry that decided it.
+    package var claimRecords: [String: ClaimRecord] { claims }
+
+    /// How claim `entryID` was decided, if it was.
+    package func decision(of entryID: String) -> ClaimDecision? { decisions[entryID] }
+
+    /// Every reversed transaction (its entry id) and the reversal that undid it.
+    package var reversalSeqs: [String: Int64] { reversals }
+
+    /// The entries with personal data whose erasure `account` reaches, in seq order.
+    package func subjectSeqs(of account: AccountID) -> [Int64] { subjects[account] ?? [] }
+
+    /// For each account, the entries with personal data whose erasure it reaches, in seq order.
+    package var subjectSeqsByAccount: [AccountID: [Int64]] { subjects }
+
+    /// How many (account, entry) pairs an account's erasure reaches: the rows of `personal_subjects`.
+    package var subjectCount: Int { subjects.values.reduce(0) { $0 + $1.count } }
+
     /// Records an accepted entry, committed at `time`.
     package mutating func record(_ payload: Payload, seq: Int64, at time: Timestamp) {
         let paths = payload.v >= 2 ? payload.personalFields.map(\.path) : []
@@ -66,13 +86,34 @@ package struct ReplayedEntries: PriorEntries, Sendable {
         case .transaction(let tx):
             transactions[payload.id] = (tx.purpose, tx.postingsDigest)
             if tx.purpose == .reversal, let original = tx.reverses { reversals[original] = seq }
-            if let claim = tx.claim { claims[claim]?.decidedSeq = seq }
+            if let claim = tx.claim, claims[claim] != nil {
+                claims[claim]?.decidedSeq = seq
+                decisions[claim] = ClaimDecision(approved: true, reason: nil)
+            }
         case .claim(let claim):
             claims[payload.id] = ClaimRecord(id: payload.id, seq: seq, committedAt: time, claim: claim)
         case .claimReject(let reject):
-            claims[reject.claim]?.decidedSeq = seq
+            if claims[reject.claim] != nil {
+                claims[reject.claim]?.decidedSeq = seq
+                decisions[reject.claim] = ClaimDecision(approved: false, reason: reject.reason)
+            }
         default:
             break
         }
     }
+}
+
+/// What decided a claim (docs/FORMAT.md §6, `claims.decision` and `claims.reason`).
+package struct ClaimDecision: Sendable, Equatable {
+    package var approved: Bool
+    /// A rejection's reason as its payload holds it (a commitment in format 2); nil for an approval.
+    package var reason: String?
+
+    package init(approved: Bool, reason: String?) {
+        self.approved = approved
+        self.reason = reason
+    }
+
+    /// The text `claims.decision` holds.
+    package var name: String { approved ? "approved" : "rejected" }
 }

@@ -9,11 +9,17 @@ package struct StoredEntry: Sendable, Equatable {
     /// The personal texts stored beside it (entry format v2), or nil when the reader was not given
     /// them; an erased text is simply absent.
     package var personal: [PersonalText]?
+    /// The stored `postings.idx` of each posting, in the order read, when the reader has them
+    /// (the daemon's store; an export leaves them out): each must be the posting's place.
+    package var postingIndexes: [Int64]?
 
-    package init(entry: CommittedEntry, postings: [Posting], personal: [PersonalText]? = nil) {
+    package init(
+        entry: CommittedEntry, postings: [Posting], personal: [PersonalText]? = nil, postingIndexes: [Int64]? = nil
+    ) {
         self.entry = entry
         self.postings = postings
         self.personal = personal
+        self.postingIndexes = postingIndexes
     }
 }
 
@@ -51,9 +57,28 @@ package struct Verifier: Sendable {
     /// What reversals are judged by: each transaction's postings digest, and the reversals seen.
     private var prior = ReplayedEntries()
     private var personal = PersonalAudit()
+    /// Whether to keep the Merkle nodes each entry completes, for a reader that compares them
+    /// with the stored ones (`merkle_nodes`) as it goes.
+    private let keepsNodes: Bool
+    /// The nodes completed since the last `takeCompletedNodes()`, when kept.
+    private var completedNodes: [MerkleNode] = []
 
-    package init(rootsWanted: Set<UInt64> = []) {
+    package init(rootsWanted: Set<UInt64> = [], keepsNodes: Bool = false) {
         self.rootsWanted = rootsWanted
+        self.keepsNodes = keepsNodes
+    }
+
+    /// What the replay remembers of earlier entries: claims, reversals, personal subjects.
+    package var replayed: ReplayedEntries { prior }
+
+    /// How many personal texts the reader was given, or nil if none were (an export without them).
+    package var personalTextCount: Int? { personal.texts?.count }
+
+    /// The Merkle nodes completed by the entries checked since the last call, in the order they
+    /// were completed (each leaf, then the parents it completes).
+    package mutating func takeCompletedNodes() -> [MerkleNode] {
+        defer { completedNodes = [] }
+        return completedNodes
     }
 
     /// The root of the first `size` entries, if that size was wanted and reached (or is the current size).
@@ -114,6 +139,10 @@ package struct Verifier: Sendable {
         guard stored.postings == expectedPostings else {
             throw fail("stored postings differ from the signed payload's postings")
         }
+        // Reads list postings by idx; one out of place could reorder a statement unnoticed.
+        for (place, idx) in (stored.postingIndexes ?? []).enumerated() where idx != Int64(place) {
+            throw fail("postings: the stored idx of posting \(place) is \(idx), not its place in the payload")
+        }
         personal.record(payload, seq: entry.seq)
         if let texts = stored.personal { personal.add(texts, seq: entry.seq) }
         if case .erase(let erase) = payload.body { personal.erase(prior.covered(by: erase), by: entry.seq) }
@@ -123,7 +152,8 @@ package struct Verifier: Sendable {
         postings += Int64(expectedPostings.count)
         headHash = entry.hash
         lastTime = entry.committedAt
-        tree.append(Merkle.leafHash(entry.record))
+        let nodes = tree.append(Merkle.leafHash(entry.record))
+        if keepsNodes { completedNodes += nodes }
         if rootsWanted.contains(tree.size) { roots[tree.size] = tree.root }
     }
 

@@ -15,6 +15,10 @@ package enum Method: String, Sendable, CaseIterable {
     case balances = "ledger.balances"
     /// The whole stored derived state (settings, keys, accounts) and the head it belongs to.
     case state = "ledger.state"
+    /// The stored Merkle nodes a span of entries completes, for verification.
+    case treeNodes = "ledger.tree_nodes"
+    /// A page of one derived table (claims, reversals, personal subjects) as stored, for verification.
+    case rows = "ledger.rows"
     case entryGet = "entry.get"
     case accountGet = "account.get"
     case accountList = "account.list"
@@ -49,7 +53,8 @@ package enum Method: String, Sendable, CaseIterable {
         switch self {
         case .status, .firstEntry, .categoryList, .checkpoint, .consistencyProof: .open
         case .submit, .submitBatch: .write
-        case .entries, .balances, .state, .entryGet, .accountGet, .accountList, .accountHistory, .accountStatement,
+        case .entries, .balances, .state, .treeNodes, .rows, .entryGet, .accountGet, .accountList, .accountHistory,
+            .accountStatement,
             .keyList, .claimList, .inclusionProof, .accessLog:
             .read
         }

@@ -311,26 +311,4 @@ package final class LedgerStore {
             .integer(seq),
         ])
     }
-
-    /// Replays the whole journal through the verifier and compares the stored derived state.
-    /// Throws `VerificationFailure` for the first fault found, or `StoreError` if reading fails.
-    package static func verify(_ connection: Connection, pageSize: Int = 1000) throws -> Verifier {
-        // One read transaction: the scan sees a single snapshot even while the writer goes on.
-        try connection.execute("BEGIN")
-        defer { try? connection.execute("COMMIT") }
-        var verifier = Verifier()
-        var next: Int64 = 1
-        while true {
-            let page = try connection.entries(from: next, limit: pageSize)
-            for stored in page { try verifier.check(stored) }
-            guard let last = page.last else { break }
-            next = last.entry.seq + 1
-        }
-        try verifier.finish(
-            stored: LedgerState(
-                ledger: try connection.ledger(), keys: try connection.keys(), accounts: try connection.accounts(),
-                categories: try connection.categories(), settings: try connection.settings()),
-            rows: try connection.journalRows())
-        return verifier
-    }
 }

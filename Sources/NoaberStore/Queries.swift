@@ -97,19 +97,25 @@ extension Connection {
             .rows([.integer(from), .integer(Int64(limit))], decodeEntry)
         guard let first = entries.first, let last = entries.last else { return [] }
         var postings: [Int64: [Posting]] = [:]
+        var indexes: [Int64: [Int64]] = [:]
         let rows = try statement(
-            "SELECT seq, account, amount FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, idx"
+            "SELECT seq, account, amount, idx FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, idx"
         )
-        .rows([.integer(first.seq), .integer(last.seq)]) { row in (row.int64(0), row.text(1), row.int64(2)) }
-        for (seq, raw, amount) in rows {
+        .rows([.integer(first.seq), .integer(last.seq)]) { row in
+            (row.int64(0), row.text(1), row.int64(2), row.int64(3))
+        }
+        for (seq, raw, amount, idx) in rows {
             guard let account = try? AccountID(raw) else {
                 throw .corruptRow("posting of entry \(seq) names a malformed account")
             }
             postings[seq, default: []].append(Posting(account: account, amount: amount))
+            indexes[seq, default: []].append(idx)
         }
         let personal = try personalTexts(from: first.seq, through: last.seq)
         return entries.map {
-            StoredEntry(entry: $0, postings: postings[$0.seq] ?? [], personal: personal[$0.seq] ?? [])
+            StoredEntry(
+                entry: $0, postings: postings[$0.seq] ?? [], personal: personal[$0.seq] ?? [],
+                postingIndexes: indexes[$0.seq] ?? [])
         }
     }
 

@@ -35,37 +35,10 @@ struct Verify: AsyncParsableCommand {
     func run() async throws {
         let saved = try checkpoints.map { (source: $0, checkpoint: try readCheckpoint($0)) }
         let pinned = try logKeys.pinned()
-        var (audit, latest, stored, failure) =
-            if let file { try replayExport(file, saved: saved) } else { try await replayDaemon(saved: saved) }
-        var reports: [AuditReport.CheckpointReport] = []
-        // Checkpoints before the stored state: a chain cut short is named as such, not by the
-        // derived tables or header counts that no longer match it.
-        if failure == nil {
-            for (source, checkpoint) in (latest.map { [$0] } ?? []) + saved {
-                do {
-                    let signer = try audit.check(checkpoint: checkpoint, pinned: pinned)
-                    reports.append(
-                        .init(
-                            source: source, treeSize: checkpoint.checkpoint.size,
-                            root: checkpoint.checkpoint.root.base64, signedBy: signer.text))
-                } catch {
-                    failure = VerificationFailure(seq: error.seq, reason: "\(source) \(error.reason)")
-                    break
-                }
+        var (audit, reports, failure) =
+            if let file { try judged(try replayExport(file, saved: saved), saved: saved, pinned: pinned) } else {
+                try await verifyDaemon(saved: saved, pinned: pinned)
             }
-        }
-        // A ledger that names a log key always has a checkpoint; one that arrives without any may
-        // have been cut short with its checkpoint dropped, so the audit cannot pass.
-        if failure == nil, reports.isEmpty, pinned != nil || audit.expectsCheckpoint {
-            failure = VerificationFailure(
-                seq: nil,
-                reason:
-                    "no checkpoint to check: the ledger names a log key, so its checkpoint must come with it (a ledger without one may have been cut short)"
-            )
-        }
-        if failure == nil, let stored {
-            do { try audit.finish(stored: stored) } catch { failure = error }
-        }
         // A pinned ledger must be the one replayed: an OK for another ledger would mislead.
         if let file, let pinned = connection.pinnedLedger, let replayed = audit.verifier.state.ledger?.id,
             replayed != pinned
@@ -126,27 +99,79 @@ struct Verify: AsyncParsableCommand {
         }
     }
 
-    private func replayDaemon(saved: [(source: String, checkpoint: SignedCheckpoint)]) async throws -> Outcome {
-        try await Session.withReadingClient(try connection.target) { client in
-            // The stored state first, with the head and checkpoint of the same snapshot; entries up to that head cannot change after.
-            let stored = try await client.call(.state, NoParams(), as: StateResult.self)
-            let latest: SignedCheckpoint?
-            switch parseLatest(stored.checkpoint, source: "the daemon's checkpoint") {
-            case .failure(let failure): return (ChainAudit(), nil, nil, failure)
-            case .success(let parsed): latest = parsed
-            }
-            var audit = ChainAudit(checkpointSizes: sizes(saved, latest))
-            do {
-                for try await page in EntryPages(client: client, through: stored.headSeq) {
-                    try audit.check(page: try page.map { try $0.storedEntry() })
+    /// Checkpoints first, then the stored state: a chain cut short is named as such, not by the
+    /// derived tables or header counts that no longer match it.
+    private func judged(
+        _ outcome: Outcome, saved: [(source: String, checkpoint: SignedCheckpoint)], pinned: [NoteVerifierKey]?
+    ) -> (ChainAudit, [AuditReport.CheckpointReport], VerificationFailure?) {
+        var (audit, latest, stored, failure) = outcome
+        var reports: [AuditReport.CheckpointReport] = []
+        if failure == nil {
+            for (source, checkpoint) in (latest.map { [$0] } ?? []) + saved {
+                do {
+                    let signer = try audit.check(checkpoint: checkpoint, pinned: pinned)
+                    reports.append(
+                        .init(
+                            source: source, treeSize: checkpoint.checkpoint.size,
+                            root: checkpoint.checkpoint.root.base64, signedBy: signer.text))
+                } catch {
+                    failure = VerificationFailure(seq: error.seq, reason: "\(source) \(error.reason)")
+                    break
                 }
-                return (audit, latest.map { ("latest", $0) }, stored, nil)
-            } catch let failure as VerificationFailure {
-                return (audit, nil, nil, failure)
-            } catch ClientError.rpc(let error) where error.isCorruptRow {
-                // A stored row that cannot even be read back is a failed verification, not an outage.
-                return (audit, nil, nil, VerificationFailure(seq: audit.verifier.entries + 1, reason: error.message))
             }
+        }
+        // A ledger that names a log key always has a checkpoint; one that arrives without any may
+        // have been cut short with its checkpoint dropped, so the audit cannot pass.
+        if failure == nil, reports.isEmpty, pinned != nil || audit.expectsCheckpoint {
+            failure = VerificationFailure(
+                seq: nil,
+                reason:
+                    "no checkpoint to check: the ledger names a log key, so its checkpoint must come with it (a ledger without one may have been cut short)"
+            )
+        }
+        if failure == nil, let stored {
+            do { try audit.finish(stored: stored) } catch { failure = error }
+        }
+        return (audit, reports, failure)
+    }
+
+    /// The replay, the checkpoints and the stored state, and then, on the same connection, every
+    /// row of the derived tables the daemon judges entries from.
+    private func verifyDaemon(
+        saved: [(source: String, checkpoint: SignedCheckpoint)], pinned: [NoteVerifierKey]?
+    ) async throws -> (ChainAudit, [AuditReport.CheckpointReport], VerificationFailure?) {
+        try await Session.withReadingClient(try connection.target) { client in
+            let outcome = try await replayDaemon(client, saved: saved)
+            var (audit, reports, failure) = judged(outcome, saved: saved, pinned: pinned)
+            guard failure == nil, let stored = outcome.2 else { return (audit, reports, failure) }
+            do { try await DaemonReplay.tables(client, stored: stored, into: &audit) } catch let error
+                as VerificationFailure
+            {
+                failure = error
+            }
+            return (audit, reports, failure)
+        }
+    }
+
+    private func replayDaemon(
+        _ client: RPCClient, saved: [(source: String, checkpoint: SignedCheckpoint)]
+    ) async throws -> Outcome {
+        // The stored state first, with the head and checkpoint of the same snapshot; entries up to that head cannot change after.
+        let stored = try await client.call(.state, NoParams(), as: StateResult.self)
+        let latest: SignedCheckpoint?
+        switch parseLatest(stored.checkpoint, source: "the daemon's checkpoint") {
+        case .failure(let failure): return (ChainAudit(), nil, nil, failure)
+        case .success(let parsed): latest = parsed
+        }
+        var audit = ChainAudit(checkpointSizes: sizes(saved, latest), readsTables: true)
+        do {
+            try await DaemonReplay.entries(client, through: stored.headSeq, into: &audit)
+            return (audit, latest.map { ("latest", $0) }, stored, nil)
+        } catch let failure as VerificationFailure {
+            return (audit, nil, nil, failure)
+        } catch ClientError.rpc(let error) where error.isCorruptRow {
+            // A stored row that cannot even be read back is a failed verification, not an outage.
+            return (audit, nil, nil, VerificationFailure(seq: audit.verifier.entries + 1, reason: error.message))
         }
     }
 

@@ -28,7 +28,8 @@ struct MethodParamsTests {
         let entry = CommittedEntry(
             seq: 42, entryID: "e-1", kind: .transaction, signed: signed, committedAt: time, prevHash: prev,
             hash: EntryHash.compute(seq: 42, prevHash: prev, committedAt: time, signed: signed))
-        return StoredEntry(entry: entry, postings: try Payload.decode(signed.payload).transactionPostings)
+        let postings = try Payload.decode(signed.payload).transactionPostings
+        return StoredEntry(entry: entry, postings: postings, postingIndexes: postings.indices.map(Int64.init))
     }
 
     @Test func submitParamsRoundTrip() throws {
@@ -106,6 +107,7 @@ struct MethodParamsTests {
             ({ $0.prevHash = "00" }, "malformed hash"),
             ({ $0.hash = String(repeating: "x", count: 64) }, "malformed hash"),
             ({ $0.postings[1].account = "Vol:Jan" }, "malformed posting account"),
+            ({ $0.postings[1].idx = nil }, "malformed posting idx"),
         ]
         for (mutate, reason) in mutations {
             var info = good

@@ -8,9 +8,10 @@ table, by the same code (imported from it): the chain (§4), the rules (§5), ev
 and the rules that depend on time (§5 rule 8, §15): claims decided once and before they expire, and
 the demurrage schedule, whose charges the replay computes from each entry's committed_at.
 Then the header's `state` must equal the replay: the ledger's settings, every key, every account
-with its balance, every care category, the adjustable `settings` (claim expiry, and demurrage with
-§15's next and cursor after the head entry), the row counts and `head_seq`. (§13's `state` has
-nothing on reversals or claims, so they are checked by the replay alone.) Its `checkpoint`, and
+with its balance, every care category (each list in §13's order), the adjustable `settings` (claim
+expiry, and demurrage with §15's next and cursor after the head entry), the row counts, `head_seq`,
+and `table_rows`, the rows of every derived table, which must be those the chain explains (§13's
+`state` lists no reversal or claim, so the replay checks those and the counts). Its `checkpoint`, and
 every checkpoint given with --checkpoint, must be a signed note (§10) whose root is the root of the
 first `size` entries of this export.
 
@@ -23,7 +24,7 @@ Where FORMAT.md leaves a choice open, a comment marked "Reading:" says which one
 import argparse, os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from audit_sqlite import Bad, need, loads, shape, b64, is_int, add_options, finish  # noqa: E402
+from audit_sqlite import Bad, need, loads, shape, b64, is_int, add_options, finish, TIME  # noqa: E402
 
 HEX = {n: re.compile(f"[0-9a-f]{{{n}}}") for n in (32, 64, 128)}
 ENTRY_FIELDS = {"seq", "id", "kind", "key_id", "payload", "signature", "committed_at",
@@ -32,7 +33,10 @@ ENTRY_FIELDS = {"seq", "id", "kind", "key_id", "payload", "signature", "committe
 # an export from before categories existed; the chain must then set none. Likewise settings, in an
 # export from before ledger.settings existed; the chain must then have no ledger.settings entry.
 STATE_FIELDS = ({"head_seq", "entry_rows", "posting_rows", "keys", "accounts"},
-                {"ledger", "checkpoint", "categories", "settings"})
+                {"ledger", "checkpoint", "categories", "settings", "checkpoint_row", "table_rows"})
+# §13: table_rows counts the rows of each derived table of §6 (absent from older exports).
+TABLES = ("ledger", "settings", "checkpoint", "merkle_nodes", "claims", "reversals", "personal_data",
+          "personal_subjects")
 
 
 def hexbytes(text, n, what):
@@ -58,11 +62,10 @@ def entry_line(line):
             [(i, x["account"], x["amount"]) for i, x in enumerate(ps)])
 
 
-def compare(what, stored, replayed, key):
-    """Compare a list of objects from `state` with the replay's, matched by their `key` field.
-
-    Reading: the lists' order is not evidence (two keys both added by entry 1 have no documented
-    order), so objects are matched by id; none may be missing, extra or repeated."""
+def compare(what, stored, replayed, key, order):
+    """Compare a list of objects from `state` with the replay's, matched by their `key` field; none
+    may be missing, extra or repeated, and the list is in §13's order: `order` of each object
+    increases strictly."""
     need(type(stored) is list and all(type(x) is dict and key in x for x in stored),
          f"state: {what} is not a list of objects with {key}")
     by_id = {x[key]: x for x in stored}
@@ -74,6 +77,9 @@ def compare(what, stored, replayed, key):
         for field in sorted(set(got) | set(want)):
             need(got.get(field) == want.get(field), f"state: {field} of {what} {k} is "
                  f"{got.get(field, 'absent')!r}, the replay gives {want.get(field, 'absent')!r}")
+    ranks = [order(x) for x in stored]
+    for a, (x, y) in zip(stored[1:], zip(ranks, ranks[1:])):
+        need(x < y, f"state: the {what}s are out of §13's order at {a[key]}")
 
 
 def same_object(what, got, want):
@@ -90,7 +96,34 @@ def same_object(what, got, want):
                  f"the replay gives {'absent' if field not in want else repr(w)}")
 
 
-def check_state(state, auditor, lines):
+def check_rows(state, auditor, texts):
+    """§13: table_rows gives each derived table the rows the chain explains; checkpoint_row is
+    its note's size and root, and a time in §4's form."""
+    if "table_rows" in state:
+        rows = state["table_rows"]
+        shape(rows, "state: table_rows", set(TABLES))
+        n, subjects = auditor.n, auditor.personal.subjects if auditor.version == 2 else {}
+        want = {"ledger": 0 if auditor.settings is None else 1, "checkpoint": int("checkpoint" in state),
+                "merkle_nodes": sum(n >> level for level in range(n.bit_length())),
+                "claims": len(auditor.claims), "reversals": len(auditor.reversed),
+                "personal_subjects": sum(len(seqs) for seqs in subjects.values()),
+                "personal_data": 0 if auditor.version != 2 else texts}
+        need(is_int(rows["settings"]) and rows["settings"] in (0, 1), "state: table_rows.settings is not 0 or 1")
+        for table, count in want.items():
+            need(count is None or (is_int(rows[table]) and rows[table] == count),
+                 f"state: table_rows.{table} is {rows[table]!r}, the chain explains {count}")
+    if "checkpoint_row" in state:
+        row = state["checkpoint_row"]
+        shape(row, "state: checkpoint_row", {"tree_size", "root", "signed_at"})
+        need("checkpoint" in state, "state: checkpoint_row without a checkpoint")
+        size, root = auditor.checkpoint(state["checkpoint"])
+        need(row["tree_size"] == size and row["root"] == root.hex(),
+             "state: checkpoint_row's tree_size and root are not its note's")
+        need(type(row["signed_at"]) is str and TIME.fullmatch(row["signed_at"]),
+             "state: checkpoint_row.signed_at is not YYYY-MM-DDTHH:MM:SS.mmmZ")
+
+
+def check_state(state, auditor, lines, texts=None):
     """§13: the header's state is what the replay of its entries gives."""
     shape(state, "state", *STATE_FIELDS)
     need(is_int(state["head_seq"], 0), "state: head_seq is not a count")
@@ -104,22 +137,23 @@ def check_state(state, auditor, lines):
     need(("ledger" in state) == (auditor.settings is not None),
          "state: ledger is present without ledger.init, or absent after it")
     if auditor.settings is not None:
-        compare("ledger", [state["ledger"]], {auditor.ledger: auditor.settings}, "ledger_id")
+        compare("ledger", [state["ledger"]], {auditor.ledger: auditor.settings}, "ledger_id", lambda x: 0)
     # PROTOCOL.md key.list: revoked_seq is absent while the key is active.
     compare("key", state["keys"], {kid: {"key_id": kid, "public_key": k["public_key"],
             "label": k["label"], "role": k["role"], "added_seq": k["added"],
             **({} if k["revoked"] is None else {"revoked_seq": k["revoked"]})}
-            for kid, k in auditor.keys.items()}, "key_id")
-    # Reading: controllers keep the order the last account.open or account.update gave them.
+            for kid, k in auditor.keys.items()}, "key_id",
+            lambda x: (x["added_seq"], x["role"] == "log"))  # §13: entry 1's admin key, then its log key
+    # §13: controllers keep the order the last account.open or account.update gave them.
     compare("account", state["accounts"], {a: {"account": a, "kind": x["kind"], "name": x["name"],
             "status": x["status"], "min_balance": x["min"], "balance": x["balance"],
             "controllers": x["controllers"], "opened_seq": x["opened"]}
-            for a, x in auditor.accounts.items()}, "account")
+            for a, x in auditor.accounts.items()}, "account", lambda x: x["account"].encode())
     # §13, PROTOCOL.md category.list: every category as the last category.set left it; [] if none.
     if "categories" in state:
         compare("category", state["categories"], {c: {"category": c, "name": x["name"],
                 "hour_rate": x["hour_rate"], "set_seq": x["set"]}
-                for c, x in auditor.categories.items()}, "category")
+                for c, x in auditor.categories.items()}, "category", lambda x: x["category"].encode())
     else:
         need(not auditor.categories, "state: categories is absent, but the chain sets categories")
     # §13: settings is {"claim_expiry_days", "demurrage"}, demurrage absent when off, else
@@ -131,8 +165,8 @@ def check_state(state, auditor, lines):
              f"state: settings is absent, but entry {auditor.settings_seq} is a ledger.settings")
     if "checkpoint" in state:
         need(type(state["checkpoint"]) is str, "state: checkpoint is not a string")
-        return auditor.checkpoint(state["checkpoint"])[0]
-    return None
+    check_rows(state, auditor, texts)
+    return auditor.checkpoint(state["checkpoint"])[0] if "checkpoint" in state else None
 
 
 def check_export(f, auditor):
@@ -183,7 +217,7 @@ def check_export(f, auditor):
         need(len(texts) == marker["count"], f"the personal part says {marker['count']} texts, "
              f"but holds {len(texts)}")
         auditor.personal.check(texts)
-    return check_state(state, auditor, count)
+    return check_state(state, auditor, count, len(texts) if personal == "included" else None)
 
 
 def main():

@@ -5,8 +5,8 @@ Written from docs/FORMAT.md alone, without reading any Noaber source code: it sh
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
 script replays it under §4 and §5, checks every signature with the `openssl` command (§7),
 computes the Merkle tree's root over the entries' records (§9), and then compares the derived
-tables (`postings`, `accounts`, `categories`, `reversals`, `claims`, `settings`, `merkle_nodes`)
-with the replay. The replay includes the rules that depend on time (§5 rule 8, §15): claims and
+tables (`postings`, `accounts`, `ledger`, `keys`, `categories`, `reversals`, `claims`, `settings`,
+`merkle_nodes`, and for version 2 `personal_data` and `personal_subjects`) with the replay. The replay includes the rules that depend on time (§5 rule 8, §15): claims and
 their expiry, and the demurrage schedule, whose charges it computes itself before every entry from
 the entry's committed_at. When the `checkpoint` table holds a checkpoint, it must be a valid
 signed note (§10) whose root is the root of the entries it covers.
@@ -14,7 +14,8 @@ signed note (§10) whose root is the root of the entries it covers.
     python3 audit_sqlite.py PATH/noaber.sqlite [--json] [--log-key VERIFIER_KEY] [--checkpoint FILE]...
 
 --log-key pins the log key (the verifier key an organisation publishes, §10): checkpoints must then
-be signed by it, whatever the chain says, and the ledger must have a checkpoint. --checkpoint names
+be signed by it, as a log key the chain names active at the checkpoint's size, and the ledger must
+have a checkpoint. --checkpoint names
 a checkpoint kept from an earlier audit (`noaber checkpoint --out`); the ledger must still contain
 it, i.e. have at least its size and, for that many entries, the same root (§7 "Keep the head").
 
@@ -805,18 +806,15 @@ class Auditor:
         mine = self.root(size)
         check(root == mine, f"root is not the root of entries 1 to {size} "
               f"({root.hex()}, the entries give {mine.hex()})")
-        # The keys that count: the pinned one, or else those the chain registers with role log in
-        # entries 1..size and does not revoke in entries 1..size.
+        # §10: the keys that count are those the chain registers with role log in entries 1..size
+        # and does not revoke in entries 1..size; with --log-key, only the one of them that is
+        # also the pinned key.
+        candidates = {key_id_for_note(origin, bytes.fromhex(k["public_key"])): (k["der"], kid)
+                      for kid, k in self.keys.items() if k["role"] == "log" and k["added"] <= size
+                      and (k["revoked"] is None or k["revoked"] > size)
+                      and (not self.log_key or bytes.fromhex(k["public_key"]) == self.log_key[1])}
         if self.log_key:
             check(self.log_key[0] == origin, f"--log-key is for {self.log_key[0]}, not {origin}")
-            der = os.path.join(self.tmp, "pinned.der")
-            with open(der, "wb") as f:
-                f.write(SPKI + self.log_key[1])
-            candidates = {key_id_for_note(origin, self.log_key[1]): (der, "--log-key")}
-        else:
-            candidates = {key_id_for_note(origin, bytes.fromhex(k["public_key"])): (k["der"], kid)
-                          for kid, k in self.keys.items() if k["role"] == "log" and k["added"] <= size
-                          and (k["revoked"] is None or k["revoked"] > size)}
         verified = False
         for line in sigs[:-1].split("\n"):
             parts = line.split(" ")
@@ -833,8 +831,8 @@ class Auditor:
             der, kid = candidates[blob[:4]]
             self.verify(der, (text + "\n").encode(), blob[4:], f"{what}: signature of key {kid}")
             verified = True
-        check(verified, "no signature by " + ("the --log-key" if self.log_key else
-              f"a log key the chain names active at size {size}"))
+        check(verified, "no signature by " + ("the --log-key, as a log key the chain names active at "
+              f"size {size}" if self.log_key else f"a log key the chain names active at size {size}"))
         return size, root
 
 
@@ -863,12 +861,16 @@ def check_sqlite(db, auditor):
                                  ("status", status, mine["status"]), ("min_balance", low, mine["min"])):
             need(type(got) is type(want) and got == want,
                  f"{field} of {a} is {got!r}, the replay gives {want!r}")
-        # Reading: the order of the joined key ids is not evidence, so they compare as a set.
-        need(type(ctl) is str and sorted(ctl.split(",")) == sorted(mine["controllers"]),
+        # §6: the key ids joined by ",", in the order the payload that set them lists them.
+        need(type(ctl) is str and ctl == ",".join(mine["controllers"]),
              f"controllers of {a} are {ctl!r}, the replay gives {','.join(mine['controllers'])!r}")
         need(opened == mine["opened"], f"opened_seq of {a} is {opened}, the chain opens it at {mine['opened']}")
         need(balance == mine["balance"], f"balance of {a} is {balance}, the replay gives {mine['balance']}")
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    # §6: the daemon judges entries by the ledger and keys tables too, so they equal the replay's.
+    need({"ledger", "keys"} <= tables, "the ledger or keys table is missing")
+    check_ledger(db, auditor)
+    check_keys(db, auditor.keys)
     # Reading: a file of schema version 2 or older has no categories table; its chain then sets none.
     if "categories" in tables:
         check_categories(db, auditor.categories)
@@ -893,8 +895,13 @@ def check_sqlite(db, auditor):
     # §16, §6: a version 2 ledger's personal texts, each checked against its commitment.
     if auditor.version == 2:
         need("personal_data" in tables, "a version 2 ledger without the personal_data table")
-        auditor.personal.check({(seq, path): (salt, text) for seq, path, salt, text in db.execute(
-            "SELECT seq, path, salt, text FROM personal_data")})
+        texts = {}
+        for seq, path, salt, text in db.execute("SELECT seq, path, salt, text FROM personal_data"):
+            need((seq, path) not in texts, f"the personal_data table has entry {seq}'s {path} twice")
+            texts[(seq, path)] = (salt, text)
+        auditor.personal.check(texts)
+        need("personal_subjects" in tables, "a version 2 ledger without the personal_subjects table")
+        check_subjects(db, auditor.personal.subjects)
     else:
         need("personal_data" not in tables or not db.execute("SELECT 1 FROM personal_data").fetchone(),
              "a version 1 ledger with rows in personal_data")
@@ -913,13 +920,66 @@ def check_sqlite(db, auditor):
         check_merkle_nodes(db, auditor.leaves)
     if "checkpoint" in tables:
         # Reading: §6 keeps "the latest checkpoint"; should the table hold more rows, each is checked.
-        for size, root, note, _ in db.execute(
+        for size, root, note, signed_at in db.execute(
                 "SELECT tree_size, root, note, signed_at FROM checkpoint ORDER BY tree_size"):
             n, r = auditor.checkpoint(note)
             need((size, root) == (n, r), f"checkpoint: the row's tree_size/root ({size}, "
                  f"{root.hex() if type(root) is bytes else root}) differ from its note's ({n}, {r.hex()})")
+            # §6: signed_at is not evidence, but it has §4's form.
+            need(type(signed_at) is str and TIME.fullmatch(signed_at),
+                 f"checkpoint: the row's signed_at {signed_at!r} is not YYYY-MM-DDTHH:MM:SS.mmmZ")
             sizes.append(n)
     return max(sizes) if sizes else None
+
+
+LEDGER_COLUMNS = ("ledger_id", "name", "currency_code", "currency_name", "scale", "hour_rate", "admin_key")
+
+
+def check_ledger(db, auditor):
+    """§6: one row once entry 1 is stored, with entry 1's values (none before)."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(ledger)")}
+    # §6: entry_version came with schema version 5; a file from before it holds version 1 only.
+    version = ", entry_version" if "entry_version" in columns else ", 1"
+    rows = db.execute(f"SELECT {', '.join(LEDGER_COLUMNS)}{version} FROM ledger").fetchall()
+    s = auditor.settings
+    need(len(rows) == (0 if s is None else 1),
+         f"the ledger table has {len(rows)} rows, the chain explains {0 if s is None else 1}")
+    if s is None:
+        return
+    c = s["currency"]
+    want = (s["ledger_id"], s["name"], c["code"], c["name"], c["scale"], s["hour_rate"], s["admin_key"],
+            auditor.version)
+    for field, got, w in zip(LEDGER_COLUMNS + ("entry_version",), rows[0], want):
+        need(type(got) is type(w) and got == w, f"{field} of the ledger table is {got!r}, entry 1 gives {w!r}")
+
+
+def check_keys(db, replayed):
+    """§6: one row per key ever registered: its raw public key, label, role, added_seq, revoked_seq."""
+    stored = {}
+    for kid, *row in db.execute(
+            "SELECT key_id, public_key, label, role, added_seq, revoked_seq FROM keys"):
+        need(kid not in stored, f"the keys table has {kid!r} twice")
+        stored[kid] = row
+    for k in sorted(set(stored) | set(replayed), key=str):
+        need(k in replayed, f"the keys table has {k!r}, which no entry registered")
+        need(k in stored, f"the keys table lacks {k}, registered by entry {replayed[k]['added']}")
+        mine = replayed[k]
+        want = (bytes.fromhex(mine["public_key"]), mine["label"], mine["role"], mine["added"], mine["revoked"])
+        for field, got, w in zip(("public_key", "label", "role", "added_seq", "revoked_seq"), stored[k], want):
+            need(type(got) is type(w) and got == w, f"{field} of key {k} is {got!r}, the replay gives {w!r}")
+
+
+def check_subjects(db, replayed):
+    """§6, §16: one personal_subjects row per account an entry with personal data touches."""
+    stored = set()
+    for account, seq in db.execute("SELECT account, seq FROM personal_subjects ORDER BY account, seq"):
+        need((account, seq) not in stored, f"the personal_subjects table has ({account}, {seq}) twice")
+        stored.add((account, seq))
+    mine = {(a, seq) for a, seqs in replayed.items() for seq in seqs}
+    for a, seq in sorted(stored | mine, key=lambda x: (str(x[0]), x[1])):
+        need((a, seq) in mine, f"the personal_subjects table has ({a}, {seq}), but entry {seq} has no "
+             f"personal data touching {a}")
+        need((a, seq) in stored, f"the personal_subjects table lacks ({a}, {seq})")
 
 
 def check_categories(db, replayed):
@@ -1029,8 +1089,8 @@ def add_options(ap):
     ap.error = lambda msg: sys.exit(f"{ap.format_usage()}error: {msg}")  # exit 1, not argparse's 2
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     ap.add_argument("--log-key", type=verifier_key, metavar="VERIFIER_KEY",
-                    help="the log key's verifier key (noaber/<ledger id>+<key ID>+<base64>) to check "
-                         "checkpoints against instead of the chain's log keys")
+                    help="the log key's verifier key (noaber/<ledger id>+<key ID>+<base64>): checkpoints "
+                         "must be signed by it, as a log key the chain names active (§10)")
     ap.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
                     help="a checkpoint kept earlier, which the ledger must still contain (repeatable)")
 

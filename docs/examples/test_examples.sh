@@ -77,6 +77,11 @@ CREATE TABLE accounts (account TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT N
   balance INTEGER NOT NULL, opened_seq INTEGER NOT NULL);
 CREATE TABLE merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
   PRIMARY KEY (level, idx));
+CREATE TABLE ledger (singleton INTEGER PRIMARY KEY, ledger_id TEXT NOT NULL, name TEXT NOT NULL,
+  currency_code TEXT NOT NULL, currency_name TEXT NOT NULL, scale INTEGER NOT NULL,
+  hour_rate INTEGER NOT NULL, admin_key TEXT NOT NULL, entry_version INTEGER NOT NULL);
+CREATE TABLE keys (key_id TEXT PRIMARY KEY, public_key BLOB NOT NULL, label TEXT NOT NULL,
+  role TEXT NOT NULL, added_seq INTEGER NOT NULL, revoked_seq INTEGER);
 CREATE TABLE checkpoint (tree_size INTEGER NOT NULL, root BLOB NOT NULL, note TEXT NOT NULL,
   signed_at TEXT NOT NULL);
 CREATE TABLE categories (category TEXT PRIMARY KEY, name TEXT NOT NULL, hour_rate INTEGER NOT NULL,
@@ -92,6 +97,29 @@ CREATE TABLE schema_migrations (version INTEGER NOT NULL, applied_at TEXT NOT NU
 INSERT INTO schema_migrations VALUES (1, '2026-01-01T00:00:00.000Z'), (2, '2026-01-01T00:00:00.000Z'),
   (3, '2026-01-01T00:00:00.000Z'), (4, '2026-01-01T00:00:00.000Z');
 SQL
+}
+keys_sql() {  # keys_sql PAYLOAD_FILE...: the ledger and keys rows (§6) of the entries 1, 2, … given
+  python3 - "$@" <<'PY'
+import hashlib, json, sys
+q = lambda text: "'" + text.replace("'", "''") + "'"
+for seq, path in enumerate(sys.argv[1:], 1):
+    with open(path) as f:
+        p = json.load(f)
+    keys = []
+    if p["kind"] == "ledger.init":
+        admin, c = p["admin_key"], p["currency"]
+        kid = hashlib.sha256(bytes.fromhex(admin["public_key"])).hexdigest()[:32]
+        print(f"INSERT INTO ledger VALUES (1, {q(p['ledger'])}, {q(p['name'])}, {q(c['code'])}, {q(c['name'])}, "
+              f"{c['scale']}, {p['hour_rate']}, {q(kid)}, {p['v']});")
+        keys = [admin] + ([p["log_key"]] if "log_key" in p else [])
+    elif p["kind"] == "key.add":
+        keys = [p["key"]]
+    elif p["kind"] == "key.revoke":
+        print(f"UPDATE keys SET revoked_seq = {seq} WHERE key_id = {q(p['key_id'])};")
+    for k in keys:
+        kid = hashlib.sha256(bytes.fromhex(k["public_key"])).hexdigest()[:32]
+        print(f"INSERT INTO keys VALUES ({q(kid)}, X'{k['public_key']}', {q(k['label'])}, {q(k['role'])}, {seq}, NULL);")
+PY
 }
 merkle_sql() {  # merkle_sql LEAF_HEX...: merkle_nodes rows, every complete subtree level by level (§6, §9)
   local leaves=("$@") next i level=0
@@ -122,6 +150,7 @@ build_db() {  # build_db N CHECKPOINT_FILE OUT
     [ "$n" -ge 2 ] && echo "INSERT INTO accounts VALUES ('org:zorgkring', 'issuer', 'Zorgkring Noord', -100000, '$ADMIN_ID', 'open', $org, 2);"
     [ "$n" -ge 3 ] && echo "INSERT INTO accounts VALUES ('vol:jan-peeters', 'member', 'Jan Peeters', 0, '$ADMIN_ID', 'open', $jan, 3);"
     leaves=(); for ((i = 1; i <= n; i++)); do leaves+=("$(cat leaf$i.hex)"); done
+    keys_sql $(for ((i = 1; i <= n; i++)); do echo payload$i.json; done)
     merkle_sql "${leaves[@]}"
     [ -z "$2" ] || checkpoint_sql "$2"
   } | sqlite3 "$3"
@@ -152,6 +181,31 @@ build_export() {  # build_export N CHECKPOINT_FILE OUT
     done
   } > "$3"
 }
+
+# header_edit IN OUT CODE / line_edit IN OUT LINE CODE: IN with its header (h) or its line LINE (e)
+# changed by python CODE; loose(b64) spells the same bytes with the unused bits of the last
+# character set, which lenient decoders accept.
+edit_json() {
+  python3 - "$@" <<'PY'
+import json, sys
+src, out, number, code = sys.argv[1:5]
+A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+def loose(b):
+    pad = len(b) - len(b.rstrip("="))
+    assert pad, "no padding to loosen"
+    i = len(b) - pad - 1
+    return b[:i] + A[A.index(b[i]) | (3 if pad == 1 else 15)] + b[i + 1:]
+with open(src) as f:
+    lines = f.read().split("\n")
+e = h = json.loads(lines[int(number) - 1])
+exec(code)
+lines[int(number) - 1] = json.dumps(e, separators=(",", ":"), ensure_ascii=False)
+with open(out, "w") as f:
+    f.write("\n".join(lines))
+PY
+}
+header_edit() { edit_json "$1" "$2" 1 "$3"; }
+line_edit() { edit_json "$@"; }
 
 # ---- expect EXIT_STATUS TEXT COMMAND...: the command exits so and its output contains TEXT ------
 failures=0
@@ -253,8 +307,25 @@ expect 2 "FAIL: checkpoint: signature of key $LOG_ID does not verify" sq forged.
 # Pinning another key than the one that signed.
 expect 2 "FAIL: checkpoint: no signature by the --log-key" sq good.sqlite \
   --log-key "noaber/$L+$({ printf 'noaber/%s\n\001' $L; printf '%s' $ADMIN_PUB | xxd -r -p; } | sha256sum | cut -c1-8)+$(b64hex 01$ADMIN_PUB)"
+# Pinning the key that signed, which the chain never names a log key: the pin alone vouches for
+# nothing (§10: the key must be both the pinned one and active in the chain).
+ADMIN_VKEY="noaber/$L+$({ printf 'noaber/%s\n\001' $L; printf '%s' $ADMIN_PUB | xxd -r -p; } | sha256sum | cut -c1-8)+$(b64hex 01$ADMIN_PUB)"
+expect 2 "FAIL: checkpoint: no signature by the --log-key, as a log key the chain names active at size 3" \
+  sq otherkey.sqlite --log-key "$ADMIN_VKEY"
 t balance.sqlite "UPDATE accounts SET balance = 100 WHERE account = 'vol:jan-peeters'"
 expect 2 "FAIL: balance of vol:jan-peeters is 100, the replay gives 0" sq balance.sqlite
+# §6: the daemon judges entries by the keys and ledger tables too.
+t keyrole.sqlite "UPDATE keys SET role = 'admin' WHERE role = 'log'"
+expect 2 "FAIL: role of key $LOG_ID is 'admin', the replay gives 'log'" sq keyrole.sqlite
+t keyrevoked.sqlite "UPDATE keys SET revoked_seq = 2 WHERE role = 'log'"
+expect 2 "FAIL: revoked_seq of key $LOG_ID is 2, the replay gives None" sq keyrevoked.sqlite
+t ledgerrate.sqlite "UPDATE ledger SET hour_rate = 2000"
+expect 2 "FAIL: hour_rate of the ledger table is 2000, entry 1 gives 1000" sq ledgerrate.sqlite
+t nokeys.sqlite "DROP TABLE keys"
+expect 2 "FAIL: the ledger or keys table is missing" sq nokeys.sqlite
+# §6: signed_at is no evidence, but it has §4's form.
+t signedat.sqlite "UPDATE checkpoint SET signed_at = '2026-01-01 00:00:59'"
+expect 2 "FAIL: checkpoint: the row's signed_at '2026-01-01 00:00:59' is not YYYY-MM-DDTHH:MM:SS.mmmZ" sq signedat.sqlite
 
 echo "== tampered exports"
 # Entry 2's payload with min_balance -900000 instead of -100000: one byte.
@@ -268,6 +339,28 @@ build_export 3 badroot-checkpoint.txt root.jsonl
 expect 2 "FAIL: checkpoint: root is not the root of entries 1 to 3" ex root.jsonl
 build_export 3 otherkey-checkpoint.txt otherkey.jsonl
 expect 2 "FAIL: checkpoint: no signature by a log key the chain names active at size 3" ex otherkey.jsonl
+expect 2 "FAIL: checkpoint: no signature by the --log-key, as a log key the chain names active at size 3" \
+  ex otherkey.jsonl --log-key "$ADMIN_VKEY"
+# §13: one spelling per value: lowercase hex, canonical base64.
+sed "3s/$(cat hash2.hex)/$(tr a-f A-F < hash2.hex)/" good.jsonl > upperhash.jsonl
+expect 2 "FAIL entry 2: hash is not 64 lowercase hex characters" ex upperhash.jsonl
+header_edit good.jsonl upperkey.jsonl 'h["state"]["keys"][0]["public_key"] = h["state"]["keys"][0]["public_key"].upper()'
+expect 2 "FAIL: state: public_key of key $ADMIN_ID is '$(tr a-f A-F <<< $ADMIN_PUB)'" ex upperkey.jsonl
+line_edit good.jsonl loosebase64.jsonl 2 'e["payload"] = loose(e["payload"])'
+expect 2 "FAIL entry 1: payload is not canonical base64" ex loosebase64.jsonl
+# §13: the order of the state's lists: keys by added_seq, entry 1's admin key before its log key.
+header_edit good.jsonl keyorder.jsonl 'h["state"]["keys"].reverse()'
+expect 2 "FAIL: state: the keys are out of §13's order at $ADMIN_ID" ex keyorder.jsonl
+# §13: table_rows counts every derived table's rows: 3 entries make 3 + 1 Merkle nodes.
+ROWS='{"checkpoint":1,"claims":0,"ledger":1,"merkle_nodes":4,"personal_data":0,"personal_subjects":0,"reversals":0,"settings":1}'
+header_edit good.jsonl rows.jsonl "h['state']['table_rows'] = $ROWS"
+expect 0 "$OK3" ex rows.jsonl
+header_edit good.jsonl strayrows.jsonl "h['state']['table_rows'] = $ROWS; h['state']['table_rows']['merkle_nodes'] = 5"
+expect 2 "FAIL: state: table_rows.merkle_nodes is 5, the chain explains 4" ex strayrows.jsonl
+header_edit good.jsonl cprow.jsonl "h['state']['checkpoint_row'] = {'tree_size': 3, 'root': '$ROOT3', 'signed_at': '2026-01-01T00:00:59.000Z'}"
+expect 0 "$OK3" ex cprow.jsonl
+header_edit good.jsonl badcprow.jsonl "h['state']['checkpoint_row'] = {'tree_size': 2, 'root': '$ROOT3', 'signed_at': '2026-01-01T00:00:59.000Z'}"
+expect 2 "FAIL: state: checkpoint_row's tree_size and root are not its note's" ex badcprow.jsonl
 sed '1s/"vol:jan-peeters","balance":0/"vol:jan-peeters","balance":7/' good.jsonl > balance.jsonl
 expect 2 "FAIL: state: balance of account vol:jan-peeters is 7, the replay gives 0" ex balance.jsonl
 # Two versions of history: the auditor kept a size-3 checkpoint of a ledger whose entry 3 differed.
@@ -350,6 +443,7 @@ chain_db() {
     echo "INSERT INTO postings SELECT e.seq, j.key, json_extract(j.value, '\$.account'), json_extract(j.value, '\$.amount')"
     echo "  FROM entries e, json_each(CAST(e.payload AS TEXT), '\$.postings') j WHERE e.kind = 'tx';"
     echo "$3"
+    keys_sql $(for ((i = 1; i <= $(cat "$d/n"); i++)); do echo "$d/p$i.json"; done)
     merkle_sql $(leaves_of "$d")
     [ -z "${4:-}" ] || checkpoint_sql "$4"
   } | sqlite3 "$2"
@@ -425,6 +519,9 @@ tu min.sqlite "UPDATE accounts SET min_balance = -100000 WHERE account = 'org:zo
 expect 2 "FAIL: min_balance of org:zorgkring is -100000, the replay gives -200000" sq min.sqlite
 tu ctl.sqlite "UPDATE accounts SET controllers = '$ADMIN_ID' WHERE account = 'vol:jan-peeters'"
 expect 2 "FAIL: controllers of vol:jan-peeters are '$ADMIN_ID', the replay gives '$MEM_ID,$ADMIN_ID'" sq ctl.sqlite
+# §6: the controllers in the order the payload lists them; the same keys in another order differ.
+tu ctlorder.sqlite "UPDATE accounts SET controllers = '$ADMIN_ID,$MEM_ID' WHERE account = 'vol:jan-peeters'"
+expect 2 "FAIL: controllers of vol:jan-peeters are '$ADMIN_ID,$MEM_ID', the replay gives '$MEM_ID,$ADMIN_ID'" sq ctlorder.sqlite
 tu frozen.sqlite "UPDATE accounts SET status = 'frozen' WHERE account = 'vol:jan-peeters'"
 chain_export upd frozen.sqlite frozen.jsonl "$UPD_KEYS" checkpoint14.txt
 expect 2 "FAIL: state: status of account vol:jan-peeters is 'frozen', the replay gives 'open'" ex frozen.jsonl

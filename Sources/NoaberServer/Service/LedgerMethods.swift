@@ -113,7 +113,8 @@ extension LedgerService {
                     ledger: try db.ledger().map(LedgerInfo.init),
                     keys: try db.keys().map(KeyInfo.init), accounts: try db.accounts().map(AccountInfo.init),
                     checkpoint: try db.latestCheckpoint()?.note, categories: try db.categories().map(CategoryInfo.init),
-                    settings: SettingsInfo(try db.settings()))
+                    settings: SettingsInfo(try db.settings()), tableRows: TableRowsInfo(try db.tableRows()),
+                    checkpointRow: try db.checkpointRow().map(CheckpointRowInfo.init))
             }
         }
         try await recorded.written()

@@ -102,6 +102,8 @@ extension LedgerService {
         case .entries: Route(method, entries)
         case .balances: Route(method, balances)
         case .state: Route(method, state)
+        case .treeNodes: Route(method, treeNodes)
+        case .rows: Route(method, rows)
         case .entryGet: Route(method, entryGet)
         case .accountGet: Route(method, accountGet)
         case .accountList: Route(method, accountList)
