@@ -50,6 +50,11 @@ package final class ExportReader {
                     "\(path) is format \(header.format) version \(header.version); this noaber reads \(ExportHeader.formatName) version \(ExportHeader.currentVersion)"
             )
         }
+        // The state's form (lowercase hex, the order of its lists) is checked here, so that a
+        // fault in it names the line; whether it equals the replay is checked at the end.
+        do { _ = try header.state.ledgerState() } catch {
+            throw VerificationFailure(seq: nil, reason: "line 1 of \(path) (the header): \(error.reason)")
+        }
         return header
     }
 
@@ -76,7 +81,13 @@ package final class ExportReader {
             guard let info else {
                 throw VerificationFailure(seq: lastSeq + 1, reason: "line \(line.number) of \(path) is not an entry")
             }
-            do { page.append(try info.storedEntry()) } catch {
+            do throws(VerificationFailure) {
+                // An export lists each entry's postings in order and leaves their idx out (FORMAT.md §13).
+                guard info.postings.allSatisfy({ $0.idx == nil }) else {
+                    throw VerificationFailure(seq: info.seq, reason: "malformed postings: an export carries no idx")
+                }
+                page.append(try info.storedEntry())
+            } catch {
                 throw VerificationFailure(seq: info.seq, reason: "line \(line.number): \(error.reason)")
             }
             lastSeq = info.seq

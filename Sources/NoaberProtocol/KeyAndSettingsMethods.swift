@@ -55,8 +55,9 @@ package struct SettingsInfo: Codable, Sendable, Equatable {
     package func settings() -> LedgerState.Settings? {
         var settings = LedgerState.Settings(claimExpiryDays: claimExpiryDays)
         guard let demurrage else { return settings }
+        // `next` in FORMAT.md §4's 24-character form only: one spelling per value (§13).
         guard let period = DemurragePeriod(rawValue: demurrage.period), let account = try? AccountID(demurrage.account),
-            let next = Timestamp(rfc3339: demurrage.next)
+            let next = Timestamp(rfc3339: demurrage.next), next.rfc3339 == demurrage.next
         else { return nil }
         settings.demurrage = Demurrage(ratePPM: demurrage.ratePpm, period: period, account: account)
         settings.demurrageNext = next

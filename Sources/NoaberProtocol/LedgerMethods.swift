@@ -187,12 +187,24 @@ package struct EntryInfo: Codable, Sendable {
     /// Back to a Core value; a malformed field is reported as a failure at this entry.
     package func storedEntry() throws(VerificationFailure) -> StoredEntry {
         func bad(_ what: String) -> VerificationFailure { VerificationFailure(seq: seq, reason: "malformed \(what)") }
+        // One spelling per value (docs/FORMAT.md §13): lowercase hex, canonical base64, §4's time,
+        // so that what is checked is exactly what was stored, not a tidied copy of it.
         guard let kind = EntryKind(rawValue: kind) else { throw bad("kind") }
-        guard let key = KeyID(hex: keyId) else { throw bad("key id") }
-        guard let payload = Data(base64Encoded: payload) else { throw bad("payload") }
-        guard let signature = Hex.decode(signature) else { throw bad("signature") }
-        guard let time = Timestamp(rfc3339: committedAt) else { throw bad("commit time") }
-        guard let prev = SHA256Digest(hex: prevHash), let hash = SHA256Digest(hex: hash) else { throw bad("hash") }
+        guard let key = KeyID(hex: keyId), key.hex == keyId else {
+            throw bad("key id: it must be 32 lowercase hex characters")
+        }
+        guard let payload = Data(base64Encoded: payload), payload.base64EncodedString() == self.payload else {
+            throw bad("payload: it must be standard base64 with padding, written the one canonical way")
+        }
+        guard let signature = Hex.decodeLowercase(signature) else {
+            throw bad("signature: it must be lowercase hex")
+        }
+        guard let time = Timestamp(rfc3339: committedAt), time.rfc3339 == committedAt else {
+            throw bad("commit time: it must be written YYYY-MM-DDTHH:MM:SS.mmmZ")
+        }
+        guard let prev = SHA256Digest(hex: prevHash), prev.hex == prevHash, let hash = SHA256Digest(hex: hash),
+            hash.hex == self.hash
+        else { throw bad("hash: prev_hash and hash must be 64 lowercase hex characters") }
         var postings: [Posting] = []
         for p in self.postings {
             guard let account = try? AccountID(p.account) else { throw bad("posting account") }

@@ -71,16 +71,18 @@ package struct StateResult: Codable, Sendable {
         func bad(_ what: String) -> VerificationFailure {
             VerificationFailure(seq: nil, reason: "the stored state has a malformed \(what)")
         }
+        // Ids and keys in lowercase hex only, one spelling per value (docs/FORMAT.md §13).
+        func keyID(_ hex: String) -> KeyID? { KeyID(hex: hex).flatMap { $0.hex == hex ? $0 : nil } }
         var ledgerValue: LedgerState.Ledger?
         if let ledger {
-            guard let admin = KeyID(hex: ledger.adminKey) else { throw bad("admin key id") }
+            guard let admin = keyID(ledger.adminKey) else { throw bad("admin key id") }
             ledgerValue = LedgerState.Ledger(
                 id: ledger.ledgerId, name: ledger.name, currency: ledger.currency, hourRate: ledger.hourRate,
                 adminKey: admin, version: ledger.entryVersion ?? 1)
         }
         var keyValues: [LedgerState.Key] = []
         for k in keys {
-            guard let id = KeyID(hex: k.keyId), let raw = Hex.decode(k.publicKey),
+            guard let id = keyID(k.keyId), let raw = Hex.decodeLowercase(k.publicKey),
                 let publicKey = try? Ed25519PublicKey(rawRepresentation: raw), let role = KeyRole(rawValue: k.role)
             else { throw bad("key \(k.keyId)") }
             keyValues.append(
@@ -95,7 +97,7 @@ package struct StateResult: Codable, Sendable {
             else { throw bad("account \(a.account)") }
             var controllers: [KeyID] = []
             for c in a.controllers {
-                guard let key = KeyID(hex: c) else { throw bad("controller of \(a.account)") }
+                guard let key = keyID(c) else { throw bad("controller of \(a.account)") }
                 controllers.append(key)
             }
             accountValues.append(
@@ -104,17 +106,10 @@ package struct StateResult: Codable, Sendable {
                     status: status,
                     balance: a.balance, openedSeq: a.openedSeq))
         }
-        guard Set(keyValues.map(\.id)).count == keyValues.count,
-            Set(accountValues.map(\.id)).count == accountValues.count
-        else {
-            throw bad("list: an id appears twice")
-        }
         let categoryValues = (categories ?? []).map {
             LedgerState.Category(id: $0.category, name: $0.name, hourRate: $0.hourRate, setSeq: $0.setSeq)
         }
-        guard Set(categoryValues.map(\.id)).count == categoryValues.count else {
-            throw bad("category list: an id appears twice")
-        }
+        try Self.checkOrder(keys: keyValues, accounts: accountValues, categories: categoryValues)
         var settingsValue = LedgerState.Settings()
         if let settings {
             guard let parsed = settings.settings() else { throw bad("settings") }
@@ -123,5 +118,30 @@ package struct StateResult: Codable, Sendable {
         return LedgerState(
             ledger: ledgerValue, keys: keyValues, accounts: accountValues, categories: categoryValues,
             settings: settingsValue)
+    }
+
+    /// The one order of each list (docs/FORMAT.md §13), which also rules out an id listed twice:
+    /// keys by the entry that added them, entry 1's admin key before its log key; accounts and
+    /// categories by id, byte-wise.
+    private static func checkOrder(
+        keys: [LedgerState.Key], accounts: [LedgerState.Account], categories: [LedgerState.Category]
+    ) throws(VerificationFailure) {
+        func fail(_ list: String, _ id: String) -> VerificationFailure {
+            VerificationFailure(
+                seq: nil,
+                reason: "the stored state lists \(list) out of order, or twice: \(id) is not after the one before it")
+        }
+        for (a, b) in zip(keys, keys.dropFirst())
+        where (a.addedSeq, a.role == .log ? 1 : 0) >= (b.addedSeq, b.role == .log ? 1 : 0) {
+            throw fail("its keys", "key \(b.id.hex)")
+        }
+        for (a, b) in zip(accounts, accounts.dropFirst())
+        where Array(a.id.rawValue.utf8).lexicographicallyPrecedes(Array(b.id.rawValue.utf8)) == false {
+            throw fail("its accounts", "account \(b.id)")
+        }
+        for (a, b) in zip(categories, categories.dropFirst())
+        where !Array(a.id.utf8).lexicographicallyPrecedes(Array(b.id.utf8)) {
+            throw fail("its categories", "category \(b.id)")
+        }
     }
 }

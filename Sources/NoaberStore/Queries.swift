@@ -50,8 +50,10 @@ extension Connection {
     }
 
     package func keys() throws(StoreError) -> [LedgerState.Key] {
-        try statement("SELECT key_id, public_key, label, role, added_seq, revoked_seq FROM keys ORDER BY added_seq")
-            .rows([], decodeKey)
+        try statement(
+            "SELECT key_id, public_key, label, role, added_seq, revoked_seq FROM keys ORDER BY added_seq, role = 'log'"
+        )
+        .rows([], decodeKey)
     }
 
     /// Every care category with the hour rate in force, by id.

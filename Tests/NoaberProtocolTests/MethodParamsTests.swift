@@ -98,22 +98,56 @@ struct MethodParamsTests {
 
     @Test func entryInfoMalformedFieldsNameTheEntry() throws {
         let good = EntryInfo(try Self.storedEntry())
+        let hex = "it must be 32 lowercase hex characters"
+        let base64 = "it must be standard base64 with padding, written the one canonical way"
+        let time = "it must be written YYYY-MM-DDTHH:MM:SS.mmmZ"
+        let hash = "prev_hash and hash must be 64 lowercase hex characters"
         let mutations: [((inout EntryInfo) -> Void, String)] = [
             ({ $0.kind = "account.close" }, "malformed kind"),
-            ({ $0.keyId = "xyz" }, "malformed key id"),
-            ({ $0.payload = "%%%" }, "malformed payload"),
-            ({ $0.signature = "0g" }, "malformed signature"),
-            ({ $0.committedAt = "2023-02-29T00:00:00.000Z" }, "malformed commit time"),
-            ({ $0.prevHash = "00" }, "malformed hash"),
-            ({ $0.hash = String(repeating: "x", count: 64) }, "malformed hash"),
+            ({ $0.keyId = "xyz" }, "malformed key id: \(hex)"),
+            ({ $0.keyId = $0.keyId.uppercased() }, "malformed key id: \(hex)"),
+            ({ $0.payload = "%%%" }, "malformed payload: \(base64)"),
+            ({ $0.payload = Self.nonCanonical(Self.padded($0.payload)) }, "malformed payload: \(base64)"),
+            ({ $0.payload = String($0.payload.dropLast()) }, "malformed payload: \(base64)"),
+            ({ $0.signature = "0g" }, "malformed signature: it must be lowercase hex"),
+            ({ $0.signature = $0.signature.uppercased() }, "malformed signature: it must be lowercase hex"),
+            ({ $0.committedAt = "2023-02-29T00:00:00.000Z" }, "malformed commit time: \(time)"),
+            ({ $0.committedAt = "2026-01-01T00:00:00Z" }, "malformed commit time: \(time)"),
+            ({ $0.prevHash = "00" }, "malformed hash: \(hash)"),
+            ({ $0.hash = String(repeating: "x", count: 64) }, "malformed hash: \(hash)"),
+            ({ $0.hash = $0.hash.uppercased() }, "malformed hash: \(hash)"),
             ({ $0.postings[1].account = "Vol:Jan" }, "malformed posting account"),
             ({ $0.postings[1].idx = nil }, "malformed posting idx"),
         ]
+        // Foundation decodes the other spelling to the same bytes: only the canonical check refuses it.
+        let padded = Self.padded(good.payload)
+        #expect(Self.nonCanonical(padded) != padded)
+        #expect(Data(base64Encoded: Self.nonCanonical(padded)) == Data(base64Encoded: padded))
         for (mutate, reason) in mutations {
             var info = good
             mutate(&info)
             #expect(throws: VerificationFailure(seq: 42, reason: reason)) { try info.storedEntry() }
         }
+    }
+
+    /// A payload one byte longer, so that its base64 ends in padding.
+    static func padded(_ base64: String) -> String {
+        var bytes = Data(base64Encoded: base64) ?? Data()
+        while bytes.count % 3 == 0 { bytes.append(0x20) }
+        return bytes.base64EncodedString()
+    }
+
+    /// The same bytes in base64 with the padding bits set: readers that ignore them decode it to
+    /// the same payload, so a strict reader must refuse it (docs/FORMAT.md §13).
+    static func nonCanonical(_ base64: String) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var characters = Array(base64)
+        let padding = characters.reversed().prefix { $0 == "=" }.count
+        guard padding > 0, let last = alphabet.firstIndex(of: characters[characters.count - padding - 1]) else {
+            return base64
+        }
+        characters[characters.count - padding - 1] = alphabet[last | (padding == 1 ? 0b11 : 0b1111)]
+        return String(characters)
     }
 
     @Test func submitResultAndInfos() throws {
