@@ -43,6 +43,9 @@ package final class ExportReader {
         do { header = try RPCCoding.decoder().decode(ExportHeader.self, from: line) } catch {
             throw VerificationFailure(seq: nil, reason: "line 1 of \(path) is not a Noaber export header")
         }
+        if let difference = Self.difference(line, header, subject: "an export's header") {
+            throw VerificationFailure(seq: nil, reason: "line 1 of \(path) (the header): \(difference)")
+        }
         guard header.format == ExportHeader.formatName, header.version == ExportHeader.currentVersion else {
             throw VerificationFailure(
                 seq: nil,
@@ -77,15 +80,12 @@ package final class ExportReader {
         let decoded = Self.decode(lines.map(\.data))
         var page: [StoredEntry] = []
         page.reserveCapacity(lines.count)
-        for (line, info) in zip(lines, decoded) {
+        for (line, (info, difference)) in zip(lines, decoded) {
             guard let info else {
                 throw VerificationFailure(seq: lastSeq + 1, reason: "line \(line.number) of \(path) is not an entry")
             }
             do throws(VerificationFailure) {
-                // An export lists each entry's postings in order and leaves their idx out (FORMAT.md §13).
-                guard info.postings.allSatisfy({ $0.idx == nil }) else {
-                    throw VerificationFailure(seq: info.seq, reason: "malformed postings: an export carries no idx")
-                }
+                if let difference { throw VerificationFailure(seq: info.seq, reason: difference) }
                 page.append(try info.storedEntry())
             } catch {
                 throw VerificationFailure(seq: info.seq, reason: "line \(line.number): \(error.reason)")
@@ -106,6 +106,7 @@ package final class ExportReader {
         while let line = nextLine() {
             if line.isEmpty { continue }
             guard let item = try? decoder.decode(PersonalLine.self, from: line),
+                Self.difference(line, item, subject: "an export's personal text") == nil,
                 let text = PersonalTextInfo(path: item.path, salt: item.salt, text: item.text).personalText()
             else {
                 throw VerificationFailure(seq: nil, reason: "line \(lineNumber) of \(path) is not a personal text")
@@ -119,11 +120,33 @@ package final class ExportReader {
         return texts
     }
 
-    private static func decode(_ lines: [Data]) -> [EntryInfo?] {
+    /// An entry line's fields (FORMAT.md §13): the postings in idx order, without it, and no
+    /// personal texts, which have a part of their own.
+    static let entryShape = JSONShape.object([
+        "seq": .integer, "id": .string, "kind": .string, "key_id": .string, "payload": .string, "signature": .string,
+        "committed_at": .string, "prev_hash": .string, "hash": .string,
+        "postings": .array(.object(["account": .string, "amount": .integer])),
+    ])
+
+    /// Each line as an entry, and how it differs from the one way FORMAT.md §13 writes that
+    /// entry (an unknown field, a field twice, a `null`), if it does.
+    private static func decode(_ lines: [Data]) -> [(EntryInfo?, String?)] {
         Parallel.map(lines.count) { range in
             let decoder = RPCCoding.decoder()
-            return range.map { try? decoder.decode(EntryInfo.self, from: lines[$0]) }
+            return range.map { index -> (EntryInfo?, String?) in
+                guard let info = try? decoder.decode(EntryInfo.self, from: lines[index]) else { return (nil, nil) }
+                let difference = StrictJSON.difference(
+                    Array(lines[index]), shape: entryShape, subject: "an export's entry line")
+                return (info, difference)
+            }
         }
+    }
+
+    /// What in `line` differs from `value` written again: JSON readers disagree on unknown and
+    /// repeated fields, so an export must have none (FORMAT.md §13), as a payload must not (§2).
+    private static func difference(_ line: Data, _ value: some Encodable, subject: String) -> String? {
+        guard let canonical = try? RPCCoding.encoder().encode(value) else { return "it cannot be written again" }
+        return StrictJSON.difference(Array(line), from: Array(canonical), subject: subject)
     }
 
     /// The next line without its newline, or nil at the end (or at a line over `maxLineBytes`,

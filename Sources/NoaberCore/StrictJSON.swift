@@ -14,14 +14,42 @@ enum JSONTree: Equatable {
     case null
 }
 
-enum StrictJSON {
+package enum StrictJSON {
     /// Refuses `bytes` unless it is the same JSON tree as `canonical` (the decoded payload encoded
     /// again); the message names the first field that differs.
     static func requireSameStructure(_ bytes: [UInt8], as canonical: [UInt8]) throws(LedgerError) {
         let written = try parse(bytes)
         let understood = try parse(canonical)
-        if let difference = firstDifference(written, understood, path: "") {
+        if let difference = firstDifference(written, understood, path: "", subject: "this kind of entry") {
             throw .invalidPayload(difference)
+        }
+    }
+
+    /// For JSON that is not a payload (the lines of an export, docs/FORMAT.md §13): nil when
+    /// `bytes` is the same JSON tree as `canonical`, else what differs first, naming the field by
+    /// its path; `subject` is what the JSON is, for a field that is not part of it.
+    package static func difference(_ bytes: [UInt8], from canonical: [UInt8], subject: String) -> String? {
+        do {
+            let written = try parse(bytes)
+            return firstDifference(written, try parse(canonical), path: "", subject: subject)
+        } catch {
+            if case .invalidPayload(let reason) = error { return reason }
+            return "\(error)"
+        }
+    }
+
+    /// Like `difference(_:from:subject:)` against a shape rather than a second document, in one
+    /// pass that builds no value but the keys: for the many lines of an export.
+    package static func difference(_ bytes: [UInt8], shape: JSONShape, subject: String) -> String? {
+        var parser = Parser(bytes: bytes)
+        do {
+            try parser.check(shape, path: "", subject: subject, depth: 0)
+            parser.skipSpace()
+            guard parser.index == bytes.count else { return "trailing bytes after the JSON object" }
+            return nil
+        } catch {
+            if case .invalidPayload(let reason) = error { return reason }
+            return "\(error)"
         }
     }
 
@@ -33,7 +61,9 @@ enum StrictJSON {
         return tree
     }
 
-    private static func firstDifference(_ written: JSONTree, _ understood: JSONTree, path: String) -> String? {
+    private static func firstDifference(
+        _ written: JSONTree, _ understood: JSONTree, path: String, subject: String
+    ) -> String? {
         let name = path.isEmpty ? "the payload" : "field \"\(path)\""
         switch (written, understood) {
         case (.object(let a), .object(let b)):
@@ -41,14 +71,18 @@ enum StrictJSON {
                 let child = path.isEmpty ? key : "\(path).\(key)"
                 guard let other = b[key] else {
                     if case .null = a[key]! { return "field \"\(child)\" is null; omit it instead" }
-                    return "field \"\(child)\" is not part of this kind of entry"
+                    return "field \"\(child)\" is not part of \(subject)"
                 }
-                if let difference = firstDifference(a[key]!, other, path: child) { return difference }
+                if let difference = firstDifference(a[key]!, other, path: child, subject: subject) {
+                    return difference
+                }
             }
             return nil
         case (.array(let a), .array(let b)) where a.count == b.count:
             for (i, (x, y)) in zip(a, b).enumerated() {
-                if let difference = firstDifference(x, y, path: "\(path)[\(i)]") { return difference }
+                if let difference = firstDifference(x, y, path: "\(path)[\(i)]", subject: subject) {
+                    return difference
+                }
             }
             return nil
         case (.number, .number):
@@ -128,6 +162,98 @@ enum StrictJSON {
             }
         }
 
+        /// Walks one value of `shape`: an object holds only its fields, each once, and no value is
+        /// `null` or of another type; a number is a plain integer.
+        mutating func check(_ shape: JSONShape, path: String, subject: String, depth: Int) throws(LedgerError) {
+            guard depth < Self.maxDepth else {
+                throw .invalidPayload("JSON nested deeper than \(Self.maxDepth) levels")
+            }
+            skipSpace()
+            guard index < bytes.count else { throw malformed() }
+            let name = path.isEmpty ? "the line" : "field \"\(path)\""
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "n") { throw .invalidPayload("\(name) is null; omit it instead") }
+            switch shape {
+            case .object(let fields):
+                guard byte == UInt8(ascii: "{") else { throw .invalidPayload("\(name) is not an object") }
+                index += 1
+                skipSpace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return
+                }
+                var seen: [String] = []
+                repeat {
+                    skipSpace()
+                    let key = try string()
+                    // The path is built only for a message: an export has thousands of lines to check.
+                    func child() -> String { path.isEmpty ? key : "\(path).\(key)" }
+                    guard !seen.contains(key) else { throw .invalidPayload("field \"\(child())\" appears twice") }
+                    seen.append(key)
+                    guard let field = fields[key] else {
+                        throw .invalidPayload("field \"\(child())\" is not part of \(subject)")
+                    }
+                    try expect(UInt8(ascii: ":"))
+                    try check(field, path: path.isEmpty ? key : "\(path).\(key)", subject: subject, depth: depth + 1)
+                    skipSpace()
+                } while try separator(closing: UInt8(ascii: "}"))
+            case .array(let item):
+                guard byte == UInt8(ascii: "[") else { throw .invalidPayload("\(name) is not an array") }
+                index += 1
+                skipSpace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return
+                }
+                var count = 0
+                repeat {
+                    try check(item, path: "\(path)[\(count)]", subject: subject, depth: depth + 1)
+                    count += 1
+                    skipSpace()
+                } while try separator(closing: UInt8(ascii: "]"))
+            case .string:
+                guard byte == UInt8(ascii: "\"") else { throw .invalidPayload("\(name) is not a string") }
+                try skipString()
+            case .integer:
+                let start = index
+                while index < bytes.count, bytes[index] == UInt8(ascii: "-") || (48...57).contains(bytes[index]) {
+                    index += 1
+                }
+                guard Self.isPlainInteger(bytes[start..<index]) else {
+                    throw .invalidPayload("\(name) must be a plain integer like 1500")
+                }
+            }
+        }
+
+        /// `-?(0|[1-9][0-9]*)`, as docs/FORMAT.md §2 writes every integer.
+        static func isPlainInteger(_ text: ArraySlice<UInt8>) -> Bool {
+            var digits = text
+            if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+            guard let first = digits.first, digits.allSatisfy({ (48...57).contains($0) }) else { return false }
+            // No leading zero, and no `-0`.
+            return first != UInt8(ascii: "0") || (digits.count == 1 && digits.count == text.count)
+        }
+
+        /// Past a string, checking only that its escapes are JSON's.
+        mutating func skipString() throws(LedgerError) {
+            index += 1
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    index += 1
+                    return
+                case UInt8(ascii: "\\"):
+                    guard index + 1 < bytes.count, "\"\\/bfnrtu".utf8.contains(bytes[index + 1]) else {
+                        throw malformed()
+                    }
+                    index += 2
+                default:
+                    index += 1
+                }
+            }
+            throw malformed()
+        }
+
         /// After a member or item: true on `,`, false on the closing bracket.
         mutating func separator(closing: UInt8) throws(LedgerError) -> Bool {
             guard index < bytes.count else { throw malformed() }
@@ -192,4 +318,13 @@ enum StrictJSON {
             throw malformed()
         }
     }
+}
+
+/// What a JSON document may hold, for `StrictJSON.difference(_:shape:subject:)`.
+package indirect enum JSONShape: Sendable {
+    /// An object of these fields at most (a field that must be there is the decoder's to require).
+    case object([String: JSONShape])
+    case array(JSONShape)
+    case string
+    case integer
 }

@@ -193,7 +193,8 @@ package struct EntryInfo: Codable, Sendable {
         guard let key = KeyID(hex: keyId), key.hex == keyId else {
             throw bad("key id: it must be 32 lowercase hex characters")
         }
-        guard let payload = Data(base64Encoded: payload), payload.base64EncodedString() == self.payload else {
+        guard let payload = Data(base64Encoded: payload), Self.isCanonical(base64: self.payload, of: payload.count)
+        else {
             throw bad("payload: it must be standard base64 with padding, written the one canonical way")
         }
         guard let signature = Hex.decodeLowercase(signature) else {
@@ -219,6 +220,21 @@ package struct EntryInfo: Codable, Sendable {
         var stored = StoredEntry(entry: entry, postings: postings, personal: try personalTexts())
         stored.postingIndexes = indexes.isEmpty ? nil : indexes
         return stored
+    }
+}
+
+extension EntryInfo {
+    /// Whether `text`, which decodes to `count` bytes, is their one canonical spelling (RFC 4648
+    /// §4, padded, the unused low bits of the last character zero), without encoding them again.
+    static func isCanonical(base64 text: String, of count: Int) -> Bool {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == (count + 2) / 3 * 4 else { return false }
+        let padding = count % 3 == 0 ? 0 : 3 - count % 3
+        guard padding > 0 else { return true }
+        let last = utf8[utf8.count - padding - 1]
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        guard let value = alphabet.firstIndex(of: last) else { return false }
+        return value & (padding == 1 ? 0b11 : 0b1111) == 0
     }
 }
 

@@ -36,7 +36,7 @@ struct Verify: AsyncParsableCommand {
         let saved = try checkpoints.map { (source: $0, checkpoint: try readCheckpoint($0)) }
         let pinned = try logKeys.pinned()
         var (audit, reports, failure) =
-            if let file { try judged(try replayExport(file, saved: saved), saved: saved, pinned: pinned) } else {
+            if let file { judged(try replayExport(file, saved: saved), saved: saved, pinned: pinned) } else {
                 try await verifyDaemon(saved: saved, pinned: pinned)
             }
         // A pinned ledger must be the one replayed: an OK for another ledger would mislead.

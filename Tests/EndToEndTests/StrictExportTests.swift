@@ -3,9 +3,9 @@ import NoaberTestSupport
 import Testing
 
 /// `noaber verify --file` is as strict as docs/FORMAT.md §13 (issue #11): one spelling per value
-/// (lowercase hex, canonical base64, §4's time), the order of the state's lists, no `idx` on an
-/// export's postings, and the row counts and checkpoint row of the state. Each edit of a real
-/// export fails with exit 2 and names its line.
+/// (lowercase hex, canonical base64, §4's time), no unknown or null field, the order of the
+/// state's lists, no `idx` on an export's postings, and the row counts and checkpoint row of the
+/// state. Each edit of a real export fails with exit 2 and names its line.
 @Suite("verify --file refuses every other spelling")
 struct StrictExportTests {
     /// An edit of one line of the export (1 is the header), and what the failure must say.
@@ -69,18 +69,13 @@ struct StrictExportTests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
-    static func edits(padded: Int) -> [Edit] {
+    static func edits(padded: Int) -> [Edit] { entryEdits(padded: padded) + headerEdits() }
+
+    /// Edits of the entry lines: another spelling of a value, a field that is not the format's.
+    static func entryEdits(padded: Int) -> [Edit] {
         func upper(_ key: String) -> (inout [String: Any]) -> Void {
             { $0[key] = ($0[key] as? String)?.uppercased() }
         }
-        func state(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
-            { header in
-                var state = header["state"] as? [String: Any] ?? [:]
-                change(&state)
-                header["state"] = state
-            }
-        }
-        let header = "line 1 of edited.jsonl (the header)"
         return [
             Edit(what: "uppercase hash", line: 3, change: upper("hash"), named: "line 3: malformed hash"),
             Edit(what: "uppercase prev_hash", line: 4, change: upper("prev_hash"), named: "line 4: malformed hash"),
@@ -104,7 +99,30 @@ struct StrictExportTests {
                         posting["idx"] = $0.offset
                         return posting
                     }
-                }, named: "line 11: malformed postings: an export carries no idx"),
+                }, named: "line 11: field \"postings[0].idx\" is not part of an export's entry line"),
+            Edit(
+                what: "an unknown field", line: 4, change: { $0["colour"] = "blue" },
+                named: "line 4: field \"colour\" is not part of an export's entry line"),
+        ]
+    }
+
+    /// Edits of the header's state: spelling, order, and rows the chain does not explain.
+    static func headerEdits() -> [Edit] {
+        func state(_ change: @escaping (inout [String: Any]) -> Void) -> (inout [String: Any]) -> Void {
+            { header in
+                var state = header["state"] as? [String: Any] ?? [:]
+                change(&state)
+                header["state"] = state
+            }
+        }
+        let header = "line 1 of edited.jsonl (the header)"
+        return [
+            Edit(
+                what: "a null field", line: 1, change: state { $0["checkpoint"] = NSNull() },
+                named: "\(header): field \"state.checkpoint\" is null; omit it instead"),
+            Edit(
+                what: "an unknown field in the state", line: 1, change: state { $0["colour"] = "blue" },
+                named: "\(header): field \"state.colour\" is not part of an export's header"),
             Edit(
                 what: "uppercase public key", line: 1,
                 change: state { state in

@@ -212,6 +212,6 @@ struct NodePosition: Hashable, CustomStringConvertible {
         }
         let first = index << level + 1
         let last = (index + 1) << level
-        return "level \(level) idx \(index) (entries \(first == last ? "\(first)" : "\(first) to \(last)"))"
+        return "level \(level) idx \(index) (\(first == last ? "entry \(first)" : "entries \(first) to \(last)"))"
     }
 }
