@@ -50,7 +50,7 @@ def entry_line(line):
     shape(e, "the line", ENTRY_FIELDS)
     need(is_int(e["seq"]), "seq is not an integer")
     need(type(e["payload"]) is str, "payload is not a string")
-    # Reading: "base64" is standard base64 with padding (RFC 4648 §4), as for checkpoint roots.
+    # §13: standard base64 with padding (RFC 4648 §4), written the one canonical way.
     payload = b64(e["payload"], "payload")
     ps = e["postings"]
     need(type(ps) is list, "postings is not a list")
@@ -129,7 +129,7 @@ def check_state(state, auditor, lines, texts=None):
     need(is_int(state["head_seq"], 0), "state: head_seq is not a count")
     need(lines == state["head_seq"], f"the export holds {lines} entries, its state's head_seq is "
          f"{state['head_seq']}")
-    # Reading: entry_rows and posting_rows count the stored rows of §6's entries and postings tables.
+    # §13: entry_rows and posting_rows count the stored rows of §6's entries and postings tables.
     need(state["entry_rows"] == auditor.n, f"state: entry_rows is {state['entry_rows']!r}, "
          f"the chain has {auditor.n} entries")
     need(state["posting_rows"] == auditor.postings, f"state: posting_rows is "
@@ -181,7 +181,7 @@ def check_export(f, auditor):
     shape(header, "the header", {"format", "version", "exported_at", "state"}, {"personal_data"})
     need(header["format"] == "noaber-export" and header["version"] == 1,
          "the header is not format noaber-export, version 1")
-    # Reading: exported_at is not evidence (nothing signs it); it is only required to be there.
+    # §13: exported_at is not evidence (nothing signs it); it is only required to be there.
     state = header["state"]
     need(type(state) is dict and is_int(state.get("head_seq"), 0), "state: head_seq is not a count")
     # §13: personal_data is "included" or "omitted" for a version 2 ledger, absent for version 1.

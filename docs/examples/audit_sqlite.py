@@ -40,7 +40,7 @@ CODE = re.compile(r"[A-Z0-9]{2,12}")
 CATEGORY_ID = re.compile(r"[a-z][a-z0-9-]{0,39}")  # §2 category.set: 1-40 of a-z 0-9 -, first a-z
 TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # §2 care_date and a demurrage's period
-HOURS = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")  # Reading: "01.5" and "1.50" are allowed
+HOURS = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")  # §2: "01.5" and "1.50" are allowed, as 1.5
 TREE_SIZE = re.compile(r"0|[1-9][0-9]*")  # §10: decimal without leading zeros
 ROLES = ("admin", "operator", "member", "auditor", "log")
 ACCOUNT_KINDS = ("issuer", "member", "merchant")
@@ -222,7 +222,7 @@ def b64(text, what, size=None):
         data = base64.b64decode(text, validate=True)
     except ValueError:
         raise Bad(f"{what} is not standard base64")
-    # Reading: other spellings of the same bytes (non-zero pad bits) are refused, as Go's decoder does.
+    # §13: other spellings of the same bytes (non-zero pad bits) are refused, as Go's decoder does.
     need(base64.b64encode(data).decode() == text, f"{what} is not canonical base64")
     need(size is None or len(data) == size, f"{what} is not {size} bytes")
     return data
@@ -606,7 +606,8 @@ class Auditor:
         cid = p["claim"]
         need(type(cid) is str and cid in self.claims, f"claim {cid!r} is no earlier claim entry")
         issuer = self.claims[cid]["issuer"]
-        # Reading: the issuer's controllers as they are at the claim.reject, not at the claim.
+        # §2: the issuer's controllers as they are at the claim.reject, not at the claim; neither
+        # account need be open.
         need(kid in self.accounts[issuer]["controllers"],
              f"signing key does not control {issuer}, the claim's issuer")
         c = self.pending(cid)
