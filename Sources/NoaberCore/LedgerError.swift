@@ -2,7 +2,8 @@ package import NoaberCrypto
 
 /// Why the ledger refused an entry or a query. Every case maps to a stable code in docs/PROTOCOL.md.
 package enum LedgerError: Error, Equatable, Sendable {
-    /// The payload is not JSON of a known entry kind, or one of its fields is malformed.
+    /// The payload is not JSON of a known entry kind, one of its fields is malformed, or it breaks a
+    /// rule of form (code 1000); the text says which, and is the whole message.
     case invalidPayload(String)
     /// The signature does not verify over the signed message with the named key.
     case badSignature(KeyID)
@@ -127,7 +128,9 @@ package enum LedgerError: Error, Equatable, Sendable {
     /// A sentence a person can act on.
     package var message: String {
         switch self {
-        case .invalidPayload(let why): "invalid payload: \(why)"
+        // The reason alone: most are rules a person broke ("entry 7 was already reversed by entry
+        // 9"), which a prefix about payloads only obscured; the code and reason still say which kind.
+        case .invalidPayload(let why): why
         case .badSignature(let key): "signature does not verify with key \(key.hex) over the submitted payload"
         case .unknownKey(let key): "key \(key.hex) is not registered in this ledger"
         case .keyRevoked(let key, let seq): "key \(key.hex) was revoked by entry \(seq) and can no longer sign"
