@@ -90,21 +90,26 @@ extension LedgerState {
         } else {
             guard let ledger else { throw .notInitialised }
             guard payload.ledger == ledger.id else { throw .wrongLedger(expected: ledger.id, actual: payload.ledger) }
-            guard let known = keys[signed.keyID] else { throw .unknownKey(signed.keyID) }
-            if let revoked = known.revokedSeq { throw .keyRevoked(known.id, seq: revoked) }
-            // The daemon's log key signs checkpoints and the demurrage it computes, nothing else.
             let isDemurrage =
                 if case .transaction(let tx) = payload.body, tx.purpose == .demurrage { true } else { false }
-            guard known.role != .log || isDemurrage else {
-                throw .unauthorized(
-                    "key \(known.id.hex) is a log key; it signs checkpoints and demurrage, never other entries")
-            }
-            key = known
+            key = try signingKey(signed.keyID, forDemurrage: isDemurrage)
         }
         guard verifiedWith == key.publicKey || signed.isValid(for: payload, with: key.publicKey) else {
             throw .badSignature(key.id)
         }
         return key
+    }
+
+    /// The registered key `id`, if it may sign an entry now: not revoked, and not the daemon's log
+    /// key, which signs checkpoints and the demurrage it computes, nothing else.
+    func signingKey(_ id: KeyID, forDemurrage: Bool = false) throws(LedgerError) -> Key {
+        guard let known = keys[id] else { throw .unknownKey(id) }
+        if let revoked = known.revokedSeq { throw .keyRevoked(known.id, seq: revoked) }
+        guard known.role != .log || forDemurrage else {
+            throw .unauthorized(
+                "key \(known.id.hex) is a log key; it signs checkpoints and demurrage, never other entries")
+        }
+        return known
     }
 
     func require(_ signer: Key, oneOf roles: Set<KeyRole>, to action: String) throws(LedgerError) {

@@ -1,4 +1,4 @@
-import NoaberCrypto
+package import NoaberCrypto
 
 // The rules of transactions (docs/FORMAT.md §5): who may move money, from which kinds of account to
 // which, within which limits, what a reversal must mirror and what hours must add up to. Like every
@@ -38,9 +38,7 @@ extension LedgerState {
             // A correction is the organisation's to make: its admins and operators may sign one
             // without controlling the volunteer's account it takes the coins back from.
             if posting.amount < 0 && !(isReversal && [.admin, .operator].contains(signer.role)) {
-                guard account.controllers.contains(signer.id) else {
-                    throw .unauthorized("key \(signer.id.hex) does not control account \(account.id)")
-                }
+                try requireControl(account, by: signer.id)
             } else {
                 credited = try Money.add(credited, posting.amount, "the credited total")
             }
@@ -105,6 +103,22 @@ extension LedgerState {
         guard account.status == .open else { throw .accountNotOpen(account.id, status: account.status.rawValue) }
         if let purpose { try checkPurpose(purpose, account: account, debit: debit) }
         return account
+    }
+
+    /// The account `signer` would pay from in a `purpose` transaction, if the rules let it: a key
+    /// that may sign, and an open account of a kind that pays for `purpose`, which the key controls.
+    /// Clients check an import against it before signing anything.
+    package func payingAccount(_ id: AccountID, purpose: Purpose, signer: KeyID) throws(LedgerError) -> Account {
+        let key = try signingKey(signer, forDemurrage: purpose == .demurrage)
+        let account = try postingAccount(id, purpose: purpose, debit: true)
+        try requireControl(account, by: key.id)
+        return account
+    }
+
+    private func requireControl(_ account: Account, by signer: KeyID) throws(LedgerError) {
+        guard account.controllers.contains(signer) else {
+            throw .unauthorized("key \(signer.hex) does not control account \(account.id)")
+        }
     }
 
     private func checkPurpose(_ purpose: Purpose, account: Account, debit: Bool) throws(LedgerError) {
