@@ -73,7 +73,7 @@ struct PaymentOptions: ParsableArguments {
             let amount = "\(session.format(credit.amount)) \(session.currency.code)"
             guard let hours, let rate = credit.rate else { return (result, amount) }
             let at = category.map { " at \(session.format(rate)) (\($0))" } ?? ""
-            return (result, "\(hours) hours\(at) = \(amount)")
+            return (result, "\(hoursPhrase(hours.description))\(at) = \(amount)")
         }
         try printReceipt(result, "credit \(text) from \(from) to \(to)", output: output)
     }
@@ -111,6 +111,7 @@ struct Credit: AsyncParsableCommand {
             throw ValidationError("--care-date must be a day written YYYY-MM-DD")
         }
         _ = try hours?.value("--hours")
+        if let amount { try refuseNegative(amount, option: "--amount") }
     }
 
     func run() async throws {
@@ -127,6 +128,8 @@ struct Transfer: AsyncParsableCommand {
     @Option(help: "The amount, e.g. 5.00.")
     var amount: String
 
+    func validate() throws { try refuseNegative(amount, option: "--amount") }
+
     func run() async throws {
         try await payment.pay(.transfer, amount: { try $0.amount(amount, option: "--amount") })
     }
@@ -139,6 +142,8 @@ struct Redeem: AsyncParsableCommand {
 
     @Option(help: "The amount, e.g. 7.50.")
     var amount: String
+
+    func validate() throws { try refuseNegative(amount, option: "--amount") }
 
     func run() async throws {
         try await payment.pay(.redeem, amount: { try $0.amount(amount, option: "--amount") })

@@ -127,10 +127,14 @@ struct Status: AsyncParsableCommand {
                             ? "revoked; start noaberd with a new --log-key file, then an admin announces it with `noaber key add --role log`"
                             : "not announced; an admin runs `noaber key add --role log --label log --key ADMIN.key`")
             ),
-            ("checkpoint", status.checkpointSize.map { "\($0) entries (`noaber checkpoint` prints it)" } ?? "none yet"),
+            (
+                "checkpoint",
+                status.checkpointSize.map { "\(counted($0, "entry", "entries")) (`noaber checkpoint` prints it)" }
+                    ?? "none yet"
+            ),
         ]
         if let settings = status.settings {
-            lines.append(("claims", "expire after \(settings.claimExpiryDays) days undecided"))
+            lines.append(("claims", "expire after \(counted(settings.claimExpiryDays, "day")) undecided"))
             lines.append(
                 (
                     "demurrage",

@@ -79,10 +79,10 @@ struct Verify: AsyncParsableCommand {
         if output.json {
             try printJSON(report)
         } else if let failure {
-            print("FAILED after \(report.entries) good entries: \(failure)")
+            print("FAILED after \(counted(report.entries, "good entry", "good entries")): \(failure)")
         } else {
             print(
-                "OK: \(report.entries) entries, \(report.accounts) accounts, \(report.keys) keys; every signature, right, link, hash and balance checks out"
+                "OK: \(counted(report.entries, "entry", "entries")), \(counted(report.accounts, "account")), \(counted(report.keys, "key")); every signature, right, link, hash and balance checks out"
             )
             if let ledger = audit.verifier.state.ledger { print("ledger \(ledger.id) (\(ledger.name))") }
             if let totals = report.totals {
@@ -91,10 +91,10 @@ struct Verify: AsyncParsableCommand {
                 )
             }
             print("head hash \(report.headHash)")
-            print("tree root \(report.treeRoot) (\(report.entries) entries)")
+            print("tree root \(report.treeRoot) (\(counted(report.entries, "entry", "entries")))")
             for checkpoint in report.checkpoints {
                 print(
-                    "checkpoint (\(checkpoint.source)): \(checkpoint.treeSize) entries, root matches, signed by \(checkpoint.signedBy ?? "-")"
+                    "checkpoint (\(checkpoint.source)): \(counted(checkpoint.treeSize, "entry", "entries")), root matches, signed by \(checkpoint.signedBy ?? "-")"
                 )
             }
             if report.checkpoints.isEmpty {
