@@ -2,8 +2,3 @@
 package func counted(_ count: some BinaryInteger, _ singular: String, _ plural: String? = nil) -> String {
     "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
 }
-
-/// Hours as written ("1", "2.5") with the noun they take: "1 hour", "2.5 hours".
-package func hoursPhrase(_ text: String) -> String {
-    "\(text) \(text == "1" ? "hour" : "hours")"
-}

@@ -169,12 +169,19 @@ extension LedgerState {
         let hours = try Hours(text)
         guard let rate = tx.hourRate else { throw .invalidHours("hours are given without the hour_rate applied") }
         guard rate == hourRate else {
-            throw .invalidHours("hour_rate \(rate) is not \(rateName), \(hourRate)")
+            throw .invalidHours("hour_rate \(rate) (\(money(rate))) is not \(rateName), \(money(hourRate))")
         }
         let expected = try hours.amount(atRate: rate)
         guard expected == credited else {
             throw .invalidHours(
-                "\(hours) hours at rate \(rate) is \(expected) minor units, but \(credited) are credited")
+                "\(hours.phrase) at \(money(rate)) an hour is \(money(expected)), but \(money(credited)) is credited")
         }
+    }
+
+    /// An amount as people read it, in the ledger's currency: "25.00 ZMT". The payload's fields
+    /// are minor units, which a message quoting one says beside it.
+    func money(_ minor: Int64) -> String {
+        guard let currency = ledger?.currency else { return "\(minor) minor units" }
+        return "\(currency.format(minor)) \(currency.code)"
     }
 }

@@ -73,7 +73,7 @@ struct PaymentOptions: ParsableArguments {
             let amount = "\(session.format(credit.amount)) \(session.currency.code)"
             guard let hours, let rate = credit.rate else { return (result, amount) }
             let at = category.map { " at \(session.format(rate)) (\($0))" } ?? ""
-            return (result, "\(hoursPhrase(hours.description))\(at) = \(amount)")
+            return (result, "\(hours.phrase)\(at) = \(amount)")
         }
         try printReceipt(result, "credit \(text) from \(from) to \(to)", output: output)
     }

@@ -279,7 +279,7 @@ struct VerifyProof: AsyncParsableCommand {
             print("  is entry \(report.seq!) of the \(report.treeSize!) in ledger \(report.ledgerId!)'s checkpoint")
             print("  signed by \(report.signedBy!)")
             if let purpose = report.purpose {
-                let hours = report.hours.map { ", \(hoursPhrase($0))" } ?? ""
+                let hours = report.hours.map { ", \(Hours.phrase($0))" } ?? ""
                 print("  \(purpose)\(hours)\(report.memo.map { ": \($0)" } ?? "")")
                 for posting in report.postings ?? [] {
                     let sign = posting.amount > 0 ? "+" : ""

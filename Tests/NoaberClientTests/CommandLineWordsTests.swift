@@ -1,4 +1,5 @@
 import NoaberClient
+import NoaberCore
 import Testing
 
 @Suite("What people type: negative values, near commands, plurals")
@@ -37,6 +38,7 @@ struct CommandLineWordsTests {
     @Test func countsTakeTheirNounsNumber() {
         #expect(counted(1, "line") == "1 line" && counted(2, "line") == "2 lines" && counted(0, "line") == "0 lines")
         #expect(counted(1, "entry", "entries") == "1 entry" && counted(UInt64(16), "entry", "entries") == "16 entries")
-        #expect(hoursPhrase("1") == "1 hour" && hoursPhrase("2.5") == "2.5 hours" && hoursPhrase("0.5") == "0.5 hours")
+        #expect(
+            Hours.phrase("1") == "1 hour" && Hours.phrase("2.5") == "2.5 hours" && Hours.phrase("0.5") == "0.5 hours")
     }
 }

@@ -174,11 +174,11 @@ struct TransactionRulesTests {
             ),
             (
                 try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.5", hourRate: 999),
-                .invalidHours("hour_rate 999 is not the ledger's hour rate, 1000")
+                .invalidHours("hour_rate 999 (9.99 ZMT) is not the ledger's hour rate, 10.00 ZMT")
             ),
             (
                 try tx(.credit, ("org:zorgkring", -1600), ("vol:jan", 1600), hours: "1.5", hourRate: rate),
-                .invalidHours("1.5 hours at rate 1000 is 1500 minor units, but 1600 are credited")
+                .invalidHours("1.5 hours at 10.00 ZMT an hour is 15.00 ZMT, but 16.00 ZMT is credited")
             ),
             (
                 try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hourRate: rate),

@@ -35,12 +35,14 @@ extension LedgerState {
         }
         let hours = try Hours(claim.hours)
         guard claim.hourRate == rate else {
-            throw .invalidHours("hour_rate \(claim.hourRate) is not \(rateName), \(rate)")
+            throw .invalidHours(
+                "hour_rate \(claim.hourRate) (\(money(claim.hourRate))) is not \(rateName), \(money(rate))")
         }
         let expected = try hours.amount(atRate: rate)
         guard claim.amount == expected else {
             throw .invalidHours(
-                "\(hours) hours at rate \(rate) is \(expected) minor units, but the claim asks \(claim.amount)")
+                "\(hours.phrase) at \(money(rate)) an hour is \(money(expected)), but the claim asks \(money(claim.amount))"
+            )
         }
     }
 
@@ -66,7 +68,7 @@ extension LedgerState {
         ]
         guard tx.postings == expected else {
             throw .invalidPayload(
-                "an approval pays exactly what claim \(id) asks: \(claim.amount) minor units from \(claim.issuer) to \(claim.account)"
+                "an approval pays exactly what claim \(id) asks: \(money(claim.amount)) from \(claim.issuer) to \(claim.account)"
             )
         }
         guard tx.hours == claim.hours, tx.hourRate == claim.hourRate, tx.category == claim.category,
