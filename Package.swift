@@ -143,7 +143,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "NoaberClientTests", dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore", "NoaberTransport"]),
+            name: "NoaberClientTests",
+            dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore", "NoaberCrypto", "NoaberTransport"]),
         .testTarget(
             name: "NoaberServerTests",
             dependencies: [
