@@ -3,6 +3,12 @@ import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
 import NoaberTransport
+import Synchronization
+
+/// How many entries the lanes of a round have heard acknowledged so far.
+final class AckCounter: Sendable {
+    let count = Atomic<Int>(0)
+}
 
 /// One submission of a fault-injection lane: one entry, or a batch of four applied all or nothing,
 /// with the postings it carries and whether the rules must refuse it.
@@ -73,8 +79,9 @@ struct FaultLoad: Sendable {
         return unit
     }
 
-    /// Runs lane `lane` until its connection breaks (or cannot be made: then nothing is in doubt).
-    func run(lane: Int, round: Int, socket: String) async -> LaneOutcome {
+    /// Runs lane `lane` until its connection breaks (or cannot be made: then nothing is in doubt),
+    /// counting the entries acknowledged in `acks`.
+    func run(lane: Int, round: Int, socket: String, acks: AckCounter) async -> LaneOutcome {
         var outcome = LaneOutcome()
         do {
             try await RPCClient.withConnection(socketPath: socket) { client in
@@ -82,6 +89,7 @@ struct FaultLoad: Sendable {
                     let unit = try self.unit(lane: lane, round: round, index: index)
                     do {
                         outcome.acknowledged.append((unit, try await unit.submit(on: client)))
+                        acks.count.add(unit.ids.count, ordering: .relaxed)
                     } catch ClientError.rpc(let error) {
                         outcome.refused.append((unit, error.reason))
                     } catch {
@@ -105,6 +113,9 @@ struct FaultTally {
     var refusedPresent = 0
     var inDoubt = 0
     var inDoubtPresent = 0
+    /// Rounds after which `noaber verify` passed, and the balances equalled the clients' replay.
+    var verified = 0
+    var balanced = 0
 
     static func += (a: inout FaultTally, b: FaultTally) {
         a.acknowledged += b.acknowledged
@@ -113,6 +124,8 @@ struct FaultTally {
         a.refusedPresent += b.refusedPresent
         a.inDoubt += b.inDoubt
         a.inDoubtPresent += b.inDoubtPresent
+        a.verified += b.verified
+        a.balanced += b.balanced
     }
 
     var summary: String {
