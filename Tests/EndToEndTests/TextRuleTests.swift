@@ -89,6 +89,8 @@ struct TextRuleEndToEndTests {
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         let warning = "warning: entry \(head): \"name\" contains U+200B ZERO WIDTH SPACE"
         #expect(verify.stdout.contains(warning), "\(verify.stdout)")
+        let printed = verify.stdout.split(separator: "\n").filter { $0.hasPrefix("OK") || $0.hasPrefix("warning") }
+        print("text rule, version 1 ledger from before it: noaber verify exit \(verify.status): \(printed)")
         struct Report: Decodable {
             struct Warning: Decodable { var seq: Int64, field: String }
             var ok: Bool
@@ -118,7 +120,8 @@ struct TextRuleEndToEndTests {
     }
 
     /// In version 2 the rule is a chain rule: a text that breaks it, written by a daemon without the
-    /// rule, fails `verify` and the audit script, beside the chain (a name) and in it (a category's).
+    /// rule, fails `verify`, `verify --file` and both audit scripts, beside the chain (a name) and
+    /// in it (a category's).
     @Test func aVersion2LedgerHoldingSuchATextFailsEveryVerifier() async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
@@ -134,15 +137,20 @@ struct TextRuleEndToEndTests {
             #expect(daemon.stop() == 0)
             let seq = try appendWithoutTheRule(body, id: id, daemon: daemon)
             try await daemon.restart()
-            let verify = try daemon.noaber("verify")
-            #expect(verify.status == 2, "\(verify.stdout)")
-            #expect(
-                verify.stdout.contains("entry \(seq): \(reason)") && verify.stdout.contains("U+200B"),
-                "\(verify.stdout)")
+            try daemon.ok("export", "--format", "jsonl", "--out", "\(id).jsonl")
+            for verify in [try daemon.noaber("verify"), try daemon.noaber("verify", "--file", "\(id).jsonl")] {
+                #expect(verify.status == 2, "\(verify.stdout)")
+                print("text rule, version 2 ledger: exit \(verify.status), \(verify.stdout.prefix { $0 != "\n" })")
+                #expect(
+                    verify.stdout.contains("entry \(seq): \(reason)") && verify.stdout.contains("U+200B"),
+                    "\(verify.stdout)")
+            }
             guard AuditScriptTests.tools else { continue }
-            let audit = try await python("audit_sqlite.py", "data/noaber.sqlite", daemon)
-            #expect(audit.status == 2 && audit.stdout.contains("FAIL entry \(seq): "), "\(audit.stdout)")
-            #expect(audit.stdout.contains("name contains U+200B ZERO WIDTH SPACE"), "\(audit.stdout)")
+            for (script, file) in [("audit_sqlite.py", "data/noaber.sqlite"), ("audit_export.py", "\(id).jsonl")] {
+                let audit = try await python(script, file, daemon)
+                #expect(audit.status == 2 && audit.stdout.contains("FAIL entry \(seq): "), "\(script): \(audit.stdout)")
+                #expect(audit.stdout.contains("name contains U+200B ZERO WIDTH SPACE"), "\(script): \(audit.stdout)")
+            }
         }
     }
 
