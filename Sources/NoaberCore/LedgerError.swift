@@ -58,6 +58,9 @@ package enum LedgerError: Error, Equatable, Sendable {
     case personalDataUnexpected(path: String)
     /// The entry's format version is not the ledger's (set by its `ledger.init`).
     case versionMismatch(ledger: Int, entry: Int)
+    /// A text field (named by its path, or as the rule calls it) breaks the text rule of
+    /// docs/FORMAT.md §2: a control or format character, or not in NFC.
+    case invalidText(field: String, TextProblem)
 
     /// Stable numeric code, sent as the JSON-RPC error code.
     package var code: Int {
@@ -89,6 +92,7 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .personalDataMismatch: 1024
         case .personalDataUnexpected: 1025
         case .versionMismatch: 1026
+        case .invalidText: 1027
         }
     }
 
@@ -122,6 +126,7 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .personalDataMismatch: "personal_data_mismatch"
         case .personalDataUnexpected: "personal_data_unexpected"
         case .versionMismatch: "version_mismatch"
+        case .invalidText: "invalid_text"
         }
     }
 
@@ -168,6 +173,7 @@ package enum LedgerError: Error, Equatable, Sendable {
             "this ledger's entries are format v\(ledger), which signs personal data into the chain; entries of format v\(entry) (and so erasure) are not possible on it"
         case .versionMismatch(let ledger, let entry):
             "this ledger's entries are format v\(ledger); an entry of format v\(entry) is refused"
+        case .invalidText(let field, let problem): "invalid text: \(field) \(problem.explanation)"
         }
     }
 }

@@ -21,7 +21,7 @@ extension LedgerState {
         guard tx.postings.count <= Payload.maxPostings else {
             throw .tooManyPostings(count: tx.postings.count, limit: Payload.maxPostings)
         }
-        if let memo = tx.memo { try Text.validate(memo, field: "memo", maxLength: 500, allowEmpty: true) }
+        if let memo = tx.memo { try Text.validateForm(memo, field: "memo", maxLength: 500, allowEmpty: true) }
 
         var sum: Int64 = 0
         var credited: Int64 = 0
@@ -69,7 +69,7 @@ extension LedgerState {
             throw .invalidPayload("a reversal must name the entry it reverses (reverses)")
         }
         guard let reason = tx.reason else { throw .invalidPayload("a reversal must say why (reason)") }
-        try Text.validate(reason, field: "reason", maxLength: 500)
+        try Text.validateForm(reason, field: "reason", maxLength: 500)
         guard tx.hours == nil, tx.hourRate == nil, tx.category == nil else {
             throw .invalidPayload(
                 "a reversal carries no hours, hour_rate or category; those of the original stand, reversed")

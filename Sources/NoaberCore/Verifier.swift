@@ -54,7 +54,12 @@ package struct Verifier: Sendable {
 
     package init(rootsWanted: Set<UInt64> = []) {
         self.rootsWanted = rootsWanted
+        // Version 1 entries may predate the character rule of docs/FORMAT.md §2: reported, not failed.
+        state.legacyTexts = .warn
     }
+
+    /// Texts of version 1 entries that break the character rule, in chain order.
+    package var textWarnings: [TextWarning] { state.textWarnings }
 
     /// The root of the first `size` entries, if that size was wanted and reached (or is the current size).
     package func root(atSize size: UInt64) -> SHA256Digest? {

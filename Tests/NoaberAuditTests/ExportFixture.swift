@@ -4,8 +4,10 @@ import NoaberCrypto
 import NoaberProtocol
 
 /// A small ledger for the writers: entries signed with a fixed key, applied through the real rules
-/// (so every entry is one the daemon would accept), and committed at chosen times the way the
-/// daemon commits them, with seq, hash chain and stored postings.
+/// (so every entry is one the daemon would accept, or for its texts one a version 1 ledger from
+/// before FORMAT.md §2's character rule may hold, which every export must still carry), and
+/// committed at chosen times the way the daemon commits them, with seq, hash chain and stored
+/// postings.
 ///
 /// One admin key signs everything: it opens the accounts and controls them all, which the rules
 /// allow, and which keeps the chain (and so every exact expected output) the same on every run.
@@ -34,6 +36,7 @@ struct ExportFixture {
     ) throws {
         ledgerID = LedgerIdentity.derive(adminKey: Self.admin.publicKey, nonce: Self.nonce)
         self.currency = currency
+        state.legacyTexts = .warn
         try append(
             .ledgerInit(
                 LedgerInit(
@@ -116,6 +119,7 @@ struct ExportFixture {
     /// The balances after the entries committed up to and including `day` (UTC).
     func balances(through day: String) throws -> [AccountID: Int64] {
         var replay = LedgerState()
+        replay.legacyTexts = .warn
         var prior = ReplayedEntries()
         for (index, entry) in entries.enumerated() where entry.committedAt.prefix(10) <= day {
             let time = Timestamp(rfc3339: entry.committedAt)!

@@ -158,7 +158,7 @@ struct TransactionRulesTests {
         var c = try Community()
         try c.credit("vol:jan", hours: "1")
         let entry = try c.ledger.sign(try tx(.transfer, ("vol:jan", -1), ("vol:piet", 1), memo: "a\rb"), by: c.jan)
-        c.ledger.expectRefusal(entry, .invalidPayload("memo contains control characters"))
+        c.ledger.expectRefusal(entry, .invalidText(field: "memo", .controlCharacter(0x0D)))
         let long = try c.ledger.sign(
             try tx(.transfer, ("vol:jan", -1), ("vol:piet", 1), memo: String(repeating: "m", count: 501)), by: c.jan)
         c.ledger.expectRefusal(long, .invalidPayload("memo is longer than 500 characters"))

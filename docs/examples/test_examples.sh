@@ -431,6 +431,23 @@ expect 2 "FAIL: state: status of account vol:jan-peeters is 'frozen', the replay
 chain_export upd name.sqlite name.jsonl "$UPD_KEYS" checkpoint14.txt
 expect 2 "FAIL: state: name of account vol:jan-peeters is 'Jan Peeters', the replay gives 'Jan Peeters-de Vries'" ex name.jsonl
 
+echo "== text rule (§2): a version 1 chain from before it passes, with a warning per text"
+# Entry 7 renames Jan with a zero-width space and a right-to-left override, and gives a reason that
+# is not in NFC: a version 1 ledger written before the rule may hold both. (A version 2 ledger may
+# not, and the daemon refuses both in new entries: Tests/EndToEndTests/TextRuleTests.swift.)
+upd b.json disguise '"account":"vol:jan-peeters","name":"Jan\u200b Peeters\u202e","reason":"Bre\u0301e"'
+chain txt "${GOOD[@]:0:6}" b.json@admin
+chain_db txt txt.sqlite "INSERT INTO accounts VALUES
+  ('org:zorgkring', 'issuer', 'Zorgkring Noord', -100000, '$ADMIN_ID', 'open', -2500, 2),
+  ('vol:jan-peeters', 'member', 'Jan' || char(8203) || ' Peeters' || char(8238), 0, '$ADMIN_ID', 'open', 2500, 3);"
+chain_export txt txt.sqlite txt.jsonl "$UPD_KEYS"
+for script in sq ex; do
+  file=$([ $script = sq ] && echo txt.sqlite || echo txt.jsonl)
+  expect 0 "OK: 7 entries" $script $file
+  expect 0 "WARN entry 7: name contains U+200B ZERO WIDTH SPACE, a format character" $script $file
+  expect 0 "WARN entry 7: reason is not in NFC" $script $file
+done
+
 echo "== account.update: signed entries that break §2's rules (the daemon never stores these)"
 # bad NAME SEQ REASON PAYLOAD@KEY...: GOOD's first entries, then the given ones, entry SEQ the last;
 # all validly signed and chained. Both scripts must fail at entry SEQ.

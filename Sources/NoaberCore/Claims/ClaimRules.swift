@@ -22,7 +22,7 @@ extension LedgerState {
             throw .invalidPayload("a claim asks an issuer to pay; \(issuer.id) is \(issuer.kind.rawValue)")
         }
         guard issuer.status == .open else { throw .accountNotOpen(issuer.id, status: issuer.status.rawValue) }
-        if let memo = claim.memo { try Text.validate(memo, field: "memo", maxLength: 500, allowEmpty: true) }
+        if let memo = claim.memo { try Text.validateForm(memo, field: "memo", maxLength: 500, allowEmpty: true) }
         if let careDate = claim.careDate { try checkCareDate(careDate, at: at) }
         var rate = ledger.hourRate
         var rateName = "the ledger's hour rate"
@@ -50,7 +50,7 @@ extension LedgerState {
     func applyClaimReject(
         _ reject: ClaimReject, signer: Key, at: Timestamp?, prior: (any PriorEntries)?
     ) throws(LedgerError) {
-        try Text.validate(reject.reason, field: "reason", maxLength: 500)
+        try Text.validateForm(reject.reason, field: "reason", maxLength: 500)
         let record = try pendingClaim(reject.claim, at: at, prior: prior)
         try requireIssuerController(record.claim, signer: signer, to: "reject")
     }
