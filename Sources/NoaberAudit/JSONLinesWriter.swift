@@ -31,6 +31,8 @@ package struct JSONLinesWriter: ExportWriter {
             }
         }
         line.personal = nil
+        // The stored care dates are the daemon's derived data, not part of the export (FORMAT.md §13).
+        line.postings = line.postings.map { PostingInfo(account: $0.account, amount: $0.amount) }
         output += try self.line(line, seq: entry.seq)
         nextSeq += 1
         counts.entries += 1

@@ -20,6 +20,8 @@ package protocol PriorEntries {
 /// the reversals seen and every claim.
 package struct ReplayedEntries: PriorEntries, Sendable {
     private var transactions: [String: (Purpose, SHA256Digest)] = [:]
+    /// Each transaction's care date (docs/FORMAT.md §2), which a reversal of it takes.
+    private var careDays: [String: String] = [:]
     private var reversals: [String: Int64] = [:]
     private var claims: [String: ClaimRecord] = [:]
     /// Version 2: each entry with personal fields, by id, and the accounts whose erasure reaches it.
@@ -50,6 +52,9 @@ package struct ReplayedEntries: PriorEntries, Sendable {
 
     package func reversal(of entryID: String) -> Int64? { reversals[entryID] }
 
+    /// The care date of transaction `entryID`, if it is one.
+    package func careDay(of entryID: String) -> String? { careDays[entryID] }
+
     package func claim(_ entryID: String) -> ClaimRecord? { claims[entryID] }
 
     /// Records an accepted entry, committed at `time`.
@@ -65,6 +70,7 @@ package struct ReplayedEntries: PriorEntries, Sendable {
         switch payload.body {
         case .transaction(let tx):
             transactions[payload.id] = (tx.purpose, tx.postingsDigest)
+            careDays[payload.id] = tx.careDay(committedAt: time) { careDays[$0] }
             if tx.purpose == .reversal, let original = tx.reverses { reversals[original] = seq }
             if let claim = tx.claim { claims[claim]?.decidedSeq = seq }
         case .claim(let claim):

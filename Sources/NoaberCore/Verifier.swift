@@ -9,11 +9,18 @@ package struct StoredEntry: Sendable, Equatable {
     /// The personal texts stored beside it (entry format v2), or nil when the reader was not given
     /// them; an erased text is simply absent.
     package var personal: [PersonalText]?
+    /// The care date stored with each posting (the daemon's own database), or nil where the
+    /// source does not carry them (the protocol, an export): derived, they must equal the
+    /// transaction's care date (docs/FORMAT.md §2 and §6).
+    package var careDates: [String]?
 
-    package init(entry: CommittedEntry, postings: [Posting], personal: [PersonalText]? = nil) {
+    package init(
+        entry: CommittedEntry, postings: [Posting], personal: [PersonalText]? = nil, careDates: [String]? = nil
+    ) {
         self.entry = entry
         self.postings = postings
         self.personal = personal
+        self.careDates = careDates
     }
 }
 
@@ -118,6 +125,12 @@ package struct Verifier: Sendable {
         if case .transaction(let tx) = payload.body { expectedPostings = tx.postings } else { expectedPostings = [] }
         guard stored.postings == expectedPostings else {
             throw fail("stored postings differ from the signed payload's postings")
+        }
+        if let stored = stored.careDates, case .transaction(let tx) = payload.body {
+            let day = tx.careDay(committedAt: entry.committedAt, original: prior.careDay(of:))
+            guard stored.count == expectedPostings.count, stored.allSatisfy({ $0 == day }) else {
+                throw fail("stored care dates differ from the transaction's care date \(day)")
+            }
         }
         personal.record(payload, seq: entry.seq)
         if let texts = stored.personal { personal.add(texts, seq: entry.seq) }

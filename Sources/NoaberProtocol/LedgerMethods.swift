@@ -129,17 +129,24 @@ package struct EntriesParams: Codable, Sendable {
     }
 }
 
+/// One entry, by its entry id or by its seq (exactly one of the two).
 package struct EntryGetParams: Codable, Sendable {
-    package var id: String
+    package var id: String?
+    package var seq: Int64?
     package init(id: String) { self.id = id }
+    package init(seq: Int64) { self.seq = seq }
 }
 
 package struct PostingInfo: Codable, Sendable, Equatable {
     package var account: String
     package var amount: Int64
-    package init(account: String, amount: Int64) {
+    /// The care date stored with the posting (docs/FORMAT.md §2 and §6), served so that a verifier
+    /// checks it too; exports leave it out, their postings being the payload's alone.
+    package var careDate: String?
+    package init(account: String, amount: Int64, careDate: String? = nil) {
         self.account = account
         self.amount = amount
+        self.careDate = careDate
     }
 }
 
@@ -170,7 +177,11 @@ package struct EntryInfo: Codable, Sendable {
         committedAt = e.committedAt.rfc3339
         prevHash = e.prevHash.hex
         hash = e.hash.hex
-        postings = stored.postings.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
+        postings = stored.postings.enumerated().map { index, posting in
+            PostingInfo(
+                account: posting.account.rawValue, amount: posting.amount,
+                careDate: stored.careDates.flatMap { index < $0.count ? $0[index] : nil })
+        }
         personal = stored.personal.map { $0.map(PersonalTextInfo.init) }
     }
 
@@ -184,15 +195,20 @@ package struct EntryInfo: Codable, Sendable {
         guard let time = Timestamp(rfc3339: committedAt) else { throw bad("commit time") }
         guard let prev = SHA256Digest(hex: prevHash), let hash = SHA256Digest(hex: hash) else { throw bad("hash") }
         var postings: [Posting] = []
+        var careDates: [String] = []
         for p in self.postings {
             guard let account = try? AccountID(p.account) else { throw bad("posting account") }
             postings.append(Posting(account: account, amount: p.amount))
+            if let careDate = p.careDate { careDates.append(careDate) }
         }
         let entry = CommittedEntry(
             seq: seq, entryID: id, kind: kind,
             signed: SignedEntry(payload: Array(payload), signature: signature, keyID: key),
             committedAt: time, prevHash: prev, hash: hash)
-        return StoredEntry(entry: entry, postings: postings, personal: try personalTexts())
+        // Care dates are checked when every posting came with one (from a daemon that stores them).
+        return StoredEntry(
+            entry: entry, postings: postings, personal: try personalTexts(),
+            careDates: !postings.isEmpty && careDates.count == postings.count ? careDates : nil)
     }
 }
 

@@ -88,6 +88,8 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
     }
     private static let readForbiddenReason = "read_forbidden"
     package var isReadForbidden: Bool { reason == Self.readForbiddenReason }
+    /// The ledger has no such entry (or claim, or account…): `LedgerError.notFound`'s code.
+    package var isNotFound: Bool { code == LedgerError.notFound("").code }
     /// The authorisation does not hold: unknown or revoked key, malformed, or a bad signature.
     package static func readAuthInvalid(_ why: String) -> RPCError {
         RPCError(code: 1032, reason: "read_auth_invalid", message: "read authorisation refused: \(why)")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, format version 1 (schema version 4).
+"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 6).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
@@ -296,6 +296,8 @@ class Auditor:
         # its postings, or None for a reversal (which cannot itself be reversed).
         self.txs = {}
         self.reversed = {}  # entry id of a reversed transaction -> seq of the reversal that undid it
+        self.care_days = {}  # §2 "The care date of a transaction": entry id -> YYYY-MM-DD
+        self.tx_days = {}   # seq -> the same, which §6's postings.care_date repeats
         self.postings = 0   # posting rows the chain explains
         # §2 ledger.settings, as the last one left them (or the defaults), and §15's state.
         self.expiry_days, self.settings_seq = DEFAULT_EXPIRY_DAYS, None
@@ -777,6 +779,10 @@ class Auditor:
             need(is_int(acct["balance"]), f"balance of {a} overflows 64 bits")
             need(x > 0 or acct["balance"] >= acct["min"], f"{a} would go below its min_balance")
         self.txs[p["id"]] = None if reversal else postings_digest(postings)
+        # §2: a reversal's care date is that of what it reverses; a credit's its care_date, else
+        # (as every other transaction's) the UTC day of its committed_at.
+        day = self.care_days[p["reverses"]] if reversal else p.get("care_date", time_text(self.t)[:10])
+        self.care_days[p["id"]] = self.tx_days[seq] = day
         if reversal:
             self.reversed[p["reverses"]] = seq
         if claim is not None:
@@ -895,6 +901,13 @@ def check_sqlite(db, auditor):
     for (seq,) in db.execute("SELECT DISTINCT seq FROM postings WHERE seq < 1 OR seq > ?",
                              (auditor.n,)):
         raise Bad(f"the postings table has rows for seq {seq}, which is not an entry")
+    # §6: from schema version 6 on, each posting row repeats its transaction's care date (§2).
+    has_care_dates = any(r[1] == "care_date" for r in db.execute("PRAGMA table_info(postings)"))
+    if has_care_dates:
+        for seq, idx, day in db.execute("SELECT seq, idx, care_date FROM postings ORDER BY seq, idx"):
+            if day != auditor.tx_days.get(seq):
+                raise Bad(f"the care_date of posting {idx} is {day!r}, the transaction's care date is "
+                          f"{auditor.tx_days.get(seq)!r}", seq)
     stored = {r[0]: r[1:] for r in db.execute(
         "SELECT account, kind, name, min_balance, controllers, status, balance, opened_seq FROM accounts")}
     for a in sorted(set(stored) | set(auditor.accounts)):
@@ -924,13 +937,15 @@ def check_sqlite(db, auditor):
     else:
         need(not auditor.reversed,
              "the reversals table is missing, but the chain reverses transactions")
-    # §6: the schema's version is 5 for this document; version 4 adds the claims and settings
-    # tables, version 5 personal_data (§16).
+    # §6: the schema's version is 6 for this document; version 4 adds the claims and settings
+    # tables, version 5 personal_data (§16), version 6 the postings' care_date.
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 5),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 5")
+    need(version is None or (type(version) is int and 1 <= version <= 6),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 6")
+    need(version is None or version < 6 or has_care_dates,
+         f"the postings table has no care_date column in a schema version {version} file")
     for table in ("claims", "settings"):
         need(version is None or version < 4 or table in tables,
              f"the {table} table is missing from a schema version {version} file")
