@@ -34,8 +34,8 @@ package enum Daemon {
     ) async throws {
         // The ledger's files are private to the daemon's user; the socket's mode is set explicitly.
         umask(0o077)
-        let lock = try DataDirectory.lock(configuration.dataDirectory)
-        defer { close(lock) }
+        // Held until the process exits: see `DataDirectory.lock`.
+        _ = try DataDirectory.lock(configuration.dataDirectory)
         let database = Database(directory: configuration.dataDirectory)
         let logKey = try LogKeyFile.loadOrCreate(configuration.logKeyPath, logger: logger)
         let writer = try GroupCommitWriter(
@@ -100,8 +100,15 @@ extension Daemon {
 }
 
 enum DataDirectory {
-    /// Creates the directory (0750) and takes an exclusive lock, so that two daemons never share
-    /// one ledger. The lock lives as long as the returned descriptor.
+    /// Creates the directory (0750) and takes an exclusive lock on the database file itself, so
+    /// that two daemons never write one ledger: a lock on a file of its own was lost when someone
+    /// deleted that file, and a second daemon then ran beside the first.
+    ///
+    /// The lock is `flock`, which on Linux is independent of the POSIX (`fcntl`) locks SQLite
+    /// takes on the same file. Those are dropped for the whole process when any descriptor of the
+    /// file is closed, so this one is never closed: it lives, and the lock with it, until the
+    /// process exits. (On NFS, Linux emulates `flock` with POSIX locks; keep the data on a local
+    /// file system, as SQLite's WAL mode needs anyway.)
     static func lock(_ path: String) throws -> Int32 {
         if mkdir(path, 0o750) == 0 {
             // The umask is tight for the files; the directory itself lets the group reach a socket in it.
@@ -109,11 +116,17 @@ enum DataDirectory {
         } else if errno != EEXIST {
             throw DaemonError.dataDirectory(path: path, reason: String(cString: strerror(errno)))
         }
-        let fd = open(path + "/noaberd.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw DaemonError.dataDirectory(path: path, reason: String(cString: strerror(errno))) }
+        let file = Database(directory: path).path
+        // An empty file is an empty SQLite database, so creating it here changes nothing.
+        let fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw DaemonError.dataDirectory(path: file, reason: String(cString: strerror(errno))) }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let reason =
+                errno == EWOULDBLOCK
+                ? "another noaberd is serving this ledger (it holds the lock on \(file))"
+                : String(cString: strerror(errno))
             close(fd)
-            throw DaemonError.dataDirectory(path: path, reason: "another noaberd is using it")
+            throw DaemonError.dataDirectory(path: path, reason: reason)
         }
         return fd
     }
