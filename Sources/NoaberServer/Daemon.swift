@@ -15,13 +15,33 @@ package enum DaemonError: Error, CustomStringConvertible {
     case cannotBind(path: String, reason: String)
     /// The log key file could not be read or created.
     case logKey(path: String, reason: String)
+    /// A restored backup could not be released or caught up as asked (`RestoreOptions`).
+    case restore(RestoreError)
 
     package var description: String {
         switch self {
         case .dataDirectory(let path, let reason): "data directory \(path): \(reason)"
         case .cannotBind(let path, let reason): "cannot listen on \(path): \(reason)"
         case .logKey(let path, let reason): "log key \(path): \(reason)"
+        case .restore(let error): "restore: \(error)"
         }
+    }
+}
+
+/// What to do at start-up with a ledger restored from a backup (deploy/README.md, "Restore").
+package struct RestoreOptions: Sendable {
+    /// The last published checkpoint, verbatim: a restored backup's checkpoints are held until
+    /// its chain extends this one.
+    package var publishedCheckpoint: String?
+    /// The entries after `after` up to `through`, from a newer copy of the chain (an export).
+    package var catchUp: (@Sendable (_ after: Int64, _ through: Int64) throws -> [CatchUpEntry])?
+
+    package init(
+        publishedCheckpoint: String? = nil,
+        catchUp: (@Sendable (_ after: Int64, _ through: Int64) throws -> [CatchUpEntry])? = nil
+    ) {
+        self.publishedCheckpoint = publishedCheckpoint
+        self.catchUp = catchUp
     }
 }
 
@@ -29,7 +49,7 @@ package enum DaemonError: Error, CustomStringConvertible {
 /// everything in order.
 package enum Daemon {
     package static func run(
-        configuration: ServerConfiguration, logger: Logger,
+        configuration: ServerConfiguration, logger: Logger, restore: RestoreOptions = RestoreOptions(),
         clock: @escaping @Sendable () -> Timestamp = Timestamp.now
     ) async throws {
         // The ledger's files are private to the daemon's user; the socket's mode is set explicitly.
@@ -42,6 +62,16 @@ package enum Daemon {
             store: try LedgerStore(database: database), clock: clock, logger: logger, logKey: logKey,
             logKeyPath: configuration.logKeyPath,
             checkpointEveryCommit: configuration.checkpointIntervalSeconds == 0)
+        if let published = restore.publishedCheckpoint {
+            do { try await writer.restore(published: published, catchUp: restore.catchUp) } catch let error
+                as RestoreError
+            {
+                throw DaemonError.restore(error)
+            }
+        } else if restore.catchUp != nil {
+            throw DaemonError.restore(
+                .catchUp("give the published checkpoint it catches up to (--published-checkpoint)"))
+        }
         // Periods that began while the daemon was down are charged now, each once, in order.
         await writer.writeDueDemurrage()
         // A ledger whose log key was just announced, or made before checkpoints, gets one now.
@@ -57,7 +87,9 @@ package enum Daemon {
         let service = LedgerService(
             writer: writer, reads: ReadPool(database: database),
             gate: ReadGate(directory: writer.directory, clock: clock),
-            accessLog: accessLog, database: database, startedAt: .now, logPublicKey: logKey.publicKey, logger: logger,
+            accessLog: accessLog, database: database,
+            backups: BackupFiles(directory: configuration.dataDirectory), startedAt: .now,
+            logPublicKey: logKey.publicKey, logger: logger,
             clock: clock)
         let server = SocketServer(configuration: configuration, service: service, logger: logger)
         logger.info("noaberd \(LedgerService.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])

@@ -129,6 +129,7 @@ struct Status: AsyncParsableCommand {
             ),
             ("checkpoint", status.checkpointSize.map { "\($0) entries (`noaber checkpoint` prints it)" } ?? "none yet"),
         ]
+        if let hold = status.checkpointHold { lines.append(("hold", "checkpoints held: \(hold.message)")) }
         if let settings = status.settings {
             lines.append(("claims", "expire after \(settings.claimExpiryDays) days undecided"))
             lines.append(

@@ -880,13 +880,14 @@ def check_sqlite(db, auditor):
     else:
         need(not auditor.reversed,
              "the reversals table is missing, but the chain reverses transactions")
-    # §6: the schema's version is 5 for this document; version 4 adds the claims and settings
-    # tables, version 5 personal_data (§16).
+    # §6: the schema's version is 6 for this document; version 4 adds the claims and settings
+    # tables, version 5 personal_data (§16), version 6 restore_guard (neither derived nor
+    # evidence, so not read here).
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 5),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 5")
+    need(version is None or (type(version) is int and 1 <= version <= 6),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 6")
     for table in ("claims", "settings"):
         need(version is None or version < 4 or table in tables,
              f"the {table} table is missing from a schema version {version} file")
