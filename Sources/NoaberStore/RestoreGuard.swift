@@ -56,10 +56,18 @@ extension Connection {
         }.first
     }
 
-    /// Marks this database as a backup copy; used on the copy only, never on a live ledger.
+    /// Marks this database as a backup copy; used on the copy only, never on a live ledger. A copy
+    /// of a ledger that is itself a restored backup still held for the same key keeps its row as
+    /// it is (the key has signed nothing since, and the published checkpoint still applies); one
+    /// held for another key gets this key's.
     func writeRestoreGuard(_ guarded: RestoreGuard) throws(StoreError) {
         try statement(
-            "INSERT INTO restore_guard (singleton, taken_at, tree_size, log_key_id) VALUES (1, ?, ?, ?)"
+            """
+            INSERT INTO restore_guard (singleton, taken_at, tree_size, log_key_id) VALUES (1, ?, ?, ?)
+            ON CONFLICT (singleton) DO UPDATE SET taken_at = excluded.taken_at, tree_size = excluded.tree_size,
+                log_key_id = excluded.log_key_id, published_size = NULL, published_root = NULL
+            WHERE restore_guard.log_key_id != excluded.log_key_id
+            """
         ).run([.text(guarded.takenAt.rfc3339), .integer(Int64(guarded.treeSize)), .text(guarded.logKeyID.hex)])
     }
 }

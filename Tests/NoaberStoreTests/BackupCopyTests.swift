@@ -35,6 +35,34 @@ struct BackupCopyTests {
         #expect(try f.store.connection.restoreGuard() == nil, "the live ledger is not marked")
     }
 
+    /// A copy of a restored ledger still held for the same key stays held as it was; one held
+    /// for another key is held for the key that made the new copy.
+    @Test func copyOfARestoredLedgerKeepsItsGuard() throws {
+        let f = try StoreFixture()
+        try f.populate()
+        let (old, new) = (
+            try Ed25519PrivateKey.generate().publicKey.keyID, try Ed25519PrivateKey.generate().publicKey.keyID
+        )
+        let first = f.directory.appendingPathComponent("first.sqlite").path
+        _ = try f.database.copy(to: first, takenAt: Timestamp(millisecondsSinceEpoch: 1000), logKeyID: old)
+        let restored = try LedgerStore(database: Database(path: first))
+        let published = PublishedHead(size: 30, root: SHA256.hash([7]))
+        try restored.recordPublished(published)
+        let same = f.directory.appendingPathComponent("same.sqlite").path
+        _ = try restored.database.copy(to: same, takenAt: Timestamp(millisecondsSinceEpoch: 2000), logKeyID: old)
+        #expect(
+            try LedgerStore(database: Database(path: same)).connection.restoreGuard()
+                == RestoreGuard(
+                    takenAt: Timestamp(millisecondsSinceEpoch: 1000), treeSize: UInt64(f.seq), logKeyID: old,
+                    published: published))
+        let other = f.directory.appendingPathComponent("other.sqlite").path
+        _ = try restored.database.copy(to: other, takenAt: Timestamp(millisecondsSinceEpoch: 3000), logKeyID: new)
+        #expect(
+            try LedgerStore(database: Database(path: other)).connection.restoreGuard()
+                == RestoreGuard(
+                    takenAt: Timestamp(millisecondsSinceEpoch: 3000), treeSize: UInt64(f.seq), logKeyID: new))
+    }
+
     /// An existing file is never written through, and a failed copy leaves nothing behind.
     @Test func copyRefusesAnExistingFile() throws {
         let f = try StoreFixture()
