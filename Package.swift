@@ -76,6 +76,8 @@ let package = Package(
         .executableTarget(
             name: "noaberd",
             dependencies: [
+                "NoaberAudit",
+                "NoaberCore",
                 "NoaberServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -32,6 +32,8 @@ package struct StatusResult: Codable, Sendable {
     package var logKeyRevoked: Bool?
     /// Claim expiry and demurrage, once initialised.
     package var settings: SettingsInfo?
+    /// Present while the ledger is a restored backup whose checkpoints are held.
+    package var checkpointHold: CheckpointHoldInfo?
 
     package init(
         initialised: Bool, ledgerId: String?, name: String?, currency: Currency?, hourRate: Int64?, entries: Int64,

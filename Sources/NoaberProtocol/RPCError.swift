@@ -72,6 +72,19 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
         RPCError(code: -32002, reason: "too_many_connections", message: "noaberd already serves \(limit) connections")
     }
 
+    /// The ledger is a restored backup whose checkpoints are held (`ledger.status`'s
+    /// `checkpoint_hold`), and the request needs a checkpoint newer than the one it holds.
+    package static func checkpointsHeld(_ why: String) -> RPCError {
+        RPCError(code: -32005, reason: "checkpoints_held", message: "checkpoints are held: \(why)")
+    }
+
+    /// The daemon already keeps as many backup copies as it allows at once.
+    package static func backupBusy(limit: Int) -> RPCError {
+        RPCError(
+            code: -32006, reason: "backup_busy",
+            message: "\(limit) backups are being taken already; retry when one has finished")
+    }
+
     // 1030–1039: reading. A read of account or personal data carries a read authorisation.
 
     /// The method reads account or personal data, and the request carries no authorisation.

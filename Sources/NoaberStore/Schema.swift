@@ -221,6 +221,23 @@ enum Schema {
                 CREATE INDEX postings_by_care_date ON postings(account, care_date, seq, amount);
                 """
         ),
+        Migration(
+            version: 7,
+            sql: """
+                -- Present only in a copy made by `noaber backup` (docs/FORMAT.md §6): the copy says
+                -- of itself that it is one, so that a daemon started on it holds its checkpoints
+                -- until it is given the last published one and extends it, or signs with a new log
+                -- key. Not derived and not evidence; empty in a live ledger.
+                CREATE TABLE restore_guard (
+                    singleton      INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    taken_at       TEXT    NOT NULL,
+                    tree_size      INTEGER NOT NULL CHECK (tree_size >= 0),
+                    log_key_id     TEXT    NOT NULL,
+                    published_size INTEGER CHECK (published_size >= 1),
+                    published_root BLOB    CHECK (length(published_root) = 32)
+                ) STRICT;
+                """
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.

@@ -21,7 +21,7 @@ struct Noaber: AsyncParsableCommand {
             Claims.self, Transfer.self, Redeem.self, Reverse.self, Import.self, SettingsCommand.self,
             Balance.self, History.self, StatementCommand.self, ReportCommand.self, Verify.self, Export.self,
             Status.self, CheckpointCommand.self, Proof.self, EraseCommand.self,
-            VerifyProof.self, Consistency.self, AccessLogCommand.self, DialStdio.self,
+            VerifyProof.self, Consistency.self, AccessLogCommand.self, Backup.self, DialStdio.self,
         ])
 
     /// Every error is one line on stderr (scripts and people read the first line); help and

@@ -145,6 +145,7 @@ struct Status: AsyncParsableCommand {
                     ?? "none yet"
             ),
         ]
+        if let hold = status.checkpointHold { lines.append(("hold", "checkpoints held: \(hold.message)")) }
         if let settings = status.settings {
             lines.append(("claims", "expire after \(counted(settings.claimExpiryDays, "day")) undecided"))
             lines.append(

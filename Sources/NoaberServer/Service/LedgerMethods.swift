@@ -61,6 +61,7 @@ extension LedgerService {
             checkpointSize: checkpoint?.treeSize,
             logKeyRevoked: logKeyActive == false ? true : nil)
         if summary.ledger != nil { result.settings = SettingsInfo(settings) }
+        result.checkpointHold = writer.checkpointHold.map(CheckpointHoldInfo.init)
         return result
     }
 
