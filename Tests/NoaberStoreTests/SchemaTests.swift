@@ -38,11 +38,11 @@ struct SchemaTests {
 
     @Test func newerSchemaIsRefused() throws {
         let f = try StoreFixture()
-        try f.store.connection.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (7, 'later')")
-        #expect(throws: StoreError.schemaTooNew(found: 7, supported: 6)) {
+        try f.store.connection.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (8, 'later')")
+        #expect(throws: StoreError.schemaTooNew(found: 8, supported: 7)) {
             _ = try LedgerStore(database: f.database)
         }
-        #expect(StoreError.schemaTooNew(found: 7, supported: 6).description.contains("upgrade noaberd"))
+        #expect(StoreError.schemaTooNew(found: 8, supported: 7).description.contains("upgrade noaberd"))
     }
 
     @Test func writerIsDurable() throws {

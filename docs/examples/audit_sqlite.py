@@ -943,8 +943,8 @@ def check_sqlite(db, auditor):
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 6),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 6")
+    need(version is None or (type(version) is int and 1 <= version <= 7),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 7")
     need(version is None or version < 6 or has_care_dates,
          f"the postings table has no care_date column in a schema version {version} file")
     for table in ("claims", "settings"):
