@@ -98,7 +98,9 @@ struct Credit: AsyncParsableCommand {
     @Option(help: "The care category whose hour rate applies (with --hours).")
     var category: String?
 
-    @Option(name: .customLong("care-date"), help: "The day the care was given, YYYY-MM-DD (with --hours).")
+    @Option(
+        name: .customLong("care-date"),
+        help: "The day the care was given, YYYY-MM-DD (default: today, UTC); statements and reports count it then.")
     var careDate: String?
 
     func validate() throws {
@@ -106,7 +108,6 @@ struct Credit: AsyncParsableCommand {
             throw ValidationError("give exactly one of --hours and --amount")
         }
         if category != nil && hours == nil { throw ValidationError("--category goes with --hours") }
-        if careDate != nil && hours == nil { throw ValidationError("--care-date goes with --hours") }
         if let careDate, CalendarDate(careDate) == nil {
             throw ValidationError("--care-date must be a day written YYYY-MM-DD")
         }
