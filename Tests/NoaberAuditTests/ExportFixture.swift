@@ -79,7 +79,7 @@ struct ExportFixture {
     /// A transaction; with `hours`, at the rate in force: `category`'s, or else the ledger's.
     mutating func tx(
         _ purpose: Purpose, _ postings: [(String, Int64)], memo: String? = nil, hours: String? = nil,
-        category: String? = nil,
+        category: String? = nil, careDate: String? = nil,
         id: String? = nil, at time: String
     ) throws {
         let rate = category.map { state.categories[$0]?.hourRate ?? 0 } ?? Self.hourRate
@@ -88,7 +88,8 @@ struct ExportFixture {
                 Transaction(
                     purpose: purpose,
                     postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
-                    memo: memo, hours: hours, hourRate: hours == nil ? nil : rate, category: category)),
+                    memo: memo, hours: hours, hourRate: hours == nil ? nil : rate, category: category,
+                    careDate: careDate)),
             id: id, at: time)
     }
 
