@@ -76,6 +76,8 @@ let package = Package(
         .executableTarget(
             name: "noaberd",
             dependencies: [
+                "NoaberAudit",
+                "NoaberCore",
                 "NoaberServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,7 +145,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "NoaberClientTests", dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore", "NoaberTransport"]),
+            name: "NoaberClientTests",
+            dependencies: ["NoaberClient", "NoaberAudit", "NoaberCore", "NoaberCrypto", "NoaberTransport"]),
         .testTarget(
             name: "NoaberServerTests",
             dependencies: [

@@ -2,7 +2,8 @@
 # Installs what is missing, checks the code's habits (format, imports, sizes), builds, and runs
 # the whole test suite: unit tests of every module,
 # the hashing vectors from ../shared/vectors, and end-to-end tests that start real noaberd
-# processes on temporary sockets and drive them with the real noaber.
+# processes on temporary sockets and drive them with the real noaber, the fault-injection suites
+# among them (kill -9 under load, a full disk, hostile requests), whose figures it restates last.
 #
 # The 50,000-line import keeps both cores busy for a minute, which would starve the tests that
 # wait for a daemon or a fake one to come up; so it runs on its own, after the others.
@@ -30,6 +31,11 @@ for n in $(grep -E "Test run with [0-9]+ tests? .* (passed|failed)" "$log" | sed
     total=$((total + n))
 done
 failed=$(grep -E "^✘ Test .* failed after" "$log" | grep -vc "Test run with" || true)
+# The fault-injection suites' figures (Tests/EndToEndTests: CrashRoundsTests, FullDiskTests,
+# HostileRequestTests), restated together so that CI shows them in one place.
+echo "fault injection:"
+grep -E "^(kill -9 totals|full disk|hostile requests)|aFullDisk.* skipped" "$log" | sed 's/^/  /' ||
+    echo "  no figures: the fault-injection suites did not run"
 echo "$((total - failed)) passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$heavy_status" -eq 0 ] || { echo "swift test failed" >&2; exit 1; }
 [ "$total" -gt 0 ] || { echo "no tests ran" >&2; exit 1; }

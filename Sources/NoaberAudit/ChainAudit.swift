@@ -123,6 +123,8 @@ package struct AuditReport: Encodable, Sendable {
     package var totals: Totals?
     package var checkpoints: [CheckpointReport]
     package var failure: Failure?
+    /// Texts of version 1 entries that break the character rule added after them (docs/FORMAT.md §2).
+    package var warnings: [Warning]
 
     /// The currency's money by kind of holder; issuers' balances are negative, so these sum to zero.
     package struct Totals: Encodable, Sendable {
@@ -151,6 +153,12 @@ package struct AuditReport: Encodable, Sendable {
         package var reason: String
     }
 
+    package struct Warning: Encodable, Sendable {
+        package var seq: Int64
+        package var field: String
+        package var message: String
+    }
+
     package init(audit: ChainAudit, checkpoints: [CheckpointReport], failure: VerificationFailure?) {
         let verifier = audit.verifier
         ok = failure == nil
@@ -162,6 +170,7 @@ package struct AuditReport: Encodable, Sendable {
         treeRoot = verifier.tree.root.base64
         self.checkpoints = checkpoints
         self.failure = failure.map { Failure(seq: $0.seq, reason: $0.reason) }
+        warnings = verifier.textWarnings.map { Warning(seq: $0.seq, field: $0.field, message: $0.message) }
         if let currency = verifier.state.ledger?.currency {
             func sum(_ kind: AccountKind) -> Int64 {
                 // Replayed balances passed the rules' checked arithmetic, so their sums by kind fit

@@ -31,7 +31,8 @@ package struct JSONLinesWriter: ExportWriter {
             }
         }
         line.personal = nil
-        // The postings are in idx order already; the idx itself is the daemon's to check (verify).
+        // The stored care dates and idx are the daemon's derived data, not part of the export: the
+        // postings are listed in idx order already (FORMAT.md §13), and verify checks both online.
         line.postings = line.postings.map { PostingInfo(account: $0.account, amount: $0.amount) }
         output += try self.line(line, seq: entry.seq)
         nextSeq += 1

@@ -16,27 +16,47 @@ package struct StatementRenderer: Sendable {
     /// The period as the user gave it, for the heading (e.g. `2026-11-01` to `2026-11-30`).
     package var from: String?
     package var to: String?
+    /// True when the lines were selected and ordered by commit time rather than by care date.
+    package var byCommitDate: Bool
     package var opening: Int64
     package var lines: [HistoryLineInfo]
     package var closing: Int64
+    /// The accounts and categories the lines name, with names where the reader may see them.
+    package var counterparties: [CounterpartyInfo]
+    package var categories: [CategoryName]
 
     package init(
-        organisation: String, currency: Currency, account: AccountInfo, from: String?, to: String?, opening: Int64,
-        lines: [HistoryLineInfo], closing: Int64
+        organisation: String, currency: Currency, account: AccountInfo, from: String?, to: String?,
+        byCommitDate: Bool = false, opening: Int64, lines: [HistoryLineInfo], closing: Int64,
+        counterparties: [CounterpartyInfo] = [], categories: [CategoryName] = []
     ) {
         self.organisation = organisation
         self.currency = currency
         self.account = account
         self.from = from
         self.to = to
+        self.byCommitDate = byCommitDate
         self.opening = opening
         self.lines = lines
         self.closing = closing
+        self.counterparties = counterparties
+        self.categories = categories
     }
 
-    var period: String { "\(from ?? "the start") to \(to ?? "now")" }
+    var period: String {
+        "\(from ?? "the start") to \(to ?? "now")" + (byCommitDate ? " by commit date" : " by care date")
+    }
     func money(_ minor: Int64) -> String { currency.format(minor) }
-    func date(_ line: HistoryLineInfo) -> String { String(line.committedAt.prefix(10)) }
+    func committed(_ line: HistoryLineInfo) -> String { String(line.committedAt.prefix(10)) }
+    func careDate(_ line: HistoryLineInfo) -> String { line.careDate ?? committed(line) }
+    /// The day the statement counts the line for: its care date, or with `--by-commit-date` its commit day.
+    func date(_ line: HistoryLineInfo) -> String { byCommitDate ? committed(line) : careDate(line) }
+    /// The other of the two days, where it differs; empty where they are the same day.
+    func otherDate(_ line: HistoryLineInfo) -> String {
+        let other = byCommitDate ? careDate(line) : committed(line)
+        return other == date(line) ? "" : other
+    }
+    var otherDateHeader: String { byCommitDate ? "CARE DATE" : "COMMITTED" }
 
     package func render(_ format: Format) throws -> String {
         switch format {
@@ -47,19 +67,29 @@ package struct StatementRenderer: Sendable {
         }
     }
 
-    /// The memo, after the day of care when the credit names one.
-    func note(_ line: HistoryLineInfo) -> String {
-        [line.careDate.map { "care on \($0)" }, line.memo].compactMap { $0 }.joined(separator: "; ")
+    func note(_ line: HistoryLineInfo) -> String { Self.note(line) }
+
+    /// The memo, and for a correction what it undid and why, or which entry undid it: wherever a
+    /// reversal is listed, its reason is beside it.
+    package static func note(_ line: HistoryLineInfo) -> String {
+        let reversal = line.reverses.map { id in
+            "reverses " + (line.reversesSeq.map { "\($0)" } ?? id) + (line.reason.map { ": \($0)" } ?? "")
+        }
+        let reversed = line.reversedBy.map { "reversed by \($0)" }
+        return [reversal, line.memo, reversed].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 
     func text() -> String {
         var table = Table(
-            headers: ["DATE", "WHAT", "COUNTERPARTY", "HOURS", "CATEGORY", "AMOUNT", "BALANCE", "MEMO"],
-            rightAligned: [3, 5, 6])
+            headers: [
+                "SEQ", "DATE", otherDateHeader, "WHAT", "COUNTERPARTY", "HOURS", "CATEGORY", "AMOUNT", "BALANCE",
+                "NOTE",
+            ],
+            rightAligned: [0, 5, 7, 8])
         for line in lines {
             table.rows.append([
-                date(line), line.purpose ?? "-", line.counterparties.joined(separator: ","), line.hours ?? "",
-                line.category ?? "",
+                "\(line.seq)", date(line), otherDate(line), line.purpose ?? "-",
+                line.counterparties.joined(separator: ","), line.hours ?? "", line.category ?? "",
                 money(line.amount), money(line.balanceAfter), note(line),
             ])
         }
@@ -72,49 +102,62 @@ package struct StatementRenderer: Sendable {
             """
     }
 
+    static let csvHeader = [
+        "seq", "care_date", "committed_at", "entry_id", "purpose", "counterparty", "hours", "category", "memo",
+        "reason",
+        "reverses", "reversed_by", "amount", "balance",
+    ]
+
     func csv() -> String {
-        var out = "date,seq,entry_id,purpose,counterparty,hours,category,care_date,memo,amount,balance\r\n"
-        out += ",,,opening,,,,,,,\(money(opening))\r\n"
-        for line in lines {
-            let cells = [
-                date(line), "\(line.seq)", CSVWriter.textCell(line.entryId), line.purpose ?? "",
-                CSVWriter.textCell(line.counterparties.joined(separator: " ")), line.hours ?? "",
-                CSVWriter.textCell(line.category ?? ""),
-                line.careDate ?? "", CSVWriter.textCell(line.memo ?? ""), money(line.amount), money(line.balanceAfter),
-            ]
-            out += cells.joined(separator: ",") + "\r\n"
+        func row(_ cells: [String]) -> String { cells.joined(separator: ",") + "\r\n" }
+        func balanceRow(_ what: String, _ amount: Int64) -> String {
+            row(Array(repeating: "", count: 4) + [what] + Array(repeating: "", count: 8) + [money(amount)])
         }
-        return out + ",,,closing,,,,,,,\(money(closing))\r\n"
+        var out = row(Self.csvHeader) + balanceRow("opening", opening)
+        for line in lines {
+            let texts = [
+                line.entryId, line.purpose ?? "", line.counterparties.joined(separator: " "), line.hours ?? "",
+                line.category ?? "", line.memo ?? "", line.reason ?? "", line.reverses ?? "",
+            ].map(CSVWriter.textCell)
+            out += row(
+                ["\(line.seq)", careDate(line), line.committedAt] + texts
+                    + [line.reversedBy.map { "\($0)" } ?? "", money(line.amount), money(line.balanceAfter)])
+        }
+        return out + balanceRow("closing", closing)
     }
 
     func json() throws -> String {
         struct Line: Encodable {
             var seq: Int64
-            var entryId, date, committedAt: String
-            var purpose, memo, hours, category, careDate: String?
+            var entryId, date, careDate, committedAt: String
+            var purpose, memo, hours, category, reason, reverses: String?
+            var reversesSeq, reversedBy: Int64?
             var counterparties: [String]
             var amount, balance: String
             var amountMinorUnits, balanceMinorUnits: Int64
         }
         struct Output: Encodable {
-            var organisation, account, name, currency: String
+            var organisation, account, name, currency, by: String
             var from, to: String?
             var opening, closing: String
             var openingMinorUnits, closingMinorUnits: Int64
             var lines: [Line]
+            var counterparties: [CounterpartyInfo]
+            var categories: [CategoryName]
         }
         let output = Output(
             organisation: organisation, account: account.account, name: account.name, currency: currency.code,
-            from: from, to: to,
+            by: byCommitDate ? StatementParams.byCommitTime : StatementParams.byCareDate, from: from, to: to,
             opening: money(opening), closing: money(closing), openingMinorUnits: opening, closingMinorUnits: closing,
             lines: lines.map {
                 Line(
-                    seq: $0.seq, entryId: $0.entryId, date: date($0), committedAt: $0.committedAt, purpose: $0.purpose,
-                    memo: $0.memo,
-                    hours: $0.hours, category: $0.category, careDate: $0.careDate, counterparties: $0.counterparties,
-                    amount: money($0.amount),
-                    balance: money($0.balanceAfter), amountMinorUnits: $0.amount, balanceMinorUnits: $0.balanceAfter)
-            })
+                    seq: $0.seq, entryId: $0.entryId, date: date($0), careDate: careDate($0),
+                    committedAt: $0.committedAt,
+                    purpose: $0.purpose, memo: $0.memo, hours: $0.hours, category: $0.category, reason: $0.reason,
+                    reverses: $0.reverses, reversesSeq: $0.reversesSeq, reversedBy: $0.reversedBy,
+                    counterparties: $0.counterparties, amount: money($0.amount), balance: money($0.balanceAfter),
+                    amountMinorUnits: $0.amount, balanceMinorUnits: $0.balanceAfter)
+            }, counterparties: counterparties, categories: categories)
         let encoder = RPCCoding.encoder()
         encoder.outputFormatting.insert(.prettyPrinted)
         return String(decoding: try encoder.encode(output), as: UTF8.self) + "\n"
@@ -138,8 +181,9 @@ package struct StatementRenderer: Sendable {
         }
         var rows = ""
         for line in lines {
+            let other = otherDate(line).isEmpty ? "" : "<br><small>\(e(otherDate(line)))</small>"
             rows +=
-                "<tr><td>\(e(date(line)))</td><td>\(e(line.purpose ?? "-"))</td><td>\(e(line.counterparties.joined(separator: ", ")))</td>"
+                "<tr><td class=n>\(line.seq)</td><td>\(e(date(line)))\(other)</td><td>\(e(line.purpose ?? "-"))</td><td>\(e(line.counterparties.joined(separator: ", ")))</td>"
             rows += "<td class=n>\(e(line.hours ?? ""))</td><td>\(e(line.category ?? ""))</td><td>\(e(note(line)))</td>"
             rows += "<td class=n>\(e(money(line.amount)))</td><td class=n>\(e(money(line.balanceAfter)))</td></tr>\n"
         }
@@ -150,10 +194,10 @@ package struct StatementRenderer: Sendable {
             </head><body>
             <h1>\(e(organisation))</h1>
             <p>Statement of <strong>\(e(account.name))</strong> (\(e(account.account))), \(e(period)), in \(e(currency.name)) (\(e(currency.code)))</p>
-            <table><thead><tr><th>Date</th><th>What</th><th>Counterparty</th><th class=n>Hours</th><th>Category</th><th>Memo</th><th class=n>Amount</th><th class=n>Balance</th></tr></thead>
+            <table><thead><tr><th class=n>Seq</th><th>Date</th><th>What</th><th>Counterparty</th><th class=n>Hours</th><th>Category</th><th>Memo</th><th class=n>Amount</th><th class=n>Balance</th></tr></thead>
             <tbody>
-            <tr><td colspan=7>Opening balance</td><td class=n>\(e(money(opening)))</td></tr>
-            \(rows)<tr><td colspan=7><strong>Closing balance</strong></td><td class=n><strong>\(e(money(closing)))</strong></td></tr>
+            <tr><td colspan=8>Opening balance</td><td class=n>\(e(money(opening)))</td></tr>
+            \(rows)<tr><td colspan=8><strong>Closing balance</strong></td><td class=n><strong>\(e(money(closing)))</strong></td></tr>
             </tbody></table>
             </body></html>
 

@@ -6,9 +6,40 @@ package enum CSVReader {
         package var fields: [String]
     }
 
-    /// RFC 4180: fields separated by commas, records by CRLF or LF, quotes around fields that hold
-    /// commas, quotes (doubled) or line breaks.
-    package static func records(_ text: String) throws -> [Record] {
+    /// The field separators spreadsheets write: RFC 4180's comma, and the semicolon that Excel
+    /// writes where the comma is the decimal mark (Dutch, German, French settings).
+    package enum Delimiter: String, Sendable, Encodable {
+        case comma = ","
+        case semicolon = ";"
+
+        var scalar: Unicode.Scalar { self == .comma ? "," : ";" }
+        /// How to say which one a file was read with.
+        package var name: String { self == .comma ? "comma-separated" : "semicolon-separated" }
+    }
+
+    /// The separator of the header line (the first line of `text`): the one of the two it holds
+    /// more of, outside quotes; a comma when it holds neither, or as many of each. Column names
+    /// hold neither, so a real header has only its separators.
+    package static func delimiter(of text: String) -> Delimiter {
+        var commas = 0
+        var semicolons = 0
+        var quoted = false
+        for c in text.unicodeScalars {
+            if c == "\n" && !quoted { break }
+            switch c {
+            case "\"": quoted.toggle()
+            case "," where !quoted: commas += 1
+            case ";" where !quoted: semicolons += 1
+            default: break
+            }
+        }
+        return semicolons > commas ? .semicolon : .comma
+    }
+
+    /// RFC 4180: fields separated by commas (or `delimiter`), records by CRLF or LF, quotes around
+    /// fields that hold the separator, quotes (doubled) or line breaks.
+    package static func records(_ text: String, delimiter: Delimiter = .comma) throws -> [Record] {
+        let separator = delimiter.scalar
         var records: [Record] = []
         var fields: [String] = []
         var field = ""
@@ -50,7 +81,7 @@ package enum CSVReader {
             case "\"" where atFieldStart:
                 quoted = true
                 atFieldStart = false
-            case ",":
+            case separator:
                 fields.append(field)
                 field = ""
                 atFieldStart = true

@@ -1,4 +1,5 @@
 package import NoaberCore
+package import NoaberCrypto
 
 /// The credits of an import file, checked against the ledger as it is now, before anything is
 /// signed: the ledger's own rules say whether each volunteer can be paid, so the file is refused
@@ -14,6 +15,51 @@ package struct ImportPlan: Sendable {
 
     package private(set) var credits: [Credit] = []
     package private(set) var total: Int64 = 0
+
+    /// Plans a whole file as credits from `issuer`, signed by `signer`, against one snapshot of the
+    /// ledger: the problems are the file's own (`file.problems`, with what the ledger says of the
+    /// accounts and categories those lines name) and the ledger's, in line order, after any that
+    /// concern the import as a whole (an issuer that cannot pay, a key that may not sign for it).
+    /// `amount` parses a line's amount at the ledger's scale.
+    package static func make(
+        _ file: ImportFile.Contents, issuer: AccountID, signer: KeyID, state: LedgerState, builder: CreditBuilder,
+        ledgerID: String, amount: (String) throws(AmountProblem) -> Int64
+    ) -> (ImportPlan, [ImportFile.Problem]) {
+        var whole: [ImportFile.Problem] = []
+        do { _ = try state.payingAccount(issuer, purpose: .credit, signer: signer) } catch {
+            whole.append(
+                ImportFile.Problem(line: nil, reason: "--issuer \(issuer) cannot pay these credits: \(error.message)"))
+        }
+        let (plan, bad) = make(
+            file.lines, issuer: issuer, state: state, builder: builder, ledgerID: ledgerID, amount: amount)
+        let known = file.problems.map { problem in
+            var problem = problem
+            problem.reasons += ledgerReasons(problem, state: state, builder: builder, amount: amount)
+            return problem
+        }
+        return (plan, whole + (known + bad).sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+    }
+
+    /// What the ledger says of the account, category and amount a line names whose form is
+    /// already wrong: so that its every fault is named at once.
+    static func ledgerReasons(
+        _ problem: ImportFile.Problem, state: LedgerState, builder: CreditBuilder,
+        amount: (String) throws(AmountProblem) -> Int64
+    ) -> [String] {
+        var reasons: [String] = []
+        if let account = problem.account {
+            do { _ = try state.postingAccount(account, purpose: .credit, debit: false) } catch {
+                reasons.append(error.message)
+            }
+        }
+        if let category = problem.category, builder.categoryRates[category] == nil {
+            reasons.append("category \(category) does not exist")
+        }
+        if let text = problem.amountText {
+            do { _ = try amount(text) } catch { reasons.append(error.message) }
+        }
+        return reasons
+    }
 
     /// Plans `lines` as credits from `issuer`; the problems name the lines that do not fit.
     /// `amount` parses a line's amount at the ledger's scale.
@@ -38,23 +84,30 @@ package struct ImportPlan: Sendable {
         amount: (String) throws(AmountProblem) -> Int64
     ) throws(ImportFile.Problem) {
         func fail(_ why: String) -> ImportFile.Problem { ImportFile.Problem(line: line.number, reason: why) }
+        // Every rule is asked, not only until one fails: a line's faults are named together.
+        var reasons: [String] = []
         do { _ = try state.postingAccount(line.account, purpose: .credit, debit: false) } catch {
-            throw fail(error.message)
+            reasons.append(error.message)
         }
-        let size: CreditBuilder.Size
+        var size: CreditBuilder.Size?
         if let hours = line.hours {
             size = .hours(hours, category: line.category)
         } else {
-            do { size = .amount(try amount(line.amountText ?? "")) } catch { throw fail(error.message) }
+            do { size = .amount(try amount(line.amountText ?? "")) } catch { reasons.append(error.message) }
         }
-        let credit: CreditBuilder.Credit
-        do {
-            credit = try builder.credit(from: issuer, to: line.account, size, memo: line.memo, careDate: line.date)
-        } catch {
-            switch error {
-            case .unknownCategory(let category): throw fail("category \(category) does not exist")
-            case .hours(let error): throw fail(error.message)
+        var built: CreditBuilder.Credit?
+        if let size {
+            do {
+                built = try builder.credit(from: issuer, to: line.account, size, memo: line.memo, careDate: line.date)
+            } catch {
+                switch error {
+                case .unknownCategory(let category): reasons.append("category \(category) does not exist")
+                case .hours(let error): reasons.append(error.message)
+                }
             }
+        }
+        guard reasons.isEmpty, let credit = built else {
+            throw ImportFile.Problem(line: line.number, reasons: reasons)
         }
         let (sum, overflow) = total.addingReportingOverflow(credit.amount)
         guard !overflow else { throw fail("the file's total overflows") }

@@ -35,7 +35,7 @@ package struct Session {
         _ body: (Session, RPCClient.Answers) async throws -> R
     ) async throws -> R {
         try await RPCClient.withConnection(to: target.endpoint) { client in
-            let key = try target.keyPath.map(loadPrivateKey)
+            let key = try target.keyPath.map { try loadPrivateKey($0) }
             // With a pinned ledger, the reads can be signed for it before the daemon says which
             // ledger it serves, and travel with the status and entry 1: one round trip. Their
             // answers are read only once the daemon is trusted.

@@ -85,6 +85,8 @@ extension Session {
     package static func sign(
         _ payload: Payload, with key: Ed25519PrivateKey, deterministicSalts: Bool = false
     ) throws -> (SignedEntry, [PersonalText]) {
+        // The daemon would refuse it too; here the signer hears which field before anything is sent.
+        try payload.checkTextCharacters()
         guard payload.v >= 2 else { return (try SignedEntry.sign(payload, with: key), []) }
         let (committed, personal) =
             deterministicSalts

@@ -15,7 +15,7 @@ package struct Currency: Codable, Equatable, Sendable {
         guard (2...12).contains(code.utf8.count),
             code.utf8.allSatisfy({ (65...90).contains($0) || (48...57).contains($0) })
         else { throw .invalidPayload("currency code \"\(code)\" must be 2 to 12 uppercase letters or digits") }
-        try Text.validate(name, field: "currency name", maxLength: 100)
+        try Text.validateForm(name, field: "currency name", maxLength: 100)
         guard (0...Money.maxScale).contains(scale) else {
             throw .invalidPayload("currency scale \(scale) must be between 0 and \(Money.maxScale)")
         }

@@ -1,4 +1,5 @@
-/// One line of an account's history: an entry that touched it and the balance right after.
+/// One line of an account's history or statement: an entry that touched it and the balance right
+/// after, with what a reader needs to understand it.
 package struct HistoryLine: Sendable, Equatable {
     package var seq: Int64
     package var entryID: String
@@ -10,15 +11,21 @@ package struct HistoryLine: Sendable, Equatable {
     package var hours: String?
     /// The care category whose rate a credit applied.
     package var category: String?
-    /// For a credit: the day the care was given.
+    /// The day the line counts for (docs/FORMAT.md §2, "The care date of a transaction").
     package var careDate: String?
     /// The other accounts of the transaction.
     package var counterparties: [AccountID]
+    /// For a reversal: why, the entry id it undoes and that entry's seq.
+    package var reason: String?
+    package var reverses: String?
+    package var reversesSeq: Int64?
+    /// For a transaction that was reversed: the seq of the reversal.
+    package var reversedBy: Int64?
 
     package init(
         seq: Int64, entryID: String, committedAt: Timestamp, amount: Int64, balanceAfter: Int64,
         purpose: Purpose? = nil, memo: String? = nil, hours: String? = nil, category: String? = nil,
-        counterparties: [AccountID] = []
+        careDate: String? = nil, counterparties: [AccountID] = []
     ) {
         self.category = category
         self.seq = seq
@@ -29,6 +36,7 @@ package struct HistoryLine: Sendable, Equatable {
         self.purpose = purpose
         self.memo = memo
         self.hours = hours
+        self.careDate = careDate
         self.counterparties = counterparties
     }
 }

@@ -16,6 +16,10 @@ package struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The canonical text: `1.5` for 150, `2` for 200.
+    /// Hours as written, with the noun they take: "1 hour", "2.5 hours".
+    package static func phrase(_ text: String) -> String { "\(text) \(text == "1" ? "hour" : "hours")" }
+    package var phrase: String { Self.phrase(description) }
+
     package var description: String {
         var text = Money.format(hundredths, scale: 2)
         while text.hasSuffix("0") { text.removeLast() }

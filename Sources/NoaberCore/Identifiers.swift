@@ -84,20 +84,3 @@ package enum Identifier {
         }
     }
 }
-
-/// Free-text fields (names, labels, memos): bounded, and free of control characters so that no
-/// stored text can rewrite a terminal or break a line-based format. Lengths count Unicode code
-/// points, which every auditor's language counts the same way (grapheme clusters vary).
-package enum Text {
-    package static func validate(
-        _ text: String, field: String, maxLength: Int, allowEmpty: Bool = false
-    ) throws(LedgerError) {
-        guard allowEmpty || !text.isEmpty else { throw .invalidPayload("\(field) must not be empty") }
-        guard text.unicodeScalars.count <= maxLength else {
-            throw .invalidPayload("\(field) is longer than \(maxLength) characters")
-        }
-        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
-            throw .invalidPayload("\(field) contains control characters")
-        }
-    }
-}

@@ -2,7 +2,8 @@ package import NoaberCrypto
 
 /// Why the ledger refused an entry or a query. Every case maps to a stable code in docs/PROTOCOL.md.
 package enum LedgerError: Error, Equatable, Sendable {
-    /// The payload is not JSON of a known entry kind, or one of its fields is malformed.
+    /// The payload is not JSON of a known entry kind, one of its fields is malformed, or it breaks a
+    /// rule of form (code 1000); the text says which, and is the whole message.
     case invalidPayload(String)
     /// The signature does not verify over the signed message with the named key.
     case badSignature(KeyID)
@@ -57,6 +58,9 @@ package enum LedgerError: Error, Equatable, Sendable {
     case personalDataUnexpected(path: String)
     /// The entry's format version is not the ledger's (set by its `ledger.init`).
     case versionMismatch(ledger: Int, entry: Int)
+    /// A text field (named by its path, or as the rule calls it) breaks the text rule of
+    /// docs/FORMAT.md §2: a control or format character, or not in NFC.
+    case invalidText(field: String, TextProblem)
 
     /// Stable numeric code, sent as the JSON-RPC error code.
     package var code: Int {
@@ -88,6 +92,7 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .personalDataMismatch: 1024
         case .personalDataUnexpected: 1025
         case .versionMismatch: 1026
+        case .invalidText: 1027
         }
     }
 
@@ -121,13 +126,16 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .personalDataMismatch: "personal_data_mismatch"
         case .personalDataUnexpected: "personal_data_unexpected"
         case .versionMismatch: "version_mismatch"
+        case .invalidText: "invalid_text"
         }
     }
 
     /// A sentence a person can act on.
     package var message: String {
         switch self {
-        case .invalidPayload(let why): "invalid payload: \(why)"
+        // The reason alone: most are rules a person broke ("entry 7 was already reversed by entry
+        // 9"), which a prefix about payloads only obscured; the code and reason still say which kind.
+        case .invalidPayload(let why): why
         case .badSignature(let key): "signature does not verify with key \(key.hex) over the submitted payload"
         case .unknownKey(let key): "key \(key.hex) is not registered in this ledger"
         case .keyRevoked(let key, let seq): "key \(key.hex) was revoked by entry \(seq) and can no longer sign"
@@ -165,6 +173,7 @@ package enum LedgerError: Error, Equatable, Sendable {
             "this ledger's entries are format v\(ledger), which signs personal data into the chain; entries of format v\(entry) (and so erasure) are not possible on it"
         case .versionMismatch(let ledger, let entry):
             "this ledger's entries are format v\(ledger); an entry of format v\(entry) is refused"
+        case .invalidText(let field, let problem): "invalid text: \(field) \(problem.explanation)"
         }
     }
 }

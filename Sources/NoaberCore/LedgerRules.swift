@@ -44,7 +44,9 @@ extension LedgerState {
         }
         settings.demurrageNext = schedule.next
         settings.demurrageCursor = schedule.cursor
+        let warnings: [TextWarning]
         do {
+            warnings = try checkTextCharacters(payload, seq: seq)
             switch payload.body {
             case .ledgerInit(let body): try applyInit(body, payload: payload, admin: signer)
             case .keyAdd(let body): try applyKeyAdd(body, signer: signer, seq: seq)
@@ -67,7 +69,21 @@ extension LedgerState {
             settings.demurrageCursor = schedule.previousCursor
             throw error
         }
+        textWarnings += warnings
         return payload
+    }
+
+    /// The character rule over every text field (docs/FORMAT.md §2): a text that breaks it refuses
+    /// the entry, except in a version 1 chain replayed with `legacyTexts` `.warn`, whose entries
+    /// may predate the rule; there it is returned as a warning.
+    private func checkTextCharacters(_ payload: Payload, seq: Int64) throws(LedgerError) -> [TextWarning] {
+        var warnings: [TextWarning] = []
+        for (path, text) in payload.textFields {
+            guard let problem = Text.characterProblem(in: text) else { continue }
+            guard payload.v < 2, legacyTexts == .warn else { throw .invalidText(field: path, problem) }
+            warnings.append(TextWarning(seq: seq, field: path, problem: problem))
+        }
+        return warnings
     }
 
     /// Finds the signing key as of this point in the chain and checks the signature over the
@@ -90,21 +106,26 @@ extension LedgerState {
         } else {
             guard let ledger else { throw .notInitialised }
             guard payload.ledger == ledger.id else { throw .wrongLedger(expected: ledger.id, actual: payload.ledger) }
-            guard let known = keys[signed.keyID] else { throw .unknownKey(signed.keyID) }
-            if let revoked = known.revokedSeq { throw .keyRevoked(known.id, seq: revoked) }
-            // The daemon's log key signs checkpoints and the demurrage it computes, nothing else.
             let isDemurrage =
                 if case .transaction(let tx) = payload.body, tx.purpose == .demurrage { true } else { false }
-            guard known.role != .log || isDemurrage else {
-                throw .unauthorized(
-                    "key \(known.id.hex) is a log key; it signs checkpoints and demurrage, never other entries")
-            }
-            key = known
+            key = try signingKey(signed.keyID, forDemurrage: isDemurrage)
         }
         guard verifiedWith == key.publicKey || signed.isValid(for: payload, with: key.publicKey) else {
             throw .badSignature(key.id)
         }
         return key
+    }
+
+    /// The registered key `id`, if it may sign an entry now: not revoked, and not the daemon's log
+    /// key, which signs checkpoints and the demurrage it computes, nothing else.
+    func signingKey(_ id: KeyID, forDemurrage: Bool = false) throws(LedgerError) -> Key {
+        guard let known = keys[id] else { throw .unknownKey(id) }
+        if let revoked = known.revokedSeq { throw .keyRevoked(known.id, seq: revoked) }
+        guard known.role != .log || forDemurrage else {
+            throw .unauthorized(
+                "key \(known.id.hex) is a log key; it signs checkpoints and demurrage, never other entries")
+        }
+        return known
     }
 
     func require(_ signer: Key, oneOf roles: Set<KeyRole>, to action: String) throws(LedgerError) {
@@ -116,15 +137,15 @@ extension LedgerState {
     }
 
     private mutating func applyInit(_ body: LedgerInit, payload: Payload, admin: Key) throws(LedgerError) {
-        try Text.validate(body.name, field: "ledger name", maxLength: 200)
+        try Text.validateForm(body.name, field: "ledger name", maxLength: 200)
         try body.currency.validate()
-        try Text.validate(body.adminKey.label, field: "key label", maxLength: 100)
+        try Text.validateForm(body.adminKey.label, field: "key label", maxLength: 100)
         guard body.adminKey.role == .admin else { throw .invalidPayload("admin_key.role must be admin") }
         guard body.hourRate > 0 else { throw .invalidAmount("hour_rate must be more than zero") }
         var logKey: Key?
         if let spec = body.logKey {
             let publicKey = try spec.parsedKey()
-            try Text.validate(spec.label, field: "key label", maxLength: 100)
+            try Text.validateForm(spec.label, field: "key label", maxLength: 100)
             guard spec.role == .log else { throw .invalidPayload("log_key.role must be log") }
             guard publicKey.keyID != admin.id else {
                 throw .invalidPayload("the log key must differ from the admin key: the server holds it")
@@ -143,7 +164,7 @@ extension LedgerState {
     private mutating func applyKeyAdd(_ body: KeyAdd, signer: Key, seq: Int64) throws(LedgerError) {
         try require(signer, oneOf: [.admin], to: "add keys")
         let publicKey = try body.key.parsedKey()
-        try Text.validate(body.key.label, field: "key label", maxLength: 100)
+        try Text.validateForm(body.key.label, field: "key label", maxLength: 100)
         guard keys[publicKey.keyID] == nil else { throw .keyExists(publicKey.keyID) }
         keys[publicKey.keyID] = Key(
             id: publicKey.keyID, publicKey: publicKey, label: body.key.label, role: body.key.role, addedSeq: seq,
@@ -152,7 +173,7 @@ extension LedgerState {
 
     private mutating func applyKeyRevoke(_ body: KeyRevoke, signer: Key, seq: Int64) throws(LedgerError) {
         try require(signer, oneOf: [.admin], to: "revoke keys")
-        if let reason = body.reason { try Text.validate(reason, field: "reason", maxLength: 500, allowEmpty: true) }
+        if let reason = body.reason { try Text.validateForm(reason, field: "reason", maxLength: 500, allowEmpty: true) }
         guard let target = keys[body.keyID] else { throw .unknownKey(body.keyID) }
         guard target.revokedSeq == nil else { throw .invalidPayload("key \(target.id.hex) is already revoked") }
         if target.role == .admin && activeAdminCount == 1 {
@@ -169,7 +190,7 @@ extension LedgerState {
     private mutating func applyAccountOpen(_ body: AccountOpen, signer: Key, seq: Int64) throws(LedgerError) {
         try require(signer, oneOf: [.admin, .operator], to: "open accounts")
         guard accounts[body.account] == nil else { throw .accountExists(body.account) }
-        try Text.validate(body.name, field: "account name", maxLength: 200)
+        try Text.validateForm(body.name, field: "account name", maxLength: 200)
         try checkMinimum(body.minBalance, kind: body.accountKind)
         try checkControllers(body.controllers)
         accounts[body.account] = Account(
@@ -215,10 +236,10 @@ extension LedgerState {
         guard body.status != nil || body.minBalance != nil || body.controllers != nil || body.name != nil else {
             throw .invalidPayload("account.update changes nothing: give status, min_balance, controllers or name")
         }
-        if let reason = body.reason { try Text.validate(reason, field: "reason", maxLength: 500, allowEmpty: true) }
+        if let reason = body.reason { try Text.validateForm(reason, field: "reason", maxLength: 500, allowEmpty: true) }
         let currency = ledger?.currency ?? Currency(code: "", name: "", scale: 0)
         if let name = body.name {
-            try Text.validate(name, field: "account name", maxLength: 200)
+            try Text.validateForm(name, field: "account name", maxLength: 200)
             account.name = name
         }
         if let controllers = body.controllers {
@@ -254,7 +275,7 @@ extension LedgerState {
     private mutating func applyCategorySet(_ body: CategorySet, signer: Key, seq: Int64) throws(LedgerError) {
         try require(signer, oneOf: [.admin], to: "set care categories")
         try Identifier.validateCategory(body.category)
-        try Text.validate(body.name, field: "category name", maxLength: 100)
+        try Text.validateForm(body.name, field: "category name", maxLength: 100)
         guard body.hourRate > 0 else { throw .invalidAmount("hour_rate must be more than zero") }
         if let current = categories[body.category], current.name == body.name, current.hourRate == body.hourRate {
             throw .invalidPayload("category \(body.category) already has this name and hour rate")

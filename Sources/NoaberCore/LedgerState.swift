@@ -113,6 +113,15 @@ package struct LedgerState: Sendable {
     package internal(set) var accounts: [AccountID: Account] = [:]
     package internal(set) var categories: [String: Category] = [:]
     package internal(set) var settings = Settings()
+    /// How a version 1 chain's texts that break the character rule (docs/FORMAT.md §2, format
+    /// characters and NFC) are met: refused, as the daemon refuses new ones, or noted in
+    /// `textWarnings`, as `verify` replays entries written before the rule. Version 2 texts are
+    /// always refused.
+    package var legacyTexts = LegacyTexts.refuse
+    /// What a replay with `legacyTexts` `.warn` noted, in chain order.
+    package internal(set) var textWarnings: [TextWarning] = []
+
+    package enum LegacyTexts: Sendable { case refuse, warn }
 
     package init() {}
 

@@ -108,7 +108,7 @@ extension Payload: Codable {
         } catch let error as DecodingError {
             throw .invalidPayload(Self.describe(error))
         } catch {
-            throw .invalidPayload("not valid JSON")
+            throw .invalidPayload("the payload is not valid JSON")
         }
         try StrictJSON.requireSameStructure(bytes, as: payload.encoded())
         if payload.v >= 2 { try PersonalData.requireCommitments(in: payload) }
@@ -138,10 +138,10 @@ extension Payload: Codable {
         case .valueNotFound(let type, let context):
             return "field \"\(path(context.codingPath))\" must be \(typeName(type)), not null"
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty { return "not a valid JSON object" }
+            if context.codingPath.isEmpty { return "the payload is not a valid JSON object" }
             return "field \"\(path(context.codingPath))\": \(context.debugDescription)"
         @unknown default:
-            return "malformed"
+            return "the payload is malformed"
         }
     }
 

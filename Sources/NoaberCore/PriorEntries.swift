@@ -20,6 +20,8 @@ package protocol PriorEntries {
 /// the reversals seen and every claim.
 package struct ReplayedEntries: PriorEntries, Sendable {
     private var transactions: [String: (Purpose, SHA256Digest)] = [:]
+    /// Each transaction's care date (docs/FORMAT.md §2), which a reversal of it takes.
+    private var careDays: [String: String] = [:]
     private var reversals: [String: Int64] = [:]
     private var claims: [String: ClaimRecord] = [:]
     /// How each decided claim was decided: approved, or rejected with the reason given.
@@ -51,6 +53,9 @@ package struct ReplayedEntries: PriorEntries, Sendable {
     }
 
     package func reversal(of entryID: String) -> Int64? { reversals[entryID] }
+
+    /// The care date of transaction `entryID`, if it is one.
+    package func careDay(of entryID: String) -> String? { careDays[entryID] }
 
     package func claim(_ entryID: String) -> ClaimRecord? { claims[entryID] }
 
@@ -85,6 +90,7 @@ package struct ReplayedEntries: PriorEntries, Sendable {
         switch payload.body {
         case .transaction(let tx):
             transactions[payload.id] = (tx.purpose, tx.postingsDigest)
+            careDays[payload.id] = tx.careDay(committedAt: time) { careDays[$0] }
             if tx.purpose == .reversal, let original = tx.reverses { reversals[original] = seq }
             if let claim = tx.claim, claims[claim] != nil {
                 claims[claim]?.decidedSeq = seq

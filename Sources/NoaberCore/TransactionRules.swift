@@ -1,4 +1,4 @@
-import NoaberCrypto
+package import NoaberCrypto
 
 // The rules of transactions (docs/FORMAT.md §5): who may move money, from which kinds of account to
 // which, within which limits, what a reversal must mirror and what hours must add up to. Like every
@@ -21,7 +21,7 @@ extension LedgerState {
         guard tx.postings.count <= Payload.maxPostings else {
             throw .tooManyPostings(count: tx.postings.count, limit: Payload.maxPostings)
         }
-        if let memo = tx.memo { try Text.validate(memo, field: "memo", maxLength: 500, allowEmpty: true) }
+        if let memo = tx.memo { try Text.validateForm(memo, field: "memo", maxLength: 500, allowEmpty: true) }
 
         var sum: Int64 = 0
         var credited: Int64 = 0
@@ -38,9 +38,7 @@ extension LedgerState {
             // A correction is the organisation's to make: its admins and operators may sign one
             // without controlling the volunteer's account it takes the coins back from.
             if posting.amount < 0 && !(isReversal && [.admin, .operator].contains(signer.role)) {
-                guard account.controllers.contains(signer.id) else {
-                    throw .unauthorized("key \(signer.id.hex) does not control account \(account.id)")
-                }
+                try requireControl(account, by: signer.id)
             } else {
                 credited = try Money.add(credited, posting.amount, "the credited total")
             }
@@ -71,7 +69,7 @@ extension LedgerState {
             throw .invalidPayload("a reversal must name the entry it reverses (reverses)")
         }
         guard let reason = tx.reason else { throw .invalidPayload("a reversal must say why (reason)") }
-        try Text.validate(reason, field: "reason", maxLength: 500)
+        try Text.validateForm(reason, field: "reason", maxLength: 500)
         guard tx.hours == nil, tx.hourRate == nil, tx.category == nil else {
             throw .invalidPayload(
                 "a reversal carries no hours, hour_rate or category; those of the original stand, reversed")
@@ -105,6 +103,22 @@ extension LedgerState {
         guard account.status == .open else { throw .accountNotOpen(account.id, status: account.status.rawValue) }
         if let purpose { try checkPurpose(purpose, account: account, debit: debit) }
         return account
+    }
+
+    /// The account `signer` would pay from in a `purpose` transaction, if the rules let it: a key
+    /// that may sign, and an open account of a kind that pays for `purpose`, which the key controls.
+    /// Clients check an import against it before signing anything.
+    package func payingAccount(_ id: AccountID, purpose: Purpose, signer: KeyID) throws(LedgerError) -> Account {
+        let key = try signingKey(signer, forDemurrage: purpose == .demurrage)
+        let account = try postingAccount(id, purpose: purpose, debit: true)
+        try requireControl(account, by: key.id)
+        return account
+    }
+
+    private func requireControl(_ account: Account, by signer: KeyID) throws(LedgerError) {
+        guard account.controllers.contains(signer) else {
+            throw .unauthorized("key \(signer.hex) does not control account \(account.id)")
+        }
     }
 
     private func checkPurpose(_ purpose: Purpose, account: Account, debit: Bool) throws(LedgerError) {
@@ -155,12 +169,19 @@ extension LedgerState {
         let hours = try Hours(text)
         guard let rate = tx.hourRate else { throw .invalidHours("hours are given without the hour_rate applied") }
         guard rate == hourRate else {
-            throw .invalidHours("hour_rate \(rate) is not \(rateName), \(hourRate)")
+            throw .invalidHours("hour_rate \(rate) (\(money(rate))) is not \(rateName), \(money(hourRate))")
         }
         let expected = try hours.amount(atRate: rate)
         guard expected == credited else {
             throw .invalidHours(
-                "\(hours) hours at rate \(rate) is \(expected) minor units, but \(credited) are credited")
+                "\(hours.phrase) at \(money(rate)) an hour is \(money(expected)), but \(money(credited)) is credited")
         }
+    }
+
+    /// An amount as people read it, in the ledger's currency: "25.00 ZMT". The payload's fields
+    /// are minor units, which a message quoting one says beside it.
+    func money(_ minor: Int64) -> String {
+        guard let currency = ledger?.currency else { return "\(minor) minor units" }
+        return "\(currency.format(minor)) \(currency.code)"
     }
 }

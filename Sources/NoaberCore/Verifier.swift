@@ -12,13 +12,19 @@ package struct StoredEntry: Sendable, Equatable {
     /// The stored `postings.idx` of each posting, in the order read, when the reader has them
     /// (the daemon's store; an export leaves them out): each must be the posting's place.
     package var postingIndexes: [Int64]?
+    /// The care date stored with each posting (the daemon's own database), or nil where the
+    /// source does not carry them (the protocol, an export): derived, they must equal the
+    /// transaction's care date (docs/FORMAT.md §2 and §6).
+    package var careDates: [String]?
 
     package init(
-        entry: CommittedEntry, postings: [Posting], personal: [PersonalText]? = nil, postingIndexes: [Int64]? = nil
+        entry: CommittedEntry, postings: [Posting], personal: [PersonalText]? = nil, careDates: [String]? = nil,
+        postingIndexes: [Int64]? = nil
     ) {
         self.entry = entry
         self.postings = postings
         self.personal = personal
+        self.careDates = careDates
         self.postingIndexes = postingIndexes
     }
 }
@@ -66,6 +72,8 @@ package struct Verifier: Sendable {
     package init(rootsWanted: Set<UInt64> = [], keepsNodes: Bool = false) {
         self.rootsWanted = rootsWanted
         self.keepsNodes = keepsNodes
+        // Version 1 entries may predate the character rule of docs/FORMAT.md §2: reported, not failed.
+        state.legacyTexts = .warn
     }
 
     /// What the replay remembers of earlier entries: claims, reversals, personal subjects.
@@ -80,6 +88,9 @@ package struct Verifier: Sendable {
         defer { completedNodes = [] }
         return completedNodes
     }
+
+    /// Texts of version 1 entries that break the character rule, in chain order.
+    package var textWarnings: [TextWarning] { state.textWarnings }
 
     /// The root of the first `size` entries, if that size was wanted and reached (or is the current size).
     package func root(atSize size: UInt64) -> SHA256Digest? {
@@ -142,6 +153,12 @@ package struct Verifier: Sendable {
         // Reads list postings by idx; one out of place could reorder a statement unnoticed.
         for (place, idx) in (stored.postingIndexes ?? []).enumerated() where idx != Int64(place) {
             throw fail("postings: the stored idx of posting \(place) is \(idx), not its place in the payload")
+        }
+        if let stored = stored.careDates, case .transaction(let tx) = payload.body {
+            let day = tx.careDay(committedAt: entry.committedAt, original: prior.careDay(of:))
+            guard stored.count == expectedPostings.count, stored.allSatisfy({ $0 == day }) else {
+                throw fail("stored care dates differ from the transaction's care date \(day)")
+            }
         }
         personal.record(payload, seq: entry.seq)
         if let texts = stored.personal { personal.add(texts, seq: entry.seq) }

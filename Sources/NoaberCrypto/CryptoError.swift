@@ -18,6 +18,9 @@ package enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(path: String, errno: Int32)
     /// A key file already exists at the path; keys are never overwritten.
     case fileExists(String)
+    /// A public key was given where the private key is needed: the usual slip of passing FILE.pub
+    /// for FILE, which OpenSSL would only call a PEM without a private key in it.
+    case publicKeyGiven
 
     package var description: String {
         switch self {
@@ -38,6 +41,9 @@ package enum CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
         case .fileExists(let path):
             return "The key file '\(path)' already exists and will not be overwritten; "
                 + "move it away or choose another path."
+        case .publicKeyGiven:
+            return "This is a public key; the private key is needed here (`noaber keygen --out FILE` "
+                + "writes the private key to FILE and the public key to FILE.pub)."
         }
     }
 }

@@ -44,7 +44,9 @@ package struct Ed25519PrivateKey: Sendable {
             ) -> Int32 = { _, _, _, _ in 0 }
         let pointer = withPEMBIO(pemRepresentation) { PEM_read_bio_PrivateKey($0, nil, noPassphrase, nil) }
         guard let pointer else {
-            throw .invalidPEM("not an unencrypted PKCS#8 private key PEM: \(drainOpenSSLErrors())")
+            let openSSLSays = drainOpenSSLErrors()
+            if (try? Ed25519PublicKey(pemRepresentation: pemRepresentation)) != nil { throw .publicKeyGiven }
+            throw .invalidPEM("not an unencrypted PKCS#8 private key PEM: \(openSSLSays)")
         }
         let key = EVPKey(taking: pointer)
         guard key.isEd25519 else { throw .invalidPEM("not an Ed25519 private key") }

@@ -59,8 +59,18 @@ package struct HistoryLineInfo: Codable, Sendable {
     package var amount: Int64
     package var balanceAfter: Int64
     package var counterparties: [String]
+    /// For a reversal: why, the entry id it undoes and that entry's seq.
+    package var reason: String?
+    package var reverses: String?
+    package var reversesSeq: Int64?
+    /// For a transaction that a later entry reversed: that reversal's seq.
+    package var reversedBy: Int64?
 
     package init(_ line: HistoryLine) {
+        reason = line.reason
+        reverses = line.reverses
+        reversesSeq = line.reversesSeq
+        reversedBy = line.reversedBy
         category = line.category
         careDate = line.careDate
         seq = line.seq
@@ -86,9 +96,18 @@ package struct HistoryResult: Codable, Sendable {
 
 package struct StatementParams: Codable, Sendable {
     package static let maxLimit = 5000
+    /// What `by` selects and orders the lines by: the day each counts for (docs/FORMAT.md §2), or
+    /// when it was committed (the chain's order). Without `by`, commit time, as before care dates.
+    package static let byCareDate = "care_date"
+    package static let byCommitTime = "commit_time"
+
     package var account: String
-    /// The period: entries committed at or after `from_time` and before `to_time` (RFC 3339, UTC);
-    /// either may be left out for an open end.
+    package var by: String?
+    /// By care date: the first and last day of the period (`YYYY-MM-DD`, both included).
+    package var fromDate: String?
+    package var toDate: String?
+    /// By commit time: entries committed at or after `from_time` and before `to_time` (RFC 3339,
+    /// UTC); either may be left out for an open end.
     package var fromTime: String?
     package var toTime: String?
     /// For the next page: the seq of the last line already received.
@@ -102,10 +121,44 @@ package struct StatementParams: Codable, Sendable {
         self.afterSeq = afterSeq
         self.limit = limit
     }
+
+    /// A statement by care date for the days `fromDate` through `toDate`.
+    package init(account: String, fromDate: String?, toDate: String?, afterSeq: Int64? = nil, limit: Int? = nil) {
+        self.account = account
+        by = Self.byCareDate
+        self.fromDate = fromDate
+        self.toDate = toDate
+        self.afterSeq = afterSeq
+        self.limit = limit
+    }
+}
+
+/// An account a statement's lines name as counterparty, with its name where the reader may see it.
+package struct CounterpartyInfo: Codable, Sendable, Equatable {
+    package var account: String
+    package var kind: String
+    package var name: String?
+    package init(account: String, kind: String, name: String?) {
+        self.account = account
+        self.kind = kind
+        self.name = name
+    }
+}
+
+/// A care category a statement's lines name, with its name.
+package struct CategoryName: Codable, Sendable, Equatable {
+    package var category: String
+    package var name: String
+    package init(category: String, name: String) {
+        self.category = category
+        self.name = name
+    }
 }
 
 package struct StatementResult: Codable, Sendable {
     package var account: AccountInfo
+    /// What the lines were selected and ordered by (`StatementParams.by`).
+    package var by: String?
     /// The balance before the first line (before the period, or before `after_seq`).
     package var opening: Int64
     package var lines: [HistoryLineInfo]
@@ -113,12 +166,21 @@ package struct StatementResult: Codable, Sendable {
     package var closing: Int64
     /// True when the period has more lines: ask again with `after_seq` = the last line's seq.
     package var more: Bool
+    /// Every account and category the page's lines name, for showing names instead of ids.
+    package var counterpartyAccounts: [CounterpartyInfo]?
+    package var categoryNames: [CategoryName]?
 
-    package init(account: AccountInfo, opening: Int64, lines: [HistoryLineInfo], closing: Int64, more: Bool) {
+    package init(
+        account: AccountInfo, by: String? = nil, opening: Int64, lines: [HistoryLineInfo], closing: Int64,
+        more: Bool, counterpartyAccounts: [CounterpartyInfo]? = nil, categoryNames: [CategoryName]? = nil
+    ) {
         self.account = account
+        self.by = by
         self.opening = opening
         self.lines = lines
         self.closing = closing
         self.more = more
+        self.counterpartyAccounts = counterpartyAccounts
+        self.categoryNames = categoryNames
     }
 }

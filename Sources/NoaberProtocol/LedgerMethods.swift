@@ -32,6 +32,8 @@ package struct StatusResult: Codable, Sendable {
     package var logKeyRevoked: Bool?
     /// Claim expiry and demurrage, once initialised.
     package var settings: SettingsInfo?
+    /// Present while the ledger is a restored backup whose checkpoints are held.
+    package var checkpointHold: CheckpointHoldInfo?
 
     package init(
         initialised: Bool, ledgerId: String?, name: String?, currency: Currency?, hourRate: Int64?, entries: Int64,
@@ -129,21 +131,28 @@ package struct EntriesParams: Codable, Sendable {
     }
 }
 
+/// One entry, by its entry id or by its seq (exactly one of the two).
 package struct EntryGetParams: Codable, Sendable {
-    package var id: String
+    package var id: String?
+    package var seq: Int64?
     package init(id: String) { self.id = id }
+    package init(seq: Int64) { self.seq = seq }
 }
 
 package struct PostingInfo: Codable, Sendable, Equatable {
     package var account: String
     package var amount: Int64
+    /// The care date stored with the posting (docs/FORMAT.md §2 and §6), served so that a verifier
+    /// checks it too; exports leave it out, their postings being the payload's alone.
+    package var careDate: String?
     /// The stored `postings.idx`, which must be the posting's place in the payload; served by
     /// `ledger.entries` and `entry.get`, left out of exports (their postings are in that order).
     package var idx: Int64?
 
-    package init(account: String, amount: Int64, idx: Int64? = nil) {
+    package init(account: String, amount: Int64, careDate: String? = nil, idx: Int64? = nil) {
         self.account = account
         self.amount = amount
+        self.careDate = careDate
         self.idx = idx
     }
 }
@@ -176,10 +185,11 @@ package struct EntryInfo: Codable, Sendable {
         prevHash = e.prevHash.hex
         hash = e.hash.hex
         let indexes = stored.postingIndexes
-        postings = stored.postings.enumerated().map { offset, posting in
+        postings = stored.postings.enumerated().map { index, posting in
             PostingInfo(
                 account: posting.account.rawValue, amount: posting.amount,
-                idx: indexes.flatMap { offset < $0.count ? $0[offset] : nil })
+                careDate: stored.careDates.flatMap { index < $0.count ? $0[index] : nil },
+                idx: indexes.flatMap { index < $0.count ? $0[index] : nil })
         }
         personal = stored.personal.map { $0.map(PersonalTextInfo.init) }
     }
@@ -207,9 +217,11 @@ package struct EntryInfo: Codable, Sendable {
             hash.hex == self.hash
         else { throw bad("hash: prev_hash and hash must be 64 lowercase hex characters") }
         var postings: [Posting] = []
+        var careDates: [String] = []
         for p in self.postings {
             guard let account = try? AccountID(p.account) else { throw bad("posting account") }
             postings.append(Posting(account: account, amount: p.amount))
+            if let careDate = p.careDate { careDates.append(careDate) }
         }
         let indexes = self.postings.compactMap(\.idx)
         guard indexes.isEmpty || indexes.count == self.postings.count else { throw bad("posting idx") }
@@ -217,9 +229,11 @@ package struct EntryInfo: Codable, Sendable {
             seq: seq, entryID: id, kind: kind,
             signed: SignedEntry(payload: Array(payload), signature: signature, keyID: key),
             committedAt: time, prevHash: prev, hash: hash)
-        var stored = StoredEntry(entry: entry, postings: postings, personal: try personalTexts())
-        stored.postingIndexes = indexes.isEmpty ? nil : indexes
-        return stored
+        // Care dates are checked when every posting came with one (from a daemon that stores them).
+        return StoredEntry(
+            entry: entry, postings: postings, personal: try personalTexts(),
+            careDates: !postings.isEmpty && careDates.count == postings.count ? careDates : nil,
+            postingIndexes: indexes.isEmpty ? nil : indexes)
     }
 }
 

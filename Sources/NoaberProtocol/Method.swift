@@ -38,6 +38,10 @@ package enum Method: String, Sendable, CaseIterable {
     case consistencyProof = "ledger.consistency_proof"
     /// Who read whose data: the daemon's read log (admin and auditor keys).
     case accessLog = "access.log"
+    /// A consistent copy of the whole ledger, made by the daemon (admin and auditor keys).
+    case backupStart = "backup.start"
+    /// A piece of that copy.
+    case backupRead = "backup.read"
 
     /// What a request of this method must carry.
     package enum Access: Sendable {
@@ -54,8 +58,7 @@ package enum Method: String, Sendable, CaseIterable {
         case .status, .firstEntry, .categoryList, .checkpoint, .consistencyProof: .open
         case .submit, .submitBatch: .write
         case .entries, .balances, .state, .treeNodes, .rows, .entryGet, .accountGet, .accountList, .accountHistory,
-            .accountStatement,
-            .keyList, .claimList, .inclusionProof, .accessLog:
+            .accountStatement, .keyList, .claimList, .inclusionProof, .accessLog, .backupStart, .backupRead:
             .read
         }
     }

@@ -72,6 +72,19 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
         RPCError(code: -32002, reason: "too_many_connections", message: "noaberd already serves \(limit) connections")
     }
 
+    /// The ledger is a restored backup whose checkpoints are held (`ledger.status`'s
+    /// `checkpoint_hold`), and the request needs a checkpoint newer than the one it holds.
+    package static func checkpointsHeld(_ why: String) -> RPCError {
+        RPCError(code: -32005, reason: "checkpoints_held", message: "checkpoints are held: \(why)")
+    }
+
+    /// The daemon already keeps as many backup copies as it allows at once.
+    package static func backupBusy(limit: Int) -> RPCError {
+        RPCError(
+            code: -32006, reason: "backup_busy",
+            message: "\(limit) backups are being taken already; retry when one has finished")
+    }
+
     // 1030–1039: reading. A read of account or personal data carries a read authorisation.
 
     /// The method reads account or personal data, and the request carries no authorisation.
@@ -88,6 +101,8 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
     }
     private static let readForbiddenReason = "read_forbidden"
     package var isReadForbidden: Bool { reason == Self.readForbiddenReason }
+    /// The ledger has no such entry (or claim, or account…): `LedgerError.notFound`'s code.
+    package var isNotFound: Bool { code == LedgerError.notFound("").code }
     /// The authorisation does not hold: unknown or revoked key, malformed, or a bad signature.
     package static func readAuthInvalid(_ why: String) -> RPCError {
         RPCError(code: 1032, reason: "read_auth_invalid", message: "read authorisation refused: \(why)")

@@ -279,13 +279,23 @@ package final class LedgerStore {
                     .text(original), seq,
                 ])
             }
+            let careDay = SQLValue.text(try careDay(of: tx, committedAt: e.committedAt))
             for (index, posting) in tx.postings.enumerated() {
-                try connection.statement("INSERT INTO postings (seq, idx, account, amount) VALUES (?, ?, ?, ?)")
-                    .run([seq, .integer(Int64(index)), .text(posting.account.rawValue), .integer(posting.amount)])
+                try connection.statement(
+                    "INSERT INTO postings (seq, idx, account, amount, care_date) VALUES (?, ?, ?, ?, ?)"
+                ).run([seq, .integer(Int64(index)), .text(posting.account.rawValue), .integer(posting.amount), careDay])
                 try connection.statement("UPDATE accounts SET balance = balance + ? WHERE account = ?")
                     .run([.integer(posting.amount), .text(posting.account.rawValue)])
             }
         }
+    }
+
+    /// The day `tx` counts for (docs/FORMAT.md §2); a reversal's original is in the database, or
+    /// earlier in this transaction, whose writes this connection sees.
+    private func careDay(of tx: Transaction, committedAt: Timestamp) throws(StoreError) -> String {
+        var original: String?
+        if tx.purpose == .reversal, let id = tx.reverses { original = try connection.careDate(ofTransaction: id) }
+        return tx.careDay(committedAt: committedAt) { _ in original }
     }
 
     private func write(_ settings: LedgerState.Settings) throws(StoreError) {

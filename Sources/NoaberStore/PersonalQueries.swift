@@ -68,16 +68,15 @@ extension Connection {
             .rows([.integer(seq), .text(path)]) { $0.text(0) }.first
     }
 
-    /// History lines with their memos as texts; `withheld` replaces them for a reader not entitled.
+    /// History lines with their memos and reversals' reasons as texts; `withheld` replaces them
+    /// for a reader not entitled.
     package func revealed(_ lines: [HistoryLine], withheld: String? = nil) throws(StoreError) -> [HistoryLine] {
         guard try (ledger()?.version ?? 1) >= 2 else { return lines }
         var result = lines
-        for index in result.indices where result[index].memo != nil {
-            if let withheld {
-                result[index].memo = withheld
-            } else {
-                result[index].memo = try personalText(seq: result[index].seq, path: "memo") ?? PersonalData.erasedMarker
-            }
+        for index in result.indices {
+            let seq = result[index].seq
+            if result[index].memo != nil { result[index].memo = try text(seq, "memo", withheld) }
+            if result[index].reason != nil { result[index].reason = try text(seq, "reason", withheld) }
         }
         return result
     }

@@ -69,6 +69,13 @@ extension Connection {
             .first
     }
 
+    /// The care date stored with the postings of transaction `entryID` (docs/FORMAT.md §2).
+    package func careDate(ofTransaction entryID: String) throws(StoreError) -> String? {
+        try statement(
+            "SELECT p.care_date FROM entries e JOIN postings p ON p.seq = e.seq WHERE e.entry_id = ? LIMIT 1"
+        ).rows([.text(entryID)]) { $0.isNull(0) ? nil : $0.text(0) }.first ?? nil
+    }
+
     /// How many entry and posting rows the journal holds.
     package func journalRows() throws(StoreError) -> JournalRows {
         try statement("SELECT (SELECT COUNT(*) FROM entries), (SELECT COUNT(*) FROM postings)").rows([]) { row in
@@ -99,25 +106,27 @@ extension Connection {
             .rows([.integer(from), .integer(Int64(limit))], decodeEntry)
         guard let first = entries.first, let last = entries.last else { return [] }
         var postings: [Int64: [Posting]] = [:]
+        var careDates: [Int64: [String]] = [:]
         var indexes: [Int64: [Int64]] = [:]
         let rows = try statement(
-            "SELECT seq, account, amount, idx FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, idx"
+            "SELECT seq, account, amount, care_date, idx FROM postings WHERE seq BETWEEN ? AND ? ORDER BY seq, idx"
         )
         .rows([.integer(first.seq), .integer(last.seq)]) { row in
-            (row.int64(0), row.text(1), row.int64(2), row.int64(3))
+            (row.int64(0), row.text(1), row.int64(2), row.isNull(3) ? "" : row.text(3), row.int64(4))
         }
-        for (seq, raw, amount, idx) in rows {
+        for (seq, raw, amount, careDate, idx) in rows {
             guard let account = try? AccountID(raw) else {
                 throw .corruptRow("posting of entry \(seq) names a malformed account")
             }
             postings[seq, default: []].append(Posting(account: account, amount: amount))
+            careDates[seq, default: []].append(careDate)
             indexes[seq, default: []].append(idx)
         }
         let personal = try personalTexts(from: first.seq, through: last.seq)
         return entries.map {
             StoredEntry(
                 entry: $0, postings: postings[$0.seq] ?? [], personal: personal[$0.seq] ?? [],
-                postingIndexes: indexes[$0.seq] ?? [])
+                careDates: careDates[$0.seq] ?? [], postingIndexes: indexes[$0.seq] ?? [])
         }
     }
 
@@ -153,28 +162,19 @@ extension Connection {
             var balance = current.balance - later
             let touching = try statement(
                 """
-                SELECT p.seq, p.amount, e.entry_id, e.committed_at, e.payload
+                SELECT p.seq, p.amount, e.entry_id, e.committed_at, e.payload, p.care_date
                 FROM postings p JOIN entries e ON e.seq = p.seq
                 WHERE p.account = ? AND p.seq < ? ORDER BY p.seq DESC LIMIT ?
                 """
             ).rows([.text(account.rawValue), .integer(beforeSeq ?? Int64.max), .integer(Int64(limit))]) { row in
-                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4))
+                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4), row.isNull(5) ? "" : row.text(5))
             }
             var lines: [HistoryLine] = []
-            for (seq, amount, entryID, time, payloadBytes) in touching {
-                guard let committedAt = Timestamp(rfc3339: time) else {
-                    throw .corruptRow("entry \(seq) has a malformed time")
-                }
-                var line = HistoryLine(
-                    seq: seq, entryID: entryID, committedAt: committedAt, amount: amount, balanceAfter: balance,
-                    purpose: nil, memo: nil, hours: nil, counterparties: [])
-                if let payload = try? Payload.decode(payloadBytes), case .transaction(let tx) = payload.body {
-                    line.purpose = tx.purpose
-                    line.memo = tx.memo
-                    line.hours = tx.hours
-                    line.counterparties = Self.counterparties(of: account, in: tx)
-                }
-                lines.append(line)
+            for (seq, amount, entryID, time, payload, careDate) in touching {
+                lines.append(
+                    try historyLine(
+                        of: account, seq: seq, amount: amount, balanceAfter: balance, entryID: entryID, time: time,
+                        payload: payload, careDate: careDate))
                 balance -= amount
             }
             return lines

@@ -33,6 +33,8 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case outOfRange(String)
     /// The stored Merkle tree or checkpoint does not match the journal (the file was edited).
     case treeMismatch(String)
+    /// A file beside the database (a backup copy) could not be created, read or written.
+    case file(path: String, reason: String)
 
     package var description: String {
         switch self {
@@ -43,6 +45,7 @@ package enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .locked(let path): "\(path) is locked by another noaberd"
         case .outOfRange(let what): what
         case .treeMismatch(let what): "the Merkle tree does not match the journal: \(what)"
+        case .file(let path, let reason): "\(path): \(reason)"
         }
     }
 }

@@ -190,6 +190,54 @@ enum Schema {
                 ) STRICT, WITHOUT ROWID;
                 """
         ),
+        Migration(
+            version: 6,
+            sql: """
+                -- The care date of each transaction (docs/FORMAT.md §2) on its postings, so that an
+                -- account's statement for a month of care is one range of an index (which holds the
+                -- amount too, so an opening balance is summed from the index alone). Derived; filled
+                -- here from the payloads: a credit's care_date or its commit day, a reversal the
+                -- date of what it reverses (never itself a reversal), anything else its commit day.
+                -- The journal's triggers refuse updates, so they step aside for this fill only.
+                DROP TRIGGER postings_append_only_update;
+                ALTER TABLE postings ADD COLUMN care_date TEXT;
+                CREATE TEMP TABLE tx_care_dates (
+                    seq INTEGER PRIMARY KEY, entry_id TEXT NOT NULL UNIQUE, reverses TEXT, care_date TEXT NOT NULL);
+                INSERT INTO tx_care_dates
+                    SELECT seq, entry_id,
+                        json_extract(CAST(payload AS TEXT), '$.reverses') AS reverses,
+                        COALESCE(json_extract(CAST(payload AS TEXT), '$.care_date'), substr(committed_at, 1, 10))
+                            AS care_date
+                    FROM entries WHERE kind = 'tx';
+                UPDATE postings SET care_date = (
+                    SELECT COALESCE(
+                        (SELECT original.care_date FROM tx_care_dates AS original
+                         WHERE original.entry_id = tx.reverses),
+                        tx.care_date)
+                    FROM tx_care_dates AS tx WHERE tx.seq = postings.seq);
+                DROP TABLE tx_care_dates;
+                CREATE TRIGGER postings_append_only_update BEFORE UPDATE ON postings
+                    BEGIN SELECT RAISE(ABORT, 'the journal is append-only: postings cannot be updated'); END;
+                CREATE INDEX postings_by_care_date ON postings(account, care_date, seq, amount);
+                """
+        ),
+        Migration(
+            version: 7,
+            sql: """
+                -- Present only in a copy made by `noaber backup` (docs/FORMAT.md §6): the copy says
+                -- of itself that it is one, so that a daemon started on it holds its checkpoints
+                -- until it is given the last published one and extends it, or signs with a new log
+                -- key. Not derived and not evidence; empty in a live ledger.
+                CREATE TABLE restore_guard (
+                    singleton      INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    taken_at       TEXT    NOT NULL,
+                    tree_size      INTEGER NOT NULL CHECK (tree_size >= 0),
+                    log_key_id     TEXT    NOT NULL,
+                    published_size INTEGER CHECK (published_size >= 1),
+                    published_root BLOB    CHECK (length(published_root) = 32)
+                ) STRICT;
+                """
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.

@@ -13,10 +13,50 @@ package struct AccountStatement: Sendable, Equatable {
     package var closing: Int64 { lines.last?.balanceAfter ?? opening }
 }
 
+/// A posting of the account, as the statement queries read it: the balance comes later.
+private typealias PostingRow = (
+    seq: Int64, amount: Int64, careDate: String, entryID: String, time: String, payload: [UInt8]
+)
+
 extension Connection {
-    /// The statement of `account` for entries committed in [`from`, `to`), oldest first, at most
-    /// `limit` lines after `afterSeq`. Times compare as their fixed-width RFC 3339 text, which sorts
-    /// in time order (docs/FORMAT.md §4).
+    /// The statement of `account` by care date (docs/FORMAT.md §2): lines whose care date is in
+    /// [`fromDay`, `throughDay`] (both included, `YYYY-MM-DD`), ordered by care date and then seq,
+    /// at most `limit` of them after the line (`after.day`, `after.seq`). The opening balance is
+    /// every posting before the period or before that line, whatever its commit order: a
+    /// credit for November committed in December still belongs before December's opening.
+    package func statement(
+        of account: AccountID, fromDay: String?, throughDay: String?, after: (day: String, seq: Int64)? = nil,
+        limit: Int
+    ) throws(StoreError) -> AccountStatement? {
+        try snapshot { () throws(StoreError) in
+            guard let current = try self.account(account) else { return nil }
+            // "" sorts before every day and "~" after, so an open end needs no second query.
+            let (from, through) = (SQLValue.text(fromDay ?? ""), SQLValue.text(throughDay ?? "~"))
+            let (afterDay, afterSeq) = (SQLValue.text(after?.day ?? ""), SQLValue.integer(after?.seq ?? 0))
+            let opening = try statement(
+                """
+                SELECT COALESCE(SUM(amount), 0) FROM postings
+                WHERE account = ? AND (care_date < ? OR (care_date <= ? AND (care_date, seq) <= (?, ?)))
+                """
+            ).rows([.text(account.rawValue), from, through, afterDay, afterSeq]) { $0.int64(0) }[0]
+            let rows = try statement(
+                """
+                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload
+                FROM postings p JOIN entries e ON e.seq = p.seq
+                WHERE p.account = ? AND p.care_date >= ? AND p.care_date <= ? AND (p.care_date, p.seq) > (?, ?)
+                ORDER BY p.care_date, p.seq LIMIT ?
+                """
+            ).rows([.text(account.rawValue), from, through, afterDay, afterSeq, .integer(Int64(limit) + 1)]) {
+                row -> PostingRow in
+                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.blob(5))
+            }
+            return try statement(current, opening: opening, rows: rows, limit: limit)
+        }
+    }
+
+    /// The statement of `account` by commit time: entries committed in [`from`, `to`), in chain
+    /// order, at most `limit` lines after `afterSeq`. Times compare as their fixed-width RFC 3339
+    /// text, which sorts in time order (docs/FORMAT.md §4).
     package func statement(
         of account: AccountID, from: Timestamp?, to: Timestamp?, afterSeq: Int64 = 0, limit: Int
     ) throws(StoreError) -> AccountStatement? {
@@ -33,40 +73,72 @@ extension Connection {
             ).rows([.text(account.rawValue), .text(fromText), .text(toText), .integer(afterSeq)]) { $0.int64(0) }[0]
             let rows = try statement(
                 """
-                SELECT p.seq, p.amount, e.entry_id, e.committed_at, e.payload
+                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload
                 FROM postings p JOIN entries e ON e.seq = p.seq
                 WHERE p.account = ? AND e.committed_at >= ? AND e.committed_at < ? AND p.seq > ?
                 ORDER BY p.seq LIMIT ?
                 """
             ).rows([
                 .text(account.rawValue), .text(fromText), .text(toText), .integer(afterSeq), .integer(Int64(limit) + 1),
-            ]) { row in
-                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4))
+            ]) { row -> PostingRow in
+                (row.int64(0), row.int64(1), row.isNull(2) ? "" : row.text(2), row.text(3), row.text(4), row.blob(5))
             }
-            var balance = opening
-            var lines: [HistoryLine] = []
-            for (seq, amount, entryID, time, payloadBytes) in rows.prefix(limit) {
-                guard let committedAt = Timestamp(rfc3339: time) else {
-                    throw .corruptRow("entry \(seq) has a malformed time")
-                }
-                let (sum, overflow) = balance.addingReportingOverflow(amount)
-                guard !overflow else {
-                    throw .corruptRow("the running balance of \(account) overflows at entry \(seq)")
-                }
-                balance = sum
-                var line = HistoryLine(
-                    seq: seq, entryID: entryID, committedAt: committedAt, amount: amount, balanceAfter: balance)
-                if let payload = try? Payload.decode(payloadBytes), case .transaction(let tx) = payload.body {
-                    line.purpose = tx.purpose
-                    line.memo = tx.memo
-                    line.hours = tx.hours
-                    line.category = tx.category
-                    line.careDate = tx.careDate
-                    line.counterparties = Self.counterparties(of: account, in: tx)
-                }
-                lines.append(line)
-            }
-            return AccountStatement(account: current, opening: opening, lines: lines, more: rows.count > limit)
+            return try statement(current, opening: opening, rows: rows, limit: limit)
         }
+    }
+
+    /// The care date of `account`'s posting in entry `seq`: where a care-date page that ended
+    /// there continues. Nil if the entry has no posting to the account.
+    package func careDate(ofPostingTo account: AccountID, seq: Int64) throws(StoreError) -> String? {
+        try statement("SELECT care_date FROM postings WHERE account = ? AND seq = ?")
+            .rows([.text(account.rawValue), .integer(seq)]) { $0.isNull(0) ? nil : $0.text(0) }.first ?? nil
+    }
+
+    private func statement(
+        _ account: LedgerState.Account, opening: Int64, rows: [PostingRow], limit: Int
+    ) throws(StoreError) -> AccountStatement {
+        var balance = opening
+        var lines: [HistoryLine] = []
+        for row in rows.prefix(limit) {
+            let (sum, overflow) = balance.addingReportingOverflow(row.amount)
+            guard !overflow else {
+                throw .corruptRow("the running balance of \(account.id) overflows at entry \(row.seq)")
+            }
+            balance = sum
+            lines.append(
+                try historyLine(
+                    of: account.id, seq: row.seq, amount: row.amount, balanceAfter: balance, entryID: row.entryID,
+                    time: row.time, payload: row.payload, careDate: row.careDate))
+        }
+        return AccountStatement(account: account, opening: opening, lines: lines, more: rows.count > limit)
+    }
+
+    /// A line of `account`'s history or statement, with what its payload says and how a reversal
+    /// links it to another entry (either way).
+    func historyLine(
+        of account: AccountID, seq: Int64, amount: Int64, balanceAfter: Int64, entryID: String, time: String,
+        payload: [UInt8], careDate: String
+    ) throws(StoreError) -> HistoryLine {
+        guard let committedAt = Timestamp(rfc3339: time) else {
+            throw .corruptRow("entry \(seq) has a malformed time")
+        }
+        var line = HistoryLine(
+            seq: seq, entryID: entryID, committedAt: committedAt, amount: amount, balanceAfter: balanceAfter,
+            careDate: careDate.isEmpty ? nil : careDate)
+        if let payload = try? Payload.decode(payload), case .transaction(let tx) = payload.body {
+            line.purpose = tx.purpose
+            line.memo = tx.memo
+            line.hours = tx.hours
+            line.category = tx.category
+            line.counterparties = Self.counterparties(of: account, in: tx)
+            if let original = tx.reverses {
+                line.reason = tx.reason
+                line.reverses = original
+                line.reversesSeq = try statement("SELECT seq FROM entries WHERE entry_id = ?")
+                    .rows([.text(original)]) { $0.int64(0) }.first
+            }
+        }
+        line.reversedBy = try reversal(of: entryID)
+        return line
     }
 }

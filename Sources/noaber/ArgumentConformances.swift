@@ -50,3 +50,13 @@ struct Parsed<Value: ParsedFromText>: ExpressibleByArgument, Sendable, CustomStr
     var description: String { text }
     var defaultValueDescription: String { text }
 }
+
+/// Refuses a negative amount before any daemon is asked, with the reason the ledger would give
+/// (`--amount -1.00` reaches this as a value, not as options: see `joiningNegativeValues`). How
+/// many decimals an amount may have is the ledger's scale, checked once the ledger is known.
+func refuseNegative(_ text: String, option: String) throws(ValidationError) {
+    guard text.hasPrefix("-") else { return }
+    do { _ = try Money.parse(text, scale: Money.maxScale) } catch {
+        throw ValidationError("\(option): \(error.message)")
+    }
+}

@@ -34,6 +34,7 @@ extension CategoryCommand {
 
         func validate() throws {
             do { try Identifier.validateCategory(category) } catch { throw ValidationError(error.message) }
+            try refuseNegative(rate, option: "--rate")
         }
 
         func run() async throws {

@@ -77,7 +77,7 @@ struct ClaimCommand: AsyncParsableCommand {
                 body: .claim(claim))
             return (
                 try await Session.submit(payload, key: key, client: session.client),
-                "\(volunteer) claims \(parsed) hours = \(session.format(minor)) \(session.currency.code) from \(issuer)"
+                "\(volunteer) claims \(parsed.phrase) = \(session.format(minor)) \(session.currency.code) from \(issuer)"
             )
         }
         try printReceipt(result, "claim \(result.id): \(text); pending until approved or rejected", output: output)
@@ -126,7 +126,7 @@ struct Approve: AsyncParsableCommand {
             }
             return (
                 try await session.submit(.transaction(CreditBuilder.approving(claim, id: claimID)), signing: signing),
-                "credit \(claim.hours) hours = \(session.format(claim.amount)) \(session.currency.code) from \(claim.issuer) to \(claim.account)"
+                "credit \(Hours.phrase(claim.hours)) = \(session.format(claim.amount)) \(session.currency.code) from \(claim.issuer) to \(claim.account)"
             )
         }
         try printReceipt(result, "claim \(claimID) approved: \(text)", output: output)

@@ -32,3 +32,10 @@ struct DayRangeOptions: ParsableArguments {
     /// The first moment of a UTC day.
     static func start(of day: String) -> Timestamp? { Timestamp(rfc3339: day + "T00:00:00.000Z") }
 }
+
+/// Which day statements and reports count an entry for: its care date (docs/FORMAT.md §2), or with
+/// `--by-commit-date` the day it was committed.
+struct DateBasisOptions: ParsableArguments {
+    @Flag(help: "Select and order by the day each entry was committed instead of its care date.")
+    var byCommitDate = false
+}

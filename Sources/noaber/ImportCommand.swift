@@ -13,8 +13,10 @@ struct Import: AsyncParsableCommand {
         discussion: """
             Columns (header row, any order): account, date (YYYY-MM-DD, the day of care, recorded as the \
             credit's care_date), hours or amount, category \
-            (optional, with hours), memo (optional), external_id (optional). Every bad line is reported \
-            with its number and reason, and then nothing is written. A valid file is sent in batches that \
+            (optional, with hours), memo (optional), external_id (optional). Fields are separated by \
+            commas or, as Excel writes them with Dutch settings, semicolons (then "2,5" is 2.5 hours). \
+            The file's form and the ledger's rules are checked together: every bad line is reported \
+            with its number and reasons, and then nothing is written. A valid file is sent in batches that \
             are each committed whole or not at all. Running the same file again adds nothing and says so: \
             each line's entry id comes from its external_id, or else from its content.
             """)
@@ -48,65 +50,87 @@ struct Import: AsyncParsableCommand {
         var written = 0
         var alreadyImported = 0
         var byCategory: [String: String] = [:]
+        /// The field separator the file was read with: "," or ";".
+        var delimiter = ","
+    }
+
+    /// The file refused, its problems already listed on stderr.
+    struct Refused: Error, CustomStringConvertible {
+        var description: String
     }
 
     func run() async throws {
-        let (lines, problems) = try ImportFile.read(file)
-        if !problems.isEmpty {
-            report(problems)
-            throw ClientFailure(
-                "\(problems.count) of \(lines.count + problems.count) lines are not valid; nothing was written")
-        }
-        let key = try loadPrivateKey(try connection.requireKeyPath())
-        // The ledger's state comes in the same round trip as the trust check: with it the rules
-        // judge every line before anything is signed.
+        let contents = try ImportFile.read(file)
+        let keyPath = try connection.requireKeyPath()
+        let key = try loadPrivateKey(keyPath)
+        // The whole ledger state in one snapshot, sent with the trust check: against it the form
+        // and the rules are judged together, every line, before anything is signed.
         var batch = RPCClient.Batch()
         let stateAnswer = batch.add(.state, NoParams(), as: StateResult.self)
-        let summary = try await Session.with(connection, also: batch) { session, answers in
-            let state: LedgerState
-            do { state = try answers.result(stateAnswer).ledgerState() } catch let failure as VerificationFailure {
-                throw ClientFailure("the daemon reports a malformed state: \(failure.reason)")
+        let summary: Summary
+        do {
+            summary = try await Session.with(connection, also: batch) { session, answers in
+                let state = try ledgerState(try answers.result(stateAnswer), keyPath: keyPath)
+                let builder = CreditBuilder(
+                    ledgerRate: session.hourRate, categoryRates: state.categories.mapValues(\.hourRate))
+                let (plan, problems) = ImportPlan.make(
+                    contents, issuer: issuer.value, signer: key.publicKey.keyID, state: state, builder: builder,
+                    ledgerID: session.ledgerID, amount: { text throws(AmountProblem) in try session.minorUnits(text) })
+                if !problems.isEmpty { throw refusal(problems, of: contents) }
+                var summary = try await send(plan, key: key, client: session.client)
+                summary.lines = contents.lines.count
+                summary.delimiter = contents.delimiter.rawValue
+                summary.describe(plan, session: session)
+                return summary
             }
-            do { _ = try state.postingAccount(issuer.value, purpose: .credit, debit: true) } catch let error
-                as LedgerError
-            {
-                throw ClientFailure("--issuer \(issuer) cannot pay credits: \(error.message)")
-            }
-            let builder = CreditBuilder(
-                ledgerRate: session.hourRate, categoryRates: state.categories.mapValues(\.hourRate))
-            let (plan, bad) = ImportPlan.make(
-                lines, issuer: issuer.value, state: state, builder: builder, ledgerID: session.ledgerID,
-                amount: { text throws(AmountProblem) in try session.minorUnits(text) })
-            if !bad.isEmpty {
-                report(bad, all: false)
-                throw ClientFailure("\(bad.count) of \(lines.count) lines do not fit the ledger; nothing was written")
-            }
-            var summary = try await send(plan, key: key, client: session.client)
-            summary.lines = lines.count
-            summary.describe(plan, session: session)
-            return summary
+        } catch let error where !(error is Refused) && !contents.problems.isEmpty {
+            // The ledger could not be asked, but the file's own faults are worth knowing meanwhile.
+            _ = refusal(contents.problems, of: contents)
+            throw ClientFailure(
+                "\(invalid(contents.problems, of: contents)), and the ledger could not be asked about the rest: \(error)"
+            )
         }
         if output.json { return try printJSON(summary) }
+        guard summary.written > 0 else {
+            let all = summary.alreadyImported == 1 ? "its 1 line was" : "all \(summary.alreadyImported) lines were"
+            return print("nothing new: \(all) imported before")
+        }
+        let read = contents.delimiter == .comma ? "" : " (read as \(contents.delimiter.name))"
         print(
-            "imported \(file): \(summary.lines) lines, \(summary.volunteers) volunteers, \(summary.hours) hours, \(summary.amount)"
+            "imported \(file)\(read): \(counted(summary.lines, "line")), \(counted(summary.volunteers, "volunteer")), \(summary.hours) hours, \(summary.amount)"
         )
         for (category, amount) in summary.byCategory.sorted(by: { $0.key < $1.key }) {
             print("  \(category): \(amount)")
         }
-        if summary.written == 0 {
-            print("nothing new: all \(summary.alreadyImported) lines were imported before")
-        } else {
-            print(
-                "\(summary.written) entries written\(summary.alreadyImported > 0 ? ", \(summary.alreadyImported) imported before" : "")"
+        let before = summary.alreadyImported > 0 ? ", \(summary.alreadyImported) imported before" : ""
+        print("\(counted(summary.written, "entry", "entries")) written\(before)")
+    }
+
+    /// The ledger's state, or why the key cannot read it.
+    private func ledgerState(_ result: @autoclosure () throws -> StateResult, keyPath: String) throws -> LedgerState {
+        do { return try result().ledgerState() } catch ClientError.rpc(let error) where error.isReadForbidden {
+            throw ClientFailure(
+                "\(keyPath) may not read the whole ledger, which an import is checked against: import with an operator's or an admin's key (\(error.message))"
             )
+        } catch let failure as VerificationFailure {
+            throw ClientFailure("the daemon reports a malformed state: \(failure.reason)")
         }
     }
 
-    /// Names the bad lines on stderr, at most 200 of them.
-    private func report(_ problems: [ImportFile.Problem], all: Bool = true) {
+    /// Lists the problems on stderr, at most 200 of them, and says what they come to.
+    private func refusal(_ problems: [ImportFile.Problem], of contents: ImportFile.Contents) -> Refused {
         var stderr = StandardError()
+        if contents.delimiter != .comma { print("\(file): read as \(contents.delimiter.name)", to: &stderr) }
         for problem in problems.prefix(200) { print("\(file): \(problem.description)", to: &stderr) }
-        if all && problems.count > 200 { print("\(file): … and \(problems.count - 200) more", to: &stderr) }
+        if problems.count > 200 { print("\(file): … and \(problems.count - 200) more", to: &stderr) }
+        let lines = problems.filter { $0.line != nil }
+        let what = lines.isEmpty ? problems[0].reason : invalid(lines, of: contents)
+        return Refused(description: "\(what); nothing was written")
+    }
+
+    /// "3 of 8 lines are not valid".
+    private func invalid(_ lines: [ImportFile.Problem], of contents: ImportFile.Contents) -> String {
+        "\(lines.count) of \(counted(contents.count, "line")) \(lines.count == 1 ? "is" : "are") not valid"
     }
 
     /// Signs and sends the plan in all-or-nothing batches; counts what was new and what was there.

@@ -61,7 +61,7 @@ struct Init: AsyncParsableCommand {
                 "\(source) pins ledger \(pinned), but init creates a new ledger with a new id; run it without \(source)"
             )
         }
-        let key = try loadPrivateKey(adminKey)
+        let key = try loadPrivateKey(adminKey, option: "--admin-key")
         let rate: Int64
         do { rate = try Money.parse(hourRate, scale: scale) } catch {
             throw ClientFailure("--hour-rate: \(error.message)")

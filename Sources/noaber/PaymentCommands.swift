@@ -73,7 +73,7 @@ struct PaymentOptions: ParsableArguments {
             let amount = "\(session.format(credit.amount)) \(session.currency.code)"
             guard let hours, let rate = credit.rate else { return (result, amount) }
             let at = category.map { " at \(session.format(rate)) (\($0))" } ?? ""
-            return (result, "\(hours) hours\(at) = \(amount)")
+            return (result, "\(hours.phrase)\(at) = \(amount)")
         }
         try printReceipt(result, "credit \(text) from \(from) to \(to)", output: output)
     }
@@ -98,7 +98,9 @@ struct Credit: AsyncParsableCommand {
     @Option(help: "The care category whose hour rate applies (with --hours).")
     var category: String?
 
-    @Option(name: .customLong("care-date"), help: "The day the care was given, YYYY-MM-DD (with --hours).")
+    @Option(
+        name: .customLong("care-date"),
+        help: "The day the care was given, YYYY-MM-DD (default: today, UTC); statements and reports count it then.")
     var careDate: String?
 
     func validate() throws {
@@ -106,11 +108,11 @@ struct Credit: AsyncParsableCommand {
             throw ValidationError("give exactly one of --hours and --amount")
         }
         if category != nil && hours == nil { throw ValidationError("--category goes with --hours") }
-        if careDate != nil && hours == nil { throw ValidationError("--care-date goes with --hours") }
         if let careDate, CalendarDate(careDate) == nil {
             throw ValidationError("--care-date must be a day written YYYY-MM-DD")
         }
         _ = try hours?.value("--hours")
+        if let amount { try refuseNegative(amount, option: "--amount") }
     }
 
     func run() async throws {
@@ -127,6 +129,8 @@ struct Transfer: AsyncParsableCommand {
     @Option(help: "The amount, e.g. 5.00.")
     var amount: String
 
+    func validate() throws { try refuseNegative(amount, option: "--amount") }
+
     func run() async throws {
         try await payment.pay(.transfer, amount: { try $0.amount(amount, option: "--amount") })
     }
@@ -139,6 +143,8 @@ struct Redeem: AsyncParsableCommand {
 
     @Option(help: "The amount, e.g. 7.50.")
     var amount: String
+
+    func validate() throws { try refuseNegative(amount, option: "--amount") }
 
     func run() async throws {
         try await payment.pay(.redeem, amount: { try $0.amount(amount, option: "--amount") })

@@ -36,7 +36,11 @@ struct Balance: AsyncParsableCommand {
 
 struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the entries that touched an account, newest first, with the running balance.")
+        abstract: "List the entries that touched an account, newest first, with the running balance.",
+        discussion: """
+            Each line starts with the entry's seq, which `noaber reverse` takes; a reversal shows what it \
+            undid and why, and a reversed entry which entry undid it.
+            """)
 
     @Argument(help: "The account id.")
     var account: String
@@ -59,7 +63,8 @@ struct History: AsyncParsableCommand {
                 struct Line: Encodable {
                     var seq: Int64
                     var entryId, committedAt: String
-                    var purpose, memo, hours: String?
+                    var purpose, memo, hours, careDate, reason, reverses: String?
+                    var reversesSeq, reversedBy: Int64?
                     var counterparties: [String]
                     var amount, balanceAfter: String
                     var minorUnits, balanceAfterMinorUnits: Int64
@@ -74,19 +79,26 @@ struct History: AsyncParsableCommand {
                         lines: history.lines.map {
                             Line(
                                 seq: $0.seq, entryId: $0.entryId, committedAt: $0.committedAt, purpose: $0.purpose,
-                                memo: $0.memo, hours: $0.hours, counterparties: $0.counterparties,
+                                memo: $0.memo, hours: $0.hours, careDate: $0.careDate, reason: $0.reason,
+                                reverses: $0.reverses, reversesSeq: $0.reversesSeq, reversedBy: $0.reversedBy,
+                                counterparties: $0.counterparties,
                                 amount: session.format($0.amount), balanceAfter: session.format($0.balanceAfter),
                                 minorUnits: $0.amount, balanceAfterMinorUnits: $0.balanceAfter)
                         }))
             }
             var table = Table(
-                headers: ["SEQ", "WHEN (UTC)", "WHAT", "COUNTERPARTY", "HOURS", "AMOUNT", "BALANCE", "MEMO"],
-                rightAligned: [0, 4, 5, 6])
+                headers: [
+                    "SEQ", "WHEN (UTC)", "CARE DATE", "WHAT", "COUNTERPARTY", "HOURS", "AMOUNT", "BALANCE", "NOTE",
+                ],
+                rightAligned: [0, 5, 6, 7])
             for line in history.lines {
+                // The care date only where it is not the commit day, as statements show it.
+                let careDate = line.careDate.flatMap { $0 == line.committedAt.prefix(10) ? nil : $0 } ?? ""
                 table.rows.append([
                     "\(line.seq)", String(line.committedAt.prefix(16)).replacingOccurrences(of: "T", with: " "),
+                    careDate,
                     line.purpose ?? "-", line.counterparties.joined(separator: ","), line.hours ?? "",
-                    session.format(line.amount), session.format(line.balanceAfter), line.memo ?? "",
+                    session.format(line.amount), session.format(line.balanceAfter), StatementRenderer.note(line),
                 ])
             }
             print(table.render())
@@ -127,10 +139,15 @@ struct Status: AsyncParsableCommand {
                             ? "revoked; start noaberd with a new --log-key file, then an admin announces it with `noaber key add --role log`"
                             : "not announced; an admin runs `noaber key add --role log --label log --key ADMIN.key`")
             ),
-            ("checkpoint", status.checkpointSize.map { "\($0) entries (`noaber checkpoint` prints it)" } ?? "none yet"),
+            (
+                "checkpoint",
+                status.checkpointSize.map { "\(counted($0, "entry", "entries")) (`noaber checkpoint` prints it)" }
+                    ?? "none yet"
+            ),
         ]
+        if let hold = status.checkpointHold { lines.append(("hold", "checkpoints held: \(hold.message)")) }
         if let settings = status.settings {
-            lines.append(("claims", "expire after \(settings.claimExpiryDays) days undecided"))
+            lines.append(("claims", "expire after \(counted(settings.claimExpiryDays, "day")) undecided"))
             lines.append(
                 (
                     "demurrage",

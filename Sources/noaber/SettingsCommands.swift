@@ -22,7 +22,7 @@ extension SettingsCommand {
             try await Session.with(connection) { session in
                 let settings = session.status.settings ?? SettingsInfo(LedgerState.Settings())
                 if output.json { return try printJSON(settings) }
-                print("claims expire after \(settings.claimExpiryDays) days undecided")
+                print("claims expire after \(counted(settings.claimExpiryDays, "day")) undecided")
                 print(describe(settings.demurrage, session))
             }
         }
@@ -109,7 +109,7 @@ extension SettingsCommand {
                 after.demurrage = demurrage
                 return (
                     result,
-                    "claims expire after \(after.claimExpiryDays) days; "
+                    "claims expire after \(counted(after.claimExpiryDays, "day")); "
                         + describe(SettingsInfo(after).demurrage, session, showNext: false)
                 )
             }

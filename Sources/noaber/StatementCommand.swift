@@ -10,14 +10,20 @@ struct StatementCommand: AsyncParsableCommand {
         commandName: "statement",
         abstract: "An account's statement: opening balance, every entry with the running balance, closing balance.",
         discussion: """
-            Dates are UTC days, both included. --format html gives a page with the organisation's name and \
-            currency that a volunteer can print. Opening + the amounts = closing, always.
+            Dates are UTC days, both included. Lines are selected and ordered by their care date (the day \
+            of care a credit names, else the day it was committed; a reversal counts on the day of what it \
+            undoes), so November's hours imported in December are on November's statement; \
+            --by-commit-date selects by the day each entry was committed. Each line shows its seq (what \
+            `noaber reverse` takes) and both days where they differ. --format html gives a page with the \
+            organisation's name and currency that a volunteer can print. Opening + the amounts = closing, \
+            always.
             """)
 
     @Argument(help: "The account id.")
     var account: Parsed<AccountID>
 
     @OptionGroup var days: DayRangeOptions
+    @OptionGroup var basis: DateBasisOptions
 
     @Option(help: "text, csv, json or html.")
     var format: StatementRenderer.Format = .text
@@ -35,29 +41,35 @@ struct StatementCommand: AsyncParsableCommand {
 
     func run() async throws {
         let text = try await Session.with(connection) { session in
-            let (fromTime, toTime) = (days.fromTime, days.toTime)
+            var statement: StatementResult?
             var lines: [HistoryLineInfo] = []
-            var opening: Int64?
+            var counterparties: [String: CounterpartyInfo] = [:]
+            var categories: [String: CategoryName] = [:]
             var afterSeq: Int64 = 0
-            var accountInfo: AccountInfo?
-            var closing: Int64 = 0
             while true {
-                let page = try await session.client.call(
-                    .accountStatement,
-                    StatementParams(account: account.text, fromTime: fromTime, toTime: toTime, afterSeq: afterSeq),
-                    as: StatementResult.self)
-                if opening == nil { opening = page.opening }
-                accountInfo = page.account
+                var params =
+                    basis.byCommitDate
+                    ? StatementParams(account: account.text, fromTime: days.fromTime, toTime: days.toTime)
+                    : StatementParams(account: account.text, fromDate: days.from, toDate: days.to)
+                params.afterSeq = afterSeq
+                let page = try await session.client.call(.accountStatement, params, as: StatementResult.self)
+                if statement == nil { statement = page }
                 lines += page.lines
-                closing = page.closing
-                guard page.more, let last = page.lines.last else { break }
+                for named in page.counterpartyAccounts ?? [] { counterparties[named.account] = named }
+                for named in page.categoryNames ?? [] { categories[named.category] = named }
+                guard page.more, let last = page.lines.last else {
+                    statement?.closing = page.closing
+                    break
+                }
                 afterSeq = last.seq
             }
+            guard let statement else { throw ClientFailure("the daemon sent no statement") }
             let renderer = StatementRenderer(
-                organisation: session.ledger?.name ?? "", currency: session.currency, account: accountInfo!,
-                from: days.from,
-                to: days.to,
-                opening: opening ?? 0, lines: lines, closing: closing)
+                organisation: session.ledger?.name ?? "", currency: session.currency, account: statement.account,
+                from: days.from, to: days.to, byCommitDate: basis.byCommitDate, opening: statement.opening,
+                lines: lines, closing: statement.closing,
+                counterparties: counterparties.values.sorted { $0.account < $1.account },
+                categories: categories.values.sorted { $0.category < $1.category })
             return try renderer.render(output.json ? .json : format)
         }
         if let out { try ExportOutput.writeWhole(text, to: out) } else { print(text, terminator: "") }

@@ -67,7 +67,9 @@ struct CheckpointCommand: AsyncParsableCommand {
         }
         guard let out else { return print(note.serialized, terminator: "") }
         try ExportOutput.writeWhole(note.serialized, to: out)
-        print("checkpoint of \(note.checkpoint.size) entries saved to \(out), signed by \(signer.text)")
+        print(
+            "checkpoint of \(counted(note.checkpoint.size, "entry", "entries")) saved to \(out), signed by \(signer.text)"
+        )
     }
 }
 
@@ -142,7 +144,7 @@ struct Proof: AsyncParsableCommand {
     }
 }
 
-struct VerifyProof: ParsableCommand {
+struct VerifyProof: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-proof",
         abstract: "Check a proof from `noaber proof` offline: the entry is in the ledger the log key signs for.",
@@ -150,13 +152,17 @@ struct VerifyProof: ParsableCommand {
             Needs no daemon. Checks that the proof's checkpoint is signed by the log key you trust (--log-key \
             or $NOABER_LOG_KEY: the verifier key the organisation publishes and `noaber status` prints), that \
             it is for the entry's ledger, and that the Merkle inclusion proof leads from the entry to the \
-            checkpoint's root. Exits 0 when all hold, 2 when the proof fails, 1 on any other error.
+            checkpoint's root. Exits 0 when all hold, 2 when the proof fails, 1 on any other error. \
+            Amounts are shown in the ledger's currency when a daemon of the proof's ledger answers \
+            (--socket, --host, as for other commands) with its first entry, whose admin signature is \
+            checked; else in minor units.
             """)
 
     @Argument(help: "The proof file.")
     var file: String
 
     @OptionGroup var logKeys: LogKeyOptions
+    @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     struct Report: Encodable {
@@ -175,7 +181,7 @@ struct VerifyProof: ParsableCommand {
         var failure: String?
     }
 
-    func run() throws {
+    func run() async throws {
         guard let keys = try logKeys.pinned() else {
             throw ClientFailure(
                 "give --log-key (or $NOABER_LOG_KEY): the log's verifier key, as the ledger publishes it and `noaber status` prints it"
@@ -188,7 +194,8 @@ struct VerifyProof: ParsableCommand {
         do { try check(text, against: keys, into: &report) } catch let failure as ProofFailure {
             report.failure = failure.reason
         }
-        try show(report)
+        let currency = report.postings == nil ? nil : await currency(ofLedger: report.ledgerId)
+        try show(report, currency: currency)
         if let failure = report.failure {
             var stderr = StandardError()
             print("noaber: proof failed: \(failure)", to: &stderr)
@@ -251,7 +258,18 @@ struct VerifyProof: ParsableCommand {
         report.ok = true
     }
 
-    private func show(_ report: Report) throws {
+    /// The currency of the proof's ledger as its entry 1 signs it, from a daemon of that ledger:
+    /// `Session` checks entry 1's admin signature and that it derives the ledger id, so a daemon
+    /// cannot make the amounts read otherwise. Nil when none answers; the proof needs no daemon.
+    private func currency(ofLedger id: String?) async -> Currency? {
+        guard let id, var target = try? connection.target else { return nil }
+        target.pinnedLedger = id
+        target.pinSource = "the proof"
+        target.keyPath = nil
+        return try? await Session.with(target) { $0.currency }
+    }
+
+    private func show(_ report: Report, currency: Currency?) throws {
         if output.json {
             try printJSON(report)
         } else if let failure = report.failure {
@@ -261,11 +279,18 @@ struct VerifyProof: ParsableCommand {
             print("  is entry \(report.seq!) of the \(report.treeSize!) in ledger \(report.ledgerId!)'s checkpoint")
             print("  signed by \(report.signedBy!)")
             if let purpose = report.purpose {
-                // The proof holds this entry, not the ledger's settings, so amounts stay in minor units.
-                let hours = report.hours.map { ", \($0) hours" } ?? ""
+                let hours = report.hours.map { ", \(Hours.phrase($0))" } ?? ""
                 print("  \(purpose)\(hours)\(report.memo.map { ": \($0)" } ?? "")")
                 for posting in report.postings ?? [] {
-                    print("  \(posting.account)  \(posting.amount > 0 ? "+" : "")\(posting.amount) (minor units)")
+                    let sign = posting.amount > 0 ? "+" : ""
+                    let amount =
+                        currency.map { "\(sign)\($0.format(posting.amount)) \($0.code)" }
+                        ?? "\(sign)\(posting.amount) minor units"
+                    print("  \(posting.account)  \(amount)")
+                }
+                if currency == nil {
+                    // The proof holds this entry, not the ledger's settings (its entry 1).
+                    print("  (no daemon of this ledger answered to say its currency: --socket or --host to ask one)")
                 }
             }
         }
@@ -353,7 +378,7 @@ struct Consistency: AsyncParsableCommand {
             return (newer, hashes.count)
         }
         print(
-            "OK: the checkpoint of \(newer.checkpoint.size) entries extends the one of \(older.checkpoint.size) entries (\(proofLength) proof hashes);"
+            "OK: the checkpoint of \(counted(newer.checkpoint.size, "entry", "entries")) extends the one of \(counted(older.checkpoint.size, "entry", "entries")) (\(counted(proofLength, "proof hash", "proof hashes")));"
         )
         print("entries 1 to \(older.checkpoint.size) are unchanged")
     }

@@ -52,10 +52,10 @@ struct Verify: AsyncParsableCommand {
         if output.json {
             try printJSON(report)
         } else if let failure {
-            print("FAILED after \(report.entries) good entries: \(failure)")
+            print("FAILED after \(counted(report.entries, "good entry", "good entries")): \(failure)")
         } else {
             print(
-                "OK: \(report.entries) entries, \(report.accounts) accounts, \(report.keys) keys; every signature, right, link, hash and balance checks out"
+                "OK: \(counted(report.entries, "entry", "entries")), \(counted(report.accounts, "account")), \(counted(report.keys, "key")); every signature, right, link, hash and balance checks out"
             )
             if let ledger = audit.verifier.state.ledger { print("ledger \(ledger.id) (\(ledger.name))") }
             if let totals = report.totals {
@@ -64,21 +64,30 @@ struct Verify: AsyncParsableCommand {
                 )
             }
             print("head hash \(report.headHash)")
-            print("tree root \(report.treeRoot) (\(report.entries) entries)")
+            print("tree root \(report.treeRoot) (\(counted(report.entries, "entry", "entries")))")
             for checkpoint in report.checkpoints {
                 print(
-                    "checkpoint (\(checkpoint.source)): \(checkpoint.treeSize) entries, root matches, signed by \(checkpoint.signedBy ?? "-")"
+                    "checkpoint (\(checkpoint.source)): \(counted(checkpoint.treeSize, "entry", "entries")), root matches, signed by \(checkpoint.signedBy ?? "-")"
                 )
             }
             if report.checkpoints.isEmpty {
                 print("no checkpoint checked: the ledger names no log key yet, and none was given")
             }
         }
+        if !output.json { printWarnings(report.warnings) }
         if let failure {
             var stderr = StandardError()
             print("noaber: verification failed: \(failure)", to: &stderr)
             throw ExitCode(2)
         }
+    }
+
+    /// Version 1 texts that break today's character rule: they do not fail the audit, but a reader
+    /// should know that a name may hide a character; the first few, then how many more.
+    private func printWarnings(_ warnings: [AuditReport.Warning]) {
+        let shown = 20
+        for warning in warnings.prefix(shown) { print("warning: \(warning.message)") }
+        if warnings.count > shown { print("warning: \(warnings.count - shown) more texts like these") }
     }
 
     /// The replayed chain, the checkpoint that came with it, the stored state to compare, or the first failure.

@@ -19,6 +19,18 @@ struct Noaberd: AsyncParsableCommand {
 
     @OptionGroup var settings: SettingFlags
 
+    @Option(
+        help: ArgumentHelp(
+            "A restored backup: the last published checkpoint (a `noaber checkpoint --out` file). Checkpoints stay held until the chain extends it.",
+            valueName: "file"))
+    var publishedCheckpoint: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A restored backup: a jsonl export of the newer chain, whose entries up to the published checkpoint are added as they were committed.",
+            valueName: "export.jsonl"))
+    var catchUp: String?
+
     func run() async throws {
         let configuration: ServerConfiguration
         do {
@@ -26,6 +38,7 @@ struct Noaberd: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        let restore = try restoreOptions()
         let level = configuration.logLevel
         // stderr: journald collects it under systemd, a terminal shows it otherwise.
         LoggingSystem.bootstrap { label in
@@ -35,11 +48,29 @@ struct Noaberd: AsyncParsableCommand {
         }
         let logger = Logger(label: "noaberd")
         do {
-            try await Daemon.run(configuration: configuration, logger: logger)
+            try await Daemon.run(configuration: configuration, logger: logger, restore: restore)
         } catch {
             logger.critical("noaberd stopped: \(error)")
             throw ExitCode.failure
         }
+    }
+}
+
+extension Noaberd {
+    /// Start-up steps for a restored backup; one-off, so flags rather than configuration keys.
+    func restoreOptions() throws -> RestoreOptions {
+        var options = RestoreOptions()
+        if let publishedCheckpoint {
+            do { options.publishedCheckpoint = try String(contentsOfFile: publishedCheckpoint, encoding: .utf8) } catch
+            {
+                throw ValidationError("cannot read --published-checkpoint \(publishedCheckpoint): \(error)")
+            }
+        }
+        if let path = catchUp {
+            options.catchUp = { after, through in try CatchUpExport.entries(path: path, after: after, through: through)
+            }
+        }
+        return options
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NoaberCore
 import NoaberProtocol
 import NoaberStore
 import NoaberTestSupport
@@ -52,6 +53,29 @@ struct AuditScriptTests {
         #expect(bad.status == 2)
         #expect(bad.stdout.contains("FAIL entry 11"), "\(bad.stdout)\(bad.stderr)")
         #expect(try daemon.noaber("verify").status == 2, "noaber verify agrees")
+    }
+
+    /// The postings' care dates (FORMAT.md §6, schema version 6) are derived, and checked: one moved
+    /// to another month, around the triggers, fails the script, the store's scan and `noaber verify`.
+    @Test(.enabled(if: tools, "python3 or openssl is missing; scripts/setup.sh installs them"))
+    func aMovedCareDateFailsTheAudit() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        let good = try await audit(daemon)
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
+        try db.execute("DROP TRIGGER postings_append_only_update")
+        try db.execute("UPDATE postings SET care_date = '2000-01-01' WHERE seq = 10")
+        let bad = try await audit(daemon)
+        #expect(bad.status == 2)
+        #expect(
+            bad.stdout.contains("FAIL entry 10: the care_date of posting 0 is '2000-01-01'"),
+            "\(bad.stdout)\(bad.stderr)")
+        #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(db) }
+        let verify = try daemon.noaber("verify")
+        #expect(verify.status == 2, "noaber verify agrees: \(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("entry 10: stored care dates differ from the transaction's care date"))
     }
 
     /// The worked example of FORMAT.md §14, built with openssl alone, and its tampered copies.

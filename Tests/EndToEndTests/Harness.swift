@@ -24,11 +24,20 @@ final class DaemonProcess: @unchecked Sendable {
         return exe.deletingLastPathComponent()
     }()
 
-    init(directory: URL? = nil, extraArguments: [String] = []) async throws {
+    /// With `today` (an RFC 3339 time), the daemon's clock and every CLI run's start there and run
+    /// on together (faketime), so that a test can be "on 6 December" whatever day it runs.
+    init(directory: URL? = nil, extraArguments: [String] = [], today: String? = nil) async throws {
         self.directory = try directory ?? Self.makeTemporaryDirectory()
         process = Process()
-        try start(extraArguments: extraArguments)
+        try start(extraArguments: extraArguments, clockAhead: try today.map(Self.offset(to:)))
         try await waitUntilServing()
+    }
+
+    /// faketime's offset (`+12345s`, `-678s`) from the real clock to `time`.
+    static func offset(to time: String) throws -> String {
+        guard let target = Timestamp(rfc3339: time) else { throw CLIFailure(message: "\(time) is not RFC 3339") }
+        let seconds = (target.millisecondsSinceEpoch - Timestamp.now().millisecondsSinceEpoch) / 1000
+        return seconds < 0 ? "\(seconds)s" : "+\(seconds)s"
     }
 
     static func makeTemporaryDirectory() throws -> URL {

@@ -55,7 +55,7 @@ struct LifecycleTests {
             DaemonProcess.binaries.appendingPathComponent("noaberd"),
             ["--data", daemon.dataDirectory, "--socket", daemon.directory.appendingPathComponent("other.sock").path])
         #expect(other.status != 0)
-        #expect(other.stderr.contains("another noaberd is using it"))
+        #expect(other.stderr.contains("another noaberd is serving this ledger"))
         let stealing = try daemon.run(
             DaemonProcess.binaries.appendingPathComponent("noaberd"),
             ["--data", daemon.directory.appendingPathComponent("data2").path, "--socket", daemon.socket])

@@ -63,6 +63,25 @@ struct SSHTests {
         #expect(verify.stdout.contains("OK: \(WalkthroughLedger.entries + 1) entries"), "\(verify.stdout)")
     }
 
+    /// An auditor on another computer takes a backup: the copy crosses ssh in pieces and is
+    /// written there, whole and private.
+    @Test func anAuditorTakesABackupOverSSH() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        let noaber = DaemonProcess.binaries.appendingPathComponent("noaber").path
+        let ssh = try await SSHServer(command: "\(noaber) dial-stdio --socket \(daemon.socket)")
+        defer { ssh.stop() }
+        let result = try await Self.remote(
+            daemon, ssh,
+            ["backup", "--out", "remote.sqlite", "--key", "admin.key", "--host", "ssh://root@127.0.0.1:\(ssh.port)"])
+        #expect(result.status == 0, "\(result.stderr)\nsshd:\n\(ssh.log())")
+        #expect(result.stdout.contains("backup of \(WalkthroughLedger.entries) entries"), "\(result.stdout)")
+        let path = daemon.directory.appendingPathComponent("remote.sqlite").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
     @Test func whatCannotBeReachedSaysWhyOnStderr() async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }

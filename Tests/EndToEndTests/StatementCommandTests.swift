@@ -18,7 +18,9 @@ struct StatementCommandTests {
 
         let text = try daemon.ok("statement", "vol:jan-peeters", "--from", today, "--to", today)
         #expect(
-            text.hasPrefix("Zorgkring Noord: statement of vol:jan-peeters (Jan Peeters), \(today) to \(today), in ZMT"),
+            text.hasPrefix(
+                "Zorgkring Noord: statement of vol:jan-peeters (Jan Peeters), \(today) to \(today) by care date, in ZMT"
+            ),
             "\(text)")
         #expect(text.contains("opening balance  0.00") && text.contains("closing balance  22.50"), "\(text)")
 
@@ -42,9 +44,9 @@ struct StatementCommandTests {
         let csv = try daemon.ok("statement", "vol:jan-peeters", "--format", "csv")
         #expect(
             csv.hasPrefix(
-                "date,seq,entry_id,purpose,counterparty,hours,category,care_date,memo,amount,balance\r\n,,,opening,,,,,,,0.00\r\n"
+                "seq,care_date,committed_at,entry_id,purpose,counterparty,hours,category,memo,reason,reverses,reversed_by,amount,balance\r\n,,,,opening,,,,,,,,,0.00\r\n"
             ))
-        #expect(csv.hasSuffix(",,,closing,,,,,,,22.50\r\n"))
+        #expect(csv.hasSuffix(",,,,closing,,,,,,,,,22.50\r\n"))
 
         try daemon.ok("statement", "vol:jan-peeters", "--format", "html", "--out", "jan.html")
         let html = try String(contentsOfFile: daemon.directory.appendingPathComponent("jan.html").path, encoding: .utf8)

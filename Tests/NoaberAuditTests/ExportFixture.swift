@@ -4,8 +4,10 @@ import NoaberCrypto
 import NoaberProtocol
 
 /// A small ledger for the writers: entries signed with a fixed key, applied through the real rules
-/// (so every entry is one the daemon would accept), and committed at chosen times the way the
-/// daemon commits them, with seq, hash chain and stored postings.
+/// (so every entry is one the daemon would accept, or for its texts one a version 1 ledger from
+/// before FORMAT.md §2's character rule may hold, which every export must still carry), and
+/// committed at chosen times the way the daemon commits them, with seq, hash chain and stored
+/// postings.
 ///
 /// One admin key signs everything: it opens the accounts and controls them all, which the rules
 /// allow, and which keeps the chain (and so every exact expected output) the same on every run.
@@ -34,6 +36,7 @@ struct ExportFixture {
     ) throws {
         ledgerID = LedgerIdentity.derive(adminKey: Self.admin.publicKey, nonce: Self.nonce)
         self.currency = currency
+        state.legacyTexts = .warn
         try append(
             .ledgerInit(
                 LedgerInit(
@@ -79,7 +82,7 @@ struct ExportFixture {
     /// A transaction; with `hours`, at the rate in force: `category`'s, or else the ledger's.
     mutating func tx(
         _ purpose: Purpose, _ postings: [(String, Int64)], memo: String? = nil, hours: String? = nil,
-        category: String? = nil,
+        category: String? = nil, careDate: String? = nil,
         id: String? = nil, at time: String
     ) throws {
         let rate = category.map { state.categories[$0]?.hourRate ?? 0 } ?? Self.hourRate
@@ -88,7 +91,8 @@ struct ExportFixture {
                 Transaction(
                     purpose: purpose,
                     postings: try postings.map { Posting(account: try AccountID($0.0), amount: $0.1) },
-                    memo: memo, hours: hours, hourRate: hours == nil ? nil : rate, category: category)),
+                    memo: memo, hours: hours, hourRate: hours == nil ? nil : rate, category: category,
+                    careDate: careDate)),
             id: id, at: time)
     }
 
@@ -116,6 +120,7 @@ struct ExportFixture {
     /// The balances after the entries committed up to and including `day` (UTC).
     func balances(through day: String) throws -> [AccountID: Int64] {
         var replay = LedgerState()
+        replay.legacyTexts = .warn
         var prior = ReplayedEntries()
         for (index, entry) in entries.enumerated() where entry.committedAt.prefix(10) <= day {
             let time = Timestamp(rfc3339: entry.committedAt)!

@@ -33,6 +33,22 @@ struct CSVReaderTests {
         }
     }
 
+    @Test(arguments: [
+        ("account,date,hours\nx;y", CSVReader.Delimiter.comma),
+        ("account;date;hours\nx,y,z", .semicolon),
+        ("\u{FEFF}account;date;hours;memo\r\n", .semicolon),
+        ("\"a;b\",c\n", .comma),
+        ("account\n", .comma),
+    ])
+    func theHeaderSaysWhichSeparator(text: String, delimiter: CSVReader.Delimiter) {
+        #expect(CSVReader.delimiter(of: text) == delimiter)
+    }
+
+    @Test func semicolonRecordsKeepCommasAsText() throws {
+        let records = try CSVReader.records("a;b\r\n2,5;\"x;y\"\r\n", delimiter: .semicolon)
+        #expect(records.map(\.fields) == [["a", "b"], ["2,5", "x;y"]])
+    }
+
     @Test func emptyTextHasNoRecords() throws {
         #expect(try CSVReader.records("").isEmpty)
     }

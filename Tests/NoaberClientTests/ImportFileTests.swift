@@ -9,7 +9,8 @@ struct ImportFileTests {
     let today = CalendarDate("2026-11-30")!
 
     func parse(_ text: String) throws -> (lines: [ImportFile.Line], problems: [ImportFile.Problem]) {
-        try ImportFile.parse(text, source: "month.csv", today: today)
+        let contents = try ImportFile.parse(text, source: "month.csv", today: today)
+        return (contents.lines, contents.problems)
     }
 
     func failure(_ text: String) -> String? {
@@ -74,6 +75,41 @@ struct ImportFileTests {
         #expect(reasons[8] == "3 fields, but the header names 6")
         #expect(reasons[9] == "the account is empty")
         #expect(problems[0].description.hasPrefix("line 2: "))
+    }
+
+    @Test func aLineWithSeveralFaultsIsNamedWithAllOfThem() throws {
+        let (lines, problems) = try parse(
+            "account,date,hours,category,memo\nvol:piet,2026-13-01,1.234,Tuin!,ok\nVOL,2026-11-01,1,boodschappen,x\n")
+        #expect(lines.isEmpty)
+        #expect(
+            problems.map(\.reasons.count) == [3, 1]
+                && problems[0].reason.hasPrefix("the date must be YYYY-MM-DD, not \"2026-13-01\"; invalid hours"))
+        #expect(problems[0].reason.contains("category \"Tuin!\" must be"))
+        // What the line names and reads is kept, for the ledger to be asked about it too.
+        #expect(problems[0].account?.rawValue == "vol:piet" && problems[0].category == nil)
+        #expect(problems[1].account == nil && problems[1].category == "boodschappen")
+    }
+
+    @Test func aSemicolonFileAsDutchExcelSavesIt() throws {
+        // A byte-order mark, CRLF line ends, semicolons, and decimal commas in hours and amounts.
+        let text =
+            "\u{FEFF}account;date;hours;amount;memo\r\nvol:piet;2026-11-01;2,5;;boodschappen, bakker\r\n"
+            + "vol:jan;2026-11-02;;12,50;\r\nvol:jan;2026-11-03;1.234,5;;\r\n"
+        let contents = try ImportFile.parse(text, source: "month.csv", today: today)
+        #expect(contents.delimiter == .semicolon && contents.delimiter.name == "semicolon-separated")
+        #expect(contents.lines.count == 2 && contents.lines[0].hours?.hundredths == 250)
+        #expect(contents.lines[0].memo == "boodschappen, bakker" && contents.lines[1].amountText == "12.50")
+        #expect(contents.problems.map(\.line) == [4] && contents.problems[0].reason.hasPrefix("invalid hours"))
+        // In a comma file the same hours are a decimal point's.
+        let comma = try ImportFile.parse("account,date,hours\nvol:piet,2026-11-01,\"2,5\"\n", source: "m", today: today)
+        #expect(comma.delimiter == .comma && comma.lines.isEmpty && comma.problems.count == 1)
+    }
+
+    @Test func aDecimalCommaGivesTheEntryIDOfItsPoint() throws {
+        let issuer = try AccountID("org:zorgkring")
+        let point = try parse("account,date,hours\nvol:piet,2026-11-01,2.5\n").lines[0]
+        let comma = try parse("account;date;hours\nvol:piet;2026-11-01;2,5\n").lines[0]
+        #expect(ImportFile.entryID(issuer: issuer, point) == ImportFile.entryID(issuer: issuer, comma))
     }
 
     @Test func aRepeatedLineWithoutExternalIDIsRefused() throws {

@@ -62,6 +62,6 @@ struct AccountRulesTests {
         c.ledger.expectRefusal(try c.ledger.sign(.accountOpen(open)), .invalidPayload("account name must not be empty"))
         open.name = "x\ny"
         c.ledger.expectRefusal(
-            try c.ledger.sign(.accountOpen(open)), .invalidPayload("account name contains control characters"))
+            try c.ledger.sign(.accountOpen(open)), .invalidText(field: "account name", .controlCharacter(0x0A)))
     }
 }

@@ -25,7 +25,8 @@ struct CategoryRulesTests {
         c.ledger.expectRefusal(
             try c.ledger.sign(
                 try credit("1", rate: 2000, category: "persoonlijke-verzorging", amount: 2000), by: c.coordinator),
-            .invalidHours("hour_rate 2000 is not the hour rate of category persoonlijke-verzorging, 2200"))
+            .invalidHours(
+                "hour_rate 2000 (20.00 ZMT) is not the hour rate of category persoonlijke-verzorging, 22.00 ZMT"))
         try c.ledger.submit(
             try credit("1", rate: 2200, category: "persoonlijke-verzorging", amount: 2200), by: c.coordinator)
         #expect(try c.ledger.balance("vol:jan") == 5200, "the first credit kept its own rate")

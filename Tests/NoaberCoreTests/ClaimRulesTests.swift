@@ -94,7 +94,7 @@ struct ClaimRulesTests {
             try c.ledger.sign(try claim(rate: 1200), by: c.jan), reason: "invalid_hours", mentioning: ["hour_rate 1200"]
         )
         c.ledger.expectRefusal(
-            try c.ledger.sign(try claim(amount: 1), by: c.jan), reason: "invalid_hours", mentioning: ["asks 1"])
+            try c.ledger.sign(try claim(amount: 1), by: c.jan), reason: "invalid_hours", mentioning: ["asks 0.01 ZMT"])
         c.ledger.expectRefusal(try c.ledger.sign(try claim(hours: "0", amount: 0), by: c.jan), reason: "invalid_hours")
         c.ledger.expectRefusal(
             try c.ledger.sign(try claim(hours: "1.555", amount: 1555), by: c.jan), reason: "invalid_hours")

@@ -75,9 +75,13 @@ struct IdentifierTests {
         }
     }
 
-    @Test(arguments: ["\n", "\r", "\t", "\u{0}", "\u{1B}[2J", "\u{7F}", "\u{85}", "\u{9F}"])
-    func textRefusesControlCharacters(control: String) {
-        #expect(throws: LedgerError.invalidPayload("memo contains control characters")) {
+    @Test(
+        arguments: [
+            ("\n", 0x0A), ("\r", 0x0D), ("\t", 0x09), ("\u{0}", 0x00), ("\u{1B}[2J", 0x1B), ("\u{7F}", 0x7F),
+            ("\u{85}", 0x85), ("\u{9F}", 0x9F),
+        ] as [(String, UInt32)])
+    func textRefusesControlCharacters(control: String, code: UInt32) {
+        #expect(throws: LedgerError.invalidText(field: "memo", .controlCharacter(code))) {
             try Text.validate("a\(control)b", field: "memo", maxLength: 100, allowEmpty: true)
         }
     }

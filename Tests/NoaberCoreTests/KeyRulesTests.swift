@@ -64,7 +64,7 @@ struct KeyRulesTests {
         let key = try Ed25519PrivateKey.generate()
         var spec = KeySpec(publicKey: key.publicKey, label: "a\u{1B}[2J", role: .member)
         c.ledger.expectRefusal(
-            try c.ledger.sign(.keyAdd(KeyAdd(key: spec))), .invalidPayload("key label contains control characters"))
+            try c.ledger.sign(.keyAdd(KeyAdd(key: spec))), .invalidText(field: "key label", .controlCharacter(0x1B)))
         spec.label = "ok"
         for bad in [
             spec.publicKey.uppercased(), String(spec.publicKey.dropLast(2)), String(repeating: "zz", count: 32),

@@ -164,7 +164,7 @@ struct PayloadTests {
 
     @Test(arguments: ["", "{", "not json", #"{"v" 1}"#, "\u{FF}\u{FE}"])
     func malformedJSONIsRefused(text: String) {
-        #expect(decodeError(text) == "not a valid JSON object")
+        #expect(decodeError(text) == "the payload is not a valid JSON object")
     }
 
     @Test(arguments: ["[]", "1", "null", #""text""#])

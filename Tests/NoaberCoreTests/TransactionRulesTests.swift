@@ -158,7 +158,7 @@ struct TransactionRulesTests {
         var c = try Community()
         try c.credit("vol:jan", hours: "1")
         let entry = try c.ledger.sign(try tx(.transfer, ("vol:jan", -1), ("vol:piet", 1), memo: "a\rb"), by: c.jan)
-        c.ledger.expectRefusal(entry, .invalidPayload("memo contains control characters"))
+        c.ledger.expectRefusal(entry, .invalidText(field: "memo", .controlCharacter(0x0D)))
         let long = try c.ledger.sign(
             try tx(.transfer, ("vol:jan", -1), ("vol:piet", 1), memo: String(repeating: "m", count: 501)), by: c.jan)
         c.ledger.expectRefusal(long, .invalidPayload("memo is longer than 500 characters"))
@@ -174,11 +174,11 @@ struct TransactionRulesTests {
             ),
             (
                 try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hours: "1.5", hourRate: 999),
-                .invalidHours("hour_rate 999 is not the ledger's hour rate, 1000")
+                .invalidHours("hour_rate 999 (9.99 ZMT) is not the ledger's hour rate, 10.00 ZMT")
             ),
             (
                 try tx(.credit, ("org:zorgkring", -1600), ("vol:jan", 1600), hours: "1.5", hourRate: rate),
-                .invalidHours("1.5 hours at rate 1000 is 1500 minor units, but 1600 are credited")
+                .invalidHours("1.5 hours at 10.00 ZMT an hour is 15.00 ZMT, but 16.00 ZMT is credited")
             ),
             (
                 try tx(.credit, ("org:zorgkring", -1500), ("vol:jan", 1500), hourRate: rate),

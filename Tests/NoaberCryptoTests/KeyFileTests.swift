@@ -33,6 +33,25 @@ struct KeyFileTests {
         }
     }
 
+    @Test func aPublicKeyReadAsThePrivateOneIsNamedAsSuch() throws {
+        try withTemporaryDirectory { directory in
+            let key = try Ed25519PrivateKey.generate()
+            let publicPath = directory.appendingPathComponent("coord.key.pub").path
+            try key.publicKey.write(toFile: publicPath)
+            #expect(throws: CryptoError.publicKeyGiven) { try Ed25519PrivateKey(contentsOfFile: publicPath) }
+            #expect(CryptoError.publicKeyGiven.description.hasPrefix("This is a public key; the private key is needed"))
+            // Anything else that is no private key is still just not a usable PEM.
+            let other = directory.appendingPathComponent("notes.txt").path
+            try "not a key\n".write(toFile: other, atomically: true, encoding: .utf8)
+            #expect {
+                try Ed25519PrivateKey(contentsOfFile: other)
+            } throws: { error in
+                guard case CryptoError.invalidPEM = error else { return false }
+                return true
+            }
+        }
+    }
+
     @Test func reportsMissingFilesWithErrno() throws {
         try withTemporaryDirectory { directory in
             let missing = directory.appendingPathComponent("absent.key").path

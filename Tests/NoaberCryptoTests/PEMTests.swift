@@ -122,7 +122,8 @@ struct PEMTests {
     }
 
     @Test func refusesTheOtherHalfOfAKeyPair() {
-        #expect(isInvalidPEM { try Ed25519PrivateKey(pemRepresentation: Self.rfc8032PublicPEM) })
+        // The usual slip, a public key where the private one belongs, is named as such.
+        #expect(throws: CryptoError.publicKeyGiven) { try Ed25519PrivateKey(pemRepresentation: Self.rfc8032PublicPEM) }
         #expect(isInvalidPEM { try Ed25519PublicKey(pemRepresentation: Self.rfc8032PrivatePEM) })
     }
 

@@ -56,6 +56,10 @@ struct RPCErrorTests {
         #expect(
             RPCError(.limitExceeded(account: try AccountID("vol:jan"), wouldBe: "-0.01", minimum: "0.00")).message
                 == "account vol:jan would go to -0.01, below its minimum balance 0.00")
+        // A broken rule is said as the rule, with no "invalid payload:" before it; the code stays 1000.
+        let rule = RPCError(.invalidPayload("entry e-1 was already reversed by entry 9"))
+        #expect(rule.code == 1000 && rule.reason == "invalid_payload")
+        #expect(rule.message == "entry e-1 was already reversed by entry 9")
     }
 
     @Test func ledgerErrorCodesAreDistinctAndInTheirRange() throws {

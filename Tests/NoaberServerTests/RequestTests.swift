@@ -50,6 +50,25 @@ struct RequestTests {
         #expect(failed.error.message == message)
     }
 
+    /// Readers disagree on a member given twice (the first, or the last?), and a decoder that
+    /// patches over a byte that is not UTF-8 reads another request than was sent: both are refused.
+    @Test(arguments: [
+        (#"{"jsonrpc":"2.0","id":1,"method":"ledger.status","method":"ledger.drop"}"#, RPCID.number(1), "method"),
+        (#"{"jsonrpc":"2.0","id":1,"\u006dethod":"ledger.status","method":"ledger.drop"}"#, .number(1), "method"),
+        (#"{"jsonrpc":"2.0","id":1,"id":2,"method":"ledger.status"}"#, .null, "id"),
+        (
+            #"{"jsonrpc":"2.0","id":1,"method":"ledger.entries","params":{},"params":{"from_seq":1}}"#, .number(1),
+            "params"
+        ),
+    ])
+    func aMemberGivenTwiceIsRefused(line: String, id: RPCID, member: String) throws {
+        let failed = try #require(failure(line))
+        #expect(failed.id == id && failed.error.message == "invalid request: \"\(member)\" appears twice")
+        let bad = Array(#"{"jsonrpc":"2.0","id":1,"method":"ledger.st"#.utf8) + [0xFF] + Array(#"atus"}"#.utf8)
+        guard case .failure(let invalid) = Request.parse(Data(bad)) else { return #expect(Bool(false)) }
+        #expect(invalid.error.reason == "parse_error" && invalid.error.message == "parse error: not valid UTF-8")
+    }
+
     @Test func paramsAreDecodedIntoTheMethodsOwnType() throws {
         let line = #"{"jsonrpc":"2.0","id":9,"method":"ledger.entries","params":{"from_seq":5,"limit":2}}"#
         let request = try Request.parse(Data(line.utf8)).get()

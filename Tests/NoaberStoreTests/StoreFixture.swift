@@ -90,10 +90,24 @@ final class StoreFixture {
                 controllers: [controller.publicKey.keyID]))
     }
 
-    func credit(_ to: String, hours: String, memo: String? = nil) throws -> AcceptedEntry {
+    func credit(_ to: String, hours: String, memo: String? = nil, careDate: String? = nil) throws -> AcceptedEntry {
         let amount = try Hours(hours).amount(atRate: 1000)
+        var body = try tx(.credit, ("org:zorgkring", -amount), (to, amount), memo: memo, hours: hours, hourRate: 1000)
+        if case .transaction(var credit) = body {
+            credit.careDate = careDate
+            body = .transaction(credit)
+        }
+        return try accept(body, by: coordinator)
+    }
+
+    /// The coordinator's reversal of `original` (an earlier entry of this fixture).
+    func reversal(of original: AcceptedEntry, reason: String = "a mistake") throws -> AcceptedEntry {
+        guard case .transaction(let tx) = original.payload.body else { throw FixtureFailure("not a transaction") }
         return try accept(
-            try tx(.credit, ("org:zorgkring", -amount), (to, amount), memo: memo, hours: hours, hourRate: 1000),
+            .transaction(
+                Transaction(
+                    purpose: .reversal, postings: tx.postings.map { Posting(account: $0.account, amount: -$0.amount) },
+                    reverses: original.payload.id, reason: reason)),
             by: coordinator)
     }
 
@@ -154,4 +168,9 @@ func sqliteError(_ body: () throws -> Void, sourceLocation: SourceLocation = #_s
         Issue.record("expected an SQLite error, got \(error)", sourceLocation: sourceLocation)
     }
     return nil
+}
+
+struct FixtureFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -9,6 +9,12 @@ erase covers; `check` then judges the texts found.
 import hashlib, re
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
+# §2: each personal field's text length, as (fewest, most) characters, by kind and path.
+LENGTHS = {("ledger.init", "admin_key.label"): (1, 100), ("ledger.init", "log_key.label"): (1, 100),
+           ("key.add", "key.label"): (1, 100), ("key.revoke", "reason"): (0, 500),
+           ("account.open", "name"): (1, 200), ("account.update", "name"): (1, 200),
+           ("account.update", "reason"): (0, 500), ("claim", "memo"): (0, 500),
+           ("claim.reject", "reason"): (1, 500), ("tx", "memo"): (0, 500), ("tx", "reason"): (1, 500)}
 # §16's table: each kind's personal fields, by path.
 PERSONAL = {"ledger.init": ("admin_key.label", "log_key.label"), "key.add": ("key.label",),
             "key.revoke": ("reason",), "account.open": ("name",), "account.update": ("name", "reason"),
@@ -32,9 +38,11 @@ def commitment(path, salt, text):
 class PersonalAudit:
     # The checks of audit_sqlite.py (Bad, need, shape, is_text) are handed in, so that a failure
     # here is the very exception the running script reports.
-    def __init__(self, bad, need, shape, is_text):
+    def __init__(self, bad, need, shape, is_text, text_problem):
         self.bad, self.need, self.shape, self.is_text = bad, need, shape, is_text
+        self.text_problem = text_problem
         self.commitments = {}  # (seq, path) -> commitment
+        self.lengths = {}      # (seq, path) -> its text's (fewest, most) characters
         self.paths = {}        # seq -> the paths of its personal fields
         self.by_id = {}        # entry id -> seq, for entries with personal fields
         self.subjects = {}     # account -> seqs of the entries with personal data touching it
@@ -51,6 +59,7 @@ class PersonalAudit:
             self.need(type(value) is str and HEX64.fullmatch(value),
                  f"{path} does not hold a commitment (64 lowercase hex characters, §16)")
             self.commitments[(seq, path)] = value
+            self.lengths[(seq, path)] = LENGTHS[(p["kind"], path)]
             paths.append(path)
         if not paths:
             return
@@ -94,7 +103,8 @@ class PersonalAudit:
         self.erasures += 1
 
     def check(self, texts):
-        """§5 rule 9: texts is {(seq, path): (salt bytes, text)}; fails at the first entry (by seq)."""
+        """§5 rule 9: texts is {(seq, path): (salt bytes, text)}, each matching its commitment and
+        obeying §2's text rules; fails at the first entry (by seq)."""
         failures = []
         for (seq, path), (salt, text) in texts.items():
             want = self.commitments.get((seq, path))
@@ -106,6 +116,11 @@ class PersonalAudit:
             elif (seq, path) in self.erased:
                 failures.append((seq, path, f"the personal text at {path} is still kept, although "
                                  f"erase entry {self.erased[(seq, path)]} covers it"))
+            elif not self.is_text(text, *self.lengths[(seq, path)], controls=False):
+                failures.append((seq, path, f"the personal text at {path} is not %d-%d plain characters"
+                                 % self.lengths[(seq, path)]))
+            elif self.text_problem(text):  # §2's character rule, a chain rule in version 2
+                failures.append((seq, path, f"the personal text at {path} {self.text_problem(text)}"))
         for (seq, path) in self.commitments:
             if (seq, path) not in texts and (seq, path) not in self.erased:
                 failures.append((seq, path, f"the personal text at {path} is missing, and no erase covers it"))

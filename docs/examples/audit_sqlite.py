@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, format version 1 (schema version 4).
+"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 7).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
@@ -26,7 +26,7 @@ out. Where FORMAT.md leaves a choice open, a comment marked "Reading:" says whic
 
 audit_export.py imports this file: the Auditor class below knows nothing about SQLite.
 """
-import argparse, base64, hashlib, json, os, re, sqlite3, subprocess, sys, tempfile, urllib.parse
+import argparse, base64, hashlib, json, os, re, sqlite3, subprocess, sys, tempfile, unicodedata, urllib.parse
 from datetime import date, datetime, timedelta
 
 sys.set_int_max_str_digits(0)  # payloads are at most 64 KiB; huge numbers then fail range checks
@@ -74,6 +74,18 @@ ONLY_ON_CREDITS = ("care_date", "claim")              # §2: "only on credits"
 # §15: a demurrage carries none of these (and always a period).
 NOT_IN_DEMURRAGE = ("memo", "hours", "hour_rate", "category", "care_date", "claim", "reverses", "reason")
 CLAIM_FIELDS = ("hours", "hour_rate", "category", "care_date")  # §15: an approval repeats these
+# §2 "Text fields": each kind's text fields, by path; the character rule holds for each.
+TEXT_FIELDS = {"ledger.init": ("name", "currency.name", "admin_key.label", "log_key.label"),
+               "key.add": ("key.label",), "key.revoke": ("reason",), "account.open": ("name",),
+               "account.update": ("name", "reason"), "category.set": ("name",), "claim": ("memo",),
+               "claim.reject": ("reason",), "tx": ("memo", "reason"), "erase": ("reason",)}
+# §2: the format characters, as ranges of code points: Unicode 15.1's Cf and U+2028, U+2029. The
+# list, not this Python's Unicode version, says which they are.
+FORMAT_CHARS = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+                (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x2028, 0x202E),
+                (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+                (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+                (0xE0001, 0xE0001), (0xE0020, 0xE007F))
 SPKI = bytes.fromhex("302a300506032b6570032100")  # §7: raw Ed25519 key -> DER SubjectPublicKeyInfo
 # §2: small-order points, compared with the last byte's top (sign) bit cleared.
 SMALL_ORDER = {bytes.fromhex(h) for h in (
@@ -103,6 +115,25 @@ def is_text(x, lo=0, hi=None, controls=True):
     # Reading: "characters" are Unicode code points; "control characters" are C0, DEL and C1.
     return type(x) is str and lo <= len(x) <= (len(x) if hi is None else hi) and \
         (controls or not any(ord(c) < 32 or 127 <= ord(c) < 160 for c in x))
+
+
+def text_problem(x):
+    """§2's character rule: what a text breaks (a format character, or not NFC), or None."""
+    for c in x:
+        if any(lo <= ord(c) <= hi for lo, hi in FORMAT_CHARS):
+            return f"contains U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip() + ", a format character"
+    # Reading: NFC as this Python's unicodedata computes it; texts of characters older than its
+    # Unicode version get the same answer from any version (Unicode's normalization stability).
+    return None if unicodedata.normalize("NFC", x) == x else "is not in NFC"
+
+
+def text_at(p, path):
+    """The text at a dotted path of the payload, or None where there is none."""
+    for part in path.split("."):
+        if type(p) is not dict or part not in p:
+            return None
+        p = p[part]
+    return p if type(p) is str else None
 
 
 def shape(obj, what, required, optional=frozenset()):
@@ -266,6 +297,8 @@ class Auditor:
         # its postings, or None for a reversal (which cannot itself be reversed).
         self.txs = {}
         self.reversed = {}  # entry id of a reversed transaction -> seq of the reversal that undid it
+        self.care_days = {}  # §2 "The care date of a transaction": entry id -> YYYY-MM-DD
+        self.tx_days = {}   # seq -> the same, which §6's postings.care_date repeats
         self.postings = 0   # posting rows the chain explains
         # §2 ledger.settings, as the last one left them (or the defaults), and §15's state.
         self.expiry_days, self.settings_seq = DEFAULT_EXPIRY_DAYS, None
@@ -280,7 +313,8 @@ class Auditor:
         self.t = None       # committed_at of the entry being checked, in ms (§15's t)
         self.version = None  # §16: entry 1's v, which every entry repeats
         from audit_personal import PersonalAudit  # §16; here, so that it gets this script's Bad
-        self.personal = PersonalAudit(Bad, need, shape, is_text)
+        self.personal = PersonalAudit(Bad, need, shape, is_text, text_problem)
+        self.warnings = []  # §2: (seq, reason) for version 1 texts that break the character rule
 
     def entry(self, seq, eid, kind, kid, payload, sig, at, prev, h, stored):
         """Check entry `seq`; `stored` is the derived postings as [(idx, account, amount)]."""
@@ -343,6 +377,7 @@ class Auditor:
                  "claim": self.claim, "claim.reject": self.claim_reject, "tx": self.tx,
                  "erase": lambda p, kid, role, seq: self.personal.erase(p, role, seq, self.accounts)}.get(kind)
         postings = (rules and rules(p, kid, signer["role"], seq)) or []  # only tx returns postings
+        self.texts(p, seq)
         # §6: the derived postings repeat each tx's postings in payload order, idx from 0.
         need(list(stored) == [(i, a, x) for i, (a, x) in enumerate(postings)],
              "the stored postings differ from the payload's postings")
@@ -352,6 +387,17 @@ class Auditor:
         self.postings += len(postings)
         self.leaves.append(sha256(b"\x00" + record))
         self.n, self.head, self.at = seq, h, at
+
+    def texts(self, p, seq):
+        """§2's character rule over every text field: a chain rule in version 2; in version 1, whose
+        entries may predate it, a text that breaks it is a warning."""
+        for path in TEXT_FIELDS.get(p["kind"], ()):
+            text = text_at(p, path)
+            problem = text_problem(text) if text is not None else None
+            if problem and self.version == 2:
+                raise Bad(f"{path} {problem}")
+            if problem:
+                self.warnings.append((seq, f"{path} {problem}"))
 
     def init(self, p, kid):
         need(type(p["ledger"]) is str and HEX32.fullmatch(p["ledger"]), "ledger is not 32 hex chars")
@@ -735,6 +781,10 @@ class Auditor:
             need(is_int(acct["balance"]), f"balance of {a} overflows 64 bits")
             need(x > 0 or acct["balance"] >= acct["min"], f"{a} would go below its min_balance")
         self.txs[p["id"]] = None if reversal else postings_digest(postings)
+        # §2: a reversal's care date is that of what it reverses; a credit's its care_date, else
+        # (as every other transaction's) the UTC day of its committed_at.
+        day = self.care_days[p["reverses"]] if reversal else p.get("care_date", time_text(self.t)[:10])
+        self.care_days[p["id"]] = self.tx_days[seq] = day
         if reversal:
             self.reversed[p["reverses"]] = seq
         if claim is not None:
@@ -850,6 +900,13 @@ def check_sqlite(db, auditor):
     for (seq,) in db.execute("SELECT DISTINCT seq FROM postings WHERE seq < 1 OR seq > ?",
                              (auditor.n,)):
         raise Bad(f"the postings table has rows for seq {seq}, which is not an entry")
+    # §6: from schema version 6 on, each posting row repeats its transaction's care date (§2).
+    has_care_dates = any(r[1] == "care_date" for r in db.execute("PRAGMA table_info(postings)"))
+    if has_care_dates:
+        for seq, idx, day in db.execute("SELECT seq, idx, care_date FROM postings ORDER BY seq, idx"):
+            if day != auditor.tx_days.get(seq):
+                raise Bad(f"the care_date of posting {idx} is {day!r}, the transaction's care date is "
+                          f"{auditor.tx_days.get(seq)!r}", seq)
     stored = {r[0]: r[1:] for r in db.execute(
         "SELECT account, kind, name, min_balance, controllers, status, balance, opened_seq FROM accounts")}
     for a in sorted(set(stored) | set(auditor.accounts)):
@@ -883,13 +940,16 @@ def check_sqlite(db, auditor):
     else:
         need(not auditor.reversed,
              "the reversals table is missing, but the chain reverses transactions")
-    # §6: the schema's version is 5 for this document; version 4 adds the claims and settings
-    # tables, version 5 personal_data (§16).
+    # §6: the schema's version is 6 for this document; version 4 adds the claims and settings
+    # tables, version 5 personal_data (§16), version 6 the postings' care_date, version 7
+    # restore_guard (neither derived nor evidence, so not read here).
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 5),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 5")
+    need(version is None or (type(version) is int and 1 <= version <= 7),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 7")
+    need(version is None or version < 6 or has_care_dates,
+         f"the postings table has no care_date column in a schema version {version} file")
     for table in ("claims", "settings"):
         need(version is None or version < 4 or table in tables,
              f"the {table} table is missing from a schema version {version} file")
@@ -1122,6 +1182,7 @@ def finish(run, args):
                           "checkpoint": size, "kept": sizes, "categories": len(auditor.categories),
                           "reversals": len(auditor.reversed), "claims": len(auditor.claims),
                           "demurrage": auditor.demurrages, "settings": auditor.settings_state(),
+                          "warnings": [{"seq": q, "reason": r} for q, r in auditor.warnings],
                           "failure": failure}))
     elif failure:
         where = "" if failure["seq"] is None else f" entry {failure['seq']}"
@@ -1134,6 +1195,9 @@ def finish(run, args):
               + f", {len(auditor.reversed)} reversal{'' if len(auditor.reversed) == 1 else 's'}"
               + f", {len(auditor.claims)} claim{'' if len(auditor.claims) == 1 else 's'}"
               + f", {auditor.demurrages} demurrage entr{'y' if auditor.demurrages == 1 else 'ies'}")
+    if not args.json:
+        for seq, reason in auditor.warnings:  # version 1 texts from before §2's character rule
+            print(f"WARN entry {seq}: {reason}")
     return 2 if failure else 0
 
 

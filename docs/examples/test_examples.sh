@@ -10,6 +10,7 @@
 # default and a changed claim_expiry_days; demurrage on a day and a week schedule, with empty
 # periods passed over, missed periods charged in order after downtime, a rate change, a
 # min_balance that limits a charge, and a period charged in chunks of 99 accounts with a cursor.
+# A file of schema version 6 must carry each posting's care date (§2, §6), and a moved one fails.
 # Uses python3, sqlite3, openssl, xxd and base64 only. Exits non-zero on any mismatch.
 #
 #   bash docs/examples/test_examples.sh
@@ -252,8 +253,10 @@ cp good.sqlite v3.sqlite; sqlite3 v3.sqlite "DROP TABLE claims; DROP TABLE setti
 expect 0 "$OK3, 0 categories, 0 reversals, 0 claims" sq v3.sqlite
 cp good.sqlite nosettings.sqlite; sqlite3 nosettings.sqlite "DROP TABLE settings"
 expect 2 "FAIL: the settings table is missing from a schema version 4 file" sq nosettings.sqlite
+cp good.sqlite v8.sqlite; sqlite3 v8.sqlite "INSERT INTO schema_migrations VALUES (8, '2026-01-01T00:00:00.000Z')"
+expect 2 "FAIL: schema_migrations says version 8, and FORMAT.md describes versions 1 to 7" sq v8.sqlite
 cp good.sqlite v6.sqlite; sqlite3 v6.sqlite "INSERT INTO schema_migrations VALUES (6, '2026-01-01T00:00:00.000Z')"
-expect 2 "FAIL: schema_migrations says version 6, and FORMAT.md describes versions 1 to 5" sq v6.sqlite
+expect 2 "FAIL: the postings table has no care_date column in a schema version 6 file" sq v6.sqlite
 # The defaults, stated as a row, are the defaults too (§6: "no row means the defaults").
 cp good.sqlite defaults.sqlite; sqlite3 defaults.sqlite "INSERT INTO settings VALUES (60, NULL, NULL, NULL, NULL, NULL)"
 expect 0 "$OK3" sq defaults.sqlite
@@ -273,6 +276,14 @@ root4=$(node "$(node "$(cat leaf1.hex)" "$(cat leaf2.hex)")" "$(node "$(cat leaf
 OK4="OK: 4 entries, 2 accounts, 2 keys, head $(cat hash4.hex), root $root4, checkpoint 3, kept checkpoint 3"
 expect 0 "$OK4" sq four.sqlite --checkpoint checkpoint3.txt
 expect 0 "$OK4" ex four.jsonl --checkpoint checkpoint3.txt --log-key "$VKEY"
+# Schema version 6 (§6): each posting repeats its transaction's care date (§2): for this credit,
+# which names none, the UTC day of its committed_at.
+cp four.sqlite care.sqlite
+sqlite3 care.sqlite "ALTER TABLE postings ADD COLUMN care_date TEXT; UPDATE postings SET care_date = '2026-01-01';
+  INSERT INTO schema_migrations VALUES (5, '2026-01-01T00:00:00.000Z'), (6, '2026-01-01T00:00:00.000Z')"
+expect 0 "$OK4" sq care.sqlite --checkpoint checkpoint3.txt
+cp care.sqlite moved.sqlite; sqlite3 moved.sqlite "UPDATE postings SET care_date = '2025-12-31' WHERE idx = 1"
+expect 2 "FAIL entry 4: the care_date of posting 1 is '2025-12-31', the transaction's care date is '2026-01-01'" sq moved.sqlite
 
 echo "== tampered SQLite files"
 t() { cp good.sqlite "$1"; sqlite3 "$1" "$2"; }
@@ -527,6 +538,23 @@ chain_export upd frozen.sqlite frozen.jsonl "$UPD_KEYS" checkpoint14.txt
 expect 2 "FAIL: state: status of account vol:jan-peeters is 'frozen', the replay gives 'open'" ex frozen.jsonl
 chain_export upd name.sqlite name.jsonl "$UPD_KEYS" checkpoint14.txt
 expect 2 "FAIL: state: name of account vol:jan-peeters is 'Jan Peeters', the replay gives 'Jan Peeters-de Vries'" ex name.jsonl
+
+echo "== text rule (§2): a version 1 chain from before it passes, with a warning per text"
+# Entry 7 renames Jan with a zero-width space and a right-to-left override, and gives a reason that
+# is not in NFC: a version 1 ledger written before the rule may hold both. (A version 2 ledger may
+# not, and the daemon refuses both in new entries: Tests/EndToEndTests/TextRuleTests.swift.)
+upd b.json disguise '"account":"vol:jan-peeters","name":"Jan\u200b Peeters\u202e","reason":"Bre\u0301e"'
+chain txt "${GOOD[@]:0:6}" b.json@admin
+chain_db txt txt.sqlite "INSERT INTO accounts VALUES
+  ('org:zorgkring', 'issuer', 'Zorgkring Noord', -100000, '$ADMIN_ID', 'open', -2500, 2),
+  ('vol:jan-peeters', 'member', 'Jan' || char(8203) || ' Peeters' || char(8238), 0, '$ADMIN_ID', 'open', 2500, 3);"
+chain_export txt txt.sqlite txt.jsonl "$UPD_KEYS"
+for script in sq ex; do
+  file=$([ $script = sq ] && echo txt.sqlite || echo txt.jsonl)
+  expect 0 "OK: 7 entries" $script $file
+  expect 0 "WARN entry 7: name contains U+200B ZERO WIDTH SPACE, a format character" $script $file
+  expect 0 "WARN entry 7: reason is not in NFC" $script $file
+done
 
 echo "== account.update: signed entries that break §2's rules (the daemon never stores these)"
 # bad NAME SEQ REASON PAYLOAD@KEY...: GOOD's first entries, then the given ones, entry SEQ the last;

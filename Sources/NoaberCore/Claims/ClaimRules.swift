@@ -22,7 +22,7 @@ extension LedgerState {
             throw .invalidPayload("a claim asks an issuer to pay; \(issuer.id) is \(issuer.kind.rawValue)")
         }
         guard issuer.status == .open else { throw .accountNotOpen(issuer.id, status: issuer.status.rawValue) }
-        if let memo = claim.memo { try Text.validate(memo, field: "memo", maxLength: 500, allowEmpty: true) }
+        if let memo = claim.memo { try Text.validateForm(memo, field: "memo", maxLength: 500, allowEmpty: true) }
         if let careDate = claim.careDate { try checkCareDate(careDate, at: at) }
         var rate = ledger.hourRate
         var rateName = "the ledger's hour rate"
@@ -35,12 +35,14 @@ extension LedgerState {
         }
         let hours = try Hours(claim.hours)
         guard claim.hourRate == rate else {
-            throw .invalidHours("hour_rate \(claim.hourRate) is not \(rateName), \(rate)")
+            throw .invalidHours(
+                "hour_rate \(claim.hourRate) (\(money(claim.hourRate))) is not \(rateName), \(money(rate))")
         }
         let expected = try hours.amount(atRate: rate)
         guard claim.amount == expected else {
             throw .invalidHours(
-                "\(hours) hours at rate \(rate) is \(expected) minor units, but the claim asks \(claim.amount)")
+                "\(hours.phrase) at \(money(rate)) an hour is \(money(expected)), but the claim asks \(money(claim.amount))"
+            )
         }
     }
 
@@ -48,7 +50,7 @@ extension LedgerState {
     func applyClaimReject(
         _ reject: ClaimReject, signer: Key, at: Timestamp?, prior: (any PriorEntries)?
     ) throws(LedgerError) {
-        try Text.validate(reject.reason, field: "reason", maxLength: 500)
+        try Text.validateForm(reject.reason, field: "reason", maxLength: 500)
         let record = try pendingClaim(reject.claim, at: at, prior: prior)
         try requireIssuerController(record.claim, signer: signer, to: "reject")
     }
@@ -66,7 +68,7 @@ extension LedgerState {
         ]
         guard tx.postings == expected else {
             throw .invalidPayload(
-                "an approval pays exactly what claim \(id) asks: \(claim.amount) minor units from \(claim.issuer) to \(claim.account)"
+                "an approval pays exactly what claim \(id) asks: \(money(claim.amount)) from \(claim.issuer) to \(claim.account)"
             )
         }
         guard tx.hours == claim.hours, tx.hourRate == claim.hourRate, tx.category == claim.category,

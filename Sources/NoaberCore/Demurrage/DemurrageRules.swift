@@ -127,7 +127,7 @@ extension LedgerState {
         for charge in charges { total = try Money.add(total, -charge.amount, "the demurrage total") }
         guard tx.postings == charges + [Posting(account: demurrage.account, amount: total)] else {
             throw .invalidPayload(
-                "the demurrage of the period starting \(label) is \(charges.count) charges of \(demurrage.ratePPM) ppm, in order of account, then \(total) minor units to \(demurrage.account)"
+                "the demurrage of the period starting \(label) is \(charges.count) charges of \(demurrage.ratePPM) ppm, in order of account, then \(money(total)) to \(demurrage.account)"
             )
         }
         guard var receiver = accounts[demurrage.account], receiver.status == .open else {

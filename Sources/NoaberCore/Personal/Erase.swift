@@ -48,7 +48,7 @@ extension LedgerState {
     /// The conditions of §16 for an `erase`; it changes nothing in the state.
     mutating func applyErase(_ body: Erase, signer: Key, prior: (any PriorEntries)?) throws(LedgerError) {
         try require(signer, oneOf: [.admin], to: "erase personal data")
-        try Text.validate(body.reason, field: "reason", maxLength: 500)
+        try Text.validateForm(body.reason, field: "reason", maxLength: 500)
         switch (body.account, body.entries) {
         case (let account?, nil):
             guard accounts[account] != nil else { throw .unknownAccount(account) }

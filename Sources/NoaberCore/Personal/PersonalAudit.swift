@@ -1,10 +1,10 @@
 /// The verifier's part of rule 9 of docs/FORMAT.md §5: each personal text present matches its
-/// commitment, none is present that an `erase` covers, and every commitment without a text is
-/// covered by an `erase`. An erasure comes after what it covers, and an export carries its texts
+/// commitment and obeys §2's text rules for its field, none is present that an `erase` covers,
+/// and every commitment without a text is covered by an `erase`. An erasure comes after what it covers, and an export carries its texts
 /// after the entries, so the texts are judged at the end, in seq order.
 struct PersonalAudit: Sendable {
-    /// Every commitment of the chain's v2 entries.
-    private var commitments: [PersonalKey: String] = [:]
+    /// Every personal field of the chain's v2 entries, holding its commitment.
+    private var commitments: [PersonalKey: PersonalField] = [:]
     /// Each covered text and the first erase entry that covers it.
     private var erasedBy: [PersonalKey: Int64] = [:]
     /// The texts stored beside the chain, once the reader has them; nil: not given (an export
@@ -13,7 +13,7 @@ struct PersonalAudit: Sendable {
 
     mutating func record(_ payload: Payload, seq: Int64) {
         guard payload.v >= 2 else { return }
-        for field in payload.personalFields { commitments[PersonalKey(seq: seq, path: field.path)] = field.value }
+        for field in payload.personalFields { commitments[PersonalKey(seq: seq, path: field.path)] = field }
     }
 
     mutating func erase(_ covered: [PersonalKey], by seq: Int64) {
@@ -32,12 +32,12 @@ struct PersonalAudit: Sendable {
         guard let texts else { return }
         var failures: [(PersonalKey, String)] = []
         for (key, text) in texts {
-            guard let commitment = commitments[key] else {
+            guard let field = commitments[key] else {
                 failures.append(
                     (key, "a personal text is stored at \"\(key.path)\", where the payload commits to none"))
                 continue
             }
-            if text.commitment != commitment {
+            if text.commitment != field.value {
                 failures.append(
                     (
                         key,
@@ -49,6 +49,16 @@ struct PersonalAudit: Sendable {
                         key,
                         "the personal text at \"\(key.path)\" is still stored, although erase entry \(erase) covers it"
                     ))
+            } else {
+                // A chain rule of version 2, as for texts in the payload: the daemon refuses such a
+                // text at submit, so one stored was admitted around it.
+                do {
+                    try Text.validate(
+                        text.text, field: key.path, maxLength: field.maxLength, allowEmpty: field.allowEmpty)
+                } catch {
+                    failures.append(
+                        (key, "the personal text at \"\(key.path)\" breaks the text rule: \(error.message)"))
+                }
             }
         }
         for key in commitments.keys where texts[key] == nil && erasedBy[key] == nil {

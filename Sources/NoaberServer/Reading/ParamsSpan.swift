@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds the bytes of a request's top-level `params` value exactly as they stand in the line, for
 /// a read authorisation, which signs those bytes and not a re-encoding of them.
 ///
@@ -32,6 +34,37 @@ enum ParamsSpan {
             }
             skipSpace(line, &index)
             guard index < line.count, line[index] == UInt8(ascii: ",") else { return found }
+            index += 1
+        }
+    }
+
+    /// The first member name of the outer object that appears twice, as JSON reads it (escapes
+    /// decoded), or nil. Readers disagree on duplicates (some keep the first, some the last), so a
+    /// request with one means two things and is refused, whatever member it is.
+    static func duplicateMember(in line: [UInt8]) -> String? {
+        var index = 0
+        skipSpace(line, &index)
+        guard index < line.count, line[index] == UInt8(ascii: "{") else { return nil }
+        index += 1
+        var names = Set<String>()
+        while true {
+            skipSpace(line, &index)
+            guard index < line.count, line[index] == UInt8(ascii: "\"") else { return nil }
+            let start = index
+            skipValue(line, &index)
+            let token = line[start..<min(index, line.count)]
+            let name =
+                token.contains(UInt8(ascii: "\\"))
+                ? (try? JSONDecoder().decode(String.self, from: Data(token))) ?? String(decoding: token, as: UTF8.self)
+                : String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
+            guard names.insert(name).inserted else { return name }
+            skipSpace(line, &index)
+            guard index < line.count, line[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipSpace(line, &index)
+            skipValue(line, &index)
+            skipSpace(line, &index)
+            guard index < line.count, line[index] == UInt8(ascii: ",") else { return nil }
             index += 1
         }
     }

@@ -61,6 +61,7 @@ extension LedgerService {
             checkpointSize: checkpoint?.treeSize,
             logKeyRevoked: logKeyActive == false ? true : nil)
         if summary.ledger != nil { result.settings = SettingsInfo(settings) }
+        result.checkpointHold = writer.checkpointHold.map(CheckpointHoldInfo.init)
         return result
     }
 
@@ -122,13 +123,20 @@ extension LedgerService {
     }
 
     func entryGet(_ params: EntryGetParams, _ context: RequestContext) async throws -> EntryInfo {
+        let name: String
+        switch (params.id, params.seq) {
+        case (let id?, nil): name = "entry \(id)"
+        case (nil, let seq?): name = "entry with seq \(seq)"
+        default: throw RPCError.invalidParams("give exactly one of \"id\" and \"seq\"")
+        }
         let found = try await reads.read { db in
-            try db.entry(id: params.id).map { entry in
-                try servingPersonalData(db.entries(from: entry.seq, limit: 1), version: db.ledger()?.version, context)
-                    .first
+            let seq = try params.id.map { id throws(StoreError) in try db.entry(id: id)?.seq } ?? params.seq
+            return try seq.flatMap { seq throws(StoreError) in
+                try servingPersonalData(db.entries(from: seq, limit: 1), version: db.ledger()?.version, context)
+                    .first { $0.entry.seq == seq }
             }
         }
-        guard let stored = found ?? nil else { throw LedgerError.notFound("entry \(params.id)") }
+        guard let stored = found else { throw LedgerError.notFound(name) }
         try await checkAndRecord(stored, method: .entryGet, context)
         return EntryInfo(stored)
     }

@@ -17,6 +17,8 @@ struct LedgerService: Sendable {
     let gate: ReadGate
     let accessLog: AccessLogger
     let database: Database
+    /// Copies taken by `backup.start`, until read.
+    let backups: BackupFiles
     let startedAt: ContinuousClock.Instant
     /// The daemon's log key, as `ledger.status` reports it.
     let logPublicKey: Ed25519PublicKey

@@ -20,10 +20,19 @@ struct Request: Decodable {
     /// Parses `line`; a line that is not a JSON object with a usable id cannot be answered by id,
     /// so the failure carries the null id.
     static func parse(_ line: Data) -> Result<Request, Failure> {
+        let bytes = [UInt8](line)
+        // JSON is UTF-8; a decoder that patches a bad byte over would read another request than was sent.
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            return .failure(Failure(id: .null, error: .parseError("not valid UTF-8")))
+        }
         do {
             var request = try RPCCoding.decoder().decode(Request.self, from: line)
+            if let name = ParamsSpan.duplicateMember(in: bytes) {
+                // A twice-given id cannot name the request either.
+                return .failure(
+                    Failure(id: name == "id" ? .null : request.id, error: .invalidRequest("\"\(name)\" appears twice")))
+            }
             if request.auth != nil {
-                let bytes = [UInt8](line)
                 guard let span = ParamsSpan.find(in: bytes) else {
                     return .failure(Failure(id: request.id, error: .invalidRequest("\"params\" appears twice")))
                 }

@@ -116,6 +116,8 @@ extension LedgerService {
         case .inclusionProof: Route(method, inclusionProof)
         case .consistencyProof: Route(method, consistencyProof)
         case .accessLog: Route(method, accessLog)
+        case .backupStart: Route(method, backupStart)
+        case .backupRead: Route(method, backupRead)
         }
     }
 

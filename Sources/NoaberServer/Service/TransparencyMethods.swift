@@ -16,6 +16,18 @@ extension LedgerService {
 
     func inclusionProof(_ params: InclusionProofParams, _ context: RequestContext) async throws -> InclusionProofResult
     {
+        do { return try await inclusionProofAtCheckpoint(params, context) } catch StoreError.outOfRange(let why) {
+            // No newer checkpoint comes while a restored backup's are held (`ledger.status`).
+            if params.treeSize == nil, let hold = writer.checkpointHold {
+                throw RPCError.checkpointsHeld("\(why); \(CheckpointHoldInfo(hold).message)")
+            }
+            throw StoreError.outOfRange(why)
+        }
+    }
+
+    private func inclusionProofAtCheckpoint(
+        _ params: InclusionProofParams, _ context: RequestContext
+    ) async throws -> InclusionProofResult {
         let result = try await reads.read { db in
             try db.snapshot { () throws(StoreError) -> (InclusionProofResult, StoredEntry)? in
                 guard let entry = try db.entry(id: params.entryId),

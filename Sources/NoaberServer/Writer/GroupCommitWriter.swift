@@ -122,6 +122,32 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
+    /// Why checkpoints are held, if they are: this ledger is a restored backup (`ledger.status`).
+    var checkpointHold: CheckpointHold? { core.hold.withLock { $0 } }
+
+    /// Start-up with a restored backup: takes the last published checkpoint and, from a newer copy
+    /// of the chain, the entries up to it (WriterCore+Restore.swift, WriterCore+CatchUp.swift).
+    func restore(
+        published: String, catchUp: (@Sendable (_ after: Int64, _ through: Int64) throws -> [CatchUpEntry])?
+    ) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            dispatch.async {
+                do {
+                    try self.core.adoptPublished(published)
+                    if let catchUp, let target = self.core.restore?.published, self.core.holdsCheckpoints {
+                        let after = self.core.head.seq
+                        if after < Int64(target.size) {
+                            self.directory.record(try self.core.catchUp(try catchUp(after, Int64(target.size))))
+                        }
+                    }
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
     /// Signs a checkpoint for the current tree if the latest one is older (interval mode and
     /// start-up).
     func checkpointIfBehind() async {

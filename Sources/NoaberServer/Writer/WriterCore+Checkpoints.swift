@@ -43,7 +43,7 @@ extension WriterCore {
 
     /// Signs a checkpoint for the current tree if the latest stored one is older.
     func checkpointIfBehind() {
-        guard let store, halted == nil, store.tree.size > checkpointSize else { return }
+        guard let store, halted == nil, !holdsCheckpoints, store.tree.size > checkpointSize else { return }
         let (size, root) = (store.tree.size, store.tree.root)
         guard let note = checkpoints.sign(size: size, root: root, state: state, logger: logger) else { return }
         do {

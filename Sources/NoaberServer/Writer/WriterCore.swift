@@ -2,6 +2,7 @@ import Logging
 import NoaberCore
 import NoaberCrypto
 import NoaberStore
+import Synchronization
 
 /// Where the chain ends: the last committed entry's number, hash and time.
 struct ChainHead {
@@ -25,7 +26,12 @@ final class WriterCore: @unchecked Sendable {
     /// What the log key has signed, beside the key (see `SignedHeadFile`).
     let signedHead: SignedHeadFile
     /// The group being judged; empty between commits.
-    private var draft = GroupDraft()
+    var draft = GroupDraft()
+    /// Set when this database is a restored backup (`noaber backup`): while it names this
+    /// daemon's log key, no checkpoint is signed (WriterCore+Restore.swift).
+    var restore: RestoreGuard?
+    /// What `ledger.status` reports of that hold, readable from any thread.
+    let hold = Mutex<CheckpointHold?>(nil)
 
     init(
         store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger, checkpoints: CheckpointSigner
@@ -39,7 +45,11 @@ final class WriterCore: @unchecked Sendable {
         head = ChainHead(seq: summary.entries, hash: summary.headHash, time: summary.headTime)
         checkpointSize = try store.connection.latestCheckpoint()?.treeSize ?? 0
         signedHead = SignedHeadFile(logKeyPath: checkpoints.keyPath)
-        try Self.requireExtends(signedHead, store: store)
+        restore = try store.connection.restoreGuard()
+        // A restored backup holds its checkpoints instead: `log.key.signed` may have come back
+        // with it, or be missing, and either way cannot tell what was published since.
+        if !holdsCheckpoints { try Self.requireExtends(signedHead, store: store) }
+        announceRestore()
         warnIfLogKeyIsNotActive()
     }
 
@@ -135,7 +145,7 @@ final class WriterCore: @unchecked Sendable {
 
     /// Applies an entry to the state and links it into the draft: the one place where an entry joins
     /// the chain, for clients' entries and the daemon's demurrage alike.
-    private func admit(
+    func admit(
         _ signed: SignedEntry, _ payload: Payload, seq: Int64, verifiedWith key: Ed25519PublicKey?, at time: Timestamp,
         prior: WriterPriorEntries, personal: [PersonalText] = []
     ) throws(LedgerError) -> Int {
@@ -152,12 +162,12 @@ final class WriterCore: @unchecked Sendable {
 
     /// Writes the draft in one transaction, with a checkpoint where one is due. Returns why it
     /// failed, or nil; after a failure the state is reloaded from disk, or the writer halts.
-    private func write(to store: LedgerStore) -> String? {
+    func write(to store: LedgerStore) -> String? {
         var signed: (size: UInt64, root: SHA256Digest)?
         do {
             // In interval mode the first checkpoint still comes with the commit that makes one
             // possible, so a ledger never names a log key without a checkpoint for long.
-            let signNow = checkpoints.everyCommit || checkpointSize == 0
+            let signNow = !holdsCheckpoints && (checkpoints.everyCommit || checkpointSize == 0)
             try store.append(draft.entries, settings: state.settings) { size, root in
                 guard signNow,
                     let note = self.checkpoints.sign(size: size, root: root, state: self.state, logger: self.logger)
@@ -182,6 +192,7 @@ final class WriterCore: @unchecked Sendable {
         }
         let last = draft.entries[draft.entries.count - 1].entry
         head = ChainHead(seq: last.seq, hash: last.hash, time: last.committedAt)
+        releaseIfCaughtUp()
         if store.walHoldsErasedText {
             logger.warning(
                 "the WAL still holds pages with erased personal data: a reader kept an older snapshot; the next commit tries again"
