@@ -28,15 +28,8 @@ package final class AccessLogCheckpointer {
     /// and whether it was restarted.
     @discardableResult
     package func checkpoint() throws(StoreError) -> (walPages: Int, restarted: Bool) {
-        let passive = try run("PASSIVE")
+        let passive = try db.checkpointWAL(.passive) ?? (false, 0)
         guard passive.walPages > restartAbove else { return (passive.walPages, false) }
-        return (passive.walPages, !(try run("RESTART").busy))
-    }
-
-    /// The pragma answers (busy, pages in the WAL, pages copied); busy 0 means it finished.
-    private func run(_ mode: String) throws(StoreError) -> (busy: Bool, walPages: Int) {
-        let row = try db.statement("PRAGMA wal_checkpoint(\(mode))").rows { ($0.int64(0), $0.int64(1)) }
-        guard let (busy, pages) = row.first else { return (false, 0) }
-        return (busy != 0, Int(pages))
+        return (passive.walPages, !(try db.checkpointWAL(.restart)?.busy ?? false))
     }
 }

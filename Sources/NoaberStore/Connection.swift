@@ -74,6 +74,19 @@ package final class Connection {
     }
 
     package var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// How `checkpointWAL` may wait: SQLite's `PRAGMA wal_checkpoint` modes.
+    package enum WALCheckpointMode: String {
+        case passive = "PASSIVE"
+        case restart = "RESTART"
+        case truncate = "TRUNCATE"
+    }
+
+    /// Copies the WAL into the database file. The pragma answers (busy, pages in the WAL, pages
+    /// copied); busy false means the mode's work finished. Nil if it answered no row.
+    package func checkpointWAL(_ mode: WALCheckpointMode) throws(StoreError) -> (busy: Bool, walPages: Int)? {
+        try statement("PRAGMA wal_checkpoint(\(mode.rawValue))").rows { ($0.int64(0) != 0, Int($0.int64(1))) }.first
+    }
 }
 
 /// A prepared statement with positional bindings (1-based, as in SQLite).

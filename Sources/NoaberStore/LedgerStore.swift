@@ -95,9 +95,7 @@ package final class LedgerStore {
         defer { try? connection.execute("PRAGMA busy_timeout = 5000") }
         for attempt in 0..<20 {
             if attempt > 0 { usleep(10_000) }
-            // The pragma answers (busy, log pages, checkpointed pages); busy 0 means it finished.
-            let busy = try? connection.statement("PRAGMA wal_checkpoint(TRUNCATE)").rows { $0.int64(0) }.first
-            if busy == 0 { return true }
+            if let done = try? connection.checkpointWAL(.truncate), !done.busy { return true }
         }
         return false
     }
