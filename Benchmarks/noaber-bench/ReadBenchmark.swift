@@ -2,15 +2,16 @@ import NoaberCore
 import NoaberProtocol
 import NoaberTransport
 
-extension NoaberBench {
+extension BenchClient {
     /// Balance reads from 16 connections: `ledger.status`, which needs no authorisation, beside
     /// `account.get` signed by a member key (the client's signature, the daemon's verification,
     /// nonce check, scope check and access-log record): what signing reads costs.
     func readBenchmark(
         signer: ReadSigner, account: AccountID, connections: Int = 16, perConnection: Int = 2000
     )
-        async throws
+        async throws -> (rate: Double, p99: Double)
     {
+        var signedFigures = (rate: 0.0, p99: 0.0)
         for signed in [false, true] {
             let run = try await timed {
                 try await withThrowingTaskGroup(of: [Duration].self) { group in
@@ -33,7 +34,7 @@ extension NoaberBench {
                             }
                         }
                     }
-                    return try await group.reduce(into: Run(elapsed: .zero, latencies: [], retried: 0)) {
+                    return try await group.reduce(into: Run()) {
                         $0.latencies += $1
                     }
                 }
@@ -41,6 +42,13 @@ extension NoaberBench {
             let what = signed ? "signed account.get" : "unsigned ledger.status"
             report(
                 "\(what) over \(connections) connections", count: connections * perConnection, run: run, unit: "reads")
+            if signed {
+                signedFigures = (
+                    Double(connections * perConnection) / run.elapsed.seconds,
+                    Self.percentile(run.latencies.sorted(), 0.99)
+                )
+            }
         }
+        return signedFigures
     }
 }

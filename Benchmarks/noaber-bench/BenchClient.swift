@@ -1,0 +1,175 @@
+import ArgumentParser
+import Foundation
+import NoaberAudit
+import NoaberClient
+import NoaberCore
+import NoaberCrypto
+import NoaberProtocol
+import NoaberTransparency
+import NoaberTransport
+
+/// The benchmark's side of one daemon: its socket and how many connections to load it with.
+struct BenchClient: Sendable {
+    var socket: String
+    var connections: Int
+
+    struct Run {
+        var elapsed: Duration = .zero
+        var latencies: [Duration] = []
+        var retried = 0
+        /// When each entry's acknowledgement came, from the start of the submission, sorted.
+        var completions: [Duration] = []
+
+        /// Entries per second in the first and in the last tenth of the acknowledgements: the
+        /// growth of the cost of an entry as the ledger grows.
+        var tenths: (first: Double, last: Double)? {
+            let tenth = completions.count / 10
+            guard tenth > 0 else { return nil }
+            let first = completions[tenth - 1].seconds
+            let last = (completions[completions.count - 1] - completions[completions.count - tenth - 1]).seconds
+            return (Double(tenth) / first, Double(tenth) / last)
+        }
+
+        mutating func append(_ other: Run) {
+            let offset = elapsed
+            elapsed += other.elapsed
+            latencies += other.latencies
+            retried += other.retried
+            completions += other.completions.map { $0 + offset }
+        }
+    }
+
+    func report(_ what: String, count: Int, run: Run, unit: String = "entries") {
+        let sorted = run.latencies.sorted()
+        print(
+            String(
+                format:
+                    "%@: %.2f s, %.0f %@ per second; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d resubmitted",
+                what, run.elapsed.seconds, Double(count) / run.elapsed.seconds, unit,
+                Self.percentile(sorted, 0.5), Self.percentile(sorted, 0.99), Self.percentile(sorted, 1), run.retried))
+    }
+
+    /// The `p` quantile of sorted latencies, in milliseconds.
+    static func percentile(_ sorted: [Duration], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))].seconds * 1000
+    }
+
+    func timed(_ body: () async throws -> Run) async throws -> Run {
+        let start = ContinuousClock.now
+        var run = try await body()
+        run.elapsed = ContinuousClock.now - start
+        return run
+    }
+
+    /// Submits from `connections` connections; entries refused because a spend raced ahead of its
+    /// credit are sent again (same bytes, so idempotent) until every entry is committed.
+    func submit(_ entries: [SignedEntry]) async throws -> Run {
+        let start = ContinuousClock.now
+        var pending = Array(entries.indices)
+        var run = Run()
+        while !pending.isEmpty {
+            let lanes = min(connections, pending.count)
+            let outcome = try await withThrowingTaskGroup(of: ([Int], [Duration], [Duration]).self) { group in
+                for lane in 0..<lanes {
+                    let mine = stride(from: lane, to: pending.count, by: lanes).map { pending[$0] }
+                    group.addTask { try await submit(mine.map { entries[$0] }, indices: mine, since: start) }
+                }
+                return try await group.reduce(into: ([Int](), [Duration](), [Duration]())) {
+                    $0.0 += $1.0
+                    $0.1 += $1.1
+                    $0.2 += $1.2
+                }
+            }
+            run.latencies += outcome.1
+            run.completions += outcome.2
+            guard outcome.0.count < pending.count else {
+                throw ValidationError("no progress: \(outcome.0.count) entries keep failing")
+            }
+            pending = outcome.0.sorted()
+            run.retried += pending.count
+        }
+        run.completions.sort()
+        return run
+    }
+
+    /// One connection's share: the indices refused for a missing balance, every latency, and
+    /// when each committed entry was acknowledged.
+    private func submit(
+        _ entries: [SignedEntry], indices: [Int], since start: ContinuousClock.Instant
+    )
+        async throws -> ([Int], [Duration], [Duration])
+    {
+        try await RPCClient.withConnection(socketPath: socket) { client in
+            var failed: [Int] = []
+            var times: [Duration] = []
+            var done: [Duration] = []
+            for (entry, index) in zip(entries, indices) {
+                let sent = ContinuousClock.now
+                do {
+                    _ = try await client.call(.submit, SubmitParams(entry), as: SubmitResult.self)
+                    done.append(ContinuousClock.now - start)
+                } catch ClientError.rpc(let error) where error.reason == "limit_exceeded" {
+                    failed.append(index)
+                }
+                times.append(ContinuousClock.now - sent)
+            }
+            return (failed, times, done)
+        }
+    }
+
+    /// A new ledger with its admin, a coordinator (operator) for the issuers and one member key for
+    /// every volunteer and shop: signing is not what the benchmark measures.
+    func createLedger() async throws -> (
+        ledger: String, admin: Ed25519PrivateKey, coordinator: Ed25519PrivateKey, members: Ed25519PrivateKey
+    ) {
+        let admin = try Ed25519PrivateKey.generate()
+        let coordinator = try Ed25519PrivateKey.generate()
+        let members = try Ed25519PrivateKey.generate()
+        let nonce = try SecureRandom.bytes(LedgerIdentity.nonceByteCount)
+        let ledger = LedgerIdentity.derive(adminKey: admin.publicKey, nonce: nonce)
+        // The daemon's log key goes into entry 1, as `noaber init` does, so every group commit
+        // also signs a checkpoint: the figures include that cost.
+        let daemonStatus = try await RPCClient.withConnection(socketPath: socket) {
+            try await $0.call(.status, NoParams(), as: StatusResult.self)
+        }
+        let logKey = try daemonStatus.logPublicKey.flatMap(Hex.decodeLowercase).map {
+            try Ed25519PublicKey(rawRepresentation: $0)
+        }
+        // 1 hour = 1.00 coin = 100 minor units, as the workload counts.
+        let setup: [Payload.Body] = [
+            .ledgerInit(
+                LedgerInit(
+                    name: "bench", currency: Currency(code: "ZM", name: "zorgmunt", scale: 2), hourRate: 100,
+                    adminKey: KeySpec(publicKey: admin.publicKey, label: "admin", role: .admin),
+                    nonce: Hex.encode(nonce),
+                    logKey: logKey.map { KeySpec(publicKey: $0, label: "log", role: .log) })),
+            .keyAdd(KeyAdd(key: KeySpec(publicKey: coordinator.publicKey, label: "coordinator", role: .operator))),
+            .keyAdd(KeyAdd(key: KeySpec(publicKey: members.publicKey, label: "members", role: .member))),
+        ]
+        for (i, body) in setup.enumerated() {
+            _ = try await submit([
+                try SignedEntry.sign(Payload(ledger: ledger, id: "setup-\(i)", body: body), with: admin)
+            ])
+        }
+        return (ledger, admin, coordinator, members)
+    }
+
+    /// As `noaber verify` does it: signatures on every core, then the rules in order with each
+    /// page's stored Merkle nodes, the latest checkpoint against the rebuilt tree, the stored state,
+    /// and every row of the derived tables. Returns the audit and the stored balances.
+    func verify(signer: ReadSigner) async throws -> (ChainAudit, [AccountBalance]) {
+        try await RPCClient.withConnection(socketPath: socket) { client in
+            client.readSigner = signer
+            let state = try await client.call(.state, NoParams(), as: StateResult.self)
+            let checkpoint = try state.checkpoint.map { try SignedCheckpoint(parsing: $0) }
+            var audit = ChainAudit(
+                checkpointSizes: Set(checkpoint.map { [$0.checkpoint.size] } ?? []), readsTables: true)
+            try await DaemonReplay.entries(client, through: state.headSeq, into: &audit)
+            if let checkpoint { try audit.check(checkpoint: checkpoint) }
+            try audit.finish(stored: state)
+            try await DaemonReplay.tables(client, stored: state, into: &audit)
+            return (audit, state.accounts.map { AccountBalance(account: $0.account, balance: $0.balance) })
+        }
+    }
+
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import NoaberAudit
+import NoaberClient
+import NoaberCore
+import NoaberCrypto
+import NoaberProtocol
+import NoaberTransport
+
+/// Replays a `gen_workload.py --format jsonl` file through a running noaberd from many
+/// connections at once and prints throughput, latency, growth and the final balances' digest,
+/// which must equal `gen_workload.py --summary`'s.
+struct Workload: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workload", abstract: "Replay the shared workload and measure the daemon.")
+
+    @Option(help: "The daemon's socket (a fresh, uninitialised ledger).")
+    var socket: String
+
+    @Option(help: "A workload from ../shared/bench/gen_workload.py --format jsonl.")
+    var workload: String
+
+    @Option(help: "Concurrent client connections.")
+    var connections = 64
+
+    @Option(help: "Write the ledger's admin key here, so that an export after the run can sign its reads.")
+    var adminKeyOut: String?
+
+    @Option(help: "The digest `gen_workload.py --summary` printed for the same workload.")
+    var expectDigest: String?
+
+    @Option(help: "Append the figures to this file, for `noaber-bench targets`.")
+    var figures: String?
+
+    /// Entries signed ahead of their submission at a time: a million signed entries would not fit
+    /// in the memory the benchmark should leave to the daemon.
+    static let chunk = 50_000
+
+    struct Line: Decodable {
+        var id, date, kind, from, to, memo: String
+        var amount: Int64
+    }
+
+    func run() async throws {
+        let client = BenchClient(socket: socket, connections: connections)
+        let text = try String(contentsOfFile: workload, encoding: .utf8)
+        let raw = text.split(separator: "\n")
+        let (ledger, admin, coordinator, members) = try await client.createLedger()
+        if let adminKeyOut { try admin.write(toFile: adminKeyOut) }
+        var out = Figures()
+
+        let opens = try accountOpenings(raw, ledger: ledger, admin: admin, coordinator: coordinator, members: members)
+        let openRun = try await client.timed { try await client.submit(opens) }
+        client.report("open \(opens.count) accounts", count: opens.count, run: openRun)
+
+        var total = BenchClient.Run()
+        var signing = Duration.zero
+        for start in stride(from: 0, to: raw.count, by: Self.chunk) {
+            let part = raw[start..<min(raw.count, start + Self.chunk)]
+            let signStart = ContinuousClock.now
+            let entries = try sign(part, ledger: ledger, coordinator: coordinator, members: members)
+            signing += ContinuousClock.now - signStart
+            total.append(try await client.timed { try await client.submit(entries) })
+        }
+        print(
+            String(
+                format: "sign %d transactions on the client: %.0f per second", raw.count,
+                Double(raw.count) / signing.seconds))
+        client.report("submit \(raw.count) transactions over \(connections) connections", count: raw.count, run: total)
+        out["submit_rate"] = Double(raw.count) / total.elapsed.seconds
+        out["submit_entries"] = Double(raw.count)
+        if let tenths = total.tenths {
+            print(
+                String(
+                    format: "growth: %.0f entries per second in the first tenth, %.0f in the last", tenths.first,
+                    tenths.last))
+            out["submit_first_tenth"] = tenths.first
+            out["submit_last_tenth"] = tenths.last
+        }
+
+        let status = try await RPCClient.withConnection(socketPath: socket) {
+            try await $0.call(.status, NoParams(), as: StatusResult.self)
+        }
+        print(
+            "group commits: \(status.groupCommits) for \(status.entriesCommitted) entries (\(String(format: "%.1f", Double(status.entriesCommitted) / Double(max(status.groupCommits, 1)))) per fsync); database \(status.databaseBytes / 1024) KiB, \(status.databaseBytes / max(status.entries, 1)) bytes per entry"
+        )
+        out["database_bytes"] = Double(status.databaseBytes)
+        out["database_entries"] = Double(status.entries)
+
+        let verifyStart = ContinuousClock.now
+        let (audit, balances) = try await client.verify(signer: ReadSigner(key: admin, ledgerID: ledger))
+        let verifying = ContinuousClock.now - verifyStart
+        print(
+            String(
+                format:
+                    "verify %d entries on the client (fetch, signatures on every core, chain, rules, tree, checkpoint, derived tables): %.2f s, %.0f per second",
+                audit.verifier.entries, verifying.seconds, Double(audit.verifier.entries) / verifying.seconds))
+        out["verify_online_rate"] = Double(audit.verifier.entries) / verifying.seconds
+
+        try checkDigest(balances)
+        if let line = raw.first(where: { $0.contains(#""kind":"credit""#) }) {
+            let credit = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
+            let reads = try await client.readBenchmark(
+                signer: ReadSigner(key: members, ledgerID: ledger), account: try NoaberBench.account(credit.to))
+            out["read_signed_rate"] = reads.rate
+            out["read_signed_p99_ms"] = reads.p99
+        }
+        if let figures { try out.append(to: figures) }
+    }
+
+    /// One `account.open` per account the workload names, with the kind its first use implies.
+    func accountOpenings(
+        _ raw: [Substring], ledger: String, admin: Ed25519PrivateKey, coordinator: Ed25519PrivateKey,
+        members: Ed25519PrivateKey
+    ) throws -> [SignedEntry] {
+        var accounts: [String: AccountKind] = [:]
+        for text in raw {
+            let line = try JSONDecoder().decode(Line.self, from: Data(text.utf8))
+            accounts[line.from] = line.kind == "credit" ? .issuer : .member
+            accounts[line.to] = line.kind == "redeem" ? .merchant : .member
+        }
+        return try accounts.sorted { $0.key < $1.key }.map { short, kind in
+            let body = AccountOpen(
+                account: try NoaberBench.account(short), accountKind: kind, name: short,
+                minBalance: kind == .issuer ? -1_000_000_000_000 : 0,
+                controllers: [kind == .issuer ? coordinator.publicKey.keyID : members.publicKey.keyID])
+            return try SignedEntry.sign(
+                Payload(ledger: ledger, id: "open-\(short)", body: .accountOpen(body)), with: admin)
+        }
+    }
+
+    /// The workload's lines as signed transactions, on every core.
+    func sign(
+        _ raw: ArraySlice<Substring>, ledger: String, coordinator: Ed25519PrivateKey, members: Ed25519PrivateKey
+    )
+        throws -> [SignedEntry]
+    {
+        let lines = Array(raw)
+        let signed = Parallel.map(lines.count) { range in
+            range.map { index -> Result<SignedEntry, any Error> in
+                Result {
+                    let line = try JSONDecoder().decode(Line.self, from: Data(lines[index].utf8))
+                    let purpose = Purpose(rawValue: line.kind)!
+                    let hours = purpose == .credit ? try Hours(Money.format(line.amount, scale: 2)) : nil
+                    let tx = Transaction(
+                        purpose: purpose,
+                        postings: [
+                            Posting(account: try NoaberBench.account(line.from), amount: -line.amount),
+                            Posting(account: try NoaberBench.account(line.to), amount: line.amount),
+                        ],
+                        memo: line.memo, hours: hours?.description, hourRate: hours == nil ? nil : 100)
+                    return try SignedEntry.sign(
+                        Payload(ledger: ledger, id: line.id, body: .transaction(tx)),
+                        with: purpose == .credit ? coordinator : members)
+                }
+            }
+        }
+        return try signed.map { try $0.get() }
+    }
+
+    /// The workload's digest: sorted "SHORTID=UNITS" lines of the non-zero balances.
+    func checkDigest(_ balances: [AccountBalance]) throws {
+        let lines = balances.filter { $0.balance != 0 }.map { "\(NoaberBench.short($0.account))=\($0.balance)" }
+            .sorted()
+        let digest = SHA256.hash(lines.joined(separator: "\n") + "\n").hex
+        print("balances digest: \(digest)")
+        guard let expectDigest else { return }
+        guard digest == expectDigest else {
+            throw ValidationError("digest differs from the workload's \(expectDigest)")
+        }
+        print("balances digest matches gen_workload.py --summary")
+    }
+}
