@@ -32,6 +32,9 @@ struct Workload: AsyncParsableCommand {
     @Option(help: "Append the figures to this file, for `noaber-bench targets`.")
     var figures: String?
 
+    @Flag(help: "Stop after the submission, to profile or count the write path alone.")
+    var submitOnly = false
+
     /// Entries signed ahead of their submission at a time: a million signed entries would not fit
     /// in the memory the benchmark should leave to the daemon.
     static let chunk = 50_000
@@ -78,6 +81,10 @@ struct Workload: AsyncParsableCommand {
             out["submit_last_tenth"] = tenths.last
         }
 
+        if submitOnly {
+            if let figures { try out.append(to: figures) }
+            return
+        }
         let status = try await RPCClient.withConnection(socketPath: socket) {
             try await $0.call(.status, NoParams(), as: StatusResult.self)
         }
