@@ -53,7 +53,7 @@ package struct Report: Sendable {
         let dates = byCommitDate ? w.byCommitDate : w.byCareDate
         let by = w.groupings[grouping.rawValue] ?? grouping.rawValue
         return
-            "\(organisation): \(from ?? w.theStart) \(w.through) \(to ?? w.now) \(dates), \(w.inCurrency) \(currency.code), \(by)"
+            "\(organisation): \(from ?? w.theStart) \(w.through) \(to ?? w.now) \(dates), \(w.inCurrency) \(currency.code), \(w.per) \(by)"
     }
 
     /// A row as people read it: the name for its key, in the report's language.

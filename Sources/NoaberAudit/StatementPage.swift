@@ -23,14 +23,16 @@ extension StatementRenderer {
         return out
     }
 
-    /// Dates in their own cells that never wrap (class `d`); a break after every `linesPerPage`
-    /// lines, counting the opening balance.
+    /// Only the memo (class `m`) wraps, taking the width the other columns leave; dates sit in cells
+    /// of their own (class `d`) that never wrap. Printed at 7.5 pt, a line of a row is ~16 px, so
+    /// `linesPerPage` fit on A4; a break follows each such run, counting the opening balance.
     static let style = """
         body{font-family:sans-serif;font-size:10pt;margin:2em}table{border-collapse:collapse;width:100%}\
-        td,th{border-bottom:1px solid #ccc;padding:2px .3em;text-align:left;vertical-align:top;line-height:1.25}\
-        .n{text-align:right;white-space:nowrap}.d{white-space:nowrap}.contact{margin-top:-.5em;color:#444}\
+        td,th{border-bottom:1px solid #ccc;padding:1px .3em;text-align:left;vertical-align:top;line-height:1.25;\
+        white-space:nowrap}.m{white-space:normal;width:100%}.n{text-align:right}.d{white-space:nowrap}\
+        .contact{margin-top:-.5em;color:#444}\
         thead{display:table-header-group}tr{break-inside:avoid}tr.break{break-after:page}\
-        @page{size:A4;margin:12mm}@media print{body{margin:0;font-size:9pt}h1{font-size:14pt;margin:0 0 .3em}}
+        @page{size:A4;margin:12mm}@media print{body{margin:0;font-size:7.5pt}h1{font-size:14pt;margin:0 0 .3em}}
         """
 
     /// A page a volunteer can print: the organisation and its contact line, the period, and the
@@ -45,7 +47,7 @@ extension StatementRenderer {
             rows.append(
                 "<tr><td class=n>\(line.seq)</td><td class=d>\(e(date(line)))</td><td class=d>\(e(otherDate(line)))</td>"
                     + "<td>\(e(w.purpose(line.purpose)))</td><td>\(e(counterpartyNames(line).joined(separator: ", ")))</td>"
-                    + "<td class=n>\(e(line.hours ?? ""))</td><td>\(e(categoryName(line)))</td><td>\(e(note(line)))</td>"
+                    + "<td class=n>\(e(line.hours ?? ""))</td><td>\(e(categoryName(line)))</td><td class=m>\(e(note(line)))</td>"
                     + "<td class=n>\(e(money(line.amount)))</td><td class=n>\(e(money(line.balanceAfter)))</td></tr>")
         }
         for index in stride(from: Self.linesPerPage - 1, to: rows.count - 1, by: Self.linesPerPage) {

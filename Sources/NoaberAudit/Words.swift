@@ -22,6 +22,8 @@ package struct Words: Sendable {
     var purposes: [Purpose: String]
     // Report.
     var groupings: [String: String]
+    /// Before the grouping in a report's heading: "by category", "per categorie".
+    var per: String
     var columns: [String: String]
     var total, inCirculation, heldBy, byAmount, byLedgerRate: String
 
@@ -39,7 +41,7 @@ package struct Words: Sendable {
             .credit: "credit", .transfer: "transfer", .redeem: "redeem", .reversal: "reversal",
             .demurrage: "demurrage",
         ],
-        groupings: ["month": "month", "category": "category", "issuer": "issuer"],
+        groupings: ["month": "month", "category": "category", "issuer": "issuer"], per: "by",
         columns: [
             "credits": "credits", "hours": "hours", "credited": "credited", "volunteers": "volunteers",
             "redeemed": "redeemed", "transferred": "transferred", "demurrage": "demurrage", "reversed": "reversed",
@@ -57,7 +59,7 @@ package struct Words: Sendable {
             .credit: "vergoeding", .transfer: "overboeking", .redeem: "besteding", .reversal: "correctie",
             .demurrage: "omloopheffing",
         ],
-        groupings: ["month": "maand", "category": "categorie", "issuer": "uitgever"],
+        groupings: ["month": "maand", "category": "categorie", "issuer": "uitgever"], per: "per",
         columns: [
             "credits": "vergoedingen", "hours": "uren", "credited": "vergoed", "volunteers": "vrijwilligers",
             "redeemed": "besteed", "transferred": "overgeboekt", "demurrage": "omloopheffing",
