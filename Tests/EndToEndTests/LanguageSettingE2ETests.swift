@@ -4,7 +4,8 @@ import NoaberTestSupport
 import Testing
 
 /// `noaber settings set --language/--contact` against a real daemon: kept in the settings table
-/// (schema 8), served, verified by `noaber verify` and by the independent audit scripts.
+/// (schema 8), served, verified by `noaber verify` and by both independent audit scripts (the
+/// SQLite file's settings row, and a jsonl export's header state).
 @Suite("The statements' language and contact line as a setting")
 struct LanguageSettingE2ETests {
     @Test func theSettingIsServedVerifiedAndAuditedAndBadValuesChangeNothing() async throws {
@@ -44,6 +45,16 @@ struct LanguageSettingE2ETests {
                 URL(fileURLWithPath: "/usr/bin/python3"),
                 [AuditScriptTests.script, daemon.dataDirectory + "/noaber.sqlite"], in: daemon.directory)
             #expect(audit.status == 0 && audit.stdout.contains("OK: "), "\(audit.stdout)\(audit.stderr)")
+            try daemon.ok("export", "--format", "jsonl", "--out", "ledger.jsonl")
+            let logKey = try #require(try await daemon.status().logKey)
+            let export = try await runProcessOffloaded(
+                URL(fileURLWithPath: "/usr/bin/python3"),
+                [
+                    AuditScriptTests.examples.appendingPathComponent("audit_export.py").path, "ledger.jsonl",
+                    "--log-key", logKey,
+                ],
+                in: daemon.directory)
+            #expect(export.status == 0 && export.stdout.contains("OK: "), "\(export.stdout)\(export.stderr)")
         }
     }
 }
