@@ -4,14 +4,15 @@
 # interoperability tests use. With --test, also hledger and beancount, whose readings of Noaber's
 # journal exports the export tests compare with Noaber's balances, and faketime, which runs a test
 # daemon's clock ahead (claims expiring, demurrage periods passing), and openssh-server, whose sshd
-# the end-to-end test of `noaber --host ssh://` runs on loopback. Installs only what is missing;
+# the end-to-end test of `noaber --host ssh://` runs on loopback, and chromium, in which the
+# statement page tests render, screenshot and print an html statement. Installs only what is missing;
 # safe to run again.
 set -euo pipefail
 
 command -v swift >/dev/null || { echo "setup: swift is not on PATH; install the Swift toolchain first (swift.org/install)" >&2; exit 1; }
 
 needed=(libsqlite3-dev libssl-dev pkg-config sqlite3 openssl python3)
-[ "${1:-}" = "--test" ] && needed+=(hledger beancount faketime openssh-client openssh-server)
+[ "${1:-}" = "--test" ] && needed+=(hledger beancount faketime openssh-client openssh-server chromium)
 missing=()
 for package in "${needed[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

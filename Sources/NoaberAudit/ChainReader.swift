@@ -34,6 +34,8 @@ struct OpenedAccount {
 struct ChainReader {
     private(set) var ledger: LedgerDescription?
     private(set) var accounts: [AccountID: OpenedAccount] = [:]
+    /// Each care category's name as its latest `category.set` gave it.
+    private(set) var categoryNames: [String: String] = [:]
     private var nextSeq: Int64 = 1
 
     mutating func read(_ info: EntryInfo) throws(ExportError) -> ReadEntry {
@@ -66,6 +68,8 @@ struct ChainReader {
         case .accountOpen(let open):
             accounts[open.account] = OpenedAccount(
                 id: open.account, kind: open.accountKind, name: open.name, seq: info.seq, date: entry.date)
+        case .categorySet(let set):
+            categoryNames[set.category] = set.name
         default:
             break
         }

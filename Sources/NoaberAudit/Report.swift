@@ -17,6 +17,10 @@ package struct Report: Sendable {
     package var total: ReportBuilder.Row
     /// What members and merchants hold at the end of the period: the coins in circulation.
     package var circulation: Int64
+    /// Names for the rows' keys where the chain gives them (categories, issuers); the key else.
+    package var names: [String: String] = [:]
+    /// The language of the text form (csv and json keep their English keys for scripts).
+    package var language: Language = .en
 
     func hours(_ row: ReportBuilder.Row) -> String { Money.format(row.hundredths, scale: 2) }
 
@@ -45,21 +49,38 @@ package struct Report: Sendable {
     }
 
     var heading: String {
-        let dates = byCommitDate ? "by commit date" : "by care date"
+        let w = language.words
+        let dates = byCommitDate ? w.byCommitDate : w.byCareDate
+        let by = w.groupings[grouping.rawValue] ?? grouping.rawValue
         return
-            "\(organisation): \(from ?? "the start") to \(to ?? "now") \(dates), in \(currency.code), by \(grouping.rawValue)"
+            "\(organisation): \(from ?? w.theStart) \(w.through) \(to ?? w.now) \(dates), \(w.inCurrency) \(currency.code), \(w.per) \(by)"
+    }
+
+    /// A row as people read it: the name for its key, in the report's language.
+    func named(_ row: ReportBuilder.Row) -> ReportBuilder.Row {
+        let w = language.words
+        var row = row
+        switch row.key {
+        case "total": row.key = w.total
+        case "(amount)": row.key = w.byAmount
+        case "(ledger rate)": row.key = w.byLedgerRate
+        default: row.key = names[row.key] ?? row.key
+        }
+        return row
     }
 
     package func render(_ format: Format) throws -> String {
         let header = [grouping.rawValue] + Self.columns
         switch format {
         case .text:
-            var table = Table(headers: header.map { $0.uppercased() }, rightAligned: Set(1...Self.columns.count))
-            table.rows = rows.map { cells($0) } + [cells(total, isTotal: true)]
+            let w = language.words
+            let words = [w.groupings[grouping.rawValue] ?? grouping.rawValue] + Self.columns.map { w.columns[$0] ?? $0 }
+            var table = Table(headers: words.map { $0.uppercased() }, rightAligned: Set(1...Self.columns.count))
+            table.rows = rows.map { cells(named($0)) } + [cells(named(total), isTotal: true)]
             return """
                 \(heading)
                 \(table.render())
-                in circulation at the end: \(currency.format(circulation)) (held by members and merchants)
+                \(w.inCirculation): \(currency.format(circulation)) (\(w.heldBy))
 
                 """
         case .csv:

@@ -176,6 +176,16 @@ package struct ReportBuilder {
             grouping: grouping, from: from?.text, to: to?.text, byCommitDate: byCommitDate,
             organisation: reader.ledger?.name ?? "",
             currency: reader.ledger?.currency ?? Currency(code: "", name: "", scale: 0),
-            rows: rows.values.sorted { $0.key < $1.key }, total: total, circulation: circulation)
+            rows: rows.values.sorted { $0.key < $1.key }, total: total, circulation: circulation,
+            names: grouping == .month ? [:] : names)
+    }
+
+    /// Category and issuer names as the chain sets them (a category's latest name).
+    private var names: [String: String] {
+        var names = reader.categoryNames
+        for (id, account) in reader.accounts where account.kind == .issuer && !account.name.hasPrefix("[") {
+            names[id.rawValue] = account.name  // not `[withheld]` or `[erased]`: the id says more
+        }
+        return names
     }
 }

@@ -24,11 +24,16 @@ package struct StatementRenderer: Sendable {
     /// The accounts and categories the lines name, with names where the reader may see them.
     package var counterparties: [CounterpartyInfo]
     package var categories: [CategoryName]
+    /// The language of the text and html forms (csv and json keep their English keys for scripts).
+    package var language: Language
+    /// The organisation's contact line under its name (the ledger's setting); none when nil.
+    package var contact: String?
 
     package init(
         organisation: String, currency: Currency, account: AccountInfo, from: String?, to: String?,
         byCommitDate: Bool = false, opening: Int64, lines: [HistoryLineInfo], closing: Int64,
-        counterparties: [CounterpartyInfo] = [], categories: [CategoryName] = []
+        counterparties: [CounterpartyInfo] = [], categories: [CategoryName] = [], language: Language = .en,
+        contact: String? = nil
     ) {
         self.organisation = organisation
         self.currency = currency
@@ -41,10 +46,23 @@ package struct StatementRenderer: Sendable {
         self.closing = closing
         self.counterparties = counterparties
         self.categories = categories
+        self.language = language
+        self.contact = contact
     }
 
+    var words: Words { language.words }
     var period: String {
-        "\(from ?? "the start") to \(to ?? "now")" + (byCommitDate ? " by commit date" : " by care date")
+        "\(from ?? words.theStart) \(words.through) \(to ?? words.now) "
+            + (byCommitDate ? words.byCommitDate : words.byCareDate)
+    }
+    /// A counterparty by its name where the daemon gave it (organisations and shops always; a
+    /// person only to a reader entitled to it), else by its id.
+    func counterpartyNames(_ line: HistoryLineInfo) -> [String] {
+        line.counterparties.map { id in counterparties.first { $0.account == id }?.name ?? id }
+    }
+    func categoryName(_ line: HistoryLineInfo) -> String {
+        guard let id = line.category else { return "" }
+        return categories.first { $0.category == id }?.name ?? id
     }
     func money(_ minor: Int64) -> String { currency.format(minor) }
     func committed(_ line: HistoryLineInfo) -> String { String(line.committedAt.prefix(10)) }
@@ -56,7 +74,7 @@ package struct StatementRenderer: Sendable {
         let other = byCommitDate ? careDate(line) : committed(line)
         return other == date(line) ? "" : other
     }
-    var otherDateHeader: String { byCommitDate ? "CARE DATE" : "COMMITTED" }
+    var otherDateHeader: String { byCommitDate ? words.careDate : words.committed }
 
     package func render(_ format: Format) throws -> String {
         switch format {
@@ -67,37 +85,41 @@ package struct StatementRenderer: Sendable {
         }
     }
 
-    func note(_ line: HistoryLineInfo) -> String { Self.note(line) }
+    func note(_ line: HistoryLineInfo) -> String { Self.note(line, words: words) }
 
     /// The memo, and for a correction what it undid and why, or which entry undid it: wherever a
     /// reversal is listed, its reason is beside it.
-    package static func note(_ line: HistoryLineInfo) -> String {
+    package static func note(_ line: HistoryLineInfo) -> String { note(line, words: .english) }
+
+    static func note(_ line: HistoryLineInfo, words: Words) -> String {
         let reversal = line.reverses.map { id in
-            "reverses " + (line.reversesSeq.map { "\($0)" } ?? id) + (line.reason.map { ": \($0)" } ?? "")
+            "\(words.reverses) " + (line.reversesSeq.map { "\($0)" } ?? id) + (line.reason.map { ": \($0)" } ?? "")
         }
-        let reversed = line.reversedBy.map { "reversed by \($0)" }
+        let reversed = line.reversedBy.map { "\(words.reversedBy) \($0)" }
         return [reversal, line.memo, reversed].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "; ")
     }
 
     func text() -> String {
+        let w = words
         var table = Table(
             headers: [
-                "SEQ", "DATE", otherDateHeader, "WHAT", "COUNTERPARTY", "HOURS", "CATEGORY", "AMOUNT", "BALANCE",
-                "NOTE",
-            ],
+                w.seq, w.date, otherDateHeader, w.what, w.counterparty, w.hours, w.category, w.amount, w.balance,
+                w.note,
+            ].map { $0.uppercased() },
             rightAligned: [0, 5, 7, 8])
         for line in lines {
             table.rows.append([
-                "\(line.seq)", date(line), otherDate(line), line.purpose ?? "-",
-                line.counterparties.joined(separator: ","), line.hours ?? "", line.category ?? "",
+                "\(line.seq)", date(line), otherDate(line), w.purpose(line.purpose),
+                counterpartyNames(line).joined(separator: ", "), line.hours ?? "", categoryName(line),
                 money(line.amount), money(line.balanceAfter), note(line),
             ])
         }
+        let contactLine = contact.map { "\($0)\n" } ?? ""
         return """
-            \(organisation): statement of \(account.account) (\(account.name)), \(period), in \(currency.code)
-            opening balance  \(money(opening))
+            \(organisation): \(w.statementOf) \(account.account) (\(account.name)), \(period), \(w.inCurrency) \(currency.code)
+            \(contactLine)\(w.openingBalance)  \(money(opening))
             \(table.render())
-            closing balance  \(money(closing))
+            \(w.closingBalance)  \(money(closing))
 
             """
     }
@@ -161,46 +183,5 @@ package struct StatementRenderer: Sendable {
         let encoder = RPCCoding.encoder()
         encoder.outputFormatting.insert(.prettyPrinted)
         return String(decoding: try encoder.encode(output), as: UTF8.self) + "\n"
-    }
-
-    /// A page a volunteer can print: every text escaped, so a memo can never become markup.
-    func html() -> String {
-        func e(_ text: String) -> String {
-            var out = ""
-            for c in text.unicodeScalars {
-                switch c {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                case "'": out += "&#39;"
-                default: out.unicodeScalars.append(c)
-                }
-            }
-            return out
-        }
-        var rows = ""
-        for line in lines {
-            let other = otherDate(line).isEmpty ? "" : "<br><small>\(e(otherDate(line)))</small>"
-            rows +=
-                "<tr><td class=n>\(line.seq)</td><td>\(e(date(line)))\(other)</td><td>\(e(line.purpose ?? "-"))</td><td>\(e(line.counterparties.joined(separator: ", ")))</td>"
-            rows += "<td class=n>\(e(line.hours ?? ""))</td><td>\(e(line.category ?? ""))</td><td>\(e(note(line)))</td>"
-            rows += "<td class=n>\(e(money(line.amount)))</td><td class=n>\(e(money(line.balanceAfter)))</td></tr>\n"
-        }
-        return """
-            <!DOCTYPE html>
-            <html lang="nl"><head><meta charset="utf-8"><title>\(e(organisation)): \(e(account.name))</title>
-            <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.3em;text-align:left}.n{text-align:right}@media print{body{margin:0}}</style>
-            </head><body>
-            <h1>\(e(organisation))</h1>
-            <p>Statement of <strong>\(e(account.name))</strong> (\(e(account.account))), \(e(period)), in \(e(currency.name)) (\(e(currency.code)))</p>
-            <table><thead><tr><th class=n>Seq</th><th>Date</th><th>What</th><th>Counterparty</th><th class=n>Hours</th><th>Category</th><th>Memo</th><th class=n>Amount</th><th class=n>Balance</th></tr></thead>
-            <tbody>
-            <tr><td colspan=8>Opening balance</td><td class=n>\(e(money(opening)))</td></tr>
-            \(rows)<tr><td colspan=8><strong>Closing balance</strong></td><td class=n><strong>\(e(money(closing)))</strong></td></tr>
-            </tbody></table>
-            </body></html>
-
-            """
     }
 }

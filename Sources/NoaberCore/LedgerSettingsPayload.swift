@@ -8,15 +8,30 @@ package struct LedgerSettings: Codable, Sendable, Equatable {
     package var claimExpiryDays: Int?
     /// Demurrage on members' and merchants' balances; none when absent.
     package var demurrage: Demurrage?
+    /// The language statements and reports are printed in unless the reader asks for another
+    /// (`nl` or `en`); Dutch when absent. Absent from entries before it existed, which still verify.
+    package var language: String?
+    /// The organisation's contact line printed under its name on statements (e.g. a phone number
+    /// and an address); none when absent. An organisation's, never a person's: it is in the chain.
+    package var contact: String?
 
-    package init(claimExpiryDays: Int? = nil, demurrage: Demurrage? = nil) {
+    /// The languages statements and reports are printed in.
+    package static let languages = ["nl", "en"]
+    package static let defaultLanguage = "nl"
+    package static let maxContactLength = 200
+
+    package init(
+        claimExpiryDays: Int? = nil, demurrage: Demurrage? = nil, language: String? = nil, contact: String? = nil
+    ) {
         self.claimExpiryDays = claimExpiryDays
         self.demurrage = demurrage
+        self.language = language
+        self.contact = contact
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case claimExpiryDays = "claim_expiry_days"
-        case demurrage
+        case demurrage, language, contact
     }
 }
 

@@ -95,16 +95,22 @@ package struct LedgerState: Sendable {
         /// Within the period being charged: the last account charged so far (accounts are charged in
         /// order of their ids, at most 99 per entry).
         package var demurrageCursor: AccountID?
+        /// Statements' and reports' language (`LedgerSettings.languages`); nil: the default, Dutch.
+        package var language: String?
+        /// The organisation's contact line for statements; nil: none.
+        package var contact: String?
 
         package init(
             claimExpiryDays: Int = LedgerSettings.defaultClaimExpiryDays, demurrage: Demurrage? = nil,
             demurrageNext: Timestamp? = nil,
-            demurrageCursor: AccountID? = nil
+            demurrageCursor: AccountID? = nil, language: String? = nil, contact: String? = nil
         ) {
             self.claimExpiryDays = claimExpiryDays
             self.demurrage = demurrage
             self.demurrageNext = demurrageNext
             self.demurrageCursor = demurrageCursor
+            self.language = language
+            self.contact = contact
         }
     }
 

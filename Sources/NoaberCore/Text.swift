@@ -135,7 +135,7 @@ extension Payload {
         case .accountOpen(let b): fields = [("name", b.name)]
         case .accountUpdate(let b): fields = [("name", b.name), ("reason", b.reason)]
         case .categorySet(let b): fields = [("name", b.name)]
-        case .ledgerSettings: fields = []
+        case .ledgerSettings(let b): fields = [("contact", b.contact)]
         case .claim(let b): fields = [("memo", b.memo)]
         case .claimReject(let b): fields = [("reason", b.reason)]
         case .transaction(let b): fields = [("memo", b.memo), ("reason", b.reason)]

@@ -31,6 +31,10 @@ package struct KeyList: Codable, Sendable {
 package struct SettingsInfo: Codable, Sendable, Equatable {
     package var claimExpiryDays: Int
     package var demurrage: DemurrageInfo?
+    /// Statements' and reports' language (`nl`, `en`); absent: never set (English).
+    package var language: String?
+    /// The organisation's contact line for statements; absent: none.
+    package var contact: String?
 
     package struct DemurrageInfo: Codable, Sendable, Equatable {
         package var ratePpm: Int64
@@ -49,11 +53,13 @@ package struct SettingsInfo: Codable, Sendable, Equatable {
                 ratePpm: $0.ratePPM, period: $0.period.rawValue, account: $0.account.rawValue,
                 next: settings.demurrageNext?.rfc3339 ?? "", cursor: settings.demurrageCursor?.rawValue)
         }
+        language = settings.language
+        contact = settings.contact
     }
 
     /// Back to Core values; nil if anything is malformed.
     package func settings() -> LedgerState.Settings? {
-        var settings = LedgerState.Settings(claimExpiryDays: claimExpiryDays)
+        var settings = LedgerState.Settings(claimExpiryDays: claimExpiryDays, language: language, contact: contact)
         guard let demurrage else { return settings }
         // `next` in FORMAT.md §4's 24-character form only: one spelling per value (§13).
         guard let period = DemurragePeriod(rawValue: demurrage.period), let account = try? AccountID(demurrage.account),

@@ -57,9 +57,11 @@ extension Connection {
     /// The settings in force; the defaults when no `ledger.settings` entry was made.
     package func settings() throws(StoreError) -> LedgerState.Settings {
         let rows = try statement(
-            "SELECT claim_expiry_days, demurrage_rate_ppm, demurrage_period, demurrage_account, demurrage_next, demurrage_cursor FROM settings"
+            "SELECT claim_expiry_days, demurrage_rate_ppm, demurrage_period, demurrage_account, demurrage_next, demurrage_cursor, language, contact FROM settings"
         ).rows { row throws(StoreError) -> LedgerState.Settings in
-            var settings = LedgerState.Settings(claimExpiryDays: Int(row.int64(0)))
+            var settings = LedgerState.Settings(
+                claimExpiryDays: Int(row.int64(0)), language: row.isNull(6) ? nil : row.text(6),
+                contact: row.isNull(7) ? nil : row.text(7))
             guard !row.isNull(1) else { return settings }
             guard let period = DemurragePeriod(rawValue: row.text(2)), let account = try? AccountID(row.text(3)),
                 let next = Timestamp(rfc3339: row.text(4))

@@ -299,11 +299,12 @@ package final class LedgerStore {
     private func write(_ settings: LedgerState.Settings) throws(StoreError) {
         let demurrage = settings.demurrage
         try connection.statement(
-            "INSERT OR REPLACE INTO settings (singleton, claim_expiry_days, demurrage_rate_ppm, demurrage_period, demurrage_account, demurrage_next, demurrage_cursor) VALUES (1, ?, ?, ?, ?, ?, ?)"
+            "INSERT OR REPLACE INTO settings (singleton, claim_expiry_days, demurrage_rate_ppm, demurrage_period, demurrage_account, demurrage_next, demurrage_cursor, language, contact) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)"
         ).run([
             .integer(Int64(settings.claimExpiryDays)), demurrage.map { .integer($0.ratePPM) } ?? .null,
             .optionalText(demurrage?.period.rawValue), .optionalText(demurrage?.account.rawValue),
             .optionalText(settings.demurrageNext?.rfc3339), .optionalText(settings.demurrageCursor?.rawValue),
+            .optionalText(settings.language), .optionalText(settings.contact),
         ])
     }
 

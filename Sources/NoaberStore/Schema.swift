@@ -238,6 +238,15 @@ enum Schema {
                 ) STRICT;
                 """
         ),
+        Migration(
+            version: 8,
+            sql: """
+                -- How statements and reports print (docs/FORMAT.md §2 ledger.settings): the latest
+                -- ledger.settings entry's language and contact line; NULL where it gave none.
+                ALTER TABLE settings ADD COLUMN language TEXT;
+                ALTER TABLE settings ADD COLUMN contact TEXT;
+                """
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.

@@ -10,6 +10,7 @@ extension StatementRenderer.Format: ExpressibleByArgument {}
 extension ReportBuilder.Grouping: ExpressibleByArgument {}
 extension Report.Format: ExpressibleByArgument {}
 extension DemurragePeriod: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
 
 /// A value Core parses from text, with Core's reason when it cannot.
 protocol ParsedFromText: Sendable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import NoaberAudit
 import NoaberCore
+import NoaberProtocol
 
 /// A period of whole UTC days, both included, as statements, reports and the access log take it.
 struct DayRangeOptions: ParsableArguments {
@@ -38,4 +39,13 @@ struct DayRangeOptions: ParsableArguments {
 struct DateBasisOptions: ParsableArguments {
     @Flag(help: "Select and order by the day each entry was committed instead of its care date.")
     var byCommitDate = false
+}
+
+/// The language statements and reports print in: `--lang`, else the ledger's setting
+/// (`noaber settings set --language`), else English.
+struct LanguageOptions: ParsableArguments {
+    @Option(help: "nl or en; default: the ledger's setting (noaber settings set --language), else en.")
+    var lang: Language?
+
+    func language(_ settings: SettingsInfo?) -> Language { lang ?? Language(setting: settings?.language) }
 }

@@ -19,11 +19,13 @@ struct ReportCommand: AsyncParsableCommand {
             report made in the next month shows that month's figures; --by-commit-date counts them on the \
             day they were committed. Categories and issuers are those of credits: redemptions and transfers \
             count in the total only. A reversal takes back what it reverses, from its month, category and \
-            issuer; the reversed column says how much was taken back.
+            issuer; the reversed column says how much was taken back. Categories and issuers show by name. \
+            Text is in --lang, else the ledger's language setting; csv and json keep English keys.
             """)
 
     @OptionGroup var days: DayRangeOptions
     @OptionGroup var basis: DateBasisOptions
+    @OptionGroup var language: LanguageOptions
 
     @Option(help: "month, category or issuer.")
     var by: ReportBuilder.Grouping = .month
@@ -49,7 +51,9 @@ struct ReportCommand: AsyncParsableCommand {
                     guard try await builder.add(info, original: original) else { break reading }
                 }
             }
-            return try builder.result().render(output.json ? .json : format)
+            var report = try builder.result()
+            report.language = language.language(session.status.settings)
+            return try report.render(output.json ? .json : format)
         }
         print(text, terminator: "")
     }

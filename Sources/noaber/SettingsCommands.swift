@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NoaberAudit
 import NoaberClient
 import NoaberCore
 import NoaberProtocol
@@ -7,7 +8,8 @@ import NoaberProtocol
 struct SettingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settings",
-        abstract: "The ledger's settings: how long claims wait for a decision, and demurrage.",
+        abstract:
+            "The ledger's settings: how long claims wait for a decision, demurrage, and how statements print.",
         subcommands: [Show.self, Set.self], defaultSubcommand: Show.self)
 }
 
@@ -24,6 +26,8 @@ extension SettingsCommand {
                 if output.json { return try printJSON(settings) }
                 print("claims expire after \(counted(settings.claimExpiryDays, "day")) undecided")
                 print(describe(settings.demurrage, session))
+                print("statements and reports in \(Language(setting: settings.language).rawValue)")
+                if let contact = settings.contact { print("contact line: \(contact)") }
             }
         }
     }
@@ -57,6 +61,18 @@ extension SettingsCommand {
         @Flag(name: .customLong("no-demurrage"), help: "Turn demurrage off.")
         var noDemurrage = false
 
+        @Option(help: "The language statements and reports print in unless --lang says otherwise: nl or en.")
+        var language: Language?
+
+        @Option(
+            help:
+                "The organisation's contact line under its name on statements, e.g. \"tel. 053 123 4567, info@zorgkring.nl\" (in the signed chain: an organisation's, never a person's)."
+        )
+        var contact: String?
+
+        @Flag(name: .customLong("no-contact"), help: "Print no contact line.")
+        var noContact = false
+
         @OptionGroup var signing: SigningOptions
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
@@ -66,8 +82,17 @@ extension SettingsCommand {
             if noDemurrage && touchesDemurrage {
                 throw ValidationError("--no-demurrage goes with no other --demurrage- option")
             }
-            guard claimExpiryDays != nil || touchesDemurrage || noDemurrage else {
+            if noContact && contact != nil { throw ValidationError("--no-contact goes without --contact") }
+            guard
+                claimExpiryDays != nil || touchesDemurrage || noDemurrage || language != nil || contact != nil
+                    || noContact
+            else {
                 throw ValidationError("give at least one setting to change")
+            }
+            if let contact {
+                do {
+                    try Text.validate(contact, field: "--contact", maxLength: LedgerSettings.maxContactLength)
+                } catch { throw ValidationError(error.message) }
             }
             if let days = claimExpiryDays, !(1...3650).contains(days) {
                 throw ValidationError("--claim-expiry-days must be 1 to 3650")
@@ -102,15 +127,19 @@ extension SettingsCommand {
                     demurrage = Demurrage(ratePPM: rate, period: period, account: account)
                 }
                 let body = LedgerSettings(
-                    claimExpiryDays: claimExpiryDays ?? current.claimExpiryDays, demurrage: demurrage)
+                    claimExpiryDays: claimExpiryDays ?? current.claimExpiryDays, demurrage: demurrage,
+                    language: language?.rawValue ?? current.language,
+                    contact: noContact ? nil : contact ?? current.contact)
                 let result = try await session.submit(.ledgerSettings(body), signing: signing)
                 var after = current
                 after.claimExpiryDays = body.claimExpiryDays ?? LedgerSettings.defaultClaimExpiryDays
                 after.demurrage = demurrage
+                let contactText = body.contact.map { "; contact line \"\($0)\"" } ?? ""
                 return (
                     result,
                     "claims expire after \(counted(after.claimExpiryDays, "day")); "
                         + describe(SettingsInfo(after).demurrage, session, showNext: false)
+                        + "; statements in \(Language(setting: body.language).rawValue)\(contactText)"
                 )
             }
             try printReceipt(result, "settings: \(text)", output: output)

@@ -14,9 +14,11 @@ struct StatementCommand: AsyncParsableCommand {
             of care a credit names, else the day it was committed; a reversal counts on the day of what it \
             undoes), so November's hours imported in December are on November's statement; \
             --by-commit-date selects by the day each entry was committed. Each line shows its seq (what \
-            `noaber reverse` takes) and both days where they differ. --format html gives a page with the \
-            organisation's name and currency that a volunteer can print. Opening + the amounts = closing, \
-            always.
+            `noaber reverse` takes) and both days where they differ. Counterparties and categories show \
+            by name (a person's name only to a reader entitled to it). --format html gives a page with the \
+            organisation's name, its contact line and the currency that a volunteer can print (40 lines \
+            to an A4 page). Text and html are in --lang, else the ledger's language setting; csv and json \
+            keep English keys. Opening + the amounts = closing, always.
             """)
 
     @Argument(help: "The account id.")
@@ -24,6 +26,7 @@ struct StatementCommand: AsyncParsableCommand {
 
     @OptionGroup var days: DayRangeOptions
     @OptionGroup var basis: DateBasisOptions
+    @OptionGroup var language: LanguageOptions
 
     @Option(help: "text, csv, json or html.")
     var format: StatementRenderer.Format = .text
@@ -69,7 +72,8 @@ struct StatementCommand: AsyncParsableCommand {
                 from: days.from, to: days.to, byCommitDate: basis.byCommitDate, opening: statement.opening,
                 lines: lines, closing: statement.closing,
                 counterparties: counterparties.values.sorted { $0.account < $1.account },
-                categories: categories.values.sorted { $0.category < $1.category })
+                categories: categories.values.sorted { $0.category < $1.category },
+                language: language.language(session.status.settings), contact: session.status.settings?.contact)
             return try renderer.render(output.json ? .json : format)
         }
         if let out { try ExportOutput.writeWhole(text, to: out) } else { print(text, terminator: "") }

@@ -121,13 +121,33 @@ struct ReportBuilderTests {
         #expect(try december.render(.text).contains("2026-12-01 to 2026-12-31 by commit date"))
     }
 
+    @Test func aDutchReportHasNoEnglishWordAndNamesItsIssuers() async throws {
+        var report = try await Self.report(try Self.november(), by: .issuer, from: "2026-11-01", to: "2026-11-30")
+        report.language = .nl
+        let text = try report.render(.text)
+        #expect(
+            text.hasPrefix("Zorgkring Noord: 2026-11-01 t/m 2026-11-30 op zorgdatum, in ZMT, per uitgever\n"), "\(text)"
+        )
+        #expect(text.contains("\nUITGEVER ") && text.contains("\nZorgkring Noord ") && text.contains("\ntotaal "))
+        #expect(text.contains("in omloop aan het eind: ") && !text.contains("org:zorgkring"), "\(text)")
+        let english = ["issuer", "credits", "hours", "credited", "redeemed", "total", "circulation", "by", "to"]
+        let words = Set(text.lowercased().split { !$0.isLetter }.map(String.init))
+        #expect(words.isDisjoint(with: english), "\(words.intersection(english))")
+        // csv and json keep the ids and English keys that scripts read.
+        #expect(try report.render(.csv).hasPrefix("issuer,credits,"))
+        #expect(try report.render(.csv).contains("\r\norg:zorgkring,"))
+    }
+
     @Test func categoryRowsLeaveOutWhatNoCategoryHas() async throws {
         let report = try await Self.report(try Self.november(), by: .category)
         let text = try report.render(.text)
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[1].hasPrefix("CATEGORY") && lines[1].hasSuffix("REVERSED"), "\(text)")
         // A category's row has no redemptions or transfers; the total has them.
-        let boodschappen = try #require(lines.first { $0.hasPrefix("boodschappen") })
+        // Rows by the category's name (the chain's category.set), not its id.
+        #expect(!lines.contains { $0.hasPrefix("verzorging ") }, "\(text)")
+        #expect(lines.contains { $0.hasPrefix("Persoonlijke verzorging ") }, "\(text)")
+        let boodschappen = try #require(lines.first { $0.hasPrefix("Boodschappen") })
         #expect(!boodschappen.contains("7.50"), "\(boodschappen)")
         let total = try #require(lines.first { $0.hasPrefix("total") })
         #expect(total.contains("7.50"), "\(total)")

@@ -7,7 +7,7 @@ import Testing
 struct SchemaTests {
     @Test func migrationsCreateTheLatestVersion() throws {
         let f = try StoreFixture()
-        #expect(try f.store.schemaVersion == 7)
+        #expect(try f.store.schemaVersion == 8)
         let tables = try f.store.connection.statement(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index') ORDER BY name"
         ).rows { $0.text(0) }
@@ -19,7 +19,7 @@ struct SchemaTests {
         ] {
             #expect(tables.contains(name), "\(name) is missing")
         }
-        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 7)
+        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 8)
     }
 
     @Test func reopeningDoesNotRerunMigrations() throws {
@@ -28,8 +28,8 @@ struct SchemaTests {
         let appliedAt = try f.text("SELECT applied_at FROM schema_migrations WHERE version = 1")
         let before = try f.counts()
         let reopened = try LedgerStore(database: f.database)
-        #expect(try reopened.schemaVersion == 7)
-        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations", on: reopened.connection) == 7)
+        #expect(try reopened.schemaVersion == 8)
+        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations", on: reopened.connection) == 8)
         #expect(
             try f.text("SELECT applied_at FROM schema_migrations WHERE version = 1", on: reopened.connection)
                 == appliedAt)
@@ -38,11 +38,11 @@ struct SchemaTests {
 
     @Test func newerSchemaIsRefused() throws {
         let f = try StoreFixture()
-        try f.store.connection.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (8, 'later')")
-        #expect(throws: StoreError.schemaTooNew(found: 8, supported: 7)) {
+        try f.store.connection.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (9, 'later')")
+        #expect(throws: StoreError.schemaTooNew(found: 9, supported: 8)) {
             _ = try LedgerStore(database: f.database)
         }
-        #expect(StoreError.schemaTooNew(found: 8, supported: 7).description.contains("upgrade noaberd"))
+        #expect(StoreError.schemaTooNew(found: 9, supported: 8).description.contains("upgrade noaberd"))
     }
 
     @Test func writerIsDurable() throws {
@@ -60,13 +60,13 @@ struct SchemaTests {
         #expect(try reader.summary().entries == 12)
         let before = try f.counts()
         let error = sqliteError {
-            try reader.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (9, 'x')")
+            try reader.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (10, 'x')")
         }
         #expect(error?.primaryCode == 8)  // SQLITE_READONLY
         _ = sqliteError { try reader.execute("UPDATE accounts SET balance = 0") }
         _ = sqliteError { try reader.execute("DROP TRIGGER entries_append_only_delete") }
         #expect(try f.counts() == before)
-        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 7)
+        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 8)
     }
 
     @Test func openingAMissingDirectoryFails() throws {

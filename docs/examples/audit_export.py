@@ -156,7 +156,8 @@ def check_state(state, auditor, lines, texts=None):
                 for c, x in auditor.categories.items()}, "category", lambda x: x["category"].encode())
     else:
         need(not auditor.categories, "state: categories is absent, but the chain sets categories")
-    # §13: settings is {"claim_expiry_days", "demurrage"}, demurrage absent when off, else
+    # §13: settings is {"claim_expiry_days", "demurrage", "language", "contact"}, demurrage, language
+    # and contact absent when not set, else
     # {"rate_ppm", "period", "account", "next", "cursor"} with §15's state after the head entry.
     if "settings" in state:
         same_object("settings", state["settings"], auditor.settings_state())

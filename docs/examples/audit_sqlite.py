@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 7).
+"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 8).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
@@ -47,6 +47,7 @@ ACCOUNT_KINDS = ("issuer", "member", "merchant")
 STATUSES = ("open", "frozen", "closed")
 CHANGES = ("status", "min_balance", "controllers", "name")  # §2: an account.update has at least one
 PERIODS = ("day", "week", "month")  # §2 ledger.settings: a demurrage's period
+LANGUAGES = ("nl", "en")  # §2 ledger.settings: the language statements print in
 DEFAULT_EXPIRY_DAYS = 60            # §2 ledger.settings: claim_expiry_days when left out
 DAY_MS = 86400000                   # §15: a claim expires claim_expiry_days x 86,400,000 ms after it
 EPOCH = datetime(1970, 1, 1)
@@ -56,7 +57,7 @@ SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"
           "account.open": ({"account", "account_kind", "name", "min_balance", "controllers"}, set()),
           "account.update": ({"account"}, {"status", "min_balance", "controllers", "name", "reason"}),
           "category.set": ({"category", "name", "hour_rate"}, set()),
-          "ledger.settings": (set(), {"claim_expiry_days", "demurrage"}),
+          "ledger.settings": (set(), {"claim_expiry_days", "demurrage", "language", "contact"}),
           "claim": ({"account", "issuer", "hours", "hour_rate", "amount"}, {"category", "care_date", "memo"}),
           "claim.reject": ({"claim", "reason"}, set()),
           "erase": ({"reason"}, {"account", "entries"}),  # §16, version 2 only
@@ -78,6 +79,7 @@ CLAIM_FIELDS = ("hours", "hour_rate", "category", "care_date")  # §15: an appro
 TEXT_FIELDS = {"ledger.init": ("name", "currency.name", "admin_key.label", "log_key.label"),
                "key.add": ("key.label",), "key.revoke": ("reason",), "account.open": ("name",),
                "account.update": ("name", "reason"), "category.set": ("name",), "claim": ("memo",),
+               "ledger.settings": ("contact",),
                "claim.reject": ("reason",), "tx": ("memo", "reason"), "erase": ("reason",)}
 # §2: the format characters, as ranges of code points: Unicode 15.1's Cf and U+2028, U+2029. The
 # list, not this Python's Unicode version, says which they are.
@@ -303,6 +305,7 @@ class Auditor:
         # §2 ledger.settings, as the last one left them (or the defaults), and §15's state.
         self.expiry_days, self.settings_seq = DEFAULT_EXPIRY_DAYS, None
         self.demurrage = None  # while on: {"rate_ppm", "period", "account"}
+        self.language = self.contact = None  # §2 ledger.settings: how statements print; None if not given
         self.next = self.cursor = None  # §15: next, a period's start day (date); cursor, an account
         self.due = None     # §15: the start day of the period due before the entry being checked
         self.demurrages = 0  # demurrage entries seen
@@ -560,6 +563,10 @@ class Auditor:
         # states the settings in force already (or no field at all) is allowed.
         days = p.get("claim_expiry_days", DEFAULT_EXPIRY_DAYS)
         need(is_int(days, 1, 3650), "claim_expiry_days is not an integer 1-3650")
+        need(p.get("language", "nl") in LANGUAGES, "language is not nl or en")
+        need("contact" not in p or is_text(p["contact"], 1, 200, controls=False),
+             "contact is not a text of 1 to 200 characters without control characters")
+        self.language, self.contact = p.get("language"), p.get("contact")
         if "demurrage" in p:
             d = p["demurrage"]
             shape(d, "demurrage", {"rate_ppm", "period", "account"})
@@ -827,6 +834,9 @@ class Auditor:
             out["demurrage"] = {**self.demurrage, "next": time_text(start_ms(self.next))}
             if self.cursor is not None:  # §13: "cursor absent when null"
                 out["demurrage"]["cursor"] = self.cursor
+        for field in ("language", "contact"):  # §13: absent when the settings entry gave none
+            if getattr(self, field) is not None:
+                out[field] = getattr(self, field)
         return out
 
     def root(self, size=None):
@@ -942,12 +952,13 @@ def check_sqlite(db, auditor):
              "the reversals table is missing, but the chain reverses transactions")
     # §6: the schema's version is 6 for this document; version 4 adds the claims and settings
     # tables, version 5 personal_data (§16), version 6 the postings' care_date, version 7
-    # restore_guard (neither derived nor evidence, so not read here).
+    # restore_guard (neither derived nor evidence, so not read here), version 8 the settings'
+    # language and contact.
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 7),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 7")
+    need(version is None or (type(version) is int and 1 <= version <= 8),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 8")
     need(version is None or version < 6 or has_care_dates,
          f"the postings table has no care_date column in a schema version {version} file")
     for table in ("claims", "settings"):
@@ -974,7 +985,7 @@ def check_sqlite(db, auditor):
     if "claims" in tables:
         check_claims(db, auditor.claims)
     if "settings" in tables:
-        check_settings(db, auditor.settings_state())
+        check_settings(db, auditor.settings_state(), (version or 0) >= 8)
     sizes = []
     # Reading: a file of schema version 1 has neither table; it then has no tree or checkpoint to check.
     if "merkle_nodes" in tables:
@@ -1098,18 +1109,23 @@ def check_claims(db, replayed):
 
 
 SETTINGS_COLUMNS = ("claim_expiry_days", "demurrage_rate_ppm", "demurrage_period",
-                    "demurrage_account", "demurrage_next", "demurrage_cursor")
+                    "demurrage_account", "demurrage_next", "demurrage_cursor", "language", "contact")
 
 
-def check_settings(db, state):
+def check_settings(db, state, has_language):
     """§6: at most one row, and none means the defaults; the demurrage columns are §15's state
-    after the head entry, NULL when off (demurrage_cursor also when there is no cursor)."""
-    rows = db.execute(f"SELECT {', '.join(SETTINGS_COLUMNS)} FROM settings").fetchall()
+    after the head entry, NULL when off (demurrage_cursor also when there is no cursor); from
+    schema version 8 language and contact, NULL where the entry gave none. Before version 8 the
+    chain can set neither."""
+    columns = SETTINGS_COLUMNS if has_language else SETTINGS_COLUMNS[:6]
+    rows = db.execute(f"SELECT {', '.join(columns)} FROM settings").fetchall()
     need(len(rows) <= 1, f"the settings table has {len(rows)} rows, not at most one")
     d = state.get("demurrage", {})
     want = (state["claim_expiry_days"], d.get("rate_ppm"), d.get("period"), d.get("account"),
-            d.get("next"), d.get("cursor"))
-    got = rows[0] if rows else (DEFAULT_EXPIRY_DAYS,) + (None,) * 5
+            d.get("next"), d.get("cursor"), state.get("language"), state.get("contact"))
+    got = rows[0] if rows else (DEFAULT_EXPIRY_DAYS,) + (None,) * (len(columns) - 1)
+    if not has_language:
+        got = tuple(got) + (None, None)  # compared with the replay: it must set neither
     for field, g, w in zip(SETTINGS_COLUMNS, got, want):
         need(type(g) is type(w) and g == w, f"{field} of the settings table is {g!r}"
              + ("" if rows else " (it has no row: the defaults)") + f", the replay gives {w!r}")

@@ -76,6 +76,12 @@ extension LedgerState {
         if let days = body.claimExpiryDays, !(1...3650).contains(days) {
             throw .invalidPayload("claim_expiry_days must be 1 to 3650")
         }
+        if let language = body.language, !LedgerSettings.languages.contains(language) {
+            throw .invalidPayload("language must be nl or en, not \"\(language)\"")
+        }
+        if let contact = body.contact {
+            try Text.validate(contact, field: "contact", maxLength: LedgerSettings.maxContactLength)
+        }
         var next: Timestamp?
         var cursor: AccountID?
         if let demurrage = body.demurrage {
@@ -101,7 +107,7 @@ extension LedgerState {
         }
         settings = Settings(
             claimExpiryDays: body.claimExpiryDays ?? LedgerSettings.defaultClaimExpiryDays, demurrage: body.demurrage,
-            demurrageNext: next, demurrageCursor: cursor)
+            demurrageNext: next, demurrageCursor: cursor, language: body.language, contact: body.contact)
     }
 
     /// A demurrage entry is the one the rules compute for the period due, signed by a log key.
