@@ -138,7 +138,7 @@ struct ConfigurationTests {
         let description = ConfigurationError.unknownKey(line: 2, key: "sockets").description
         #expect(
             description.hasPrefix(
-                "config line 2: unknown key \"sockets\" (known: access_log_retention, checkpoint_interval, data, idle_timeout, log_key, log_level,"
+                "config line 2: unknown key \"sockets\" (known: access_log_retention, answer_buffer_bytes, checkpoint_interval, data, idle_timeout, log_key,"
             ))
     }
 
