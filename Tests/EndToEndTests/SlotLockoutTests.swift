@@ -19,6 +19,8 @@ struct SlotLockoutTests {
         try await Task.sleep(for: .milliseconds(300))
         let connected = try (0..<256).map { _ in (at: clock.now, client: try RawClient(socketPath: daemon.socket)) }
         let holders = connected.map(\.client)
+        // A connection takes its slot when the daemon starts serving it, a moment after the accept.
+        try await Task.sleep(for: .milliseconds(300))
         let full = clock.now
         let trickle = Task.detached {
             var sent = 0
