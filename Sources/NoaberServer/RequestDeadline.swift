@@ -43,14 +43,13 @@ final class RequestDeadline: ChannelDuplexHandler, RemovableChannelHandler {
         self.logger = logger
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context, deadline, "no complete request within the deadline") }
-    }
+    func handlerAdded(context: ChannelHandlerContext) { settle(context) }
 
     func handlerRemoved(context: ChannelHandlerContext) { disarm() }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context, deadline, "no complete request within the deadline")
+        // A drain may have come before the channel was active; `settle` starts its timer too.
+        settle(context)
         context.fireChannelActive()
     }
 

@@ -33,6 +33,9 @@ package final class SocketServer: Service, Sendable {
         var channels: [ObjectIdentifier: NIOAsyncChannel<ByteBuffer, ByteBuffer>] = [:]
     }
 
+    /// How long the listening socket stays open after the shutdown signal.
+    static let backlogGrace = TimeAmount.milliseconds(100)
+
     init(configuration: ServerConfiguration, service: LedgerService, logger: Logger) {
         self.configuration = configuration
         self.service = service
@@ -65,7 +68,10 @@ package final class SocketServer: Service, Sendable {
         } onGracefulShutdown: {
             self.logger.info("shutting down: no new connections, answering the requests read")
             self.shuttingDown.store(true, ordering: .sequentiallyConsistent)
-            server.channel.close(promise: nil)
+            // Connections already made but not yet accepted (in the listen backlog) would be reset
+            // by closing the socket at once; for a moment more they are accepted and told
+            // `shutting_down`, so that a request sent before the signal is never met by a reset.
+            server.channel.eventLoop.scheduleTask(in: Self.backlogGrace) { server.channel.close(promise: nil) }
             // Each connection is closed once it has answered what it read (`RequestDeadline`).
             for channel in self.connections.withLock({ Array($0.values) }) {
                 channel.pipeline.fireUserInboundEventTriggered(RequestDeadline.Drain())

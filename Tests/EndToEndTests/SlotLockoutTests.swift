@@ -58,13 +58,15 @@ struct SlotLockoutTests {
         }
         let open = closedAfter.filter { $0 == nil }.count
         let earliest = closedAfter.compactMap { $0 }.min() ?? .zero
+        let latest = closedAfter.compactMap { $0 }.max() ?? .zero
         print(
             "256 keep-alive and slow-loris connections, request deadline \(deadline) s: a new client locked out "
-                + "\(lockout) (\(refusals) refusals); holders closed \(earliest) or more after connecting; \(open) still open"
+                + "\(lockout) (\(refusals) refusals); holders closed \(earliest) to \(latest) after connecting; \(open) still open"
         )
         #expect(open == 0)
         #expect(refusals > 0, "the slots were not all held")
         #expect(earliest >= .milliseconds(deadline * 1000), "a holder was closed \(earliest) after it connected")
         #expect(lockout <= .seconds(deadline) + .milliseconds(1500), "locked out for \(lockout)")
+        #expect(latest <= .seconds(deadline) + .milliseconds(1500), "a holder kept its slot for \(latest)")
     }
 }
