@@ -115,7 +115,7 @@ struct ResourceLimitTests {
 
 /// A client socket driven by hand, to see exactly when the daemon closes it.
 final class RawClient: @unchecked Sendable {
-    private let fd: Int32
+    let fd: Int32
     private var buffered: [UInt8] = []
 
     init(socketPath: String) throws {

@@ -19,20 +19,10 @@ struct SlotLockoutTests {
         try await Task.sleep(for: .milliseconds(300))
         let connected = try (0..<256).map { _ in (at: clock.now, client: try RawClient(socketPath: daemon.socket)) }
         let holders = connected.map(\.client)
+        async let closes = offloaded { Self.trickle(holders, request: request, for: .seconds(40)) }
         // A connection takes its slot when the daemon starts serving it, a moment after the accept.
         try await Task.sleep(for: .milliseconds(300))
         let full = clock.now
-        let trickle = Task.detached {
-            var sent = 0
-            while !Task.isCancelled && sent < request.count - 1 {
-                for (i, holder) in holders.enumerated() {
-                    holder.send(i % 2 == 0 ? "\n" : String(decoding: [request[sent]], as: UTF8.self))
-                }
-                sent += 1
-                try? await Task.sleep(for: .milliseconds(250))
-            }
-        }
-        defer { trickle.cancel() }
         // A legitimate client retries until it is served: how long was it locked out?
         var refusals = 0
         var served: ContinuousClock.Instant?
@@ -50,11 +40,7 @@ struct SlotLockoutTests {
         }
         let lockout = try #require(served, "still locked out after 30 s\n\(daemon.log())") - full
         // The holders are closed, none before the deadline.
-        let closedAfter = try await withThrowingTaskGroup(of: Duration?.self) { group in
-            for (at, holder) in connected {
-                group.addTask { try await offloaded { holder.waitForClose(timeout: .seconds(30)).map { $0 - at } } }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
+        let closedAfter = zip(connected, try await closes).map { connection, closed in closed.map { $0 - connection.at }
         }
         let open = closedAfter.filter { $0 == nil }.count
         let earliest = closedAfter.compactMap { $0 }.min() ?? .zero
@@ -68,5 +54,38 @@ struct SlotLockoutTests {
         #expect(earliest >= .milliseconds(deadline * 1000), "a holder was closed \(earliest) after it connected")
         #expect(lockout <= .seconds(deadline) + .milliseconds(1500), "locked out for \(lockout)")
         #expect(latest <= .seconds(deadline) + .milliseconds(1500), "a holder kept its slot for \(latest)")
+    }
+
+    /// Sends each holder its trickle every 250 ms (a lone newline, or the next byte of a request
+    /// that never ends) and notes when the daemon closes it, all on one thread, so that the times
+    /// are the daemon's and not the test's scheduling.
+    static func trickle(_ holders: [RawClient], request: [UInt8], for limit: Duration) -> [ContinuousClock.Instant?] {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var closedAt = [ContinuousClock.Instant?](repeating: nil, count: holders.count)
+        var watched = holders.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        var nextSend = start
+        var sent = 0
+        while clock.now - start < limit, closedAt.contains(where: { $0 == nil }) {
+            if clock.now >= nextSend {
+                let byte = String(decoding: [request[sent % (request.count - 1)]], as: UTF8.self)
+                for (i, holder) in holders.enumerated() where closedAt[i] == nil {
+                    holder.send(i % 2 == 0 ? "\n" : byte)
+                }
+                sent += 1
+                nextSend = nextSend + .milliseconds(250)
+            }
+            for i in watched.indices {
+                watched[i].revents = 0
+                watched[i].fd = closedAt[i] == nil ? holders[i].fd : -1
+            }
+            guard poll(&watched, nfds_t(watched.count), 20) > 0 else { continue }
+            for i in watched.indices where watched[i].revents != 0 && closedAt[i] == nil {
+                let n = recv(watched[i].fd, &scratch, scratch.count, Int32(MSG_DONTWAIT))
+                if n == 0 || (n < 0 && errno != EAGAIN) { closedAt[i] = clock.now }
+            }
+        }
+        return closedAt
     }
 }
