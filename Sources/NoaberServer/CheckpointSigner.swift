@@ -22,7 +22,7 @@ struct CheckpointSigner: Sendable {
         do {
             return try SignedCheckpoint.sign(checkpoint, with: key).serialized
         } catch {
-            logger.error("cannot sign a checkpoint", metadata: ["error": "\(error)"])
+            logger.error("cannot sign a checkpoint", metadata: ["error": .escaped(error)])
             return nil
         }
     }

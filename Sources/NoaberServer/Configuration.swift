@@ -14,10 +14,14 @@ package struct ServerConfiguration: Sendable, Equatable {
     package var logLevel: Logger.Level = .info
     package var maxLineBytes = LineFrameDecoder.defaultMaxLength
     package var maxConnections = 256
-    /// Seconds a client may send nothing before the daemon closes its connection, so that idle
-    /// clients cannot hold every `maxConnections` slot. Requests are answered in milliseconds, and
-    /// a connection still owed an answer is never closed for this (see `IdleConnectionCloser`).
-    package var idleTimeoutSeconds = 60
+    /// Seconds a client has to complete a request line whenever the daemon owes it nothing, and to
+    /// take an answer, before its connection is closed (`RequestDeadline`): so that clients that
+    /// neither ask nor read cannot hold every `maxConnections` slot.
+    package var requestDeadlineSeconds = 30
+    /// Answer bytes made and not yet taken by their clients, all connections together
+    /// (`AnswerMemory`): 64 MiB, room for several of the largest `ledger.entries` pages (about
+    /// 11 MiB each) at once.
+    package var answerBufferBytes = 64 << 20
     /// The daemon's log key (PKCS#8 PEM), which signs checkpoints; created on first start if absent.
     package var logKeyPath: String
     /// Seconds between checkpoints; 0 signs one in every group commit, in the same transaction.

@@ -92,7 +92,8 @@ package enum Daemon {
             logPublicKey: logKey.publicKey, logger: logger,
             clock: clock)
         let server = SocketServer(configuration: configuration, service: service, logger: logger)
-        logger.info("noaberd \(LedgerService.version) starting", metadata: ["data": "\(configuration.dataDirectory)"])
+        logger.info(
+            "noaberd \(LedgerService.version) starting", metadata: ["data": .escaped(configuration.dataDirectory)])
 
         var services: [any Service] = [server, demurrageTimer(writer), retention.timer]
         if let timer = checkpointTimer(writer, configuration) { services.append(timer) }

@@ -17,7 +17,7 @@ enum LogKeyFile {
             try key.write(toFile: path)
             try? key.publicKey.write(toFile: path + ".pub")
             logger.notice(
-                "created a new log key", metadata: ["path": "\(path)", "key_id": "\(key.publicKey.keyID.hex)"])
+                "created a new log key", metadata: ["path": .escaped(path), "key_id": "\(key.publicKey.keyID.hex)"])
             return key
         } catch {
             throw DaemonError.logKey(path: path, reason: "\(error)")

@@ -16,9 +16,23 @@ import NoaberStore
 /// enough to keep the two cores of the target machine busy: a query is CPU work on pages SQLite
 /// mostly has cached, and a few more than the cores cover one that waits for the disk. Queries take
 /// milliseconds, so a wait in the queue is short.
+///
+/// Queries that read a page (`Lane.page`: `ledger.entries`, account lists, statements…) take up to
+/// tens of milliseconds each and may come in hundreds at once from clients that do not even read
+/// the answers; in one queue with them, a `ledger.status` waited more than 10 s. So pages run at most
+/// `maxConcurrent - 1` at once and wait their turn before the pool's queue: one thread is always
+/// left for the quick queries, which never wait behind more than the pages already running.
 final class ReadPool: Sendable {
     /// Queries that may run at once; see the type's comment for why four.
     static let defaultMaxConcurrent = 4
+
+    /// Which queue a query waits in.
+    enum Lane: Sendable {
+        /// A lookup of a few rows: answered in a millisecond or so.
+        case quick
+        /// A page of rows, or a whole table: up to megabytes.
+        case page
+    }
 
     /// A thread's reader connection. Only the thread that opened it ever uses it, which is what
     /// SQLite asks of a connection opened without its own mutex.
@@ -31,11 +45,13 @@ final class ReadPool: Sendable {
     private let threads: NIOThreadPool
     private let readers = ThreadSpecificVariable<Reader>()
     let maxConcurrent: Int
+    private let pages: AsyncLimiter
 
     init(database: Database, maxConcurrent: Int = ReadPool.defaultMaxConcurrent) {
         precondition(maxConcurrent >= 1)
         self.database = database
         self.maxConcurrent = maxConcurrent
+        pages = AsyncLimiter(max(maxConcurrent - 1, 1))
         threads = NIOThreadPool(numberOfThreads: maxConcurrent)
         threads.start()
     }
@@ -46,6 +62,19 @@ final class ReadPool: Sendable {
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(body)
+    }
+
+    func read<T: Sendable>(
+        _ lane: Lane, _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        guard lane == .page else { return try await run(body) }
+        await pages.acquire()
+        defer { pages.release() }
+        return try await run(body)
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await threads.runIfActive { [database, readers] in
             // Opened on a thread's first query, so a pool that is never read opens nothing.
             let reader = try readers.currentValue ?? Reader(database.openReader())

@@ -5,8 +5,10 @@ import Logging
 /// (`--socket-mode`), which is what swift-argument-parser makes of a property of that name. All
 /// that is known of a setting (its help, its form, its range and where it goes) is in `spec`.
 package enum ServerOption: CaseIterable, Sendable {
-    case socket, data, socketMode, socketGroup, logLevel, maxLineBytes, maxConnections, idleTimeout, logKey
-    case checkpointInterval, accessLogRetention
+    // `idleTimeout` comes before `requestDeadline`, of which it is the old name, so that the new
+    // name wins when both are given.
+    case socket, data, socketMode, socketGroup, logLevel, maxLineBytes, maxConnections, idleTimeout
+    case requestDeadline, answerBufferBytes, logKey, checkpointInterval, accessLogRetention
 
     /// What a setting means and how its text becomes part of the configuration.
     package struct Spec: Sendable {
@@ -50,8 +52,20 @@ package enum ServerOption: CaseIterable, Sendable {
         case .maxConnections: .number(\.maxConnections, 1...100_000, help: "Most connections served at once")
         case .idleTimeout:
             .number(
-                \.idleTimeoutSeconds, 1...86_400, of: "seconds",
-                help: "Seconds a client may send nothing before its connection is closed")
+                \.requestDeadlineSeconds, 1...86_400, of: "seconds",
+                help: "Deprecated: the old name of --request-deadline, which it sets")
+        case .requestDeadline:
+            .number(
+                \.requestDeadlineSeconds, 1...86_400, of: "seconds",
+                help:
+                    "Seconds a client has to complete each request line, and to take each answer, before its connection is closed"
+            )
+        case .answerBufferBytes:
+            .number(
+                \.answerBufferBytes, (1 << 20)...(1 << 40), of: "bytes",
+                help:
+                    "Answer bytes all clients together may leave unread; past it, the connections with the oldest unread answers are closed"
+            )
         case .logKey:
             Spec(help: "The log key file that signs checkpoints (default <data>/log.key, created if absent).") {
                 text, config throws(Expected) in config.logKeyPath = text

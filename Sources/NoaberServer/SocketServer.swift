@@ -8,14 +8,21 @@ import NoaberTransport
 import ServiceLifecycle
 import Synchronization
 
-/// The Unix-socket front of the daemon. On graceful shutdown it stops accepting, lets each
-/// connection finish the request it is serving, and returns once all connections are closed.
+/// The Unix-socket front of the daemon. Each connection is served one request at a time: its next
+/// request is read only once the answer to the last one is written to the socket, so a client that
+/// does not read holds one answer at most, and `AnswerMemory` bounds them all together.
+/// `RequestDeadline` frees the slots of clients that neither ask nor read.
+///
+/// On graceful shutdown it stops accepting, answers every request it has read (a request not yet
+/// started with `shutting_down`), closes each connection once it owes it nothing, and returns once
+/// all connections are closed.
 package final class SocketServer: Service, Sendable {
     private let configuration: ServerConfiguration
     private let service: LedgerService
     private let logger: Logger
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
     private let shuttingDown = Atomic<Bool>(false)
+    private let answers: AnswerMemory<any Channel>
     /// Connections accepted but not yet taken up by `serve`. When the server channel closes, NIO
     /// drops those still buffered in its stream, and a dropped one traps ("Deinited NIOAsyncWriter
     /// without calling finish()", apple/swift-nio#2813); holding them here lets `run` serve them.
@@ -26,49 +33,25 @@ package final class SocketServer: Service, Sendable {
         var channels: [ObjectIdentifier: NIOAsyncChannel<ByteBuffer, ByteBuffer>] = [:]
     }
 
+    /// How long the listening socket stays open after the shutdown signal.
+    static let backlogGrace = TimeAmount.milliseconds(100)
+
     init(configuration: ServerConfiguration, service: LedgerService, logger: Logger) {
         self.configuration = configuration
         self.service = service
         self.logger = logger
+        answers = AnswerMemory(capacity: configuration.answerBufferBytes)
     }
 
     package func run() async throws {
         let path = configuration.socketPath
         try SocketFile.prepare(path)
-        let maxLine = configuration.maxLineBytes
-        let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds))
-        let logger = logger
-        // Bind under a tight umask so the socket is never, even briefly, connectable by others.
-        let previous = umask(0o177)
-        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
-        do {
-            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.backlog, value: 256)
-                // A client that shuts down its writing half (`noaber dial-stdio` when its input
-                // ends, `nc -N`) still gets every answer it is owed before the daemon closes.
-                .childChannelOption(.allowRemoteHalfClosure, value: true)
-                .bind(unixDomainSocketPath: path) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let pipeline = channel.pipeline.syncOperations
-                        // Read-idle time counts from the last bytes the client sent, so it is the
-                        // time between requests: answers take milliseconds. The closer after the
-                        // decoder spares a connection that is still owed an answer.
-                        try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                        try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: maxLine)))
-                        try pipeline.addHandler(IdleConnectionCloser(logger: logger))
-                        return try self.adopt(channel)
-                    }
-                }
-            umask(previous)
-        } catch {
-            umask(previous)
-            throw DaemonError.cannotBind(path: path, reason: "\(error)")
-        }
+        let server = try await bind(path)
         // Only a socket this process bound is ours to remove; a refused start leaves others' alone.
         defer { SocketFile.remove(path) }
         try SocketFile.setPermissions(path, mode: configuration.socketMode, group: configuration.socketGroup)
         logger.info(
-            "listening", metadata: ["socket": "\(path)", "mode": "\(String(configuration.socketMode, radix: 8))"])
+            "listening", metadata: ["socket": .escaped(path), "mode": "\(String(configuration.socketMode, radix: 8))"])
 
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
@@ -83,11 +66,42 @@ package final class SocketServer: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            self.logger.info("shutting down: no new connections, finishing requests in flight")
+            self.logger.info("shutting down: no new connections, answering the requests read")
             self.shuttingDown.store(true, ordering: .sequentiallyConsistent)
-            server.channel.close(promise: nil)
-            // Closing the input side ends each connection after the request it is serving.
-            for channel in self.connections.withLock({ Array($0.values) }) { channel.close(mode: .input, promise: nil) }
+            // Connections already made but not yet accepted (in the listen backlog) would be reset
+            // by closing the socket at once; for a moment more they are accepted and told
+            // `shutting_down`, so that a request sent before the signal is never met by a reset.
+            server.channel.eventLoop.scheduleTask(in: Self.backlogGrace) { server.channel.close(promise: nil) }
+            // Each connection is closed once it has answered what it read (`RequestDeadline`).
+            for channel in self.connections.withLock({ Array($0.values) }) {
+                channel.pipeline.fireUserInboundEventTriggered(RequestDeadline.Drain())
+            }
+        }
+    }
+
+    private func bind(_ path: String) async throws -> NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never> {
+        let maxLine = configuration.maxLineBytes
+        let deadline = TimeAmount.seconds(Int64(configuration.requestDeadlineSeconds))
+        let logger = logger
+        // Bind under a tight umask so the socket is never, even briefly, connectable by others.
+        let previous = umask(0o177)
+        defer { umask(previous) }
+        do {
+            return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                // A client that shuts down its writing half (`noaber dial-stdio` when its input
+                // ends, `nc -N`) still gets every answer it is owed before the daemon closes.
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                .bind(unixDomainSocketPath: path) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let pipeline = channel.pipeline.syncOperations
+                        try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maxLength: maxLine)))
+                        try pipeline.addHandler(RequestDeadline(deadline: deadline, logger: logger))
+                        return try self.adopt(channel)
+                    }
+                }
+        } catch {
+            throw DaemonError.cannotBind(path: path, reason: "\(error)")
         }
     }
 
@@ -96,7 +110,10 @@ package final class SocketServer: Service, Sendable {
     private func adopt(_ channel: any Channel) throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         try unserved.withLock { state in
             guard state.accepting else { throw ChannelError.ioOnClosedChannel }
-            let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+            // Two lines read ahead at most: requests wait in the socket, not in the daemon's memory.
+            let connection = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                wrappingChannelSynchronously: channel,
+                configuration: .init(backPressureStrategy: .init(lowWatermark: 1, highWatermark: 2)))
             state.channels[ObjectIdentifier(channel)] = connection
             return connection
         }
@@ -124,31 +141,55 @@ package final class SocketServer: Service, Sendable {
         let limit = configuration.maxConnections
         let maxLine = configuration.maxLineBytes
         do {
-            try await connection.executeThenClose { inbound, outbound in
+            try await connection.executeThenClose { inbound, _ in
                 if count > limit || shuttingDown.load(ordering: .sequentiallyConsistent) {
                     let error = count > limit ? RPCError.tooManyConnections(limit: limit) : .shuttingDown
-                    try await outbound.write(ByteBuffer(bytes: try RPCCoding.line(RPCFailure(id: .null, error: error))))
+                    try await send(ByteBuffer(bytes: RequestContext.respond(id: .null, error)), on: channel)
                     return
                 }
                 do {
-                    for try await line in inbound where line.readableBytes > 0 {
-                        // The answer is copied into a buffer at once and its Data dropped, so that a
-                        // large page is held once, not twice, while the client reads it.
-                        let response = ByteBuffer(bytes: await service.handle(Data(line.readableBytesView), peer: peer))
-                        try await outbound.write(response)
+                    for try await line in inbound {
+                        let request = Data(line.readableBytesView)
+                        // The answer is copied into a buffer at once and its Data dropped, so that
+                        // a large page is held once, not twice, while the client reads it.
+                        let answer: ByteBuffer
+                        if shuttingDown.load(ordering: .sequentiallyConsistent) {
+                            // A request read after the daemon began to stop is answered, not started.
+                            answer = ByteBuffer(bytes: service.refuseWhileStopping(request))
+                        } else {
+                            answer = ByteBuffer(bytes: await service.handle(request, peer: peer))
+                        }
+                        try await send(answer, on: channel)
                     }
                 } catch is LineTooLongError {
                     logger.notice(
                         "request line too long; closing connection",
                         metadata: ["peer": "\(peer?.description ?? "unknown")"])
-                    let failure = try RPCCoding.line(RPCFailure(id: .null, error: .requestTooLarge(limit: maxLine)))
-                    try await outbound.write(ByteBuffer(bytes: failure))
+                    try await send(
+                        ByteBuffer(bytes: RequestContext.respond(id: .null, .requestTooLarge(limit: maxLine))),
+                        on: channel)
                 }
             }
         } catch {
-            // The client went away or wrote garbage at the transport level; only this connection ends.
-            logger.debug("connection closed with error", metadata: ["error": "\(error)"])
+            // The client went away, was closed, or wrote garbage at the transport level; only this connection ends.
+            logger.debug("connection closed with error", metadata: ["error": .escaped(error)])
         }
+    }
+
+    /// Writes one answer and waits until it is written to the socket, its bytes counted meanwhile
+    /// in `answers`; connections chosen to make room for it are closed.
+    private func send(_ buffer: ByteBuffer, on channel: any Channel) async throws {
+        let (ticket, victims) = answers.reserve(buffer.readableBytes, for: ObjectIdentifier(channel), holder: channel)
+        for victim in victims {
+            logger.notice(
+                "closing a connection that does not read its answer: answers out exceed answer_buffer_bytes",
+                metadata: ["limit": "\(answers.capacity)"])
+            victim.close(promise: nil)
+        }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { [answers] _ in answers.release(ticket) }
+        channel.writeAndFlush(buffer, promise: written)
+        try await written.futureResult.get()
     }
 }
 

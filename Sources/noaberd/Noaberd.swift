@@ -50,7 +50,7 @@ struct Noaberd: AsyncParsableCommand {
         do {
             try await Daemon.run(configuration: configuration, logger: logger, restore: restore)
         } catch {
-            logger.critical("noaberd stopped: \(error)")
+            logger.critical("noaberd stopped: \(LogText.escaped("\(error)"))")
             throw ExitCode.failure
         }
     }
@@ -85,6 +85,8 @@ struct SettingFlags: ParsableArguments {
     @Option(help: .setting(.maxLineBytes)) var maxLineBytes: String?
     @Option(help: .setting(.maxConnections)) var maxConnections: String?
     @Option(help: .setting(.idleTimeout)) var idleTimeout: String?
+    @Option(help: .setting(.requestDeadline)) var requestDeadline: String?
+    @Option(help: .setting(.answerBufferBytes)) var answerBufferBytes: String?
     @Option(help: .setting(.logKey)) var logKey: String?
     @Option(help: .setting(.checkpointInterval)) var checkpointInterval: String?
     @Option(help: .setting(.accessLogRetention)) var accessLogRetention: String?

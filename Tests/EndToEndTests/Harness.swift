@@ -51,10 +51,10 @@ final class DaemonProcess: @unchecked Sendable {
         self.clockAhead = clockAhead
         process = Process()
         // Tests share a few threads; one blocked on a child process can delay another's request past
-        // the daemon's 60-second idle limit. Unless a test is about that limit, it is long here.
+        // the daemon's 30-second request deadline. Unless a test is about that limit, it is long here.
         let idle =
-            extraArguments.contains("--idle-timeout") || extraArguments.contains("--config")
-            ? [] : ["--idle-timeout", "600"]
+            ["--request-deadline", "--idle-timeout", "--config"].contains(where: extraArguments.contains)
+            ? [] : ["--request-deadline", "600"]
         let arguments = ["--data", dataDirectory, "--socket", socket] + idle + extraArguments
         if let clockAhead {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/faketime")

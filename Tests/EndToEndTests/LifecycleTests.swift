@@ -4,6 +4,7 @@ import NoaberCore
 import NoaberProtocol
 import NoaberTestSupport
 import NoaberTransport
+import Synchronization
 import Testing
 
 @Suite("Daemon lifecycle")
@@ -124,9 +125,12 @@ struct ShutdownUnderLoadTests {
                     Posting(account: try AccountID("vol:jan-peeters"), amount: -1),
                     Posting(account: try AccountID("vol:piet"), amount: 1),
                 ])
-            return try SignedEntry.sign(Payload(ledger: ledgerID, id: "load-\(i)", body: .transaction(tx)), with: jan)
+            let (payload, texts) = try Payload(v: 2, ledger: ledgerID, id: "load-\(i)", body: .transaction(tx))
+                .committingPersonalData()
+            return SubmitParams(try SignedEntry.sign(payload, with: jan), personal: texts)
         }
 
+        let heard = Heard()
         let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
             for lane in 0..<16 {
                 group.addTask {
@@ -134,8 +138,8 @@ struct ShutdownUnderLoadTests {
                     do {
                         try await RPCClient.withConnection(socketPath: daemon.socket) { client in
                             for entry in stride(from: lane, to: entries.count, by: 16).map({ entries[$0] }) {
-                                mine.append(
-                                    try await client.call(.submit, SubmitParams(entry), as: SubmitResult.self).id)
+                                mine.append(try await client.call(.submit, entry, as: SubmitResult.self).id)
+                                heard.add()
                             }
                         }
                     } catch {
@@ -144,7 +148,10 @@ struct ShutdownUnderLoadTests {
                     return mine
                 }
             }
+            // The signal falls among the submissions: after some were answered (on a loaded machine
+            // none may be within 150 ms), with the rest in flight.
             try await Task.sleep(for: .milliseconds(150))
+            for _ in 0..<300 where heard.count < 16 { try await Task.sleep(for: .milliseconds(100)) }
             kill(daemon.process.processIdentifier, SIGTERM)
             return try await group.reduce(into: []) { $0 += $1 }
         }
@@ -169,6 +176,17 @@ struct ShutdownUnderLoadTests {
             Set(acknowledged).isSubset(of: stored),
             "\(Set(acknowledged).subtracting(stored).count) acknowledged entries are missing")
         print("shutdown under load: \(acknowledged.count) of \(entries.count) acknowledged before SIGTERM")
+        #expect(!acknowledged.isEmpty, "no submission was committed before the signal: the test tested nothing")
+        // And every one committed was acknowledged: shutdown answers what it commits.
+        let committed = stored.filter { $0.hasPrefix("load-") }
+        #expect(committed == Set(acknowledged), "committed unanswered: \(committed.subtracting(acknowledged).sorted())")
         #expect(try daemon.noaber("verify").status == 0)
     }
+}
+
+/// Submissions answered so far, across the lanes of a test.
+final class Heard: Sendable {
+    private let state = Mutex(0)
+    func add() { state.withLock { $0 += 1 } }
+    var count: Int { state.withLock { $0 } }
 }

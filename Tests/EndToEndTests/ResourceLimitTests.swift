@@ -3,15 +3,16 @@ import Glibc
 import NoaberTestSupport
 import Testing
 
-/// Limits that keep one client from exhausting the daemon: idle connections are closed and free
-/// their slots, and the idle timeout is checked when the daemon starts. (The bound on concurrent
+/// Limits that keep one client from exhausting the daemon: connections that send no request within
+/// the request deadline are closed and free their slots, and the deadline is checked when the
+/// daemon starts. (The bound on concurrent
 /// reads, which caps their memory, is tested on `ReadPool` itself in NoaberServerTests.)
 @Suite("Resource limits against a real daemon")
 struct ResourceLimitTests {
     static let statusRequest = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ledger.status\"}\n"
 
     @Test func silentConnectionIsClosedWhileABusyOneStays() async throws {
-        let daemon = try await DaemonProcess(extraArguments: ["--idle-timeout", "2", "--log-level", "debug"])
+        let daemon = try await DaemonProcess(extraArguments: ["--request-deadline", "2", "--log-level", "debug"])
         defer { daemon.tearDown() }
         let clock = ContinuousClock()
         let silent = try RawClient(socketPath: daemon.socket)
@@ -42,7 +43,7 @@ struct ResourceLimitTests {
         #expect(
             busyClosedAt - lastRequest >= .milliseconds(1900),
             "closed \(busyClosedAt - lastRequest) after its last request")
-        #expect(daemon.log().contains("closing idle connection"))
+        #expect(daemon.log().contains("no complete request within the deadline"))
         // New connections are still served.
         let fresh = try RawClient(socketPath: daemon.socket)
         fresh.send(Self.statusRequest)
@@ -53,14 +54,14 @@ struct ResourceLimitTests {
     @Test func idleClientsCannotHoldEverySlot() async throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         let config = directory.appendingPathComponent("noaberd.conf")
-        try "max_connections = 2\nidle_timeout = 3\n".write(to: config, atomically: true, encoding: .utf8)
+        try "max_connections = 2\nrequest_deadline = 3\n".write(to: config, atomically: true, encoding: .utf8)
         let daemon = try await DaemonProcess(directory: directory, extraArguments: ["--config", config.path])
         defer { daemon.tearDown() }
         let clock = ContinuousClock()
         // Two clients that are answered once, so that both surely hold a slot, and then say nothing.
         // (A slot of the harness's own status calls may take a moment to be freed: then retry.)
-        // The idle timer runs from the last line the daemon read, so the guaranteed lower bound is
-        // counted from when the request was sent (its answer may come late on a loaded machine).
+        // The deadline runs from the answer, so the guaranteed lower bound is counted from when the
+        // request was sent (its answer may come late on a loaded machine).
         var idle: [(client: RawClient, sentAt: ContinuousClock.Instant)] = []
         while idle.count < 2 {
             let client = try RawClient(socketPath: daemon.socket)
@@ -99,22 +100,22 @@ struct ResourceLimitTests {
     }
 
     @Test(arguments: ["0", "86401", "-1", "soon"])
-    func idleTimeoutOutOfRangeIsRefused(value: String) throws {
+    func requestDeadlineOutOfRangeIsRefused(value: String) throws {
         let directory = try DaemonProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try runProcess(
             DaemonProcess.binaries.appendingPathComponent("noaberd"),
-            ["--idle-timeout=\(value)", "--data", directory.appendingPathComponent("data").path], in: directory)
+            ["--request-deadline=\(value)", "--data", directory.appendingPathComponent("data").path], in: directory)
         #expect(result.status != 0)
         #expect(
-            result.stderr.contains("idle_timeout = \(value): expected a number of seconds from 1 to 86400"),
+            result.stderr.contains("request_deadline = \(value): expected a number of seconds from 1 to 86400"),
             "\(result.stderr)")
     }
 }
 
 /// A client socket driven by hand, to see exactly when the daemon closes it.
 final class RawClient: @unchecked Sendable {
-    private let fd: Int32
+    let fd: Int32
     private var buffered: [UInt8] = []
 
     init(socketPath: String) throws {

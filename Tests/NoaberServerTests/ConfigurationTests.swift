@@ -138,7 +138,7 @@ struct ConfigurationTests {
         let description = ConfigurationError.unknownKey(line: 2, key: "sockets").description
         #expect(
             description.hasPrefix(
-                "config line 2: unknown key \"sockets\" (known: access_log_retention, checkpoint_interval, data, idle_timeout, log_key, log_level,"
+                "config line 2: unknown key \"sockets\" (known: access_log_retention, answer_buffer_bytes, checkpoint_interval, data, idle_timeout, log_key,"
             ))
     }
 
@@ -177,6 +177,24 @@ struct ConfigurationTests {
             "socket_mode": "770", "max_line_bytes": "67108864", "max_connections": "100000",
         ])
         #expect(high.socketMode == 0o770 && high.maxLineBytes == 64 << 20 && high.maxConnections == 100_000)
+    }
+
+    /// `idle_timeout` is the old name of `request_deadline`: it still sets it, and the new name wins.
+    @Test func idleTimeoutIsTheOldNameOfTheRequestDeadline() throws {
+        #expect(try Self.resolve().requestDeadlineSeconds == 30)
+        #expect(try Self.resolve().answerBufferBytes == 64 << 20)
+        #expect(try Self.resolve(file: "idle_timeout = 7\n").requestDeadlineSeconds == 7)
+        #expect(try Self.resolve(flags: ["idle_timeout": "7"]).requestDeadlineSeconds == 7)
+        let both = try Self.resolve(flags: ["request_deadline": "9"], file: "idle_timeout = 7\n")
+        #expect(both.requestDeadlineSeconds == 9)
+        let bothFlags = try Self.resolve(flags: ["idle_timeout": "7", "request_deadline": "9"])
+        #expect(bothFlags.requestDeadlineSeconds == 9)
+        #expect(try Self.resolve(flags: ["answer_buffer_bytes": "1048576"]).answerBufferBytes == 1 << 20)
+        #expect(
+            throws: ConfigurationError.invalidValue(
+                key: "answer_buffer_bytes", value: "1048575",
+                expected: "a number of bytes from 1048576 to 1099511627776")
+        ) { try Self.resolve(flags: ["answer_buffer_bytes": "1048575"]) }
     }
 
     /// deploy/noaberd.conf.example documents every setting; the values it leaves commented out

@@ -99,6 +99,36 @@ struct ReadPoolTests {
         #expect(one == [1])
     }
 
+    /// A quick query does not wait behind a queue of pages: pages leave it a thread of its own.
+    @Test func aQuickQueryPassesAQueueOfPages() async throws {
+        let (database, directory) = try Self.makeDatabase()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pool = ReadPool(database: database, maxConcurrent: 2)
+        let occupancy = Occupancy()
+        let pagesDone = Occupancy()
+        let (quickAfter, most) = try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<10 {
+                group.addTask {
+                    try await pool.read(.page) { _ in
+                        occupancy.enter()
+                        defer { occupancy.leave() }
+                        usleep(100_000)
+                    }
+                    pagesDone.enter()
+                }
+            }
+            // Let the pages fill the queue first.
+            try await Task.sleep(for: .milliseconds(50))
+            try await pool.read { _ in }
+            let quickAfter = pagesDone.now
+            try await group.waitForAll()
+            return (quickAfter, occupancy.most)
+        }
+        #expect(quickAfter <= 2, "the quick query waited for \(quickAfter) of 10 pages")
+        #expect(most == 1, "pages take at most maxConcurrent - 1 threads, saw \(most)")
+        #expect(pagesDone.now == 10)
+    }
+
     @Test func readersCannotWrite() async throws {
         let (database, directory) = try Self.makeDatabase()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -17,7 +17,7 @@ struct AccessLogRetention: Sendable {
                 logger.info("access log pruned", metadata: ["records": "\(removed)", "before": "\(cutoff.rfc3339)"])
             }
         } catch {
-            logger.error("cannot prune the access log", metadata: ["error": "\(error)"])
+            logger.error("cannot prune the access log", metadata: ["error": .escaped(error)])
         }
     }
 

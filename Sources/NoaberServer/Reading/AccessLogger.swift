@@ -92,7 +92,7 @@ final class AccessLogger: Sendable {
                 try self.checkpointer.withLock { checkpointer throws(StoreError) in try checkpointer.checkpoint() }
             } catch {
                 // The records are safe in the WAL; the next checkpoint tries again.
-                self.logger.warning("cannot checkpoint the access log", metadata: ["error": "\(error)"])
+                self.logger.warning("cannot checkpoint the access log", metadata: ["error": .escaped(error)])
             }
             self.queue.withLock { $0.checkpointing = false }
         }

@@ -23,7 +23,7 @@ extension LedgerService {
     /// Every account to a key that may read them all; to a member key, the accounts it controls.
     func accountList(_ context: RequestContext) async throws -> AccountList {
         let reader = try context.requireReader()
-        let accounts = try await reads.read { db in
+        let accounts = try await reads.read(.page) { db in
             let shown = try db.accounts().filter { reader.mayRead($0.id) }
             // Every account listed is one the reader may read, names included.
             return try db.revealed(shown, withheld: withheldMarker(of: shown.map(\.id), context))
@@ -38,7 +38,7 @@ extension LedgerService {
         try context.requireReader().require(account)
         let recorded = try recordRead(context, .accountHistory, accounts: [account])
         let limit = Self.pageSize(params.limit, default: 20, max: 1000)
-        let lines = try await reads.read { db in
+        let lines = try await reads.read(.page) { db in
             try db.account(account) == nil
                 ? nil
                 : try db.revealed(
@@ -58,7 +58,7 @@ extension LedgerService {
         let limit = Self.pageSize(params.limit, max: StatementParams.maxLimit)
         let withheld = withheldMarker(of: [account], context)
         let afterSeq = params.afterSeq ?? 0
-        let result = try await reads.read { db -> (AccountStatement, [CounterpartyInfo], [CategoryName])? in
+        let result = try await reads.read(.page) { db -> (AccountStatement, [CounterpartyInfo], [CategoryName])? in
             let found: AccountStatement?
             switch period {
             case .careDate(let from, let through):

@@ -22,7 +22,7 @@ extension LedgerService {
         let recorded = try recordRead(context, .claimList, accounts: account.map { [$0] })
         let limit = Self.pageSize(params.limit, max: ClaimListParams.maxLimit)
         let now = clock()
-        let claims = try await reads.read { db in
+        let claims = try await reads.read(.page) { db in
             try db.snapshot { () throws(StoreError) in
                 let days = try db.settings().claimExpiryDays
                 let since =

@@ -79,7 +79,7 @@ extension LedgerService {
         try context.requireReader().requireEverything("ledger.entries")
         let recorded = try recordRead(context, .entries, accounts: nil)
         let limit = Self.pageSize(params.limit, max: EntriesParams.maxLimit)
-        let page = try await reads.read { db in
+        let page = try await reads.read(.page) { db in
             let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
             let served = try servingPersonalData(page, version: db.ledger()?.version, context)
             return ResponseLine(data: context.respond(EntriesResult(entries: served.map(EntryInfo.init))))
@@ -91,7 +91,7 @@ extension LedgerService {
     func balances(_ context: RequestContext) async throws -> BalancesResult {
         try context.requireReader().requireEverything("ledger.balances")
         let recorded = try recordRead(context, .balances, accounts: nil)
-        let balances = try await reads.read { db in
+        let balances = try await reads.read(.page) { db in
             try db.snapshot { () throws(StoreError) in
                 BalancesResult(
                     headSeq: try db.summary().entries,
@@ -107,7 +107,7 @@ extension LedgerService {
     func state(_ context: RequestContext) async throws -> StateResult {
         try context.requireReader().requireEverything("ledger.state")
         let recorded = try recordRead(context, .state, accounts: nil)
-        let state = try await reads.read { db in
+        let state = try await reads.read(.page) { db in
             try db.snapshot { () throws(StoreError) in
                 StateResult(
                     headSeq: try db.summary().entries, rows: try db.journalRows(),

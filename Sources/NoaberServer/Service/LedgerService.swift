@@ -59,12 +59,22 @@ struct LedgerService: Sendable {
         } catch StoreError.outOfRange(let why) {
             return context.respond(.invalidParams(why))
         } catch let error as StoreError {
-            logger.error("database read failed", metadata: ["method": "\(route.method.rawValue)", "error": "\(error)"])
+            logger.error(
+                "database read failed", metadata: ["method": "\(route.method.rawValue)", "error": .escaped(error)])
             if case .corruptRow(let what) = error { return context.respond(.corruptRow(what)) }
             return context.respond(.storage("\(error)"))
         } catch {
-            logger.error("request failed", metadata: ["method": "\(route.method.rawValue)", "error": "\(error)"])
+            logger.error("request failed", metadata: ["method": "\(route.method.rawValue)", "error": .escaped(error)])
             return context.respond(.internalError("\(error)"))
+        }
+    }
+
+    /// The answer to a request read after the daemon began to stop: `shutting_down`, by the
+    /// request's id when it has one; nothing is started.
+    func refuseWhileStopping(_ line: Data) -> Data {
+        switch Request.parse(line) {
+        case .failure(let failed): RequestContext.respond(id: failed.id, .shuttingDown)
+        case .success(let request): RequestContext.respond(id: request.id, .shuttingDown)
         }
     }
 
@@ -74,7 +84,7 @@ struct LedgerService: Sendable {
             "read refused",
             metadata: [
                 "method": "\(method.rawValue)", "reason": "\(error.reason)",
-                "key_id": "\(LogText.escaped(keyID ?? "none"))",
+                "key_id": .escaped(keyID ?? "none"),
                 "peer": "\(peer?.description ?? "unknown")",
             ])
     }

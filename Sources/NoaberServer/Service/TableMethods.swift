@@ -14,7 +14,7 @@ extension LedgerService {
                 "from_seq must be at least 1 and through_seq from from_seq to from_seq + \(span - 1)")
         }
         let recorded = try recordRead(context, .treeNodes, accounts: nil)
-        let nodes = try await reads.read { db in
+        let nodes = try await reads.read(.page) { db in
             try db.treeNodes(completedFrom: params.fromSeq, through: params.throughSeq).map(TreeNodeInfo.init)
         }
         try await recorded.written()
@@ -32,7 +32,7 @@ extension LedgerService {
         }
         let limit = Self.pageSize(params.limit, max: RowsParams.maxLimit)
         let recorded = try recordRead(context, .rows, accounts: nil)
-        let page = try await reads.read { db in
+        let page = try await reads.read(.page) { db in
             try db.snapshot { () throws(StoreError) in
                 var page = RowsResult(headSeq: try db.summary().entries)
                 switch table {

@@ -37,7 +37,7 @@ extension WriterCore {
     /// itself is already stored and served.
     func remember(size: UInt64, root: SHA256Digest) {
         do { try signedHead.write(.init(size: size, root: root)) } catch {
-            logger.error("cannot record the signed checkpoint beside the log key", metadata: ["error": "\(error)"])
+            logger.error("cannot record the signed checkpoint beside the log key", metadata: ["error": .escaped(error)])
         }
     }
 
@@ -52,7 +52,7 @@ extension WriterCore {
             remember(size: size, root: root)
             logger.debug("checkpoint signed", metadata: ["tree_size": "\(size)", "root": "\(root.hex)"])
         } catch {
-            logger.error("cannot store a checkpoint", metadata: ["error": "\(error)"])
+            logger.error("cannot store a checkpoint", metadata: ["error": .escaped(error)])
         }
     }
 }

@@ -99,11 +99,11 @@ extension WriterCore {
             publishHold()
             logger.error(
                 "the chain extends the published checkpoint, but not what log.key.signed records; checkpoints stay held",
-                metadata: ["error": "\(error)"])
+                metadata: ["error": .escaped(error)])
             return
         }
         do { try store.liftRestoreGuard() } catch {
-            logger.error("cannot lift the restore guard", metadata: ["error": "\(error)"])
+            logger.error("cannot lift the restore guard", metadata: ["error": .escaped(error)])
             return
         }
         restore = nil

@@ -178,10 +178,10 @@ final class WriterCore: @unchecked Sendable {
                 return note
             }
         } catch {
-            logger.error("commit failed; nothing of this group was written", metadata: ["error": "\(error)"])
+            logger.error("commit failed; nothing of this group was written", metadata: ["error": .escaped(error)])
             do { state = try store.loadState() } catch {
                 halted = "the writer stopped after a failed commit; restart noaberd"
-                logger.critical("cannot reload state after a failed commit", metadata: ["error": "\(error)"])
+                logger.critical("cannot reload state after a failed commit", metadata: ["error": .escaped(error)])
             }
             return "\(error)"
         }
@@ -226,7 +226,8 @@ final class WriterCore: @unchecked Sendable {
                 _ = try admit(signed, payload, seq: seq, verifiedWith: logKey.publicKey, at: time, prior: prior)
             } catch {
                 logger.critical(
-                    "the demurrage the rules computed was refused by them", metadata: ["error": "\(error.message)"])
+                    "the demurrage the rules computed was refused by them", metadata: ["error": .escaped(error.message)]
+                )
                 return
             }
             logger.info(
@@ -242,7 +243,8 @@ final class WriterCore: @unchecked Sendable {
         logger.notice(
             "refused",
             metadata: [
-                "reason": "\(error.reason)", "error": "\(error.message)", "peer": "\(peer?.description ?? "unknown")",
+                "reason": .escaped(error.reason), "error": .escaped(error.message),
+                "peer": "\(peer?.description ?? "unknown")",
             ])
     }
 
@@ -253,7 +255,7 @@ final class WriterCore: @unchecked Sendable {
             logger.info(
                 "committed",
                 metadata: [
-                    "seq": "\(entry.seq)", "entry_id": "\(entry.entryID)", "kind": "\(entry.kind.rawValue)",
+                    "seq": "\(entry.seq)", "entry_id": .escaped(entry.entryID), "kind": "\(entry.kind.rawValue)",
                     "key_id": "\(entry.signed.keyID.hex)", "peer": "\(peer?.description ?? "unknown")",
                 ])
         }
