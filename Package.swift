@@ -193,6 +193,7 @@ if getenv("NOABER_FUZZ") != nil {
             name: "noaber-fuzz",
             dependencies: ["NoaberFuzzChecks"],
             path: "Fuzz",
+            exclude: ["Corpus", "lsan.supp"],
             // libFuzzer brings its own main; the targets are C entry points (@_cdecl).
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ))

@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh --runs N          each target for N executions (the long run: 1000000)
 #   scripts/fuzz.sh --merge           minimises Fuzz/Corpus/* into itself (then commit it)
 #   FUZZ_TARGETS="payload csv-import" scripts/fuzz.sh ...   only these targets
-#   FUZZ_CONFIGURATION=release ...    an optimised build: slower to build, much faster to run
+#   FUZZ_MAX_SECONDS=S scripts/fuzz.sh --runs N   stops a target at S seconds if N takes longer
 #
 # Seeds: Fuzz/Corpus/<target> (committed, from the real formats: scripts/fuzz-seeds.sh), the
 # fixed log's signed notes and proofs (written by the executable), and the inputs of past
@@ -24,11 +24,9 @@ case "${1:-}" in
     "") ;;
     *) limit=$1 ;;
 esac
-configuration=${FUZZ_CONFIGURATION:-debug}
 scratch=.build-fuzz
-NOABER_FUZZ=1 swift build -c "$configuration" --scratch-path "$scratch" --product noaber-fuzz \
-    -Xswiftc -sanitize=fuzzer,address
-fuzzer=$scratch/$configuration/noaber-fuzz
+NOABER_FUZZ=1 swift build --scratch-path "$scratch" --product noaber-fuzz -Xswiftc -sanitize=fuzzer,address
+fuzzer=$scratch/debug/noaber-fuzz
 # Swift's crash backtracer would wait on a crashed fuzzer for half a minute per finding.
 export SWIFT_BACKTRACE=enable=no
 # LeakSanitizer on: a leak is a finding like a crash (Fuzz/lsan.supp says what it must ignore).
@@ -37,7 +35,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/lsan.supp}
 seeds=$scratch/seeds
 rm -rf "$seeds" && mkdir -p "$seeds" "$scratch/findings"
 NOABER_FUZZ_WRITE_SEEDS=$seeds "$fuzzer"
-targets=${FUZZ_TARGETS:-$(NOABER_FUZZ_TARGET=list "$fuzzer" 2>&1 | sed -n 's/.*one of: //p')}
+targets=${FUZZ_TARGETS:-$( (NOABER_FUZZ_TARGET=list "$fuzzer" 2>&1 || true) | sed -n 's/.*one of: //p')}
 
 status=0
 for target in $targets; do
@@ -50,7 +48,11 @@ for target in $targets; do
         echo "$target: $(ls "Fuzz/Corpus/$target" | wc -l) seeds"
         continue
     fi
-    if [ "$mode" = runs ]; then budget=(-runs="$limit"); else budget=(-max_total_time="$limit"); fi
+    if [ "$mode" = runs ]; then
+        budget=(-runs="$limit" ${FUZZ_MAX_SECONDS:+-max_total_time="$FUZZ_MAX_SECONDS"})
+    else
+        budget=(-max_total_time="$limit")
+    fi
     log=$scratch/$target.log
     start=$SECONDS
     set +e

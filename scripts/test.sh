@@ -3,7 +3,8 @@
 # the whole test suite: unit tests of every module,
 # the hashing vectors from ../shared/vectors, and end-to-end tests that start real noaberd
 # processes on temporary sockets and drive them with the real noaber, the fault-injection suites
-# among them (kill -9 under load, a full disk, hostile requests), whose figures it restates last.
+# among them (kill -9 under load, a full disk, hostile requests), whose figures it restates last,
+# and then every fuzz target for 15 seconds (scripts/fuzz.sh).
 #
 # The 50,000-line import keeps both cores busy for a minute, which would starve the tests that
 # wait for a daemon or a fake one to come up; so it runs on its own, after the others.
@@ -24,6 +25,11 @@ swift test --skip-build --skip "$heavy" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 swift test --skip-build --filter "$heavy" 2>&1 | tee -a "$log"
 heavy_status=${PIPESTATUS[0]}
+# Every fuzz target for a few seconds: a smoke test that the fuzz build links and that no seed
+# or past finding breaks a property (the long run is in CONTRIBUTING.md, Fuzzing).
+fuzz_log=$(mktemp)
+scripts/fuzz.sh 15 >"$fuzz_log" 2>&1
+fuzz_status=$?
 set -e
 # Swift Testing's closing lines, restated in the plain form CI reads.
 total=0
@@ -36,6 +42,10 @@ failed=$(grep -E "^✘ Test .* failed after" "$log" | grep -vc "Test run with" |
 echo "fault injection:"
 grep -E "^(kill -9 totals|full disk|hostile requests)|aFullDisk.* skipped" "$log" | sed 's/^/  /' ||
     echo "  no figures: the fault-injection suites did not run"
+echo "fuzzing (scripts/fuzz.sh 15):"
+grep -E "^[a-z-]+: [0-9]+ executions|^    " "$fuzz_log" | sed 's/^/  /' || echo "  the fuzz build failed"
+rm -f "$fuzz_log"
 echo "$((total - failed)) passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$heavy_status" -eq 0 ] || { echo "swift test failed" >&2; exit 1; }
 [ "$total" -gt 0 ] || { echo "no tests ran" >&2; exit 1; }
+[ "$fuzz_status" -eq 0 ] || { echo "scripts/fuzz.sh found something (or did not build)" >&2; exit 1; }

@@ -23,6 +23,8 @@ enum EnvelopeChecks {
     /// The lines `LineFrameDecoder` passes on, fed in pieces whose size the first byte picks.
     private static func frame(_ bytes: [UInt8]) throws(FuzzFinding) -> [[UInt8]] {
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(LineFrameDecoder(maxLength: maxLength)))
+        // An unclosed channel and its pipeline hold each other: close it however the input ends.
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         let piece = max(1, Int(bytes.first ?? 1) % 64)
         var lines: [[UInt8]] = []
         func drain() throws(FuzzFinding) {

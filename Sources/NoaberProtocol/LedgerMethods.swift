@@ -78,10 +78,13 @@ package struct SubmitParams: Codable, Sendable {
         keyId = signed.keyID.hex
     }
 
+    /// The refusal of a payload that is not the one canonical spelling of its bytes.
+    package static let notBase64 = "payload is not base64 (standard, padded, its one canonical spelling)"
+
     package func signedEntry() throws(RPCError) -> SignedEntry {
         // Foundation reads some text that is not base64 (`EE=2`); one spelling per payload.
         guard let bytes = Data(base64Encoded: payload), EntryInfo.isCanonical(base64: payload, of: bytes.count) else {
-            throw .invalidParams("payload is not base64 (standard, padded, written the one canonical way)")
+            throw .invalidParams(SubmitParams.notBase64)
         }
         guard let signature = Hex.decode(signature), signature.count == 64 else {
             throw .invalidParams("signature must be 128 hex characters")
