@@ -30,7 +30,9 @@ struct Request: Decodable {
             if let name = ParamsSpan.duplicateMember(in: bytes) {
                 // A twice-given id cannot name the request either.
                 return .failure(
-                    Failure(id: name == "id" ? .null : request.id, error: .invalidRequest("\"\(name)\" appears twice")))
+                    Failure(
+                        id: name == "id" ? .null : request.id,
+                        error: .invalidRequest("\"\(RPCError.shown(name))\" appears twice")))
             }
             if request.auth != nil {
                 guard let span = ParamsSpan.find(in: bytes) else {
