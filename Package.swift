@@ -1,6 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 let package = Package(
     name: "noaber",
     platforms: [.macOS(.v15)],
@@ -112,6 +118,19 @@ let package = Package(
             path: "Benchmarks/noaber-bench"
         ),
 
+        // The properties each decoder of outside bytes must keep (round trips, refusals), as plain
+        // functions: the fuzzer (Fuzz/, scripts/fuzz.sh) runs them on generated inputs and the unit
+        // tests on the inputs it once failed on (Tests/Fixtures/fuzz).
+        .target(
+            name: "NoaberFuzzChecks",
+            dependencies: [
+                "NoaberAudit", "NoaberClient", "NoaberCore", "NoaberCrypto", "NoaberProtocol", "NoaberServer",
+                "NoaberTransparency", "NoaberTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+
         // Helpers every test target shares: the vectors in ../shared/vectors, child processes whose
         // output is read without deadlock, temporary directories, openssl, a seeded generator.
         // Only test targets depend on it.
@@ -154,6 +173,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "NoaberFuzzChecksTests", dependencies: ["NoaberFuzzChecks"]),
         // Drives the real binaries; depending on them makes `swift test` build them first.
         .testTarget(
             name: "EndToEndTests",
@@ -164,6 +184,21 @@ let package = Package(
         ),
     ]
 )
+
+// The one libFuzzer executable that holds every fuzz target (NOABER_FUZZ_TARGET picks one), only
+// when scripts/fuzz.sh asks for it: a normal build neither compiles it nor links libFuzzer.
+if getenv("NOABER_FUZZ") != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "noaber-fuzz",
+            dependencies: ["NoaberFuzzChecks"],
+            path: "Fuzz",
+            exclude: ["Corpus", "lsan.supp"],
+            // libFuzzer brings its own main; the targets are C entry points (@_cdecl).
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
+    package.products.append(.executable(name: "noaber-fuzz", targets: ["noaber-fuzz"]))
+}
 
 // Strict upcoming features for every target, as swift-log does.
 for target in package.targets where [.executable, .test, .regular].contains(target.type) {

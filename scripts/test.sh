@@ -3,7 +3,8 @@
 # the whole test suite: unit tests of every module,
 # the hashing vectors from ../shared/vectors, and end-to-end tests that start real noaberd
 # processes on temporary sockets and drive them with the real noaber, the fault-injection suites
-# among them (kill -9 under load, a full disk, hostile requests), whose figures it restates last.
+# among them (kill -9 under load, a full disk, hostile requests), whose figures it restates last,
+# and then every fuzz target for 15 seconds (scripts/fuzz.sh).
 #
 # The 50,000-line import keeps both cores busy for a minute, which would starve the tests that
 # wait for a daemon or a fake one to come up; so it runs on its own, after the others.
@@ -29,6 +30,11 @@ swift test --skip-build --filter "$heavy" 2>&1 | tee -a "$log"
 heavy_status=${PIPESTATUS[0]}
 swift test --skip-build --no-parallel --filter "$timed" 2>&1 | tee -a "$log"
 timed_status=${PIPESTATUS[0]}
+# Every fuzz target for a few seconds: a smoke test that the fuzz build links and that no seed
+# or past finding breaks a property (the long run is in CONTRIBUTING.md, Fuzzing).
+fuzz_log=$(mktemp)
+scripts/fuzz.sh 15 >"$fuzz_log" 2>&1
+fuzz_status=$?
 set -e
 # Swift Testing's closing lines, restated in the plain form CI reads.
 total=0
@@ -46,6 +52,10 @@ grep -E "^(kill -9 totals|full disk|hostile requests)|aFullDisk.* skipped" "$log
 echo "socket server:"
 grep -E "^(200 non-reading clients|256 keep-alive|shutdown [0-9]+ ms after|shutdown under load)" "$log" | sed 's/^/  /' ||
     echo "  no figures: the socket server's tests did not run"
+echo "fuzzing (scripts/fuzz.sh 15):"
+grep -E "^[a-z-]+: [0-9]+ executions|^    " "$fuzz_log" | sed 's/^/  /' || echo "  the fuzz build failed"
+rm -f "$fuzz_log"
 echo "$((total - failed)) passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$heavy_status" -eq 0 ] && [ "$timed_status" -eq 0 ] || { echo "swift test failed" >&2; exit 1; }
 [ "$total" -gt 0 ] || { echo "no tests ran" >&2; exit 1; }
+[ "$fuzz_status" -eq 0 ] || { echo "scripts/fuzz.sh found something (or did not build)" >&2; exit 1; }

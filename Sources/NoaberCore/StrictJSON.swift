@@ -41,6 +41,7 @@ package enum StrictJSON {
     /// Like `difference(_:from:subject:)` against a shape rather than a second document, in one
     /// pass that builds no value but the keys: for the many lines of an export.
     package static func difference(_ bytes: [UInt8], shape: JSONShape, subject: String) -> String? {
+        guard String(validating: bytes, as: UTF8.self) != nil else { return "the line is not UTF-8" }
         var parser = Parser(bytes: bytes)
         do {
             try parser.check(shape, path: "", subject: subject, depth: 0)
@@ -156,8 +157,10 @@ package enum StrictJSON {
                 case "true": return .bool(true)
                 case "false": return .bool(false)
                 case "null": return .null
-                case "": throw malformed()
-                default: return .number(text)
+                default:
+                    // Kept as written, so that `1500` and `1.5e3` differ; but only JSON's numbers.
+                    guard Self.isNumber(bytes[start..<index]) else { throw malformed() }
+                    return .number(text)
                 }
             }
         }
@@ -234,7 +237,32 @@ package enum StrictJSON {
             return first != UInt8(ascii: "0") || (digits.count == 1 && digits.count == text.count)
         }
 
-        /// Past a string, checking only that its escapes are JSON's.
+        /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, RFC 8259 §6.
+        static func isNumber(_ text: ArraySlice<UInt8>) -> Bool {
+            var rest = text
+            func digits() -> Int {
+                let count = rest.prefix(while: { (48...57).contains($0) }).count
+                rest = rest.dropFirst(count)
+                return count
+            }
+            if rest.first == UInt8(ascii: "-") { rest = rest.dropFirst() }
+            let integer = rest
+            let count = digits()
+            guard count > 0, count == 1 || integer.first != UInt8(ascii: "0") else { return false }
+            if rest.first == UInt8(ascii: ".") {
+                rest = rest.dropFirst()
+                guard digits() > 0 else { return false }
+            }
+            if rest.first == UInt8(ascii: "e") || rest.first == UInt8(ascii: "E") {
+                rest = rest.dropFirst()
+                if rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-") { rest = rest.dropFirst() }
+                guard digits() > 0 else { return false }
+            }
+            return rest.isEmpty
+        }
+
+        /// Past a string, checking it as `string()` does (escapes, surrogate pairs, no control
+        /// character) without building it; the caller has checked that the bytes are UTF-8.
         mutating func skipString() throws(LedgerError) {
             index += 1
             while index < bytes.count {
@@ -243,15 +271,45 @@ package enum StrictJSON {
                     index += 1
                     return
                 case UInt8(ascii: "\\"):
-                    guard index + 1 < bytes.count, "\"\\/bfnrtu".utf8.contains(bytes[index + 1]) else {
-                        throw malformed()
+                    guard index + 1 < bytes.count else { throw malformed() }
+                    if bytes[index + 1] == UInt8(ascii: "u") {
+                        index += 2
+                        try skipUnicodeEscape()
+                        continue
                     }
+                    guard "\"\\/bfnrt".utf8.contains(bytes[index + 1]) else { throw malformed() }
                     index += 2
+                case 0..<0x20:
+                    throw .invalidPayload("a control character is written raw in a string at byte \(index)")
                 default:
                     index += 1
                 }
             }
             throw malformed()
+        }
+
+        /// The four hex digits after `\\u` (and a low surrogate's after a high one).
+        mutating func skipUnicodeEscape() throws(LedgerError) {
+            let unit = try hexUnit()
+            if (0xDC00...0xDFFF).contains(unit) { throw loneSurrogate() }
+            guard (0xD800...0xDBFF).contains(unit) else { return }
+            guard bytes[index...].starts(with: "\\u".utf8) else { throw loneSurrogate() }
+            index += 2
+            guard (0xDC00...0xDFFF).contains(try hexUnit()) else { throw loneSurrogate() }
+        }
+
+        func loneSurrogate() -> LedgerError {
+            .invalidPayload("a lone surrogate (\\uD800 to \\uDFFF without its pair) at byte \(index)")
+        }
+
+        /// Four hex digits as a UTF-16 unit.
+        mutating func hexUnit() throws(LedgerError) -> UInt32 {
+            guard index + 4 <= bytes.count,
+                bytes[index..<index + 4].allSatisfy({ (48...57).contains($0) || (65...70).contains($0 & 0xDF) }),
+                let unit = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+            else { throw malformed() }
+            index += 4
+            return unit
         }
 
         /// After a member or item: true on `,`, false on the closing bracket.
@@ -270,40 +328,46 @@ package enum StrictJSON {
             index += 1
             var scalars = String.UnicodeScalarView()
             var run = index
-            var pendingHigh: UInt32?
-            func flush(_ end: Int) {
-                scalars.append(contentsOf: String(decoding: bytes[run..<end], as: UTF8.self).unicodeScalars)
+            // Bytes that are not UTF-8 would be patched over with U+FFFD here, and read otherwise
+            // by Python (an error); so they are refused, as raw control characters are.
+            func flush(_ end: Int) throws(LedgerError) {
+                guard let text = String(validating: bytes[run..<end], as: UTF8.self) else {
+                    throw .invalidPayload("a string holds bytes that are not UTF-8 before byte \(end)")
+                }
+                scalars.append(contentsOf: text.unicodeScalars)
             }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
-                    flush(index)
+                    try flush(index)
                     index += 1
                     return String(scalars)
+                }
+                if byte < 0x20 {
+                    throw .invalidPayload("a control character is written raw in a string at byte \(index)")
                 }
                 guard byte == UInt8(ascii: "\\") else {
                     index += 1
                     continue
                 }
-                flush(index)
+                try flush(index)
                 guard index + 1 < bytes.count else { throw malformed() }
                 let escape = bytes[index + 1]
                 index += 2
                 switch escape {
                 case UInt8(ascii: "u"):
-                    guard index + 4 <= bytes.count,
-                        let unit = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-                    else { throw malformed() }
-                    index += 4
+                    // A high surrogate must be followed by its low one: readers disagree on a lone
+                    // one (an error, U+FFFD, or dropped), so it would mean two things.
+                    let unit = try hexUnit()
+                    if (0xDC00...0xDFFF).contains(unit) { throw loneSurrogate() }
                     if (0xD800...0xDBFF).contains(unit) {
-                        pendingHigh = unit
-                    } else if (0xDC00...0xDFFF).contains(unit), let high = pendingHigh {
-                        scalars.append(Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (unit - 0xDC00))!)
-                        pendingHigh = nil
-                    } else if let scalar = Unicode.Scalar(unit) {
-                        scalars.append(scalar)
+                        guard bytes[index...].starts(with: "\\u".utf8) else { throw loneSurrogate() }
+                        index += 2
+                        let low = try hexUnit()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw loneSurrogate() }
+                        scalars.append(Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))!)
                     } else {
-                        throw malformed()
+                        scalars.append(Unicode.Scalar(unit)!)
                     }
                 case UInt8(ascii: "n"): scalars.append("\n")
                 case UInt8(ascii: "t"): scalars.append("\t")

@@ -78,8 +78,14 @@ package struct SubmitParams: Codable, Sendable {
         keyId = signed.keyID.hex
     }
 
+    /// The refusal of a payload that is not the one canonical spelling of its bytes.
+    package static let notBase64 = "payload is not base64 (standard, padded, its one canonical spelling)"
+
     package func signedEntry() throws(RPCError) -> SignedEntry {
-        guard let bytes = Data(base64Encoded: payload) else { throw .invalidParams("payload is not base64") }
+        // Foundation reads some text that is not base64 (`EE=2`); one spelling per payload.
+        guard let bytes = Data(base64Encoded: payload), EntryInfo.isCanonical(base64: payload, of: bytes.count) else {
+            throw .invalidParams(SubmitParams.notBase64)
+        }
         guard let signature = Hex.decode(signature), signature.count == 64 else {
             throw .invalidParams("signature must be 128 hex characters")
         }
@@ -239,16 +245,30 @@ package struct EntryInfo: Codable, Sendable {
 
 extension EntryInfo {
     /// Whether `text`, which decodes to `count` bytes, is their one canonical spelling (RFC 4648
-    /// §4, padded, the unused low bits of the last character zero), without encoding them again.
+    /// §4: the alphabet only, padded with `=` at the end only, the unused low bits of the last
+    /// character zero), without encoding them again. The alphabet is checked here because
+    /// Foundation's decoder reads some text that is not base64, such as `EE=2`.
     static func isCanonical(base64 text: String, of count: Int) -> Bool {
         let utf8 = Array(text.utf8)
         guard utf8.count == (count + 2) / 3 * 4 else { return false }
         let padding = count % 3 == 0 ? 0 : 3 - count % 3
+        guard utf8.suffix(padding).allSatisfy({ $0 == UInt8(ascii: "=") }),
+            utf8.dropLast(padding).allSatisfy({ base64Value($0) != nil })
+        else { return false }
         guard padding > 0 else { return true }
-        let last = utf8[utf8.count - padding - 1]
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        guard let value = alphabet.firstIndex(of: last) else { return false }
-        return value & (padding == 1 ? 0b11 : 0b1111) == 0
+        return base64Value(utf8[utf8.count - padding - 1])! & (padding == 1 ? 0b11 : 0b1111) == 0
+    }
+
+    /// The six bits a base64 character stands for, or nil for any other byte.
+    private static func base64Value(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+"): 62
+        case UInt8(ascii: "/"): 63
+        default: nil
+        }
     }
 }
 

@@ -47,4 +47,15 @@ struct JSONShapeTests {
         #expect(Self.difference(#"{"id":"e1"#) != nil)
         #expect(Self.difference(#"{"id":"e\q"}"#) != nil)
     }
+
+    /// Found by the fuzzer: the one-pass check skipped strings without looking at what they hold.
+    @Test(arguments: [#""id":"e\ud800""#, #""id":"\udc00""#, "\"id\":\"e\u{01}\"", #""id":"\u00zz""#])
+    func stringsAreCheckedInFull(_ with: String) {
+        #expect(Self.difference(Self.good.replacingOccurrences(of: #""id":"e1""#, with: with)) != nil, "\(with)")
+    }
+
+    @Test func aLineThatIsNotUTF8IsRefused() {
+        let bytes = Array(Self.good.utf8).map { $0 == UInt8(ascii: "1") ? 0xFF : $0 }
+        #expect(StrictJSON.difference(bytes, shape: Self.shape, subject: "a test line") == "the line is not UTF-8")
+    }
 }

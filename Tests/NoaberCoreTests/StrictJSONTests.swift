@@ -57,4 +57,22 @@ struct StrictJSONTests {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: LedgerError.self) { try Payload.decode(Array(deep.utf8)) }
     }
+
+    /// Found by the fuzzer (Tests/Fixtures/fuzz/strict-json): StrictJSON itself read these, which
+    /// are not JSON or which readers disagree on, as values (a number, a string without the lone
+    /// surrogate or with a raw control character).
+    @Test(arguments: [
+        "\u{0F}", "tru", "1.", "-", "+1", "0x10", "01", #"["a\#u{01}"]"#, #"["\ud800x"]"#, #"["\ud800\u0041"]"#,
+        #"["\udc00"]"#, #"["\u+041"]"#,
+    ])
+    func strictJSONRefusesWhatIsNotIJSON(_ text: String) {
+        #expect(StrictJSON.difference(Array(text.utf8), from: Array(text.utf8), subject: "x") != nil, "\(text)")
+    }
+
+    @Test func bytesThatAreNotUTF8AreRefused() {
+        let bytes: [UInt8] = [0x5B, 0x22, 0xFF, 0x22, 0x5D]
+        #expect(StrictJSON.difference(bytes, from: bytes, subject: "x") != nil)
+        let pair = Array(#"["\ud83d\ude00", 1.5e3, -0.25]"#.utf8)
+        #expect(StrictJSON.difference(pair, from: pair, subject: "x") == nil, "a surrogate pair and JSON's numbers")
+    }
 }

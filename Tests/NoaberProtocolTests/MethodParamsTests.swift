@@ -52,8 +52,11 @@ struct MethodParamsTests {
     @Test func submitParamsInvalidCases() throws {
         let good = SubmitParams(try Self.signedEntry())
         let mutations: [(String, (inout SubmitParams) -> Void, String)] = [
-            ("payload not base64", { $0.payload = "not base64!" }, "payload is not base64"),
-            ("payload truncated base64", { $0.payload.removeLast() }, "payload is not base64"),
+            ("payload not base64", { $0.payload = "not base64!" }, SubmitParams.notBase64),
+            ("payload truncated base64", { $0.payload.removeLast() }, SubmitParams.notBase64),
+            // Found by the fuzzer (Tests/Fixtures/fuzz/encodings): Foundation's decoder reads these.
+            ("payload with padding inside", { $0.payload = "EE=2" }, SubmitParams.notBase64),
+            ("payload with leftover bits", { $0.payload = "YR==" }, SubmitParams.notBase64),
             ("signature short", { $0.signature.removeLast(2) }, "signature must be 128 hex characters"),
             ("signature long", { $0.signature += "00" }, "signature must be 128 hex characters"),
             ("signature odd", { $0.signature.removeLast() }, "signature must be 128 hex characters"),

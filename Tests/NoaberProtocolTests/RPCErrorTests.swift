@@ -34,6 +34,14 @@ struct RPCErrorTests {
         #expect(try RPCCoding.decoder().decode(RPCError.self, from: json) == error)
     }
 
+    /// Found by the fuzzer (Tests/Fixtures/fuzz/rpc-lines): a client prints the message, so an
+    /// escape sequence in an echoed method name is shown, not run.
+    @Test func anEchoedNameShowsItsControlCharacters() {
+        let error = RPCError.methodNotFound("a\u{1B}[31m\u{202E}\n")
+        #expect(error.message == #"unknown method "a\u{1b}[31m\u{202e}\u{a}""#)
+        #expect(RPCError.shown("vol:0042 é") == "vol:0042 é")
+    }
+
     @Test func ledgerErrorsKeepTheirCodeReasonAndMessage() throws {
         let key = try #require(KeyID(hex: "00112233445566778899aabbccddeeff"))
         let cases: [(LedgerError, Int, String)] = [

@@ -60,6 +60,8 @@ struct RequestTests {
             #"{"jsonrpc":"2.0","id":1,"method":"ledger.entries","params":{},"params":{"from_seq":1}}"#, .number(1),
             "params"
         ),
+        // The name is the client's: its control characters are shown as escapes (fuzzer, rpc-lines).
+        (#"{"jsonrpc":"2.0","id":1,"method":"x","\u001b":1,"\u001b":2}"#, .number(1), #"\u{1b}"#),
     ])
     func aMemberGivenTwiceIsRefused(line: String, id: RPCID, member: String) throws {
         let failed = try #require(failure(line))

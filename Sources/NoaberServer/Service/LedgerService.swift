@@ -113,7 +113,8 @@ struct LedgerService: Sendable {
     func accountID(_ text: String) throws(RPCError) -> AccountID {
         do { return try AccountID(text) } catch {
             throw .invalidParams(
-                "\"account\" \(text) is not an account id (lowercase parts joined by ':', e.g. vol:jan-peeters)")
+                "\"account\" \(RPCError.shown(text)) is not an account id (lowercase parts joined by ':', e.g. vol:jan-peeters)"
+            )
         }
     }
 }

@@ -30,7 +30,9 @@ struct Request: Decodable {
             if let name = ParamsSpan.duplicateMember(in: bytes) {
                 // A twice-given id cannot name the request either.
                 return .failure(
-                    Failure(id: name == "id" ? .null : request.id, error: .invalidRequest("\"\(name)\" appears twice")))
+                    Failure(
+                        id: name == "id" ? .null : request.id,
+                        error: .invalidRequest("\"\(RPCError.shown(name))\" appears twice")))
             }
             if request.auth != nil {
                 guard let span = ParamsSpan.find(in: bytes) else {
@@ -136,6 +138,21 @@ struct Request: Decodable {
             } else {
                 self = .other
             }
+        }
+    }
+}
+
+/// The envelope's verdict on a request line, for its fuzz target (Sources/NoaberFuzzChecks).
+package enum RequestEnvelope {
+    /// The response line a request line gets before any method runs (a bad envelope, an unknown
+    /// method, params that do not fit), or nil when it would be routed: all that a stranger's bytes
+    /// reach without a ledger.
+    package static func answerBeforeRouting(_ line: [UInt8]) -> [UInt8]? {
+        switch Request.parse(Data(line)) {
+        case .failure(let failed): return Array(RequestContext.respond(id: failed.id, failed.error))
+        case .success(let request):
+            guard case .failure(let error) = request.call else { return nil }
+            return Array(RequestContext.respond(id: request.id, error))
         }
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import NoaberAudit
+import NoaberCore
+
+/// The jsonl export reader (`noaber verify --file`): a file it reads to the end holds only I-JSON
+/// lines, and a refusal that names a line names one the file has.
+enum ExportChecks {
+    /// One file per process, rewritten for each input: the reader takes a path.
+    private static let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("noaber-fuzz-\(ProcessInfo.processInfo.processIdentifier).jsonl").path
+
+    static func check(_ bytes: [UInt8]) throws(FuzzFinding) {
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw FuzzFinding("cannot write \(path)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let lineCount = bytes.last == 0x0A ? lines.count - 1 : lines.count
+        do throws(VerificationFailure) {
+            let reader = try ExportReader(path: path)
+            let header = try reader.header()
+            var pages = 0
+            while try !reader.nextPage(limit: 50).isEmpty { pages += 1 }
+            if header.personalData == "included" { _ = try reader.personalTexts() }
+        } catch {
+            try requireLineExists(error.reason, lineCount: lineCount)
+            return
+        }
+        for (number, line) in lines.enumerated() where !line.isEmpty {
+            if case .failure(let refusal) = ReferenceJSON.parse(Array(line)) {
+                throw FuzzFinding("line \(number + 1) was read though it is not I-JSON: \(refusal.why)")
+            }
+        }
+    }
+
+    /// Every `line N` in `reason` is a line of the file.
+    private static func requireLineExists(_ reason: String, lineCount: Int) throws(FuzzFinding) {
+        var rest = reason[...]
+        while let range = rest.range(of: "line ") {
+            rest = rest[range.upperBound...]
+            let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
+            guard let number = Int(digits) else { continue }
+            try require(
+                (1...max(1, lineCount + 1)).contains(number),
+                "the refusal names line \(number) of a file of \(lineCount) lines: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import NoaberCore
+
+/// `StrictJSON` exists so that a payload or an export line means one thing to every reader; so
+/// whatever it accepts must be I-JSON (`ReferenceJSON`): no duplicate member, no lone surrogate,
+/// no byte that is not UTF-8, no control character in a string, numbers only as the grammar has them.
+enum StrictJSONChecks {
+    /// An export line's kind of shape, to run the one-pass shape check too.
+    static let shape = JSONShape.object([
+        "seq": .integer, "id": .string, "payload": .string,
+        "postings": .array(.object(["account": .string, "amount": .integer])),
+        "state": .object(["balances": .array(.object(["account": .string, "balance": .integer]))]),
+    ])
+
+    static func check(_ bytes: [UInt8]) throws(FuzzFinding) {
+        let reference = ReferenceJSON.parse(bytes)
+        if StrictJSON.difference(bytes, from: bytes, subject: "the document") == nil {
+            try requireIJSON(reference, "StrictJSON")
+        }
+        if StrictJSON.difference(bytes, shape: shape, subject: "the document") == nil {
+            try requireIJSON(reference, "StrictJSON's shape check")
+            if case .success(let tree) = reference {
+                try require(fits(tree, shape), "StrictJSON's shape check accepted a value of another shape")
+            }
+        }
+    }
+
+    static func requireIJSON(
+        _ reference: Result<ReferenceJSON, ReferenceJSON.Refusal>, _ who: String
+    ) throws(FuzzFinding) {
+        if case .failure(let refusal) = reference {
+            throw FuzzFinding("\(who) accepted what an I-JSON reader refuses: \(refusal.why)")
+        }
+    }
+
+    /// Whether `tree` is of `shape`, integers written plainly.
+    static func fits(_ tree: ReferenceJSON, _ shape: JSONShape) -> Bool {
+        switch (tree, shape) {
+        case (.object(let members), .object(let fields)):
+            members.allSatisfy { key, value in fields[key].map { fits(value, $0) } ?? false }
+        case (.array(let items), .array(let item)): items.allSatisfy { fits($0, item) }
+        case (.string, .string): true
+        case (.number(let text), .integer): isPlainInteger(text)
+        default: false
+        }
+    }
+
+    static func isPlainInteger(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : text[...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return digits.first != "0" || (digits.count == 1 && text == "0")
+    }
+}
