@@ -154,6 +154,19 @@ struct BenchClient: Sendable {
         return (ledger, admin, coordinator, members)
     }
 
+    /// The admin's `account.open` of `short`: an issuer the coordinator controls, or a volunteer
+    /// or shop under the shared member key, with no limit an issuer could reach.
+    static func opening(
+        _ short: String, kind: AccountKind, ledger: String, admin: Ed25519PrivateKey,
+        coordinator: Ed25519PrivateKey, members: Ed25519PrivateKey
+    ) throws -> SignedEntry {
+        let body = AccountOpen(
+            account: try NoaberBench.account(short), accountKind: kind, name: short,
+            minBalance: kind == .issuer ? -1_000_000_000_000 : 0,
+            controllers: [kind == .issuer ? coordinator.publicKey.keyID : members.publicKey.keyID])
+        return try SignedEntry.sign(Payload(ledger: ledger, id: "open-\(short)", body: .accountOpen(body)), with: admin)
+    }
+
     /// As `noaber verify` does it: signatures on every core, then the rules in order with each
     /// page's stored Merkle nodes, the latest checkpoint against the rebuilt tree, the stored state,
     /// and every row of the derived tables. Returns the audit and the stored balances.

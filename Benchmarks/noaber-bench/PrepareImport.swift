@@ -40,12 +40,8 @@ struct PrepareImport: AsyncParsableCommand {
         var opens = [("O001", AccountKind.issuer)]
         opens += (1...volunteers).map { (String(format: "V%05d", $0), AccountKind.member) }
         let entries = try opens.map { short, kind in
-            let body = AccountOpen(
-                account: try NoaberBench.account(short), accountKind: kind, name: short,
-                minBalance: kind == .issuer ? -1_000_000_000_000 : 0,
-                controllers: [kind == .issuer ? coordinator.publicKey.keyID : members.publicKey.keyID])
-            return try SignedEntry.sign(
-                Payload(ledger: ledger, id: "open-\(short)", body: .accountOpen(body)), with: admin)
+            try BenchClient.opening(
+                short, kind: kind, ledger: ledger, admin: admin, coordinator: coordinator, members: members)
         }
         _ = try await client.submit(entries)
         // Hours in quarters from 0.25 to 8, days of November, an id per line as organisations keep.

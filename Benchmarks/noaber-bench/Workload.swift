@@ -127,12 +127,8 @@ struct Workload: AsyncParsableCommand {
             accounts[line.to] = line.kind == "redeem" ? .merchant : .member
         }
         return try accounts.sorted { $0.key < $1.key }.map { short, kind in
-            let body = AccountOpen(
-                account: try NoaberBench.account(short), accountKind: kind, name: short,
-                minBalance: kind == .issuer ? -1_000_000_000_000 : 0,
-                controllers: [kind == .issuer ? coordinator.publicKey.keyID : members.publicKey.keyID])
-            return try SignedEntry.sign(
-                Payload(ledger: ledger, id: "open-\(short)", body: .accountOpen(body)), with: admin)
+            try BenchClient.opening(
+                short, kind: kind, ledger: ledger, admin: admin, coordinator: coordinator, members: members)
         }
     }
 

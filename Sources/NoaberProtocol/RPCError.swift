@@ -42,21 +42,9 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
         RPCError(code: -32601, reason: "method_not_found", message: "unknown method \"\(shown(method))\"")
     }
 
-    /// A client's text as an error message may repeat it: control and format characters (an
-    /// escape sequence a terminal would run, a newline that would forge a line, a bidi override)
-    /// are written as `\u{1b}`, so that a client printing the message shows them, not obeys them.
-    package static func shown(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator:
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// A client's text as an error message may repeat it (`ClientText`).
+    package static func shown(_ text: String) -> String { ClientText.escaped(text) }
+
     /// The params do not fit the method.
     package static func invalidParams(_ why: String) -> RPCError {
         RPCError(code: -32602, reason: "invalid_params", message: "invalid params: \(why)")

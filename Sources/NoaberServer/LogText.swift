@@ -1,22 +1,10 @@
 package import Logging
+import NoaberProtocol
 
-/// Client-supplied text as it may appear in a log line: control and format characters (a newline
-/// that would forge a line, a NUL that would cut one short for some readers, a bidi override that
-/// would reorder one) are written as `\u{…}` escapes, and a backslash as `\\`, so that the escape
-/// of a character cannot be told apart from a client who typed it out.
+/// Client-supplied text as it may appear in a log line: `ClientText`'s escapes, with each
+/// backslash doubled so that a forged escape cannot pass for a real one.
 package enum LogText {
-    package static func escaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator:
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            default:
-                if scalar == "\\" { out += "\\\\" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
+    package static func escaped(_ text: String) -> String { ClientText.escaped(text, doublingBackslashes: true) }
 }
 
 extension Logger.MetadataValue {
