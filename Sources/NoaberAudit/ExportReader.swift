@@ -9,7 +9,8 @@ package final class ExportReader {
     /// The longest line read; an entry line is at most a 64 KiB payload in base64 plus its fields,
     /// and the header grows with the accounts, so this leaves ample room while bounding memory.
     package static let maxLineBytes = 64 << 20
-    private let handle: FileHandle
+    /// Nil when the reader was given the bytes themselves.
+    private let handle: FileHandle?
     /// Bytes read and not yet returned start at `start`; `scanned` bytes after it hold no newline.
     private var buffer: [UInt8] = []
     private var start = 0
@@ -30,7 +31,15 @@ package final class ExportReader {
         self.handle = handle
     }
 
-    deinit { try? handle.close() }
+    /// A reader of `bytes` as if they were the file `name`: the fuzzer's way in (no file per input).
+    package init(bytes: [UInt8], name: String) {
+        path = name
+        handle = nil
+        buffer = bytes
+        atEnd = true
+    }
+
+    deinit { try? handle?.close() }
 
     /// The first line. A file that does not start with a Noaber export header is refused.
     package func header() throws(VerificationFailure) -> ExportHeader {
@@ -176,7 +185,7 @@ package final class ExportReader {
             }
             buffer.removeFirst(start)
             start = 0
-            let chunk = (try? handle.read(upToCount: 1 << 20)) ?? nil
+            let chunk = (try? handle?.read(upToCount: 1 << 20)) ?? nil
             if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { atEnd = true }
         }
     }
