@@ -16,25 +16,41 @@ scripts/setup.sh --test
 swift format lint --strict --recursive --parallel Sources Tests Benchmarks Package.swift
 python3 scripts/check-imports.py
 python3 scripts/check-sizes.py
+phase=$SECONDS
 swift build --build-tests
+built=$((SECONDS - phase))
 heavy="fiftyThousandLinesTwiceAndTheSecondRunAddsNothing"
 # Tests that measure how promptly the daemon answers under hundreds of hostile connections: run
 # one at a time after the others, so that their figures are the daemon's, not a busy machine's.
 timed="twoHundredNonReadingClientsKeepMemoryBoundedAndOthersServed|newlineTrickleAndByteAtATimeClientsAreClosedAtTheDeadline"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+fuzz_log=$(mktemp)
+trap 'rm -f "$log" "$fuzz_log"' EXIT
 set +e
+# The fuzz build (optimised, instrumented: minutes) runs beside the main suite, whose end-to-end
+# tests spend much of their time waiting on daemons (niced, so that the tests come first); the
+# heavy and timed tests come after it.
+phase=$SECONDS
+nice -n 10 scripts/fuzz.sh --build >"$fuzz_log" 2>&1 &
+fuzz_build=$!
 swift test --skip-build --skip "$heavy|$timed" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+tested=$((SECONDS - phase))
+wait "$fuzz_build"
+fuzz_build_status=$?
+fuzz_built=$((SECONDS - phase))
+phase=$SECONDS
 swift test --skip-build --filter "$heavy" 2>&1 | tee -a "$log"
 heavy_status=${PIPESTATUS[0]}
 swift test --skip-build --no-parallel --filter "$timed" 2>&1 | tee -a "$log"
 timed_status=${PIPESTATUS[0]}
+serial=$((SECONDS - phase))
 # Every fuzz target for a few seconds: a smoke test that the fuzz build links and that no seed
 # or past finding breaks a property (the long run is in CONTRIBUTING.md, Fuzzing).
-fuzz_log=$(mktemp)
-scripts/fuzz.sh 15 >"$fuzz_log" 2>&1
-fuzz_status=$?
+phase=$SECONDS
+fuzz_status=$fuzz_build_status
+[ "$fuzz_status" -eq 0 ] && { scripts/fuzz.sh 15 >>"$fuzz_log" 2>&1; fuzz_status=$?; }
+fuzzed=$((SECONDS - phase))
 set -e
 # Swift Testing's closing lines, restated in the plain form CI reads.
 total=0
@@ -53,8 +69,12 @@ echo "socket server:"
 grep -E "^(200 non-reading clients|256 keep-alive|shutdown [0-9]+ ms after|shutdown under load)" "$log" | sed 's/^/  /' ||
     echo "  no figures: the socket server's tests did not run"
 echo "fuzzing (scripts/fuzz.sh 15):"
-grep -E "^[a-z-]+: [0-9]+ executions|^    [^ |]" "$fuzz_log" | sed 's/^/  /' || echo "  the fuzz build failed"
-rm -f "$fuzz_log"
+grep -E "^[a-z-]+: [0-9]+ executions|^    [^ |]" "$fuzz_log" | sed 's/^/  /' || {
+    echo "  the fuzz build failed:"
+    grep -E "error:" "$fuzz_log" | head -5 | sed 's/^/    /'
+}
+echo "time: build ${built} s; main suite ${tested} s (fuzz build beside it: ${fuzz_built} s);" \
+    "import and timed tests ${serial} s; fuzz smoke ${fuzzed} s"
 echo "$((total - failed)) passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$heavy_status" -eq 0 ] && [ "$timed_status" -eq 0 ] || { echo "swift test failed" >&2; exit 1; }
 [ "$total" -gt 0 ] || { echo "no tests ran" >&2; exit 1; }
