@@ -3,23 +3,10 @@
 // `1.5e3`. So after decoding, the payload's JSON tree must equal the tree of what was decoded:
 // every key once, every field known at every depth, integers written plainly, no `null`.
 
-/// A parsed JSON value; objects keep their keys only once (a duplicate is an error).
-enum JSONTree: Equatable {
-    case object([String: JSONTree])
-    case array([JSONTree])
-    case string(String)
-    /// The number's text as written, so that `1500` and `1.5e3` differ.
-    case number(String)
-    case bool(Bool)
-    case null
-}
-
 package enum StrictJSON {
-    /// Refuses `bytes` unless it is the same JSON tree as `canonical` (the decoded payload encoded
-    /// again); the message names the first field that differs.
-    static func requireSameStructure(_ bytes: [UInt8], as canonical: [UInt8]) throws(LedgerError) {
-        let written = try parse(bytes)
-        let understood = try parse(canonical)
+    /// Refuses the tree `written` unless it equals `understood` (what was decoded from it, encoded
+    /// again by `JSONTreeEncoder`); the message names the first field that differs.
+    static func requireSame(_ written: JSONTree, as understood: JSONTree) throws(LedgerError) {
         if let difference = firstDifference(written, understood, path: "", subject: "this kind of entry") {
             throw .invalidPayload(difference)
         }
@@ -54,15 +41,30 @@ package enum StrictJSON {
         }
     }
 
-    static func parse(_ bytes: [UInt8]) throws(LedgerError) -> JSONTree {
-        var parser = Parser(bytes: bytes)
+    /// Parses `bytes` as one JSON value. A member named twice is refused, and so is a lone
+    /// surrogate, unless `lenient`, which reads a line as `JSONDecoder` does: the first of two
+    /// members stays, and a string with a lone surrogate is `unreadableString` (for a request
+    /// line, whose outer twins are refused by name once its id is known).
+    package static func parse(_ bytes: [UInt8], lenient: Bool = false) throws(LedgerError) -> JSONTree {
+        var parser = Parser(bytes: bytes, lenient: lenient)
         let tree = try parser.value(depth: 0)
         parser.skipSpace()
-        guard parser.index == bytes.count else { throw .invalidPayload("trailing bytes after the JSON object") }
+        guard parser.index == bytes.count else { throw .invalidPayload(trailingBytes) }
         return tree
     }
 
-    private static func firstDifference(
+    /// How `parse` names bytes that are not JSON at all, as against JSON that is ambiguous.
+    static let malformedPrefix = "malformed JSON at byte"
+    static let trailingBytes = "trailing bytes after the JSON object"
+
+    /// Whether `error` says the bytes are not JSON (rather than ambiguous JSON: a twice-named
+    /// member, a lone surrogate, a raw control character, bytes that are not UTF-8, deep nesting).
+    static func isMalformed(_ error: LedgerError) -> Bool {
+        guard case .invalidPayload(let why) = error else { return false }
+        return why.hasPrefix(malformedPrefix) || why == trailingBytes
+    }
+
+    static func firstDifference(
         _ written: JSONTree, _ understood: JSONTree, path: String, subject: String
     ) -> String? {
         let name = path.isEmpty ? "the payload" : "field \"\(path)\""
@@ -95,6 +97,7 @@ package enum StrictJSON {
 
     private struct Parser {
         let bytes: [UInt8]
+        var lenient = false
         var index = 0
         static let maxDepth = 32
 
@@ -102,7 +105,7 @@ package enum StrictJSON {
             while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
         }
 
-        func malformed() -> LedgerError { .invalidPayload("malformed JSON at byte \(index)") }
+        func malformed() -> LedgerError { .invalidPayload("\(StrictJSON.malformedPrefix) \(index)") }
 
         mutating func expect(_ byte: UInt8) throws(LedgerError) {
             skipSpace()
@@ -128,9 +131,11 @@ package enum StrictJSON {
                 repeat {
                     skipSpace()
                     let key = try string()
-                    guard members[key] == nil else { throw .invalidPayload("field \"\(key)\" appears twice") }
+                    let twin = members[key] != nil
+                    guard !twin || lenient else { throw .invalidPayload("field \"\(key)\" appears twice") }
                     try expect(UInt8(ascii: ":"))
-                    members[key] = try value(depth: depth + 1)
+                    let item = try value(depth: depth + 1)
+                    if !twin { members[key] = item }
                     skipSpace()
                 } while try separator(closing: UInt8(ascii: "}"))
                 return .object(members)
@@ -148,7 +153,14 @@ package enum StrictJSON {
                 } while try separator(closing: UInt8(ascii: "]"))
                 return .array(items)
             case UInt8(ascii: "\""):
-                return .string(try string())
+                guard lenient else { return .string(try string()) }
+                let start = index
+                do { return .string(try string()) } catch {
+                    guard case .invalidPayload(let why) = error, why.hasPrefix("a lone surrogate") else { throw error }
+                    index = start
+                    try skipString(checkingSurrogates: false)
+                    return .unreadableString
+                }
             default:
                 let start = index
                 while index < bytes.count, !",]} \t\r\n".utf8.contains(bytes[index]) { index += 1 }
@@ -263,7 +275,7 @@ package enum StrictJSON {
 
         /// Past a string, checking it as `string()` does (escapes, surrogate pairs, no control
         /// character) without building it; the caller has checked that the bytes are UTF-8.
-        mutating func skipString() throws(LedgerError) {
+        mutating func skipString(checkingSurrogates: Bool = true) throws(LedgerError) {
             index += 1
             while index < bytes.count {
                 switch bytes[index] {
@@ -274,7 +286,7 @@ package enum StrictJSON {
                     guard index + 1 < bytes.count else { throw malformed() }
                     if bytes[index + 1] == UInt8(ascii: "u") {
                         index += 2
-                        try skipUnicodeEscape()
+                        if checkingSurrogates { try skipUnicodeEscape() } else { _ = try hexUnit() }
                         continue
                     }
                     guard "\"\\/bfnrt".utf8.contains(bytes[index + 1]) else { throw malformed() }
@@ -382,13 +394,4 @@ package enum StrictJSON {
             throw malformed()
         }
     }
-}
-
-/// What a JSON document may hold, for `StrictJSON.difference(_:shape:subject:)`.
-package indirect enum JSONShape: Sendable {
-    /// An object of these fields at most (a field that must be there is the decoder's to require).
-    case object([String: JSONShape])
-    case array(JSONShape)
-    case string
-    case integer
 }
