@@ -4,14 +4,6 @@
 // every key once, every field known at every depth, integers written plainly, no `null`.
 
 package enum StrictJSON {
-    /// Refuses the tree `written` unless it equals `understood` (what was decoded from it, encoded
-    /// again by `JSONTreeEncoder`); the message names the first field that differs.
-    static func requireSame(_ written: JSONTree, as understood: JSONTree) throws(LedgerError) {
-        if let difference = firstDifference(written, understood, path: "", subject: "this kind of entry") {
-            throw .invalidPayload(difference)
-        }
-    }
-
     /// For JSON that is not a payload (the lines of an export, docs/FORMAT.md §13): nil when
     /// `bytes` is the same JSON tree as `canonical`, else what differs first, naming the field by
     /// its path; `subject` is what the JSON is, for a field that is not part of it.
@@ -64,37 +56,6 @@ package enum StrictJSON {
         return why.hasPrefix(malformedPrefix) || why == trailingBytes
     }
 
-    static func firstDifference(
-        _ written: JSONTree, _ understood: JSONTree, path: String, subject: String
-    ) -> String? {
-        let name = path.isEmpty ? "the payload" : "field \"\(path)\""
-        switch (written, understood) {
-        case (.object(let a), .object(let b)):
-            for key in a.keys.sorted() {
-                let child = path.isEmpty ? key : "\(path).\(key)"
-                guard let other = b[key] else {
-                    if case .null = a[key]! { return "field \"\(child)\" is null; omit it instead" }
-                    return "field \"\(child)\" is not part of \(subject)"
-                }
-                if let difference = firstDifference(a[key]!, other, path: child, subject: subject) {
-                    return difference
-                }
-            }
-            return nil
-        case (.array(let a), .array(let b)) where a.count == b.count:
-            for (i, (x, y)) in zip(a, b).enumerated() {
-                if let difference = firstDifference(x, y, path: "\(path)[\(i)]", subject: subject) {
-                    return difference
-                }
-            }
-            return nil
-        case (.number, .number):
-            return written == understood ? nil : "\(name) must be a plain integer like 1500"
-        default:
-            return written == understood ? nil : "\(name) is not written as Noaber reads it"
-        }
-    }
-
     private struct Parser {
         let bytes: [UInt8]
         var lenient = false
@@ -102,7 +63,12 @@ package enum StrictJSON {
         static let maxDepth = 32
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
         }
 
         func malformed() -> LedgerError { .invalidPayload("\(StrictJSON.malformedPrefix) \(index)") }
@@ -338,7 +304,21 @@ package enum StrictJSON {
         mutating func string() throws(LedgerError) -> String {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw malformed() }
             index += 1
-            var scalars = String.UnicodeScalarView()
+            // Most strings (a request's base64 payload above all) hold no escape: one validation
+            // and one copy. Anything else, errors included, takes the way below.
+            var end = index
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+                bytes[end] >= 0x20
+            {
+                end += 1
+            }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\""),
+                let text = String(validating: bytes[index..<end], as: UTF8.self)
+            {
+                index = end + 1
+                return text
+            }
+            var decoded = ""
             var run = index
             // Bytes that are not UTF-8 would be patched over with U+FFFD here, and read otherwise
             // by Python (an error); so they are refused, as raw control characters are.
@@ -346,14 +326,14 @@ package enum StrictJSON {
                 guard let text = String(validating: bytes[run..<end], as: UTF8.self) else {
                     throw .invalidPayload("a string holds bytes that are not UTF-8 before byte \(end)")
                 }
-                scalars.append(contentsOf: text.unicodeScalars)
+                decoded.append(text)
             }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     try flush(index)
                     index += 1
-                    return String(scalars)
+                    return decoded
                 }
                 if byte < 0x20 {
                     throw .invalidPayload("a control character is written raw in a string at byte \(index)")
@@ -377,16 +357,18 @@ package enum StrictJSON {
                         index += 2
                         let low = try hexUnit()
                         guard (0xDC00...0xDFFF).contains(low) else { throw loneSurrogate() }
-                        scalars.append(Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))!)
+                        decoded.unicodeScalars.append(
+                            Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))!)
                     } else {
-                        scalars.append(Unicode.Scalar(unit)!)
+                        decoded.unicodeScalars.append(Unicode.Scalar(unit)!)
                     }
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(Unicode.Scalar(escape))
+                case UInt8(ascii: "n"): decoded.unicodeScalars.append("\n")
+                case UInt8(ascii: "t"): decoded.unicodeScalars.append("\t")
+                case UInt8(ascii: "r"): decoded.unicodeScalars.append("\r")
+                case UInt8(ascii: "b"): decoded.unicodeScalars.append("\u{08}")
+                case UInt8(ascii: "f"): decoded.unicodeScalars.append("\u{0C}")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
+                    decoded.unicodeScalars.append(Unicode.Scalar(escape))
                 default: throw malformed()
                 }
                 run = index
