@@ -210,6 +210,7 @@ private struct Unkeyed: UnkeyedDecodingContainer {
     mutating func superDecoder() throws -> any Decoder { try next((any Decoder).self) }
 }
 
+// The coding path is built only for an error: most fields decode, and an array per field cost.
 private func mismatch(_ type: Any.Type, _ value: JSONTree, _ path: [any CodingKey]) -> DecodingError {
     if value == .null {
         return .valueNotFound(
@@ -220,25 +221,27 @@ private func mismatch(_ type: Any.Type, _ value: JSONTree, _ path: [any CodingKe
         .init(codingPath: path, debugDescription: "Expected to decode \(type) but found \(value.typeName) instead."))
 }
 
-private func unbox<T>(_ value: JSONTree, _ type: T.Type, _ path: [any CodingKey]) throws -> T {
+private func unbox<T>(_ value: JSONTree, _ type: T.Type, _ path: @autoclosure () -> [any CodingKey]) throws -> T {
     switch value {
     case .unreadableString where type == String.self:
         throw DecodingError.dataCorrupted(
-            .init(codingPath: path, debugDescription: "Unable to convert hex escape sequence to a Unicode scalar."))
+            .init(codingPath: path(), debugDescription: "Unable to convert hex escape sequence to a Unicode scalar."))
     case .string(let text) where type == String.self: return text as! T
     case .bool(let flag) where type == Bool.self: return flag as! T
-    default: throw mismatch(type, value, path)
+    default: throw mismatch(type, value, path())
     }
 }
 
 /// An integer as `JSONDecoder` reads one: plain digits, or a number whose value is a whole one
 /// that fits (`5e2`, `500.0`); the canonical comparison afterwards refuses the latter spellings.
-private func unboxInteger<T: FixedWidthInteger>(_ value: JSONTree, _ path: [any CodingKey]) throws -> T {
-    guard case .number(let text) = value else { throw mismatch(T.self, value, path) }
+private func unboxInteger<T: FixedWidthInteger>(
+    _ value: JSONTree, _ path: @autoclosure () -> [any CodingKey]
+) throws -> T {
+    guard case .number(let text) = value else { throw mismatch(T.self, value, path()) }
     if let integer = T(text, radix: 10) { return integer }
     if let real = Double(text), let integer = T(exactly: real) { return integer }
     throw DecodingError.dataCorrupted(
-        .init(codingPath: path, debugDescription: "Parsed JSON number <\(text)> does not fit in \(T.self)."))
+        .init(codingPath: path(), debugDescription: "Parsed JSON number <\(text)> does not fit in \(T.self)."))
 }
 
 private func unboxFloat(_ value: JSONTree, _ path: [any CodingKey]) throws -> Double {
