@@ -171,6 +171,8 @@ let package = Package(
             dependencies: [
                 "NoaberServer", "NoaberProtocol", "NoaberStore", "NoaberCore", "NoaberCrypto", "NoaberTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "NoaberFuzzChecksTests", dependencies: ["NoaberFuzzChecks"]),

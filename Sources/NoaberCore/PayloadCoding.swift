@@ -102,15 +102,24 @@ extension Payload: Codable {
     /// Parses payload bytes as stored; every failure is an `invalidPayload` naming the field.
     package static func decode(_ bytes: [UInt8]) throws(LedgerError) -> Payload {
         guard bytes.count <= maxBytes else { throw .invalidPayload("payload is larger than \(maxBytes) bytes") }
+        // One parse: the payload is decoded from the strict parser's tree, and that tree is
+        // compared with the decoded payload's own, built without encoding it to bytes.
+        let written: JSONTree
+        do { written = try StrictJSON.parse(bytes) } catch {
+            if StrictJSON.isMalformed(error) { throw .invalidPayload("the payload is not a valid JSON object") }
+            throw error
+        }
         let payload: Payload
+        let understood: JSONTree
         do {
-            payload = try JSONDecoder().decode(Payload.self, from: Data(bytes))
+            payload = try JSONTreeDecoder().decode(Payload.self, from: written)
+            understood = try JSONTreeEncoder().encode(payload)
         } catch let error as DecodingError {
             throw .invalidPayload(Self.describe(error))
         } catch {
-            throw .invalidPayload("the payload is not valid JSON")
+            throw .invalidPayload("the payload is malformed")
         }
-        try StrictJSON.requireSameStructure(bytes, as: payload.encoded())
+        try StrictJSON.requireSame(written, as: understood)
         if payload.v >= 2 { try PersonalData.requireCommitments(in: payload) }
         return payload
     }

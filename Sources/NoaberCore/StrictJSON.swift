@@ -3,28 +3,7 @@
 // `1.5e3`. So after decoding, the payload's JSON tree must equal the tree of what was decoded:
 // every key once, every field known at every depth, integers written plainly, no `null`.
 
-/// A parsed JSON value; objects keep their keys only once (a duplicate is an error).
-enum JSONTree: Equatable {
-    case object([String: JSONTree])
-    case array([JSONTree])
-    case string(String)
-    /// The number's text as written, so that `1500` and `1.5e3` differ.
-    case number(String)
-    case bool(Bool)
-    case null
-}
-
 package enum StrictJSON {
-    /// Refuses `bytes` unless it is the same JSON tree as `canonical` (the decoded payload encoded
-    /// again); the message names the first field that differs.
-    static func requireSameStructure(_ bytes: [UInt8], as canonical: [UInt8]) throws(LedgerError) {
-        let written = try parse(bytes)
-        let understood = try parse(canonical)
-        if let difference = firstDifference(written, understood, path: "", subject: "this kind of entry") {
-            throw .invalidPayload(difference)
-        }
-    }
-
     /// For JSON that is not a payload (the lines of an export, docs/FORMAT.md §13): nil when
     /// `bytes` is the same JSON tree as `canonical`, else what differs first, naming the field by
     /// its path; `subject` is what the JSON is, for a field that is not part of it.
@@ -54,55 +33,45 @@ package enum StrictJSON {
         }
     }
 
-    static func parse(_ bytes: [UInt8]) throws(LedgerError) -> JSONTree {
-        var parser = Parser(bytes: bytes)
+    /// Parses `bytes` as one JSON value. A member named twice is refused, and so is a lone
+    /// surrogate, unless `lenient`, which reads a line as `JSONDecoder` does: the first of two
+    /// members stays, and a string with a lone surrogate is `unreadableString` (for a request
+    /// line, whose outer twins are refused by name once its id is known).
+    package static func parse(_ bytes: [UInt8], lenient: Bool = false) throws(LedgerError) -> JSONTree {
+        var parser = Parser(bytes: bytes, lenient: lenient)
         let tree = try parser.value(depth: 0)
         parser.skipSpace()
-        guard parser.index == bytes.count else { throw .invalidPayload("trailing bytes after the JSON object") }
+        guard parser.index == bytes.count else { throw .invalidPayload(trailingBytes) }
         return tree
     }
 
-    private static func firstDifference(
-        _ written: JSONTree, _ understood: JSONTree, path: String, subject: String
-    ) -> String? {
-        let name = path.isEmpty ? "the payload" : "field \"\(path)\""
-        switch (written, understood) {
-        case (.object(let a), .object(let b)):
-            for key in a.keys.sorted() {
-                let child = path.isEmpty ? key : "\(path).\(key)"
-                guard let other = b[key] else {
-                    if case .null = a[key]! { return "field \"\(child)\" is null; omit it instead" }
-                    return "field \"\(child)\" is not part of \(subject)"
-                }
-                if let difference = firstDifference(a[key]!, other, path: child, subject: subject) {
-                    return difference
-                }
-            }
-            return nil
-        case (.array(let a), .array(let b)) where a.count == b.count:
-            for (i, (x, y)) in zip(a, b).enumerated() {
-                if let difference = firstDifference(x, y, path: "\(path)[\(i)]", subject: subject) {
-                    return difference
-                }
-            }
-            return nil
-        case (.number, .number):
-            return written == understood ? nil : "\(name) must be a plain integer like 1500"
-        default:
-            return written == understood ? nil : "\(name) is not written as Noaber reads it"
-        }
+    /// How `parse` names bytes that are not JSON at all, as against JSON that is ambiguous.
+    static let malformedPrefix = "malformed JSON at byte"
+    static let trailingBytes = "trailing bytes after the JSON object"
+
+    /// Whether `error` says the bytes are not JSON (rather than ambiguous JSON: a twice-named
+    /// member, a lone surrogate, a raw control character, bytes that are not UTF-8, deep nesting).
+    static func isMalformed(_ error: LedgerError) -> Bool {
+        guard case .invalidPayload(let why) = error else { return false }
+        return why.hasPrefix(malformedPrefix) || why == trailingBytes
     }
 
     private struct Parser {
         let bytes: [UInt8]
+        var lenient = false
         var index = 0
         static let maxDepth = 32
 
         mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
         }
 
-        func malformed() -> LedgerError { .invalidPayload("malformed JSON at byte \(index)") }
+        func malformed() -> LedgerError { .invalidPayload("\(StrictJSON.malformedPrefix) \(index)") }
 
         mutating func expect(_ byte: UInt8) throws(LedgerError) {
             skipSpace()
@@ -128,9 +97,11 @@ package enum StrictJSON {
                 repeat {
                     skipSpace()
                     let key = try string()
-                    guard members[key] == nil else { throw .invalidPayload("field \"\(key)\" appears twice") }
+                    let twin = members[key] != nil
+                    guard !twin || lenient else { throw .invalidPayload("field \"\(key)\" appears twice") }
                     try expect(UInt8(ascii: ":"))
-                    members[key] = try value(depth: depth + 1)
+                    let item = try value(depth: depth + 1)
+                    if !twin { members[key] = item }
                     skipSpace()
                 } while try separator(closing: UInt8(ascii: "}"))
                 return .object(members)
@@ -148,7 +119,14 @@ package enum StrictJSON {
                 } while try separator(closing: UInt8(ascii: "]"))
                 return .array(items)
             case UInt8(ascii: "\""):
-                return .string(try string())
+                guard lenient else { return .string(try string()) }
+                let start = index
+                do { return .string(try string()) } catch {
+                    guard case .invalidPayload(let why) = error, why.hasPrefix("a lone surrogate") else { throw error }
+                    index = start
+                    try skipString(checkingSurrogates: false)
+                    return .unreadableString
+                }
             default:
                 let start = index
                 while index < bytes.count, !",]} \t\r\n".utf8.contains(bytes[index]) { index += 1 }
@@ -263,7 +241,7 @@ package enum StrictJSON {
 
         /// Past a string, checking it as `string()` does (escapes, surrogate pairs, no control
         /// character) without building it; the caller has checked that the bytes are UTF-8.
-        mutating func skipString() throws(LedgerError) {
+        mutating func skipString(checkingSurrogates: Bool = true) throws(LedgerError) {
             index += 1
             while index < bytes.count {
                 switch bytes[index] {
@@ -274,7 +252,7 @@ package enum StrictJSON {
                     guard index + 1 < bytes.count else { throw malformed() }
                     if bytes[index + 1] == UInt8(ascii: "u") {
                         index += 2
-                        try skipUnicodeEscape()
+                        if checkingSurrogates { try skipUnicodeEscape() } else { _ = try hexUnit() }
                         continue
                     }
                     guard "\"\\/bfnrt".utf8.contains(bytes[index + 1]) else { throw malformed() }
@@ -326,7 +304,21 @@ package enum StrictJSON {
         mutating func string() throws(LedgerError) -> String {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw malformed() }
             index += 1
-            var scalars = String.UnicodeScalarView()
+            // Most strings (a request's base64 payload above all) hold no escape: one validation
+            // and one copy. Anything else, errors included, takes the way below.
+            var end = index
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+                bytes[end] >= 0x20
+            {
+                end += 1
+            }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\""),
+                let text = String(validating: bytes[index..<end], as: UTF8.self)
+            {
+                index = end + 1
+                return text
+            }
+            var decoded = ""
             var run = index
             // Bytes that are not UTF-8 would be patched over with U+FFFD here, and read otherwise
             // by Python (an error); so they are refused, as raw control characters are.
@@ -334,14 +326,14 @@ package enum StrictJSON {
                 guard let text = String(validating: bytes[run..<end], as: UTF8.self) else {
                     throw .invalidPayload("a string holds bytes that are not UTF-8 before byte \(end)")
                 }
-                scalars.append(contentsOf: text.unicodeScalars)
+                decoded.append(text)
             }
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     try flush(index)
                     index += 1
-                    return String(scalars)
+                    return decoded
                 }
                 if byte < 0x20 {
                     throw .invalidPayload("a control character is written raw in a string at byte \(index)")
@@ -365,16 +357,18 @@ package enum StrictJSON {
                         index += 2
                         let low = try hexUnit()
                         guard (0xDC00...0xDFFF).contains(low) else { throw loneSurrogate() }
-                        scalars.append(Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))!)
+                        decoded.unicodeScalars.append(
+                            Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))!)
                     } else {
-                        scalars.append(Unicode.Scalar(unit)!)
+                        decoded.unicodeScalars.append(Unicode.Scalar(unit)!)
                     }
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(Unicode.Scalar(escape))
+                case UInt8(ascii: "n"): decoded.unicodeScalars.append("\n")
+                case UInt8(ascii: "t"): decoded.unicodeScalars.append("\t")
+                case UInt8(ascii: "r"): decoded.unicodeScalars.append("\r")
+                case UInt8(ascii: "b"): decoded.unicodeScalars.append("\u{08}")
+                case UInt8(ascii: "f"): decoded.unicodeScalars.append("\u{0C}")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"):
+                    decoded.unicodeScalars.append(Unicode.Scalar(escape))
                 default: throw malformed()
                 }
                 run = index
@@ -382,13 +376,4 @@ package enum StrictJSON {
             throw malformed()
         }
     }
-}
-
-/// What a JSON document may hold, for `StrictJSON.difference(_:shape:subject:)`.
-package indirect enum JSONShape: Sendable {
-    /// An object of these fields at most (a field that must be there is the decoder's to require).
-    case object([String: JSONShape])
-    case array(JSONShape)
-    case string
-    case integer
 }

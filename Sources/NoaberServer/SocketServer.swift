@@ -57,11 +57,17 @@ package final class SocketServer: Service, Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 defer {
                     // Connections accepted as the server closed never came out of its stream.
-                    for connection in self.stopAccepting() { group.addTask { await self.serve(connection) } }
+                    for connection in self.stopAccepting() {
+                        group.addTask(executorPreference: EventLoopExecutor(connection.channel.eventLoop)) {
+                            await self.serve(connection)
+                        }
+                    }
                 }
                 try await server.executeThenClose { inbound in
                     for try await connection in inbound {
-                        group.addTask { await self.serve(connection) }
+                        group.addTask(executorPreference: EventLoopExecutor(connection.channel.eventLoop)) {
+                            await self.serve(connection)
+                        }
                     }
                 }
             }

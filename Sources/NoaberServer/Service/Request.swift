@@ -1,4 +1,5 @@
 import Foundation
+import NoaberCore
 import NoaberProtocol
 
 /// One request line, parsed once: the envelope checked field by field, so that each mistake gets
@@ -25,8 +26,14 @@ struct Request: Decodable {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             return .failure(Failure(id: .null, error: .parseError("not valid UTF-8")))
         }
+        // One parse, as lenient as `JSONDecoder` (a twice-named member keeps its first value, and
+        // outer twins are refused below, by name), and the envelope decoded from its tree.
+        let tree: JSONTree
+        do { tree = try StrictJSON.parse(bytes, lenient: true) } catch {
+            return .failure(Failure(id: .null, error: .parseError("not valid JSON")))
+        }
         do {
-            var request = try RPCCoding.decoder().decode(Request.self, from: line)
+            var request = try JSONTreeDecoder(convertFromSnakeCase: true).decode(Request.self, from: tree)
             if let name = ParamsSpan.duplicateMember(in: bytes) {
                 // A twice-given id cannot name the request either.
                 return .failure(
@@ -44,11 +51,7 @@ struct Request: Decodable {
         } catch let failure as Failure {
             return .failure(failure)
         } catch {
-            let isJSON = (try? JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed])) != nil
-            return .failure(
-                Failure(
-                    id: .null, error: isJSON ? .invalidRequest("expected a JSON object") : .parseError("not valid JSON")
-                ))
+            return .failure(Failure(id: .null, error: .invalidRequest("expected a JSON object")))
         }
     }
 

@@ -17,6 +17,8 @@ struct RequestContext: Sendable {
 
     /// The response line for a result; a result that cannot be encoded is an internal error.
     func respond(_ result: some Encodable) -> Data {
+        // The hot answers skip `JSONEncoder`, for the same bytes.
+        if let writable = result as? any JSONWritable { return RPCCoding.successLine(id: id, writable) }
         do { return try RPCCoding.line(RPCSuccess(id: id, result: result)) } catch {
             return respond(.internalError("cannot encode the result"))
         }
@@ -27,8 +29,7 @@ struct RequestContext: Sendable {
     }
 
     static func respond(id: RPCID, _ error: RPCError) -> Data {
-        // An error object of strings and numbers always encodes.
-        try! RPCCoding.line(RPCFailure(id: id, error: error))
+        RPCCoding.failureLine(id: id, error)
     }
 }
 
