@@ -40,7 +40,7 @@ package final class AccessLog {
         db = try Connection(path: Self.path(in: directory))
         try db.execute("PRAGMA journal_mode = WAL")
         try db.execute("PRAGMA synchronous = NORMAL")
-        // AccessLogCheckpointer does it on its own connection, off the path of every read.
+        // A WALCheckpointer does it on its own connection, off the path of every read.
         try db.execute("PRAGMA wal_autocheckpoint = 0")
         // A WAL that grew under a burst of reads shrinks back once it restarts.
         try db.execute("PRAGMA journal_size_limit = 16777216")

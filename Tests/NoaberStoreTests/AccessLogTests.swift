@@ -61,7 +61,7 @@ struct AccessLogTests {
             for i in 0..<1500 { try log.record([try record(Int64(i), ["vol:0042"])]) }
             let grown = try walBytes()
             #expect(grown > 1000 * 4096)
-            let checkpointer = try AccessLogCheckpointer(directory: directory.path, restartAbove: 100)
+            let checkpointer = try WALCheckpointer(path: AccessLog.path(in: directory.path), restartAbove: 100)
             let first = try checkpointer.checkpoint()
             #expect(first.walPages * 4096 < grown + 4096 && first.walPages > 1000)
             #expect(first.restarted)

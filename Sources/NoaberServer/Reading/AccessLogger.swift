@@ -15,8 +15,6 @@ final class AccessLogger: Sendable {
     private struct Queue {
         var waiting: [Waiting] = []
         var flushing = false
-        var sinceCheckpoint = 0
-        var checkpointing = false
     }
 
     /// Transactions between two checkpoints of the log's WAL: a few pages each, so about the
@@ -26,13 +24,14 @@ final class AccessLogger: Sendable {
     private let log: Mutex<AccessLog>
     private let queue = Mutex(Queue())
     private let dispatch = DispatchQueue(label: "noaber.access-log")
-    private let checkpointer: Mutex<AccessLogCheckpointer>
-    private let checkpoints = DispatchQueue(label: "noaber.access-log.checkpoint")
+    private let checkpoints: BackgroundCheckpoints
     private let logger: Logger
 
     init(directory: String, logger: Logger) throws(StoreError) {
         log = Mutex(try AccessLog(directory: directory))
-        checkpointer = Mutex(try AccessLogCheckpointer(directory: directory))
+        checkpoints = try BackgroundCheckpoints(
+            path: AccessLog.path(in: directory), name: "access log", every: Self.transactionsPerCheckpoint,
+            logger: logger)
         self.logger = logger
     }
 
@@ -72,29 +71,7 @@ final class AccessLogger: Sendable {
                 failure = error
             }
             for waiting in batch { waiting.pending.finish(failure) }
-            checkpointIfDue()
-        }
-    }
-
-    /// Starts a checkpoint of the log's WAL beside the writing (`AccessLogCheckpointer`) once
-    /// enough transactions were written since the last, unless one is still running.
-    private func checkpointIfDue() {
-        let due = queue.withLock { queue -> Bool in
-            queue.sinceCheckpoint += 1
-            guard queue.sinceCheckpoint >= Self.transactionsPerCheckpoint, !queue.checkpointing else { return false }
-            queue.sinceCheckpoint = 0
-            queue.checkpointing = true
-            return true
-        }
-        guard due else { return }
-        checkpoints.async {
-            do {
-                try self.checkpointer.withLock { checkpointer throws(StoreError) in try checkpointer.checkpoint() }
-            } catch {
-                // The records are safe in the WAL; the next checkpoint tries again.
-                self.logger.warning("cannot checkpoint the access log", metadata: ["error": .escaped(error)])
-            }
-            self.queue.withLock { $0.checkpointing = false }
+            checkpoints.committed()
         }
     }
 

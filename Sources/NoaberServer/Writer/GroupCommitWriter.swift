@@ -42,6 +42,18 @@ final class GroupCommitWriter: Sendable {
     private let logger: Logger
     let groupCommits = Atomic<Int64>(0)
     let entriesCommitted = Atomic<Int64>(0)
+    /// Most of the ledger's WAL is copied into its file beside the writer, not inside one of its
+    /// commits: that copy grew with the ledger, as more of each commit's pages were distinct, and
+    /// every waiting client waited for it (Benchmarks/README.md, "Flat growth").
+    private let walCheckpoints: BackgroundCheckpoints
+
+    /// Group commits between two background checkpoints: a few hundred WAL pages each under load.
+    static let commitsPerCheckpoint = 8
+    /// WAL pages past which the writer checkpoints after a commit itself, as SQLite does by
+    /// default at a thousand: by then the background has copied nearly all of them, and a
+    /// checkpoint by the only writer, between its own transactions, is what lets the next one
+    /// start the WAL over. One from the background would first have to wait for the writer.
+    static let restartAbove = WALCheckpointer.defaultRestartAbove
 
     init(
         store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger,
@@ -53,6 +65,10 @@ final class GroupCommitWriter: Sendable {
         self.core = core
         self.logger = logger
         directory = KeyDirectory(core.state)
+        walCheckpoints = try BackgroundCheckpoints(
+            path: store.database.path, name: "ledger", every: Self.commitsPerCheckpoint, restartAbove: .max,
+            logger: logger)
+        try store.connection.execute("PRAGMA wal_autocheckpoint = \(Self.restartAbove)")
     }
 
     /// Submits one client's entries, applied all-or-nothing: a single entry, or a batch that is
@@ -164,7 +180,10 @@ final class GroupCommitWriter: Sendable {
     /// Refuses new submissions, lets the queued ones commit, then closes the database.
     func shutdown() async {
         queue.withLock { $0.closed = true }
-        await onWriterQueue { self.core.close() }
+        await onWriterQueue {
+            self.walCheckpoints.finish()
+            self.core.close()
+        }
     }
 
     private func drain() {
@@ -186,6 +205,7 @@ final class GroupCommitWriter: Sendable {
                 groupCommits.add(1, ordering: .relaxed)
                 entriesCommitted.add(Int64(committed), ordering: .relaxed)
             }
+            if !written.isEmpty { walCheckpoints.committed() }
             for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
         }
     }

@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import NoaberStore
+import NoaberTestSupport
+import Testing
+
+@testable import NoaberServer
+
+/// The ledger's writer leaves the copying of its WAL to `BackgroundCheckpoints`; what shows that a
+/// checkpoint ran is that the WAL starts over: once every page is in the file, the next
+/// transaction writes from the WAL's start instead of growing it.
+@Suite("Background checkpoints")
+struct BackgroundCheckpointsTests {
+    @Test func everyNthTransactionCopiesTheWALAndLetsItStartOver() throws {
+        try withTemporaryDirectory("noaber-checkpoints") { directory in
+            let path = directory.appendingPathComponent("t.sqlite").path
+            let db = try Connection(path: path)
+            try db.execute("PRAGMA journal_mode = WAL")
+            // As the writer would without them: no checkpoint inside a commit.
+            try db.execute("PRAGMA wal_autocheckpoint = 0")
+            try db.execute("CREATE TABLE t (x BLOB NOT NULL)")
+            func write() throws { try db.execute("INSERT INTO t VALUES (randomblob(8000))") }
+            func walBytes() throws -> Int {
+                (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            }
+            let checkpoints = try BackgroundCheckpoints(
+                path: path, name: "test", every: 4, restartAbove: .max, logger: Logger(label: "test"))
+            for _ in 0..<3 {
+                try write()
+                checkpoints.committed()
+            }
+            checkpoints.finish()
+            let three = try walBytes()
+            // Not due yet: the fourth transaction still grows the WAL.
+            try write()
+            let four = try walBytes()
+            #expect(four > three)
+            checkpoints.committed()
+            checkpoints.finish()
+            // Due: everything was copied, so the fifth starts the WAL over.
+            try write()
+            #expect(try walBytes() == four)
+            #expect(try db.statement("SELECT COUNT(*) FROM t").rows { $0.int64(0) } == [5])
+        }
+    }
+}
