@@ -25,9 +25,11 @@ extension StatementRenderer {
 
     /// Only the memo (class `m`) wraps, taking the width the other columns leave; dates sit in cells
     /// of their own (class `d`) that never wrap. Printed at 7.5 pt, a line of a row is ~16 px, so
-    /// `linesPerPage` fit on A4; a break follows each such run, counting the opening balance.
+    /// `linesPerPage` fit on A4; a break follows each such run, counting the opening balance. That
+    /// holds for Arial's widths (Liberation Sans, Helvetica and Nimbus Sans share them): a wider
+    /// face such as DejaVu Sans, some browsers' default sans-serif, wraps memos onto more lines.
     static let style = """
-        body{font-family:sans-serif;font-size:10pt;margin:2em}table{border-collapse:collapse;width:100%}\
+        body{font-family:Arial,"Liberation Sans",Helvetica,"Nimbus Sans",sans-serif;font-size:10pt;margin:2em}table{border-collapse:collapse;width:100%}\
         td,th{border-bottom:1px solid #ccc;padding:1px .3em;text-align:left;vertical-align:top;line-height:1.25;\
         white-space:nowrap}.m{white-space:normal;width:100%}.n{text-align:right}.d{white-space:nowrap}\
         .contact{margin-top:-.5em;color:#444}\
