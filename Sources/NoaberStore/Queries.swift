@@ -69,11 +69,30 @@ extension Connection {
             .first
     }
 
-    /// The care date stored with the postings of transaction `entryID` (docs/FORMAT.md §2).
+    /// The care date stored with the postings of transaction `entryID` (docs/FORMAT.md §2), or of
+    /// the credit with that id in a batch (§17).
     package func careDate(ofTransaction entryID: String) throws(StoreError) -> String? {
-        try statement(
+        if let credit = try batchCredit(entryID) {
+            return try statement("SELECT care_date FROM postings WHERE seq = ? AND idx = ?")
+                .rows([.integer(credit.seq), .integer(2 * credit.index)]) { $0.isNull(0) ? nil : $0.text(0) }.first
+                ?? nil
+        }
+        return try statement(
             "SELECT p.care_date FROM entries e JOIN postings p ON p.seq = e.seq WHERE e.entry_id = ? LIMIT 1"
         ).rows([.text(entryID)]) { $0.isNull(0) ? nil : $0.text(0) }.first ?? nil
+    }
+
+    /// The `credits` entry holding the credit with id `creditID` and the credit's place in it
+    /// (docs/FORMAT.md §17), or nil if no batch holds one.
+    package func batchCredit(_ creditID: String) throws(StoreError) -> (seq: Int64, index: Int64)? {
+        try statement("SELECT seq, idx FROM batch_credits WHERE credit_id = ?").rows([.text(creditID)]) {
+            (seq: $0.int64(0), index: $0.int64(1))
+        }.first
+    }
+
+    /// The seq of the entry whose id is `id`, or nil.
+    package func entrySeq(id: String) throws(StoreError) -> Int64? {
+        try statement("SELECT seq FROM entries WHERE entry_id = ?").rows([.text(id)]) { $0.int64(0) }.first
     }
 
     /// How many entry and posting rows the journal holds.
@@ -97,6 +116,11 @@ extension Connection {
 
     package func entry(id: String) throws(StoreError) -> CommittedEntry? {
         try statement("SELECT \(Self.entryColumns) FROM entries WHERE entry_id = ?").rows([.text(id)], decodeEntry)
+            .first
+    }
+
+    package func entry(seq: Int64) throws(StoreError) -> CommittedEntry? {
+        try statement("SELECT \(Self.entryColumns) FROM entries WHERE seq = ?").rows([.integer(seq)], decodeEntry)
             .first
     }
 

@@ -100,6 +100,8 @@ extension Payload {
         case .claim(let b): fields = [field("memo", b.memo, 500, empty: true)]
         case .claimReject(let b): fields = [field("reason", b.reason, 500)]
         case .transaction(let b): fields = [field("memo", b.memo, 500, empty: true), field("reason", b.reason, 500)]
+        case .credits(let b):
+            fields = b.credits.indices.map { field(BatchCredit.memoPath($0), b.credits[$0].memo, 500, empty: true) }
         case .categorySet, .ledgerSettings, .erase: fields = []
         }
         return fields.compactMap { $0 }
@@ -165,6 +167,10 @@ extension Payload {
         case (.transaction(var b), "reason"):
             b.reason = value
             body = .transaction(b)
+        case (.credits(var b), _):
+            guard let index = CreditBatch.memoIndex(path), b.credits.indices.contains(index) else { break }
+            b.credits[index].memo = value
+            body = .credits(b)
         default: break
         }
     }

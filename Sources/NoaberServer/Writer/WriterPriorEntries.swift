@@ -15,6 +15,14 @@ final class WriterPriorEntries: PriorEntries {
 
     func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
         if let accepted = pending.transaction(entryID) { return accepted }
+        // A credit of a batch counts as the credit transaction it stands for (docs/FORMAT.md §17).
+        if let credit = try? connection.batchCredit(entryID) {
+            guard let entry = try? connection.entry(seq: credit.seq),
+                let payload = try? Payload.decode(entry.signed.payload), case .credits(let batch) = payload.body,
+                batch.credits.indices.contains(Int(credit.index))
+            else { return nil }
+            return (.credit, batch.transaction(Int(credit.index)).postingsDigest)
+        }
         guard let entry = try? connection.entry(id: entryID), let payload = try? Payload.decode(entry.signed.payload),
             case .transaction(let tx) = payload.body
         else { return nil }
@@ -37,6 +45,14 @@ final class WriterPriorEntries: PriorEntries {
         guard let entry = try? connection.entry(id: entryID), let payload = try? Payload.decode(entry.signed.payload)
         else { return nil }
         return (entry.seq, payload.v >= 2 ? payload.personalFields.map(\.path) : [])
+    }
+
+    func usedID(_ id: String) -> Int64? {
+        pending.usedID(id) ?? (try? connection.entrySeq(id: id)) ?? (try? connection.batchCredit(id))?.seq
+    }
+
+    func creditEntry(_ id: String) -> Int64? {
+        pending.creditEntry(id) ?? (try? connection.batchCredit(id))?.seq
     }
 
     /// A batch that is refused rolls the group back to where it began.
