@@ -90,6 +90,13 @@ extension Connection {
         }.first
     }
 
+    /// The seq of the entry whose id is `id`, or of the `credits` entry holding a credit with that
+    /// id (docs/FORMAT.md §17: the two kinds of id share one space), or nil.
+    package func seq(ofEntryOrCredit id: String) throws(StoreError) -> Int64? {
+        if let seq = try entrySeq(id: id) { return seq }
+        return try batchCredit(id)?.seq
+    }
+
     /// The seq of the entry whose id is `id`, or nil.
     package func entrySeq(id: String) throws(StoreError) -> Int64? {
         try statement("SELECT seq FROM entries WHERE entry_id = ?").rows([.text(id)]) { $0.int64(0) }.first
