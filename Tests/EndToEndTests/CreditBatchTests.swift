@@ -2,6 +2,7 @@ import Foundation
 import NoaberCore
 import NoaberCrypto
 import NoaberProtocol
+import NoaberStore
 import NoaberTestSupport
 import Testing
 
@@ -116,5 +117,46 @@ struct CreditBatchTests {
             rerun.stdout.hasSuffix("2 lines written in 1 credits entry, 2 imported before\n"),
             "\(rerun.stdout)\(rerun.stderr)")
         #expect(try daemon.noaber("verify").status == 0)
+    }
+
+    /// The independent scripts (docs/examples) check batches from FORMAT.md §17 alone, and find a
+    /// changed credit and a forged batch_credits row.
+    @Test(.enabled(if: AuditScriptTests.tools, "python3 or openssl is missing; scripts/setup.sh installs them"))
+    func theAuditScriptsCheckBatchesAndCatchTampering() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        try write(daemon, "month.csv", csv(1...30))
+        #expect(try await importing(daemon, "month.csv", "--batch-size", "20").status == 0)
+        let creditID = "imp-" + Hex.encode(SHA256.hash("org:zorgkring\nexternal:M-3").bytes.prefix(16))
+        try daemon.ok("reverse", creditID, "--reason", "dubbel", "--key", "coord.key")
+        func sqliteAudit() async throws -> CommandResult {
+            try await runProcessOffloaded(
+                URL(fileURLWithPath: "/usr/bin/python3"),
+                [AuditScriptTests.script, daemon.dataDirectory + "/noaber.sqlite"], in: daemon.directory)
+        }
+        let good = try await sqliteAudit()
+        #expect(good.status == 0 && good.stdout.contains("OK: 15 entries"), "\(good.stdout)\(good.stderr)")
+        let logKey = try #require(try await daemon.status().logKey)
+        try daemon.ok("export", "--format", "jsonl", "--out", "ledger.jsonl")
+        let export = try await runProcessOffloaded(
+            URL(fileURLWithPath: "/usr/bin/python3"),
+            [
+                AuditScriptTests.examples.appendingPathComponent("audit_export.py").path, "ledger.jsonl", "--log-key",
+                logKey,
+            ], in: daemon.directory)
+        #expect(export.status == 0, "\(export.stdout)\(export.stderr)")
+
+        // A credit's row pointed at another place, then a credit's amount changed: each fails.
+        let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
+        try db.execute("UPDATE batch_credits SET idx = 7 WHERE idx = 5 AND seq = 13")
+        let forged = try await sqliteAudit()
+        #expect(forged.status == 2 && forged.stdout.contains("batch_credits row"), "\(forged.stdout)")
+        try db.execute("UPDATE batch_credits SET idx = 5 WHERE idx = 7 AND seq = 13")
+        try db.execute("DROP TRIGGER postings_append_only_update")
+        try db.execute("UPDATE postings SET amount = 999 WHERE seq = 13 AND idx = 3")
+        let changed = try await sqliteAudit()
+        #expect(changed.status == 2 && changed.stdout.contains("FAIL entry 13"), "\(changed.stdout)")
+        #expect(try daemon.noaber("verify").status == 2, "noaber verify agrees")
     }
 }
