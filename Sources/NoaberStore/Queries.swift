@@ -191,21 +191,30 @@ extension Connection {
             let later = try statement("SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ? AND seq >= ?")
                 .rows([.text(account.rawValue), .integer(beforeSeq ?? Int64.max)]) { $0.int64(0) }[0]
             var balance = current.balance - later
-            let touching = try statement(
+            let columns = "p.seq, p.amount, e.entry_id, e.committed_at, e.payload, p.care_date, p.idx"
+            var touching = try statement(
                 """
-                SELECT p.seq, p.amount, e.entry_id, e.committed_at, e.payload, p.care_date
-                FROM postings p JOIN entries e ON e.seq = p.seq
-                WHERE p.account = ? AND p.seq < ? ORDER BY p.seq DESC LIMIT ?
+                SELECT \(columns) FROM postings p JOIN entries e ON e.seq = p.seq
+                WHERE p.account = ? AND p.seq < ? ORDER BY p.seq DESC, p.idx DESC LIMIT ?
                 """
-            ).rows([.text(account.rawValue), .integer(beforeSeq ?? Int64.max), .integer(Int64(limit))]) { row in
-                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4), row.isNull(5) ? "" : row.text(5))
+            ).rows(
+                [.text(account.rawValue), .integer(beforeSeq ?? Int64.max), .integer(Int64(limit))], Self.historyRow)
+            // A page ends at an entry's first line: a batch of credits (docs/FORMAT.md §17) may pay
+            // the account many times in one entry, and the next page continues before its seq.
+            if touching.count == limit, let last = touching.last {
+                touching += try statement(
+                    """
+                    SELECT \(columns) FROM postings p JOIN entries e ON e.seq = p.seq
+                    WHERE p.account = ? AND p.seq = ? AND p.idx < ? ORDER BY p.idx DESC
+                    """
+                ).rows([.text(account.rawValue), .integer(last.0), .integer(last.6)], Self.historyRow)
             }
             var lines: [HistoryLine] = []
-            for (seq, amount, entryID, time, payload, careDate) in touching {
+            for (seq, amount, entryID, time, payload, careDate, idx) in touching {
                 lines.append(
                     try historyLine(
                         of: account, seq: seq, amount: amount, balanceAfter: balance, entryID: entryID, time: time,
-                        payload: payload, careDate: careDate))
+                        payload: payload, careDate: careDate, idx: idx))
                 balance -= amount
             }
             return lines
@@ -220,4 +229,13 @@ extension Connection {
         guard let own = tx.postings.first(where: { $0.account == account }) else { return [] }
         return tx.postings.filter { $0.account != account && ($0.amount > 0) != (own.amount > 0) }.map(\.account)
     }
+
+    /// A row of `history`'s query: seq, amount, entry id, time, payload, care date, idx.
+    private static func historyRow(_ row: Statement) -> (Int64, Int64, String, String, [UInt8], String, Int64) {
+        (
+            row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4), row.isNull(5) ? "" : row.text(5),
+            row.int64(6)
+        )
+    }
+
 }

@@ -42,6 +42,11 @@ struct Reverse: AsyncParsableCommand {
                 }
             default: break
             }
+            if case .credits(let batch)? = decoded, found == nil {
+                throw ClientFailure(
+                    "entry \(original.seq) (\(original.id)) is a batch of \(batch.credits.count) credits; reverse one of them by its credit id, as `noaber history` shows it"
+                )
+            }
             guard let tx = found else {
                 throw ClientFailure(
                     "entry \(original.seq) (\(original.id)) is not a transaction; only transactions can be reversed")
