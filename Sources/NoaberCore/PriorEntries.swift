@@ -37,13 +37,17 @@ package struct ReplayedEntries: PriorEntries, Sendable {
     private var subjects: [AccountID: [Int64]] = [:]
     /// Every entry id, and each batch's credit ids (docs/FORMAT.md §17), with the entry's seq.
     private var ids: [String: Int64] = [:]
-    private var creditSeqs: [String: Int64] = [:]
+    /// Each batch's credits, by credit id: the batch's seq and the credit's place in it.
+    private var credits: [String: (seq: Int64, index: Int)] = [:]
 
     package init() {}
 
     package func usedID(_ id: String) -> Int64? { ids[id] }
 
-    package func creditEntry(_ id: String) -> Int64? { creditSeqs[id] }
+    package func creditEntry(_ id: String) -> Int64? { credits[id]?.seq }
+
+    /// Every credit of a batch (its id), with its batch's seq and its place: `batch_credits`.
+    package var creditPlaces: [String: (seq: Int64, index: Int)] { credits }
 
     package func personalFields(of entryID: String) -> (seq: Int64, paths: [String])? { personal[entryID] }
 
@@ -113,7 +117,7 @@ package struct ReplayedEntries: PriorEntries, Sendable {
             // Each credit is the credit transaction it stands for: a reversal names it by its id.
             for (index, credit) in batch.credits.enumerated() {
                 ids[credit.id] = seq
-                creditSeqs[credit.id] = seq
+                credits[credit.id] = (seq, index)
                 transactions[credit.id] = (.credit, batch.transaction(index).postingsDigest)
                 careDays[credit.id] = credit.careDate ?? Timestamp.day(of: time)
             }

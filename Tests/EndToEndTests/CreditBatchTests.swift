@@ -152,6 +152,11 @@ struct CreditBatchTests {
         try db.execute("UPDATE batch_credits SET idx = 7 WHERE idx = 5 AND seq = 13")
         let forged = try await sqliteAudit()
         #expect(forged.status == 2 && forged.stdout.contains("batch_credits row"), "\(forged.stdout)")
+        #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(db) }
+        let verifyForged = try daemon.noaber("verify")
+        #expect(
+            verifyForged.status == 2 && verifyForged.stdout.contains("batch_credits: the row of credit"),
+            "\(verifyForged.stdout)\(verifyForged.stderr)")
         try db.execute("UPDATE batch_credits SET idx = 5 WHERE idx = 7 AND seq = 13")
         try db.execute("DROP TRIGGER postings_append_only_update")
         try db.execute("UPDATE postings SET amount = 999 WHERE seq = 13 AND idx = 3")
