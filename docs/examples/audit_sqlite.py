@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 8).
+"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 9).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
@@ -998,7 +998,7 @@ def check_sqlite(db, auditor):
     # §6: the schema's version is 6 for this document; version 4 adds the claims and settings
     # tables, version 5 personal_data (§16), version 6 the postings' care_date, version 7
     # restore_guard (neither derived nor evidence, so not read here), version 8 the settings'
-    # language and contact.
+    # language and contact, version 9 batch_credits (§17).
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
