@@ -90,6 +90,11 @@ extension Connection {
         }.first
     }
 
+    /// Whether any `credits` entry is stored: until one is, no id can be a credit's.
+    package func hasBatchCredits() throws(StoreError) -> Bool {
+        try statement("SELECT EXISTS (SELECT 1 FROM batch_credits)").rows { $0.int64(0) != 0 }[0]
+    }
+
     /// The seq of the entry whose id is `id`, or of the `credits` entry holding a credit with that
     /// id (docs/FORMAT.md §17: the two kinds of id share one space), or nil.
     package func seq(ofEntryOrCredit id: String) throws(StoreError) -> Int64? {

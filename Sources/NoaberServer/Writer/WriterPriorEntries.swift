@@ -11,6 +11,11 @@ final class WriterPriorEntries: PriorEntries {
     /// Decisions this group made on claims committed before it.
     private var pendingDecisions: [String: Int64] = [:]
 
+    /// Whether the database held a batch of credits when the group began (asked once): every
+    /// entry's id is checked against the credits' ids (FORMAT.md §17), which costs nothing until
+    /// a ledger has batches.
+    private lazy var batchesStored = (try? connection.hasBatchCredits()) ?? true
+
     init(connection: Connection) { self.connection = connection }
 
     func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
@@ -48,11 +53,12 @@ final class WriterPriorEntries: PriorEntries {
     }
 
     func usedID(_ id: String) -> Int64? {
-        pending.usedID(id) ?? (try? connection.entrySeq(id: id)) ?? (try? connection.batchCredit(id))?.seq
+        pending.usedID(id) ?? (try? connection.entrySeq(id: id)) ?? creditEntry(id)
     }
 
     func creditEntry(_ id: String) -> Int64? {
-        pending.creditEntry(id) ?? (try? connection.batchCredit(id))?.seq
+        if let seq = pending.creditEntry(id) { return seq }
+        return batchesStored ? (try? connection.batchCredit(id))?.seq : nil
     }
 
     /// A batch that is refused rolls the group back to where it began.
