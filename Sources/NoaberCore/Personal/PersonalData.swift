@@ -62,9 +62,11 @@ package enum PersonalData {
     /// matching it and obeying its field's text rules. Version 1 entries carry none.
     package static func check(_ texts: [PersonalText], for payload: Payload) throws(LedgerError) {
         let fields = payload.v >= 2 ? payload.personalFields : []
+        // By path: a batch of credits (FORMAT.md §17) has up to 1000 of them.
+        let byPath = Dictionary(fields.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
         for text in texts {
-            guard let field = fields.first(where: { $0.path == text.path }) else {
+            guard let field = byPath[text.path] else {
                 throw .personalDataUnexpected(path: text.path)
             }
             guard seen.insert(text.path).inserted else {
