@@ -4,6 +4,7 @@ import NoaberCrypto
 import NoaberProtocol
 import NoaberStore
 import NoaberTestSupport
+import NoaberTransport
 import Testing
 
 /// Batch-signed imports (docs/FORMAT.md §17) through the real binaries: a month of lines in a few
@@ -163,5 +164,33 @@ struct CreditBatchTests {
         let changed = try await sqliteAudit()
         #expect(changed.status == 2 && changed.stdout.contains("FAIL entry 13"), "\(changed.stdout)")
         #expect(try daemon.noaber("verify").status == 2, "noaber verify agrees")
+    }
+
+    /// A batch pays many volunteers; a volunteer's key reads the batch entry with its own credits'
+    /// memos only, the coordinator's with all of them.
+    @Test func aVolunteerReadsOnlyItsOwnCreditsMemosInABatch() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        try write(daemon, "month.csv", csv(1...4))
+        #expect(try await importing(daemon, "month.csv").status == 0)
+        let ledgerID = try #require(try await daemon.status().ledgerId)
+        let creditID = "imp-" + Hex.encode(SHA256.hash("org:zorgkring\nexternal:M-2").bytes.prefix(16))
+        func paths(_ keyFile: String) async throws -> [String] {
+            let key = try daemon.privateKey(keyFile)
+            let line = try RPCCoding.requestLine(
+                id: .number(1), method: Method.entryGet.rawValue, params: EntryGetParams(id: creditID)
+            ) { method, bytes in
+                try ReadAuthorization.sign(
+                    method: method, params: bytes, ledgerID: ledgerID, timestamp: Timestamp.now().rfc3339, with: key)
+            }
+            return try await RPCClient.withConnection(socketPath: daemon.socket) { client in
+                try await client.send(line, as: EntryInfo.self).personal?.map(\.path) ?? []
+            }
+        }
+        // Lines 1 to 4 pay Piet, Jan, Piet, Jan: credits 1 and 3 are Jan's.
+        #expect(try await paths("jan.key") == ["credits[1].memo", "credits[3].memo"])
+        #expect(try await paths("piet.key") == ["credits[0].memo", "credits[2].memo"])
+        #expect(try await paths("coord.key").count == 4)
     }
 }
