@@ -87,6 +87,25 @@ struct CreditBatchTests {
         let proved = try daemon.noaber("verify-proof", "credit.tlog-proof", "--log-key", key)
         #expect(proved.status == 0 && proved.stdout.contains("credits"), "\(proved.stdout)\(proved.stderr)")
 
+        // The exports show the credit as a transaction of its own, under its credit id.
+        func file(_ name: String) throws -> String {
+            try String(contentsOfFile: daemon.directory.appendingPathComponent(name).path, encoding: .utf8)
+        }
+        try daemon.ok("export", "--format", "csv", "--out", "ledger.csv")
+        let exported = try file("ledger.csv")
+        #expect(
+            exported.split(whereSeparator: \.isNewline).filter { $0.contains(creditID) }.count == 4,
+            "its two postings, and the two of its reversal: \(exported.prefix(600))")
+        for format in ["hledger", "beancount"] {
+            try daemon.ok("export", "--format", format, "--out", "ledger.\(format)")
+            #expect(try file("ledger.\(format)").contains(creditID), "\(format) names the credit")
+        }
+        try daemon.ok("statement", "vol:piet", "--format", "csv", "--from", "2026-10-01", "--out", "piet.csv")
+        let pietCSV = try file("piet.csv")
+        let lines = pietCSV.split(whereSeparator: \.isNewline).filter {
+            $0.contains(",credit,") || $0.contains(",reversal,")
+        }
+        #expect(lines.count == 1250 + 1, "a line per credit, and the reversal: \(pietCSV.prefix(600))")
         // The ledger verifies online and from an export.
         let online = try daemon.noaber("verify")
         #expect(online.status == 0, "\(online.stdout)\(online.stderr)")
