@@ -37,7 +37,21 @@ package struct CSVWriter: ExportWriter {
 
     package mutating func write(_ info: EntryInfo, into output: inout String) throws(ExportError) {
         let entry = try reader.read(info)
-        guard case .transaction(let tx) = entry.payload.body, filter.position(of: entry.date) == .within else { return }
+        guard filter.position(of: entry.date) == .within else { return }
+        switch entry.payload.body {
+        case .transaction(let tx): write(entry, tx, into: &output)
+        case .credits(let batch):
+            // One row per posting of each credit, under the credit's id (docs/FORMAT.md §17).
+            for index in batch.credits.indices {
+                var credit = entry
+                credit.id = batch.credits[index].id
+                write(credit, batch.transaction(index), into: &output)
+            }
+        default: return
+        }
+    }
+
+    private mutating func write(_ entry: ReadEntry, _ tx: Transaction, into output: inout String) {
         let currency = reader.settings.currency
         var rows = 0
         for posting in tx.postings where filter.account == nil || filter.account == posting.account {

@@ -51,6 +51,9 @@ extension ChainAudit {
         case .personalSubjects:
             try tables.check(
                 subjects: (page.personalSubjects ?? []).map(\.stored), pageHead: page.headSeq, replay: verifier)
+        case .batchCredits:
+            try tables.check(
+                batchCredits: (page.batchCredits ?? []).map(\.stored), pageHead: page.headSeq, replay: verifier)
         }
         self.tables = tables
     }

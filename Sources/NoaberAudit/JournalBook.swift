@@ -54,19 +54,13 @@ struct JournalBook {
         case .accountOpen(let open):
             if position != .after, let account = reader.accounts[open.account] { steps.append(.account(account)) }
         case .transaction(let tx):
-            switch position {
-            case .before:
-                for posting in tx.postings {
-                    balancesBefore[posting.account] = try add(
-                        balancesBefore[posting.account] ?? 0, posting.amount, posting.account)
-                }
-                lastSeqBefore = entry.seq
-            case .within where filter.keeps(tx.postings):
-                steps.append(.transaction(entry, tx))
-                counts.entries += 1
-                counts.postings += tx.postings.count
-            case .within, .after:
-                break
+            try book(entry, tx, position: position, into: &steps)
+        case .credits(let batch):
+            // One journal transaction per credit, under its own id (docs/FORMAT.md §17).
+            for index in batch.credits.indices {
+                var credit = entry
+                credit.id = batch.credits[index].id
+                try book(credit, batch.transaction(index), position: position, into: &steps)
             }
         case .keyAdd, .keyRevoke, .accountUpdate, .categorySet, .ledgerSettings, .claim, .claimReject, .erase:
             // Keys, renames, freezes, limits, rates, settings and claims move no money, so the books'
@@ -74,6 +68,25 @@ struct JournalBook {
             break
         }
         return steps
+    }
+
+    private mutating func book(
+        _ entry: ReadEntry, _ tx: Transaction, position: ExportFilter.Position, into steps: inout [Step]
+    ) throws(ExportError) {
+        switch position {
+        case .before:
+            for posting in tx.postings {
+                balancesBefore[posting.account] = try add(
+                    balancesBefore[posting.account] ?? 0, posting.amount, posting.account)
+            }
+            lastSeqBefore = entry.seq
+        case .within where filter.keeps(tx.postings):
+            steps.append(.transaction(entry, tx))
+            counts.entries += 1
+            counts.postings += tx.postings.count
+        case .within, .after:
+            break
+        }
     }
 
     /// Steps after the last entry: the opening balances, if no entry in the range brought them.

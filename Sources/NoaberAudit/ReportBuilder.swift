@@ -63,26 +63,39 @@ package struct ReportBuilder {
     ) async throws -> Bool {
         let entry = try reader.read(info)
         if byCommitDate, let to, entry.date > to { return false }
-        guard case .transaction(let tx) = entry.payload.body else { return true }
+        switch entry.payload.body {
+        case .transaction(let tx): try await add(tx, of: entry, original: original)
+        case .credits(let batch):
+            // Each credit of a batch counts as the credit it stands for (docs/FORMAT.md §17).
+            for index in batch.credits.indices {
+                try await add(batch.transaction(index), of: entry, original: original)
+            }
+        default: break
+        }
+        return true
+    }
+
+    private mutating func add(
+        _ tx: Transaction, of entry: ReadEntry, original: (String) async throws -> EntryInfo?
+    ) async throws {
         var counted = Counted(tx, committedAt: entry.committedAt, sign: 1)
         if tx.purpose == .reversal, let id = tx.reverses {
             counted = try await Self.reversed(id, by: entry.seq, original: original)
         }
         let date = byCommitDate ? entry.date : counted.careDate
-        if let to, date > to { return true }
+        if let to, date > to { return }
         for posting in tx.postings {
             let (sum, overflow) = (balances[posting.account] ?? 0).addingReportingOverflow(posting.amount)
             guard !overflow else { throw ExportError.malformedEntry(seq: entry.seq, reason: "a balance overflows") }
             balances[posting.account] = sum
         }
-        if let from, date < from { return true }
+        if let from, date < from { return }
         if let key = key(of: counted.tx, on: date) {
             var row = rows[key] ?? Row(key: key)
             try add(counted, to: &row, seq: entry.seq)
             rows[key] = row
         }
         try add(counted, to: &total, seq: entry.seq)
-        return true
     }
 
     /// A transaction as the figures count it: itself, or for a reversal the original taken back.
@@ -104,13 +117,22 @@ package struct ReportBuilder {
         _ id: String, by seq: Int64, original: (String) async throws -> EntryInfo?
     ) async throws -> Counted {
         guard let info = try await original(id), let bytes = Data(base64Encoded: info.payload),
-            let payload = try? Payload.decode(Array(bytes)), case .transaction(let tx) = payload.body,
+            let payload = try? Payload.decode(Array(bytes)), let tx = Self.transaction(id, in: payload),
             tx.purpose != .reversal, let time = Timestamp(rfc3339: info.committedAt)
         else {
             throw ExportError.malformedEntry(
                 seq: seq, reason: "it reverses \(id), which is no transaction in the ledger")
         }
         return Counted(tx, committedAt: time, sign: -1)
+    }
+
+    /// Transaction `id` of `payload`: the entry itself, or the credit with that id of a batch.
+    private static func transaction(_ id: String, in payload: Payload) -> Transaction? {
+        switch payload.body {
+        case .transaction(let tx): return tx
+        case .credits(let batch): return batch.credits.firstIndex { $0.id == id }.map(batch.transaction)
+        default: return nil
+        }
     }
 
     /// The row a transaction counts in: by month every one; by category and by issuer only

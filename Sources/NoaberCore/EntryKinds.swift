@@ -12,6 +12,8 @@ package enum EntryKind: String, Codable, Sendable, CaseIterable {
     case transaction = "tx"
     /// Version 2 only: removes personal texts from beside the chain (docs/FORMAT.md §16).
     case erase
+    /// Version 2 only: up to 1,000 credits of one issuer under one signature (docs/FORMAT.md §17).
+    case credits
 }
 
 /// What a key may do: admins manage keys and accounts, operators open accounts, members and

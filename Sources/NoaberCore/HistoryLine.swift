@@ -21,6 +21,9 @@ package struct HistoryLine: Sendable, Equatable {
     package var reversesSeq: Int64?
     /// For a transaction that was reversed: the seq of the reversal.
     package var reversedBy: Int64?
+    /// For a credit of a batch (docs/FORMAT.md §17): its place in the batch, whose memo is at
+    /// `credits[i].memo`; nil for a line of any other entry.
+    package var creditIndex: Int?
 
     package init(
         seq: Int64, entryID: String, committedAt: Timestamp, amount: Int64, balanceAfter: Int64,

@@ -61,6 +61,9 @@ package enum LedgerError: Error, Equatable, Sendable {
     /// A text field (named by its path, or as the rule calls it) breaks the text rule of
     /// docs/FORMAT.md §2: a control or format character, or not in NFC.
     case invalidText(field: String, TextProblem)
+    /// Credit `index` of a `credits` batch (docs/FORMAT.md §17) broke a rule: the whole entry is
+    /// refused, with the code and reason of what that credit broke.
+    indirect case inCredit(index: Int, id: String, LedgerError)
 
     /// Stable numeric code, sent as the JSON-RPC error code.
     package var code: Int {
@@ -93,6 +96,7 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .personalDataUnexpected: 1025
         case .versionMismatch: 1026
         case .invalidText: 1027
+        case .inCredit(_, _, let error): error.code
         }
     }
 
@@ -127,6 +131,7 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .personalDataUnexpected: "personal_data_unexpected"
         case .versionMismatch: "version_mismatch"
         case .invalidText: "invalid_text"
+        case .inCredit(_, _, let error): error.reason
         }
     }
 
@@ -174,6 +179,7 @@ package enum LedgerError: Error, Equatable, Sendable {
         case .versionMismatch(let ledger, let entry):
             "this ledger's entries are format v\(ledger); an entry of format v\(entry) is refused"
         case .invalidText(let field, let problem): "invalid text: \(field) \(problem.explanation)"
+        case .inCredit(let index, let id, let error): "credits[\(index)] (credit \(id)): \(error.message)"
         }
     }
 }

@@ -30,6 +30,10 @@ extension LedgerState {
         prior: (any PriorEntries)? = nil
     ) throws(LedgerError) -> Payload {
         try Identifier.validateEntryID(payload.id)
+        // A credit of a batch holds its id for good (docs/FORMAT.md §17), so no entry may take it.
+        if let seq = prior?.creditEntry(payload.id) {
+            throw .invalidPayload("id \(payload.id) is already used by a credit of entry \(seq)")
+        }
         // A second ledger.init is refused as such (below), whatever its version.
         if let ledger, payload.kind != .ledgerInit, payload.v != ledger.version {
             throw .versionMismatch(ledger: ledger.version, entry: payload.v)
@@ -61,6 +65,8 @@ extension LedgerState {
                 try applyDemurrage(body, signer: signer, schedule: schedule)
             case .transaction(let body): try applyTransaction(body, signer: signer, at: at, prior: prior)
             case .erase(let body): try applyErase(body, signer: signer, prior: prior)
+            case .credits(let body):
+                try applyCredits(body, signer: signer, at: at, entryID: payload.id, prior: prior)
             }
         } catch {
             // Passing over empty periods is a consequence of the time alone, but a refused entry

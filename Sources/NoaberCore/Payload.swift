@@ -37,6 +37,7 @@ package struct Payload: Sendable, Equatable {
         case claimReject(ClaimReject)
         case transaction(Transaction)
         case erase(Erase)
+        case credits(CreditBatch)
     }
 
     package var kind: EntryKind {
@@ -52,6 +53,7 @@ package struct Payload: Sendable, Equatable {
         case .claimReject: .claimReject
         case .transaction: .transaction
         case .erase: .erase
+        case .credits: .credits
         }
     }
 }

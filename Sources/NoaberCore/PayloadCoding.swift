@@ -69,6 +69,15 @@ extension Payload: Codable {
             }
             body = .erase(try Erase(from: decoder))
             bodyKeys = Erase.CodingKeys.allCases.map(\.stringValue)
+        case .credits:
+            // A batch's memos are personal fields at credits[i].memo: only version 2 keeps them apart.
+            guard v >= 2 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .kind, in: header,
+                    debugDescription: "credits exists only in entry format v2; a v1 ledger credits with tx")
+            }
+            body = .credits(try CreditBatch(from: decoder))
+            bodyKeys = CreditBatch.CodingKeys.allCases.map(\.stringValue)
         }
         let allowed = Set(bodyKeys + HeaderKeys.allCases.map(\.stringValue))
         let present = try decoder.container(keyedBy: AnyKey.self).allKeys
@@ -96,12 +105,16 @@ extension Payload: Codable {
         case .claimReject(let b): try b.encode(to: encoder)
         case .transaction(let b): try b.encode(to: encoder)
         case .erase(let b): try b.encode(to: encoder)
+        case .credits(let b): try b.encode(to: encoder)
         }
     }
 
     /// Parses payload bytes as stored; every failure is an `invalidPayload` naming the field.
     package static func decode(_ bytes: [UInt8]) throws(LedgerError) -> Payload {
-        guard bytes.count <= maxBytes else { throw .invalidPayload("payload is larger than \(maxBytes) bytes") }
+        // Only a batch of credits may pass 64 KiB; its kind is known once it is parsed (below).
+        guard bytes.count <= CreditBatch.maxBytes else {
+            throw .invalidPayload("payload is larger than \(CreditBatch.maxBytes) bytes")
+        }
         // One parse: the payload is decoded from the strict parser's tree, and that tree is
         // compared with the decoded payload's own, built without encoding it to bytes.
         let written: JSONTree
@@ -118,6 +131,9 @@ extension Payload: Codable {
             throw .invalidPayload(Self.describe(error))
         } catch {
             throw .invalidPayload("the payload is malformed")
+        }
+        if bytes.count > maxBytes, payload.kind != .credits {
+            throw .invalidPayload("payload is larger than \(maxBytes) bytes")
         }
         try StrictJSON.requireSame(written, as: understood)
         if payload.v >= 2 { try PersonalData.requireCommitments(in: payload) }

@@ -14,6 +14,11 @@ package protocol PriorEntries {
     /// The seq of entry `entryID` and the paths of its personal fields (docs/FORMAT.md §16), or nil
     /// if no earlier entry has that id.
     func personalFields(of entryID: String) -> (seq: Int64, paths: [String])?
+    /// The seq of the earlier entry whose id is `id` or that holds a credit with that id
+    /// (docs/FORMAT.md §17: entry ids and credit ids share one space), or nil if none.
+    func usedID(_ id: String) -> Int64?
+    /// The seq of the earlier `credits` entry holding a credit with id `id`, or nil.
+    func creditEntry(_ id: String) -> Int64?
 }
 
 /// Earlier entries kept in memory, for replays (the verifier) and tests: a digest per transaction,
@@ -30,8 +35,19 @@ package struct ReplayedEntries: PriorEntries, Sendable {
     private var personal: [String: (seq: Int64, paths: [String])] = [:]
     private var pathsBySeq: [Int64: [String]] = [:]
     private var subjects: [AccountID: [Int64]] = [:]
+    /// Every entry id, and each batch's credit ids (docs/FORMAT.md §17), with the entry's seq.
+    private var ids: [String: Int64] = [:]
+    /// Each batch's credits, by credit id: the batch's seq and the credit's place in it.
+    private var credits: [String: (seq: Int64, index: Int)] = [:]
 
     package init() {}
+
+    package func usedID(_ id: String) -> Int64? { ids[id] }
+
+    package func creditEntry(_ id: String) -> Int64? { credits[id]?.seq }
+
+    /// Every credit of a batch (its id), with its batch's seq and its place: `batch_credits`.
+    package var creditPlaces: [String: (seq: Int64, index: Int)] { credits }
 
     package func personalFields(of entryID: String) -> (seq: Int64, paths: [String])? { personal[entryID] }
 
@@ -79,6 +95,7 @@ package struct ReplayedEntries: PriorEntries, Sendable {
 
     /// Records an accepted entry, committed at `time`.
     package mutating func record(_ payload: Payload, seq: Int64, at time: Timestamp) {
+        ids[payload.id] = seq
         let paths = payload.v >= 2 ? payload.personalFields.map(\.path) : []
         if !paths.isEmpty {
             personal[payload.id] = (seq, paths)
@@ -95,6 +112,14 @@ package struct ReplayedEntries: PriorEntries, Sendable {
             if let claim = tx.claim, claims[claim] != nil {
                 claims[claim]?.decidedSeq = seq
                 decisions[claim] = ClaimDecision(approved: true, reason: nil)
+            }
+        case .credits(let batch):
+            // Each credit is the credit transaction it stands for: a reversal names it by its id.
+            for (index, credit) in batch.credits.enumerated() {
+                ids[credit.id] = seq
+                credits[credit.id] = (seq, index)
+                transactions[credit.id] = (.credit, batch.transaction(index).postingsDigest)
+                careDays[credit.id] = credit.careDate ?? Timestamp.day(of: time)
             }
         case .claim(let claim):
             claims[payload.id] = ClaimRecord(id: payload.id, seq: seq, committedAt: time, claim: claim)

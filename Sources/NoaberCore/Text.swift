@@ -140,6 +140,7 @@ extension Payload {
         case .claimReject(let b): fields = [("reason", b.reason)]
         case .transaction(let b): fields = [("memo", b.memo), ("reason", b.reason)]
         case .erase(let b): fields = [("reason", b.reason)]
+        case .credits(let b): fields = b.credits.indices.map { (BatchCredit.memoPath($0), b.credits[$0].memo) }
         }
         return fields.compactMap { path, text in text.map { (path, $0) } }
     }

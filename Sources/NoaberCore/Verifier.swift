@@ -58,8 +58,6 @@ package struct Verifier: Sendable {
     package var rootsWanted: Set<UInt64>
     package private(set) var roots: [UInt64: SHA256Digest] = [:]
     private var lastTime: Timestamp?
-    /// Each entry id and the entry that used it: an id used twice is a replayed payment.
-    private var entryIDs: [String: Int64] = [:]
     /// What reversals are judged by: each transaction's postings digest, and the reversals seen.
     private var prior = ReplayedEntries()
     private var personal = PersonalAudit()
@@ -132,7 +130,7 @@ package struct Verifier: Sendable {
             do { payload = try Payload.decode(entry.signed.payload) } catch { throw fail(error.message) }
         }
         // Before the rules: a replayed payment must be named as such, whatever else it breaks.
-        if let first = entryIDs[payload.id] {
+        if let first = prior.usedID(payload.id) {
             throw fail("entry id \(payload.id) was already used by entry \(first)")
         }
         do {
@@ -145,8 +143,7 @@ package struct Verifier: Sendable {
                 "stored id/kind (\(entry.entryID), \(entry.kind.rawValue)) differ from the payload's (\(payload.id), \(payload.kind.rawValue))"
             )
         }
-        let expectedPostings: [Posting]
-        if case .transaction(let tx) = payload.body { expectedPostings = tx.postings } else { expectedPostings = [] }
+        let expectedPostings = payload.postingRows
         guard stored.postings == expectedPostings else {
             throw fail("stored postings differ from the signed payload's postings")
         }
@@ -154,17 +151,16 @@ package struct Verifier: Sendable {
         for (place, idx) in (stored.postingIndexes ?? []).enumerated() where idx != Int64(place) {
             throw fail("postings: the stored idx of posting \(place) is \(idx), not its place in the payload")
         }
-        if let stored = stored.careDates, case .transaction(let tx) = payload.body {
-            let day = tx.careDay(committedAt: entry.committedAt, original: prior.careDay(of:))
-            guard stored.count == expectedPostings.count, stored.allSatisfy({ $0 == day }) else {
-                throw fail("stored care dates differ from the transaction's care date \(day)")
+        if let stored = stored.careDates, !expectedPostings.isEmpty {
+            let days = payload.postingCareDays(committedAt: entry.committedAt, original: prior.careDay(of:))
+            guard stored == days else {
+                throw fail("stored care dates differ from the transaction's care date \(days[0])")
             }
         }
         personal.record(payload, seq: entry.seq)
         if let texts = stored.personal { personal.add(texts, seq: entry.seq) }
         if case .erase(let erase) = payload.body { personal.erase(prior.covered(by: erase), by: entry.seq) }
         entries = entry.seq
-        entryIDs[payload.id] = entry.seq
         prior.record(payload, seq: entry.seq, at: entry.committedAt)
         postings += Int64(expectedPostings.count)
         headHash = entry.hash

@@ -112,6 +112,9 @@ package struct StatementParams: Codable, Sendable {
     package var toTime: String?
     /// For the next page: the seq of the last line already received.
     package var afterSeq: Int64?
+    /// By care date, with `after_seq`: that line's care date. A batch of credits (FORMAT.md §17)
+    /// may pay an account on several days in one entry, so the seq alone may not name the line.
+    package var afterDate: String?
     package var limit: Int?
 
     package init(account: String, fromTime: String?, toTime: String?, afterSeq: Int64? = nil, limit: Int? = nil) {

@@ -138,6 +138,29 @@ package struct EntriesParams: Codable, Sendable {
 }
 
 /// One entry, by its entry id or by its seq (exactly one of the two).
+/// `ledger.used_ids`: up to 1000 entry or credit ids to look up.
+package struct UsedIDsParams: Codable, Sendable {
+    package static let maxIDs = 1000
+    package var ids: [String]
+    package init(ids: [String]) { self.ids = ids }
+}
+
+/// The ids asked about that are in use, each with the seq of the entry that has it (for a credit
+/// id, its batch's), in the order asked; ids not in use are left out.
+package struct UsedIDsResult: Codable, Sendable {
+    package var used: [UsedID]
+    package init(used: [UsedID]) { self.used = used }
+}
+
+package struct UsedID: Codable, Sendable, Equatable {
+    package var id: String
+    package var seq: Int64
+    package init(id: String, seq: Int64) {
+        self.id = id
+        self.seq = seq
+    }
+}
+
 package struct EntryGetParams: Codable, Sendable {
     package var id: String?
     package var seq: Int64?

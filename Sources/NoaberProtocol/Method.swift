@@ -20,6 +20,8 @@ package enum Method: String, Sendable, CaseIterable {
     /// A page of one derived table (claims, reversals, personal subjects) as stored, for verification.
     case rows = "ledger.rows"
     case entryGet = "entry.get"
+    /// Which of the given ids an entry or a batch's credit has already.
+    case usedIDs = "ledger.used_ids"
     case accountGet = "account.get"
     case accountList = "account.list"
     case accountHistory = "account.history"
@@ -57,7 +59,8 @@ package enum Method: String, Sendable, CaseIterable {
         switch self {
         case .status, .firstEntry, .categoryList, .checkpoint, .consistencyProof: .open
         case .submit, .submitBatch: .write
-        case .entries, .balances, .state, .treeNodes, .rows, .entryGet, .accountGet, .accountList, .accountHistory,
+        case .entries, .balances, .state, .treeNodes, .rows, .entryGet, .usedIDs, .accountGet, .accountList,
+            .accountHistory,
             .accountStatement, .keyList, .claimList, .inclusionProof, .accessLog, .backupStart, .backupRead:
             .read
         }

@@ -48,6 +48,8 @@ package enum DerivedTable: String, Codable, Sendable, CaseIterable {
     case claims
     case reversals
     case personalSubjects = "personal_subjects"
+    /// The credits of `credits` entries (FORMAT.md §17).
+    case batchCredits = "batch_credits"
 }
 
 package struct RowsParams: Codable, Sendable {
@@ -123,6 +125,18 @@ package struct SubjectRowInfo: Codable, Sendable, Equatable {
     package var stored: StoredSubjectRow { StoredSubjectRow(account: account, seq: seq) }
 }
 
+package struct BatchCreditRowInfo: Codable, Sendable, Equatable {
+    package var creditId: String
+    package var seq: Int64
+    package var idx: Int64
+
+    package init(_ r: StoredBatchCreditRow) {
+        (creditId, seq, idx) = (r.creditID, r.seq, r.index)
+    }
+
+    package var stored: StoredBatchCreditRow { StoredBatchCreditRow(creditID: creditId, seq: seq, index: idx) }
+}
+
 /// A page of one table, in the order of its key, from one snapshot whose last entry is `head_seq`;
 /// only the asked table's list is present.
 package struct RowsResult: Codable, Sendable {
@@ -130,6 +144,7 @@ package struct RowsResult: Codable, Sendable {
     package var claims: [ClaimRowInfo]?
     package var reversals: [ReversalRowInfo]?
     package var personalSubjects: [SubjectRowInfo]?
+    package var batchCredits: [BatchCreditRowInfo]?
 
     package init(
         headSeq: Int64, claims: [ClaimRowInfo]? = nil, reversals: [ReversalRowInfo]? = nil,
@@ -142,7 +157,9 @@ package struct RowsResult: Codable, Sendable {
     }
 
     /// How many rows the page holds, whichever table it is of.
-    package var count: Int { (claims?.count ?? 0) + (reversals?.count ?? 0) + (personalSubjects?.count ?? 0) }
+    package var count: Int {
+        (claims?.count ?? 0) + (reversals?.count ?? 0) + (personalSubjects?.count ?? 0) + (batchCredits?.count ?? 0)
+    }
 }
 
 /// `ledger.state`'s `table_rows`: the rows each derived table holds, in the state's snapshot.

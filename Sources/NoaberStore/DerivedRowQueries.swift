@@ -74,6 +74,15 @@ extension Connection {
         }
     }
 
+    /// Up to `limit` rows of `batch_credits` after credit id `after` (nil: from the first).
+    package func batchCreditRows(after: String?, limit: Int) throws(StoreError) -> [StoredBatchCreditRow] {
+        let (condition, values) = after.map { ("WHERE credit_id > ?", [SQLValue.text($0)]) } ?? ("", [])
+        return try statement("SELECT credit_id, seq, idx FROM batch_credits \(condition) ORDER BY credit_id LIMIT ?")
+            .rows(values + [.integer(Int64(limit))]) { row in
+                StoredBatchCreditRow(creditID: row.text(0), seq: row.int64(1), index: row.int64(2))
+            }
+    }
+
     /// Up to `limit` rows of `personal_subjects` after (`account`, `seq`) (nil: from the first).
     package func subjectRows(after: StoredSubjectRow?, limit: Int) throws(StoreError) -> [StoredSubjectRow] {
         let (condition, values) =

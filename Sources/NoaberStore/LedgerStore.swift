@@ -267,6 +267,8 @@ package final class LedgerStore {
                 "UPDATE claims SET decided_seq = ?, decision = 'rejected', reason = ? WHERE claim_id = ?"
             )
             .run([seq, .text(reject.reason), .text(reject.claim)])
+        case .credits(let batch):
+            try writeCredits(batch, seq: seq, committedAt: e.committedAt)
         case .transaction(let tx):
             if let claim = tx.claim {
                 try connection.statement("UPDATE claims SET decided_seq = ?, decision = 'approved' WHERE claim_id = ?")
@@ -284,6 +286,25 @@ package final class LedgerStore {
                 ).run([seq, .integer(Int64(index)), .text(posting.account.rawValue), .integer(posting.amount), careDay])
                 try connection.statement("UPDATE accounts SET balance = balance + ? WHERE account = ?")
                     .run([.integer(posting.amount), .text(posting.account.rawValue)])
+            }
+        }
+    }
+
+    /// A batch of credits (docs/FORMAT.md §17): two posting rows per credit, each with the credit's
+    /// care date, and the credit's row in `batch_credits`.
+    private func writeCredits(_ batch: CreditBatch, seq: SQLValue, committedAt: Timestamp) throws(StoreError) {
+        let commitDay = Timestamp.day(of: committedAt)
+        for (index, credit) in batch.credits.enumerated() {
+            try connection.statement("INSERT INTO batch_credits (credit_id, seq, idx) VALUES (?, ?, ?)")
+                .run([.text(credit.id), seq, .integer(Int64(index))])
+            let careDay = SQLValue.text(credit.careDate ?? commitDay)
+            let legs = [(batch.issuer, -credit.amount), (credit.account, credit.amount)]
+            for (leg, (account, amount)) in legs.enumerated() {
+                try connection.statement(
+                    "INSERT INTO postings (seq, idx, account, amount, care_date) VALUES (?, ?, ?, ?, ?)"
+                ).run([seq, .integer(Int64(2 * index + leg)), .text(account.rawValue), .integer(amount), careDay])
+                try connection.statement("UPDATE accounts SET balance = balance + ? WHERE account = ?")
+                    .run([.integer(amount), .text(account.rawValue)])
             }
         }
     }

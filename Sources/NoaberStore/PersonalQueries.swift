@@ -75,7 +75,8 @@ extension Connection {
         var result = lines
         for index in result.indices {
             let seq = result[index].seq
-            if result[index].memo != nil { result[index].memo = try text(seq, "memo", withheld) }
+            let memo = result[index].creditIndex.map(BatchCredit.memoPath) ?? "memo"
+            if result[index].memo != nil { result[index].memo = try text(seq, memo, withheld) }
             if result[index].reason != nil { result[index].reason = try text(seq, "reason", withheld) }
         }
         return result

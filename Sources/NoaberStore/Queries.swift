@@ -69,11 +69,42 @@ extension Connection {
             .first
     }
 
-    /// The care date stored with the postings of transaction `entryID` (docs/FORMAT.md §2).
+    /// The care date stored with the postings of transaction `entryID` (docs/FORMAT.md §2), or of
+    /// the credit with that id in a batch (§17).
     package func careDate(ofTransaction entryID: String) throws(StoreError) -> String? {
-        try statement(
+        if let credit = try batchCredit(entryID) {
+            return try statement("SELECT care_date FROM postings WHERE seq = ? AND idx = ?")
+                .rows([.integer(credit.seq), .integer(2 * credit.index)]) { $0.isNull(0) ? nil : $0.text(0) }.first
+                ?? nil
+        }
+        return try statement(
             "SELECT p.care_date FROM entries e JOIN postings p ON p.seq = e.seq WHERE e.entry_id = ? LIMIT 1"
         ).rows([.text(entryID)]) { $0.isNull(0) ? nil : $0.text(0) }.first ?? nil
+    }
+
+    /// The `credits` entry holding the credit with id `creditID` and the credit's place in it
+    /// (docs/FORMAT.md §17), or nil if no batch holds one.
+    package func batchCredit(_ creditID: String) throws(StoreError) -> (seq: Int64, index: Int64)? {
+        try statement("SELECT seq, idx FROM batch_credits WHERE credit_id = ?").rows([.text(creditID)]) {
+            (seq: $0.int64(0), index: $0.int64(1))
+        }.first
+    }
+
+    /// Whether any `credits` entry is stored: until one is, no id can be a credit's.
+    package func hasBatchCredits() throws(StoreError) -> Bool {
+        try statement("SELECT EXISTS (SELECT 1 FROM batch_credits)").rows { $0.int64(0) != 0 }[0]
+    }
+
+    /// The seq of the entry whose id is `id`, or of the `credits` entry holding a credit with that
+    /// id (docs/FORMAT.md §17: the two kinds of id share one space), or nil.
+    package func seq(ofEntryOrCredit id: String) throws(StoreError) -> Int64? {
+        if let seq = try entrySeq(id: id) { return seq }
+        return try batchCredit(id)?.seq
+    }
+
+    /// The seq of the entry whose id is `id`, or nil.
+    package func entrySeq(id: String) throws(StoreError) -> Int64? {
+        try statement("SELECT seq FROM entries WHERE entry_id = ?").rows([.text(id)]) { $0.int64(0) }.first
     }
 
     /// How many entry and posting rows the journal holds.
@@ -97,6 +128,11 @@ extension Connection {
 
     package func entry(id: String) throws(StoreError) -> CommittedEntry? {
         try statement("SELECT \(Self.entryColumns) FROM entries WHERE entry_id = ?").rows([.text(id)], decodeEntry)
+            .first
+    }
+
+    package func entry(seq: Int64) throws(StoreError) -> CommittedEntry? {
+        try statement("SELECT \(Self.entryColumns) FROM entries WHERE seq = ?").rows([.integer(seq)], decodeEntry)
             .first
     }
 
@@ -160,21 +196,30 @@ extension Connection {
             let later = try statement("SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ? AND seq >= ?")
                 .rows([.text(account.rawValue), .integer(beforeSeq ?? Int64.max)]) { $0.int64(0) }[0]
             var balance = current.balance - later
-            let touching = try statement(
+            let columns = "p.seq, p.amount, e.entry_id, e.committed_at, e.payload, p.care_date, p.idx"
+            var touching = try statement(
                 """
-                SELECT p.seq, p.amount, e.entry_id, e.committed_at, e.payload, p.care_date
-                FROM postings p JOIN entries e ON e.seq = p.seq
-                WHERE p.account = ? AND p.seq < ? ORDER BY p.seq DESC LIMIT ?
+                SELECT \(columns) FROM postings p JOIN entries e ON e.seq = p.seq
+                WHERE p.account = ? AND p.seq < ? ORDER BY p.seq DESC, p.idx DESC LIMIT ?
                 """
-            ).rows([.text(account.rawValue), .integer(beforeSeq ?? Int64.max), .integer(Int64(limit))]) { row in
-                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4), row.isNull(5) ? "" : row.text(5))
+            ).rows(
+                [.text(account.rawValue), .integer(beforeSeq ?? Int64.max), .integer(Int64(limit))], Self.historyRow)
+            // A page ends at an entry's first line: a batch of credits (docs/FORMAT.md §17) may pay
+            // the account many times in one entry, and the next page continues before its seq.
+            if touching.count == limit, let last = touching.last {
+                touching += try statement(
+                    """
+                    SELECT \(columns) FROM postings p JOIN entries e ON e.seq = p.seq
+                    WHERE p.account = ? AND p.seq = ? AND p.idx < ? ORDER BY p.idx DESC
+                    """
+                ).rows([.text(account.rawValue), .integer(last.0), .integer(last.6)], Self.historyRow)
             }
             var lines: [HistoryLine] = []
-            for (seq, amount, entryID, time, payload, careDate) in touching {
+            for (seq, amount, entryID, time, payload, careDate, idx) in touching {
                 lines.append(
                     try historyLine(
                         of: account, seq: seq, amount: amount, balanceAfter: balance, entryID: entryID, time: time,
-                        payload: payload, careDate: careDate))
+                        payload: payload, careDate: careDate, idx: idx))
                 balance -= amount
             }
             return lines
@@ -189,4 +234,13 @@ extension Connection {
         guard let own = tx.postings.first(where: { $0.account == account }) else { return [] }
         return tx.postings.filter { $0.account != account && ($0.amount > 0) != (own.amount > 0) }.map(\.account)
     }
+
+    /// A row of `history`'s query: seq, amount, entry id, time, payload, care date, idx.
+    private static func historyRow(_ row: Statement) -> (Int64, Int64, String, String, [UInt8], String, Int64) {
+        (
+            row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4), row.isNull(5) ? "" : row.text(5),
+            row.int64(6)
+        )
+    }
+
 }

@@ -247,6 +247,19 @@ enum Schema {
                 ALTER TABLE settings ADD COLUMN contact TEXT;
                 """
         ),
+        Migration(
+            version: 9,
+            sql: """
+                -- Each credit of a `credits` entry (docs/FORMAT.md §17), by its credit id: where the
+                -- daemon finds a credit that a reversal names, and how it keeps credit ids and entry
+                -- ids one space. Derived from the chain, compared with the replay by verify.
+                CREATE TABLE batch_credits (
+                    credit_id TEXT    PRIMARY KEY,
+                    seq       INTEGER NOT NULL,
+                    idx       INTEGER NOT NULL CHECK (idx >= 0)
+                ) STRICT;
+                """
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.

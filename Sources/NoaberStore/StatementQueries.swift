@@ -15,7 +15,7 @@ package struct AccountStatement: Sendable, Equatable {
 
 /// A posting of the account, as the statement queries read it: the balance comes later.
 private typealias PostingRow = (
-    seq: Int64, amount: Int64, careDate: String, entryID: String, time: String, payload: [UInt8]
+    seq: Int64, amount: Int64, careDate: String, entryID: String, time: String, payload: [UInt8], idx: Int64
 )
 
 extension Connection {
@@ -41,16 +41,30 @@ extension Connection {
             ).rows([.text(account.rawValue), from, through, afterDay, afterSeq]) { $0.int64(0) }[0]
             let rows = try statement(
                 """
-                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload
+                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload, p.idx
                 FROM postings p JOIN entries e ON e.seq = p.seq
                 WHERE p.account = ? AND p.care_date >= ? AND p.care_date <= ? AND (p.care_date, p.seq) > (?, ?)
-                ORDER BY p.care_date, p.seq LIMIT ?
+                ORDER BY p.care_date, p.seq, p.idx LIMIT ?
                 """
             ).rows([.text(account.rawValue), from, through, afterDay, afterSeq, .integer(Int64(limit) + 1)]) {
                 row -> PostingRow in
-                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.blob(5))
+                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.blob(5), row.int64(6))
             }
-            return try statement(current, opening: opening, rows: rows, limit: limit)
+            let page = try completed(rows, limit: limit, sameGroup: { $0.seq == $1.seq && $0.careDate == $1.careDate })
+            {
+                last throws(StoreError) in
+                try self.statement(
+                    """
+                    SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload, p.idx
+                    FROM postings p JOIN entries e ON e.seq = p.seq
+                    WHERE p.account = ? AND p.care_date = ? AND p.seq = ? AND p.idx > ? ORDER BY p.idx
+                    """
+                ).rows([.text(account.rawValue), .text(last.careDate), .integer(last.seq), .integer(last.idx)]) {
+                    row -> PostingRow in
+                    (row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.blob(5), row.int64(6))
+                }
+            }
+            return try statement(current, opening: opening, page: page)
         }
     }
 
@@ -73,33 +87,69 @@ extension Connection {
             ).rows([.text(account.rawValue), .text(fromText), .text(toText), .integer(afterSeq)]) { $0.int64(0) }[0]
             let rows = try statement(
                 """
-                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload
+                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload, p.idx
                 FROM postings p JOIN entries e ON e.seq = p.seq
                 WHERE p.account = ? AND e.committed_at >= ? AND e.committed_at < ? AND p.seq > ?
-                ORDER BY p.seq LIMIT ?
+                ORDER BY p.seq, p.idx LIMIT ?
                 """
             ).rows([
                 .text(account.rawValue), .text(fromText), .text(toText), .integer(afterSeq), .integer(Int64(limit) + 1),
             ]) { row -> PostingRow in
-                (row.int64(0), row.int64(1), row.isNull(2) ? "" : row.text(2), row.text(3), row.text(4), row.blob(5))
+                (
+                    row.int64(0), row.int64(1), row.isNull(2) ? "" : row.text(2), row.text(3), row.text(4), row.blob(5),
+                    row.int64(6)
+                )
             }
-            return try statement(current, opening: opening, rows: rows, limit: limit)
+            let page = try completed(rows, limit: limit, sameGroup: { $0.seq == $1.seq }) { last throws(StoreError) in
+                try self.statement(
+                    """
+                    SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload, p.idx
+                    FROM postings p JOIN entries e ON e.seq = p.seq WHERE p.account = ? AND p.seq = ? AND p.idx > ?
+                    ORDER BY p.idx
+                    """
+                ).rows([.text(account.rawValue), .integer(last.seq), .integer(last.idx)]) { row -> PostingRow in
+                    (
+                        row.int64(0), row.int64(1), row.isNull(2) ? "" : row.text(2), row.text(3), row.text(4),
+                        row.blob(5), row.int64(6)
+                    )
+                }
+            }
+            return try statement(current, opening: opening, page: page)
         }
     }
 
     /// The care date of `account`'s posting in entry `seq`: where a care-date page that ended
     /// there continues. Nil if the entry has no posting to the account.
-    package func careDate(ofPostingTo account: AccountID, seq: Int64) throws(StoreError) -> String? {
-        try statement("SELECT care_date FROM postings WHERE account = ? AND seq = ?")
-            .rows([.text(account.rawValue), .integer(seq)]) { $0.isNull(0) ? nil : $0.text(0) }.first ?? nil
+    /// With `day`, only a posting on that day counts.
+    package func careDate(ofPostingTo account: AccountID, seq: Int64, day: String? = nil) throws(StoreError) -> String?
+    {
+        try statement(
+            "SELECT care_date FROM postings WHERE account = ? AND seq = ? AND (?3 IS NULL OR care_date = ?3) ORDER BY idx"
+        )
+        .rows([.text(account.rawValue), .integer(seq), day.map(SQLValue.text) ?? .null]) {
+            $0.isNull(0) ? nil : $0.text(0)
+        }.first ?? nil
+    }
+
+    /// The first `limit` of `rows` (which holds one more, if there is one), and the rest of the
+    /// group the last of them is in: a batch of credits (docs/FORMAT.md §17) may pay an account
+    /// many times in one entry, and a page that ended inside it could not be continued from its seq.
+    private func completed(
+        _ rows: [PostingRow], limit: Int, sameGroup: (PostingRow, PostingRow) -> Bool,
+        rest: (PostingRow) throws(StoreError) -> [PostingRow]
+    ) throws(StoreError) -> (rows: [PostingRow], more: Bool) {
+        guard rows.count > limit, let last = rows.prefix(limit).last else { return (Array(rows.prefix(limit)), false) }
+        guard sameGroup(last, rows[limit]) else { return (Array(rows.prefix(limit)), true) }
+        // Whether anything follows the group is learnt from the next page, which may be empty.
+        return (Array(rows.prefix(limit)) + (try rest(last)), true)
     }
 
     private func statement(
-        _ account: LedgerState.Account, opening: Int64, rows: [PostingRow], limit: Int
+        _ account: LedgerState.Account, opening: Int64, page: (rows: [PostingRow], more: Bool)
     ) throws(StoreError) -> AccountStatement {
         var balance = opening
         var lines: [HistoryLine] = []
-        for row in rows.prefix(limit) {
+        for row in page.rows {
             let (sum, overflow) = balance.addingReportingOverflow(row.amount)
             guard !overflow else {
                 throw .corruptRow("the running balance of \(account.id) overflows at entry \(row.seq)")
@@ -108,16 +158,16 @@ extension Connection {
             lines.append(
                 try historyLine(
                     of: account.id, seq: row.seq, amount: row.amount, balanceAfter: balance, entryID: row.entryID,
-                    time: row.time, payload: row.payload, careDate: row.careDate))
+                    time: row.time, payload: row.payload, careDate: row.careDate, idx: row.idx))
         }
-        return AccountStatement(account: account, opening: opening, lines: lines, more: rows.count > limit)
+        return AccountStatement(account: account, opening: opening, lines: lines, more: page.more)
     }
 
     /// A line of `account`'s history or statement, with what its payload says and how a reversal
     /// links it to another entry (either way).
     func historyLine(
         of account: AccountID, seq: Int64, amount: Int64, balanceAfter: Int64, entryID: String, time: String,
-        payload: [UInt8], careDate: String
+        payload: [UInt8], careDate: String, idx: Int64
     ) throws(StoreError) -> HistoryLine {
         guard let committedAt = Timestamp(rfc3339: time) else {
             throw .corruptRow("entry \(seq) has a malformed time")
@@ -125,7 +175,20 @@ extension Connection {
         var line = HistoryLine(
             seq: seq, entryID: entryID, committedAt: committedAt, amount: amount, balanceAfter: balanceAfter,
             careDate: careDate.isEmpty ? nil : careDate)
-        if let payload = try? Payload.decode(payload), case .transaction(let tx) = payload.body {
+        var transaction: Transaction?
+        switch try? Payload.decode(payload).body {
+        case .transaction(let tx)?: transaction = tx
+        case .credits(let batch)?:
+            // Each credit of a batch is a line of its own, under its credit id (docs/FORMAT.md §17).
+            let index = Int(idx / 2)
+            if batch.credits.indices.contains(index) {
+                transaction = batch.transaction(index)
+                line.entryID = batch.credits[index].id
+                line.creditIndex = index
+            }
+        default: break
+        }
+        if let tx = transaction {
             line.purpose = tx.purpose
             line.memo = tx.memo
             line.hours = tx.hours
@@ -134,11 +197,10 @@ extension Connection {
             if let original = tx.reverses {
                 line.reason = tx.reason
                 line.reverses = original
-                line.reversesSeq = try statement("SELECT seq FROM entries WHERE entry_id = ?")
-                    .rows([.text(original)]) { $0.int64(0) }.first
+                line.reversesSeq = try self.seq(ofEntryOrCredit: original)
             }
         }
-        line.reversedBy = try reversal(of: entryID)
+        line.reversedBy = try reversal(of: line.entryID)
         return line
     }
 }

@@ -57,6 +57,12 @@ extension LedgerStore {
             try tables.check(subjects: page, pageHead: head, replay: verifier)
             subject = page.count == pageSize ? page.last : nil
         } while subject != nil
+        var credit: String?
+        repeat {
+            let page = try connection.batchCreditRows(after: credit, limit: pageSize)
+            try tables.check(batchCredits: page, pageHead: head, replay: verifier)
+            credit = page.count == pageSize ? page.last?.creditID : nil
+        } while credit != nil
         try tables.finish(replay: verifier)
     }
 }

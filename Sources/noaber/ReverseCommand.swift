@@ -29,10 +29,25 @@ struct Reverse: AsyncParsableCommand {
 
     func run() async throws {
         let (result, original) = try await Session.with(connection) { session in
-            let original = try await Self.find(entry, session)
-            guard let bytes = Data(base64Encoded: original.payload),
-                case .transaction(let tx)? = try? Payload.decode(Array(bytes)).body
-            else {
+            var original = try await Self.find(entry, session)
+            let decoded = Data(base64Encoded: original.payload).flatMap { try? Payload.decode(Array($0)).body }
+            var found: Transaction?
+            switch decoded {
+            case .transaction(let tx)?: found = tx
+            case .credits(let batch)?:
+                // A credit of a batch is reversed on its own, by its credit id (docs/FORMAT.md §17).
+                if let index = batch.credits.firstIndex(where: { $0.id == entry }) {
+                    found = batch.transaction(index)
+                    original.id = entry
+                }
+            default: break
+            }
+            if case .credits(let batch)? = decoded, found == nil {
+                throw ClientFailure(
+                    "entry \(original.seq) (\(original.id)) is a batch of \(batch.credits.count) credits; reverse one of them by its credit id, as `noaber history` shows it"
+                )
+            }
+            guard let tx = found else {
                 throw ClientFailure(
                     "entry \(original.seq) (\(original.id)) is not a transaction; only transactions can be reversed")
             }

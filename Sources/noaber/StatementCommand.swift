@@ -49,12 +49,14 @@ struct StatementCommand: AsyncParsableCommand {
             var counterparties: [String: CounterpartyInfo] = [:]
             var categories: [String: CategoryName] = [:]
             var afterSeq: Int64 = 0
+            var afterDate: String?
             while true {
                 var params =
                     basis.byCommitDate
                     ? StatementParams(account: account.text, fromTime: days.fromTime, toTime: days.toTime)
                     : StatementParams(account: account.text, fromDate: days.from, toDate: days.to)
                 params.afterSeq = afterSeq
+                params.afterDate = basis.byCommitDate ? nil : afterDate
                 let page = try await session.client.call(.accountStatement, params, as: StatementResult.self)
                 if statement == nil { statement = page }
                 lines += page.lines
@@ -65,6 +67,7 @@ struct StatementCommand: AsyncParsableCommand {
                     break
                 }
                 afterSeq = last.seq
+                afterDate = last.careDate
             }
             guard let statement else { throw ClientFailure("the daemon sent no statement") }
             let renderer = StatementRenderer(

@@ -120,11 +120,12 @@ struct Proof: AsyncParsableCommand {
             }
             // The proof must be of the entry asked for: its signed payload names it, and its
             // stored hash is the hash of the very record the proof carries.
-            guard entry.seq >= 1, let payload = try? Payload.decode(entry.signed.payload), payload.id == entryID,
-                payload.ledger == session.ledgerID, SHA256.hash(entry.record) == entry.hash
+            guard entry.seq >= 1, let payload = try? Payload.decode(entry.signed.payload),
+                Self.names(payload, entryID), payload.ledger == session.ledgerID,
+                SHA256.hash(entry.record) == entry.hash
             else { throw ClientFailure("the daemon answered with an entry that is not \(entryID) of this ledger") }
             let hashes = try proofHashes(result.hashes)
-            guard entry.entryID == entryID, result.index == UInt64(entry.seq - 1),
+            guard entry.entryID == payload.id, result.index == UInt64(entry.seq - 1),
                 result.treeSize == against.checkpoint.size
             else {
                 throw ClientFailure("the daemon answered for another entry or tree size")
@@ -230,7 +231,10 @@ struct VerifyProof: AsyncParsableCommand {
             report.purpose = tx.purpose.rawValue
             report.memo = tx.memo
             report.hours = tx.hours
-            report.postings = tx.postings.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
+        }
+        // A batch of credits (FORMAT.md §17) shows each credit's two postings, in order.
+        if !payload.postingRows.isEmpty {
+            report.postings = payload.postingRows.map { PostingInfo(account: $0.account.rawValue, amount: $0.amount) }
         }
         guard proof.index == UInt64(record.seq - 1) else {
             throw ProofFailure(
@@ -381,5 +385,15 @@ struct Consistency: AsyncParsableCommand {
             "OK: the checkpoint of \(counted(newer.checkpoint.size, "entry", "entries")) extends the one of \(counted(older.checkpoint.size, "entry", "entries")) (\(counted(proofLength, "proof hash", "proof hashes")));"
         )
         print("entries 1 to \(older.checkpoint.size) are unchanged")
+    }
+}
+
+extension Proof {
+    /// Whether `payload` is entry `id`, or a batch holding the credit `id` (FORMAT.md §17), whose
+    /// proof is its batch's.
+    static func names(_ payload: Payload, _ id: String) -> Bool {
+        if payload.id == id { return true }
+        guard case .credits(let batch) = payload.body else { return false }
+        return batch.credits.contains { $0.id == id }
     }
 }

@@ -123,7 +123,8 @@ struct CareDateTests {
         let november = ["statement", "vol:jan-peeters", "--from", "2026-11-01", "--to", "2026-11-30"]
         let care = try #require(
             try daemon.json(Statement.self, arguments: november).lines.first { $0.careDate == "2026-11-20" })
-        let done = try daemon.ok("reverse", "\(care.seq)", "--reason", "dubbel ingevoerd", "--key", "coord.key")
+        // A credit of the imported batch is reversed by its credit id (FORMAT.md §17).
+        let done = try daemon.ok("reverse", care.entryId, "--reason", "dubbel ingevoerd", "--key", "coord.key")
         #expect(done.contains("entry \(care.seq) (\(care.entryId)) reversed: entry "), "\(done)")
 
         let statement = try daemon.json(Statement.self, arguments: november)

@@ -1,4 +1,5 @@
 import Foundation
+import NoaberCrypto
 import NoaberTestSupport
 import Testing
 
@@ -99,6 +100,8 @@ struct StatementPageTests {
         }
         try csv.write(to: daemon.directory.appendingPathComponent("november.csv"), atomically: true, encoding: .utf8)
         try daemon.ok("import", "november.csv", "--issuer", "org:zorgkring", "--key", "coord.key")
-        try daemon.ok("reverse", "20", "--reason", "dubbel ingevoerd", "--key", "coord.key")
+        // The fifth line's credit, in the import's batch, by its credit id (FORMAT.md §17).
+        let fifth = "imp-" + Hex.encode(SHA256.hash("org:zorgkring\nexternal:nov-5").bytes.prefix(16))
+        try daemon.ok("reverse", fifth, "--reason", "dubbel ingevoerd", "--key", "coord.key")
     }
 }

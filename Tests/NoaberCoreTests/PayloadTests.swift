@@ -133,8 +133,8 @@ struct PayloadTests {
             #expect(payload == Payload(ledger: Self.ledger, id: "e-1", body: body), "\(json)")
             kinds.insert(payload.kind)
         }
-        // `erase` exists only in format v2 (PersonalDataTests).
-        #expect(kinds == Set(EntryKind.allCases).subtracting([.erase]))
+        // `erase` and `credits` exist only in format v2 (PersonalDataTests, CreditBatchRulesTests).
+        #expect(kinds == Set(EntryKind.allCases).subtracting([.erase, .credits]))
     }
 
     @Test func encodedRoundTripsAndIsCompactSorted() throws {

@@ -207,9 +207,7 @@ enum Chain {
             let committed = CommittedEntry(
                 seq: seq, entryID: payload.id, kind: payload.kind, signed: entry, committedAt: time, prevHash: prev,
                 hash: hash)
-            var postings: [Posting] = []
-            if case .transaction(let tx) = payload.body { postings = tx.postings }
-            result.append(StoredEntry(entry: committed, postings: postings))
+            result.append(StoredEntry(entry: committed, postings: payload.postingRows))
             prev = hash
         }
         return result

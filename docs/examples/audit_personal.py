@@ -52,14 +52,16 @@ class PersonalAudit:
     def record(self, seq, p, claims):
         """A version 2 entry's commitments, and the accounts whose erasure reaches it (§16)."""
         paths = []
-        for path in PERSONAL.get(p["kind"], ()):
-            value = field(p, path)
+        fields = [(path, field(p, path), LENGTHS.get((p["kind"], path))) for path in PERSONAL.get(p["kind"], ())]
+        if p["kind"] == "credits":  # §17: each credit's memo, at credits[i].memo
+            fields = [(f"credits[{i}].memo", c.get("memo"), (0, 500)) for i, c in enumerate(p["credits"])]
+        for path, value, lengths in fields:
             if value is None:
                 continue
             self.need(type(value) is str and HEX64.fullmatch(value),
                  f"{path} does not hold a commitment (64 lowercase hex characters, §16)")
             self.commitments[(seq, path)] = value
-            self.lengths[(seq, path)] = LENGTHS[(p["kind"], path)]
+            self.lengths[(seq, path)] = lengths
             paths.append(path)
         if not paths:
             return
@@ -71,6 +73,8 @@ class PersonalAudit:
             accounts = [x["account"] for x in p["postings"]]
         elif kind == "claim":
             accounts = [p["account"], p["issuer"]]
+        elif kind == "credits":
+            accounts = [p["issuer"]] + [c["account"] for c in p["credits"]]
         elif kind == "claim.reject" and p["claim"] in claims:
             accounts = [claims[p["claim"]]["account"], claims[p["claim"]]["issuer"]]
         for a in dict.fromkeys(accounts):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 8).
+"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 9).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
@@ -61,6 +61,7 @@ SHAPES = {"ledger.init": ({"name", "currency", "hour_rate", "admin_key", "nonce"
           "claim": ({"account", "issuer", "hours", "hour_rate", "amount"}, {"category", "care_date", "memo"}),
           "claim.reject": ({"claim", "reason"}, set()),
           "erase": ({"reason"}, {"account", "entries"}),  # §16, version 2 only
+          "credits": ({"issuer", "credits"}, set()),  # §17, version 2 only
           "tx": ({"purpose", "postings"},
                  {"memo", "hours", "hour_rate", "category", "care_date", "claim", "period", "reverses",
                   "reason"})}
@@ -75,6 +76,8 @@ ONLY_ON_CREDITS = ("care_date", "claim")              # §2: "only on credits"
 # §15: a demurrage carries none of these (and always a period).
 NOT_IN_DEMURRAGE = ("memo", "hours", "hour_rate", "category", "care_date", "claim", "reverses", "reason")
 CLAIM_FIELDS = ("hours", "hour_rate", "category", "care_date")  # §15: an approval repeats these
+# §17: a credit of a batch has these besides id, account and amount, as a credit tx has them.
+BATCH_CREDIT_FIELDS = ("hours", "hour_rate", "category", "care_date", "memo")
 # §2 "Text fields": each kind's text fields, by path; the character rule holds for each.
 TEXT_FIELDS = {"ledger.init": ("name", "currency.name", "admin_key.label", "log_key.label"),
                "key.add": ("key.label",), "key.revoke": ("reason",), "account.open": ("name",),
@@ -300,7 +303,9 @@ class Auditor:
         self.txs = {}
         self.reversed = {}  # entry id of a reversed transaction -> seq of the reversal that undid it
         self.care_days = {}  # §2 "The care date of a transaction": entry id -> YYYY-MM-DD
-        self.tx_days = {}   # seq -> the same, which §6's postings.care_date repeats
+        self.tx_days = {}   # seq -> the same, which §6's postings.care_date repeats (§17: a list,
+        # one day per posting row, for a batch of credits)
+        self.batch_credits = {}  # §17: credit id -> (seq of its batch, its place in the batch)
         self.postings = 0   # posting rows the chain explains
         # §2 ledger.settings, as the last one left them (or the defaults), and §15's state.
         self.expiry_days, self.settings_seq = DEFAULT_EXPIRY_DAYS, None
@@ -352,6 +357,7 @@ class Auditor:
             self.version = p["v"]
         need(p["v"] == self.version, f"v is {p['v']}, entry 1's is {self.version}")
         need(kind != "erase" or self.version == 2, "erase in a version 1 ledger")
+        need(kind != "credits" or self.version == 2, "credits in a version 1 ledger")
         need(type(p["id"]) is str and ENTRY_ID.fullmatch(p["id"]), "id is not a valid entry id")
         need(p["id"] not in self.ids, f"entry id {p['id']} is used twice")
         need(p["id"] == eid and p["kind"] == kind, "entry_id/kind columns differ from the payload")
@@ -378,8 +384,9 @@ class Auditor:
                  "account.open": self.account_open, "account.update": self.account_update,
                  "category.set": self.category_set, "ledger.settings": self.ledger_settings,
                  "claim": self.claim, "claim.reject": self.claim_reject, "tx": self.tx,
-                 "erase": lambda p, kid, role, seq: self.personal.erase(p, role, seq, self.accounts)}.get(kind)
-        postings = (rules and rules(p, kid, signer["role"], seq)) or []  # only tx returns postings
+                 "erase": lambda p, kid, role, seq: self.personal.erase(p, role, seq, self.accounts),
+                 "credits": self.credits}.get(kind)
+        postings = (rules and rules(p, kid, signer["role"], seq)) or []  # only tx and credits post
         self.texts(p, seq)
         # §6: the derived postings repeat each tx's postings in payload order, idx from 0.
         need(list(stored) == [(i, a, x) for i, (a, x) in enumerate(postings)],
@@ -804,6 +811,36 @@ class Auditor:
             self.demurrages += 1
         return postings
 
+    def credits(self, p, kid, role, seq):
+        """§17: each credit, in order, is the credit tx it stands for, under its own id; the
+        derived postings are two per credit."""
+        issuer, cs = p["issuer"], p["credits"]
+        need(type(cs) is list and 1 <= len(cs) <= 1000, "credits is not a list of 1-1000")
+        need(type(issuer) is str, "issuer is not a string")
+        seen, postings, days = {p["id"]}, [], []
+        for i, c in enumerate(cs):
+            try:
+                shape(c, f"credits[{i}]", {"id", "account", "amount"}, set(BATCH_CREDIT_FIELDS))
+                cid = c["id"]
+                need(type(cid) is str and ENTRY_ID.fullmatch(cid), "id is not a valid entry id")
+                # §17: a credit id is new to the batch and to the ledger (entry ids included).
+                need(cid not in seen and cid not in self.ids, f"id {cid} is used twice")
+                need(is_int(c["amount"], 1), "amount is not a positive 64-bit integer")
+                need(c["account"] != issuer, "the issuer credits itself")
+                tx = {"id": cid, "purpose": "credit",
+                      "postings": [{"account": issuer, "amount": -c["amount"]},
+                                   {"account": c["account"], "amount": c["amount"]}],
+                      **{f: c[f] for f in BATCH_CREDIT_FIELDS if f in c}}
+                postings += self.tx(tx, kid, role, seq)
+            except Bad as e:
+                raise Bad(f"credits[{i}]: {e.reason}")
+            seen.add(cid)
+            self.ids.add(cid)
+            self.batch_credits[cid] = (seq, i)
+            days += [self.tx_days[seq]] * 2
+        self.tx_days[seq] = days
+        return postings
+
     def check_demurrage(self, p, role, postings):
         """§15 "A demurrage entry": the due period's charges, in order, then their total."""
         need(role == "log", "a demurrage is not signed by a log key")
@@ -914,9 +951,12 @@ def check_sqlite(db, auditor):
     has_care_dates = any(r[1] == "care_date" for r in db.execute("PRAGMA table_info(postings)"))
     if has_care_dates:
         for seq, idx, day in db.execute("SELECT seq, idx, care_date FROM postings ORDER BY seq, idx"):
-            if day != auditor.tx_days.get(seq):
+            want = auditor.tx_days.get(seq)
+            if type(want) is list:  # §17: a batch's rows each have their credit's care date
+                want = want[idx] if type(idx) is int and 0 <= idx < len(want) else None
+            if day != want:
                 raise Bad(f"the care_date of posting {idx} is {day!r}, the transaction's care date is "
-                          f"{auditor.tx_days.get(seq)!r}", seq)
+                          f"{want!r}", seq)
     stored = {r[0]: r[1:] for r in db.execute(
         "SELECT account, kind, name, min_balance, controllers, status, balance, opened_seq FROM accounts")}
     for a in sorted(set(stored) | set(auditor.accounts)):
@@ -950,15 +990,20 @@ def check_sqlite(db, auditor):
     else:
         need(not auditor.reversed,
              "the reversals table is missing, but the chain reverses transactions")
+    # §17: one batch_credits row per credit of a batch (schema version 9 on).
+    if "batch_credits" in tables:
+        check_batch_credits(db, auditor.batch_credits)
+    else:
+        need(not auditor.batch_credits, "the batch_credits table is missing, but the chain has batches")
     # §6: the schema's version is 6 for this document; version 4 adds the claims and settings
     # tables, version 5 personal_data (§16), version 6 the postings' care_date, version 7
     # restore_guard (neither derived nor evidence, so not read here), version 8 the settings'
-    # language and contact.
+    # language and contact, version 9 batch_credits (§17).
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 8),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 8")
+    need(version is None or (type(version) is int and 1 <= version <= 9),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 9")
     need(version is None or version < 6 or has_care_dates,
          f"the postings table has no care_date column in a schema version {version} file")
     for table in ("claims", "settings"):
@@ -1083,6 +1128,18 @@ def check_reversals(db, replayed):
         need(r in stored, f"the reversals table lacks {r}, reversed by entry {replayed[r]}")
         need(type(stored[r]) is int and stored[r] == replayed[r],
              f"reversal_seq of {r} is {stored[r]!r}, the replay gives {replayed[r]}")
+
+
+def check_batch_credits(db, replayed):
+    """§17: one row per credit of a batch, (credit id, seq of its batch, its place), no others."""
+    stored = {}
+    for cid, seq, idx in db.execute("SELECT credit_id, seq, idx FROM batch_credits ORDER BY seq, idx"):
+        need(cid not in stored, f"the batch_credits table has {cid!r} twice")
+        stored[cid] = (seq, idx)
+    for c in sorted(set(stored) | set(replayed), key=str):
+        need(c in replayed, f"the batch_credits table has {c!r}, which no batch holds")
+        need(c in stored, f"the batch_credits table lacks {c}, credit {replayed[c][1]} of entry {replayed[c][0]}")
+        need(stored[c] == replayed[c], f"batch_credits row of {c} is {stored[c]!r}, the replay gives {replayed[c]}")
 
 
 CLAIM_COLUMNS = ("seq", "committed_at", "account", "issuer", "hours", "hour_rate", "amount", "category",

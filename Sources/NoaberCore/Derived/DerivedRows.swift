@@ -52,6 +52,19 @@ package struct StoredReversalRow: Sendable, Equatable {
     }
 }
 
+/// A row of `batch_credits` (docs/FORMAT.md §17): a credit id, its batch entry and its place there.
+package struct StoredBatchCreditRow: Sendable, Equatable {
+    package var creditID: String
+    package var seq: Int64
+    package var index: Int64
+
+    package init(creditID: String, seq: Int64, index: Int64) {
+        self.creditID = creditID
+        self.seq = seq
+        self.index = index
+    }
+}
+
 /// A row of `personal_subjects`: an account whose erasure reaches entry `seq`.
 package struct StoredSubjectRow: Sendable, Hashable {
     package var account: String

@@ -15,6 +15,7 @@ package struct DerivedTablesAudit: Sendable {
     private var claims: Set<String> = []
     private var reversals: Set<String> = []
     private var subjects: Set<StoredSubjectRow> = []
+    private var batchCredits: Set<String> = []
 
     package init(head: Int64) { self.head = head }
 
@@ -92,6 +93,24 @@ package struct DerivedTablesAudit: Sendable {
         }
     }
 
+    package mutating func check(
+        batchCredits page: [StoredBatchCreditRow], pageHead: Int64, replay: Verifier
+    ) throws(VerificationFailure) {
+        for row in page {
+            let name = "batch_credits: the row of credit \(row.creditID)"
+            guard try belongs(row.seq, name, pageHead: pageHead) else { continue }
+            guard batchCredits.insert(row.creditID).inserted else { throw Self.fail("\(name) is stored twice") }
+            guard let place = replay.replayed.creditPlaces[row.creditID] else {
+                throw Self.fail("\(name) (entry \(row.seq)): no batch of the chain holds it")
+            }
+            guard place.seq == row.seq, Int64(place.index) == row.index else {
+                throw Self.fail(
+                    "\(name): the stored place (entry \(row.seq), idx \(row.index)) differs from the chain's (entry \(place.seq), idx \(place.index))"
+                )
+            }
+        }
+    }
+
     /// After the last page of each table: every row the replay has was stored.
     package func finish(replay: Verifier) throws(VerificationFailure) {
         let replayed = replay.replayed
@@ -101,6 +120,13 @@ package struct DerivedTablesAudit: Sendable {
         if let missing = replayed.reversalSeqs.filter({ !reversals.contains($0.key) }).min(by: { $0.value < $1.value })
         {
             throw Self.fail("reversals: the row of \(missing.key) (reversed by entry \(missing.value)) is missing")
+        }
+        if let missing = replayed.creditPlaces.filter({ !batchCredits.contains($0.key) }).min(by: {
+            ($0.value.seq, $0.value.index) < ($1.value.seq, $1.value.index)
+        }) {
+            throw Self.fail(
+                "batch_credits: the row of credit \(missing.key) (entry \(missing.value.seq), idx \(missing.value.index)) is missing"
+            )
         }
         guard subjects.count != replayed.subjectCount else { return }
         for (account, seqs) in replayed.subjectSeqsByAccount.sorted(by: { $0.key < $1.key }) {

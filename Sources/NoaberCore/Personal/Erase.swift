@@ -91,6 +91,7 @@ extension Payload {
         case .accountOpen(let b): accounts = [b.account]
         case .accountUpdate(let b): accounts = [b.account]
         case .transaction(let b): accounts = b.postings.map(\.account)
+        case .credits(let b): accounts = [b.issuer] + b.credits.map(\.account)
         case .claim(let b): accounts = [b.account, b.issuer]
         case .claimReject(let b): accounts = claim(b.claim).map { [$0.claim.account, $0.claim.issuer] } ?? []
         default: accounts = []

@@ -62,9 +62,11 @@ package enum PersonalData {
     /// matching it and obeying its field's text rules. Version 1 entries carry none.
     package static func check(_ texts: [PersonalText], for payload: Payload) throws(LedgerError) {
         let fields = payload.v >= 2 ? payload.personalFields : []
+        // By path: a batch of credits (FORMAT.md §17) has up to 1000 of them.
+        let byPath = Dictionary(fields.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
         for text in texts {
-            guard let field = fields.first(where: { $0.path == text.path }) else {
+            guard let field = byPath[text.path] else {
                 throw .personalDataUnexpected(path: text.path)
             }
             guard seen.insert(text.path).inserted else {
@@ -100,6 +102,8 @@ extension Payload {
         case .claim(let b): fields = [field("memo", b.memo, 500, empty: true)]
         case .claimReject(let b): fields = [field("reason", b.reason, 500)]
         case .transaction(let b): fields = [field("memo", b.memo, 500, empty: true), field("reason", b.reason, 500)]
+        case .credits(let b):
+            fields = b.credits.indices.map { field(BatchCredit.memoPath($0), b.credits[$0].memo, 500, empty: true) }
         case .categorySet, .ledgerSettings, .erase: fields = []
         }
         return fields.compactMap { $0 }
@@ -165,6 +169,10 @@ extension Payload {
         case (.transaction(var b), "reason"):
             b.reason = value
             body = .transaction(b)
+        case (.credits(var b), _):
+            guard let index = CreditBatch.memoIndex(path), b.credits.indices.contains(index) else { break }
+            b.credits[index].memo = value
+            body = .credits(b)
         default: break
         }
     }

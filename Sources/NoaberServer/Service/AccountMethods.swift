@@ -62,11 +62,11 @@ extension LedgerService {
             let found: AccountStatement?
             switch period {
             case .careDate(let from, let through):
-                // A page by care date ends at a (care date, seq); the seq alone names it, since an
-                // account has at most one posting per entry.
+                // A page by care date ends at a (care date, seq); the seq names it, with its day
+                // where a batch of credits pays the account on several days (FORMAT.md §17).
                 var after: (day: String, seq: Int64)?
                 if afterSeq > 0 {
-                    guard let day = try db.careDate(ofPostingTo: account, seq: afterSeq) else {
+                    guard let day = try db.careDate(ofPostingTo: account, seq: afterSeq, day: params.afterDate) else {
                         guard try db.account(account) != nil else { return nil }
                         throw RPCError.invalidParams("\"after_seq\" \(afterSeq) is no line of \(account)'s statement")
                     }

@@ -33,6 +33,27 @@ extension LedgerService {
         return SubmitBatchResult(results: written.map(SubmitResult.init))
     }
 
+    /// Which of up to 1000 ids an entry or a batch's credit already has (docs/FORMAT.md §17), so
+    /// that an import sends only the lines that are new.
+    func usedIDs(_ params: UsedIDsParams, _ context: RequestContext) async throws -> UsedIDsResult {
+        try context.requireReader().requireEverything("ledger.used_ids")
+        guard (1...UsedIDsParams.maxIDs).contains(params.ids.count) else {
+            throw RPCError.invalidParams("ids holds 1 to \(UsedIDsParams.maxIDs) ids, not \(params.ids.count)")
+        }
+        let recorded = try recordRead(context, .usedIDs, accounts: nil)
+        let used = try await reads.read { db in
+            try db.snapshot { () throws(StoreError) in
+                var used: [UsedID] = []
+                for id in params.ids {
+                    if let seq = try db.seq(ofEntryOrCredit: id) { used.append(UsedID(id: id, seq: seq)) }
+                }
+                return used
+            }
+        }
+        try await recorded.written()
+        return UsedIDsResult(used: used)
+    }
+
     func status(_ context: RequestContext) async throws -> StatusResult {
         let (summary, schema, logKeyActive, checkpoint, settings) = try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
@@ -130,7 +151,7 @@ extension LedgerService {
         default: throw RPCError.invalidParams("give exactly one of \"id\" and \"seq\"")
         }
         let found = try await reads.read { db in
-            let seq = try params.id.map { id throws(StoreError) in try db.entry(id: id)?.seq } ?? params.seq
+            let seq = try params.id.map { id throws(StoreError) in try db.seq(ofEntryOrCredit: id) } ?? params.seq
             return try seq.flatMap { seq throws(StoreError) in
                 try servingPersonalData(db.entries(from: seq, limit: 1), version: db.ledger()?.version, context)
                     .first { $0.entry.seq == seq }

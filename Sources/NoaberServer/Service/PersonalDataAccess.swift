@@ -40,6 +40,20 @@ extension LedgerService {
             var served = stored
             let entitled = readsEverything || mayReadPersonalData(of: TouchedAccounts.of(stored), context)
             served.personal = entitled ? (stored.personal ?? []) : nil
+            // A batch of credits (FORMAT.md §17) pays many volunteers: each memo is its credit's
+            // volunteer's, so a reader of one account sees only its own credits' memos (a reader of
+            // the issuer, all of them).
+            if entitled, !readsEverything, let reader = context.reader,
+                case .credits(let batch)? = try? Payload.decode(stored.entry.signed.payload).body,
+                !reader.mayRead(batch.issuer)
+            {
+                served.personal = served.personal?.filter { text in
+                    guard let index = CreditBatch.memoIndex(text.path), batch.credits.indices.contains(index) else {
+                        return false
+                    }
+                    return reader.mayRead(batch.credits[index].account)
+                }
+            }
             return served
         }
     }

@@ -106,6 +106,7 @@ extension LedgerService {
         case .treeNodes: Route(method, treeNodes)
         case .rows: Route(method, rows)
         case .entryGet: Route(method, entryGet)
+        case .usedIDs: Route(method, usedIDs)
         case .accountGet: Route(method, accountGet)
         case .accountList: Route(method, accountList)
         case .accountHistory: Route(method, accountHistory)

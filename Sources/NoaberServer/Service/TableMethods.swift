@@ -43,6 +43,9 @@ extension LedgerService {
                 case .personalSubjects:
                     let after = params.afterKey.map { StoredSubjectRow(account: $0, seq: params.afterSeq ?? Int64.min) }
                     page.personalSubjects = try db.subjectRows(after: after, limit: limit).map(SubjectRowInfo.init)
+                case .batchCredits:
+                    page.batchCredits = try db.batchCreditRows(after: params.afterKey, limit: limit).map(
+                        BatchCreditRowInfo.init)
                 }
                 return page
             }

@@ -30,11 +30,13 @@ extension LedgerService {
     ) async throws -> InclusionProofResult {
         let result = try await reads.read { db in
             try db.snapshot { () throws(StoreError) -> (InclusionProofResult, StoredEntry)? in
-                guard let entry = try db.entry(id: params.entryId),
-                    let stored = try db.entries(from: entry.seq, limit: 1).first
+                // A credit of a batch is proved through its entry (docs/FORMAT.md §17).
+                guard let seq = try db.seq(ofEntryOrCredit: params.entryId),
+                    let stored = try db.entries(from: seq, limit: 1).first, stored.entry.seq == seq
                 else {
                     return nil
                 }
+                let entry = stored.entry
                 let checkpoint = params.treeSize == nil ? try db.latestCheckpoint() : nil
                 guard let size = params.treeSize ?? checkpoint?.treeSize else {
                     throw StoreError.outOfRange("the ledger has no checkpoint yet; give tree_size")

@@ -11,10 +11,23 @@ final class WriterPriorEntries: PriorEntries {
     /// Decisions this group made on claims committed before it.
     private var pendingDecisions: [String: Int64] = [:]
 
+    /// Whether the database held a batch of credits when the group began (asked once): every
+    /// entry's id is checked against the credits' ids (FORMAT.md §17), which costs nothing until
+    /// a ledger has batches.
+    private lazy var batchesStored = (try? connection.hasBatchCredits()) ?? true
+
     init(connection: Connection) { self.connection = connection }
 
     func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
         if let accepted = pending.transaction(entryID) { return accepted }
+        // A credit of a batch counts as the credit transaction it stands for (docs/FORMAT.md §17).
+        if let credit = try? connection.batchCredit(entryID) {
+            guard let entry = try? connection.entry(seq: credit.seq),
+                let payload = try? Payload.decode(entry.signed.payload), case .credits(let batch) = payload.body,
+                batch.credits.indices.contains(Int(credit.index))
+            else { return nil }
+            return (.credit, batch.transaction(Int(credit.index)).postingsDigest)
+        }
         guard let entry = try? connection.entry(id: entryID), let payload = try? Payload.decode(entry.signed.payload),
             case .transaction(let tx) = payload.body
         else { return nil }
@@ -37,6 +50,15 @@ final class WriterPriorEntries: PriorEntries {
         guard let entry = try? connection.entry(id: entryID), let payload = try? Payload.decode(entry.signed.payload)
         else { return nil }
         return (entry.seq, payload.v >= 2 ? payload.personalFields.map(\.path) : [])
+    }
+
+    func usedID(_ id: String) -> Int64? {
+        pending.usedID(id) ?? (try? connection.entrySeq(id: id)) ?? creditEntry(id)
+    }
+
+    func creditEntry(_ id: String) -> Int64? {
+        if let seq = pending.creditEntry(id) { return seq }
+        return batchesStored ? (try? connection.batchCredit(id))?.seq : nil
     }
 
     /// A batch that is refused rolls the group back to where it began.
