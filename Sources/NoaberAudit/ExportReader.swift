@@ -22,6 +22,8 @@ package final class ExportReader {
     private var lastSeq: Int64 = 0
     /// The personal part's marker, once reached: no entry follows it.
     private var personalPart: PersonalPartMarker?
+    /// Whether the header announced a personal part (`personal_data: included`).
+    private var personalPartAnnounced = false
 
     package init(path: String) throws(VerificationFailure) {
         self.path = path
@@ -62,6 +64,18 @@ package final class ExportReader {
                     "\(path) is format \(header.format) version \(header.version); this noaber reads \(ExportHeader.formatName) version \(ExportHeader.currentVersion)"
             )
         }
+        // Any other word would leave the personal part unread, and the lines after the entries
+        // unchecked, while the export still verified.
+        if let personal = header.personalData,
+            ![ExportHeader.personalIncluded, ExportHeader.personalOmitted].contains(personal)
+        {
+            throw VerificationFailure(
+                seq: nil,
+                reason:
+                    "line 1 of \(path) (the header): personal_data is \"\(ClientText.escaped(personal))\", not \"included\" or \"omitted\""
+            )
+        }
+        personalPartAnnounced = header.personalData == ExportHeader.personalIncluded
         // The state's form (lowercase hex, the order of its lists) is checked here, so that a
         // fault in it names the line; whether it equals the replay is checked at the end.
         do { _ = try header.state.ledgerState() } catch {
@@ -78,6 +92,12 @@ package final class ExportReader {
             if line.isEmpty { continue }
             if line.range(of: Data(#""part":"personal-data""#.utf8)) != nil {
                 personalPart = try? RPCCoding.decoder().decode(PersonalPartMarker.self, from: line)
+                if personalPart != nil, !personalPartAnnounced {
+                    throw VerificationFailure(
+                        seq: nil,
+                        reason: "line \(lineNumber) of \(path) starts a personal part that its header does not announce"
+                    )
+                }
                 if personalPart != nil { break }
             }
             lines.append((lineNumber, line))

@@ -7,12 +7,13 @@ import Testing
 /// The reader over bytes (the fuzzer's) and over a file (`noaber verify --file`'s) are one reader:
 /// the same pages from the same export, the same refusal of the same fault.
 @Suite struct ExportReaderTests {
-    static func export() throws -> [UInt8] {
+    static func export(personalData: String? = nil) throws -> [UInt8] {
         let ledger = try ExportFixture.walkthrough()
         let state = StateResult(
             headSeq: 8, rows: JournalRows(entries: 8, postings: 6), ledger: nil, keys: [], accounts: [],
             checkpoint: nil)
-        var writer = JSONLinesWriter(header: ExportHeader(exportedAt: "2026-11-24T08:00:00.000Z", state: state))
+        var writer = JSONLinesWriter(
+            header: ExportHeader(exportedAt: "2026-11-24T08:00:00.000Z", state: state, personalData: personalData))
         return Array(try writer.export(ledger.entries).utf8)
     }
 
@@ -53,5 +54,26 @@ import Testing
         let fromFile = Self.refusal(try ExportReader(path: path))
         #expect(fromFile == "line 5 of \(path) is not an entry")
         #expect(Self.refusal(ExportReader(bytes: bytes, name: path)) == fromFile)
+    }
+
+    /// Found by the fuzzer: a header with `"personal_data": "iAcluded"` left the personal part
+    /// unread, so its lines went unchecked and the export still verified.
+    @Test func anUnknownPersonalDataWordIsRefused() throws {
+        let bytes = try Self.export(personalData: "iAcluded")
+        #expect(
+            Self.refusal(ExportReader(bytes: bytes, name: "x.jsonl"))
+                == "line 1 of x.jsonl (the header): personal_data is \"iAcluded\", not \"included\" or \"omitted\"")
+    }
+
+    @Test func aPersonalPartTheHeaderDoesNotAnnounceIsRefused() throws {
+        for personalData in [nil, ExportHeader.personalOmitted] {
+            let bytes =
+                try Self.export(personalData: personalData)
+                + Array(#"{"count":1,"part":"personal-data"}"#.utf8) + [0x0A]
+                + Array(#"{"path":"memo","salt":"00","seq":4,"text":"x"."#.utf8) + [0x0A]
+            #expect(
+                Self.refusal(ExportReader(bytes: bytes, name: "x.jsonl"))
+                    == "line 10 of x.jsonl starts a personal part that its header does not announce")
+        }
     }
 }
