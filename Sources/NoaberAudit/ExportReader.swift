@@ -92,13 +92,16 @@ package final class ExportReader {
             if line.isEmpty { continue }
             if line.range(of: Data(#""part":"personal-data""#.utf8)) != nil {
                 personalPart = try? RPCCoding.decoder().decode(PersonalPartMarker.self, from: line)
-                if personalPart != nil, !personalPartAnnounced {
-                    throw VerificationFailure(
-                        seq: nil,
-                        reason: "line \(lineNumber) of \(path) starts a personal part that its header does not announce"
-                    )
+                if personalPart != nil {
+                    guard personalPartAnnounced else {
+                        throw VerificationFailure(
+                            seq: nil,
+                            reason:
+                                "line \(lineNumber) of \(path) starts a personal part that its header does not announce"
+                        )
+                    }
+                    break
                 }
-                if personalPart != nil { break }
             }
             lines.append((lineNumber, line))
         }

@@ -137,7 +137,6 @@ package struct EntriesParams: Codable, Sendable {
     }
 }
 
-/// One entry, by its entry id or by its seq (exactly one of the two).
 /// `ledger.used_ids`: up to 1000 entry or credit ids to look up.
 package struct UsedIDsParams: Codable, Sendable {
     package static let maxIDs = 1000
@@ -161,6 +160,7 @@ package struct UsedID: Codable, Sendable, Equatable {
     }
 }
 
+/// One entry, by its entry id or by its seq (exactly one of the two).
 package struct EntryGetParams: Codable, Sendable {
     package var id: String?
     package var seq: Int64?
