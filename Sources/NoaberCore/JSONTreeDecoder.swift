@@ -24,12 +24,39 @@ package struct JSONTreeDecoder: Sendable {
         guard key.utf8.contains(UInt8(ascii: "_")),
             let first = key.firstIndex(where: { $0 != "_" })
         else { return key }
+        if key.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) }) {
+            return camelCaseOfLowercaseWords(Array(key.utf8))
+        }
         var last = key.index(before: key.endIndex)
         while last > first, key[last] == "_" { key.formIndex(before: &last) }
         let words = key[first...last].split(separator: "_")
         guard words.count > 1 else { return key }
         let joined = ([words[0].lowercased()] + words.dropFirst().map(\.capitalized)).joined()
         return String(key[..<first]) + joined + String(key[key.index(after: last)...])
+    }
+}
+
+extension JSONTreeDecoder {
+    /// `camelCase` of a key of lowercase ASCII letters and underscores, as the protocol's own keys
+    /// (`key_id`, `from_seq`) are: for those, `lowercased` and `capitalized` only raise the first
+    /// letter of each later word, done here on the bytes. Every request has such keys, and
+    /// Foundation's Unicode case mapping was most of their decoding's cost.
+    static func camelCaseOfLowercaseWords(_ key: [UInt8]) -> String {
+        let underscore = UInt8(ascii: "_")
+        guard let first = key.firstIndex(where: { $0 != underscore }) else {
+            return String(decoding: key, as: UTF8.self)
+        }
+        var last = key.count - 1
+        while last > first, key[last] == underscore { last -= 1 }
+        let words = key[first...last].split(separator: underscore)
+        guard words.count > 1 else { return String(decoding: key, as: UTF8.self) }
+        var joined = Array(key[..<first]) + words[0]
+        for word in words.dropFirst() {
+            joined.append(word[word.startIndex] - (UInt8(ascii: "a") - UInt8(ascii: "A")))
+            joined += word.dropFirst()
+        }
+        joined += key[(last + 1)...]
+        return String(decoding: joined, as: UTF8.self)
     }
 }
 

@@ -85,6 +85,8 @@ struct JSONTreeCodingTests {
     @Test(arguments: [
         ("from_seq", "fromSeq"), ("a_b_c", "aBC"), ("_a_b_", "_aB_"), ("__x", "__x"), ("x__y", "xY"),
         ("already_camelCase", "alreadyCamelcase"), ("plain", "plain"), ("_", "_"), ("", ""), ("A_B", "aB"),
+        ("key_id", "keyId"), ("__entry__ids__", "__entryIds__"), ("a_b2_c", "aB2C"), ("x_é_y", "xÉY"),
+        ("___", "___"), ("a_", "a_"),
     ])
     func snakeCaseAsJSONDecoderConvertsIt(key: String, expected: String) throws {
         struct Probe: Decodable {
