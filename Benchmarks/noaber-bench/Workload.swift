@@ -35,8 +35,8 @@ struct Workload: AsyncParsableCommand {
     @Flag(help: "Stop after the submission, to profile or count the write path alone.")
     var submitOnly = false
 
-    /// Entries signed ahead of their submission at a time: a million signed entries would not fit
-    /// in the memory the benchmark should leave to the daemon.
+    /// Entries read and signed ahead of their submission at a time: neither the workload's text
+    /// nor a million signed entries should take the memory the benchmark should leave to the daemon.
     static let chunk = 50_000
 
     struct Line: Decodable {
@@ -46,32 +46,36 @@ struct Workload: AsyncParsableCommand {
 
     func run() async throws {
         let client = BenchClient(socket: socket, connections: connections)
-        let text = try String(contentsOfFile: workload, encoding: .utf8)
-        let raw = text.split(separator: "\n")
+        let (accounts, count, firstCredit) = try WorkloadFile.survey(workload)
         let (ledger, admin, coordinator, members) = try await client.createLedger()
         if let adminKeyOut { try admin.write(toFile: adminKeyOut) }
         var out = Figures()
 
-        let opens = try accountOpenings(raw, ledger: ledger, admin: admin, coordinator: coordinator, members: members)
+        let opens = try accounts.sorted { $0.key < $1.key }.map { short, kind in
+            try BenchClient.opening(
+                short, kind: kind, ledger: ledger, admin: admin, coordinator: coordinator, members: members)
+        }
         let openRun = try await client.timed { try await client.submit(opens) }
         client.report("open \(opens.count) accounts", count: opens.count, run: openRun)
 
         var total = BenchClient.Run()
         var signing = Duration.zero
-        for start in stride(from: 0, to: raw.count, by: Self.chunk) {
-            let part = raw[start..<min(raw.count, start + Self.chunk)]
+        let file = try WorkloadFile(path: workload)
+        var first = 0
+        while case let part = file.next(Self.chunk), !part.isEmpty {
             let signStart = ContinuousClock.now
-            let entries = try sign(part, ledger: ledger, coordinator: coordinator, members: members)
+            let lines = try sign(part, from: first, ledger: ledger, coordinator: coordinator, members: members)
             signing += ContinuousClock.now - signStart
-            total.append(try await client.timed { try await client.submit(entries) })
+            first += part.count
+            total.append(try await client.timed { try await client.submit(lines: lines) })
         }
         print(
             String(
-                format: "sign %d transactions on the client: %.0f per second", raw.count,
-                Double(raw.count) / signing.seconds))
-        client.report("submit \(raw.count) transactions over \(connections) connections", count: raw.count, run: total)
-        out["submit_rate"] = Double(raw.count) / total.elapsed.seconds
-        out["submit_entries"] = Double(raw.count)
+                format: "sign %d transactions on the client: %.0f per second", count,
+                Double(count) / signing.seconds))
+        client.report("submit \(count) transactions over \(connections) connections", count: count, run: total)
+        out["submit_rate"] = Double(count) / total.elapsed.seconds
+        out["submit_entries"] = Double(count)
         if let tenths = total.tenths {
             print(
                 String(
@@ -105,8 +109,7 @@ struct Workload: AsyncParsableCommand {
         out["verify_online_rate"] = Double(audit.verifier.entries) / verifying.seconds
 
         try checkDigest(balances)
-        if let line = raw.first(where: { $0.contains(#""kind":"credit""#) }) {
-            let credit = try JSONDecoder().decode(Line.self, from: Data(line.utf8))
+        if let credit = firstCredit {
             let reads = try await client.readBenchmark(
                 signer: ReadSigner(key: members, ledgerID: ledger), account: try NoaberBench.account(credit.to))
             out["read_signed_rate"] = reads.rate
@@ -115,32 +118,14 @@ struct Workload: AsyncParsableCommand {
         if let figures { try out.append(to: figures) }
     }
 
-    /// One `account.open` per account the workload names, with the kind its first use implies.
-    func accountOpenings(
-        _ raw: [Substring], ledger: String, admin: Ed25519PrivateKey, coordinator: Ed25519PrivateKey,
-        members: Ed25519PrivateKey
-    ) throws -> [SignedEntry] {
-        var accounts: [String: AccountKind] = [:]
-        for text in raw {
-            let line = try JSONDecoder().decode(Line.self, from: Data(text.utf8))
-            accounts[line.from] = line.kind == "credit" ? .issuer : .member
-            accounts[line.to] = line.kind == "redeem" ? .merchant : .member
-        }
-        return try accounts.sorted { $0.key < $1.key }.map { short, kind in
-            try BenchClient.opening(
-                short, kind: kind, ledger: ledger, admin: admin, coordinator: coordinator, members: members)
-        }
-    }
-
-    /// The workload's lines as signed transactions, on every core.
+    /// The workload's lines as signed `ledger.submit` request lines, on every core; `first` is the
+    /// number of lines before these, so that every request has an id of its own.
     func sign(
-        _ raw: ArraySlice<Substring>, ledger: String, coordinator: Ed25519PrivateKey, members: Ed25519PrivateKey
-    )
-        throws -> [SignedEntry]
-    {
-        let lines = Array(raw)
+        _ lines: [String], from first: Int, ledger: String, coordinator: Ed25519PrivateKey,
+        members: Ed25519PrivateKey
+    ) throws -> [Data] {
         let signed = Parallel.map(lines.count) { range in
-            range.map { index -> Result<SignedEntry, any Error> in
+            range.map { index -> Result<Data, any Error> in
                 Result {
                     let line = try JSONDecoder().decode(Line.self, from: Data(lines[index].utf8))
                     let purpose = Purpose(rawValue: line.kind)!
@@ -152,9 +137,10 @@ struct Workload: AsyncParsableCommand {
                             Posting(account: try NoaberBench.account(line.to), amount: line.amount),
                         ],
                         memo: line.memo, hours: hours?.description, hourRate: hours == nil ? nil : 100)
-                    return try SignedEntry.sign(
+                    let entry = try SignedEntry.sign(
                         Payload(ledger: ledger, id: line.id, body: .transaction(tx)),
                         with: purpose == .credit ? coordinator : members)
+                    return try BenchClient.submitLine(entry, id: first + index + 1)
                 }
             }
         }
