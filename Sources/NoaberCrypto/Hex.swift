@@ -2,6 +2,22 @@
 package enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
+    /// The common case, written straight into the string's storage: every entry's hash record
+    /// spells out its previous hash, key id and signature, on the writer's thread.
+    package static func encode(_ bytes: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { utf8 in
+            for (index, byte) in bytes.enumerated() {
+                utf8[2 * index] = digit(byte >> 4)
+                utf8[2 * index + 1] = digit(byte & 0x0f)
+            }
+            return bytes.count * 2
+        }
+    }
+
+    private static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+    }
+
     package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var utf8: [UInt8] = []
         utf8.reserveCapacity(bytes.underestimatedCount * 2)

@@ -11,12 +11,19 @@ package struct AcceptedEntry: Sendable {
     /// accounts whose erasure reaches this entry (docs/FORMAT.md §16).
     package var personal: [PersonalText]
     package var subjects: [AccountID]
+    /// The entry's Merkle leaf, `entry.leafHash`: given by a caller that built the entry's record
+    /// already for its hash, so that the writer does not build it twice.
+    package var leafHash: SHA256Digest
 
-    package init(entry: CommittedEntry, payload: Payload, personal: [PersonalText] = [], subjects: [AccountID] = []) {
+    package init(
+        entry: CommittedEntry, payload: Payload, personal: [PersonalText] = [], subjects: [AccountID] = [],
+        leafHash: SHA256Digest? = nil
+    ) {
         self.entry = entry
         self.payload = payload
         self.personal = personal
         self.subjects = subjects
+        self.leafHash = leafHash ?? entry.leafHash
     }
 }
 
@@ -68,7 +75,7 @@ package final class LedgerStore {
         try connection.transaction { () throws(StoreError) in
             for accepted in batch {
                 try write(accepted)
-                try writeNodes(grown.append(accepted.entry.leafHash))
+                try writeNodes(grown.append(accepted.leafHash))
             }
             if let settings { try write(settings) }
             if !batch.isEmpty, let note = checkpoint(grown.size, grown.root) {

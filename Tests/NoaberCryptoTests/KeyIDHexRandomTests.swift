@@ -75,6 +75,12 @@ struct HexTests {
         #expect(Hex.encode([0xde, 0xad].reversed()) == "adde")
     }
 
+    @Test func everyByteEncodesAlikeFromAnArrayAndAnySequence() {
+        let all = (0...255).map(UInt8.init)
+        #expect(Hex.encode(all) == Hex.encode(AnySequence(all)))
+        #expect(Hex.decodeLowercase(Hex.encode(all)) == all)
+    }
+
     @Test func decodesEitherCase() {
         #expect(Hex.decode("00ff0ab0") == [0x00, 0xff, 0x0a, 0xb0])
         #expect(Hex.decode("00FF0AB0") == [0x00, 0xff, 0x0a, 0xb0])

@@ -2,6 +2,7 @@ import Logging
 import NoaberCore
 import NoaberCrypto
 import NoaberStore
+import NoaberTransparency
 import Synchronization
 
 /// Where the chain ends: the last committed entry's number, hash and time.
@@ -153,10 +154,15 @@ final class WriterCore: @unchecked Sendable {
         let subjects = payload.personalSubjects(claim: prior.claim)
         prior.accepted(payload, seq: seq, at: time)
         let prevHash = draft.previousHash(head: head.hash)
+        // One record for both the entry hash and the Merkle leaf (docs/FORMAT.md §9).
+        let record = EntryHash.record(seq: seq, prevHash: prevHash, committedAt: time, signed: signed)
         let entry = CommittedEntry(
             seq: seq, entryID: payload.id, kind: payload.kind, signed: signed, committedAt: time, prevHash: prevHash,
-            hash: EntryHash.compute(seq: seq, prevHash: prevHash, committedAt: time, signed: signed))
-        draft.append(AcceptedEntry(entry: entry, payload: payload, personal: personal, subjects: subjects))
+            hash: SHA256.hash(record))
+        draft.append(
+            AcceptedEntry(
+                entry: entry, payload: payload, personal: personal, subjects: subjects,
+                leafHash: Merkle.leafHash(record)))
         return draft.mark - 1
     }
 
