@@ -11,11 +11,11 @@ import NoaberTransparency
 /// Written after each checkpoint is durable in the database: the first time to a temporary file,
 /// then renamed, so that it never appears empty; from then on in place, over the open file, since
 /// the temporary file and the rename cost the single writer more than the commit's SQLite work
-/// (Benchmarks/README.md, "The submit path alone"). The line stays one short write at offset 0,
-/// within one disk sector, and never gets shorter while the tree grows (sizes only grow, and the
-/// root's base64 is always 44 characters). It is not fsynced: after a crash the database's own
-/// checkpoint row, which is, covers the gap; this file guards against restores and edits, which
-/// do not lose the page cache.
+/// (Benchmarks/README.md, "The submit path, second round"). The line stays one short write at
+/// offset 0, within one disk sector, and never gets shorter while the tree grows (sizes only grow,
+/// and the root's base64 is always 44 characters). It is not fsynced: after a crash the database's
+/// own checkpoint row, which is, covers the gap; this file guards against restores and edits,
+/// which do not lose the page cache.
 ///
 /// Touched only on the writer's queue (and at start-up, before it runs), hence unchecked.
 final class SignedHeadFile: @unchecked Sendable {
