@@ -30,6 +30,12 @@ package struct TreeNodeInfo: Codable, Sendable, Equatable {
         hash = Hex.encode(node.hash)
     }
 
+    package init(level: Int64, idx: Int64, hash: String) {
+        self.level = level
+        self.idx = idx
+        self.hash = hash
+    }
+
     package func stored() throws(VerificationFailure) -> StoredNode {
         guard let bytes = Hex.decodeLowercase(hash) else {
             throw VerificationFailure(seq: nil, reason: "merkle_nodes: level \(level) idx \(idx) has a malformed hash")
