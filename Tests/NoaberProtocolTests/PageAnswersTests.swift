@@ -106,4 +106,55 @@ struct PageAnswersTests {
         }
         #expect(throws: TreeReadError.self) { try EntriesResult(tree: StrictJSON.parse(Array(#"{"nodes":[]}"#.utf8))) }
     }
+
+    func claim(_ i: Int, _ text: String) throws -> ClaimRowInfo {
+        let json = #"""
+            {"claim_id":"c","seq":1,"committed_at":"t","account":"a","issuer":"i","hours":"1","hour_rate":1,"amount":1}
+            """#
+        var row = try RPCCoding.decoder().decode(ClaimRowInfo.self, from: Data(json.utf8))
+        let number = JSONWriterTests.numbers[i % JSONWriterTests.numbers.count]
+        (row.claimId, row.seq, row.committedAt, row.account, row.issuer) = (
+            text, number, text + "t", "vol:" + text, text
+        )
+        (row.hours, row.hourRate, row.amount) = (text + "1.5", number / 7, number)
+        let optional = i % 2 == 0
+        (row.category, row.careDate, row.memo) = (optional ? text : nil, optional ? nil : text, optional ? text : nil)
+        (row.decidedSeq, row.decision, row.reason) = (
+            optional ? number : nil, optional ? nil : text, optional ? text : nil
+        )
+        return row
+    }
+
+    /// Each table's page, and an empty one, both ways.
+    @Test func rowsBothWays() throws {
+        let texts = JSONWriterTests.texts
+        let numbers = JSONWriterTests.numbers
+        var pages = [
+            RowsResult(headSeq: 5, claims: try texts.enumerated().map { try claim($0, $1) }),
+            RowsResult(
+                headSeq: -1,
+                reversals: texts.enumerated().map { ReversalRowInfo(reversedId: $1, reversalSeq: numbers[$0 % 8]) }),
+            RowsResult(
+                headSeq: Int64.max,
+                personalSubjects: texts.enumerated().map { SubjectRowInfo(account: $1, seq: numbers[$0 % 8]) }),
+            RowsResult(headSeq: 0, claims: []),
+        ]
+        var credits = RowsResult(headSeq: 9)
+        credits.batchCredits = texts.enumerated().map {
+            BatchCreditRowInfo(creditId: $1, seq: numbers[$0 % 8], idx: numbers[($0 + 3) % 8])
+        }
+        pages.append(credits)
+        for page in pages {
+            #expect(
+                RPCCoding.successLine(id: .number(4), page)
+                    == (try RPCCoding.line(RPCSuccess(id: .number(4), result: page))))
+            let encoded = try RPCCoding.encoder().encode(page)
+            let read = try RowsResult(tree: StrictJSON.parse(Array(encoded)))
+            #expect(try RPCCoding.encoder().encode(read) == encoded)
+        }
+        #expect(throws: TreeReadError.self) {
+            try RowsResult(
+                tree: StrictJSON.parse(Array(#"{"head_seq":1,"batch_credits":[{"credit_id":"x","seq":1}]}"#.utf8)))
+        }
+    }
 }
