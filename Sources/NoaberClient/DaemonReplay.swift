@@ -8,15 +8,53 @@ package import NoaberTransport
 /// the stored state has been compared, every row of the derived tables (docs/FORMAT.md §6).
 package enum DaemonReplay {
     /// Replays entries 1…`head` into `audit`, comparing each page's stored Merkle nodes as it goes
-    /// when the audit reads the tables (`ChainAudit(readsTables:)`).
+    /// when the audit reads the tables (`ChainAudit(readsTables:)`). The next page is asked for
+    /// before this one is checked, so that the daemon reads and writes it while the client checks
+    /// signatures; pages that do not reach `head` end the replay, which then names what is missing.
     package static func entries(_ client: RPCClient, through head: Int64, into audit: inout ChainAudit) async throws {
-        for try await page in EntryPages(client: client, through: head) {
-            try audit.check(page: try page.map { try $0.storedEntry() })
-            guard audit.readsTables, let first = page.first?.seq, let last = page.last?.seq else { continue }
-            let nodes = try await client.call(
-                .treeNodes, TreeNodesParams(fromSeq: first, throughSeq: last), as: TreeNodesResult.self)
-            try audit.check(treeNodes: nodes.nodes)
+        var next: Int64 = 1
+        var pending =
+            next <= head ? try await client.request(.entries, pageParams(next, head), as: EntriesResult.self) : nil
+        while let asked = pending {
+            pending = nil
+            let page = try await client.answer(asked).entries.filter { $0.seq <= head }
+            // A page that does not advance ends the pages rather than asking for it forever.
+            guard let first = page.first?.seq, let last = page.last?.seq, last >= next else { break }
+            next = last + 1
+            let nodes =
+                audit.readsTables
+                ? try await client.request(
+                    .treeNodes, TreeNodesParams(fromSeq: first, throughSeq: last), as: TreeNodesResult.self) : nil
+            if next <= head {
+                pending = try await client.request(.entries, pageParams(next, head), as: EntriesResult.self)
+            }
+            do {
+                try audit.check(page: try storedEntries(page))
+                if let nodes { try audit.check(treeNodes: try await client.answer(nodes).nodes) }
+            } catch {
+                // The connection stays usable: the answers asked for ahead are read and dropped.
+                if let nodes { _ = try? await client.answer(nodes) }
+                if let pending { _ = try? await client.answer(pending) }
+                throw error
+            }
         }
+    }
+
+    private static func pageParams(_ from: Int64, _ head: Int64) -> EntriesParams {
+        EntriesParams(fromSeq: from, limit: Int(min(Int64(EntriesParams.maxLimit), head - from + 1)))
+    }
+
+    /// The page's entries as Core values, converted on every core (base64, hex, times); the first
+    /// malformed one in chain order is the failure.
+    private static func storedEntries(_ page: [EntryInfo]) throws(VerificationFailure) -> [StoredEntry] {
+        let converted = Parallel.map(page.count) { range in
+            range.map { index -> Result<StoredEntry, VerificationFailure> in
+                do throws(VerificationFailure) { return .success(try page[index].storedEntry()) } catch {
+                    return .failure(error)
+                }
+            }
+        }
+        return try converted.map { result throws(VerificationFailure) in try result.get() }
     }
 
     /// Compares every row of `claims`, `reversals` and `personal_subjects` with the replay, a page

@@ -1,4 +1,5 @@
 package import NoaberCrypto
+import NoaberTransparency
 
 /// Checks a page of entries' signatures on every core before the verifier replays them one by
 /// one. Signature checks are nearly all of a replay's work and independent of each other; only
@@ -11,14 +12,26 @@ package enum SignaturePrecheck {
         package var payload: Payload?
         /// The public key the signature verified with, or nil when it was not checked or failed.
         package var verifiedWith: Ed25519PublicKey?
+        /// The entry's hash and Merkle leaf hash, computed from its fields here, beside the
+        /// signatures, from one copy of its record; the replay compares and appends them in order.
+        package var hash: SHA256Digest
+        package var leafHash: SHA256Digest
     }
 
     /// `known` holds the public keys registered before the page; keys the page itself registers are
     /// added in order, so an entry signed by a key added earlier in the page is checked too.
     package static func run(_ page: [StoredEntry], known: [KeyID: Ed25519PublicKey]) -> [Result] {
-        let payloads = Parallel.map(page.count) { range in
-            range.map { try? Payload.decode(page[$0].entry.signed.payload) }
+        let decoded = Parallel.map(page.count) { range in
+            range.map { index in
+                let entry = page[index].entry
+                let record = entry.record
+                return (
+                    payload: try? Payload.decode(entry.signed.payload), hash: SHA256.hash(record),
+                    leaf: Merkle.leafHash(record)
+                )
+            }
         }
+        let payloads = decoded.map(\.payload)
         var keys = known
         var candidates = [Ed25519PublicKey?](repeating: nil, count: page.count)
         for index in page.indices {
@@ -47,6 +60,9 @@ package enum SignaturePrecheck {
                 return page[index].entry.signed.isValid(for: payload, with: key) ? key : nil
             }
         }
-        return page.indices.map { Result(payload: payloads[$0], verifiedWith: verified[$0]) }
+        return page.indices.map {
+            Result(
+                payload: payloads[$0], verifiedWith: verified[$0], hash: decoded[$0].hash, leafHash: decoded[$0].leaf)
+        }
     }
 }

@@ -95,9 +95,10 @@ package struct Verifier: Sendable {
         size == tree.size ? tree.root : roots[size]
     }
 
-    /// Checks the next entry. `precheck` may carry its payload, already parsed, and the public key
-    /// its signature already verified with (see `SignaturePrecheck`); the rules still decide
-    /// whether that key was the one allowed to sign.
+    /// Checks the next entry. `precheck` may carry its payload, already parsed, the public key
+    /// its signature already verified with, and its hash and leaf hash, computed from this very
+    /// entry (see `SignaturePrecheck`); the rules still decide whether that key was the one
+    /// allowed to sign.
     package mutating func check(
         _ stored: StoredEntry, precheck: SignaturePrecheck.Result? = nil
     ) throws(VerificationFailure) {
@@ -115,8 +116,10 @@ package struct Verifier: Sendable {
             throw fail(
                 "prev_hash \(entry.prevHash.hex) does not match the hash of entry \(entry.seq - 1) (\(headHash.hex))")
         }
-        let recomputed = EntryHash.compute(
-            seq: entry.seq, prevHash: entry.prevHash, committedAt: entry.committedAt, signed: entry.signed)
+        let recomputed =
+            precheck?.hash
+            ?? EntryHash.compute(
+                seq: entry.seq, prevHash: entry.prevHash, committedAt: entry.committedAt, signed: entry.signed)
         guard recomputed == entry.hash else {
             throw fail("stored hash \(entry.hash.hex) does not match the entry's contents (\(recomputed.hex))")
         }
@@ -165,7 +168,7 @@ package struct Verifier: Sendable {
         postings += Int64(expectedPostings.count)
         headHash = entry.hash
         lastTime = entry.committedAt
-        let nodes = tree.append(Merkle.leafHash(entry.record))
+        let nodes = tree.append(precheck?.leafHash ?? Merkle.leafHash(entry.record))
         if keepsNodes { completedNodes += nodes }
         if rootsWanted.contains(tree.size) { roots[tree.size] = tree.root }
     }

@@ -1,10 +1,13 @@
 /// Lowercase hexadecimal text, the form digests, keys and ids take in JSON and on screen.
 package enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        // Every entry's record and every page answer encodes a few digests and a signature: one
+        // pass over contiguous bytes into the string's own storage, not an append per digit.
+        if let text = bytes.withContiguousStorageIfAvailable(encode(contiguous:)) { return text }
+        return Array(bytes).withUnsafeBufferPointer(encode(contiguous:))
+    }
 
-    /// The common case, written straight into the string's storage: every entry's hash record
-    /// spells out its previous hash, key id and signature, on the writer's thread.
-    package static func encode(_ bytes: [UInt8]) -> String {
+    private static func encode(contiguous bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { utf8 in
             for (index, byte) in bytes.enumerated() {
                 utf8[2 * index] = digit(byte >> 4)
@@ -14,18 +17,9 @@ package enum Hex {
         }
     }
 
-    private static func digit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
-    }
-
-    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var utf8: [UInt8] = []
-        utf8.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            utf8.append(digits[Int(byte >> 4)])
-            utf8.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: utf8, as: UTF8.self)
+    /// The lowercase digit of a value below 16.
+    private static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value
     }
 
     /// Returns nil on odd length or any character that is not a hex digit; accepts either case.

@@ -30,6 +30,12 @@ package struct TreeNodeInfo: Codable, Sendable, Equatable {
         hash = Hex.encode(node.hash)
     }
 
+    package init(level: Int64, idx: Int64, hash: String) {
+        self.level = level
+        self.idx = idx
+        self.hash = hash
+    }
+
     package func stored() throws(VerificationFailure) -> StoredNode {
         guard let bytes = Hex.decodeLowercase(hash) else {
             throw VerificationFailure(seq: nil, reason: "merkle_nodes: level \(level) idx \(idx) has a malformed hash")
@@ -110,6 +116,11 @@ package struct ReversalRowInfo: Codable, Sendable, Equatable {
         reversalSeq = r.reversalSeq
     }
 
+    package init(reversedId: String, reversalSeq: Int64) {
+        self.reversedId = reversedId
+        self.reversalSeq = reversalSeq
+    }
+
     package var stored: StoredReversalRow { StoredReversalRow(reversedID: reversedId, reversalSeq: reversalSeq) }
 }
 
@@ -122,6 +133,11 @@ package struct SubjectRowInfo: Codable, Sendable, Equatable {
         seq = r.seq
     }
 
+    package init(account: String, seq: Int64) {
+        self.account = account
+        self.seq = seq
+    }
+
     package var stored: StoredSubjectRow { StoredSubjectRow(account: account, seq: seq) }
 }
 
@@ -132,6 +148,10 @@ package struct BatchCreditRowInfo: Codable, Sendable, Equatable {
 
     package init(_ r: StoredBatchCreditRow) {
         (creditId, seq, idx) = (r.creditID, r.seq, r.index)
+    }
+
+    package init(creditId: String, seq: Int64, idx: Int64) {
+        (self.creditId, self.seq, self.idx) = (creditId, seq, idx)
     }
 
     package var stored: StoredBatchCreditRow { StoredBatchCreditRow(creditID: creditId, seq: seq, index: idx) }

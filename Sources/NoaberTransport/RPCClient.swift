@@ -41,6 +41,8 @@ package final class RPCClient {
     private var inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private var nextID: Int64 = 1
+    /// The ids of requests written by `request` whose answers are still to be read, oldest first.
+    private var unanswered: [Int64] = []
     /// Signs every read (`Method.Access.read`) from here on; set once the ledger's id is known.
     package var readSigner: ReadSigner?
 
@@ -138,8 +140,47 @@ package final class RPCClient {
         return try await send(line, as: R.self)
     }
 
+    /// Writes a request and returns without its answer, so that the daemon works on it while the
+    /// caller does something else; `answer(_:)` reads it. The daemon answers a connection's lines
+    /// in order, so answers must be read in the order their requests were written.
+    package func request<P: Encodable, R: Decodable>(
+        _ method: Method, _ params: P, as: R.Type = R.self
+    ) async throws -> Pending<R> {
+        let id = nextID
+        nextID += 1
+        let line = try RPCCoding.requestLine(
+            id: .number(id), method: method.rawValue, params: params, authorize: authorizer(for: method))
+        try await outbound.write(ByteBuffer(bytes: line))
+        unanswered.append(id)
+        return Pending(id: id)
+    }
+
+    /// The answer to a request written by `request(_:_:as:)`, which must be the oldest unanswered.
+    package func answer<R: Decodable>(_ pending: Pending<R>) async throws -> R {
+        guard unanswered.first == pending.id else {
+            throw ClientError.malformedResponse("answer \(pending.id) read out of order")
+        }
+        unanswered.removeFirst()
+        guard let buffer = try await inbound.next() else { throw ClientError.connectionClosed }
+        return try Self.decode(Data(buffer.readableBytesView), as: R.self)
+    }
+
+    /// A call's answer would be the answer to an earlier request still pending.
+    private func checkNothingPending() throws {
+        guard unanswered.isEmpty else {
+            throw ClientError.malformedResponse(
+                "a call was made before the answers to \(unanswered.count) requests were read")
+        }
+    }
+
+    /// A request written whose answer has not been read yet.
+    package struct Pending<R: Decodable> {
+        fileprivate let id: Int64
+    }
+
     /// Sends an already encoded line (tests use it for malformed requests) and decodes the answer.
     package func send<R: Decodable>(_ line: Data, as: R.Type = R.self) async throws -> R {
+        try checkNothingPending()
         try await outbound.write(ByteBuffer(bytes: line))
         guard let buffer = try await inbound.next() else { throw ClientError.connectionClosed }
         return try Self.decode(Data(buffer.readableBytesView), as: R.self)
@@ -150,6 +191,7 @@ package final class RPCClient {
     /// (docs/PROTOCOL.md), so the n-th answer is the n-th request's. Every answer is read before
     /// any is decoded: one that is an error must not leave the others unread on the connection.
     package func send(_ batch: Batch) async throws -> Answers {
+        try checkNothingPending()
         var bytes = Data()
         for (method, encode) in batch.requests {
             bytes += try encode(nextID, authorizer(for: method))
@@ -170,6 +212,9 @@ package final class RPCClient {
     }
 
     fileprivate static func decode<R: Decodable>(_ line: Data, as: R.Type) throws -> R {
+        if let readable = R.self as? any JSONTreeReadable.Type, let result = try treeResult(line, as: readable) as? R {
+            return result
+        }
         let response: RPCResponse<R>
         do {
             response = try RPCCoding.decoder().decode(RPCResponse<R>.self, from: line)
@@ -179,6 +224,23 @@ package final class RPCClient {
         if let error = response.error { throw ClientError.rpc(error) }
         guard let result = response.result else { throw ClientError.malformedResponse("neither result nor error") }
         return result
+    }
+
+    /// A page's result read from one strict parse of its line, without `JSONDecoder`; nil for an
+    /// error answer, which the caller decodes as any other.
+    private static func treeResult(_ line: Data, as type: any JSONTreeReadable.Type) throws -> (any JSONTreeReadable)? {
+        let tree: JSONTree
+        do { tree = try StrictJSON.parse(Array(line.last == 0x0A ? line.dropLast() : line), lenient: true) } catch {
+            throw ClientError.malformedResponse("\(error)")
+        }
+        guard case .object(let members) = tree else {
+            throw ClientError.malformedResponse("the answer is not an object")
+        }
+        if let error = members["error"], error != .null { return nil }
+        guard let result = members["result"], result != .null else {
+            throw ClientError.malformedResponse("neither result nor error")
+        }
+        do { return try type.init(tree: result) } catch { throw ClientError.malformedResponse("\(error)") }
     }
 
     /// Writes raw bytes without waiting for an answer (tests: partial lines, oversized lines).

@@ -22,9 +22,9 @@ struct PersonalAudit: Sendable {
 
     /// Adds texts read beside entry `seq`.
     mutating func add(_ stored: [PersonalText], seq: Int64) {
-        var all = texts ?? [:]
-        for text in stored { all[PersonalKey(seq: seq, path: text.path)] = text }
-        texts = all
+        // In place: a copy of all texts so far per entry made a credits ledger's replay quadratic.
+        if texts == nil { texts = [:] }
+        for text in stored { texts![PersonalKey(seq: seq, path: text.path)] = text }
     }
 
     /// After the last entry: the checks above, naming the first entry (by seq) that fails one.

@@ -1,0 +1,160 @@
+import Foundation
+import NoaberCore
+import NoaberProtocol
+import Testing
+
+/// The pages a verify reads are written by `JSONWriter` and read from `StrictJSON`'s tree: the
+/// bytes must be `JSONEncoder`'s, and what is read must be what `JSONDecoder` reads.
+@Suite("ledger.entries and ledger.tree_nodes pages, written and read without Foundation's coders")
+struct PageAnswersTests {
+    static let template = #"""
+        {"seq":1,"id":"e","kind":"tx","key_id":"k","payload":"cA==","signature":"s","committed_at":"t","prev_hash":"p","hash":"h","postings":[]}
+        """#
+
+    func entry(_ i: Int, _ text: String) throws -> EntryInfo {
+        var entry = try RPCCoding.decoder().decode(EntryInfo.self, from: Data(Self.template.utf8))
+        let numbers = JSONWriterTests.numbers
+        entry.seq = numbers[i % numbers.count]
+        entry.id = text
+        entry.kind = "k" + text
+        entry.keyId = text + "k"
+        entry.payload = "a/b+c=" + text
+        entry.signature = text + text
+        entry.committedAt = "2026-12-07T07:27:00.000Z" + text
+        entry.prevHash = "p" + text
+        entry.hash = text + "h"
+        entry.postings = (0..<(i % 4)).map { n in
+            PostingInfo(
+                account: "vol:" + text, amount: numbers[(i + n) % numbers.count],
+                careDate: n % 2 == 0 ? text : nil, idx: i % 3 == 0 ? nil : Int64(n))
+        }
+        entry.personal = [nil, [], [PersonalTextInfo(path: "memo", salt: text, text: text + "é")]][i % 3]
+        return entry
+    }
+
+    func page() throws -> [EntryInfo] {
+        try JSONWriterTests.texts.enumerated().map { try entry($0, $1) }
+    }
+
+    @Test func entriesAreWrittenAsJSONEncoderWritesThem() throws {
+        let entries = try page()
+        for answer in [
+            EntriesResult(entries: []), EntriesResult(entries: Array(entries.prefix(1))),
+            EntriesResult(entries: entries),
+        ] {
+            #expect(
+                RPCCoding.successLine(id: .number(7), answer)
+                    == (try RPCCoding.line(RPCSuccess(id: .number(7), result: answer))))
+        }
+    }
+
+    @Test func entriesAreReadAsJSONDecoderReadsThem() throws {
+        let encoded = try RPCCoding.encoder().encode(EntriesResult(entries: try page()))
+        let read = try EntriesResult(tree: StrictJSON.parse(Array(encoded)))
+        let decoded = try RPCCoding.decoder().decode(EntriesResult.self, from: encoded)
+        #expect(try RPCCoding.encoder().encode(read) == RPCCoding.encoder().encode(decoded))
+        #expect(read.entries.count == JSONWriterTests.texts.count)
+    }
+
+    @Test func treeNodesBothWays() throws {
+        let nodes = JSONWriterTests.numbers.enumerated().map { i, n in
+            TreeNodeInfo(level: n, idx: n / 2, hash: JSONWriterTests.texts[i * 7])
+        }
+        for answer in [TreeNodesResult(nodes: []), TreeNodesResult(nodes: nodes)] {
+            let line = try RPCCoding.line(RPCSuccess(id: .number(2), result: answer))
+            #expect(RPCCoding.successLine(id: .number(2), answer) == line)
+            let encoded = try RPCCoding.encoder().encode(answer)
+            #expect(try TreeNodesResult(tree: StrictJSON.parse(Array(encoded))).nodes == answer.nodes)
+        }
+    }
+
+    /// Absent or null optional members read as nil, unknown ones are ignored, as by `JSONDecoder`.
+    @Test func optionalAndUnknownMembers() throws {
+        let json = #"""
+            {"entries":[{"seq":3,"id":"e","kind":"tx","key_id":"k","payload":"cA==","signature":"s","committed_at":"t",
+            "prev_hash":"p","hash":"h","personal":null,"later":[1,{"x":2}],
+            "postings":[{"account":"vol:a","amount":-5,"care_date":null},{"account":"vol:b","amount":5,"idx":1}]}],"more":true}
+            """#
+        let read = try EntriesResult(tree: StrictJSON.parse(Array(json.utf8)))
+        let decoded = try RPCCoding.decoder().decode(EntriesResult.self, from: Data(json.utf8))
+        #expect(try RPCCoding.encoder().encode(read) == RPCCoding.encoder().encode(decoded))
+        #expect(read.entries[0].personal == nil && read.entries[0].postings[0].careDate == nil)
+        #expect(read.entries[0].postings[1].idx == 1)
+    }
+
+    /// What `JSONDecoder` refuses is refused: a required member missing or null, a string where
+    /// an integer belongs, an integer past Int64, an object where an array belongs.
+    @Test func malformedPagesAreRefused() throws {
+        let good = Self.template
+        let bad = [
+            good.replacingOccurrences(of: #""hash":"h","#, with: ""),
+            good.replacingOccurrences(of: #""hash":"h""#, with: #""hash":null"#),
+            good.replacingOccurrences(of: #""seq":1"#, with: #""seq":"1""#),
+            good.replacingOccurrences(of: #""seq":1"#, with: #""seq":9223372036854775808"#),
+            good.replacingOccurrences(of: #""postings":[]"#, with: #""postings":{}"#),
+            good.replacingOccurrences(of: #""postings":[]"#, with: #""postings":[{"account":"vol:a"}]"#),
+            good.replacingOccurrences(of: #""postings":[]"#, with: #""postings":[],"personal":[{"path":"memo"}]"#),
+        ]
+        for entry in bad {
+            let json = #"{"entries":["# + entry + "]}"
+            #expect(throws: (any Error).self, "JSONDecoder reads \(json)") {
+                try RPCCoding.decoder().decode(EntriesResult.self, from: Data(json.utf8))
+            }
+            #expect(throws: TreeReadError.self, "\(json)") {
+                try EntriesResult(tree: StrictJSON.parse(Array(json.utf8)))
+            }
+        }
+        #expect(throws: TreeReadError.self) { try EntriesResult(tree: StrictJSON.parse(Array(#"{"nodes":[]}"#.utf8))) }
+    }
+
+    func claim(_ i: Int, _ text: String) throws -> ClaimRowInfo {
+        let json = #"""
+            {"claim_id":"c","seq":1,"committed_at":"t","account":"a","issuer":"i","hours":"1","hour_rate":1,"amount":1}
+            """#
+        var row = try RPCCoding.decoder().decode(ClaimRowInfo.self, from: Data(json.utf8))
+        let number = JSONWriterTests.numbers[i % JSONWriterTests.numbers.count]
+        (row.claimId, row.seq, row.committedAt, row.account, row.issuer) = (
+            text, number, text + "t", "vol:" + text, text
+        )
+        (row.hours, row.hourRate, row.amount) = (text + "1.5", number / 7, number)
+        let optional = i % 2 == 0
+        (row.category, row.careDate, row.memo) = (optional ? text : nil, optional ? nil : text, optional ? text : nil)
+        (row.decidedSeq, row.decision, row.reason) = (
+            optional ? number : nil, optional ? nil : text, optional ? text : nil
+        )
+        return row
+    }
+
+    /// Each table's page, and an empty one, both ways.
+    @Test func rowsBothWays() throws {
+        let texts = JSONWriterTests.texts
+        let numbers = JSONWriterTests.numbers
+        var pages = [
+            RowsResult(headSeq: 5, claims: try texts.enumerated().map { try claim($0, $1) }),
+            RowsResult(
+                headSeq: -1,
+                reversals: texts.enumerated().map { ReversalRowInfo(reversedId: $1, reversalSeq: numbers[$0 % 8]) }),
+            RowsResult(
+                headSeq: Int64.max,
+                personalSubjects: texts.enumerated().map { SubjectRowInfo(account: $1, seq: numbers[$0 % 8]) }),
+            RowsResult(headSeq: 0, claims: []),
+        ]
+        var credits = RowsResult(headSeq: 9)
+        credits.batchCredits = texts.enumerated().map {
+            BatchCreditRowInfo(creditId: $1, seq: numbers[$0 % 8], idx: numbers[($0 + 3) % 8])
+        }
+        pages.append(credits)
+        for page in pages {
+            #expect(
+                RPCCoding.successLine(id: .number(4), page)
+                    == (try RPCCoding.line(RPCSuccess(id: .number(4), result: page))))
+            let encoded = try RPCCoding.encoder().encode(page)
+            let read = try RowsResult(tree: StrictJSON.parse(Array(encoded)))
+            #expect(try RPCCoding.encoder().encode(read) == encoded)
+        }
+        #expect(throws: TreeReadError.self) {
+            try RowsResult(
+                tree: StrictJSON.parse(Array(#"{"head_seq":1,"batch_credits":[{"credit_id":"x","seq":1}]}"#.utf8)))
+        }
+    }
+}
