@@ -5,6 +5,8 @@ import NoaberProtocol
 struct RequestContext: Sendable {
     var id: RPCID
     var peer: PeerCredentials?
+    /// What the request's connection has proved (`session.open`).
+    var connection: ConnectionSession
     /// Who signed the read; set for every method whose access is `.read`, before its handler runs.
     var reader: Reader?
 
@@ -120,6 +122,8 @@ extension LedgerService {
         case .accessLog: Route(method, accessLog)
         case .backupStart: Route(method, backupStart)
         case .backupRead: Route(method, backupRead)
+        case .sessionChallenge: Route(method, sessionChallenge)
+        case .sessionOpen: Route(method, sessionOpen)
         }
     }
 
