@@ -74,6 +74,18 @@ final class ReadPool: Sendable {
         return try await run(body)
     }
 
+    /// Runs a lookup of a row or two by key on the calling thread, with that thread's own reader
+    /// connection: for `account.get`, the most frequent read, the two thread hand-offs to the pool
+    /// and back cost the daemon more CPU than the lookup itself (docs in Benchmarks/README.md,
+    /// "The read path"). Only for lookups by primary key or unique index, whose pages SQLite keeps
+    /// cached: an event loop that runs one is held for microseconds, never for a page's
+    /// milliseconds.
+    func lookup<T>(_ body: (Connection) throws -> T) throws -> T {
+        let reader = try readers.currentValue ?? Reader(database.openReader())
+        readers.currentValue = reader
+        return try body(reader.connection)
+    }
+
     private func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await threads.runIfActive { [database, readers] in
             // Opened on a thread's first query, so a pool that is never read opens nothing.
