@@ -9,12 +9,6 @@ import Synchronization
 /// The daemon's read log (`AccessLog`), shared by every request. Records are group-committed as
 /// the ledger's writer does with entries: those that arrive while one transaction is being written
 /// go into the next, so reads from many connections share a write instead of queueing for one each.
-///
-/// The read that finds no transaction being written writes its own batch at once, on its own
-/// thread (a few tens of microseconds: the log's WAL is not fsync'd), rather than handing it to
-/// the log's queue and waiting to be woken: at thousands of reads a second those two thread
-/// hand-offs cost the daemon more CPU than the write. Whatever arrives meanwhile is written by the
-/// queue, in one transaction.
 final class AccessLogger: Sendable {
     private typealias Waiting = (record: AccessRecord, pending: PendingRecord)
 
@@ -52,40 +46,13 @@ final class AccessLogger: Sendable {
             at: time, keyID: reader.keyID.hex, role: reader.role.rawValue, method: method.rawValue, accounts: accounts,
             peerUID: peer.map { Int64($0.uid) }, peerPID: peer.map { Int64($0.pid) })
         let pending = PendingRecord()
-        let lead = queue.withLock { queue -> Bool in
+        let start = queue.withLock { queue -> Bool in
             queue.waiting.append((record, pending))
             defer { queue.flushing = true }
             return !queue.flushing
         }
-        if lead { writeOnceThenHandOff() }
+        if start { dispatch.async { self.flush() } }
         return pending
-    }
-
-    /// Writes what is waiting once, here, and leaves what came meanwhile to the queue. The log is
-    /// busy only while `access.log` or the retention reads or prunes it: then the queue waits
-    /// for it, not the caller's event loop.
-    private func writeOnceThenHandOff() {
-        let batch = queue.withLock { queue -> [Waiting] in
-            defer { queue.waiting.removeAll(keepingCapacity: true) }
-            return queue.waiting
-        }
-        let written = log.withLockIfAvailable { log -> StoreError? in
-            do throws(StoreError) { try log.record(batch.map(\.record)) } catch { return error }
-            return nil
-        }
-        guard let failure = written else {
-            // Busy: the queue writes this batch with whatever follows it.
-            queue.withLock { $0.waiting.insert(contentsOf: batch, at: 0) }
-            dispatch.async { self.flush() }
-            return
-        }
-        for waiting in batch { waiting.pending.finish(failure) }
-        checkpoints.committed()
-        let more = queue.withLock { queue -> Bool in
-            if queue.waiting.isEmpty { queue.flushing = false }
-            return !queue.waiting.isEmpty
-        }
-        if more { dispatch.async { self.flush() } }
     }
 
     /// Writes what is waiting, one transaction at a time, until nothing is; each waiting read is
@@ -133,15 +100,6 @@ final class PendingRecord: Sendable {
 
     /// Returns once the record is written (at once if it already is); throws if it could not be.
     func written() async throws(RPCError) {
-        // Written already, as a read that wrote its own record finds it: no suspension.
-        let done = state.withLock { state -> StoreError?? in
-            if case .written(let failure) = state { return .some(failure) }
-            return .none
-        }
-        if let done {
-            if let failure = done { throw Self.refusal(failure) }
-            return
-        }
         let failure = await withCheckedContinuation { continuation in
             let done = state.withLock { state -> StoreError?? in
                 switch state {
@@ -153,11 +111,9 @@ final class PendingRecord: Sendable {
             }
             if let done { continuation.resume(returning: done) }
         }
-        if let failure { throw Self.refusal(failure) }
-    }
-
-    private static func refusal(_ failure: StoreError) -> RPCError {
-        .storage("the read could not be recorded in the access log, so it is not answered: \(failure)")
+        if let failure {
+            throw .storage("the read could not be recorded in the access log, so it is not answered: \(failure)")
+        }
     }
 
     fileprivate func finish(_ failure: StoreError?) {

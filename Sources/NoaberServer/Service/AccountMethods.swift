@@ -11,9 +11,10 @@ extension LedgerService {
         let withheld = withheldMarker(of: [account], context)
         // The row by its key, on this thread; a version 2 ledger's name is then found among the
         // entries that set it, a query too long for an event loop, so in the pool.
-        let (row, version) = try reads.lookup { db in (try db.account(account), try db.ledger()?.version ?? 1) }
-        guard var found = row else { throw LedgerError.unknownAccount(account) }
-        if version >= 2 {
+        guard var found = try reads.lookup({ try $0.account(account) }) else {
+            throw LedgerError.unknownAccount(account)
+        }
+        if gate.directory.entryVersion >= 2 {
             let shown = found
             found = try await reads.read { db in try db.revealed([shown], withheld: withheld)[0] }
         }
