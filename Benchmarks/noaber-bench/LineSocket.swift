@@ -59,7 +59,9 @@ final class LineSocket {
                 defer { start = newline + 1 }
                 return buffer[start..<newline]
             }
-            if start > 0 {
+            if start == end {
+                (start, end) = (0, 0)
+            } else if start > 0 {
                 buffer.replaceSubrange(0..<(end - start), with: buffer[start..<end])
                 end -= start
                 start = 0

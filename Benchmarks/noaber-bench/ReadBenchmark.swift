@@ -86,18 +86,29 @@ extension BenchClient {
         }
         let method = mode == .open ? Method.status : Method.accountGet
         let params = mode == .open ? "{}" : #"{"account":"\#(account.rawValue)"}"#
-        func request(_ id: Int) throws -> [UInt8] {
+        // A request is its id between two fixed runs of bytes, written into one buffer: the
+        // client's own work per read stays a small part of what it measures.
+        let idPrefix = Array(#"{"id":"#.utf8)
+        let requestRest = Array(#","jsonrpc":"2.0","method":"\#(method.rawValue)","params":\#(params)}"#.utf8) + [0x0A]
+        var line: [UInt8] = []
+        var digits: [UInt8] = []
+        func request(_ id: Int) throws {
+            Self.decimal(id, into: &digits)
             guard mode == .signed else {
-                return Array(#"{"id":\#(id),"jsonrpc":"2.0","method":"\#(method.rawValue)","params":\#(params)}"#.utf8)
-                    + [0x0A]
+                line.removeAll(keepingCapacity: true)
+                line += idPrefix
+                line += digits
+                line += requestRest
+                return
             }
-            return [UInt8](
+            line = [UInt8](
                 try RPCCoding.requestLine(
                     id: .number(Int64(id)), method: method.rawValue, params: AccountParams(account: account.rawValue),
                     authorize: signer.authorize))
         }
         // The first read, decoded: the answer the others must repeat.
-        try connection.write(try request(0))
+        try request(0)
+        try connection.write(line)
         let first = Array(try connection.readLine())
         let head = Array(#"{"id":0,"jsonrpc":"2.0","result":"#.utf8)
         guard first.starts(with: head) else {
@@ -113,21 +124,32 @@ extension BenchClient {
         var times: [Duration] = []
         times.reserveCapacity(count)
         for id in 1...max(count, 1) {
-            let line = try request(id)
+            try request(id)
             let sent = ContinuousClock.now
             try connection.write(line)
             let answer = try connection.readLine()
             times.append(ContinuousClock.now - sent)
-            let digits = Array("\(id)".utf8)
-            guard answer.starts(with: head.prefix(6)), answer.dropFirst(6).starts(with: digits),
-                answer.dropFirst(6 + digits.count).starts(with: rest),
-                mode == .open || answer.count == 6 + digits.count + rest.count
+            let afterID = answer.startIndex + idPrefix.count + digits.count
+            guard answer.starts(with: idPrefix), answer.count >= afterID - answer.startIndex,
+                answer[(answer.startIndex + idPrefix.count)..<afterID].elementsEqual(digits),
+                answer[afterID...].starts(with: rest), mode == .open || answer.endIndex - afterID == rest.count
             else {
                 throw LineSocket.Failure(
                     description: "\(mode.what): unexpected answer \(String(decoding: answer, as: UTF8.self))")
             }
         }
         return times
+    }
+
+    /// The decimal digits of `value` (not negative), replacing what `digits` held.
+    static func decimal(_ value: Int, into digits: inout [UInt8]) {
+        digits.removeAll(keepingCapacity: true)
+        var rest = value
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        digits.reverse()
     }
 
     /// Runs `body` on `count` threads of its own at once and gathers what each returns: blocking
