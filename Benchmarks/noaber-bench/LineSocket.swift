@@ -52,29 +52,40 @@ final class LineSocket {
         }
     }
 
-    /// The next answer line, without its newline.
+    /// The socket's descriptor, for `poll`.
+    var descriptor: Int32 { fd }
+
+    /// The next answer line, without its newline, waiting for it if need be.
     func readLine() throws -> ArraySlice<UInt8> {
         while true {
-            if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
-                defer { start = newline + 1 }
-                return buffer[start..<newline]
-            }
-            if start == end {
-                (start, end) = (0, 0)
-            } else if start > 0 {
-                buffer.replaceSubrange(0..<(end - start), with: buffer[start..<end])
-                end -= start
-                start = 0
-            }
-            if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
-            guard n > 0 else {
-                throw Failure(
-                    description: n == 0
-                        ? "the daemon closed the connection" : "read: \(String(cString: strerror(errno)))")
-            }
-            end += n
+            if let line = nextLine() { return line }
+            try fill()
         }
+    }
+
+    /// The next whole line already read, if any.
+    func nextLine() -> ArraySlice<UInt8>? {
+        guard let newline = buffer[start..<end].firstIndex(of: 0x0A) else { return nil }
+        defer { start = newline + 1 }
+        return buffer[start..<newline]
+    }
+
+    /// Reads once: what the daemon has sent, waiting for something if nothing has come yet.
+    func fill() throws {
+        if start == end {
+            (start, end) = (0, 0)
+        } else if start > 0 {
+            buffer.replaceSubrange(0..<(end - start), with: buffer[start..<end])
+            end -= start
+            start = 0
+        }
+        if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
+        guard n > 0 else {
+            throw Failure(
+                description: n == 0 ? "the daemon closed the connection" : "read: \(String(cString: strerror(errno)))")
+        }
+        end += n
     }
 
     /// Sends `line` and decodes its answer's result; an error answer throws.

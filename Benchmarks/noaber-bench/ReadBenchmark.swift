@@ -46,8 +46,13 @@ extension BenchClient {
         for mode in modes {
             let cpuBefore = (daemon: daemonPID.flatMap(Self.cpuSeconds), client: Self.ownCPUSeconds())
             let run = try await timed {
-                try await Self.onThreads(connections) { _ in
-                    try readLoop(mode, signer: signer, account: account, count: perConnection)
+                // A thread per core, each serving its share of the connections as they answer.
+                let threads = min(connections, max(Ceiling.cores, 1))
+                return try await Self.onThreads(threads) { thread in
+                    let lanes = try stride(from: thread, to: connections, by: threads).map { _ in
+                        try ReadLane(mode, socket: socket, signer: signer, account: account, count: perConnection)
+                    }
+                    return try ReadLane.serve(lanes)
                 }
             }
             report(
@@ -66,79 +71,6 @@ extension BenchClient {
                 p99: Self.percentile(sorted, 0.99), max: Self.percentile(sorted, 1))
         }
         return figures
-    }
-
-    /// One connection's reads, on its own thread with a blocking socket (`LineSocket`): the first
-    /// answer decoded and checked, every later one compared with it byte for byte (an account's
-    /// answer does not change while nothing is written; the status's counters do, so its answers
-    /// are held to the shape of a result). Returns each read's latency.
-    private func readLoop(_ mode: ReadMode, signer: ReadSigner, account: AccountID, count: Int) throws -> [Duration] {
-        let connection = try LineSocket(path: socket)
-        if mode == .session {
-            let challenge = try connection.call(
-                RPCCoding.requestLine(id: .number(0), method: Method.sessionChallenge.rawValue, params: NoParams()),
-                as: SessionChallenge.self)
-            _ = try connection.call(
-                RPCCoding.requestLine(
-                    id: .number(0), method: Method.sessionOpen.rawValue,
-                    params: SessionOpenParams(challenge: challenge.challenge), authorize: signer.authorizeSession),
-                as: SessionInfo.self)
-        }
-        let method = mode == .open ? Method.status : Method.accountGet
-        let params = mode == .open ? "{}" : #"{"account":"\#(account.rawValue)"}"#
-        // A request is its id between two fixed runs of bytes, written into one buffer: the
-        // client's own work per read stays a small part of what it measures.
-        let idPrefix = Array(#"{"id":"#.utf8)
-        let requestRest = Array(#","jsonrpc":"2.0","method":"\#(method.rawValue)","params":\#(params)}"#.utf8) + [0x0A]
-        var line: [UInt8] = []
-        var digits: [UInt8] = []
-        func request(_ id: Int) throws {
-            Self.decimal(id, into: &digits)
-            guard mode == .signed else {
-                line.removeAll(keepingCapacity: true)
-                line += idPrefix
-                line += digits
-                line += requestRest
-                return
-            }
-            line = [UInt8](
-                try RPCCoding.requestLine(
-                    id: .number(Int64(id)), method: method.rawValue, params: AccountParams(account: account.rawValue),
-                    authorize: signer.authorize))
-        }
-        // The first read, decoded: the answer the others must repeat.
-        try request(0)
-        try connection.write(line)
-        let first = Array(try connection.readLine())
-        let head = Array(#"{"id":0,"jsonrpc":"2.0","result":"#.utf8)
-        guard first.starts(with: head) else {
-            throw LineSocket.Failure(description: "\(mode.what): \(String(decoding: first, as: UTF8.self))")
-        }
-        if mode != .open {
-            let shown = try RPCCoding.decoder().decode(RPCResponse<AccountInfo>.self, from: Data(first))
-            guard shown.result?.account == account.rawValue else {
-                throw LineSocket.Failure(description: "\(mode.what) answered another account")
-            }
-        }
-        let rest = mode == .open ? Array(head.dropFirst(7)) : Array(first.dropFirst(7))
-        var times: [Duration] = []
-        times.reserveCapacity(count)
-        for id in 1...max(count, 1) {
-            try request(id)
-            let sent = ContinuousClock.now
-            try connection.write(line)
-            let answer = try connection.readLine()
-            times.append(ContinuousClock.now - sent)
-            let afterID = answer.startIndex + idPrefix.count + digits.count
-            guard answer.starts(with: idPrefix), answer.count >= afterID - answer.startIndex,
-                answer[(answer.startIndex + idPrefix.count)..<afterID].elementsEqual(digits),
-                answer[afterID...].starts(with: rest), mode == .open || answer.endIndex - afterID == rest.count
-            else {
-                throw LineSocket.Failure(
-                    description: "\(mode.what): unexpected answer \(String(decoding: answer, as: UTF8.self))")
-            }
-        }
-        return times
     }
 
     /// The decimal digits of `value` (not negative), replacing what `digits` held.
