@@ -42,7 +42,7 @@ for _ in $(seq 100); do [ -S "$work/noaberd.sock" ] && break; sleep 0.1; done
 
 echo "workload: $tx transactions, $volunteers volunteers (gen_workload.py), $connections connections, $(nproc) cores"
 $bench workload --socket "$work/noaberd.sock" --workload "$work/workload.jsonl" --figures "$figures" \
-    --connections "$connections" --expect-digest "$digest" --admin-key-out "$work/admin.key"
+    --connections "$connections" --expect-digest "$digest" --admin-key-out "$work/admin.key" --daemon-pid "$daemon"
 echo "noaberd peak memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$daemon/status)"
 echo "daemon_peak_rss_kb $(awk '/VmHWM/ {print $2}' /proc/$daemon/status)" >>"$figures"
 

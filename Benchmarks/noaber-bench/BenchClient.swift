@@ -185,6 +185,7 @@ struct BenchClient: Sendable {
     func verify(signer: ReadSigner) async throws -> (ChainAudit, [AccountBalance]) {
         try await RPCClient.withConnection(socketPath: socket) { client in
             client.readSigner = signer
+            try await client.openSession(signer)
             let state = try await client.call(.state, NoParams(), as: StateResult.self)
             let checkpoint = try state.checkpoint.map { try SignedCheckpoint(parsing: $0) }
             var audit = ChainAudit(

@@ -8,7 +8,7 @@ import NoaberCore
 struct NoaberBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "noaber-bench", abstract: "Measure noaberd on the shared workload.",
-        subcommands: [Workload.self, CeilingCommand.self, PrepareImport.self, Targets.self],
+        subcommands: [Workload.self, CeilingCommand.self, PrepareImport.self, ReadsCommand.self, Targets.self],
         defaultSubcommand: Workload.self)
 
     /// The workload's short ids (O001, V00001, S001) as ledger accounts.

@@ -1,54 +1,127 @@
+import Foundation
 import NoaberCore
 import NoaberProtocol
 import NoaberTransport
+import Synchronization
 
 extension BenchClient {
-    /// Balance reads from 16 connections: `ledger.status`, which needs no authorisation, beside
-    /// `account.get` signed by a member key (the client's signature, the daemon's verification,
-    /// nonce check, scope check and access-log record): what signing reads costs.
-    func readBenchmark(
-        signer: ReadSigner, account: AccountID, connections: Int = 16, perConnection: Int = 2000
-    )
-        async throws -> (rate: Double, p99: Double)
-    {
-        var signedFigures = (rate: 0.0, p99: 0.0)
-        for signed in [false, true] {
-            let run = try await timed {
-                try await withThrowingTaskGroup(of: [Duration].self) { group in
-                    for _ in 0..<connections {
-                        group.addTask {
-                            try await RPCClient.withConnection(socketPath: socket) { client in
-                                client.readSigner = signer
-                                var times: [Duration] = []
-                                for _ in 0..<perConnection {
-                                    let start = ContinuousClock.now
-                                    if signed {
-                                        _ = try await client.call(
-                                            .accountGet, AccountParams(account: account.rawValue), as: AccountInfo.self)
-                                    } else {
-                                        _ = try await client.call(.status, NoParams(), as: StatusResult.self)
-                                    }
-                                    times.append(ContinuousClock.now - start)
-                                }
-                                return times
-                            }
-                        }
-                    }
-                    return try await group.reduce(into: Run()) {
-                        $0.latencies += $1
-                    }
-                }
-            }
-            let what = signed ? "signed account.get" : "unsigned ledger.status"
-            report(
-                "\(what) over \(connections) connections", count: connections * perConnection, run: run, unit: "reads")
-            if signed {
-                signedFigures = (
-                    Double(connections * perConnection) / run.elapsed.seconds,
-                    Self.percentile(run.latencies.sorted(), 0.99)
-                )
+    /// How the reads of a run are authorised.
+    enum ReadMode: CaseIterable {
+        /// `ledger.status`, which needs no authorisation: the floor of a read's cost.
+        case open
+        /// `account.get` signed request by request: the client's signature and the daemon's
+        /// verification, nonce and scope checks and access-log record, each time.
+        case signed
+        /// `account.get` on connections authenticated once (`session.open`): the scope check and the
+        /// access-log record each time, no signature.
+        case session
+
+        var what: String {
+            switch self {
+            case .open: "unsigned ledger.status"
+            case .signed: "signed account.get"
+            case .session: "account.get in a session"
             }
         }
-        return signedFigures
+    }
+
+    /// A read run's figures: reads per second and latency quantiles in milliseconds.
+    struct ReadFigures {
+        var rate = 0.0
+        var p50 = 0.0
+        var p99 = 0.0
+        var max = 0.0
+    }
+
+    /// Balance reads of `account` by a member key from `connections` connections, each way of
+    /// `modes`, one after another. With `daemonPID`, also the CPU each read cost the daemon and
+    /// this client: on a shared machine wall-clock rates are noisy, CPU per read much less so.
+    func readBenchmark(
+        signer: ReadSigner, account: AccountID, connections: Int = 16, perConnection: Int = 2000,
+        modes: [ReadMode] = ReadMode.allCases, daemonPID: Int32? = nil
+    )
+        async throws -> [ReadMode: ReadFigures]
+    {
+        var figures: [ReadMode: ReadFigures] = [:]
+        for mode in modes {
+            let cpuBefore = (daemon: daemonPID.flatMap(Self.cpuSeconds), client: Self.ownCPUSeconds())
+            let run = try await timed {
+                // A thread per core, each serving its share of the connections as they answer.
+                let threads = min(connections, max(Ceiling.cores, 1))
+                return try await Self.onThreads(threads) { thread in
+                    let lanes = try stride(from: thread, to: connections, by: threads).map { _ in
+                        try ReadLane(mode, socket: socket, signer: signer, account: account, count: perConnection)
+                    }
+                    return try ReadLane.serve(lanes)
+                }
+            }
+            report(
+                "\(mode.what) over \(connections) connections", count: connections * perConnection, run: run,
+                unit: "reads")
+            if let before = cpuBefore.daemon, let after = daemonPID.flatMap(Self.cpuSeconds) {
+                let reads = Double(connections * perConnection)
+                print(
+                    String(
+                        format: "  CPU per read: daemon %.1f µs, this client %.1f µs", (after - before) / reads * 1e6,
+                        (Self.ownCPUSeconds() - cpuBefore.client) / reads * 1e6))
+            }
+            let sorted = run.latencies.sorted()
+            figures[mode] = ReadFigures(
+                rate: Double(connections * perConnection) / run.elapsed.seconds, p50: Self.percentile(sorted, 0.5),
+                p99: Self.percentile(sorted, 0.99), max: Self.percentile(sorted, 1))
+        }
+        return figures
+    }
+
+    /// The decimal digits of `value` (not negative), replacing what `digits` held.
+    static func decimal(_ value: Int, into digits: inout [UInt8]) {
+        digits.removeAll(keepingCapacity: true)
+        var rest = value
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        digits.reverse()
+    }
+
+    /// Runs `body` on `count` threads of its own at once and gathers what each returns: blocking
+    /// sockets, so not on the tasks' pool.
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> [Duration]) async throws -> Run {
+        let results = Mutex<[Result<[Duration], any Error>]>([])
+        let group = DispatchGroup()
+        for index in 0..<count {
+            group.enter()
+            let thread = Thread {
+                let result = Result { try body(index) }
+                results.withLock { $0.append(result) }
+                group.leave()
+            }
+            thread.start()
+        }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            group.notify(queue: .global()) { done.resume() }
+        }
+        var run = Run()
+        for result in results.withLock({ $0 }) { run.latencies += try result.get() }
+        return run
+    }
+
+    /// User and system CPU seconds of process `pid` so far (/proc/PID/stat), nil if unreadable.
+    static func cpuSeconds(_ pid: Int32) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return nil }
+        // After the command name: state is field 3, utime and stime fields 14 and 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// This process's user and system CPU seconds so far.
+    static func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }

@@ -92,14 +92,22 @@ struct Targets: ParsableCommand {
                 measure: "verify of the imported ledger", measured: number(importedVerify), ceiling: number(verifyAll),
                 ratio: importedVerify.map { String(format: "1M in %.0f s", 1_000_000 / $0) } ?? "",
                 target: "1M credits <= 15 s", pass: importedVerify.map { 1_000_000 / $0 <= 15 } ?? false))
-        let reads = f["read_signed_rate"]
-        let p99 = f["read_signed_p99_ms"]
+        // The target is read on authenticated connections (`session.open`); reads signed one by one
+        // are reported beside it, bounded by the verification ceiling.
+        func p99(_ name: String) -> String { f[name].map { String(format: "%.2f ms", $0) } ?? "MISSING" }
+        let reads = f["read_session_rate"]
+        let readsP99 = f["read_session_p99_ms"]
         rows.append(
             Row(
-                measure: "signed account.get, 16 connections",
-                measured: "\(number(reads)), p99 \(p99.map { String(format: "%.1f ms", $0) } ?? "MISSING")",
-                ceiling: number(verifyAll), ratio: ratio(reads, verifyAll), target: ">= 30000/s, p99 <= 1 ms",
-                pass: reads.flatMap { reads in p99.map { reads >= 30_000 && $0 <= 1 } } ?? false))
+                measure: "account.get in a session, 16 connections",
+                measured: "\(number(reads)), p99 \(p99("read_session_p99_ms"))", target: ">= 30000/s, p99 <= 1 ms",
+                pass: reads.flatMap { reads in readsP99.map { reads >= 30_000 && $0 <= 1 } } ?? false))
+        let signed = f["read_signed_rate"]
+        rows.append(
+            Row(
+                measure: "account.get signed per request, 16 connections",
+                measured: "\(number(signed)), p99 \(p99("read_signed_p99_ms"))", ceiling: number(verifyAll),
+                ratio: ratio(signed, verifyAll), target: "reported"))
         // Memory is judged where the issue sets its target, at a million entries; a smaller run
         // reports it.
         let rss = f["daemon_peak_rss_kb"]

@@ -32,6 +32,9 @@ struct Workload: AsyncParsableCommand {
     @Option(help: "Append the figures to this file, for `noaber-bench targets`.")
     var figures: String?
 
+    @Option(help: "The daemon's process id, to report the CPU each read costs it.")
+    var daemonPid: Int32?
+
     @Flag(help: "Stop after the submission, to profile or count the write path alone.")
     var submitOnly = false
 
@@ -114,9 +117,12 @@ struct Workload: AsyncParsableCommand {
         try checkDigest(balances)
         if let credit = firstCredit {
             let reads = try await client.readBenchmark(
-                signer: ReadSigner(key: members, ledgerID: ledger), account: try NoaberBench.account(credit.to))
-            out["read_signed_rate"] = reads.rate
-            out["read_signed_p99_ms"] = reads.p99
+                signer: ReadSigner(key: members, ledgerID: ledger), account: try NoaberBench.account(credit.to),
+                daemonPID: daemonPid)
+            out["read_signed_rate"] = reads[.signed]?.rate
+            out["read_signed_p99_ms"] = reads[.signed]?.p99
+            out["read_session_rate"] = reads[.session]?.rate
+            out["read_session_p99_ms"] = reads[.session]?.p99
         }
         if let figures { try out.append(to: figures) }
     }

@@ -66,7 +66,7 @@ package struct Session {
         }
     }
 
-    /// A connection whose reads are signed with the target's key, for commands that check the
+    /// A connection whose reads go under a session of the target's key, for commands that check the
     /// ledger themselves rather than trust entry 1 first (`verify`). The status names the ledger
     /// the reads are bound to, after the pin is checked against it (a daemon that names another
     /// only makes its own answers fail).
@@ -78,7 +78,12 @@ package struct Session {
                 let key = try loadPrivateKey(keyPath)
                 let ledgerID = try await client.call(.status, NoParams(), as: StatusResult.self).ledgerId
                 try target.checkPin(ledgerID)
-                if let ledgerID { client.readSigner = ReadSigner(key: key, ledgerID: ledgerID) }
+                if let ledgerID {
+                    let signer = ReadSigner(key: key, ledgerID: ledgerID)
+                    client.readSigner = signer
+                    // Verification reads page after page: one signature for the connection, none each.
+                    try await client.openSession(signer)
+                }
             }
             return try await body(client)
         }
@@ -133,6 +138,14 @@ package struct Session {
                 "the daemon at \(daemon) reports settings that entry 1 does not sign (\(differences.joined(separator: "; "))); refusing to sign"
             )
         }
+    }
+
+    /// Authenticates the connection once with the session's key (`RPCClient.openSession`), for a
+    /// command that reads many pages: its reads then carry no signature each. Without a key, the
+    /// reads go as before and are refused by the daemon as before.
+    package func openReadSession() async throws {
+        guard let signer = client.readSigner else { return }
+        try await client.openSession(signer)
     }
 
     package var ledgerID: String { ledger?.id ?? "" }

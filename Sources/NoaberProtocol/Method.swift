@@ -44,6 +44,10 @@ package enum Method: String, Sendable, CaseIterable {
     case backupStart = "backup.start"
     /// A piece of that copy.
     case backupRead = "backup.read"
+    /// A fresh challenge for this connection, which `session.open` signs.
+    case sessionChallenge = "session.challenge"
+    /// Authenticates the connection once: its later reads without `auth` are read as that key.
+    case sessionOpen = "session.open"
 
     /// What a request of this method must carry.
     package enum Access: Sendable {
@@ -51,18 +55,23 @@ package enum Method: String, Sendable, CaseIterable {
         case open
         /// Signed entries, which carry their own authority.
         case write
-        /// A read authorisation by a registered, active key (`ReadAuthorization`).
+        /// A read authorisation by a registered, active key (`ReadAuthorization`), or a session
+        /// opened on the connection.
         case read
+        /// A read authorisation under the session context (`ReadAuthorization.sessionContext`),
+        /// over params that answer the connection's challenge.
+        case session
     }
 
     package var access: Access {
         switch self {
-        case .status, .firstEntry, .categoryList, .checkpoint, .consistencyProof: .open
+        case .status, .firstEntry, .categoryList, .checkpoint, .consistencyProof, .sessionChallenge: .open
         case .submit, .submitBatch: .write
         case .entries, .balances, .state, .treeNodes, .rows, .entryGet, .usedIDs, .accountGet, .accountList,
             .accountHistory,
             .accountStatement, .keyList, .claimList, .inclusionProof, .accessLog, .backupStart, .backupRead:
             .read
+        case .sessionOpen: .session
         }
     }
 }

@@ -96,7 +96,7 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
         RPCError(
             code: 1030, reason: "read_key_required",
             message:
-                "\(method) reads account data: sign the request with a registered key (noaber: --key FILE or $NOABER_KEY)"
+                "\(method) reads account data: sign the request with a registered key, or open a session on the connection (noaber: --key FILE or $NOABER_KEY)"
         )
     }
     /// The key may not read what was asked (a member key asking for another's account, say).
@@ -119,4 +119,9 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
     package static let readAuthReplayed = RPCError(
         code: 1034, reason: "read_auth_replayed",
         message: "read authorisation refused: its nonce was used before (a replayed request)")
+    /// `session.open` does not answer the challenge this connection was given last: none was asked
+    /// for, it was answered already, or it is another connection's (a replayed session opening).
+    package static func sessionChallengeInvalid(_ why: String) -> RPCError {
+        RPCError(code: 1035, reason: "session_challenge_invalid", message: "session refused: \(why)")
+    }
 }

@@ -3,7 +3,8 @@ import NoaberStore
 
 /// Reader connections for queries. In WAL mode each reads its own snapshot, so queries run while
 /// the writer commits; the blocking SQLite calls run on threads of their own, off the event loops
-/// and the task pool.
+/// and the task pool, except a lookup of a row by its key (`lookup`), which takes less time than
+/// the hand-off would.
 ///
 /// The pool has `maxConcurrent` threads and each keeps one reader connection, so at most that many
 /// queries run at once; further ones wait, in the order they came, without holding a thread. This
@@ -72,6 +73,18 @@ final class ReadPool: Sendable {
         await pages.acquire()
         defer { pages.release() }
         return try await run(body)
+    }
+
+    /// Runs a lookup of a row or two by key on the calling thread, with that thread's own reader
+    /// connection: for `account.get`, the most frequent read, the two thread hand-offs to the pool
+    /// and back cost the daemon more CPU than the lookup itself (docs in Benchmarks/README.md,
+    /// "The read path"). Only for lookups by primary key or unique index, whose pages SQLite keeps
+    /// cached: an event loop that runs one is held for microseconds, never for a page's
+    /// milliseconds.
+    func lookup<T>(_ body: (Connection) throws -> T) throws -> T {
+        let reader = try readers.currentValue ?? Reader(database.openReader())
+        readers.currentValue = reader
+        return try body(reader.connection)
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {

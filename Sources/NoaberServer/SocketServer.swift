@@ -153,6 +153,7 @@ package final class SocketServer: Service, Sendable {
                     try await send(ByteBuffer(bytes: RequestContext.respond(id: .null, error)), on: channel)
                     return
                 }
+                let session = ConnectionSession()
                 do {
                     for try await line in inbound {
                         let request = Data(line.readableBytesView)
@@ -163,7 +164,7 @@ package final class SocketServer: Service, Sendable {
                             // A request read after the daemon began to stop is answered, not started.
                             answer = ByteBuffer(bytes: service.refuseWhileStopping(request))
                         } else {
-                            answer = ByteBuffer(bytes: await service.handle(request, peer: peer))
+                            answer = ByteBuffer(bytes: await service.handle(request, peer: peer, connection: session))
                         }
                         try await send(answer, on: channel)
                     }

@@ -45,6 +45,8 @@ package final class RPCClient {
     private var unanswered: [Int64] = []
     /// Signs every read (`Method.Access.read`) from here on; set once the ledger's id is known.
     package var readSigner: ReadSigner?
+    /// The key whose session this connection opened (`openSession`): reads then go unsigned.
+    package private(set) var sessionKeyID: String?
 
     private init(
         inbound: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
@@ -178,6 +180,23 @@ package final class RPCClient {
         fileprivate let id: Int64
     }
 
+    /// Authenticates the connection once (docs/PROTOCOL.md, "Sessions"): asks the daemon for a
+    /// challenge and answers it signed by `signer`'s key; from then on reads are sent without
+    /// `auth` and the daemon reads them as that key. One round trip more than a signed read, and
+    /// no signature for any read after it.
+    @discardableResult
+    package func openSession(_ signer: ReadSigner) async throws -> SessionInfo {
+        let challenge = try await call(.sessionChallenge, NoParams(), as: SessionChallenge.self)
+        let id = nextID
+        nextID += 1
+        let line = try RPCCoding.requestLine(
+            id: .number(id), method: Method.sessionOpen.rawValue,
+            params: SessionOpenParams(challenge: challenge.challenge), authorize: signer.authorizeSession)
+        let info = try await send(line, as: SessionInfo.self)
+        sessionKeyID = info.keyId
+        return info
+    }
+
     /// Sends an already encoded line (tests use it for malformed requests) and decodes the answer.
     package func send<R: Decodable>(_ line: Data, as: R.Type = R.self) async throws -> R {
         try checkNothingPending()
@@ -207,7 +226,7 @@ package final class RPCClient {
     }
 
     private func authorizer(for method: Method) -> ((String, [UInt8]) throws -> ReadAuthorization)? {
-        guard method.access == .read, let readSigner else { return nil }
+        guard method.access == .read, sessionKeyID == nil, let readSigner else { return nil }
         return readSigner.authorize
     }
 
@@ -311,5 +330,12 @@ package struct ReadSigner: Sendable {
     package func authorize(_ method: String, _ params: [UInt8]) throws -> ReadAuthorization {
         try ReadAuthorization.sign(
             method: method, params: params, ledgerID: ledgerID, timestamp: Timestamp.now().rfc3339, with: key)
+    }
+
+    /// Signs a `session.open` under the session context.
+    package func authorizeSession(_ method: String, _ params: [UInt8]) throws -> ReadAuthorization {
+        try ReadAuthorization.sign(
+            context: ReadAuthorization.sessionContext, method: method, params: params, ledgerID: ledgerID,
+            timestamp: Timestamp.now().rfc3339, with: key)
     }
 }

@@ -58,6 +58,8 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let filter = try filter()
         try await Session.with(connection) { session in
+            // An export reads every entry, page by page: one signature for the connection.
+            try await session.openReadSession()
             // The head first: entries up to it can no longer change, and the export holds exactly those.
             let state = try await session.client.call(.state, NoParams(), as: StateResult.self)
             try preflight(state, filter: filter, currency: session.currency)

@@ -50,7 +50,16 @@ struct ReadAuthorizationTests {
         #expect(
             open == [
                 "category.list", "ledger.checkpoint", "ledger.consistency_proof", "ledger.first_entry", "ledger.status",
+                "session.challenge",
             ])
         #expect(Method.allCases.filter { $0.access == .write } == [.submit, .submitBatch])
+        #expect(Method.allCases.filter { $0.access == .session } == [.sessionOpen])
+    }
+
+    @Test func aSessionOpeningIsSignedUnderItsOwnContext() {
+        let message = ReadAuthorization.message(
+            context: ReadAuthorization.sessionContext, ledgerID: "L", method: "session.open", timestamp: "T",
+            nonce: "N", params: Array("{}".utf8))
+        #expect(message == Array("noaber:session:v1\0L\0session.open\0T\0N\0{}".utf8))
     }
 }

@@ -17,9 +17,11 @@ final class AccessLogger: Sendable {
         var flushing = false
     }
 
-    /// Transactions between two checkpoints of the log's WAL: a few pages each, so about the
-    /// thousand pages at which SQLite would checkpoint by itself.
-    static let transactionsPerCheckpoint = 256
+    /// Transactions between two checkpoints of the log's WAL. Each writes the table's last page
+    /// and its index's, and under load holds a handful of records: 1024 of them are a few thousand
+    /// pages, some megabytes of WAL. At 256, at twenty thousand reads a second, the checkpoint's
+    /// own fsyncs cost the daemon about 2 % of its CPU (Benchmarks/README.md, "The read path").
+    static let transactionsPerCheckpoint = 1024
 
     private let log: Mutex<AccessLog>
     private let queue = Mutex(Queue())

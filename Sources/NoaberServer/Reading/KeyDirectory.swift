@@ -17,13 +17,15 @@ final class KeyDirectory: Sendable {
 
     private struct Contents {
         var ledgerID: String?
+        /// The entry format version entry 1 fixed for the whole ledger (docs/FORMAT.md §16).
+        var entryVersion = 1
         var keys: [KeyID: Key] = [:]
     }
 
     private let contents: Mutex<Contents>
 
     init(_ state: LedgerState) {
-        var contents = Contents(ledgerID: state.ledger?.id)
+        var contents = Contents(ledgerID: state.ledger?.id, entryVersion: state.ledger?.version ?? 1)
         for (id, key) in state.keys {
             contents.keys[id] = Key(
                 publicKey: key.publicKey, role: key.role, revoked: key.revokedSeq != nil, accounts: [])
@@ -36,6 +38,9 @@ final class KeyDirectory: Sendable {
 
     var ledgerID: String? { contents.withLock { $0.ledgerID } }
 
+    /// The ledger's entry format version: whether its names and memos are stored beside the chain.
+    var entryVersion: Int { contents.withLock { $0.entryVersion } }
+
     func key(_ id: KeyID) -> Key? { contents.withLock { $0.keys[id] } }
 
     /// Takes in what a committed group changed: keys added or revoked, accounts opened, controllers
@@ -46,6 +51,7 @@ final class KeyDirectory: Sendable {
                 switch accepted.payload.body {
                 case .ledgerInit(let body):
                     contents.ledgerID = accepted.payload.ledger
+                    contents.entryVersion = accepted.payload.v
                     for spec in [body.adminKey] + (body.logKey.map { [$0] } ?? []) {
                         Self.add(spec, to: &contents.keys)
                     }

@@ -16,8 +16,11 @@ final class ReadGate: Sendable {
     }
 
     /// The reader `auth` proves, for `method` with `params` (their bytes as the request carries
-    /// them); throws the typed refusal otherwise.
-    func admit(_ auth: ReadAuthorization?, method: Method, params: ArraySlice<UInt8>) throws(RPCError) -> Reader {
+    /// them), signed under `context`; throws the typed refusal otherwise.
+    func admit(
+        _ auth: ReadAuthorization?, method: Method, params: ArraySlice<UInt8>,
+        context: String = ReadAuthorization.context
+    ) throws(RPCError) -> Reader {
         guard let auth else { throw .readKeyRequired(method.rawValue) }
         guard let ledgerID = directory.ledgerID else { throw .readAuthInvalid("the daemon serves no ledger yet") }
         // Lowercase only: one spelling per key, as everywhere on the wire.
@@ -43,13 +46,26 @@ final class ReadGate: Sendable {
             throw .readAuthInvalid("signature must be lowercase hex")
         }
         let message = ReadAuthorization.message(
-            ledgerID: ledgerID, method: method.rawValue, timestamp: auth.timestamp, nonce: auth.nonce, params: params)
+            context: context, ledgerID: ledgerID, method: method.rawValue, timestamp: auth.timestamp, nonce: auth.nonce,
+            params: params)
         guard key.publicKey.isValidSignature(signature, for: message) else {
             throw .readAuthInvalid(
                 "the signature does not verify for this ledger, method and params under key \(auth.keyId)")
         }
         // Only a request whose signature holds may spend a nonce: forgeries cannot fill the window.
         guard nonces.withLock({ $0.insert(Nonce(nonce), at: now) }) else { throw .readAuthReplayed }
+        return Reader(keyID: keyID, role: key.role, accounts: key.accounts)
+    }
+
+    /// The reader of a read on a connection whose session `keyID` opened: the key as the
+    /// directory knows it now, so that a revocation or a change of controllers counts from the
+    /// next read on; a revoked key's session is closed.
+    func admit(session keyID: KeyID, of connection: ConnectionSession) throws(RPCError) -> Reader {
+        guard let key = directory.key(keyID) else { throw .readAuthInvalid("key \(keyID.hex) is not registered") }
+        guard !key.revoked else {
+            connection.close()
+            throw .readAuthInvalid("key \(keyID.hex) was revoked; the session on this connection is closed")
+        }
         return Reader(keyID: keyID, role: key.role, accounts: key.accounts)
     }
 }

@@ -26,24 +26,34 @@ struct LedgerService: Sendable {
     /// The writer's clock, by which claims expire.
     var clock: @Sendable () -> Timestamp = Timestamp.now
 
-    func handle(_ line: Data, peer: PeerCredentials?) async -> Data {
+    func handle(_ line: Data, peer: PeerCredentials?, connection: ConnectionSession) async -> Data {
         let request: Request
         switch Request.parse(line) {
         case .failure(let failed): return RequestContext.respond(id: failed.id, failed.error)
         case .success(let parsed): request = parsed
         }
-        var context = RequestContext(id: request.id, peer: peer)
+        var context = RequestContext(id: request.id, peer: peer, connection: connection)
         let route: Route
         let params: any Sendable
         switch request.call {
         case .failure(let error): return context.respond(error)
         case .success(let call): (route, params) = call
         }
-        if route.method.access == .read {
+        if route.method.access == .read || route.method.access == .session {
+            // A request's own `auth` counts before the connection's session: a one-shot signed read
+            // is judged by its signature alone, wherever it is sent.
+            let session = request.auth == nil && route.method.access == .read ? connection.keyID : nil
             do {
-                context.reader = try gate.admit(request.auth, method: route.method, params: request.paramsBytes)
+                if let session {
+                    context.reader = try gate.admit(session: session, of: connection)
+                } else {
+                    context.reader = try gate.admit(
+                        request.auth, method: route.method, params: request.paramsBytes,
+                        context: route.method.access == .session
+                            ? ReadAuthorization.sessionContext : ReadAuthorization.context)
+                }
             } catch {
-                logRefusedRead(error, route.method, keyID: request.auth?.keyId, peer: peer)
+                logRefusedRead(error, route.method, keyID: request.auth?.keyId ?? session?.hex, peer: peer)
                 return context.respond(error)
             }
         }

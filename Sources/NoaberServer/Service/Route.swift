@@ -1,10 +1,13 @@
 import Foundation
+import NoaberCore
 import NoaberProtocol
 
 /// What a handler knows of the request beside its params.
 struct RequestContext: Sendable {
     var id: RPCID
     var peer: PeerCredentials?
+    /// What the request's connection has proved (`session.open`).
+    var connection: ConnectionSession
     /// Who signed the read; set for every method whose access is `.read`, before its handler runs.
     var reader: Reader?
 
@@ -43,13 +46,16 @@ struct ResponseLine: Sendable {
 struct Route: Sendable {
     let method: Method
     let decodeParams: @Sendable (Request.ParamsDecoder) throws -> any Sendable
+    /// The params decoded from their tree (nil: absent), for `Request.parse`'s short way; any
+    /// failure sends the request the long way, through `decodeParams`, which names it.
+    let decodeTree: @Sendable (JSONTree?) throws -> any Sendable
     let run: @Sendable (LedgerService, any Sendable, RequestContext) async throws -> Data
 
     init<P: Decodable & Sendable, R: Encodable>(
         _ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (P, RequestContext) async throws -> R
     ) {
         self.init(
-            method, decode: { try $0.decode(P.self) },
+            method, decode: { try $0.decode(P.self) }, decodeTree: Self.tree(P.self),
             run: { service, params, context in
                 context.respond(try await handler(service)(params, context))
             })
@@ -61,7 +67,7 @@ struct Route: Sendable {
         _ handler: @escaping @Sendable (LedgerService) -> (P, RequestContext) async throws -> ResponseLine
     ) {
         self.init(
-            method, decode: { try $0.decode(P.self) },
+            method, decode: { try $0.decode(P.self) }, decodeTree: Self.tree(P.self),
             run: { service, params, context in
                 try await handler(service)(params, context).data
             })
@@ -72,7 +78,7 @@ struct Route: Sendable {
         _ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (RequestContext) async throws -> R
     ) {
         self.init(
-            method, decode: { _ in NoParams() },
+            method, decode: { _ in NoParams() }, decodeTree: { _ in NoParams() },
             run: { service, _, context in
                 context.respond(try await handler(service)(context))
             })
@@ -80,14 +86,26 @@ struct Route: Sendable {
 
     private init<P: Sendable>(
         _ method: Method, decode: @escaping @Sendable (Request.ParamsDecoder) throws -> P,
+        decodeTree: @escaping @Sendable (JSONTree?) throws -> P,
         run: @escaping @Sendable (LedgerService, P, RequestContext) async throws -> Data
     ) {
         self.method = method
         decodeParams = decode
+        self.decodeTree = decodeTree
         self.run = { service, params, context in
             // The params were decoded by this same route, so they are always of its type.
             guard let params = params as? P else { throw RPCError.internalError("params decoded for another method") }
             return try await run(service, params, context)
+        }
+    }
+}
+
+extension Route {
+    /// Decodes present params of type `P` from their tree, as `Request.ParamsDecoder` would.
+    fileprivate static func tree<P: Decodable>(_ type: P.Type) -> @Sendable (JSONTree?) throws -> P {
+        { tree in
+            guard let tree else { throw RPCError.invalidParams("\"params\" is missing") }
+            return try JSONTreeDecoder(convertFromSnakeCase: true).decode(P.self, from: tree)
         }
     }
 }
@@ -120,6 +138,8 @@ extension LedgerService {
         case .accessLog: Route(method, accessLog)
         case .backupStart: Route(method, backupStart)
         case .backupRead: Route(method, backupRead)
+        case .sessionChallenge: Route(method, sessionChallenge)
+        case .sessionOpen: Route(method, sessionOpen)
         }
     }
 
