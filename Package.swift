@@ -32,6 +32,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // glibc's malloc tuning (mallopt), for the daemon's arena limit.
+        .systemLibrary(name: "CMalloc"),
 
         // SHA-256, Ed25519, key files and secure random over libcrypto.
         .target(name: "NoaberCrypto", dependencies: ["COpenSSL"]),
@@ -82,6 +84,7 @@ let package = Package(
         .executableTarget(
             name: "noaberd",
             dependencies: [
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 "NoaberAudit",
                 "NoaberCore",
                 "NoaberServer",

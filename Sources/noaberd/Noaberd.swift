@@ -3,6 +3,10 @@ import Foundation
 import Logging
 import NoaberServer
 
+#if canImport(Glibc)
+    import CMalloc
+#endif
+
 @main
 struct Noaberd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,6 +36,12 @@ struct Noaberd: AsyncParsableCommand {
     var catchUp: String?
 
     func run() async throws {
+        #if canImport(Glibc)
+            // glibc gives each thread that meets a busy heap an arena of its own, up to 8 per core, and
+            // keeps their freed pages: NIO's loops, the writer, the readers and the access log each
+            // held one. Two arenas cut the daemon's peak RSS by about 6 MB (Benchmarks/README.md).
+            _ = mallopt(M_ARENA_MAX, 2)
+        #endif
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: settings.given, configFile: config)
