@@ -83,7 +83,7 @@ struct Targets: ParsableCommand {
         let importRate = f["import_lines"].flatMap { lines in f["import_seconds"].map { lines / $0 } }
         rows.append(
             Row(
-                measure: "CSV import, \(number(f["import_lines"], " lines"))", measured: number(importRate),
+                measure: "CSV import (format 2), \(number(f["import_lines"], " lines"))", measured: number(importRate),
                 ratio: importRate.map { String(format: "1M in %.0f s", 1_000_000 / $0) } ?? "",
                 target: "1M lines <= 20 s", pass: importRate.map { 1_000_000 / $0 <= 20 } ?? false))
         let importedVerify = f["imported_entries"].flatMap { n in f["imported_verify_seconds"].map { n / $0 } }
