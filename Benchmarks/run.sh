@@ -92,7 +92,7 @@ start=$(seconds)
 verified=$(.build/release/noaber verify --socket "$work/import.sock" --key "$work/import-admin.key" | head -1)
 end=$(seconds)
 entries=$(.build/release/noaber status --socket "$work/import.sock" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["entries"])')
-echo "verify the imported ledger, $entries entries: $(python3 -c "print(f'{$end - $start:.2f} s, {$entries / ($end - $start):.0f} per second')"): $verified"
+echo "verify the imported ledger, $entries entries ($import_lines credits imported): $(python3 -c "print(f'{$end - $start:.2f} s, {$import_lines / ($end - $start):.0f} credits per second')"): $verified"
 echo "imported_entries $entries" >>"$figures"
 echo "imported_verify_seconds $(python3 -c "print($end - $start)")" >>"$figures"
 
