@@ -25,7 +25,8 @@ extension Import {
         summary.entries = 0
         let credits = plan.credits
         let used = try await usedIDs(credits.map(\.payload.id), client: session.client)
-        let fresh = credits.filter { !used.contains($0.payload.id) }
+        // Nothing imported before (the usual case) leaves the plan's credits as they are, not copied.
+        let fresh = used.isEmpty ? credits : credits.filter { !used.contains($0.payload.id) }
         summary.alreadyImported = credits.count - fresh.count
         let batches = ImportBatch.make(
             fresh, issuer: issuer.value, ledgerID: session.ledgerID, size: batchSize ?? CreditBatch.maxCredits)
@@ -52,9 +53,9 @@ extension Import {
         let outcome = sending.outcome.withLock { $0 }
         for (index, result) in outcome.results.sorted(by: { $0.key < $1.key }) {
             if result.replayed {
-                summary.alreadyImported += batches[index].credits.count
+                summary.alreadyImported += batches[index].lines.count
             } else {
-                summary.written += batches[index].credits.count
+                summary.written += batches[index].lines.count
                 summary.entries? += 1
             }
         }
@@ -85,8 +86,8 @@ extension Import {
     /// What the user reads when the daemon refuses a batch: its lines, and the line of the credit
     /// the daemon names (`credits[i]`), if it names one.
     private func refusal(of batch: ImportBatch, _ error: any Error, written: Int) -> String {
-        let first = batch.credits.first!.line.number
-        let last = batch.credits.last!.line.number
+        let first = batch.lines.first!
+        let last = batch.lines.last!
         var which = ""
         let text = "\(error)"
         if let open = text.range(of: "credits["), let close = text[open.upperBound...].firstIndex(of: "]"),
@@ -127,7 +128,7 @@ final class BatchSending: Sendable {
                     .submit, SubmitParams(signed, personal: personal), as: SubmitResult.self)
                 let lines = outcome.withLock {
                     $0.results[index] = result
-                    $0.lines += batch.credits.count
+                    $0.lines += batch.lines.count
                     return $0.lines
                 }
                 answered(lines)
