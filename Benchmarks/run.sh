@@ -63,26 +63,36 @@ PY
 echo "export jsonl: $(measure .build/release/noaber export --socket "$work/noaberd.sock" --key "$work/admin.key" --format jsonl --out "$work/ledger.jsonl"); $(du -k "$work/ledger.jsonl" | cut -f1) KiB"
 echo "verify --file (offline): $(measure .build/release/noaber verify --file "$work/ledger.jsonl")"
 
-# An import of a month of hours into a second, fresh ledger, then the verification of that ledger,
-# both through the real CLI as a coordinator and an auditor would run them.
+# An import of a month of hours into a second, fresh ledger of entry format 2 (as a care
+# organisation's new ledger is), so in `credits` entries of 1000 lines (FORMAT.md §17), then the
+# verification of that ledger, both through the real CLI as a coordinator and an auditor would run them.
 .build/release/noaberd --data "$work/import" --socket "$work/import.sock" --log-level warning &
 importer=$!
 for _ in $(seq 100); do [ -S "$work/import.sock" ] && break; sleep 0.1; done
 $bench prepare-import --socket "$work/import.sock" --lines "$import_lines" --volunteers "$volunteers" \
     --csv "$work/hours.csv" --coordinator-key-out "$work/coordinator.key" --admin-key-out "$work/import-admin.key"
 seconds() { python3 -c 'import sys, time; print(f"{time.time():.3f}")'; }
+# CPU seconds a process has used (user + system), from /proc: the client's and the daemon's CPU
+# for the import are printed apart, as they compare across runs on a shared machine.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+timer=()
+[ -x /usr/bin/time ] && timer=(/usr/bin/time -f "%U %S %M" -o "$work/import-time")
+daemon_cpu=$(cpu $importer)
 start=$(seconds)
-.build/release/noaber import "$work/hours.csv" --socket "$work/import.sock" --issuer org:o001 \
+"${timer[@]}" .build/release/noaber import "$work/hours.csv" --socket "$work/import.sock" --issuer org:o001 \
     --key "$work/coordinator.key" | tail -1
 end=$(seconds)
-echo "import $import_lines lines: $(python3 -c "print(f'{$end - $start:.2f} s, {$import_lines / ($end - $start):.0f} lines per second')")"
+daemon_cpu=$(python3 -c "print(f'{$(cpu $importer) - $daemon_cpu:.2f}')")
+[ -s "$work/import-time" ] && read -r user system peak <"$work/import-time" &&
+    echo "import CPU: noaber $(python3 -c "print(f'{$user + $system:.2f}')") s (peak ${peak} kB), noaberd $daemon_cpu s"
+echo "import $import_lines lines (format 2, credits entries): $(python3 -c "print(f'{$end - $start:.2f} s, {$import_lines / ($end - $start):.0f} lines per second')")"
 echo "import_lines $import_lines" >>"$figures"
 echo "import_seconds $(python3 -c "print($end - $start)")" >>"$figures"
 start=$(seconds)
 verified=$(.build/release/noaber verify --socket "$work/import.sock" --key "$work/import-admin.key" | head -1)
 end=$(seconds)
 entries=$(.build/release/noaber status --socket "$work/import.sock" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["entries"])')
-echo "verify the imported ledger, $entries entries: $(python3 -c "print(f'{$end - $start:.2f} s, {$entries / ($end - $start):.0f} per second')"): $verified"
+echo "verify the imported ledger, $entries entries ($import_lines credits imported): $(python3 -c "print(f'{$end - $start:.2f} s, {$import_lines / ($end - $start):.0f} credits per second')"): $verified"
 echo "imported_entries $entries" >>"$figures"
 echo "imported_verify_seconds $(python3 -c "print($end - $start)")" >>"$figures"
 

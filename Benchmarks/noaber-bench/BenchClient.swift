@@ -64,6 +64,11 @@ struct BenchClient: Sendable {
     /// Submits from `connections` connections; entries refused because a spend raced ahead of its
     /// credit are sent again (same bytes, so idempotent) until every entry is committed.
     func submit(_ entries: [SignedEntry]) async throws -> Run {
+        try await submit(entries.map { Submission(signed: $0) })
+    }
+
+    /// As `submit(_:)`, with each entry's personal texts (entry format 2).
+    func submit(_ entries: [Submission]) async throws -> Run {
         try await submit(lines: entries.enumerated().map { try Self.submitLine($1, id: $0 + 1) })
     }
 
@@ -71,7 +76,14 @@ struct BenchClient: Sendable {
     /// signed, outside the timed submission, so that the client's share of the two cores goes to
     /// sending and reading, as a real client's would with its request at hand.
     static func submitLine(_ entry: SignedEntry, id: Int) throws -> Data {
-        try RPCCoding.requestLine(id: .number(Int64(id)), method: Method.submit.rawValue, params: SubmitParams(entry))
+        try submitLine(Submission(signed: entry), id: id)
+    }
+
+    /// As `submitLine(_:id:)`, with the entry's personal texts beside it (entry format 2).
+    static func submitLine(_ entry: Submission, id: Int) throws -> Data {
+        try RPCCoding.requestLine(
+            id: .number(Int64(id)), method: Method.submit.rawValue,
+            params: SubmitParams(entry.signed, personal: entry.personal))
     }
 
     /// Submits request lines made by `submitLine`, as `submit(_:)` does.
@@ -131,7 +143,11 @@ struct BenchClient: Sendable {
 
     /// A new ledger with its admin, a coordinator (operator) for the issuers and one member key for
     /// every volunteer and shop: signing is not what the benchmark measures.
-    func createLedger() async throws -> (
+    /// `version` 2 makes a ledger of entry format 2 (docs/FORMAT.md §16), whose labels and names are
+    /// commitments with the texts beside them, as a care organisation's new ledger is.
+    func createLedger(
+        version: Int = Payload.version
+    ) async throws -> (
         ledger: String, admin: Ed25519PrivateKey, coordinator: Ed25519PrivateKey, members: Ed25519PrivateKey
     ) {
         let admin = try Ed25519PrivateKey.generate()
@@ -160,7 +176,7 @@ struct BenchClient: Sendable {
         ]
         for (i, body) in setup.enumerated() {
             _ = try await submit([
-                try SignedEntry.sign(Payload(ledger: ledger, id: "setup-\(i)", body: body), with: admin)
+                try Self.sign(Payload(v: version, ledger: ledger, id: "setup-\(i)", body: body), with: admin)
             ])
         }
         return (ledger, admin, coordinator, members)
@@ -172,11 +188,34 @@ struct BenchClient: Sendable {
         _ short: String, kind: AccountKind, ledger: String, admin: Ed25519PrivateKey,
         coordinator: Ed25519PrivateKey, members: Ed25519PrivateKey
     ) throws -> SignedEntry {
+        try opening(
+            short, kind: kind, ledger: ledger, admin: admin, coordinator: coordinator, members: members, version: 1
+        ).signed
+    }
+
+    /// As `opening`, in entry format `version`: in format 2 the name is a commitment, its text beside it.
+    static func opening(
+        _ short: String, kind: AccountKind, ledger: String, admin: Ed25519PrivateKey,
+        coordinator: Ed25519PrivateKey, members: Ed25519PrivateKey, version: Int
+    ) throws -> Submission {
         let body = AccountOpen(
             account: try NoaberBench.account(short), accountKind: kind, name: short,
             minBalance: kind == .issuer ? -1_000_000_000_000 : 0,
             controllers: [kind == .issuer ? coordinator.publicKey.keyID : members.publicKey.keyID])
-        return try SignedEntry.sign(Payload(ledger: ledger, id: "open-\(short)", body: .accountOpen(body)), with: admin)
+        return try sign(Payload(v: version, ledger: ledger, id: "open-\(short)", body: .accountOpen(body)), with: admin)
+    }
+
+    /// A signed entry and, in entry format 2, the personal texts its commitments stand for.
+    struct Submission: Sendable {
+        var signed: SignedEntry
+        var personal: [PersonalText] = []
+    }
+
+    /// Signs `payload`; in format 2, its personal texts are first replaced by commitments.
+    static func sign(_ payload: Payload, with key: Ed25519PrivateKey) throws -> Submission {
+        guard payload.v >= 2 else { return Submission(signed: try SignedEntry.sign(payload, with: key)) }
+        let (committed, texts) = try payload.committingPersonalData()
+        return Submission(signed: try SignedEntry.sign(committed, with: key), personal: texts)
     }
 
     /// As `noaber verify` does it: signatures on every core, then the rules in order with each

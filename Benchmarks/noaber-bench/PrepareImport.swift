@@ -5,7 +5,9 @@ import NoaberCrypto
 
 /// `noaber-bench prepare-import`: a fresh ledger with one issuer and its volunteers, and a month
 /// of hours for them as the CSV file `noaber import` reads, so that run.sh can time the import
-/// and then the verification of the imported ledger with the real CLI.
+/// and then the verification of the imported ledger with the real CLI. The ledger is of entry
+/// format 2, as a care organisation's new ledger is: its names and labels are commitments with the
+/// texts beside them, and `noaber import` writes `credits` entries of 1,000 lines (FORMAT.md §17).
 struct PrepareImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prepare-import", abstract: "Make a ledger and a CSV file of hours to import into it.")
@@ -34,14 +36,15 @@ struct PrepareImport: AsyncParsableCommand {
 
     func run() async throws {
         let client = BenchClient(socket: socket, connections: 16)
-        let (ledger, admin, coordinator, members) = try await client.createLedger()
+        let (ledger, admin, coordinator, members) = try await client.createLedger(version: 2)
         try admin.write(toFile: adminKeyOut)
         try coordinator.write(toFile: coordinatorKeyOut)
         var opens = [("O001", AccountKind.issuer)]
         opens += (1...volunteers).map { (String(format: "V%05d", $0), AccountKind.member) }
         let entries = try opens.map { short, kind in
             try BenchClient.opening(
-                short, kind: kind, ledger: ledger, admin: admin, coordinator: coordinator, members: members)
+                short, kind: kind, ledger: ledger, admin: admin, coordinator: coordinator, members: members,
+                version: 2)
         }
         _ = try await client.submit(entries)
         // Hours in quarters from 0.25 to 8, days of November, an id per line as organisations keep.

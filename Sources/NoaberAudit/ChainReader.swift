@@ -52,11 +52,16 @@ struct ChainReader {
         }
         // Version 2: the formats show the texts served beside the entry in place of their
         // commitments; `[erased]` once erased, `[withheld]` when none were served (FORMAT.md §16).
+        // A batch has 1,000 memos: one lookup table and one pass over its credits, not a search
+        // of the texts and a copy of the credits per memo.
         if payload.v >= 2 {
-            for field in payload.personalFields {
-                let text = info.personal.map { $0.first { $0.path == field.path }?.text ?? PersonalData.erasedMarker }
-                payload.setPersonalField(field.path, to: text ?? "[withheld]")
+            let served = info.personal.map { texts in
+                Dictionary(texts.map { ($0.path, $0.text) }, uniquingKeysWith: { first, _ in first })
             }
+            payload.setPersonalFields(
+                payload.personalFields.map { field in
+                    (field.path, served.map { $0[field.path] ?? PersonalData.erasedMarker } ?? "[withheld]")
+                })
         }
         let entry = ReadEntry(seq: info.seq, id: info.id, committedAt: time, date: CalendarDate(time), payload: payload)
         switch payload.body {

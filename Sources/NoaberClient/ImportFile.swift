@@ -12,7 +12,7 @@ import NoaberCrypto
 /// organisation's own id for the line; with it, a line is recognised when the file is run again).
 /// In a semicolon-separated file, hours and amounts may have a decimal comma ("2,5").
 package struct ImportFile {
-    package static let maxBytes = 20 << 20
+    package static let maxBytes = 128 << 20
     package static let columns = ["account", "date", "hours", "amount", "category", "memo", "external_id"]
 
     package struct Line: Sendable {
@@ -76,7 +76,8 @@ package struct ImportFile {
         }
         guard size <= maxBytes else {
             throw ClientFailure(
-                "\(path) is \(size) bytes; an import file is at most \(maxBytes) bytes (about 200,000 lines): split it")
+                "\(path) is \(size) bytes; an import file is at most \(maxBytes) bytes (about 2.5 million lines): split it"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw ClientFailure("cannot read \(path)") }
         guard let text = String(data: data, encoding: .utf8) else {

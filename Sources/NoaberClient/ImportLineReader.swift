@@ -13,6 +13,8 @@ struct LineReader {
     var problems: [ImportFile.Problem] = []
     var seenExternal: [String: Int] = [:]
     var seenContent: [String: Int] = [:]
+    /// Whether each date written so far is a real day: a month's file has some thirty of them.
+    var realDays: [String: Bool] = [:]
 
     /// What one line says, field by field, with every reason it cannot be imported.
     private struct Fields {
@@ -30,7 +32,7 @@ struct LineReader {
 
     mutating func read(_ record: CSVReader.Record) {
         let fields = record.fields
-        if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { return }
+        if fields.allSatisfy({ $0.trimmingSpaces.isEmpty }) { return }
         guard fields.count == names.count else {
             // Which value is in which column is unknown, so none of them can be judged.
             problems.append(
@@ -40,7 +42,7 @@ struct LineReader {
         }
         var value: [String: String] = [:]
         for (name, field) in zip(names, fields) {
-            let trimmed = field.trimmingCharacters(in: .whitespaces)
+            let trimmed = field.trimmingSpaces
             if !trimmed.isEmpty { value[name] = trimmed }
         }
         var read = parse(value)
@@ -60,7 +62,7 @@ struct LineReader {
     }
 
     /// The line's values, each checked on its own.
-    private func parse(_ value: [String: String]) -> Fields {
+    private mutating func parse(_ value: [String: String]) -> Fields {
         var read = Fields()
         if let text = value["account"] {
             read.account = try? AccountID(text)
@@ -68,7 +70,7 @@ struct LineReader {
         } else {
             read.reasons.append("the account is empty")
         }
-        if let date = value["date"], Self.isDate(date) {
+        if let date = value["date"], isRealDay(date) {
             read.date = date
             if date > today.text { read.reasons.append("the date \(date) is after today: care is credited once given") }
         } else {
@@ -151,9 +153,34 @@ struct LineReader {
         return text.replacingOccurrences(of: ",", with: ".")
     }
 
+    private mutating func isRealDay(_ text: String) -> Bool {
+        if let known = realDays[text] { return known }
+        let real = Self.isDate(text)
+        if realDays.count < 10_000 { realDays[text] = real }
+        return real
+    }
+
     /// A real day written YYYY-MM-DD: the round trip refuses days the calendar does not have.
     static func isDate(_ text: String) -> Bool {
         guard text.utf8.count == 10, let time = Timestamp(rfc3339: text + "T00:00:00.000Z") else { return false }
         return time.rfc3339.hasPrefix(text)
+    }
+}
+
+extension String {
+    /// As `trimmingCharacters(in: .whitespaces)` (tabs and Unicode's space separators), without
+    /// Foundation's bridging, which was a tenth of a million-line import's reading: a field
+    /// without spaces at its ends is returned as it is.
+    var trimmingSpaces: String {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else { return self }
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end && isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start && isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
     }
 }

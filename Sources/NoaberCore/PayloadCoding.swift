@@ -143,6 +143,12 @@ extension Payload: Codable {
     /// The bytes a signer produces: compact JSON with sorted keys. Any byte layout is accepted on
     /// submission; this one is simply what Noaber's own CLI writes.
     package func encoded() -> [UInt8] {
+        if case .credits(let batch) = body { return encodedCredits(batch) }
+        return encodedByFoundation()
+    }
+
+    /// `encoded()` through `JSONEncoder`, which the hand-written kinds must equal (tested).
+    package func encodedByFoundation() -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding plain value types into JSON cannot fail.

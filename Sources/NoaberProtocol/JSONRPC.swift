@@ -99,7 +99,14 @@ extension RPCCoding {
         authorize: ((_ method: String, _ params: [UInt8]) throws -> ReadAuthorization)? = nil
     ) throws -> Data {
         let encoder = encoder()
-        let paramsBytes = try encoder.encode(params)
+        let paramsBytes: Data
+        if let writable = params as? any JSONWritable {
+            var writer = JSONWriter()
+            writable.write(to: &writer)
+            paramsBytes = Data(writer.bytes)
+        } else {
+            paramsBytes = try encoder.encode(params)
+        }
         let auth = try authorize?(method, [UInt8](paramsBytes))
         var line = try encoder.encode(RPCRequestHead(auth: auth, id: id, method: method))
         line.removeLast()  // the head's closing brace

@@ -69,19 +69,6 @@ extension PostingInfo: JSONWritable {
     }
 }
 
-extension PersonalTextInfo: JSONWritable {
-    package func write(to writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("path")
-        writer.string(path)
-        writer.key("salt")
-        writer.string(salt)
-        writer.key("text")
-        writer.string(text)
-        writer.endObject()
-    }
-}
-
 extension TreeNodesResult: JSONWritable {
     package func write(to writer: inout JSONWriter) {
         writer.beginObject()

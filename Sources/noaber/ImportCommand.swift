@@ -20,7 +20,8 @@ struct Import: AsyncParsableCommand {
             are each committed whole or not at all. Running the same file again adds nothing and says so: \
             each line's entry id comes from its external_id, or else from its content. On a ledger of \
             entry format 2, a batch is one signed `credits` entry of up to 1000 lines, each line a \
-            credit with its own id; lines whose id is in the ledger already are left out.
+            credit with its own id; lines whose id is in the ledger already are left out, and up to 3 batches are in \
+            flight at once, each on a connection of its own.
             """)
 
     @Argument(help: "The CSV file.")

@@ -94,7 +94,7 @@ struct ImportTests {
         ] {
             #expect(values.stderr.contains(line), "\(values.stderr)")
         }
-        // Bytes that are not UTF-8, and a file of 100 MB.
+        // Bytes that are not UTF-8, and a file one byte past the limit of 128 MiB.
         let latin1 = Data("account,date,hours,memo\nvol:piet,2026-11-01,1,caf".utf8) + Data([0xE9]) + Data("\n".utf8)
         try latin1.write(to: daemon.directory.appendingPathComponent("latin1.csv"))
         let notUTF8 = try await importing(daemon, "latin1.csv")
@@ -102,7 +102,7 @@ struct ImportTests {
         let big = daemon.directory.appendingPathComponent("big.csv")
         _ = FileManager.default.createFile(atPath: big.path, contents: nil)
         let handle = try FileHandle(forWritingTo: big)
-        try handle.truncate(atOffset: 100 << 20)
+        try handle.truncate(atOffset: (128 << 20) + 1)
         try handle.close()
         let tooBig = try await importing(daemon, "big.csv")
         #expect(tooBig.status != 0 && tooBig.stderr.contains("an import file is at most"), "\(tooBig.stderr)")

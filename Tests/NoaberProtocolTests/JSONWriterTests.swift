@@ -90,4 +90,23 @@ struct JSONWriterTests {
                 "\(error.message.debugDescription)")
         }
     }
+
+    /// A submission's params (an import sends a thousand personal texts with each batch), with and
+    /// without texts, as the request line carries them.
+    @Test func submissionParams() throws {
+        for (i, text) in Self.texts.enumerated() {
+            var params = try RPCCoding.decoder().decode(
+                SubmitParams.self, from: Data(#"{"payload":"","signature":"","key_id":""}"#.utf8))
+            params.payload = "eyJ" + text
+            params.signature = text + "ab"
+            params.keyId = "k" + text
+            params.personal =
+                i % 3 == 0
+                ? nil : Self.texts.prefix(i % 7).map { PersonalTextInfo(path: $0 + "p", salt: text, text: $0) }
+            if i % 5 == 0 { params.personal = [] }
+            var writer = JSONWriter()
+            params.write(to: &writer)
+            #expect(writer.bytes == Array(try RPCCoding.encoder().encode(params)), "\(text.debugDescription)")
+        }
+    }
 }

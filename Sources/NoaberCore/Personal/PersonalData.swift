@@ -126,11 +126,24 @@ extension Payload {
         copy.v = 2
         var texts: [PersonalText] = []
         for field in personalFields {
-            let text = PersonalText(path: field.path, salt: salt(field.path, field.value), text: field.value)
-            texts.append(text)
-            copy.setPersonalField(field.path, to: text.commitment)
+            texts.append(PersonalText(path: field.path, salt: salt(field.path, field.value), text: field.value))
         }
+        copy.setPersonalFields(texts.map { ($0.path, $0.commitment) })
         return (copy, texts)
+    }
+
+    /// Puts each value in the personal field at its path. A batch's memos are set in one pass
+    /// over one copy of its credits: one at a time, each would copy all 1,000 credits again.
+    package mutating func setPersonalFields(_ values: [(path: String, value: String)]) {
+        guard case .credits(var batch) = body else {
+            for (path, value) in values { setPersonalField(path, to: value) }
+            return
+        }
+        for (path, value) in values {
+            guard let index = CreditBatch.memoIndex(path), batch.credits.indices.contains(index) else { continue }
+            batch.credits[index].memo = value
+        }
+        body = .credits(batch)
     }
 
     /// Puts `value` in the personal field at `path`; the paths are those of `personalFields`.

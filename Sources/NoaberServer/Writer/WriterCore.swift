@@ -69,9 +69,14 @@ final class WriterCore: @unchecked Sendable {
         // Commit times never go backwards along the chain, even if the wall clock does.
         let time = max(clock(), head.time ?? Timestamp(millisecondsSinceEpoch: 0))
         let prior = WriterPriorEntries(connection: store.connection)
-        // Demurrage due by now is charged first, on the balances as they stood at its period's start.
-        admitDueDemurrage(at: time, prior: prior)
-        let judged = units.map { judge($0, at: time, prior: prior, store: store) }
+        // The group is judged in one read transaction: outside one, each of the rules' queries (two
+        // per credit of a batch, whose ids must be new) was a transaction of its own, with its locks.
+        let judging = { () -> [JudgedUnit] in
+            // Demurrage due by now is charged first, on the balances as they stood at its period's start.
+            self.admitDueDemurrage(at: time, prior: prior)
+            return units.map { self.judge($0, at: time, prior: prior, store: store) }
+        }
+        let judged = (try? store.connection.snapshot { () throws(StoreError) in judging() }) ?? judging()
         if !draft.isEmpty, let failure = write(to: store) {
             return (judged.map { $0.dependsOnGroup ? .storageFailure(failure) : $0.outcome(in: draft) }, [])
         }
