@@ -24,9 +24,7 @@ extension SubmitBatchResult: JSONWritable {
     package func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("results")
-        writer.beginArray()
-        for result in results { result.write(to: &writer) }
-        writer.endArray()
+        writer.array(results)
         writer.endObject()
     }
 }

@@ -104,6 +104,15 @@ package protocol JSONWritable: Encodable {
     func write(to writer: inout JSONWriter)
 }
 
+extension JSONWriter {
+    /// An array of values that write themselves.
+    package mutating func array(_ items: some Sequence<some JSONWritable>) {
+        beginArray()
+        for item in items { item.write(to: &self) }
+        endArray()
+    }
+}
+
 extension RPCID {
     package func write(to writer: inout JSONWriter) {
         switch self {

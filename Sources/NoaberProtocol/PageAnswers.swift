@@ -8,9 +8,7 @@ extension EntriesResult: JSONWritable {
     package func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("entries")
-        writer.beginArray()
-        for entry in entries { entry.write(to: &writer) }
-        writer.endArray()
+        writer.array(entries)
         writer.endObject()
     }
 }
@@ -32,14 +30,10 @@ extension EntryInfo: JSONWritable {
         writer.string(payload)
         if let personal {
             writer.key("personal")
-            writer.beginArray()
-            for text in personal { text.write(to: &writer) }
-            writer.endArray()
+            writer.array(personal)
         }
         writer.key("postings")
-        writer.beginArray()
-        for posting in postings { posting.write(to: &writer) }
-        writer.endArray()
+        writer.array(postings)
         writer.key("prev_hash")
         writer.string(prevHash)
         writer.key("seq")

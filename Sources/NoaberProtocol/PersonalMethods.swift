@@ -60,9 +60,7 @@ extension SubmitParams: JSONWritable {
         writer.string(payload)
         if let personal {
             writer.key("personal")
-            writer.beginArray()
-            for text in personal { text.write(to: &writer) }
-            writer.endArray()
+            writer.array(personal)
         }
         writer.key("signature")
         writer.string(signature)

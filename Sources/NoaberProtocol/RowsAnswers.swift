@@ -24,9 +24,7 @@ extension RowsResult: JSONWritable, JSONTreeReadable {
         }
         if let claims {
             writer.key("claims")
-            writer.beginArray()
-            for row in claims { row.write(to: &writer) }
-            writer.endArray()
+            writer.array(claims)
         }
         writer.key("head_seq")
         writer.integer(headSeq)
@@ -87,8 +85,8 @@ extension RowsResult: JSONWritable, JSONTreeReadable {
     }
 }
 
-extension ClaimRowInfo {
-    func write(to writer: inout JSONWriter) {
+extension ClaimRowInfo: JSONWritable {
+    package func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("account")
         writer.string(account)
