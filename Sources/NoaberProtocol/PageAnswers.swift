@@ -67,18 +67,20 @@ extension TreeNodesResult: JSONWritable {
     package func write(to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("nodes")
-        writer.beginArray()
-        for node in nodes {
-            writer.beginObject()
-            writer.key("hash")
-            writer.string(node.hash)
-            writer.key("idx")
-            writer.integer(node.idx)
-            writer.key("level")
-            writer.integer(node.level)
-            writer.endObject()
-        }
-        writer.endArray()
+        writer.array(nodes)
+        writer.endObject()
+    }
+}
+
+extension TreeNodeInfo: JSONWritable {
+    package func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("hash")
+        writer.string(hash)
+        writer.key("idx")
+        writer.integer(idx)
+        writer.key("level")
+        writer.integer(level)
         writer.endObject()
     }
 }

@@ -9,18 +9,7 @@ extension RowsResult: JSONWritable, JSONTreeReadable {
         writer.beginObject()
         if let batchCredits {
             writer.key("batch_credits")
-            writer.beginArray()
-            for row in batchCredits {
-                writer.beginObject()
-                writer.key("credit_id")
-                writer.string(row.creditId)
-                writer.key("idx")
-                writer.integer(row.idx)
-                writer.key("seq")
-                writer.integer(row.seq)
-                writer.endObject()
-            }
-            writer.endArray()
+            writer.array(batchCredits)
         }
         if let claims {
             writer.key("claims")
@@ -30,29 +19,11 @@ extension RowsResult: JSONWritable, JSONTreeReadable {
         writer.integer(headSeq)
         if let personalSubjects {
             writer.key("personal_subjects")
-            writer.beginArray()
-            for row in personalSubjects {
-                writer.beginObject()
-                writer.key("account")
-                writer.string(row.account)
-                writer.key("seq")
-                writer.integer(row.seq)
-                writer.endObject()
-            }
-            writer.endArray()
+            writer.array(personalSubjects)
         }
         if let reversals {
             writer.key("reversals")
-            writer.beginArray()
-            for row in reversals {
-                writer.beginObject()
-                writer.key("reversal_seq")
-                writer.integer(row.reversalSeq)
-                writer.key("reversed_id")
-                writer.string(row.reversedId)
-                writer.endObject()
-            }
-            writer.endArray()
+            writer.array(reversals)
         }
         writer.endObject()
     }
@@ -143,5 +114,40 @@ extension ClaimRowInfo: JSONWritable {
         (decidedSeq, decision, reason) = (
             try row.optionalInteger("decided_seq"), try row.optionalString("decision"), try row.optionalString("reason")
         )
+    }
+}
+
+extension BatchCreditRowInfo: JSONWritable {
+    package func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("credit_id")
+        writer.string(creditId)
+        writer.key("idx")
+        writer.integer(idx)
+        writer.key("seq")
+        writer.integer(seq)
+        writer.endObject()
+    }
+}
+
+extension SubjectRowInfo: JSONWritable {
+    package func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("account")
+        writer.string(account)
+        writer.key("seq")
+        writer.integer(seq)
+        writer.endObject()
+    }
+}
+
+extension ReversalRowInfo: JSONWritable {
+    package func write(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("reversal_seq")
+        writer.integer(reversalSeq)
+        writer.key("reversed_id")
+        writer.string(reversedId)
+        writer.endObject()
     }
 }
