@@ -33,13 +33,13 @@ package final class AccessLog {
     package static let fileName = "access.sqlite"
     private let db: Connection
 
-    /// Opens (creating) the log in `directory`. `synchronous=NORMAL`: in WAL mode a record survives
-    /// a crash of the daemon, and a power loss costs at most the last moments' records, which is
-    /// what the ledger's own durability does not need to pay for every read.
+    /// Opens (creating) the log in `directory`. Records reach it in bulk from `PendingAccessRecords`,
+    /// whose file is removed once they are in, so each of those rare commits is made durable
+    /// (`synchronous=FULL`): a power loss costs at most the records still pending, the last moments'.
     package init(directory: String) throws(StoreError) {
         db = try Connection(path: Self.path(in: directory))
         try db.execute("PRAGMA journal_mode = WAL")
-        try db.execute("PRAGMA synchronous = NORMAL")
+        try db.execute("PRAGMA synchronous = FULL")
         // A WALCheckpointer does it on its own connection, off the path of every read.
         try db.execute("PRAGMA wal_autocheckpoint = 0")
         // A WAL that grew under a burst of reads shrinks back once it restarts.
@@ -66,14 +66,13 @@ package final class AccessLog {
         directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
     }
 
-    /// Writes `records` in one transaction: all of them, or none.
-    package func record(_ records: [AccessRecord]) throws(StoreError) {
-        // BEGIN and COMMIT prepared once and kept, as the insert is: under a read load the log
-        // commits thousands of small transactions a second, and `sqlite3_exec` parses its SQL
-        // every time.
+    /// Writes `rows` in one transaction, each under its id: all of them, or none. A row whose id
+    /// the log already holds is one moved before (`PendingAccessRecords`), and is left as it is.
+    package func insert(_ rows: [(id: Int64, record: AccessRecord)]) throws(StoreError) {
+        guard !rows.isEmpty else { return }
         try db.statement("BEGIN IMMEDIATE").run()
         do {
-            for record in records { try insert(record) }
+            for row in rows { try insert(row.id, row.record) }
             try db.statement("COMMIT").run()
         } catch {
             try? db.execute("ROLLBACK")
@@ -81,11 +80,16 @@ package final class AccessLog {
         }
     }
 
-    private func insert(_ record: AccessRecord) throws(StoreError) {
+    /// The id of the last record (0 when there is none).
+    package func lastID() throws(StoreError) -> Int64 {
+        try db.statement("SELECT coalesce(max(id), 0) FROM access_log").rows { $0.int64(0) }[0]
+    }
+
+    private func insert(_ id: Int64, _ record: AccessRecord) throws(StoreError) {
         try db.statement(
-            "INSERT INTO access_log (at, key_id, role, method, accounts, peer_uid, peer_pid) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            "INSERT OR IGNORE INTO access_log (id, at, key_id, role, method, accounts, peer_uid, peer_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         ).run([
-            .text(record.at.rfc3339), .text(record.keyID), .text(record.role), .text(record.method),
+            .integer(id), .text(record.at.rfc3339), .text(record.keyID), .text(record.role), .text(record.method),
             record.accounts.map { .text(",\($0.map(\.rawValue).joined(separator: ",")),") } ?? .null,
             record.peerUID.map(SQLValue.integer) ?? .null, record.peerPID.map(SQLValue.integer) ?? .null,
         ])

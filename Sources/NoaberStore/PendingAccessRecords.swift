@@ -1,0 +1,189 @@
+import Glibc
+import NoaberCore
+import Synchronization
+
+/// The access log's front door: each read's record appended to a plain file beside the log
+/// (`access.pending`) by one `write`, on the thread that serves the read, and moved into
+/// `access.sqlite` (`AccessLog`) in bulk later (`move(into:)`).
+///
+/// A `write` to the page cache survives a crash of the daemon, as a commit of the log's WAL at
+/// `synchronous=NORMAL` does, and costs a system call where a transaction cost its locks, two WAL
+/// pages and two thread hand-offs per group of reads (Benchmarks/README.md, "The read path").
+/// Each record carries its row id, given here in the order of the writes, so that moving a file a
+/// second time (after a crash between the move's commit and the file's removal) adds nothing.
+package final class PendingAccessRecords: Sendable {
+    package static let fileName = "access.pending"
+    /// A file being moved into the log; one left behind by a crash is moved first at the next open.
+    package static let movingName = "access.pending.moving"
+
+    private struct Open {
+        var fd: Int32
+        /// Bytes in the file: a failed write is cut off here, so the next record starts a line.
+        var size: Int
+        var nextID: Int64
+    }
+
+    private let file: Mutex<Open>
+    private let path: String
+    private let movingPath: String
+    /// What the open moved into the log from a previous run: records, and lines that could not
+    /// be read (a power loss can leave a torn last line; a crash of the daemon alone cannot).
+    package let recovered: (moved: Int, unreadable: Int)
+
+    /// Moves whatever a previous run left pending into `log`, then opens an empty file, its ids
+    /// following the log's last.
+    package init(directory: String, log: AccessLog) throws(StoreError) {
+        path = Self.path(directory, Self.fileName)
+        movingPath = Self.path(directory, Self.movingName)
+        var moved = (moved: 0, unreadable: 0)
+        for leftover in [movingPath, path] where access(leftover, F_OK) == 0 {
+            if leftover == path { try Self.rename(path, to: movingPath) }
+            let found = try Self.moveFile(movingPath, into: log)
+            moved = (moved.moved + found.moved, moved.unreadable + found.unreadable)
+        }
+        recovered = moved
+        file = Mutex(Open(fd: try Self.create(path), size: 0, nextID: try log.lastID() + 1))
+    }
+
+    deinit { file.withLock { _ = close($0.fd) } }
+
+    /// Appends `record` by one `write` and returns the bytes now pending; throws if it is not
+    /// wholly written, and then leaves the file as it was.
+    @discardableResult
+    package func append(_ record: AccessRecord) throws(StoreError) -> Int {
+        try file.withLock { open throws(StoreError) -> Int in
+            let line = Self.line(open.nextID, record)
+            let written = line.withUnsafeBufferPointer { write(open.fd, $0.baseAddress, $0.count) }
+            guard written == line.count else {
+                let reason = written < 0 ? String(cString: strerror(errno)) : "short write"
+                // A part of a line would join the next record's; the file ends where it did.
+                _ = ftruncate(open.fd, off_t(open.size))
+                throw .file(path: path, reason: "cannot append an access record: \(reason)")
+            }
+            open.size += line.count
+            open.nextID += 1
+            return open.size
+        }
+    }
+
+    /// Moves every record appended so far into `log`, in one transaction: the file is set aside
+    /// (records appended meanwhile go to a new one), moved, and removed. The caller keeps moves
+    /// apart from each other and from other writes to `log`.
+    package func move(into log: AccessLog) throws(StoreError) -> (moved: Int, unreadable: Int) {
+        var moved = (moved: 0, unreadable: 0)
+        // One left by a move that failed goes first, so that ids reach the log in order.
+        if access(movingPath, F_OK) == 0 { moved = try Self.moveFile(movingPath, into: log) }
+        let setAside = try file.withLock { open throws(StoreError) -> Bool in
+            guard open.size > 0 else { return false }
+            try Self.rename(path, to: movingPath)
+            let fresh: Int32
+            do throws(StoreError) { fresh = try Self.create(path) } catch {
+                // Records go on to the old file, under its old name.
+                try? Self.rename(movingPath, to: path)
+                throw error
+            }
+            close(open.fd)
+            open.fd = fresh
+            open.size = 0
+            return true
+        }
+        guard setAside else { return moved }
+        let found = try Self.moveFile(movingPath, into: log)
+        return (moved.moved + found.moved, moved.unreadable + found.unreadable)
+    }
+
+    /// Inserts the records of the file at `path` into `log` and removes the file.
+    private static func moveFile(
+        _ path: String, into log: AccessLog
+    ) throws(StoreError) -> (
+        moved: Int, unreadable: Int
+    ) {
+        let (rows, unreadable) = parse(try contents(path))
+        try log.insert(rows)
+        guard unlink(path) == 0 else {
+            throw .file(path: path, reason: "cannot remove after moving: \(String(cString: strerror(errno)))")
+        }
+        return (rows.count, unreadable)
+    }
+
+    /// One record as a line: its id, the time in milliseconds, key, role, method, the accounts
+    /// (comma-separated; `*` for every account), peer uid and pid (empty when unknown), by tabs.
+    /// None of the fields can hold a tab or a newline: ids, hex, method names and account ids.
+    static func line(_ id: Int64, _ record: AccessRecord) -> [UInt8] {
+        var text = "\(id)\t\(record.at.millisecondsSinceEpoch)\t\(record.keyID)\t\(record.role)\t\(record.method)\t"
+        if let accounts = record.accounts {
+            text += accounts.map(\.rawValue).joined(separator: ",")
+        } else {
+            text += "*"
+        }
+        text += "\t\(record.peerUID.map(String.init) ?? "")\t\(record.peerPID.map(String.init) ?? "")\n"
+        return Array(text.utf8)
+    }
+
+    /// The records of a file's whole lines, and how many lines could not be read.
+    static func parse(_ bytes: [UInt8]) -> (rows: [(id: Int64, record: AccessRecord)], unreadable: Int) {
+        var rows: [(id: Int64, record: AccessRecord)] = []
+        var unreadable = 0
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        // What follows the last newline is a line never finished (empty when the file is whole).
+        if let last = lines.popLast(), !last.isEmpty { unreadable += 1 }
+        for line in lines {
+            if let row = row(String(decoding: line, as: UTF8.self)) { rows.append(row) } else { unreadable += 1 }
+        }
+        return (rows, unreadable)
+    }
+
+    private static func row(_ line: String) -> (id: Int64, record: AccessRecord)? {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count == 8, let id = Int64(fields[0]), let at = Int64(fields[1]),
+            !fields[2].isEmpty, !fields[3].isEmpty, !fields[4].isEmpty
+        else { return nil }
+        var accounts: [AccountID]?
+        if fields[5] != "*" {
+            do {
+                accounts = try fields[5].split(separator: ",").map { text throws(LedgerError) in
+                    try AccountID(String(text))
+                }
+            } catch { return nil }
+        }
+        func optional(_ text: String) -> Int64?? { text.isEmpty ? .some(nil) : Int64(text).map { .some($0) } }
+        guard let uid = optional(fields[6]), let pid = optional(fields[7]) else { return nil }
+        return (
+            id,
+            AccessRecord(
+                at: Timestamp(millisecondsSinceEpoch: at), keyID: fields[2], role: fields[3], method: fields[4],
+                accounts: accounts, peerUID: uid, peerPID: pid)
+        )
+    }
+
+    private static func path(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    /// Creates the file empty (mode 0600: who read whose data is private to the daemon).
+    private static func create(_ path: String) throws(StoreError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .file(path: path, reason: "cannot create: \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    private static func rename(_ from: String, to: String) throws(StoreError) {
+        guard Glibc.rename(from, to) == 0 else {
+            throw .file(path: from, reason: "cannot set aside: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private static func contents(_ path: String) throws(StoreError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .file(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n >= 0 else { throw .file(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
+            if n == 0 { return bytes }
+            bytes += chunk[0..<n]
+        }
+    }
+}
