@@ -71,8 +71,13 @@ package final class AccessLog {
     package func insert(_ rows: [(id: Int64, record: AccessRecord)]) throws(StoreError) {
         guard !rows.isEmpty else { return }
         try db.statement("BEGIN IMMEDIATE").run()
+        // Reads at thousands a second share their millisecond: its text is written once for them.
+        var time = (at: Timestamp(millisecondsSinceEpoch: -1), text: "")
         do {
-            for row in rows { try insert(row.id, row.record) }
+            for row in rows {
+                if row.record.at != time.at { time = (row.record.at, row.record.at.rfc3339) }
+                try insert(row.id, row.record, at: time.text)
+            }
             try db.statement("COMMIT").run()
         } catch {
             try? db.execute("ROLLBACK")
@@ -85,11 +90,11 @@ package final class AccessLog {
         try db.statement("SELECT coalesce(max(id), 0) FROM access_log").rows { $0.int64(0) }[0]
     }
 
-    private func insert(_ id: Int64, _ record: AccessRecord) throws(StoreError) {
+    private func insert(_ id: Int64, _ record: AccessRecord, at: String) throws(StoreError) {
         try db.statement(
             "INSERT OR IGNORE INTO access_log (id, at, key_id, role, method, accounts, peer_uid, peer_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         ).run([
-            .integer(id), .text(record.at.rfc3339), .text(record.keyID), .text(record.role), .text(record.method),
+            .integer(id), .text(at), .text(record.keyID), .text(record.role), .text(record.method),
             record.accounts.map { .text(",\($0.map(\.rawValue).joined(separator: ",")),") } ?? .null,
             record.peerUID.map(SQLValue.integer) ?? .null, record.peerPID.map(SQLValue.integer) ?? .null,
         ])
