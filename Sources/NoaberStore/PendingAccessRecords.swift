@@ -15,6 +15,8 @@ package final class PendingAccessRecords: Sendable {
     package static let fileName = "access.pending"
     /// A file being moved into the log; one left behind by a crash is moved first at the next open.
     package static let movingName = "access.pending.moving"
+    /// The file that takes over from one being set aside, until it is renamed to `fileName`.
+    package static let nextName = "access.pending.next"
 
     private struct Open {
         var fd: Int32
@@ -26,6 +28,7 @@ package final class PendingAccessRecords: Sendable {
     private let file: Mutex<Open>
     private let path: String
     private let movingPath: String
+    private let nextPath: String
     /// What the open moved into the log from a previous run: records, and lines that could not
     /// be read (a power loss can leave a torn last line; a crash of the daemon alone cannot).
     package let recovered: (moved: Int, unreadable: Int)
@@ -35,14 +38,16 @@ package final class PendingAccessRecords: Sendable {
     package init(directory: String, log: AccessLog) throws(StoreError) {
         path = Self.path(directory, Self.fileName)
         movingPath = Self.path(directory, Self.movingName)
+        nextPath = Self.path(directory, Self.nextName)
         var moved = (moved: 0, unreadable: 0)
-        for leftover in [movingPath, path] where access(leftover, F_OK) == 0 {
-            if leftover == path { try Self.rename(path, to: movingPath) }
+        // Oldest first: a crash in the middle of a move can leave all three.
+        for leftover in [movingPath, path, nextPath] where access(leftover, F_OK) == 0 {
+            if leftover != movingPath { try Self.rename(leftover, to: movingPath) }
             let found = try Self.moveFile(movingPath, into: log)
             moved = (moved.moved + found.moved, moved.unreadable + found.unreadable)
         }
         recovered = moved
-        file = Mutex(Open(fd: try Self.create(path), size: 0, nextID: try log.lastID() + 1))
+        file = Mutex(Open(fd: try Self.create(path, exclusive: false), size: 0, nextID: try log.lastID() + 1))
     }
 
     deinit { file.withLock { _ = close($0.fd) } }
@@ -69,25 +74,23 @@ package final class PendingAccessRecords: Sendable {
     /// Moves every record appended so far into `log`, in one transaction: the file is set aside
     /// (records appended meanwhile go to a new one), moved, and removed. The caller keeps moves
     /// apart from each other and from other writes to `log`.
+    ///
+    /// The lock that appends take is held only to swap two descriptors, no system call: a mover
+    /// at a low priority, preempted while holding it, would hold up every read.
     package func move(into log: AccessLog) throws(StoreError) -> (moved: Int, unreadable: Int) {
         var moved = (moved: 0, unreadable: 0)
         // One left by a move that failed goes first, so that ids reach the log in order.
         if access(movingPath, F_OK) == 0 { moved = try Self.moveFile(movingPath, into: log) }
-        let setAside = try file.withLock { open throws(StoreError) -> Bool in
-            guard open.size > 0 else { return false }
-            try Self.rename(path, to: movingPath)
-            let fresh: Int32
-            do throws(StoreError) { fresh = try Self.create(path) } catch {
-                // Records go on to the old file, under its old name.
-                try? Self.rename(movingPath, to: path)
-                throw error
-            }
-            close(open.fd)
-            open.fd = fresh
-            open.size = 0
-            return true
+        guard file.withLock({ $0.size }) > 0 else { return moved }
+        // Exclusive: one left by a rename that failed is the file being written, never emptied.
+        let fresh = try Self.create(nextPath, exclusive: true)
+        let old = file.withLock { open -> Int32 in
+            defer { (open.fd, open.size) = (fresh, 0) }
+            return open.fd
         }
-        guard setAside else { return moved }
+        close(old)
+        try Self.rename(path, to: movingPath)
+        try Self.rename(nextPath, to: path)
         let found = try Self.moveFile(movingPath, into: log)
         return (moved.moved + found.moved, moved.unreadable + found.unreadable)
     }
@@ -109,7 +112,7 @@ package final class PendingAccessRecords: Sendable {
     /// One record as a line: its id, the time in milliseconds, key, role, method, the accounts
     /// (comma-separated; `*` for every account), peer uid and pid (empty when unknown), by tabs.
     /// None of the fields can hold a tab or a newline: ids, hex, method names and account ids.
-    static func line(_ id: Int64, _ record: AccessRecord) -> [UInt8] {
+    package static func line(_ id: Int64, _ record: AccessRecord) -> [UInt8] {
         var text = "\(id)\t\(record.at.millisecondsSinceEpoch)\t\(record.keyID)\t\(record.role)\t\(record.method)\t"
         if let accounts = record.accounts {
             text += accounts.map(\.rawValue).joined(separator: ",")
@@ -165,9 +168,10 @@ package final class PendingAccessRecords: Sendable {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    /// Creates the file empty (mode 0600: who read whose data is private to the daemon).
-    private static func create(_ path: String) throws(StoreError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o600)
+    /// Creates the file empty (mode 0600: who read whose data is private to the daemon); with
+    /// `exclusive`, only if there is none.
+    private static func create(_ path: String, exclusive: Bool) throws(StoreError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0o600)
         guard fd >= 0 else { throw .file(path: path, reason: "cannot create: \(String(cString: strerror(errno)))") }
         return fd
     }

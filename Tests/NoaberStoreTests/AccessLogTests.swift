@@ -129,4 +129,31 @@ struct AccessLogTests {
             #expect(rows.map(\.record.at.millisecondsSinceEpoch) == [1_000, 2_000, 5_000])
         }
     }
+
+    /// A crash in the middle of a move can leave the file set aside, the old file and the one that
+    /// took over from it: the next open moves all three, oldest first.
+    @Test func aCrashInTheMiddleOfAMoveLosesNothing() throws {
+        try withTemporaryDirectory("noaber-access") { directory in
+            let names = [
+                PendingAccessRecords.movingName, PendingAccessRecords.fileName, PendingAccessRecords.nextName,
+            ]
+            for (index, name) in names.enumerated() {
+                let line = PendingAccessRecords.line(
+                    Int64(index + 1), try record(Int64(index + 1) * 1_000, ["vol:0042"]))
+                try Data(line).write(to: directory.appendingPathComponent(name))
+            }
+            let log = try AccessLog(directory: directory.path)
+            let pending = try PendingAccessRecords(directory: directory.path, log: log)
+            #expect(pending.recovered == (moved: 3, unreadable: 0))
+            try pending.append(try record(4_000, nil))
+            #expect(try pending.move(into: log) == (moved: 1, unreadable: 0))
+            let rows = try log.records(account: nil, from: nil, to: nil, afterID: 0, limit: 10)
+            #expect(rows.map(\.id) == [1, 2, 3, 4])
+            #expect(rows.map(\.record.at.millisecondsSinceEpoch) == [1_000, 2_000, 3_000, 4_000])
+            let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+                $0.hasPrefix(PendingAccessRecords.fileName)
+            }
+            #expect(left == [PendingAccessRecords.fileName])
+        }
+    }
 }
