@@ -95,18 +95,49 @@ package final class PendingAccessRecords: Sendable {
         return (moved.moved + found.moved, moved.unreadable + found.unreadable)
     }
 
-    /// Inserts the records of the file at `path` into `log` and removes the file.
+    /// Bytes of a file moved at a time (some 5,800 records): a file that grew while the mover was
+    /// starved of CPU, or that a crash left, is moved a transaction per chunk, never read whole.
+    package static let moveChunkBytes = 1 << 19
+
+    /// Inserts the records of the file at `path` into `log`, a chunk of whole lines at a time, and
+    /// removes the file. A crash part way leaves the file, and its next move adds only the records
+    /// that did not reach the log.
     private static func moveFile(
         _ path: String, into log: AccessLog
     ) throws(StoreError) -> (
         moved: Int, unreadable: Int
     ) {
-        let (rows, unreadable) = parse(try contents(path))
-        try log.insert(rows)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .file(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var moved = (moved: 0, unreadable: 0)
+        var chunk = [UInt8](repeating: 0, count: moveChunkBytes)
+        // The start of a line whose end is in the next chunk.
+        var carried: [UInt8] = []
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n >= 0 else { throw .file(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            carried += chunk[0..<n]
+            guard let last = carried.lastIndex(of: UInt8(ascii: "\n")) else {
+                // No line is this long: what there is cannot be read, and is left out.
+                if carried.count > moveChunkBytes {
+                    moved.unreadable += 1
+                    carried.removeAll()
+                }
+                continue
+            }
+            let (rows, unreadable) = parse(Array(carried[...last]))
+            try log.insert(rows)
+            moved = (moved.moved + rows.count, moved.unreadable + unreadable)
+            carried.removeSubrange(...last)
+        }
+        // A last line never finished (a power loss can tear one).
+        if !carried.isEmpty { moved.unreadable += 1 }
         guard unlink(path) == 0 else {
             throw .file(path: path, reason: "cannot remove after moving: \(String(cString: strerror(errno)))")
         }
-        return (rows.count, unreadable)
+        return moved
     }
 
     /// One record as a line: its id, the time in milliseconds, key, role, method, the accounts
@@ -179,20 +210,6 @@ package final class PendingAccessRecords: Sendable {
     private static func rename(_ from: String, to: String) throws(StoreError) {
         guard Glibc.rename(from, to) == 0 else {
             throw .file(path: from, reason: "cannot set aside: \(String(cString: strerror(errno)))")
-        }
-    }
-
-    private static func contents(_ path: String) throws(StoreError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .file(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard n >= 0 else { throw .file(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
-            if n == 0 { return bytes }
-            bytes += chunk[0..<n]
         }
     }
 }

@@ -156,4 +156,23 @@ struct AccessLogTests {
             #expect(left == [PendingAccessRecords.fileName])
         }
     }
+
+    /// A file longer than a chunk (one the mover could not keep up with) is moved whole, a
+    /// transaction per chunk, its records in order.
+    @Test func aLongFileIsMovedByChunks() throws {
+        try withTemporaryDirectory("noaber-access") { directory in
+            var bytes: [UInt8] = []
+            var count = 0
+            while bytes.count <= 2 * PendingAccessRecords.moveChunkBytes {
+                count += 1
+                bytes += PendingAccessRecords.line(Int64(count), try record(Int64(count), ["vol:0042"]))
+            }
+            try Data(bytes).write(to: directory.appendingPathComponent(PendingAccessRecords.fileName))
+            let log = try AccessLog(directory: directory.path)
+            let pending = try PendingAccessRecords(directory: directory.path, log: log)
+            #expect(pending.recovered == (moved: count, unreadable: 0))
+            let rows = try log.records(account: nil, from: nil, to: nil, afterID: 0, limit: count + 1)
+            #expect(rows.map(\.id) == (1...Int64(count)).map { $0 })
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import NoaberCore
 import NoaberCrypto
@@ -72,8 +73,10 @@ final class AccessLogger: Sendable {
             _ = try log.withLock { log throws(StoreError) in try pending.move(into: log) }
             checkpoints.committed()
         } catch {
-            // The records stay pending, in their file, and the next move takes them.
+            // The records stay pending, in their file, and the next move takes them: not before a
+            // second from now, or every read past the mark would wake the mover to fail again.
             logger.warning("cannot move pending records into the access log", metadata: ["error": .escaped(error)])
+            sleep(1)
         }
         moving.store(false, ordering: .releasing)
     }
