@@ -71,8 +71,8 @@ package final class PendingAccessRecords: Sendable {
         }
     }
 
-    /// Moves every record appended so far into `log`, in one transaction: the file is set aside
-    /// (records appended meanwhile go to a new one), moved, and removed. The caller keeps moves
+    /// Moves every record appended so far into `log`: the file is set aside (records appended
+    /// meanwhile go to a new one), moved a transaction per chunk (`moveChunkBytes`), and removed. The caller keeps moves
     /// apart from each other and from other writes to `log`.
     ///
     /// The lock that appends take is held only to swap two descriptors, no system call: a mover
