@@ -92,7 +92,8 @@ package final class AccessLog {
 
     private func insert(_ id: Int64, _ record: AccessRecord, at: String) throws(StoreError) {
         try db.statement(
-            "INSERT OR IGNORE INTO access_log (id, at, key_id, role, method, accounts, peer_uid, peer_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            // Only a row already moved is passed over: any other constraint still fails the move.
+            "INSERT INTO access_log (id, at, key_id, role, method, accounts, peer_uid, peer_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
         ).run([
             .integer(id), .text(at), .text(record.keyID), .text(record.role), .text(record.method),
             record.accounts.map { .text(",\($0.map(\.rawValue).joined(separator: ",")),") } ?? .null,
