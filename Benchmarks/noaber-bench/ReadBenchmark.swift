@@ -36,25 +36,31 @@ extension BenchClient {
     /// Balance reads of `account` by a member key from `connections` connections, each way of
     /// `modes`, one after another. With `daemonPID`, also the CPU each read cost the daemon and
     /// this client: on a shared machine wall-clock rates are noisy, CPU per read much less so.
+    /// With `trace`, each read's send time and latency go to that file (`trace.<mode>`), to tell
+    /// a tail of stalls that hold many reads at once from one spread over the run.
     func readBenchmark(
         signer: ReadSigner, account: AccountID, connections: Int = 16, perConnection: Int = 2000,
-        modes: [ReadMode] = ReadMode.allCases, daemonPID: Int32? = nil
+        modes: [ReadMode] = ReadMode.allCases, daemonPID: Int32? = nil, trace: String? = nil
     )
         async throws -> [ReadMode: ReadFigures]
     {
         var figures: [ReadMode: ReadFigures] = [:]
         for mode in modes {
             let cpuBefore = (daemon: daemonPID.flatMap(Self.cpuSeconds), client: Self.ownCPUSeconds())
+            let start = ContinuousClock.now
+            var times: [ReadTime] = []
             let run = try await timed {
                 // A thread per core, each serving its share of the connections as they answer.
                 let threads = min(connections, max(Ceiling.cores, 1))
-                return try await Self.onThreads(threads) { thread in
+                times = try await Self.onThreads(threads) { thread in
                     let lanes = try stride(from: thread, to: connections, by: threads).map { _ in
                         try ReadLane(mode, socket: socket, signer: signer, account: account, count: perConnection)
                     }
                     return try ReadLane.serve(lanes)
                 }
+                return Run(latencies: times.map(\.latency))
             }
+            if let trace { try Self.write(times, from: start, to: "\(trace).\(mode)") }
             report(
                 "\(mode.what) over \(connections) connections", count: connections * perConnection, run: run,
                 unit: "reads")
@@ -86,8 +92,12 @@ extension BenchClient {
 
     /// Runs `body` on `count` threads of its own at once and gathers what each returns: blocking
     /// sockets, so not on the tasks' pool.
-    static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> [Duration]) async throws -> Run {
-        let results = Mutex<[Result<[Duration], any Error>]>([])
+    static func onThreads(
+        _ count: Int, _ body: @escaping @Sendable (Int) throws -> [ReadTime]
+    ) async throws
+        -> [ReadTime]
+    {
+        let results = Mutex<[Result<[ReadTime], any Error>]>([])
         let group = DispatchGroup()
         for index in 0..<count {
             group.enter()
@@ -101,9 +111,18 @@ extension BenchClient {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             group.notify(queue: .global()) { done.resume() }
         }
-        var run = Run()
-        for result in results.withLock({ $0 }) { run.latencies += try result.get() }
-        return run
+        var times: [ReadTime] = []
+        for result in results.withLock({ $0 }) { times += try result.get() }
+        return times
+    }
+
+    /// Writes one line per read, in the order they were sent: milliseconds from `start` to its
+    /// sending, and its latency in milliseconds.
+    static func write(_ times: [ReadTime], from start: ContinuousClock.Instant, to path: String) throws {
+        let lines = times.sorted { $0.sent < $1.sent }.map { time in
+            String(format: "%.3f %.3f\n", (time.sent - start).seconds * 1000, time.latency.seconds * 1000)
+        }
+        try Data(lines.joined().utf8).write(to: URL(fileURLWithPath: path))
     }
 
     /// User and system CPU seconds of process `pid` so far (/proc/PID/stat), nil if unreadable.

@@ -23,7 +23,8 @@ final class ReadLane {
     private var digits: [UInt8] = []
     private var nextID = 0
     private var sent = ContinuousClock.now
-    private(set) var times: [Duration] = []
+    /// Each read's latency, and when it was sent.
+    private(set) var times: [ReadTime] = []
 
     /// Connects, opens a session when `mode` reads in one, and makes the first, checked read.
     init(
@@ -97,7 +98,7 @@ final class ReadLane {
     private func receive() throws {
         try connection.fill()
         while let answer = connection.nextLine() {
-            times.append(ContinuousClock.now - sent)
+            times.append(ReadTime(sent: sent, latency: ContinuousClock.now - sent))
             let afterID = answer.startIndex + idPrefix.count + digits.count
             guard answer.starts(with: idPrefix), answer.count >= afterID - answer.startIndex,
                 answer[(answer.startIndex + idPrefix.count)..<afterID].elementsEqual(digits),
@@ -111,8 +112,8 @@ final class ReadLane {
         }
     }
 
-    /// Runs every lane's reads to the end on this thread, and returns their latencies.
-    static func serve(_ lanes: [ReadLane]) throws -> [Duration] {
+    /// Runs every lane's reads to the end on this thread, and returns their times.
+    static func serve(_ lanes: [ReadLane]) throws -> [ReadTime] {
         for lane in lanes { try lane.sendNext() }
         var waiting = lanes.map { pollfd(fd: $0.connection.descriptor, events: Int16(POLLIN), revents: 0) }
         while lanes.contains(where: { !$0.done }) {
@@ -128,4 +129,10 @@ final class ReadLane {
         }
         return lanes.flatMap(\.times)
     }
+}
+
+/// One read of the benchmark: when it was sent, and how long its answer took.
+struct ReadTime: Sendable {
+    var sent: ContinuousClock.Instant
+    var latency: Duration
 }

@@ -25,6 +25,9 @@ struct ReadsCommand: AsyncParsableCommand {
     @Option(help: "The daemon's process id, to report the CPU each read costs it.")
     var daemonPid: Int32?
 
+    @Option(help: "Write each read's send time and latency (ms) to this path, suffixed by the mode.")
+    var trace: String?
+
     func run() async throws {
         let modes = try mode.map { name in
             guard let found = BenchClient.ReadMode.allCases.first(where: { "\($0)" == name }) else {
@@ -54,6 +57,6 @@ struct ReadsCommand: AsyncParsableCommand {
         _ = try await client.readBenchmark(
             signer: ReadSigner(key: members, ledgerID: ledger), account: volunteer, connections: connections,
             perConnection: perConnection, modes: modes.isEmpty ? BenchClient.ReadMode.allCases : modes,
-            daemonPID: daemonPid)
+            daemonPID: daemonPid, trace: trace)
     }
 }

@@ -33,13 +33,13 @@ package final class AccessLog {
     package static let fileName = "access.sqlite"
     private let db: Connection
 
-    /// Opens (creating) the log in `directory`. `synchronous=NORMAL`: in WAL mode a record survives
-    /// a crash of the daemon, and a power loss costs at most the last moments' records, which is
-    /// what the ledger's own durability does not need to pay for every read.
+    /// Opens (creating) the log in `directory`. Records reach it in bulk from `PendingAccessRecords`,
+    /// whose file is removed once they are in, so each of those rare commits is made durable
+    /// (`synchronous=FULL`): a power loss costs at most the records still pending, the last moments'.
     package init(directory: String) throws(StoreError) {
         db = try Connection(path: Self.path(in: directory))
         try db.execute("PRAGMA journal_mode = WAL")
-        try db.execute("PRAGMA synchronous = NORMAL")
+        try db.execute("PRAGMA synchronous = FULL")
         // A WALCheckpointer does it on its own connection, off the path of every read.
         try db.execute("PRAGMA wal_autocheckpoint = 0")
         // A WAL that grew under a burst of reads shrinks back once it restarts.
@@ -66,14 +66,18 @@ package final class AccessLog {
         directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
     }
 
-    /// Writes `records` in one transaction: all of them, or none.
-    package func record(_ records: [AccessRecord]) throws(StoreError) {
-        // BEGIN and COMMIT prepared once and kept, as the insert is: under a read load the log
-        // commits thousands of small transactions a second, and `sqlite3_exec` parses its SQL
-        // every time.
+    /// Writes `rows` in one transaction, each under its id: all of them, or none. A row whose id
+    /// the log already holds is one moved before (`PendingAccessRecords`), and is left as it is.
+    package func insert(_ rows: [(id: Int64, record: AccessRecord)]) throws(StoreError) {
+        guard !rows.isEmpty else { return }
         try db.statement("BEGIN IMMEDIATE").run()
+        // Reads at thousands a second share their millisecond: its text is written once for them.
+        var time = (at: Timestamp(millisecondsSinceEpoch: -1), text: "")
         do {
-            for record in records { try insert(record) }
+            for row in rows {
+                if row.record.at != time.at { time = (row.record.at, row.record.at.rfc3339) }
+                try insert(row.id, row.record, at: time.text)
+            }
             try db.statement("COMMIT").run()
         } catch {
             try? db.execute("ROLLBACK")
@@ -81,11 +85,17 @@ package final class AccessLog {
         }
     }
 
-    private func insert(_ record: AccessRecord) throws(StoreError) {
+    /// The id of the last record (0 when there is none).
+    package func lastID() throws(StoreError) -> Int64 {
+        try db.statement("SELECT coalesce(max(id), 0) FROM access_log").rows { $0.int64(0) }[0]
+    }
+
+    private func insert(_ id: Int64, _ record: AccessRecord, at: String) throws(StoreError) {
         try db.statement(
-            "INSERT INTO access_log (at, key_id, role, method, accounts, peer_uid, peer_pid) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            // Only a row already moved is passed over: any other constraint still fails the move.
+            "INSERT INTO access_log (id, at, key_id, role, method, accounts, peer_uid, peer_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
         ).run([
-            .text(record.at.rfc3339), .text(record.keyID), .text(record.role), .text(record.method),
+            .integer(id), .text(at), .text(record.keyID), .text(record.role), .text(record.method),
             record.accounts.map { .text(",\($0.map(\.rawValue).joined(separator: ",")),") } ?? .null,
             record.peerUID.map(SQLValue.integer) ?? .null, record.peerPID.map(SQLValue.integer) ?? .null,
         ])

@@ -14,7 +14,7 @@ struct DatabaseLockTests {
         _ = try WalkthroughLedger(on: daemon)
         let keep: Set<String> = [
             "noaber.sqlite", "noaber.sqlite-wal", "noaber.sqlite-shm", "access.sqlite", "access.sqlite-wal",
-            "access.sqlite-shm", "log.key",
+            "access.sqlite-shm", "access.pending", "log.key",
         ]
         var deleted: [String] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: daemon.dataDirectory) where !keep.contains(name)

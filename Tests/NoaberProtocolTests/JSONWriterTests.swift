@@ -1,4 +1,5 @@
 import Foundation
+import NoaberCore
 import NoaberProtocol
 import Testing
 
@@ -72,6 +73,46 @@ struct JSONWriterTests {
             #expect(
                 RPCCoding.successLine(id: id, info) == (try RPCCoding.line(RPCSuccess(id: id, result: info))),
                 "\(text.debugDescription)")
+        }
+    }
+
+    /// `ledger.status` with every optional member absent, and present with every text above.
+    @Test func status() throws {
+        let full = try RPCCoding.decoder().decode(
+            StatusResult.self,
+            from: Data(
+                #"{"initialised":true,"ledger_id":"l","name":"n","currency":{"code":"ZMT","name":"z","scale":2},"hour_rate":100,"entries":5,"head_hash":"h","head_time":"t","database_bytes":4096,"uptime_seconds":3,"version":"0.1.0","schema_version":9,"group_commits":2,"entries_committed":5,"log_public_key":"p","log_key":"k","checkpoint_size":5,"log_key_revoked":true,"settings":{"claim_expiry_days":30,"demurrage":{"rate_ppm":1000,"period":"month","account":"org:o","next":"x","cursor":"vol:a"},"language":"nl","contact":"c"},"checkpoint_hold":{"reason":"r","message":"m","backup_taken_at":"b","backup_entries":4,"log_key_id":"i","published_size":3}}"#
+                    .utf8))
+        var bare = full
+        (bare.ledgerId, bare.name, bare.currency, bare.hourRate, bare.headTime) = (nil, nil, nil, nil, nil)
+        (bare.logPublicKey, bare.logKey, bare.checkpointSize, bare.logKeyRevoked) = (nil, nil, nil, nil)
+        (bare.settings, bare.checkpointHold, bare.initialised) = (nil, nil, false)
+        var answers = [full, bare]
+        for (i, text) in Self.texts.enumerated() {
+            let number = Self.numbers[i % Self.numbers.count]
+            var status = i % 2 == 0 ? full : bare
+            status.name = text
+            status.headHash = text
+            status.version = text + "v"
+            status.entries = number
+            status.databaseBytes = number / 7
+            status.logKeyRevoked = i % 3 == 0 ? false : status.logKeyRevoked
+            status.currency?.name = text
+            status.currency?.scale = i
+            status.settings?.contact = i % 4 == 0 ? nil : text
+            status.settings?.language = i % 5 == 0 ? nil : text
+            status.settings?.demurrage?.cursor = i % 6 == 0 ? nil : text
+            status.settings?.demurrage?.ratePpm = number
+            if i % 7 == 0 { status.settings?.demurrage = nil }
+            status.checkpointHold?.message = text
+            status.checkpointHold?.publishedSize = i % 8 == 0 ? nil : UInt64(i)
+            answers.append(status)
+        }
+        for (i, status) in answers.enumerated() {
+            let id = Self.ids[i % Self.ids.count]
+            #expect(
+                RPCCoding.successLine(id: id, status) == (try RPCCoding.line(RPCSuccess(id: id, result: status))),
+                "\(i)")
         }
     }
 

@@ -1,4 +1,4 @@
-import Dispatch
+import Glibc
 import Logging
 import NoaberCore
 import NoaberCrypto
@@ -6,124 +6,98 @@ import NoaberProtocol
 import NoaberStore
 import Synchronization
 
-/// The daemon's read log (`AccessLog`), shared by every request. Records are group-committed as
-/// the ledger's writer does with entries: those that arrive while one transaction is being written
-/// go into the next, so reads from many connections share a write instead of queueing for one each.
+/// The daemon's read log, shared by every request. A read's record is appended to the pending
+/// file (`PendingAccessRecords`) by one `write` on the thread that serves the read, before the
+/// read is answered, and the pending records are moved into `access.sqlite` (`AccessLog`) in bulk
+/// once there are enough of them, on a thread of their own at the lowest priority (`NicedThread`),
+/// and before the log is read or pruned.
+///
+/// Until the last round each read's record was group-committed into SQLite on the log's queue
+/// while the read waited: a transaction (two WAL pages, SQLite's locks) per group and two thread
+/// hand-offs per read, the largest cost per read and a thread more competing for the two cores
+/// (Benchmarks/README.md, "The read path").
 final class AccessLogger: Sendable {
-    private typealias Waiting = (record: AccessRecord, pending: PendingRecord)
+    /// Pending bytes at which the records are moved into the log: some 5,800 reads, one
+    /// transaction of a few hundred pages every fifth of a second at thirty thousand reads a second.
+    static let moveAbove = 512 * 1024
 
-    private struct Queue {
-        var waiting: [Waiting] = []
-        var flushing = false
-    }
-
-    /// Transactions between two checkpoints of the log's WAL. Each writes the table's last page
-    /// and its index's, and under load holds a handful of records: 1024 of them are a few thousand
-    /// pages, some megabytes of WAL. At 256, at twenty thousand reads a second, the checkpoint's
-    /// own fsyncs cost the daemon about 2 % of its CPU (Benchmarks/README.md, "The read path").
-    static let transactionsPerCheckpoint = 1024
+    /// Moves between two checkpoints of the log's WAL: each writes a few hundred pages, so eight
+    /// are a few megabytes.
+    static let movesPerCheckpoint = 8
 
     private let log: Mutex<AccessLog>
-    private let queue = Mutex(Queue())
-    private let dispatch = DispatchQueue(label: "noaber.access-log")
+    private let pending: PendingAccessRecords
+    private let moving = Atomic<Bool>(false)
+    /// Moves the pending records: 2.7 µs a record, some 8 % of a core at thirty thousand reads a
+    /// second, in bursts of 15 ms that at the event loops' priority would take a core from them.
+    private let mover = Mutex<NicedThread?>(nil)
     private let checkpoints: BackgroundCheckpoints
     private let logger: Logger
 
+    /// Opens the log in `directory`, moving into it what a previous run left pending.
     init(directory: String, logger: Logger) throws(StoreError) {
-        log = Mutex(try AccessLog(directory: directory))
+        let log = try AccessLog(directory: directory)
+        pending = try PendingAccessRecords(directory: directory, log: log)
+        if pending.recovered.unreadable > 0 {
+            logger.warning(
+                "access log: lines of the pending records could not be read (a power loss tears the last one)",
+                metadata: ["lines": "\(pending.recovered.unreadable)", "moved": "\(pending.recovered.moved)"])
+        }
+        self.log = Mutex(log)
         checkpoints = try BackgroundCheckpoints(
-            path: AccessLog.path(in: directory), name: "access log", every: Self.transactionsPerCheckpoint,
-            logger: logger)
+            path: AccessLog.path(in: directory), name: "access log", every: Self.movesPerCheckpoint, logger: logger)
         self.logger = logger
+        mover.withLock { $0 = NicedThread(name: "noaber.access-log") { [weak self] in self?.movePending() } }
     }
 
-    /// Starts recording that `reader` was shown `accounts` (nil: every account) by `method`. The
-    /// record is written while the read runs; the answer waits for `PendingRecord.written()`,
-    /// because invariant 9 promises every read is on record: a read that cannot be recorded is not
-    /// answered. Overlapping the two saves a read the time of one write and two thread hops.
+    /// Records that `reader` was shown `accounts` (nil: every account) by `method`, before the
+    /// read is answered: invariant 9 promises every read is on record, so a read that cannot be
+    /// recorded throws here and is not answered.
     func record(
         _ reader: Reader, method: Method, accounts: [AccountID]?, peer: PeerCredentials?, at time: Timestamp
-    ) -> PendingRecord {
+    ) throws(RPCError) {
         let record = AccessRecord(
             at: time, keyID: reader.keyID.hex, role: reader.role.rawValue, method: method.rawValue, accounts: accounts,
             peerUID: peer.map { Int64($0.uid) }, peerPID: peer.map { Int64($0.pid) })
-        let pending = PendingRecord()
-        let start = queue.withLock { queue -> Bool in
-            queue.waiting.append((record, pending))
-            defer { queue.flushing = true }
-            return !queue.flushing
+        let bytes: Int
+        do { bytes = try pending.append(record) } catch {
+            throw .storage("the read could not be recorded in the access log, so it is not answered: \(error)")
         }
-        if start { dispatch.async { self.flush() } }
-        return pending
+        if bytes >= Self.moveAbove, !moving.exchange(true, ordering: .acquiringAndReleasing) {
+            mover.withLock { $0?.wake() }
+        }
     }
 
-    /// Writes what is waiting, one transaction at a time, until nothing is; each waiting read is
-    /// answered only once its record is written.
-    private func flush() {
-        while let batch = queue.withLock({ queue -> [Waiting]? in
-            guard !queue.waiting.isEmpty else {
-                queue.flushing = false
-                return nil
-            }
-            defer { queue.waiting.removeAll(keepingCapacity: true) }
-            return queue.waiting
-        }) {
-            var failure: StoreError?
-            do { try log.withLock { log throws(StoreError) in try log.record(batch.map(\.record)) } } catch {
-                failure = error
-            }
-            for waiting in batch { waiting.pending.finish(failure) }
+    private func movePending() {
+        do {
+            _ = try log.withLock { log throws(StoreError) in try pending.move(into: log) }
             checkpoints.committed()
+        } catch {
+            // The records stay pending, in their file, and the next move takes them: not before a
+            // second from now, or every read past the mark would wake the mover to fail again.
+            logger.warning("cannot move pending records into the access log", metadata: ["error": .escaped(error)])
+            sleep(1)
         }
+        moving.store(false, ordering: .releasing)
     }
 
+    /// The records asked for, after every record written so far.
     func records(
         account: AccountID?, from: Timestamp?, to: Timestamp?, afterID: Int64, limit: Int
     )
         throws(StoreError) -> [(id: Int64, record: AccessRecord)]
     {
         try log.withLock { log throws(StoreError) in
-            try log.records(account: account, from: from, to: to, afterID: afterID, limit: limit)
+            _ = try pending.move(into: log)
+            return try log.records(account: account, from: from, to: to, afterID: afterID, limit: limit)
         }
     }
 
+    /// Deletes the records older than `cutoff`, pending ones included; returns how many.
     func prune(before cutoff: Timestamp) throws(StoreError) -> Int {
-        try log.withLock { log throws(StoreError) in try log.prune(before: cutoff) }
-    }
-}
-
-/// A read's record on its way to the access log.
-final class PendingRecord: Sendable {
-    private enum State {
-        case writing(CheckedContinuation<StoreError?, Never>?)
-        case written(StoreError?)
-    }
-    private let state = Mutex(State.writing(nil))
-
-    /// Returns once the record is written (at once if it already is); throws if it could not be.
-    func written() async throws(RPCError) {
-        let failure = await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> StoreError?? in
-                switch state {
-                case .written(let failure): return .some(failure)
-                case .writing:
-                    state = .writing(continuation)
-                    return .none
-                }
-            }
-            if let done { continuation.resume(returning: done) }
+        try log.withLock { log throws(StoreError) in
+            _ = try pending.move(into: log)
+            return try log.prune(before: cutoff)
         }
-        if let failure {
-            throw .storage("the read could not be recorded in the access log, so it is not answered: \(failure)")
-        }
-    }
-
-    fileprivate func finish(_ failure: StoreError?) {
-        let waiting = state.withLock { state -> CheckedContinuation<StoreError?, Never>? in
-            defer { state = .written(failure) }
-            if case .writing(let continuation) = state { return continuation }
-            return nil
-        }
-        waiting?.resume(returning: failure)
     }
 }

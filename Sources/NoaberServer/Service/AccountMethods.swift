@@ -7,7 +7,7 @@ extension LedgerService {
     func accountGet(_ params: AccountParams, _ context: RequestContext) async throws -> AccountInfo {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
-        let recorded = try recordRead(context, .accountGet, accounts: [account])
+        try recordRead(context, .accountGet, accounts: [account])
         let withheld = withheldMarker(of: [account], context)
         // The row by its key, on this thread; a version 2 ledger's name is then found among the
         // entries that set it, a query too long for an event loop, so in the pool.
@@ -18,7 +18,6 @@ extension LedgerService {
             let shown = found
             found = try await reads.read { db in try db.revealed([shown], withheld: withheld)[0] }
         }
-        try await recorded.written()
         return AccountInfo(found)
     }
 
@@ -30,15 +29,14 @@ extension LedgerService {
             // Every account listed is one the reader may read, names included.
             return try db.revealed(shown, withheld: withheldMarker(of: shown.map(\.id), context))
         }
-        try await recordRead(context, .accountList, accounts: reader.readsEverything ? nil : accounts.map(\.id))
-            .written()
+        try recordRead(context, .accountList, accounts: reader.readsEverything ? nil : accounts.map(\.id))
         return AccountList(accounts: accounts.map(AccountInfo.init))
     }
 
     func accountHistory(_ params: HistoryParams, _ context: RequestContext) async throws -> HistoryResult {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
-        let recorded = try recordRead(context, .accountHistory, accounts: [account])
+        try recordRead(context, .accountHistory, accounts: [account])
         let limit = Self.pageSize(params.limit, default: 20, max: 1000)
         let lines = try await reads.read(.page) { db in
             try db.account(account) == nil
@@ -48,14 +46,13 @@ extension LedgerService {
                     withheld: withheldMarker(of: [account], context))
         }
         guard let lines else { throw LedgerError.unknownAccount(account) }
-        try await recorded.written()
         return HistoryResult(account: account.rawValue, lines: lines.map(HistoryLineInfo.init))
     }
 
     func accountStatement(_ params: StatementParams, _ context: RequestContext) async throws -> StatementResult {
         let account = try accountID(params.account)
         try context.requireReader().require(account)
-        let recorded = try recordRead(context, .accountStatement, accounts: [account])
+        try recordRead(context, .accountStatement, accounts: [account])
         let period = try StatementPeriod(params, service: self)
         let limit = Self.pageSize(params.limit, max: StatementParams.maxLimit)
         let withheld = withheldMarker(of: [account], context)
@@ -84,7 +81,6 @@ extension LedgerService {
             return (shown, try counterparties(of: shown.lines, db, context), try categoryNames(of: shown.lines, db))
         }
         guard let (statement, counterparties, categories) = result else { throw LedgerError.unknownAccount(account) }
-        try await recorded.written()
         return StatementResult(
             account: AccountInfo(statement.account), by: period.by, opening: statement.opening,
             lines: statement.lines.map(HistoryLineInfo.init), closing: statement.closing, more: statement.more,

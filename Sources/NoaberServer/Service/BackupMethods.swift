@@ -11,12 +11,11 @@ extension LedgerService {
     func backupStart(_ context: RequestContext) async throws -> BackupStartResult {
         let reader = try context.requireReader()
         try reader.requireOverseer("a backup of the ledger")
-        let recorded = try recordRead(context, .backupStart, accounts: nil)
+        try recordRead(context, .backupStart, accounts: nil)
         let time = clock()
         let (id, copy) = try await backups.run { [backups, database, logPublicKey] in
             try backups.make(database, owner: reader.keyID, logKeyID: logPublicKey.keyID, at: time)
         }
-        try await recorded.written()
         logger.notice(
             "backup taken",
             metadata: [

@@ -19,7 +19,7 @@ extension LedgerService {
             asked = only
         }
         let account = asked
-        let recorded = try recordRead(context, .claimList, accounts: account.map { [$0] })
+        try recordRead(context, .claimList, accounts: account.map { [$0] })
         let limit = Self.pageSize(params.limit, max: ClaimListParams.maxLimit)
         let now = clock()
         let claims = try await reads.read(.page) { db in
@@ -39,7 +39,6 @@ extension LedgerService {
                     claimExpiryDays: days)
             }
         }
-        try await recorded.written()
         return claims
     }
 }

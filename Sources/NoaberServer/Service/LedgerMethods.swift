@@ -40,7 +40,7 @@ extension LedgerService {
         guard (1...UsedIDsParams.maxIDs).contains(params.ids.count) else {
             throw RPCError.invalidParams("ids holds 1 to \(UsedIDsParams.maxIDs) ids, not \(params.ids.count)")
         }
-        let recorded = try recordRead(context, .usedIDs, accounts: nil)
+        try recordRead(context, .usedIDs, accounts: nil)
         let used = try await reads.read { db in
             try db.snapshot { () throws(StoreError) in
                 var used: [UsedID] = []
@@ -50,7 +50,6 @@ extension LedgerService {
                 return used
             }
         }
-        try await recorded.written()
         return UsedIDsResult(used: used)
     }
 
@@ -98,20 +97,19 @@ extension LedgerService {
 
     func entries(_ params: EntriesParams, _ context: RequestContext) async throws -> ResponseLine {
         try context.requireReader().requireEverything("ledger.entries")
-        let recorded = try recordRead(context, .entries, accounts: nil)
+        try recordRead(context, .entries, accounts: nil)
         let limit = Self.pageSize(params.limit, max: EntriesParams.maxLimit)
         let page = try await reads.read(.page) { db in
             let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
             let served = try servingPersonalData(page, version: db.ledger()?.version, context)
             return ResponseLine(data: context.respond(EntriesResult(entries: served.map(EntryInfo.init))))
         }
-        try await recorded.written()
         return page
     }
 
     func balances(_ context: RequestContext) async throws -> BalancesResult {
         try context.requireReader().requireEverything("ledger.balances")
-        let recorded = try recordRead(context, .balances, accounts: nil)
+        try recordRead(context, .balances, accounts: nil)
         let balances = try await reads.read(.page) { db in
             try db.snapshot { () throws(StoreError) in
                 BalancesResult(
@@ -121,13 +119,12 @@ extension LedgerService {
                     })
             }
         }
-        try await recorded.written()
         return balances
     }
 
     func state(_ context: RequestContext) async throws -> StateResult {
         try context.requireReader().requireEverything("ledger.state")
-        let recorded = try recordRead(context, .state, accounts: nil)
+        try recordRead(context, .state, accounts: nil)
         let state = try await reads.read(.page) { db in
             try db.snapshot { () throws(StoreError) in
                 StateResult(
@@ -139,7 +136,6 @@ extension LedgerService {
                     checkpointRow: try db.checkpointRow().map(CheckpointRowInfo.init))
             }
         }
-        try await recorded.written()
         return state
     }
 
@@ -173,6 +169,6 @@ extension LedgerService {
             throw .readForbidden(
                 "entry \(stored.entry.entryID) touches no account this \(reader.role.rawValue) key controls")
         }
-        try await recordRead(context, method, accounts: touched).written()
+        try recordRead(context, method, accounts: touched)
     }
 }

@@ -99,14 +99,10 @@ struct LedgerService: Sendable {
             ])
     }
 
-    /// Starts putting a read on record (`AccessLogger.record`): the accounts it shows, or nil for
-    /// every account. The handler awaits `written()` on what this returns before it answers.
-    func recordRead(
-        _ context: RequestContext, _ method: Method, accounts: [AccountID]?
-    ) throws(RPCError)
-        -> PendingRecord
-    {
-        accessLog.record(
+    /// Puts a read on record (`AccessLogger.record`): the accounts it shows, or nil for every
+    /// account. A handler calls it before it answers; a read that cannot be recorded throws.
+    func recordRead(_ context: RequestContext, _ method: Method, accounts: [AccountID]?) throws(RPCError) {
+        try accessLog.record(
             try context.requireReader(), method: method, accounts: accounts, peer: context.peer, at: clock())
     }
 

@@ -13,11 +13,10 @@ extension LedgerService {
             throw RPCError.invalidParams(
                 "from_seq must be at least 1 and through_seq from from_seq to from_seq + \(span - 1)")
         }
-        let recorded = try recordRead(context, .treeNodes, accounts: nil)
+        try recordRead(context, .treeNodes, accounts: nil)
         let nodes = try await reads.read(.page) { db in
             try db.treeNodes(completedFrom: params.fromSeq, through: params.throughSeq).map(TreeNodeInfo.init)
         }
-        try await recorded.written()
         return TreeNodesResult(nodes: nodes)
     }
 
@@ -31,7 +30,7 @@ extension LedgerService {
             throw RPCError.invalidParams("after_seq goes with after_key, for personal_subjects only")
         }
         let limit = Self.pageSize(params.limit, max: RowsParams.maxLimit)
-        let recorded = try recordRead(context, .rows, accounts: nil)
+        try recordRead(context, .rows, accounts: nil)
         let page = try await reads.read(.page) { db in
             try db.snapshot { () throws(StoreError) in
                 var page = RowsResult(headSeq: try db.summary().entries)
@@ -50,7 +49,6 @@ extension LedgerService {
                 return page
             }
         }
-        try await recorded.written()
         return page
     }
 }
