@@ -84,10 +84,18 @@ extension BenchClient {
         digits.reverse()
     }
 
+    /// Runs `body` on `count` threads of its own at once and gathers their latencies.
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> [Duration]) async throws -> Run {
+        var run = Run()
+        for latencies in try await onThreads(count, body) as [[Duration]] { run.latencies += latencies }
+        return run
+    }
+
     /// Runs `body` on `count` threads of its own at once and gathers what each returns: blocking
     /// sockets, so not on the tasks' pool.
-    static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> [Duration]) async throws -> Run {
-        let results = Mutex<[Result<[Duration], any Error>]>([])
+    static func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) async throws -> [T]
+    {
+        let results = Mutex<[Result<T, any Error>]>([])
         let group = DispatchGroup()
         for index in 0..<count {
             group.enter()
@@ -101,9 +109,7 @@ extension BenchClient {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             group.notify(queue: .global()) { done.resume() }
         }
-        var run = Run()
-        for result in results.withLock({ $0 }) { run.latencies += try result.get() }
-        return run
+        return try results.withLock { $0 }.map { try $0.get() }
     }
 
     /// User and system CPU seconds of process `pid` so far (/proc/PID/stat), nil if unreadable.
