@@ -4,8 +4,8 @@ import NoaberProtocol
 
 /// One connection's share of a submission, one request in flight at a time, on a blocking socket
 /// that a thread serves with several others (`serve`), as the read benchmark's lanes are: an
-/// `RPCClient` per connection cost the client as much CPU per entry as a third of the daemon's,
-/// on the same two cores (Benchmarks/README.md, "The submit path, third round").
+/// `RPCClient` per connection cost the client about 35 µs of CPU per entry, against about 13 here,
+/// on the cores the daemon shares (Benchmarks/README.md, "The submit path, third round").
 final class SubmitLane {
     private let connection: LineSocket
     private let lines: [[UInt8]]
@@ -21,7 +21,7 @@ final class SubmitLane {
     /// What a success holds after its id.
     private static let resultHead = Array(#","jsonrpc":"2.0","result":{"#.utf8)
 
-    /// `lines[i]` is the request line of entry `indices[i]`, its id that index plus one.
+    /// `lines[i]` is the request line of entry `indices[i]`; its answer is known by the line's id.
     init(socket: String, lines: [[UInt8]], indices: [Int], since start: ContinuousClock.Instant) throws {
         connection = try LineSocket(path: socket)
         self.lines = lines
