@@ -86,59 +86,41 @@ struct BenchClient: Sendable {
             params: SubmitParams(entry.signed, personal: entry.personal))
     }
 
-    /// Submits request lines made by `submitLine`, as `submit(_:)` does.
+    /// Submits request lines made by `submitLine`, as `submit(_:)` does: a thread per core, each
+    /// serving its share of the connections as they answer (`SubmitLane`).
     func submit(lines entries: [Data]) async throws -> Run {
         let start = ContinuousClock.now
+        let lines = entries.map { [UInt8]($0) }
         var pending = Array(entries.indices)
         var run = Run()
         while !pending.isEmpty {
             let lanes = min(connections, pending.count)
-            let outcome = try await withThrowingTaskGroup(of: ([Int], [Duration], [Duration]).self) { group in
-                for lane in 0..<lanes {
-                    let mine = stride(from: lane, to: pending.count, by: lanes).map { pending[$0] }
-                    group.addTask { try await submit(mine.map { entries[$0] }, indices: mine, since: start) }
+            let threads = min(lanes, max(Ceiling.cores, 1))
+            let waiting = pending
+            let outcomes = try await Self.onThreads(threads) { thread in
+                let mine = try stride(from: thread, to: lanes, by: threads).map { lane in
+                    let indices = stride(from: lane, to: waiting.count, by: lanes).map { waiting[$0] }
+                    return try SubmitLane(
+                        socket: socket, lines: indices.map { lines[$0] }, indices: indices, since: start)
                 }
-                return try await group.reduce(into: ([Int](), [Duration](), [Duration]())) {
-                    $0.0 += $1.0
-                    $0.1 += $1.1
-                    $0.2 += $1.2
+                try SubmitLane.serve(mine)
+                return mine.reduce(into: ([Int](), [Duration](), [Duration]())) {
+                    $0.0 += $1.failed
+                    $0.1 += $1.times
+                    $0.2 += $1.done
                 }
             }
-            run.latencies += outcome.1
-            run.completions += outcome.2
-            guard outcome.0.count < pending.count else {
-                throw ValidationError("no progress: \(outcome.0.count) entries keep failing")
+            let failed = outcomes.flatMap(\.0)
+            run.latencies += outcomes.flatMap(\.1)
+            run.completions += outcomes.flatMap(\.2)
+            guard failed.count < pending.count else {
+                throw ValidationError("no progress: \(failed.count) entries keep failing")
             }
-            pending = outcome.0.sorted()
+            pending = failed.sorted()
             run.retried += pending.count
         }
         run.completions.sort()
         return run
-    }
-
-    /// One connection's share: the indices refused for a missing balance, every latency, and
-    /// when each committed entry was acknowledged.
-    private func submit(
-        _ entries: [Data], indices: [Int], since start: ContinuousClock.Instant
-    )
-        async throws -> ([Int], [Duration], [Duration])
-    {
-        try await RPCClient.withConnection(socketPath: socket) { client in
-            var failed: [Int] = []
-            var times: [Duration] = []
-            var done: [Duration] = []
-            for (entry, index) in zip(entries, indices) {
-                let sent = ContinuousClock.now
-                do {
-                    _ = try await client.send(entry, as: SubmitResult.self)
-                    done.append(ContinuousClock.now - start)
-                } catch ClientError.rpc(let error) where error.reason == "limit_exceeded" {
-                    failed.append(index)
-                }
-                times.append(ContinuousClock.now - sent)
-            }
-            return (failed, times, done)
-        }
     }
 
     /// A new ledger with its admin, a coordinator (operator) for the issuers and one member key for

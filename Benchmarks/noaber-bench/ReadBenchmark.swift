@@ -57,7 +57,7 @@ extension BenchClient {
                         try ReadLane(mode, socket: socket, signer: signer, account: account, count: perConnection)
                     }
                     return try ReadLane.serve(lanes)
-                }
+                }.flatMap { $0 }
                 return Run(latencies: times.map(\.latency))
             }
             if let trace { try Self.write(times, from: start, to: "\(trace).\(mode)") }
@@ -92,12 +92,9 @@ extension BenchClient {
 
     /// Runs `body` on `count` threads of its own at once and gathers what each returns: blocking
     /// sockets, so not on the tasks' pool.
-    static func onThreads(
-        _ count: Int, _ body: @escaping @Sendable (Int) throws -> [ReadTime]
-    ) async throws
-        -> [ReadTime]
+    static func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) async throws -> [T]
     {
-        let results = Mutex<[Result<[ReadTime], any Error>]>([])
+        let results = Mutex<[Result<T, any Error>]>([])
         let group = DispatchGroup()
         for index in 0..<count {
             group.enter()
@@ -111,9 +108,7 @@ extension BenchClient {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             group.notify(queue: .global()) { done.resume() }
         }
-        var times: [ReadTime] = []
-        for result in results.withLock({ $0 }) { times += try result.get() }
-        return times
+        return try results.withLock { $0 }.map { try $0.get() }
     }
 
     /// Writes one line per read, in the order they were sent: milliseconds from `start` to its

@@ -64,22 +64,18 @@ struct Workload: AsyncParsableCommand {
         let openRun = try await client.timed { try await client.submit(opens) }
         client.report("open \(opens.count) accounts", count: opens.count, run: openRun)
 
-        var total = BenchClient.Run()
-        var signing = Duration.zero
-        let file = try WorkloadFile(path: workload)
-        var first = 0
-        while case let part = file.next(Self.chunk), !part.isEmpty {
-            let signStart = ContinuousClock.now
-            let lines = try sign(part, from: first, ledger: ledger, coordinator: coordinator, members: members)
-            signing += ContinuousClock.now - signStart
-            first += part.count
-            total.append(try await client.timed { try await client.submit(lines: lines) })
-        }
+        let (total, signing, cpu) = try await submitAll(
+            client, ledger: ledger, coordinator: coordinator, members: members)
         print(
             String(
                 format: "sign %d transactions on the client: %.0f per second", count,
                 Double(count) / signing.seconds))
         client.report("submit \(count) transactions over \(connections) connections", count: count, run: total)
+        print(
+            String(
+                format: "  CPU per entry: daemon %@, this client %.1f µs",
+                daemonPid == nil ? "not measured" : String(format: "%.1f µs", cpu.daemon / Double(count) * 1e6),
+                cpu.client / Double(count) * 1e6))
         out["submit_rate"] = Double(count) / total.elapsed.seconds
         out["submit_entries"] = Double(count)
         if let tenths = total.tenths {
@@ -125,6 +121,33 @@ struct Workload: AsyncParsableCommand {
             out["read_session_p99_ms"] = reads[.session]?.p99
         }
         if let figures { try out.append(to: figures) }
+    }
+
+    /// Signs and submits the workload's transactions a chunk at a time; returns the submission's
+    /// run, the time spent signing, and the CPU the submission alone cost the daemon (with
+    /// `daemonPid`) and this client, signing excluded: on a shared machine these compare across
+    /// runs where the rate does not.
+    func submitAll(
+        _ client: BenchClient, ledger: String, coordinator: Ed25519PrivateKey, members: Ed25519PrivateKey
+    ) async throws -> (BenchClient.Run, Duration, (daemon: Double, client: Double)) {
+        var total = BenchClient.Run()
+        var signing = Duration.zero
+        let file = try WorkloadFile(path: workload)
+        var first = 0
+        var cpu = (daemon: 0.0, client: 0.0)
+        while case let part = file.next(Self.chunk), !part.isEmpty {
+            let signStart = ContinuousClock.now
+            let lines = try sign(part, from: first, ledger: ledger, coordinator: coordinator, members: members)
+            signing += ContinuousClock.now - signStart
+            first += part.count
+            let before = (daemon: daemonPid.flatMap(BenchClient.cpuSeconds), client: BenchClient.ownCPUSeconds())
+            total.append(try await client.timed { try await client.submit(lines: lines) })
+            if let start = before.daemon, let end = daemonPid.flatMap(BenchClient.cpuSeconds) {
+                cpu.daemon += end - start
+            }
+            cpu.client += BenchClient.ownCPUSeconds() - before.client
+        }
+        return (total, signing, cpu)
     }
 
     /// The workload's lines as signed `ledger.submit` request lines, on every core; `first` is the

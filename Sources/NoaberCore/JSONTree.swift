@@ -19,6 +19,10 @@ extension StrictJSON {
     /// Refuses the tree `written` unless it equals `understood` (what was decoded from it, encoded
     /// again by `JSONTreeEncoder`); the message names the first field that differs.
     static func requireSame(_ written: JSONTree, as understood: JSONTree) throws(LedgerError) {
+        // Equal trees have no difference; comparing them costs no key sorting and no path text,
+        // which the search for the first difference spends on every field (about 1 % of the
+        // daemon's CPU per submitted entry), so the search runs only when they differ.
+        if written == understood { return }
         if let difference = firstDifference(written, understood, path: "", subject: "this kind of entry") {
             throw .invalidPayload(difference)
         }

@@ -35,6 +35,11 @@ package struct JSONWriter {
         first = false
     }
 
+    /// Ends a response line, in the same buffer rather than in a copy with the newline added.
+    package mutating func endLine() {
+        bytes.append(0x0A)
+    }
+
     /// A member's key; its value follows. Keys are the protocol's own ASCII names.
     package mutating func key(_ name: StaticString) {
         separate()
@@ -153,7 +158,8 @@ extension RPCCoding {
         writer.key("result")
         result.write(to: &writer)
         writer.endObject()
-        return Data(writer.bytes + [0x0A])
+        writer.endLine()
+        return Data(writer.bytes)
     }
 
     /// The error line, as `line(RPCFailure(id:error:))` encodes it.
@@ -167,6 +173,7 @@ extension RPCCoding {
         writer.key("jsonrpc")
         writer.string("2.0")
         writer.endObject()
-        return Data(writer.bytes + [0x0A])
+        writer.endLine()
+        return Data(writer.bytes)
     }
 }

@@ -78,6 +78,13 @@ package struct SubmitParams: Codable, Sendable {
         keyId = signed.keyID.hex
     }
 
+    /// The params as the wire holds them, for a decoder that reads them by hand.
+    package init(payload: String, signature: String, keyId: String) {
+        self.payload = payload
+        self.signature = signature
+        self.keyId = keyId
+    }
+
     /// The refusal of a payload that is not the one canonical spelling of its bytes.
     package static let notBase64 = "payload is not base64 (standard, padded, its one canonical spelling)"
 

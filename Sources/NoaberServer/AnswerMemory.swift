@@ -67,7 +67,10 @@ final class AnswerMemory<Holder: Sendable>: Sendable {
         state.withLock { state in
             guard let answer = state.out.removeValue(forKey: ticket.number) else { return }
             state.inFlight -= answer.bytes
-            if !state.out.values.contains(where: { $0.connection == answer.connection }) {
+            // Only a connection chosen to be closed is looked for among all the answers out.
+            if state.closing.contains(answer.connection),
+                !state.out.values.contains(where: { $0.connection == answer.connection })
+            {
                 state.closing.remove(answer.connection)
             }
         }

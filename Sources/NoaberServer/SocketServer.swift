@@ -156,7 +156,7 @@ package final class SocketServer: Service, Sendable {
                 let session = ConnectionSession()
                 do {
                     for try await line in inbound {
-                        let request = Data(line.readableBytesView)
+                        let request = Array(line.readableBytesView)
                         // The answer is copied into a buffer at once and its Data dropped, so that
                         // a large page is held once, not twice, while the client reads it.
                         let answer: ByteBuffer

@@ -16,6 +16,10 @@ struct RequestShortWayTests {
         #"{"id":2,"jsonrpc":"2.0","method":"ledger.status","params":[1,2]}"#,
         #"{"id":3,"jsonrpc":"2.0","method":"ledger.entries","params":{"from_seq":5,"limit":10},"x":1}"#,
         #"{"id":4,"jsonrpc":"2.0","method":"session.open","params":{"challenge":"ab"}}"#,
+        #"{"id":5,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","signature":"cd"}}"#,
+        #"{"id":6,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","signature":"cd","personal":[]}}"#,
+        #"{"id":7,"jsonrpc":"2.0","method":"ledger.submit","params":{"keyId":"ab","payload":"e30=","signature":"cd"}}"#,
+        #"{"id":8,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","signature":"cd","x":1}}"#,
     ]
     static let left = [
         #"{"id":1e3,"jsonrpc":"2.0","method":"ledger.status"}"#,
@@ -27,6 +31,8 @@ struct RequestShortWayTests {
         #"{"id":[1],"jsonrpc":"2.0","method":"ledger.status"}"#,
         #"{"id":99999999999999999999,"jsonrpc":"2.0","method":"ledger.status"}"#,
         #"[1]"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":7,"payload":"e30=","signature":"cd"}}"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"payload":"e30=","signature":"cd"}}"#,
     ]
 
     func tree(_ line: String) throws -> JSONTree { try StrictJSON.parse(Array(line.utf8), lenient: true) }
@@ -53,5 +59,23 @@ struct RequestShortWayTests {
     @Test(arguments: left)
     func whatTheShortWayLeavesTheLongWayNames(line: String) throws {
         #expect(Request.shortWay(try tree(line)) == nil)
+    }
+
+    /// Only the plain three strings are read by hand; every other submission goes through the
+    /// generic decoder (and, by the tests above, comes out the same either way).
+    @Test func submitParamsAreReadByHandOnlyInTheirPlainForm() throws {
+        let plain = try tree(#"{"key_id":"ab","payload":"e30=","signature":"cd"}"#)
+        let read = try #require(Request.submitParams(plain))
+        #expect(read.keyId == "ab" && read.payload == "e30=" && read.signature == "cd" && read.personal == nil)
+        for other in [
+            #"{"key_id":"ab","payload":"e30=","signature":"cd","personal":[]}"#,
+            #"{"keyId":"ab","payload":"e30=","signature":"cd"}"#,
+            #"{"key_id":"ab","payload":"e30=","signature":7}"#,
+            #"{"key_id":"ab","payload":"e30=","signature":"cd","x":1}"#,
+            #"["ab","e30=","cd"]"#,
+        ] {
+            #expect(Request.submitParams(try tree(other)) == nil, "\(other)")
+        }
+        #expect(Request.submitParams(nil) == nil)
     }
 }

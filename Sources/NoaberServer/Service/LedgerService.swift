@@ -26,7 +26,7 @@ struct LedgerService: Sendable {
     /// The writer's clock, by which claims expire.
     var clock: @Sendable () -> Timestamp = Timestamp.now
 
-    func handle(_ line: Data, peer: PeerCredentials?, connection: ConnectionSession) async -> Data {
+    func handle(_ line: [UInt8], peer: PeerCredentials?, connection: ConnectionSession) async -> Data {
         let request: Request
         switch Request.parse(line) {
         case .failure(let failed): return RequestContext.respond(id: failed.id, failed.error)
@@ -81,7 +81,7 @@ struct LedgerService: Sendable {
 
     /// The answer to a request read after the daemon began to stop: `shutting_down`, by the
     /// request's id when it has one; nothing is started.
-    func refuseWhileStopping(_ line: Data) -> Data {
+    func refuseWhileStopping(_ line: [UInt8]) -> Data {
         switch Request.parse(line) {
         case .failure(let failed): RequestContext.respond(id: failed.id, .shuttingDown)
         case .success(let request): RequestContext.respond(id: request.id, .shuttingDown)
