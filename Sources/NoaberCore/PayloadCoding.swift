@@ -123,11 +123,7 @@ extension Payload: Codable {
             throw error
         }
         let payload: Payload
-        let understood: JSONTree
-        do {
-            payload = try JSONTreeDecoder().decode(Payload.self, from: written)
-            understood = try JSONTreeEncoder().encode(payload)
-        } catch let error as DecodingError {
+        do { payload = try JSONTreeDecoder().decode(Payload.self, from: written) } catch let error as DecodingError {
             throw .invalidPayload(Self.describe(error))
         } catch {
             throw .invalidPayload("the payload is malformed")
@@ -135,7 +131,18 @@ extension Payload: Codable {
         if bytes.count > maxBytes, payload.kind != .credits {
             throw .invalidPayload("payload is larger than \(maxBytes) bytes")
         }
-        try StrictJSON.requireSame(written, as: understood)
+        // A batch written the way `encoded()` writes it (what the CLI signs) is its own decoded
+        // tree, byte for byte: comparing the bytes spares a tree of 1,000 credits and its walk.
+        // Any other spelling is compared tree to tree, naming the first field that differs.
+        let canonicalBatch =
+            if case .credits(let batch) = payload.body { payload.encodedCredits(batch) == bytes } else { false }
+        if !canonicalBatch {
+            let understood: JSONTree
+            do { understood = try JSONTreeEncoder().encode(payload) } catch {
+                throw .invalidPayload("the payload is malformed")
+            }
+            try StrictJSON.requireSame(written, as: understood)
+        }
         if payload.v >= 2 { try PersonalData.requireCommitments(in: payload) }
         return payload
     }
