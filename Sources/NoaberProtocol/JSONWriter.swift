@@ -77,6 +77,17 @@ package struct JSONWriter {
         }
     }
 
+    /// A string of `count` bytes that need no escape (hex, base64), which `fill` writes straight
+    /// into the buffer, between the quotes.
+    mutating func appendString(count: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBufferPointer { fill(UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     package mutating func integer(_ value: some FixedWidthInteger) {
         separate()
         bytes.append(contentsOf: String(value).utf8)
