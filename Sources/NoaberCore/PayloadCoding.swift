@@ -131,12 +131,17 @@ extension Payload: Codable {
         if bytes.count > maxBytes, payload.kind != .credits {
             throw .invalidPayload("payload is larger than \(maxBytes) bytes")
         }
-        // A batch written the way `encoded()` writes it (what the CLI signs) is its own decoded
-        // tree, byte for byte: comparing the bytes spares a tree of 1,000 credits and its walk.
-        // Any other spelling is compared tree to tree, naming the first field that differs.
-        let canonicalBatch =
-            if case .credits(let batch) = payload.body { payload.encodedCredits(batch) == bytes } else { false }
-        if !canonicalBatch {
+        // A batch or a transaction written the way `encoded()` writes it (what the CLI signs) is
+        // its own decoded tree, byte for byte: comparing the bytes spares a second tree (1,000
+        // credits in a batch) and the walk of both. Any other spelling is compared tree to tree,
+        // naming the first field that differs.
+        let canonical =
+            switch payload.body {
+            case .credits(let batch): payload.encodedCredits(batch) == bytes
+            case .transaction(let tx): payload.encodedTransaction(tx) == bytes
+            default: false
+            }
+        if !canonical {
             let understood: JSONTree
             do { understood = try JSONTreeEncoder().encode(payload) } catch {
                 throw .invalidPayload("the payload is malformed")
