@@ -10,8 +10,8 @@ package enum DaemonReplay {
     /// Replays entries 1…`head` into `audit`, comparing each page's stored Merkle nodes as it goes
     /// when the audit reads the tables (`ChainAudit(readsTables:)`). Three things happen at once:
     /// the daemon reads and writes page *k* + 1 (asked for as soon as page *k* was read), this task
-    /// reads and parses it, and a child task checks page *k* (signatures on every core, then the
-    /// replay in order). Pages that do not reach `head` end the replay, which then names what is
+    /// reads it and parses its entries and their payloads (on every core), and a child task checks
+    /// page *k* (signatures on every core, then the replay in order). Pages that do not reach `head` end the replay, which then names what is
     /// missing; page *k*'s failure is reported before anything wrong with page *k* + 1.
     package static func entries(_ client: RPCClient, through head: Int64, into audit: inout ChainAudit) async throws {
         guard head >= 1 else { return }
@@ -24,7 +24,7 @@ package enum DaemonReplay {
         var page = try await read(
             client, client.request(.entries, pageParams(next, head), as: EntriesResult.self), head)
         // A page that does not advance ends the pages rather than asking for it forever.
-        while let first = page.first?.entry.seq, let last = page.last?.entry.seq, last >= next {
+        while let first = page.entries.first?.entry.seq, let last = page.entries.last?.entry.seq, last >= next {
             next = last + 1
             let nodes =
                 replay.audit.readsTables
@@ -41,7 +41,7 @@ package enum DaemonReplay {
             let current = page
             let storedNodes = stored
             async let checked: Void = replay.check(current, nodes: storedNodes)
-            var following: Result<[StoredEntry], any Error> = .success([])
+            var following: Result<ReadPage, any Error> = .success(ReadPage(entries: [], decoded: []))
             if let pending {
                 do { following = .success(try await read(client, pending, head)) } catch { following = .failure(error) }
             }
@@ -50,11 +50,18 @@ package enum DaemonReplay {
         }
     }
 
+    /// A page as read ahead of its check: its entries and what each gives on its own.
+    private struct ReadPage: Sendable {
+        var entries: [StoredEntry]
+        var decoded: [SignaturePrecheck.Decoded]
+    }
+
     /// A page's entries up to `head` as Core values: the answer parsed on this task, converted on
-    /// every core (base64, hex, times); the first malformed one in chain order is the failure.
+    /// every core (base64, hex, times), then their payloads parsed and their hashes computed, on
+    /// every core; the first malformed entry in chain order is the failure.
     private static func read(
         _ client: RPCClient, _ pending: RPCClient.Pending<EntriesResult>, _ head: Int64
-    ) async throws -> [StoredEntry] {
+    ) async throws -> ReadPage {
         let page = try await client.answer(pending).entries.filter { $0.seq <= head }
         let converted = Parallel.map(page.count) { range in
             range.map { index -> Result<StoredEntry, VerificationFailure> in
@@ -63,7 +70,8 @@ package enum DaemonReplay {
                 }
             }
         }
-        return try converted.map { result throws(VerificationFailure) in try result.get() }
+        let entries = try converted.map { result throws(VerificationFailure) in try result.get() }
+        return ReadPage(entries: entries, decoded: SignaturePrecheck.decode(entries))
     }
 
     /// The audit while `entries` runs, checked by one task at a time: each page's check gets it
@@ -71,8 +79,8 @@ package enum DaemonReplay {
     private final class ReplayHandoff: @unchecked Sendable {
         var audit = ChainAudit()
 
-        func check(_ page: [StoredEntry], nodes: [TreeNodeInfo]?) throws {
-            try audit.check(page: page)
+        func check(_ page: ReadPage, nodes: [TreeNodeInfo]?) throws {
+            try audit.check(page: page.entries, decoded: page.decoded)
             if let nodes { try audit.check(treeNodes: nodes) }
         }
     }
