@@ -88,6 +88,12 @@ package struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// The bytes written, ended by a newline: a response line, copied once.
+    package consuming func line() -> Data {
+        bytes.append(0x0A)
+        return Data(bytes)
+    }
+
     package mutating func integer(_ value: some FixedWidthInteger) {
         separate()
         bytes.append(contentsOf: String(value).utf8)
@@ -164,7 +170,7 @@ extension RPCCoding {
         writer.key("result")
         result.write(to: &writer)
         writer.endObject()
-        return Data(writer.bytes + [0x0A])
+        return writer.line()
     }
 
     /// The error line, as `line(RPCFailure(id:error:))` encodes it.
@@ -178,6 +184,6 @@ extension RPCCoding {
         writer.key("jsonrpc")
         writer.string("2.0")
         writer.endObject()
-        return Data(writer.bytes + [0x0A])
+        return writer.line()
     }
 }
