@@ -122,6 +122,11 @@ extension Payload: Codable {
             if StrictJSON.isMalformed(error) { throw .invalidPayload("the payload is not a valid JSON object") }
             throw error
         }
+        if let payload = canonicalTransaction(written, bytes: bytes) {
+            guard bytes.count <= maxBytes else { throw .invalidPayload("payload is larger than \(maxBytes) bytes") }
+            if payload.v >= 2 { try PersonalData.requireCommitments(in: payload) }
+            return payload
+        }
         let payload: Payload
         do { payload = try JSONTreeDecoder().decode(Payload.self, from: written) } catch let error as DecodingError {
             throw .invalidPayload(Self.describe(error))

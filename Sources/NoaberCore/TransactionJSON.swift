@@ -49,3 +49,50 @@ extension Payload {
         return out
     }
 }
+
+extension Payload {
+    /// A `tx` payload read from its tree by hand, when its bytes are the canonical ones: then
+    /// they mean exactly the value read (its own canonical bytes are those bytes), which the
+    /// `Codable` way (`JSONTreeDecoder`, two thirds of a transaction's decode) would read too.
+    /// Nil for anything else, which that way then reads and judges.
+    static func canonicalTransaction(_ tree: JSONTree, bytes: [UInt8]) -> Payload? {
+        guard case .object(let members) = tree, case .string("tx")? = members["kind"],
+            case .number(let version)? = members["v"], let v = Int(version), supportedVersions.contains(v),
+            case .string(let ledger)? = members["ledger"], case .string(let id)? = members["id"],
+            case .string(let purpose)? = members["purpose"], let purpose = Purpose(rawValue: purpose),
+            case .array(let items)? = members["postings"]
+        else { return nil }
+        var postings: [Posting] = []
+        postings.reserveCapacity(items.count)
+        for item in items {
+            guard case .object(let posting) = item, case .string(let account)? = posting["account"],
+                case .number(let amount)? = posting["amount"], let amount = Int64(amount),
+                let account = try? AccountID(account)
+            else { return nil }
+            postings.append(Posting(account: account, amount: amount))
+        }
+        // Absent: nil; a string: it; anything else: not this way.
+        func text(_ key: String) -> String?? {
+            switch members[key] {
+            case nil: .some(nil)
+            case .string(let value)?: .some(value)
+            default: nil
+            }
+        }
+        var hourRate: Int64?
+        if let member = members["hour_rate"] {
+            guard case .number(let rate) = member, let rate = Int64(rate) else { return nil }
+            hourRate = rate
+        }
+        guard case .some(let memo) = text("memo"), case .some(let hours) = text("hours"),
+            case .some(let category) = text("category"), case .some(let careDate) = text("care_date"),
+            case .some(let claim) = text("claim"), case .some(let reverses) = text("reverses"),
+            case .some(let reason) = text("reason"), case .some(let period) = text("period")
+        else { return nil }
+        let tx = Transaction(
+            purpose: purpose, postings: postings, memo: memo, hours: hours, hourRate: hourRate, category: category,
+            careDate: careDate, claim: claim, reverses: reverses, reason: reason, period: period)
+        let payload = Payload(v: v, ledger: ledger, id: id, body: .transaction(tx))
+        return payload.encodedTransaction(tx) == bytes ? payload : nil
+    }
+}

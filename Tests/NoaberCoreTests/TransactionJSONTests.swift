@@ -1,3 +1,4 @@
+import Foundation
 import NoaberCore
 import Testing
 
@@ -36,5 +37,27 @@ struct TransactionJSONTests {
             read += 1
         }
         #expect(read > 0)
+    }
+
+    /// The canonical bytes are read by hand; the same payload spelt otherwise (keys in another
+    /// order, spaces) is read the `Codable` way to the same value, and what that way refuses (a
+    /// field no transaction has, a bad account, an integer written otherwise) is still refused.
+    @Test func otherSpellingsAreReadOrRefusedAsBefore() throws {
+        let payload = try Self.payload("memo", 2)
+        let canonical = String(decoding: payload.encodedByFoundation(), as: UTF8.self)
+        #expect(try Payload.decode(Array(canonical.utf8)) == payload)
+        let spaced = canonical.replacingOccurrences(of: ",", with: " , ")
+        #expect(try Payload.decode(Array(spaced.utf8)) == payload)
+        let refused = [
+            canonical.replacingOccurrences(of: #""v":1}"#, with: #""v":1,"x":"y"}"#),
+            canonical.replacingOccurrences(of: #""vol:v0""#, with: #""vol:V 0""#),
+            canonical.replacingOccurrences(of: #""v":1}"#, with: #""v":1.0}"#),
+            canonical.replacingOccurrences(of: #""v":1}"#, with: #""v":3}"#),
+            canonical.replacingOccurrences(of: #""purpose":"#, with: #""purpose":"gift","p":"#),
+        ]
+        for text in refused {
+            #expect(text != canonical)
+            #expect(throws: LedgerError.self, "\(text)") { try Payload.decode(Array(text.utf8)) }
+        }
     }
 }
