@@ -27,9 +27,13 @@ package struct ChainAudit: Sendable {
         verifier.addPersonal(texts)
     }
 
-    package mutating func check(page: [StoredEntry]) throws(VerificationFailure) {
+    /// Checks the next page of entries; `decoded`: its `SignaturePrecheck.decode(_:)`, when the
+    /// reader made it ahead (while the page before was checked).
+    package mutating func check(
+        page: [StoredEntry], decoded: [SignaturePrecheck.Decoded]? = nil
+    ) throws(VerificationFailure) {
         let known = verifier.state.keys.mapValues(\.publicKey)
-        let prechecks = SignaturePrecheck.run(page, known: known)
+        let prechecks = SignaturePrecheck.run(page, decoded: decoded, known: known)
         for (stored, precheck) in zip(page, prechecks) { try verifier.check(stored, precheck: precheck) }
     }
 

@@ -8,45 +8,61 @@ package import NoaberTransport
 /// the stored state has been compared, every row of the derived tables (docs/FORMAT.md §6).
 package enum DaemonReplay {
     /// Replays entries 1…`head` into `audit`, comparing each page's stored Merkle nodes as it goes
-    /// when the audit reads the tables (`ChainAudit(readsTables:)`). The next page is asked for
-    /// before this one is checked, so that the daemon reads and writes it while the client checks
-    /// signatures; pages that do not reach `head` end the replay, which then names what is missing.
+    /// when the audit reads the tables (`ChainAudit(readsTables:)`). Three things happen at once:
+    /// the daemon reads and writes page *k* + 1 (asked for as soon as page *k* was read), this task
+    /// reads it and parses its entries and their payloads (on every core), and a child task checks
+    /// page *k* (signatures on every core, then the replay in order). Pages that do not reach `head` end the replay, which then names what is
+    /// missing; page *k*'s failure is reported before anything wrong with page *k* + 1.
     package static func entries(_ client: RPCClient, through head: Int64, into audit: inout ChainAudit) async throws {
+        guard head >= 1 else { return }
+        // The audit is handed to each page's check and back, never shared: swapped, not copied,
+        // so that its tables (a million credit ids) are not copied on write either.
+        let replay = ReplayHandoff()
+        swap(&audit, &replay.audit)
+        defer { swap(&audit, &replay.audit) }
         var next: Int64 = 1
-        var pending =
-            next <= head ? try await client.request(.entries, pageParams(next, head), as: EntriesResult.self) : nil
-        while let asked = pending {
-            pending = nil
-            let page = try await client.answer(asked).entries.filter { $0.seq <= head }
-            // A page that does not advance ends the pages rather than asking for it forever.
-            guard let first = page.first?.seq, let last = page.last?.seq, last >= next else { break }
+        var page = try await read(
+            client, client.request(.entries, pageParams(next, head), as: EntriesResult.self), head)
+        // A page that does not advance ends the pages rather than asking for it forever.
+        while let first = page.entries.first?.entry.seq, let last = page.entries.last?.entry.seq, last >= next {
             next = last + 1
             let nodes =
-                audit.readsTables
+                replay.audit.readsTables
                 ? try await client.request(
                     .treeNodes, TreeNodesParams(fromSeq: first, throughSeq: last), as: TreeNodesResult.self) : nil
-            if next <= head {
-                pending = try await client.request(.entries, pageParams(next, head), as: EntriesResult.self)
-            }
-            do {
-                try audit.check(page: try storedEntries(page))
-                if let nodes { try audit.check(treeNodes: try await client.answer(nodes).nodes) }
-            } catch {
-                // The connection stays usable: the answers asked for ahead are read and dropped.
-                if let nodes { _ = try? await client.answer(nodes) }
+            let pending =
+                next <= head ? try await client.request(.entries, pageParams(next, head), as: EntriesResult.self) : nil
+            var stored: [TreeNodeInfo]?
+            do { if let nodes { stored = try await client.answer(nodes).nodes } } catch {
+                // The connection stays usable: the answer asked for ahead is read and dropped.
                 if let pending { _ = try? await client.answer(pending) }
                 throw error
             }
+            let current = page
+            let storedNodes = stored
+            async let checked: Void = replay.check(current, nodes: storedNodes)
+            var following: Result<ReadPage, any Error> = .success(ReadPage(entries: [], decoded: []))
+            if let pending {
+                do { following = .success(try await read(client, pending, head)) } catch { following = .failure(error) }
+            }
+            try await checked
+            page = try following.get()
         }
     }
 
-    private static func pageParams(_ from: Int64, _ head: Int64) -> EntriesParams {
-        EntriesParams(fromSeq: from, limit: Int(min(Int64(EntriesParams.maxLimit), head - from + 1)))
+    /// A page as read ahead of its check: its entries and what each gives on its own.
+    private struct ReadPage: Sendable {
+        var entries: [StoredEntry]
+        var decoded: [SignaturePrecheck.Decoded]
     }
 
-    /// The page's entries as Core values, converted on every core (base64, hex, times); the first
-    /// malformed one in chain order is the failure.
-    private static func storedEntries(_ page: [EntryInfo]) throws(VerificationFailure) -> [StoredEntry] {
+    /// A page's entries up to `head` as Core values: the answer parsed on this task, converted on
+    /// every core (base64, hex, times), then their payloads parsed and their hashes computed, on
+    /// every core; the first malformed entry in chain order is the failure.
+    private static func read(
+        _ client: RPCClient, _ pending: RPCClient.Pending<EntriesResult>, _ head: Int64
+    ) async throws -> ReadPage {
+        let page = try await client.answer(pending).entries.filter { $0.seq <= head }
         let converted = Parallel.map(page.count) { range in
             range.map { index -> Result<StoredEntry, VerificationFailure> in
                 do throws(VerificationFailure) { return .success(try page[index].storedEntry()) } catch {
@@ -54,7 +70,23 @@ package enum DaemonReplay {
                 }
             }
         }
-        return try converted.map { result throws(VerificationFailure) in try result.get() }
+        let entries = try converted.map { result throws(VerificationFailure) in try result.get() }
+        return ReadPage(entries: entries, decoded: SignaturePrecheck.decode(entries))
+    }
+
+    /// The audit while `entries` runs, checked by one task at a time: each page's check gets it
+    /// after the check before has ended, and `entries` takes it back only after the last one.
+    private final class ReplayHandoff: @unchecked Sendable {
+        var audit = ChainAudit()
+
+        func check(_ page: ReadPage, nodes: [TreeNodeInfo]?) throws {
+            try audit.check(page: page.entries, decoded: page.decoded)
+            if let nodes { try audit.check(treeNodes: nodes) }
+        }
+    }
+
+    private static func pageParams(_ from: Int64, _ head: Int64) -> EntriesParams {
+        EntriesParams(fromSeq: from, limit: Int(min(Int64(EntriesParams.maxLimit), head - from + 1)))
     }
 
     /// Compares every row of `claims`, `reversals` and `personal_subjects` with the replay, a page
@@ -62,25 +94,35 @@ package enum DaemonReplay {
     /// `ChainAudit.finish(stored:)`.
     package static func tables(_ client: RPCClient, stored: StateResult, into audit: inout ChainAudit) async throws {
         for table in DerivedTable.allCases {
-            var params = RowsParams(table: table)
-            while true {
+            // The next page is asked for before this one is checked (its key is this one's last
+            // row), so that the daemon reads it meanwhile: a million credits are 1,000 pages.
+            var pending: RPCClient.Pending<RowsResult>? = try await client.request(
+                .rows, RowsParams(table: table), as: RowsResult.self)
+            while let asked = pending {
+                pending = nil
                 let page: RowsResult
-                do { page = try await client.call(.rows, params, as: RowsResult.self) } catch ClientError.rpc(
-                    let error) where table == .batchCredits && error.code == RPCError.invalidParams("").code
+                do { page = try await client.answer(asked) } catch ClientError.rpc(let error)
+                    where table == .batchCredits && error.code == RPCError.invalidParams("").code
                 {
                     // A daemon from before batches of credits (FORMAT.md §17) has no such table,
                     // and so no batch: the replay then finds none to be missing either.
                     break
                 }
-                try audit.check(rows: page, of: table)
-                guard page.count == RowsParams.maxLimit else { break }
-                switch table {
-                case .claims: params.afterKey = page.claims?.last?.claimId
-                case .reversals: params.afterKey = page.reversals?.last?.reversedId
-                case .personalSubjects:
-                    params.afterKey = page.personalSubjects?.last?.account
-                    params.afterSeq = page.personalSubjects?.last?.seq
-                case .batchCredits: params.afterKey = page.batchCredits?.last?.creditId
+                if page.count == RowsParams.maxLimit {
+                    var params = RowsParams(table: table)
+                    switch table {
+                    case .claims: params.afterKey = page.claims?.last?.claimId
+                    case .reversals: params.afterKey = page.reversals?.last?.reversedId
+                    case .personalSubjects:
+                        params.afterKey = page.personalSubjects?.last?.account
+                        params.afterSeq = page.personalSubjects?.last?.seq
+                    case .batchCredits: params.afterKey = page.batchCredits?.last?.creditId
+                    }
+                    pending = try await client.request(.rows, params, as: RowsResult.self)
+                }
+                do { try audit.check(rows: page, of: table) } catch {
+                    if let pending { _ = try? await client.answer(pending) }
+                    throw error
                 }
             }
         }

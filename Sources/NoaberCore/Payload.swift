@@ -286,7 +286,10 @@ package struct Transaction: Codable, Sendable, Equatable {
 
     /// A digest of the postings, in order: what a reversal must mirror. Each posting is
     /// `account "\n" amount "\n"`, so no two lists share a digest.
-    package var postingsDigest: SHA256Digest {
+    package var postingsDigest: SHA256Digest { Self.digest(of: postings) }
+
+    /// `postingsDigest` of these postings.
+    package static func digest(of postings: [Posting]) -> SHA256Digest {
         SHA256.hash(postings.map { "\($0.account.rawValue)\n\($0.amount)\n" }.joined())
     }
 }

@@ -35,19 +35,27 @@ package struct ReplayedEntries: PriorEntries, Sendable {
     private var personal: [String: (seq: Int64, paths: [String])] = [:]
     private var pathsBySeq: [Int64: [String]] = [:]
     private var subjects: [AccountID: [Int64]] = [:]
-    /// Every entry id, and each batch's credit ids (docs/FORMAT.md §17), with the entry's seq.
+    /// Every entry id, with the entry's seq; a batch's credit ids are in `credits`.
     private var ids: [String: Int64] = [:]
-    /// Each batch's credits, by credit id: the batch's seq and the credit's place in it.
-    private var credits: [String: (seq: Int64, index: Int)] = [:]
+    /// Each batch's credits, by credit id (docs/FORMAT.md §17). One table rather than a row in
+    /// each of `ids`, `transactions` and `careDays`: a million credits cost a million insertions,
+    /// not four, and no digest until a reversal asks for one. Entry ids and credit ids share one
+    /// space (the rules refuse an id used before), so a name is in one table or the other.
+    private var credits: [String: ReplayedCredit] = [:]
 
     package init() {}
 
-    package func usedID(_ id: String) -> Int64? { ids[id] }
+    package func usedID(_ id: String) -> Int64? { ids[id] ?? credits[id]?.seq }
 
     package func creditEntry(_ id: String) -> Int64? { credits[id]?.seq }
 
     /// Every credit of a batch (its id), with its batch's seq and its place: `batch_credits`.
-    package var creditPlaces: [String: (seq: Int64, index: Int)] { credits }
+    package var creditPlaces: [String: (seq: Int64, index: Int)] { credits.mapValues { ($0.seq, Int($0.index)) } }
+
+    /// The batch's seq and the place in it of credit `id`, if a batch holds it.
+    package func creditPlace(of id: String) -> (seq: Int64, index: Int)? {
+        credits[id].map { ($0.seq, Int($0.index)) }
+    }
 
     package func personalFields(of entryID: String) -> (seq: Int64, paths: [String])? { personal[entryID] }
 
@@ -65,13 +73,22 @@ package struct ReplayedEntries: PriorEntries, Sendable {
     }
 
     package func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
-        transactions[entryID].map { (purpose: $0.0, postingsDigest: $0.1) }
+        if let credit = credits[entryID] {
+            return (
+                .credit,
+                Transaction.digest(of: [
+                    Posting(account: credit.issuer, amount: -credit.amount),
+                    Posting(account: credit.account, amount: credit.amount),
+                ])
+            )
+        }
+        return transactions[entryID].map { (purpose: $0.0, postingsDigest: $0.1) }
     }
 
     package func reversal(of entryID: String) -> Int64? { reversals[entryID] }
 
     /// The care date of transaction `entryID`, if it is one.
-    package func careDay(of entryID: String) -> String? { careDays[entryID] }
+    package func careDay(of entryID: String) -> String? { careDays[entryID] ?? credits[entryID]?.careDay }
 
     package func claim(_ entryID: String) -> ClaimRecord? { claims[entryID] }
 
@@ -107,7 +124,7 @@ package struct ReplayedEntries: PriorEntries, Sendable {
         switch payload.body {
         case .transaction(let tx):
             transactions[payload.id] = (tx.purpose, tx.postingsDigest)
-            careDays[payload.id] = tx.careDay(committedAt: time) { careDays[$0] }
+            careDays[payload.id] = tx.careDay(committedAt: time) { careDay(of: $0) }
             if tx.purpose == .reversal, let original = tx.reverses { reversals[original] = seq }
             if let claim = tx.claim, claims[claim] != nil {
                 claims[claim]?.decidedSeq = seq
@@ -115,11 +132,12 @@ package struct ReplayedEntries: PriorEntries, Sendable {
             }
         case .credits(let batch):
             // Each credit is the credit transaction it stands for: a reversal names it by its id.
+            let commitDay = Timestamp.day(of: time)
+            credits.reserveCapacity(credits.count + batch.credits.count)
             for (index, credit) in batch.credits.enumerated() {
-                ids[credit.id] = seq
-                credits[credit.id] = (seq, index)
-                transactions[credit.id] = (.credit, batch.transaction(index).postingsDigest)
-                careDays[credit.id] = credit.careDate ?? Timestamp.day(of: time)
+                credits[credit.id] = ReplayedCredit(
+                    seq: seq, index: Int32(index), issuer: batch.issuer, account: credit.account,
+                    amount: credit.amount, careDay: credit.careDate ?? commitDay)
             }
         case .claim(let claim):
             claims[payload.id] = ClaimRecord(id: payload.id, seq: seq, committedAt: time, claim: claim)
@@ -132,6 +150,17 @@ package struct ReplayedEntries: PriorEntries, Sendable {
             break
         }
     }
+}
+
+/// A credit of a batch as the replay keeps it: its place, and what its reversal is judged by
+/// (the credit transaction's postings, whose digest is taken only when asked, and its care date).
+private struct ReplayedCredit: Sendable {
+    var seq: Int64
+    var index: Int32
+    var issuer: AccountID
+    var account: AccountID
+    var amount: Int64
+    var careDay: String
 }
 
 /// What decided a claim (docs/FORMAT.md §6, `claims.decision` and `claims.reason`).

@@ -18,19 +18,35 @@ package enum SignaturePrecheck {
         package var leafHash: SHA256Digest
     }
 
-    /// `known` holds the public keys registered before the page; keys the page itself registers are
-    /// added in order, so an entry signed by a key added earlier in the page is checked too.
-    package static func run(_ page: [StoredEntry], known: [KeyID: Ed25519PublicKey]) -> [Result] {
-        let decoded = Parallel.map(page.count) { range in
+    /// What each entry of a page gives on its own, whatever came before it in the chain: its
+    /// payload parsed (nil when it does not parse), its hash and its Merkle leaf hash.
+    package struct Decoded: Sendable {
+        var payload: Payload?
+        var hash: SHA256Digest
+        var leaf: SHA256Digest
+    }
+
+    /// `Decoded` for every entry of `page`, on every core. It depends on nothing before the page,
+    /// so a reader may decode a page while the page before it is still being checked.
+    package static func decode(_ page: [StoredEntry]) -> [Decoded] {
+        Parallel.map(page.count) { range in
             range.map { index in
                 let entry = page[index].entry
                 let record = entry.record
-                return (
+                return Decoded(
                     payload: try? Payload.decode(entry.signed.payload), hash: SHA256.hash(record),
-                    leaf: Merkle.leafHash(record)
-                )
+                    leaf: Merkle.leafHash(record))
             }
         }
+    }
+
+    /// `known` holds the public keys registered before the page; keys the page itself registers are
+    /// added in order, so an entry signed by a key added earlier in the page is checked too.
+    /// `decoded`: the page's `decode(_:)`, when it was made ahead; else it is made here.
+    package static func run(
+        _ page: [StoredEntry], decoded: [Decoded]? = nil, known: [KeyID: Ed25519PublicKey]
+    ) -> [Result] {
+        let decoded = decoded.flatMap { $0.count == page.count ? $0 : nil } ?? decode(page)
         let payloads = decoded.map(\.payload)
         var keys = known
         var candidates = [Ed25519PublicKey?](repeating: nil, count: page.count)

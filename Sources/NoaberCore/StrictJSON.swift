@@ -56,7 +56,7 @@ package enum StrictJSON {
         return why.hasPrefix(malformedPrefix) || why == trailingBytes
     }
 
-    private struct Parser {
+    struct Parser {
         let bytes: [UInt8]
         var lenient = false
         var index = 0

@@ -35,11 +35,6 @@ package struct JSONWriter {
         first = false
     }
 
-    /// Ends a response line, in the same buffer rather than in a copy with the newline added.
-    package mutating func endLine() {
-        bytes.append(0x0A)
-    }
-
     /// A member's key; its value follows. Keys are the protocol's own ASCII names.
     package mutating func key(_ name: StaticString) {
         separate()
@@ -80,6 +75,23 @@ package struct JSONWriter {
             default: bytes.append(byte)
             }
         }
+    }
+
+    /// A string of `count` bytes that need no escape (hex, base64), which `fill` writes straight
+    /// into the buffer, between the quotes.
+    mutating func appendString(count: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBufferPointer { fill(UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The bytes written, ended by a newline: a response line, copied once.
+    package consuming func line() -> Data {
+        bytes.append(0x0A)
+        return Data(bytes)
     }
 
     package mutating func integer(_ value: some FixedWidthInteger) {
@@ -158,8 +170,7 @@ extension RPCCoding {
         writer.key("result")
         result.write(to: &writer)
         writer.endObject()
-        writer.endLine()
-        return Data(writer.bytes)
+        return writer.line()
     }
 
     /// The error line, as `line(RPCFailure(id:error:))` encodes it.
@@ -173,7 +184,6 @@ extension RPCCoding {
         writer.key("jsonrpc")
         writer.string("2.0")
         writer.endObject()
-        writer.endLine()
-        return Data(writer.bytes)
+        return writer.line()
     }
 }

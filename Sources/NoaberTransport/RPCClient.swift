@@ -231,6 +231,12 @@ package final class RPCClient {
     }
 
     fileprivate static func decode<R: Decodable>(_ line: Data, as: R.Type) throws -> R {
+        // A page read in one pass; any line that pass does not take is read below, which decides.
+        if let scannable = R.self as? any JSONLineScannable.Type,
+            let result = scannable.scan(line: Array(line.last == 0x0A ? line.dropLast() : line)) as? R
+        {
+            return result
+        }
         if let readable = R.self as? any JSONTreeReadable.Type, let result = try treeResult(line, as: readable) as? R {
             return result
         }

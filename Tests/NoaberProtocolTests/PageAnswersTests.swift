@@ -1,5 +1,6 @@
 import Foundation
 import NoaberCore
+import NoaberCrypto
 import NoaberProtocol
 import Testing
 
@@ -56,6 +57,42 @@ struct PageAnswersTests {
         #expect(read.entries.count == JSONWriterTests.texts.count)
     }
 
+    /// The daemon writes a page from the stored entries themselves: the same bytes as through
+    /// `EntryInfo`, and as `JSONEncoder`'s, for payloads of every length modulo 3 (base64's
+    /// padding), every byte value, texts that need escapes, and each optional part present or not.
+    @Test func storedPagesAreWrittenAsTheirEntryInfos() throws {
+        let texts = JSONWriterTests.texts
+        let numbers = JSONWriterTests.numbers
+        let entries = try texts.enumerated().map { i, text -> StoredEntry in
+            let payload = (0..<(i * 37 % 300)).map { UInt8(truncatingIfNeeded: $0 * 7 + i) }
+            let signed = SignedEntry(
+                payload: payload, signature: (0..<64).map { UInt8(truncatingIfNeeded: $0 * 31 + i) },
+                keyID: KeyID(hex: String(repeating: "0123456789abcdef", count: 2))!)
+            let digest = { (seed: Int) in SHA256Digest(bytes: (0..<32).map { UInt8(truncatingIfNeeded: $0 * seed) })! }
+            let entry = CommittedEntry(
+                seq: numbers[i % numbers.count], entryID: text, kind: EntryKind.allCases[i % EntryKind.allCases.count],
+                signed: signed, committedAt: Timestamp(millisecondsSinceEpoch: Int64(i) * 86_399_999),
+                prevHash: digest(i), hash: digest(i + 1))
+            let postings = try (0..<(i % 4)).map { n in
+                Posting(account: try AccountID("vol:v\(n)"), amount: numbers[(i + n) % numbers.count])
+            }
+            return StoredEntry(
+                entry: entry, postings: postings,
+                personal: [
+                    nil, [], [PersonalText(path: "memo", salt: Array(repeating: UInt8(i), count: 16), text: text)],
+                ][
+                    i % 3],
+                careDates: i % 2 == 0 ? postings.map { _ in text } : nil,
+                postingIndexes: i % 3 == 0 ? nil : postings.indices.map(Int64.init))
+        }
+        for page in [[], Array(entries.prefix(1)), entries] {
+            let written = RPCCoding.successLine(id: .number(3), StoredEntriesPage(entries: page))
+            #expect(written == RPCCoding.successLine(id: .number(3), EntriesResult(entries: page.map(EntryInfo.init))))
+            #expect(
+                written == (try RPCCoding.line(RPCSuccess(id: .number(3), result: StoredEntriesPage(entries: page)))))
+        }
+    }
+
     @Test func treeNodesBothWays() throws {
         let nodes = JSONWriterTests.numbers.enumerated().map { i, n in
             TreeNodeInfo(level: n, idx: n / 2, hash: JSONWriterTests.texts[i * 7])
@@ -105,6 +142,74 @@ struct PageAnswersTests {
             }
         }
         #expect(throws: TreeReadError.self) { try EntriesResult(tree: StrictJSON.parse(Array(#"{"nodes":[]}"#.utf8))) }
+    }
+
+    /// The page as the slow way reads an answer line: one lenient parse, then the tree.
+    static func readByTree(_ line: [UInt8]) -> EntriesResult? {
+        guard let tree = try? StrictJSON.parse(line, lenient: true), case .object(let members) = tree else {
+            return nil
+        }
+        if let error = members["error"], error != .null { return nil }
+        guard let result = members["result"], result != .null else { return nil }
+        return try? EntriesResult(tree: result)
+    }
+
+    /// The one-pass reader takes a line only when the tree's way reads it, and reads the same
+    /// values: twins (the first counts), nulls, unknown members of every kind, and what either
+    /// refuses (bad escapes, lone surrogates where a string is read, trailing data, deep nesting,
+    /// a number past Int64, a missing member, an error answer, bytes that are not UTF-8).
+    @Test func scannedPagesAreReadAsTheTreeReadsThem() throws {
+        let entry = Self.template
+        let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+        let entries = [
+            entry,
+            entry.replacingOccurrences(of: #""seq":1"#, with: #""seq":1,"seq":2,"id":"twin""#),
+            entry.replacingOccurrences(of: #""postings":[]"#, with: #""postings":[],"personal":null"#),
+            entry.replacingOccurrences(
+                of: #""postings":[]"#,
+                with: #""postings":[{"account":"vol:a","amount":-5,"care_date":null,"idx":0,"x":{"y":[1,2.5e3]}},"#
+                    + #"{"amount":5,"account":"vol:b","amount":6,"care_date":"2026-12-01"}],"#
+                    + #""personal":[{"path":"memo","salt":"00","text":"t\u00e9\ud83d\ude00\n","path":"x"}]"#),
+            entry.replacingOccurrences(of: #""hash":"h""#, with: #""hash":"h","later":"\ud800",  "n" : null"#),
+            entry.replacingOccurrences(of: #""hash":"h""#, with: #""hash":"\ud800""#),
+            entry.replacingOccurrences(of: #""hash":"h""#, with: #""hash":"\x""#),
+            entry.replacingOccurrences(of: #""hash":"h""#, with: #""hash":null"#),
+            entry.replacingOccurrences(of: #""hash":"h","#, with: ""),
+            entry.replacingOccurrences(of: #""seq":1"#, with: #""seq":1.0"#),
+            entry.replacingOccurrences(of: #""seq":1"#, with: #""seq":9223372036854775808"#),
+            entry.replacingOccurrences(of: #""seq":1"#, with: #""seq":-9223372036854775808"#),
+            entry.replacingOccurrences(of: #""seq":1"#, with: #""seq":1,"deep":"# + deep),
+            entry.replacingOccurrences(of: #""postings":[]"#, with: #""postings":[{"account":"a","amount":"1"}]"#),
+            entry.replacingOccurrences(of: #""postings":[]"#, with: #""postings":[],"personal":[{"path":"p"}]"#),
+        ]
+        var lines: [String] = []
+        for item in entries {
+            let page = #"{"entries":["# + item + "," + item + "]}"
+            lines += [
+                #"{"id":1,"jsonrpc":"2.0","result":"# + page + "}",
+                #" { "result" : "# + page + #" , "id":1,"result":{"entries":[]} } "#,
+                #"{"id":1,"jsonrpc":"2.0","result":"# + page + "}x",
+                #"{"error":{"code":-32000,"message":"m"},"id":1,"result":"# + page + "}",
+                #"{"error":null,"id":1,"result":"# + page + "}",
+            ]
+        }
+        lines += [
+            #"{"id":1,"result":null}"#, #"{"id":1}"#, #"{"result":{"entries":null}}"#, #"{"result":{"x":[]}}"#,
+            #"{"result":{"entries":[],"entries":[1]}}"#, #"{"result":{"entries":[1]}}"#, "[]", "",
+            #"{"result":{"entries":[]},"result":{}}"#, #"{"result":{"entries":[]}"#,
+        ]
+        let notUTF8 = Array(#"{"result":{"entries":[],"x":""#.utf8) + [0xFF, 0x22, 0x7D, 0x7D]
+        var read = 0
+        for line in lines.map({ Array($0.utf8) }) + [notUTF8] {
+            let scanned = EntriesResult.scan(line: line)
+            let byTree = Self.readByTree(line)
+            #expect((scanned == nil) == (byTree == nil), "\(String(decoding: line, as: UTF8.self))")
+            if let scanned, let byTree {
+                #expect(try RPCCoding.encoder().encode(scanned) == RPCCoding.encoder().encode(byTree))
+                read += 1
+            }
+        }
+        #expect(read > 10)
     }
 
     func claim(_ i: Int, _ text: String) throws -> ClaimRowInfo {

@@ -53,7 +53,7 @@ extension Payload {
 
     /// A JSON string as `JSONEncoder` writes it: quotes, backslashes and control characters escaped
     /// (the short escapes where JSON has them), everything else as its UTF-8 bytes.
-    private static func write(string text: String, to out: inout [UInt8]) {
+    static func write(string text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

@@ -100,7 +100,7 @@ package struct DerivedTablesAudit: Sendable {
             let name = "batch_credits: the row of credit \(row.creditID)"
             guard try belongs(row.seq, name, pageHead: pageHead) else { continue }
             guard batchCredits.insert(row.creditID).inserted else { throw Self.fail("\(name) is stored twice") }
-            guard let place = replay.replayed.creditPlaces[row.creditID] else {
+            guard let place = replay.replayed.creditPlace(of: row.creditID) else {
                 throw Self.fail("\(name) (entry \(row.seq)): no batch of the chain holds it")
             }
             guard place.seq == row.seq, Int64(place.index) == row.index else {

@@ -102,7 +102,7 @@ extension LedgerService {
         let page = try await reads.read(.page) { db in
             let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
             let served = try servingPersonalData(page, version: db.ledger()?.version, context)
-            return ResponseLine(data: context.respond(EntriesResult(entries: served.map(EntryInfo.init))))
+            return ResponseLine(data: context.respond(StoredEntriesPage(entries: served)))
         }
         return page
     }
