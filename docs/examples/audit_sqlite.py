@@ -166,9 +166,13 @@ def loads(raw, what):
 
 
 def parse(raw):
-    """§2: one JSON object, UTF-8, at most 65,536 bytes, integers only."""
-    need(len(raw) <= 65536, "payload is larger than 65,536 bytes")
-    return loads(raw, "payload")
+    """§2: one JSON object, UTF-8, at most 65,536 bytes, integers only; §17: a credits payload
+    at most 262,144."""
+    need(len(raw) <= 262144, "payload is larger than 262,144 bytes")
+    p = loads(raw, "payload")
+    need(len(raw) <= 65536 or (type(p) is dict and p.get("kind") == "credits"),
+         "payload is larger than 65,536 bytes")
+    return p
 
 
 def sha256(data):
