@@ -282,11 +282,19 @@ enum Schema {
             fill: { db throws(StoreError) in
                 let insert = try db.statement(
                     "INSERT INTO batch_credits (seq, idx, credit_id, id_hash) VALUES (?, ?, ?, ?)")
-                let rows = try db.statement("SELECT seq, idx, credit_id FROM batch_credits_v9").rows {
-                    ($0.int64(0), $0.int64(1), $0.text(2))
-                }
-                for (seq, idx, id) in rows {
-                    try insert.run([.integer(seq), .integer(idx), .text(id), .integer(CreditIDHash.of(id))])
+                // In pages by rowid, so that a ledger of a million credits is not held at once.
+                let page =
+                    "SELECT rowid, seq, idx, credit_id FROM batch_credits_v9 WHERE rowid > ? ORDER BY rowid LIMIT 10000"
+                var after = Int64.min
+                while true {
+                    let rows = try db.statement(page).rows([.integer(after)]) {
+                        ($0.int64(0), $0.int64(1), $0.int64(2), $0.text(3))
+                    }
+                    guard let last = rows.last else { break }
+                    for (_, seq, idx, id) in rows {
+                        try insert.run([.integer(seq), .integer(idx), .text(id), .integer(CreditIDHash.of(id))])
+                    }
+                    after = last.0
                 }
                 try db.execute("DROP TABLE batch_credits_v9")
             }
