@@ -115,18 +115,39 @@ extension Payload: Codable {
         guard bytes.count <= CreditBatch.maxBytes else {
             throw .invalidPayload("payload is larger than \(CreditBatch.maxBytes) bytes")
         }
-        // One parse: the payload is decoded from the strict parser's tree, and that tree is
-        // compared with the decoded payload's own, built without encoding it to bytes.
-        let written: JSONTree
-        do { written = try StrictJSON.parse(bytes) } catch {
-            if StrictJSON.isMalformed(error) { throw .invalidPayload("the payload is not a valid JSON object") }
-            throw error
+        // One parse: a `credits` or `tx` payload written as Noaber writes one is read from the
+        // strict parser's tree directly; any other is decoded from that tree, and the tree compared
+        // with the decoded payload's own, built without encoding it to bytes.
+        let written = try parsed(bytes)
+        if let batch = decodedCredits(written) {
+            try PersonalData.requireCommitments(in: batch)
+            return batch
         }
         if let payload = canonicalTransaction(written, bytes: bytes) {
             guard bytes.count <= maxBytes else { throw .invalidPayload("payload is larger than \(maxBytes) bytes") }
             if payload.v >= 2 { try PersonalData.requireCommitments(in: payload) }
             return payload
         }
+        return try decodeGenerally(bytes, written)
+    }
+
+    /// `decode` through the tree decoder whatever the kind, which `decodedCredits` must agree
+    /// with: for tests and the fuzz check.
+    package static func decodeGenerally(_ bytes: [UInt8]) throws(LedgerError) -> Payload {
+        guard bytes.count <= CreditBatch.maxBytes else {
+            throw .invalidPayload("payload is larger than \(CreditBatch.maxBytes) bytes")
+        }
+        return try decodeGenerally(bytes, try parsed(bytes))
+    }
+
+    private static func parsed(_ bytes: [UInt8]) throws(LedgerError) -> JSONTree {
+        do { return try StrictJSON.parse(bytes) } catch {
+            if StrictJSON.isMalformed(error) { throw .invalidPayload("the payload is not a valid JSON object") }
+            throw error
+        }
+    }
+
+    private static func decodeGenerally(_ bytes: [UInt8], _ written: JSONTree) throws(LedgerError) -> Payload {
         let payload: Payload
         do { payload = try JSONTreeDecoder().decode(Payload.self, from: written) } catch let error as DecodingError {
             throw .invalidPayload(Self.describe(error))

@@ -74,13 +74,24 @@ extension Connection {
         }
     }
 
-    /// Up to `limit` rows of `batch_credits` after credit id `after` (nil: from the first).
+    /// Up to `limit` rows of `batch_credits` after the row of credit `after` (nil: from the first),
+    /// by seq and idx: the order they were written in, which no index on the ids has to keep.
+    /// Each row's stored hash is checked against its id, as a lookup by id trusts it.
     package func batchCreditRows(after: String?, limit: Int) throws(StoreError) -> [StoredBatchCreditRow] {
-        let (condition, values) = after.map { ("WHERE credit_id > ?", [SQLValue.text($0)]) } ?? ("", [])
-        return try statement("SELECT credit_id, seq, idx FROM batch_credits \(condition) ORDER BY credit_id LIMIT ?")
-            .rows(values + [.integer(Int64(limit))]) { row in
-                StoredBatchCreditRow(creditID: row.text(0), seq: row.int64(1), index: row.int64(2))
-            }
+        var start = (seq: Int64.min, index: Int64.min)
+        if let after {
+            guard let place = try batchCredit(after) else { throw .outOfRange("no credit has id \(after)") }
+            start = place
+        }
+        let rows = try statement(
+            "SELECT credit_id, seq, idx, id_hash FROM batch_credits WHERE (seq, idx) > (?, ?) ORDER BY seq, idx LIMIT ?"
+        ).rows([.integer(start.seq), .integer(start.index), .integer(Int64(limit))]) { row in
+            (StoredBatchCreditRow(creditID: row.text(0), seq: row.int64(1), index: row.int64(2)), row.int64(3))
+        }
+        for (row, hash) in rows where hash != CreditIDHash.of(row.creditID) {
+            throw .corruptRow("batch_credits: the id_hash of credit \(row.creditID) is not its hash")
+        }
+        return rows.map(\.0)
     }
 
     /// Up to `limit` rows of `personal_subjects` after (`account`, `seq`) (nil: from the first).

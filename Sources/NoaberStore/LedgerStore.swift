@@ -302,13 +302,14 @@ package final class LedgerStore {
     /// by the sum of its postings: a batch's 2,000 postings touch some hundreds of accounts.
     private func writeCredits(_ batch: CreditBatch, seq: SQLValue, committedAt: Timestamp) throws(StoreError) {
         let commitDay = Timestamp.day(of: committedAt)
-        let insertCredit = try connection.statement("INSERT INTO batch_credits (credit_id, seq, idx) VALUES (?, ?, ?)")
+        let insertCredit = try connection.statement(
+            "INSERT INTO batch_credits (seq, idx, credit_id, id_hash) VALUES (?, ?, ?, ?)")
         let insertPosting = try connection.statement(
             "INSERT INTO postings (seq, idx, account, amount, care_date) VALUES (?, ?, ?, ?, ?)")
         var sums: [AccountID: Int64] = [:]
         var order: [AccountID] = []
         for (index, credit) in batch.credits.enumerated() {
-            try insertCredit.run([.text(credit.id), seq, .integer(Int64(index))])
+            try insertCredit.run([seq, .integer(Int64(index)), .text(credit.id), .integer(CreditIDHash.of(credit.id))])
             let careDay = SQLValue.text(credit.careDate ?? commitDay)
             let legs = [(batch.issuer, -credit.amount), (credit.account, credit.amount)]
             for (leg, (account, amount)) in legs.enumerated() {

@@ -85,7 +85,9 @@ extension Connection {
     /// The `credits` entry holding the credit with id `creditID` and the credit's place in it
     /// (docs/FORMAT.md §17), or nil if no batch holds one.
     package func batchCredit(_ creditID: String) throws(StoreError) -> (seq: Int64, index: Int64)? {
-        try statement("SELECT seq, idx FROM batch_credits WHERE credit_id = ?").rows([.text(creditID)]) {
+        try statement("SELECT seq, idx FROM batch_credits WHERE id_hash = ? AND credit_id = ?").rows([
+            .integer(CreditIDHash.of(creditID)), .text(creditID),
+        ]) {
             (seq: $0.int64(0), index: $0.int64(1))
         }.first
     }

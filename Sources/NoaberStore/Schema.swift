@@ -4,6 +4,8 @@ enum Schema {
     struct Migration {
         let version: Int
         let sql: String
+        /// Run after `sql` in the same transaction, for what SQL alone cannot compute.
+        var fill: (@Sendable (Connection) throws(StoreError) -> Void)? = nil
     }
 
     static var latestVersion: Int { migrations.last!.version }
@@ -260,6 +262,43 @@ enum Schema {
                 ) STRICT;
                 """
         ),
+        Migration(
+            version: 10,
+            sql: """
+                -- batch_credits by (seq, idx), so a batch's rows are appended together, and found by
+                -- credit id through a 4-byte hash of it (CreditIDHash, docs/FORMAT.md §6): keyed by
+                -- the random-looking ids themselves, the table spread each batch over most of its pages.
+                -- The rows are copied by `fill`, which computes the hashes.
+                ALTER TABLE batch_credits RENAME TO batch_credits_v9;
+                CREATE TABLE batch_credits (
+                    seq       INTEGER NOT NULL,
+                    idx       INTEGER NOT NULL CHECK (idx >= 0),
+                    credit_id TEXT    NOT NULL,
+                    id_hash   INTEGER NOT NULL,
+                    PRIMARY KEY (seq, idx)
+                ) STRICT, WITHOUT ROWID;
+                CREATE INDEX batch_credits_by_hash ON batch_credits(id_hash);
+                """,
+            fill: { db throws(StoreError) in
+                let insert = try db.statement(
+                    "INSERT INTO batch_credits (seq, idx, credit_id, id_hash) VALUES (?, ?, ?, ?)")
+                // In pages by rowid, so that a ledger of a million credits is not held at once.
+                let page =
+                    "SELECT rowid, seq, idx, credit_id FROM batch_credits_v9 WHERE rowid > ? ORDER BY rowid LIMIT 10000"
+                var after = Int64.min
+                while true {
+                    let rows = try db.statement(page).rows([.integer(after)]) {
+                        ($0.int64(0), $0.int64(1), $0.int64(2), $0.text(3))
+                    }
+                    guard let last = rows.last else { break }
+                    for (_, seq, idx, id) in rows {
+                        try insert.run([.integer(seq), .integer(idx), .text(id), .integer(CreditIDHash.of(id))])
+                    }
+                    after = last.0
+                }
+                try db.execute("DROP TABLE batch_credits_v9")
+            }
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.
@@ -272,6 +311,7 @@ enum Schema {
         for migration in migrations where migration.version > current {
             try db.transaction { () throws(StoreError) in
                 try db.execute(migration.sql)
+                try migration.fill?(db)
                 try db.statement(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
                 )

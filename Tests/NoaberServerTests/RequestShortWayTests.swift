@@ -60,22 +60,4 @@ struct RequestShortWayTests {
     func whatTheShortWayLeavesTheLongWayNames(line: String) throws {
         #expect(Request.shortWay(try tree(line)) == nil)
     }
-
-    /// Only the plain three strings are read by hand; every other submission goes through the
-    /// generic decoder (and, by the tests above, comes out the same either way).
-    @Test func submitParamsAreReadByHandOnlyInTheirPlainForm() throws {
-        let plain = try tree(#"{"key_id":"ab","payload":"e30=","signature":"cd"}"#)
-        let read = try #require(Request.submitParams(plain))
-        #expect(read.keyId == "ab" && read.payload == "e30=" && read.signature == "cd" && read.personal == nil)
-        for other in [
-            #"{"key_id":"ab","payload":"e30=","signature":"cd","personal":[]}"#,
-            #"{"keyId":"ab","payload":"e30=","signature":"cd"}"#,
-            #"{"key_id":"ab","payload":"e30=","signature":7}"#,
-            #"{"key_id":"ab","payload":"e30=","signature":"cd","x":1}"#,
-            #"["ab","e30=","cd"]"#,
-        ] {
-            #expect(Request.submitParams(try tree(other)) == nil, "\(other)")
-        }
-        #expect(Request.submitParams(nil) == nil)
-    }
 }

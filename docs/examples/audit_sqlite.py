@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 9).
+"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 10).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
@@ -166,9 +166,13 @@ def loads(raw, what):
 
 
 def parse(raw):
-    """§2: one JSON object, UTF-8, at most 65,536 bytes, integers only."""
-    need(len(raw) <= 65536, "payload is larger than 65,536 bytes")
-    return loads(raw, "payload")
+    """§2: one JSON object, UTF-8, at most 65,536 bytes, integers only; §17: a credits payload
+    at most 262,144."""
+    need(len(raw) <= 262144, "payload is larger than 262,144 bytes")
+    p = loads(raw, "payload")
+    need(len(raw) <= 65536 or (type(p) is dict and p.get("kind") == "credits"),
+         "payload is larger than 65,536 bytes")
+    return p
 
 
 def sha256(data):
@@ -998,12 +1002,12 @@ def check_sqlite(db, auditor):
     # §6: the schema's version is 6 for this document; version 4 adds the claims and settings
     # tables, version 5 personal_data (§16), version 6 the postings' care_date, version 7
     # restore_guard (neither derived nor evidence, so not read here), version 8 the settings'
-    # language and contact, version 9 batch_credits (§17).
+    # language and contact, version 9 batch_credits (§17), version 10 its id_hash.
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 9),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 9")
+    need(version is None or (type(version) is int and 1 <= version <= 10),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 10")
     need(version is None or version < 6 or has_care_dates,
          f"the postings table has no care_date column in a schema version {version} file")
     for table in ("claims", "settings"):
@@ -1130,10 +1134,23 @@ def check_reversals(db, replayed):
              f"reversal_seq of {r} is {stored[r]!r}, the replay gives {replayed[r]}")
 
 
+def fnv1a32(text):
+    """§6: FNV-1a, 32 bits, of the UTF-8 bytes: a batch_credits row's id_hash (schema version 10)."""
+    h = 2166136261
+    for byte in text.encode():
+        h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
+    return h
+
+
 def check_batch_credits(db, replayed):
-    """§17: one row per credit of a batch, (credit id, seq of its batch, its place), no others."""
+    """§17: one row per credit of a batch, (credit id, seq of its batch, its place), no others;
+    from schema version 10 on, each row's id_hash is its credit id's (§6)."""
     stored = {}
-    for cid, seq, idx in db.execute("SELECT credit_id, seq, idx FROM batch_credits ORDER BY seq, idx"):
+    hashed = any(c[1] == "id_hash" for c in db.execute("PRAGMA table_info(batch_credits)"))
+    columns = "credit_id, seq, idx" + (", id_hash" if hashed else "")
+    for row in db.execute(f"SELECT {columns} FROM batch_credits ORDER BY seq, idx"):
+        cid, seq, idx = row[:3]
+        need(not hashed or row[3] == fnv1a32(cid), f"the batch_credits row of {cid!r} has an id_hash not its id's")
         need(cid not in stored, f"the batch_credits table has {cid!r} twice")
         stored[cid] = (seq, idx)
     for c in sorted(set(stored) | set(replayed), key=str):

@@ -80,25 +80,9 @@ struct Request: Decodable {
         default: return nil
         }
         let route = LedgerService.route(for: method)
-        let params: any Sendable
-        if method == .submit, let submit = submitParams(members["params"]) {
-            params = submit
-        } else {
-            guard let decoded = try? route.decodeTree(members["params"]) else { return nil }
-            params = decoded
-        }
+        // `ledger.submit`'s usual params are read by hand there (`SubmitParams.exactly`).
+        guard let params = try? route.decodeTree(members["params"]) else { return nil }
         return Request(id: id, call: .success((route, params)))
-    }
-
-    /// The params of the usual `ledger.submit`, three strings by their wire names and nothing else,
-    /// read off the tree; anything else (personal texts, a member more, another type), nil, for
-    /// `JSONTreeDecoder`, which reads it the same. The generic decoder was a fifth of the cost of
-    /// parsing a submission's envelope (Benchmarks/README.md, "The submit path, third round").
-    static func submitParams(_ tree: JSONTree?) -> SubmitParams? {
-        guard case .object(let members)? = tree, members.count == 3, case .string(let payload)? = members["payload"],
-            case .string(let signature)? = members["signature"], case .string(let keyID)? = members["key_id"]
-        else { return nil }
-        return SubmitParams(payload: payload, signature: signature, keyId: keyID)
     }
 
     private init(id: RPCID, call: Result<(route: Route, params: any Sendable), RPCError>) {

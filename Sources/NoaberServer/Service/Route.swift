@@ -105,6 +105,9 @@ extension Route {
     fileprivate static func tree<P: Decodable>(_ type: P.Type) -> @Sendable (JSONTree?) throws -> P {
         { tree in
             guard let tree else { throw RPCError.invalidParams("\"params\" is missing") }
+            if let exact = P.self as? any ExactlyReadableParams.Type, let params = exact.exactly(tree) as? P {
+                return params
+            }
             return try JSONTreeDecoder(convertFromSnakeCase: true).decode(P.self, from: tree)
         }
     }

@@ -1,0 +1,77 @@
+import NoaberCore
+import NoaberStore
+import Testing
+
+/// `batch_credits` as schema version 10 keeps it (docs/FORMAT.md §6): rows by (seq, idx), found by
+/// credit id through the id's FNV-1a hash, and a version 9 file's rows carried over.
+@Suite("batch_credits by seq and idx, found by the id's hash")
+struct BatchCreditsStoreTests {
+    /// FNV-1a's published 32-bit test vectors: FORMAT.md defines `id_hash` by them, and audit
+    /// scripts recompute it.
+    @Test func theHashIsFNV1a32() {
+        #expect(CreditIDHash.of("") == 0x811C_9DC5)
+        #expect(CreditIDHash.of("a") == 0xE40C_292C)
+        #expect(CreditIDHash.of("foobar") == 0xBF9C_F968)
+    }
+
+    /// Rows as schema version 9 stored them, by credit id; the migration copies them with their
+    /// hashes, after which each is found by its id and the pages go by seq and idx.
+    @Test func aVersion9FileKeepsItsRowsAndFindsThemByHash() throws {
+        let f = try StoreFixture()
+        let db = f.store.connection
+        let ids = (0..<5).map { "imp-\($0)-credit" }
+        try db.execute(
+            """
+            DROP TABLE batch_credits;
+            CREATE TABLE batch_credits (
+                credit_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, idx INTEGER NOT NULL CHECK (idx >= 0)) STRICT;
+            DELETE FROM schema_migrations WHERE version = 10;
+            """)
+        // Inserted out of (seq, idx) order, as a version 9 file keyed by id may hold them.
+        for (n, id) in ids.enumerated().reversed() {
+            try db.statement("INSERT INTO batch_credits (credit_id, seq, idx) VALUES (?, ?, ?)")
+                .run([.text(id), .integer(Int64(7 + n / 3)), .integer(Int64(n % 3))])
+        }
+        let reopened = try LedgerStore(database: f.database)
+        let connection = reopened.connection
+        #expect(try reopened.schemaVersion == 10)
+        #expect(try f.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'batch_credits_v9'") == 0)
+        let stored = try connection.statement("SELECT credit_id, id_hash FROM batch_credits ORDER BY seq, idx")
+            .rows { ($0.text(0), $0.int64(1)) }
+        #expect(stored.map(\.0) == ids)
+        #expect(stored.allSatisfy { $0.1 == CreditIDHash.of($0.0) })
+        let found = try #require(try connection.batchCredit("imp-4-credit"))
+        #expect(found == (seq: 8, index: 1))
+        #expect(try connection.batchCredit("imp-9-credit") == nil)
+        #expect(try connection.seq(ofEntryOrCredit: "imp-2-credit") == 7)
+        // Pages by (seq, idx), the cursor a credit id; an id of no credit is no cursor.
+        let first = try connection.batchCreditRows(after: nil, limit: 2)
+        #expect(first.map(\.creditID) == ["imp-0-credit", "imp-1-credit"])
+        let last = try #require(first.last)
+        let rest = try connection.batchCreditRows(after: last.creditID, limit: 10)
+        #expect(rest.map(\.creditID) == ["imp-2-credit", "imp-3-credit", "imp-4-credit"])
+        #expect(rest.map(\.index) == [2, 0, 1] && rest.map(\.seq) == [7, 8, 8])
+        #expect(throws: StoreError.outOfRange("no credit has id imp-9-credit")) {
+            _ = try connection.batchCreditRows(after: "imp-9-credit", limit: 10)
+        }
+    }
+
+    /// A lookup trusts the stored hash, so a row whose hash is not its id's is reported corrupt
+    /// by the pages the integrity scan and `ledger.rows` read.
+    @Test func aRowWithAnotherHashIsCorrupt() throws {
+        let f = try StoreFixture()
+        let db = f.store.connection
+        try db.statement("INSERT INTO batch_credits (seq, idx, credit_id, id_hash) VALUES (?, ?, ?, ?)")
+            .run([.integer(3), .integer(0), .text("imp-a"), .integer(CreditIDHash.of("imp-a"))])
+        try db.statement("INSERT INTO batch_credits (seq, idx, credit_id, id_hash) VALUES (?, ?, ?, ?)")
+            .run([.integer(3), .integer(1), .text("imp-b"), .integer(CreditIDHash.of("imp-a"))])
+        // A row sharing a hash does not confuse the lookup, which compares the id as well; the
+        // row with the wrong hash is not found by its id, which is why the pages check it.
+        let a = try #require(try db.batchCredit("imp-a"))
+        #expect(a == (seq: 3, index: 0))
+        #expect(try db.batchCredit("imp-b") == nil)
+        #expect(throws: StoreError.corruptRow("batch_credits: the id_hash of credit imp-b is not its hash")) {
+            _ = try db.batchCreditRows(after: nil, limit: 10)
+        }
+    }
+}
