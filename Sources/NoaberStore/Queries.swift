@@ -38,15 +38,19 @@ extension Connection {
         return rows.first
     }
 
-    static let accountColumns = "account, kind, name, min_balance, controllers, status, balance, opened_seq"
+    /// An account row with its balance from `balances` (schema version 10): a missing balance
+    /// row reads as NULL, which `decodeAccount` refuses rather than take for zero.
+    static let accountSelect = """
+        SELECT a.account, a.kind, a.name, a.min_balance, a.controllers, a.status, b.balance, a.opened_seq
+        FROM accounts a LEFT JOIN balances b ON b.account = a.account
+        """
 
     package func accounts() throws(StoreError) -> [LedgerState.Account] {
-        try statement("SELECT \(Self.accountColumns) FROM accounts ORDER BY account").rows([], decodeAccount)
+        try statement("\(Self.accountSelect) ORDER BY a.account").rows([], decodeAccount)
     }
 
     package func account(_ id: AccountID) throws(StoreError) -> LedgerState.Account? {
-        try statement("SELECT \(Self.accountColumns) FROM accounts WHERE account = ?")
-            .rows([.text(id.rawValue)], decodeAccount).first
+        try statement("\(Self.accountSelect) WHERE a.account = ?").rows([.text(id.rawValue)], decodeAccount).first
     }
 
     package func keys() throws(StoreError) -> [LedgerState.Key] {
@@ -117,9 +121,12 @@ extension Connection {
     /// Every account's stored balance, as the verifier compares them.
     package func balances() throws(StoreError) -> [AccountID: Int64] {
         var result: [AccountID: Int64] = [:]
-        for (raw, balance) in try statement("SELECT account, balance FROM accounts").rows(
-            [], { ($0.text(0), $0.int64(1)) })
-        {
+        // The accounts' rows, as `accounts()` reads them: a balance row of no account is never served.
+        let rows = try statement(
+            "SELECT a.account, b.balance FROM accounts a LEFT JOIN balances b ON b.account = a.account"
+        ).rows([]) { ($0.text(0), $0.isNull(1) ? nil : $0.int64(1)) }
+        for (raw, stored) in rows {
+            guard let balance = stored else { throw .corruptRow("account \(raw) has no balance row") }
             guard let id = try? AccountID(raw) else { throw .corruptRow("account id \(raw) is malformed") }
             result[id] = balance
         }

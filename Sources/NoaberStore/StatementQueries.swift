@@ -39,12 +39,17 @@ extension Connection {
                 WHERE account = ? AND (care_date < ? OR (care_date <= ? AND (care_date, seq) <= (?, ?)))
                 """
             ).rows([.text(account.rawValue), from, through, afterDay, afterSeq]) { $0.int64(0) }[0]
+            // The account's postings are in seq order in the index, which holds their care dates:
+            // the page is picked and sorted from the index alone, and only its lines read entries.
             let rows = try statement(
                 """
                 SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload, p.idx
-                FROM postings p JOIN entries e ON e.seq = p.seq
-                WHERE p.account = ? AND p.care_date >= ? AND p.care_date <= ? AND (p.care_date, p.seq) > (?, ?)
-                ORDER BY p.care_date, p.seq, p.idx LIMIT ?
+                FROM (
+                    SELECT seq, idx, amount, care_date FROM postings
+                    WHERE account = ? AND care_date >= ? AND care_date <= ? AND (care_date, seq) > (?, ?)
+                    ORDER BY care_date, seq, idx LIMIT ?
+                ) p JOIN entries e ON e.seq = p.seq
+                ORDER BY p.care_date, p.seq, p.idx
                 """
             ).rows([.text(account.rawValue), from, through, afterDay, afterSeq, .integer(Int64(limit) + 1)]) {
                 row -> PostingRow in
