@@ -203,7 +203,7 @@ extension Connection {
             let later = try statement("SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ? AND seq >= ?")
                 .rows([.text(account.rawValue), .integer(beforeSeq ?? Int64.max)]) { $0.int64(0) }[0]
             var balance = current.balance - later
-            let columns = "p.seq, p.amount, e.entry_id, e.committed_at, e.payload, p.care_date, p.idx"
+            let columns = "p.seq, p.amount, e.entry_id, e.committed_at, p.care_date, p.idx"
             var touching = try statement(
                 """
                 SELECT \(columns) FROM postings p JOIN entries e ON e.seq = p.seq
@@ -219,14 +219,15 @@ extension Connection {
                     SELECT \(columns) FROM postings p JOIN entries e ON e.seq = p.seq
                     WHERE p.account = ? AND p.seq = ? AND p.idx < ? ORDER BY p.idx DESC
                     """
-                ).rows([.text(account.rawValue), .integer(last.0), .integer(last.6)], Self.historyRow)
+                ).rows([.text(account.rawValue), .integer(last.0), .integer(last.5)], Self.historyRow)
             }
             var lines: [HistoryLine] = []
-            for (seq, amount, entryID, time, payload, careDate, idx) in touching {
+            let bodies = try payloadBodies(touching.map(\.0))
+            for (seq, amount, entryID, time, careDate, idx) in touching {
                 lines.append(
                     try historyLine(
                         of: account, seq: seq, amount: amount, balanceAfter: balance, entryID: entryID, time: time,
-                        payload: payload, careDate: careDate, idx: idx))
+                        body: bodies[seq], careDate: careDate, idx: idx))
                 balance -= amount
             }
             return lines
@@ -242,12 +243,9 @@ extension Connection {
         return tx.postings.filter { $0.account != account && ($0.amount > 0) != (own.amount > 0) }.map(\.account)
     }
 
-    /// A row of `history`'s query: seq, amount, entry id, time, payload, care date, idx.
-    private static func historyRow(_ row: Statement) -> (Int64, Int64, String, String, [UInt8], String, Int64) {
-        (
-            row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4), row.isNull(5) ? "" : row.text(5),
-            row.int64(6)
-        )
+    /// A row of `history`'s query: seq, amount, entry id, time, care date, idx.
+    private static func historyRow(_ row: Statement) -> (Int64, Int64, String, String, String, Int64) {
+        (row.int64(0), row.int64(1), row.text(2), row.text(3), row.isNull(4) ? "" : row.text(4), row.int64(5))
     }
 
 }
