@@ -45,8 +45,18 @@ extension Connection {
         FROM accounts a LEFT JOIN balances b ON b.account = a.account
         """
 
+    /// Every account, in order. The balances table must hold exactly their rows: one of no account
+    /// is never read by a query, but an edit of the file could leave one, and `verify` reads the
+    /// accounts through here.
     package func accounts() throws(StoreError) -> [LedgerState.Account] {
-        try statement("\(Self.accountSelect) ORDER BY a.account").rows([], decodeAccount)
+        try snapshot { () throws(StoreError) in
+            let accounts = try statement("\(Self.accountSelect) ORDER BY a.account").rows([], decodeAccount)
+            let rows = try statement("SELECT COUNT(*) FROM balances").rows { $0.int64(0) }[0]
+            guard rows == Int64(accounts.count) else {
+                throw .corruptRow("the balances table holds \(rows) rows for \(accounts.count) accounts")
+            }
+            return accounts
+        }
     }
 
     package func account(_ id: AccountID) throws(StoreError) -> LedgerState.Account? {

@@ -65,6 +65,17 @@ struct BalanceTableMigrationTests {
         }
     }
 
+    @Test func aBalanceRowOfNoAccountFailsTheAudit() throws {
+        let f = try StoreFixture()
+        try f.populate()
+        _ = try LedgerStore.verify(f.store.connection)
+        try f.store.connection.execute("PRAGMA foreign_keys = OFF; INSERT INTO balances VALUES ('vol:nobody', 5)")
+        let accounts = try f.integer("SELECT COUNT(*) FROM accounts")
+        let failure = StoreError.corruptRow("the balances table holds \(accounts + 1) rows for \(accounts) accounts")
+        #expect(throws: failure) { _ = try f.store.connection.accounts() }
+        #expect(throws: failure) { _ = try LedgerStore.verify(f.store.connection) }
+    }
+
     @Test func aBalanceRowNeedsItsAccount() throws {
         let f = try StoreFixture()
         try f.populate()
