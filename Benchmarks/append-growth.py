@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """SQLite's side of an append as the ledger grows, without the daemon: the schema of
-Sources/NoaberStore/Schema.swift (its first six migrations, which make the tables an append
-writes), the rows LedgerStore.append writes for a two-posting transaction (entry, postings,
+Sources/NoaberStore/Schema.swift (all its migrations, or the first VERSION of them), the rows LedgerStore.append writes for a two-posting transaction (entry, postings,
 balances, Merkle nodes, checkpoint), in groups as the group-commit writer makes them, with
 synchronous=FULL. The WAL is checkpointed by this script every ~4 MB, not by SQLite, so that its
 pages can be counted: each tenth of the run prints the WAL pages and KiB written per entry (they
 repeat exactly from run to run, unlike times on a shared machine) and the process's CPU per entry.
 
   Benchmarks/append-growth.py DB ENTRIES [GROUP] ["SQL run after the schema; …"]
+  VERSION=10 Benchmarks/append-growth.py /tmp/g.sqlite 120000 30   (the schema before version 11:
+      two posting indexes, the balances in the accounts rows)
   PAGE_SIZE=2048 Benchmarks/append-growth.py /tmp/g.sqlite 120000 30
   Benchmarks/append-growth.py /tmp/g.sqlite 120000 30 "DROP INDEX postings_by_account"
   NO_BALANCES=1 …   (leave out the balance updates)
@@ -22,7 +23,7 @@ import time
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 schema = open(os.path.join(root, "Sources/NoaberStore/Schema.swift")).read()
-migrations = re.findall(r'sql: """\n(.*?)"""', schema, re.S)[:6]
+migrations = re.findall(r'sql: """\n(.*?)"""', schema, re.S)[: int(os.environ.get("VERSION", "1000"))]
 path, total = sys.argv[1], int(sys.argv[2])
 group = int(sys.argv[3]) if len(sys.argv) > 3 else 30
 extra = sys.argv[4] if len(sys.argv) > 4 else ""
@@ -42,9 +43,16 @@ for sql in extra.split(";"):
 # As gen_workload.py's default community: 2,000 volunteers, 20 organisations, 100 shops.
 accounts = [f"vol:{i:05d}" for i in range(2000)] + [f"org:{i:03d}" for i in range(20)]
 accounts += [f"shop:{i:03d}" for i in range(100)]
+# From version 11 the balances are a table of their own, no longer a column of the accounts rows.
+narrow = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'balances'").fetchone()[0] == 1
+update = f"UPDATE {'balances' if narrow else 'accounts'} SET balance = balance + ? WHERE account = ?"
 db.execute("BEGIN")
 for account in accounts:
-    db.execute("INSERT INTO accounts VALUES (?, 'member', ?, 0, ?, 'open', 0, 1)", (account, account, "k" * 64))
+    db.execute(
+        f"INSERT INTO accounts (account, kind, name, min_balance, controllers, status, opened_seq{'' if narrow else ', balance'})"
+        f" VALUES (?, 'member', ?, 0, ?, 'open', 1{'' if narrow else ', 0'})", (account, account, "k" * 64))
+    if narrow:
+        db.execute("INSERT INTO balances VALUES (?, 0)", (account,))
 db.execute("COMMIT")
 rng = random.Random(1)
 payload, signature = os.urandom(320), os.urandom(64)
@@ -63,7 +71,7 @@ while seq < total:
                 "INSERT INTO postings (seq, idx, account, amount, care_date) VALUES (?, ?, ?, ?, '2024-05-01')",
                 (seq, idx, account, amount))
             if balances:
-                db.execute("UPDATE accounts SET balance = balance + ? WHERE account = ?", (amount, account))
+                db.execute(update, (amount, account))
         # The leaf, and the node of each subtree this leaf completes.
         level, index = 0, seq - 1
         db.execute("INSERT INTO merkle_nodes VALUES (0, ?, ?)", (index, digest))

@@ -225,11 +225,14 @@ package final class LedgerStore {
             ])
         case .accountOpen(let body):
             try connection.statement(
-                "INSERT INTO accounts (\(Connection.accountColumns)) VALUES (?, ?, ?, ?, ?, 'open', 0, ?)"
+                "INSERT INTO accounts (account, kind, name, min_balance, controllers, status, opened_seq) VALUES (?, ?, ?, ?, ?, 'open', ?)"
             ).run([
                 .text(body.account.rawValue), .text(body.accountKind.rawValue), .text(body.name),
                 .integer(body.minBalance),
                 .text(body.controllers.map(\.hex).joined(separator: ",")), seq,
+            ])
+            try connection.statement("INSERT INTO balances (account, balance) VALUES (?, 0)").run([
+                .text(body.account.rawValue)
             ])
         case .accountUpdate(let body):
             // The rules accepted it, so the account exists; each given field replaces the stored one.
@@ -291,7 +294,7 @@ package final class LedgerStore {
                 try connection.statement(
                     "INSERT INTO postings (seq, idx, account, amount, care_date) VALUES (?, ?, ?, ?, ?)"
                 ).run([seq, .integer(Int64(index)), .text(posting.account.rawValue), .integer(posting.amount), careDay])
-                try connection.statement("UPDATE accounts SET balance = balance + ? WHERE account = ?")
+                try connection.statement("UPDATE balances SET balance = balance + ? WHERE account = ?")
                     .run([.integer(posting.amount), .text(posting.account.rawValue)])
             }
         }
@@ -323,7 +326,7 @@ package final class LedgerStore {
                 if sums.updateValue(sum, forKey: account) == nil { order.append(account) }
             }
         }
-        let update = try connection.statement("UPDATE accounts SET balance = balance + ? WHERE account = ?")
+        let update = try connection.statement("UPDATE balances SET balance = balance + ? WHERE account = ?")
         for account in order {
             try update.run([.integer(sums[account]!), .text(account.rawValue)])
         }

@@ -38,15 +38,29 @@ extension Connection {
         return rows.first
     }
 
-    static let accountColumns = "account, kind, name, min_balance, controllers, status, balance, opened_seq"
+    /// An account row with its balance from `balances` (schema version 11): a missing balance
+    /// row reads as NULL, which `decodeAccount` refuses rather than take for zero.
+    static let accountSelect = """
+        SELECT a.account, a.kind, a.name, a.min_balance, a.controllers, a.status, b.balance, a.opened_seq
+        FROM accounts a LEFT JOIN balances b ON b.account = a.account
+        """
 
+    /// Every account, in order. The balances table must hold exactly their rows: one of no account
+    /// is never read by a query, but an edit of the file could leave one, and `verify` reads the
+    /// accounts through here.
     package func accounts() throws(StoreError) -> [LedgerState.Account] {
-        try statement("SELECT \(Self.accountColumns) FROM accounts ORDER BY account").rows([], decodeAccount)
+        try snapshot { () throws(StoreError) in
+            let accounts = try statement("\(Self.accountSelect) ORDER BY a.account").rows([], decodeAccount)
+            let rows = try statement("SELECT COUNT(*) FROM balances").rows { $0.int64(0) }[0]
+            guard rows == Int64(accounts.count) else {
+                throw .corruptRow("the balances table holds \(rows) rows for \(accounts.count) accounts")
+            }
+            return accounts
+        }
     }
 
     package func account(_ id: AccountID) throws(StoreError) -> LedgerState.Account? {
-        try statement("SELECT \(Self.accountColumns) FROM accounts WHERE account = ?")
-            .rows([.text(id.rawValue)], decodeAccount).first
+        try statement("\(Self.accountSelect) WHERE a.account = ?").rows([.text(id.rawValue)], decodeAccount).first
     }
 
     package func keys() throws(StoreError) -> [LedgerState.Key] {
@@ -119,9 +133,12 @@ extension Connection {
     /// Every account's stored balance, as the verifier compares them.
     package func balances() throws(StoreError) -> [AccountID: Int64] {
         var result: [AccountID: Int64] = [:]
-        for (raw, balance) in try statement("SELECT account, balance FROM accounts").rows(
-            [], { ($0.text(0), $0.int64(1)) })
-        {
+        // The accounts' rows, as `accounts()` reads them: a balance row of no account is never served.
+        let rows = try statement(
+            "SELECT a.account, b.balance FROM accounts a LEFT JOIN balances b ON b.account = a.account"
+        ).rows([]) { ($0.text(0), $0.isNull(1) ? nil : $0.int64(1)) }
+        for (raw, stored) in rows {
+            guard let balance = stored else { throw .corruptRow("account \(raw) has no balance row") }
             guard let id = try? AccountID(raw) else { throw .corruptRow("account id \(raw) is malformed") }
             result[id] = balance
         }
@@ -198,7 +215,7 @@ extension Connection {
             let later = try statement("SELECT COALESCE(SUM(amount), 0) FROM postings WHERE account = ? AND seq >= ?")
                 .rows([.text(account.rawValue), .integer(beforeSeq ?? Int64.max)]) { $0.int64(0) }[0]
             var balance = current.balance - later
-            let columns = "p.seq, p.amount, e.entry_id, e.committed_at, e.payload, p.care_date, p.idx"
+            let columns = "p.seq, p.amount, e.entry_id, e.committed_at, p.care_date, p.idx"
             var touching = try statement(
                 """
                 SELECT \(columns) FROM postings p JOIN entries e ON e.seq = p.seq
@@ -214,14 +231,15 @@ extension Connection {
                     SELECT \(columns) FROM postings p JOIN entries e ON e.seq = p.seq
                     WHERE p.account = ? AND p.seq = ? AND p.idx < ? ORDER BY p.idx DESC
                     """
-                ).rows([.text(account.rawValue), .integer(last.0), .integer(last.6)], Self.historyRow)
+                ).rows([.text(account.rawValue), .integer(last.0), .integer(last.5)], Self.historyRow)
             }
             var lines: [HistoryLine] = []
-            for (seq, amount, entryID, time, payload, careDate, idx) in touching {
+            let bodies = try payloadBodies(touching.map(\.0))
+            for (seq, amount, entryID, time, careDate, idx) in touching {
                 lines.append(
                     try historyLine(
                         of: account, seq: seq, amount: amount, balanceAfter: balance, entryID: entryID, time: time,
-                        payload: payload, careDate: careDate, idx: idx))
+                        body: bodies[seq], careDate: careDate, idx: idx))
                 balance -= amount
             }
             return lines
@@ -237,12 +255,9 @@ extension Connection {
         return tx.postings.filter { $0.account != account && ($0.amount > 0) != (own.amount > 0) }.map(\.account)
     }
 
-    /// A row of `history`'s query: seq, amount, entry id, time, payload, care date, idx.
-    private static func historyRow(_ row: Statement) -> (Int64, Int64, String, String, [UInt8], String, Int64) {
-        (
-            row.int64(0), row.int64(1), row.text(2), row.text(3), row.blob(4), row.isNull(5) ? "" : row.text(5),
-            row.int64(6)
-        )
+    /// A row of `history`'s query: seq, amount, entry id, time, care date, idx.
+    private static func historyRow(_ row: Statement) -> (Int64, Int64, String, String, String, Int64) {
+        (row.int64(0), row.int64(1), row.text(2), row.text(3), row.isNull(4) ? "" : row.text(4), row.int64(5))
     }
 
 }

@@ -28,6 +28,7 @@ extension Connection {
         guard let id = try? AccountID(raw), let kind = AccountKind(rawValue: row.text(1)),
             let status = AccountStatus(rawValue: row.text(5))
         else { throw .corruptRow("account \(raw) has a malformed id, kind or status") }
+        guard !row.isNull(6) else { throw .corruptRow("account \(raw) has no balance row") }
         var controllers: [KeyID] = []
         for part in row.text(4).split(separator: ",", omittingEmptySubsequences: false) {
             guard let key = KeyID(hex: String(part)), key.hex == part else {

@@ -299,6 +299,30 @@ enum Schema {
                 try db.execute("DROP TABLE batch_credits_v9")
             }
         ),
+        Migration(
+            version: 11,
+            sql: """
+                -- Flat growth (Benchmarks/README.md, "Growth"): once a ledger is some 50,000 entries
+                -- long, each posting dirties the page at its account's end in every index that
+                -- begins with the account, and each balance update a page of the wide accounts rows.
+                -- One posting index instead of two: (account, seq, idx) orders an account's history
+                -- and statements by commit time, and the care date and amount beside them let a
+                -- statement by care date and every opening balance read the index alone.
+                DROP INDEX postings_by_care_date;
+                DROP INDEX postings_by_account;
+                CREATE INDEX postings_by_account ON postings(account, seq, idx, care_date, amount);
+
+                -- Balances in a narrow table of their own, one row per account, updated by the writer
+                -- with every posting; read with the accounts rows. Derived, compared with the replay
+                -- by verify as the balance column it replaces was.
+                CREATE TABLE balances (
+                    account TEXT    PRIMARY KEY REFERENCES accounts(account),
+                    balance INTEGER NOT NULL
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO balances (account, balance) SELECT account, balance FROM accounts;
+                ALTER TABLE accounts DROP COLUMN balance;
+                """
+        ),
     ]
 
     /// Brings the database to the latest version, each migration in its own transaction.

@@ -13,10 +13,9 @@ package struct AccountStatement: Sendable, Equatable {
     package var closing: Int64 { lines.last?.balanceAfter ?? opening }
 }
 
-/// A posting of the account, as the statement queries read it: the balance comes later.
-private typealias PostingRow = (
-    seq: Int64, amount: Int64, careDate: String, entryID: String, time: String, payload: [UInt8], idx: Int64
-)
+/// A posting of the account, as the statement queries read it: the balance comes later, and the
+/// payload once per entry of the page (`payloadBodies`).
+private typealias PostingRow = (seq: Int64, amount: Int64, careDate: String, entryID: String, time: String, idx: Int64)
 
 extension Connection {
     /// The statement of `account` by care date (docs/FORMAT.md §2): lines whose care date is in
@@ -39,30 +38,33 @@ extension Connection {
                 WHERE account = ? AND (care_date < ? OR (care_date <= ? AND (care_date, seq) <= (?, ?)))
                 """
             ).rows([.text(account.rawValue), from, through, afterDay, afterSeq]) { $0.int64(0) }[0]
+            // The account's postings are in seq order in the index, which holds their care dates:
+            // the page is picked and sorted from the index alone, and only its lines read entries.
             let rows = try statement(
                 """
-                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload, p.idx
-                FROM postings p JOIN entries e ON e.seq = p.seq
-                WHERE p.account = ? AND p.care_date >= ? AND p.care_date <= ? AND (p.care_date, p.seq) > (?, ?)
-                ORDER BY p.care_date, p.seq, p.idx LIMIT ?
+                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, p.idx
+                FROM (
+                    SELECT seq, idx, amount, care_date FROM postings
+                    WHERE account = ? AND care_date >= ? AND care_date <= ? AND (care_date, seq) > (?, ?)
+                    ORDER BY care_date, seq, idx LIMIT ?
+                ) p JOIN entries e ON e.seq = p.seq
+                ORDER BY p.care_date, p.seq, p.idx
                 """
-            ).rows([.text(account.rawValue), from, through, afterDay, afterSeq, .integer(Int64(limit) + 1)]) {
-                row -> PostingRow in
-                (row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.blob(5), row.int64(6))
-            }
+            ).rows(
+                [.text(account.rawValue), from, through, afterDay, afterSeq, .integer(Int64(limit) + 1)],
+                Self.postingRow)
             let page = try completed(rows, limit: limit, sameGroup: { $0.seq == $1.seq && $0.careDate == $1.careDate })
             {
                 last throws(StoreError) in
                 try self.statement(
                     """
-                    SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload, p.idx
+                    SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, p.idx
                     FROM postings p JOIN entries e ON e.seq = p.seq
                     WHERE p.account = ? AND p.care_date = ? AND p.seq = ? AND p.idx > ? ORDER BY p.idx
                     """
-                ).rows([.text(account.rawValue), .text(last.careDate), .integer(last.seq), .integer(last.idx)]) {
-                    row -> PostingRow in
-                    (row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.blob(5), row.int64(6))
-                }
+                ).rows(
+                    [.text(account.rawValue), .text(last.careDate), .integer(last.seq), .integer(last.idx)],
+                    Self.postingRow)
             }
             return try statement(current, opening: opening, page: page)
         }
@@ -87,32 +89,24 @@ extension Connection {
             ).rows([.text(account.rawValue), .text(fromText), .text(toText), .integer(afterSeq)]) { $0.int64(0) }[0]
             let rows = try statement(
                 """
-                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload, p.idx
+                SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, p.idx
                 FROM postings p JOIN entries e ON e.seq = p.seq
                 WHERE p.account = ? AND e.committed_at >= ? AND e.committed_at < ? AND p.seq > ?
                 ORDER BY p.seq, p.idx LIMIT ?
                 """
-            ).rows([
-                .text(account.rawValue), .text(fromText), .text(toText), .integer(afterSeq), .integer(Int64(limit) + 1),
-            ]) { row -> PostingRow in
-                (
-                    row.int64(0), row.int64(1), row.isNull(2) ? "" : row.text(2), row.text(3), row.text(4), row.blob(5),
-                    row.int64(6)
-                )
-            }
+            ).rows(
+                [
+                    .text(account.rawValue), .text(fromText), .text(toText), .integer(afterSeq),
+                    .integer(Int64(limit) + 1),
+                ], Self.postingRow)
             let page = try completed(rows, limit: limit, sameGroup: { $0.seq == $1.seq }) { last throws(StoreError) in
                 try self.statement(
                     """
-                    SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, e.payload, p.idx
+                    SELECT p.seq, p.amount, p.care_date, e.entry_id, e.committed_at, p.idx
                     FROM postings p JOIN entries e ON e.seq = p.seq WHERE p.account = ? AND p.seq = ? AND p.idx > ?
                     ORDER BY p.idx
                     """
-                ).rows([.text(account.rawValue), .integer(last.seq), .integer(last.idx)]) { row -> PostingRow in
-                    (
-                        row.int64(0), row.int64(1), row.isNull(2) ? "" : row.text(2), row.text(3), row.text(4),
-                        row.blob(5), row.int64(6)
-                    )
-                }
+                ).rows([.text(account.rawValue), .integer(last.seq), .integer(last.idx)], Self.postingRow)
             }
             return try statement(current, opening: opening, page: page)
         }
@@ -129,6 +123,27 @@ extension Connection {
         .rows([.text(account.rawValue), .integer(seq), day.map(SQLValue.text) ?? .null]) {
             $0.isNull(0) ? nil : $0.text(0)
         }.first ?? nil
+    }
+
+    /// A row of the statement queries: seq, amount, care date, entry id, time, idx.
+    private static func postingRow(_ row: Statement) -> PostingRow {
+        (row.int64(0), row.int64(1), row.isNull(2) ? "" : row.text(2), row.text(3), row.text(4), row.int64(5))
+    }
+
+    /// The payload bodies of the entries `seqs`, each read and decoded once: one batch of credits
+    /// (docs/FORMAT.md §17) may be a thousand lines of a page, each of which used to read and
+    /// decode its thousand credits again. A payload that does not decode is left out: its lines
+    /// show what the postings say, and the verifier names the entry.
+    func payloadBodies(_ seqs: some Sequence<Int64>) throws(StoreError) -> [Int64: Payload.Body] {
+        var bodies: [Int64: Payload.Body] = [:]
+        var read = Set<Int64>()
+        for seq in seqs where read.insert(seq).inserted {
+            let payload = try statement("SELECT payload FROM entries WHERE seq = ?").rows([.integer(seq)]) {
+                $0.blob(0)
+            }
+            if let bytes = payload.first, let decoded = try? Payload.decode(bytes) { bodies[seq] = decoded.body }
+        }
+        return bodies
     }
 
     /// The first `limit` of `rows` (which holds one more, if there is one), and the rest of the
@@ -149,6 +164,7 @@ extension Connection {
     ) throws(StoreError) -> AccountStatement {
         var balance = opening
         var lines: [HistoryLine] = []
+        let bodies = try payloadBodies(page.rows.map(\.seq))
         for row in page.rows {
             let (sum, overflow) = balance.addingReportingOverflow(row.amount)
             guard !overflow else {
@@ -158,7 +174,7 @@ extension Connection {
             lines.append(
                 try historyLine(
                     of: account.id, seq: row.seq, amount: row.amount, balanceAfter: balance, entryID: row.entryID,
-                    time: row.time, payload: row.payload, careDate: row.careDate, idx: row.idx))
+                    time: row.time, body: bodies[row.seq], careDate: row.careDate, idx: row.idx))
         }
         return AccountStatement(account: account, opening: opening, lines: lines, more: page.more)
     }
@@ -167,7 +183,7 @@ extension Connection {
     /// links it to another entry (either way).
     func historyLine(
         of account: AccountID, seq: Int64, amount: Int64, balanceAfter: Int64, entryID: String, time: String,
-        payload: [UInt8], careDate: String, idx: Int64
+        body: Payload.Body?, careDate: String, idx: Int64
     ) throws(StoreError) -> HistoryLine {
         guard let committedAt = Timestamp(rfc3339: time) else {
             throw .corruptRow("entry \(seq) has a malformed time")
@@ -176,7 +192,7 @@ extension Connection {
             seq: seq, entryID: entryID, committedAt: committedAt, amount: amount, balanceAfter: balanceAfter,
             careDate: careDate.isEmpty ? nil : careDate)
         var transaction: Transaction?
-        switch try? Payload.decode(payload).body {
+        switch body {
         case .transaction(let tx)?: transaction = tx
         case .credits(let batch)?:
             // Each credit of a batch is a line of its own, under its credit id (docs/FORMAT.md §17).

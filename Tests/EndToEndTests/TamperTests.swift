@@ -35,7 +35,7 @@ struct TamperTests {
             try db.execute("DELETE FROM postings WHERE seq = 11")
             try db.execute("DELETE FROM entries WHERE seq = 11")
         case .storedBalance:
-            try db.execute("UPDATE accounts SET balance = balance + 100000 WHERE account = 'vol:piet'")
+            try db.execute("UPDATE balances SET balance = balance + 100000 WHERE account = 'vol:piet'")
         case .forgedRole:
             // The daemon judges new entries from this table, so a forged right must fail the audit.
             try db.execute("UPDATE keys SET role = 'admin' WHERE label = 'Piet'")

@@ -143,7 +143,8 @@ struct CareDateStoreTests {
     @Test func aVersion5DatabaseGetsItsCareDatesFromThePayloads() throws {
         let (f, entries) = try Self.randomLedger(seed: 11)
         let db = f.store.connection
-        // The schema as version 5 left it: no care dates, no index, migrations 6 to 10 not applied.
+        // The schema as version 5 left it: no care dates, no index, migrations 6 to 11 not applied.
+        try f.undoVersion11()
         try db.execute(
             """
             DROP INDEX postings_by_care_date;
@@ -156,7 +157,7 @@ struct CareDateStoreTests {
             """)
         #expect(try f.integer("SELECT COUNT(*) FROM pragma_table_info('postings') WHERE name = 'care_date'") == 0)
         let reopened = try LedgerStore(database: f.database)
-        #expect(try reopened.schemaVersion == 10)
+        #expect(try reopened.schemaVersion == 11)
         let stored = try reopened.connection.statement("SELECT seq, account, care_date FROM postings ORDER BY seq, idx")
             .rows { ($0.int64(0), $0.text(1), $0.text(2)) }
         let expected = Self.reference(entries)

@@ -7,7 +7,7 @@ import Testing
 struct SchemaTests {
     @Test func migrationsCreateTheLatestVersion() throws {
         let f = try StoreFixture()
-        #expect(try f.store.schemaVersion == 10)
+        #expect(try f.store.schemaVersion == 11)
         let tables = try f.store.connection.statement(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index') ORDER BY name"
         ).rows { $0.text(0) }
@@ -15,12 +15,15 @@ struct SchemaTests {
             "accounts", "entries", "keys", "ledger", "postings", "schema_migrations", "postings_by_account",
             "entries_append_only_update", "entries_append_only_delete", "postings_append_only_update",
             "postings_append_only_delete", "merkle_nodes", "checkpoint", "merkle_nodes_append_only_update",
-            "merkle_nodes_append_only_delete", "categories", "reversals", "postings_by_care_date", "restore_guard",
-            "batch_credits", "batch_credits_by_hash",
+            "merkle_nodes_append_only_delete", "categories", "reversals", "restore_guard", "batch_credits",
+            "batch_credits_by_hash", "balances",
         ] {
             #expect(tables.contains(name), "\(name) is missing")
         }
-        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 10)
+        // Version 11 keeps one posting index that begins with the account, and no balance column.
+        #expect(!tables.contains("postings_by_care_date"))
+        #expect(try f.integer("SELECT COUNT(*) FROM pragma_table_info('accounts') WHERE name = 'balance'") == 0)
+        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 11)
     }
 
     @Test func reopeningDoesNotRerunMigrations() throws {
@@ -29,7 +32,7 @@ struct SchemaTests {
         let appliedAt = try f.text("SELECT applied_at FROM schema_migrations WHERE version = 1")
         let before = try f.counts()
         let reopened = try LedgerStore(database: f.database)
-        #expect(try reopened.schemaVersion == 10)
+        #expect(try reopened.schemaVersion == 11)
         #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations", on: reopened.connection) == 10)
         #expect(
             try f.text("SELECT applied_at FROM schema_migrations WHERE version = 1", on: reopened.connection)
@@ -64,10 +67,10 @@ struct SchemaTests {
             try reader.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (11, 'x')")
         }
         #expect(error?.primaryCode == 8)  // SQLITE_READONLY
-        _ = sqliteError { try reader.execute("UPDATE accounts SET balance = 0") }
+        _ = sqliteError { try reader.execute("UPDATE balances SET balance = 0") }
         _ = sqliteError { try reader.execute("DROP TRIGGER entries_append_only_delete") }
         #expect(try f.counts() == before)
-        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 10)
+        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 11)
     }
 
     @Test func openingAMissingDirectoryFails() throws {

@@ -18,8 +18,8 @@ struct StoreAppendTests {
         ])
         #expect(
             try f.counts() == ["entries": 9, "postings": 4, "ledger": 1, "keys": 4, "accounts": 3, "balance sum": 0])
-        #expect(try f.integer("SELECT balance FROM accounts WHERE account = 'vol:jan'") == 1400)
-        #expect(try f.integer("SELECT balance FROM accounts WHERE account = 'org:zorgkring'") == -1500)
+        #expect(try f.integer("SELECT balance FROM balances WHERE account = 'vol:jan'") == 1400)
+        #expect(try f.integer("SELECT balance FROM balances WHERE account = 'org:zorgkring'") == -1500)
         // The payload is stored byte for byte as signed.
         let stored = try #require(try f.store.connection.entry(id: "e-9"))
         #expect(stored.signed.payload == Array(String(decoding: stored.signed.payload, as: UTF8.self).utf8))

@@ -146,13 +146,35 @@ final class StoreFixture {
         try #require(try (connection ?? store.connection).statement(sql).rows { $0.text(0) }.first)
     }
 
+    /// Puts the schema back as version 10 left it: the balance in the accounts rows (in its old
+    /// place among the columns) and the two posting indexes that begin with the account.
+    func undoVersion11() throws {
+        try store.connection.execute(
+            """
+            CREATE TABLE accounts_v9 (
+                account TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, min_balance INTEGER NOT NULL,
+                controllers TEXT NOT NULL, status TEXT NOT NULL, balance INTEGER NOT NULL, opened_seq INTEGER NOT NULL
+            ) STRICT;
+            INSERT INTO accounts_v9
+                SELECT a.account, a.kind, a.name, a.min_balance, a.controllers, a.status, b.balance, a.opened_seq
+                FROM accounts a JOIN balances b ON b.account = a.account;
+            DROP TABLE balances;
+            DROP TABLE accounts;
+            ALTER TABLE accounts_v9 RENAME TO accounts;
+            DROP INDEX postings_by_account;
+            CREATE INDEX postings_by_account ON postings(account, seq);
+            CREATE INDEX postings_by_care_date ON postings(account, care_date, seq, amount);
+            DELETE FROM schema_migrations WHERE version >= 11;
+            """)
+    }
+
     /// Row counts of every table the store writes.
     func counts() throws -> [String: Int64] {
         var result: [String: Int64] = [:]
         for table in ["entries", "postings", "ledger", "keys", "accounts"] {
             result[table] = try integer("SELECT COUNT(*) FROM \(table)")
         }
-        result["balance sum"] = try integer("SELECT COALESCE(SUM(balance), 0) FROM accounts")
+        result["balance sum"] = try integer("SELECT COALESCE(SUM(balance), 0) FROM balances")
         return result
     }
 }

@@ -66,7 +66,7 @@ struct StoreVerifyTests {
     @Test func editedBalance() throws {
         let f = try StoreFixture()
         try f.populate()
-        try f.store.connection.execute("UPDATE accounts SET balance = balance + 100 WHERE account = 'vol:piet'")
+        try f.store.connection.execute("UPDATE balances SET balance = balance + 100 WHERE account = 'vol:piet'")
         let failure = failure(f)
         #expect(
             failure

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 10).
+"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 11).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
 script replays it under §4 and §5, checks every signature with the `openssl` command (§7),
 computes the Merkle tree's root over the entries' records (§9), and then compares the derived
-tables (`postings`, `accounts`, `ledger`, `keys`, `categories`, `reversals`, `claims`, `settings`,
+tables (`postings`, `accounts`, `balances`, `ledger`, `keys`, `categories`, `reversals`, `claims`, `settings`,
 `merkle_nodes`, and for version 2 `personal_data` and `personal_subjects`) with the replay. The replay includes the rules that depend on time (§5 rule 8, §15): claims and
 their expiry, and the demurrage schedule, whose charges it computes itself before every entry from
 the entry's committed_at. When the `checkpoint` table holds a checkpoint, it must be a valid
@@ -961,8 +961,20 @@ def check_sqlite(db, auditor):
             if day != want:
                 raise Bad(f"the care_date of posting {idx} is {day!r}, the transaction's care date is "
                           f"{want!r}", seq)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    # §6: from schema version 11 the balances are a table of their own, one row per account;
+    # before it, a column of the accounts rows.
+    narrow = "balances" in tables
     stored = {r[0]: r[1:] for r in db.execute(
-        "SELECT account, kind, name, min_balance, controllers, status, balance, opened_seq FROM accounts")}
+        "SELECT account, kind, name, min_balance, controllers, status, "
+        f"{'NULL' if narrow else 'balance'}, opened_seq FROM accounts")}
+    if narrow:
+        balances = dict(db.execute("SELECT account, balance FROM balances").fetchall())
+        for a in sorted(balances):
+            need(a in stored, f"the balances table has {a}, which the accounts table lacks")
+        for a, row in stored.items():
+            need(a in balances, f"the balances table lacks {a}")
+            stored[a] = row[:5] + (balances[a],) + row[6:]
     for a in sorted(set(stored) | set(auditor.accounts)):
         need(a in auditor.accounts, f"the accounts table has {a}, which no entry opened")
         need(a in stored, f"the accounts table lacks {a}, opened by the chain")
@@ -978,7 +990,6 @@ def check_sqlite(db, auditor):
              f"controllers of {a} are {ctl!r}, the replay gives {','.join(mine['controllers'])!r}")
         need(opened == mine["opened"], f"opened_seq of {a} is {opened}, the chain opens it at {mine['opened']}")
         need(balance == mine["balance"], f"balance of {a} is {balance}, the replay gives {mine['balance']}")
-    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     # §6: the daemon judges entries by the ledger and keys tables too, so they equal the replay's.
     need({"ledger", "keys"} <= tables, "the ledger or keys table is missing")
     check_ledger(db, auditor)
@@ -1002,12 +1013,15 @@ def check_sqlite(db, auditor):
     # §6: the schema's version is 6 for this document; version 4 adds the claims and settings
     # tables, version 5 personal_data (§16), version 6 the postings' care_date, version 7
     # restore_guard (neither derived nor evidence, so not read here), version 8 the settings'
-    # language and contact, version 9 batch_credits (§17), version 10 its id_hash.
+    # language and contact, version 9 batch_credits (§17), version 10 its id_hash, version 11 the
+    # balances table.
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 10),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 10")
+    need(version is None or (type(version) is int and 1 <= version <= 11),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 11")
+    need(version is None or version < 11 or narrow,
+         f"the balances table is missing from a schema version {version} file")
     need(version is None or version < 6 or has_care_dates,
          f"the postings table has no care_date column in a schema version {version} file")
     for table in ("claims", "settings"):

@@ -253,8 +253,20 @@ cp good.sqlite v3.sqlite; sqlite3 v3.sqlite "DROP TABLE claims; DROP TABLE setti
 expect 0 "$OK3, 0 categories, 0 reversals, 0 claims" sq v3.sqlite
 cp good.sqlite nosettings.sqlite; sqlite3 nosettings.sqlite "DROP TABLE settings"
 expect 2 "FAIL: the settings table is missing from a schema version 4 file" sq nosettings.sqlite
-cp good.sqlite v11.sqlite; sqlite3 v11.sqlite "INSERT INTO schema_migrations VALUES (11, '2026-01-01T00:00:00.000Z')"
-expect 2 "FAIL: schema_migrations says version 11, and FORMAT.md describes versions 1 to 10" sq v11.sqlite
+cp good.sqlite v12.sqlite; sqlite3 v12.sqlite "INSERT INTO schema_migrations VALUES (12, '2026-01-01T00:00:00.000Z')"
+expect 2 "FAIL: schema_migrations says version 12, and FORMAT.md describes versions 1 to 11" sq v12.sqlite
+cp good.sqlite v11b.sqlite; sqlite3 v11b.sqlite "INSERT INTO schema_migrations VALUES (11, '2026-01-01T00:00:00.000Z')"
+expect 2 "FAIL: the balances table is missing from a schema version 11 file" sq v11b.sqlite
+# Version 11 keeps the balances in a table of their own, one row per account.
+cp good.sqlite narrow.sqlite; sqlite3 narrow.sqlite "CREATE TABLE balances (account TEXT PRIMARY KEY, balance INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT INTO balances SELECT account, balance FROM accounts; ALTER TABLE accounts DROP COLUMN balance"
+expect 0 "$OK3" sq narrow.sqlite
+cp narrow.sqlite narrowbalance.sqlite; sqlite3 narrowbalance.sqlite "UPDATE balances SET balance = 100 WHERE account = 'vol:jan-peeters'"
+expect 2 "FAIL: balance of vol:jan-peeters is 100, the replay gives 0" sq narrowbalance.sqlite
+cp narrow.sqlite narrowextra.sqlite; sqlite3 narrowextra.sqlite "INSERT INTO balances VALUES ('vol:nobody', 0)"
+expect 2 "FAIL: the balances table has vol:nobody, which the accounts table lacks" sq narrowextra.sqlite
+cp narrow.sqlite narrowmissing.sqlite; sqlite3 narrowmissing.sqlite "DELETE FROM balances WHERE account = 'vol:jan-peeters'"
+expect 2 "FAIL: the balances table lacks vol:jan-peeters" sq narrowmissing.sqlite
 cp good.sqlite v6.sqlite; sqlite3 v6.sqlite "INSERT INTO schema_migrations VALUES (6, '2026-01-01T00:00:00.000Z')"
 expect 2 "FAIL: the postings table has no care_date column in a schema version 6 file" sq v6.sqlite
 # The defaults, stated as a row, are the defaults too (§6: "no row means the defaults").
