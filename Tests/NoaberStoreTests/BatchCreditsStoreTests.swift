@@ -20,6 +20,7 @@ struct BatchCreditsStoreTests {
         let f = try StoreFixture()
         let db = f.store.connection
         let ids = (0..<5).map { "imp-\($0)-credit" }
+        try f.undoVersion11()
         try db.execute(
             """
             DROP TABLE batch_credits;

@@ -33,7 +33,7 @@ struct SchemaTests {
         let before = try f.counts()
         let reopened = try LedgerStore(database: f.database)
         #expect(try reopened.schemaVersion == 11)
-        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations", on: reopened.connection) == 10)
+        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations", on: reopened.connection) == 11)
         #expect(
             try f.text("SELECT applied_at FROM schema_migrations WHERE version = 1", on: reopened.connection)
                 == appliedAt)
@@ -42,11 +42,11 @@ struct SchemaTests {
 
     @Test func newerSchemaIsRefused() throws {
         let f = try StoreFixture()
-        try f.store.connection.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (11, 'later')")
-        #expect(throws: StoreError.schemaTooNew(found: 11, supported: 10)) {
+        try f.store.connection.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (12, 'later')")
+        #expect(throws: StoreError.schemaTooNew(found: 12, supported: 11)) {
             _ = try LedgerStore(database: f.database)
         }
-        #expect(StoreError.schemaTooNew(found: 11, supported: 10).description.contains("upgrade noaberd"))
+        #expect(StoreError.schemaTooNew(found: 12, supported: 11).description.contains("upgrade noaberd"))
     }
 
     @Test func writerIsDurable() throws {
