@@ -23,6 +23,9 @@ package final class PendingAccessRecords: Sendable {
         /// Bytes in the file: a failed write is cut off here, so the next record starts a line.
         var size: Int
         var nextID: Int64
+        /// A failed write that could not be cut off either: the next record would join its part
+        /// and be lost with it, so nothing is appended here until a move sets the file aside.
+        var torn = false
     }
 
     private let file: Mutex<Open>
@@ -57,12 +60,15 @@ package final class PendingAccessRecords: Sendable {
     @discardableResult
     package func append(_ record: AccessRecord) throws(StoreError) -> Int {
         try file.withLock { open throws(StoreError) -> Int in
+            guard !open.torn else {
+                throw .file(path: path, reason: "cannot append an access record: a failed write was not cut off")
+            }
             let line = Self.line(open.nextID, record)
             let written = line.withUnsafeBufferPointer { write(open.fd, $0.baseAddress, $0.count) }
             guard written == line.count else {
                 let reason = written < 0 ? String(cString: strerror(errno)) : "short write"
                 // A part of a line would join the next record's; the file ends where it did.
-                _ = ftruncate(open.fd, off_t(open.size))
+                if ftruncate(open.fd, off_t(open.size)) != 0 { open.torn = true }
                 throw .file(path: path, reason: "cannot append an access record: \(reason)")
             }
             open.size += line.count
@@ -81,11 +87,22 @@ package final class PendingAccessRecords: Sendable {
         var moved = (moved: 0, unreadable: 0)
         // One left by a move that failed goes first, so that ids reach the log in order.
         if access(movingPath, F_OK) == 0 { moved = try Self.moveFile(movingPath, into: log) }
-        guard file.withLock({ $0.size }) > 0 else { return moved }
+        // A move whose renames failed part way left the file being written under `nextPath`, and
+        // the one set aside, if not yet renamed, under `path`: finish them, or every later move
+        // would fail to create `nextPath`.
+        if access(nextPath, F_OK) == 0 {
+            if access(path, F_OK) == 0 {
+                try Self.rename(path, to: movingPath)
+                let found = try Self.moveFile(movingPath, into: log)
+                moved = (moved.moved + found.moved, moved.unreadable + found.unreadable)
+            }
+            try Self.rename(nextPath, to: path)
+        }
+        guard file.withLock({ $0.size > 0 || $0.torn }) else { return moved }
         // Exclusive: one left by a rename that failed is the file being written, never emptied.
         let fresh = try Self.create(nextPath, exclusive: true)
         let old = file.withLock { open -> Int32 in
-            defer { (open.fd, open.size) = (fresh, 0) }
+            defer { (open.fd, open.size, open.torn) = (fresh, 0, false) }
             return open.fd
         }
         close(old)
@@ -121,14 +138,9 @@ package final class PendingAccessRecords: Sendable {
             guard n >= 0 else { throw .file(path: path, reason: "cannot read: \(String(cString: strerror(errno)))") }
             if n == 0 { break }
             carried += chunk[0..<n]
-            guard let last = carried.lastIndex(of: UInt8(ascii: "\n")) else {
-                // No line is this long: what there is cannot be read, and is left out.
-                if carried.count > moveChunkBytes {
-                    moved.unreadable += 1
-                    carried.removeAll()
-                }
-                continue
-            }
+            // A line may be longer than a chunk (`account.list` of a key that controls thousands
+            // of accounts): it is carried on until its end, never dropped, as its read was answered.
+            guard let last = carried.lastIndex(of: UInt8(ascii: "\n")) else { continue }
             let (rows, unreadable) = parse(carried[...last])
             try log.insert(rows)
             moved = (moved.moved + rows.count, moved.unreadable + unreadable)

@@ -175,4 +175,55 @@ struct AccessLogTests {
             #expect(rows.map(\.id) == (1...Int64(count)).map { $0 })
         }
     }
+
+    /// A record longer than a chunk (an `account.list` of a key that controls thousands of
+    /// accounts) was answered, so it is moved whole wherever the chunks' boundaries fall.
+    @Test(arguments: [0, 1, 3])
+    func aRecordLongerThanAChunkIsMoved(before: Int) throws {
+        try withTemporaryDirectory("noaber-access") { directory in
+            let log = try AccessLog(directory: directory.path)
+            let pending = try PendingAccessRecords(directory: directory.path, log: log)
+            // Short records before it move the chunks' boundaries through the long one.
+            for n in 0..<before * 5_000 { try pending.append(try record(Int64(n), ["vol:0042"])) }
+            let many = try (0..<70_000).map { try AccountID("vol:\($0)") }
+            let long = AccessRecord(
+                at: Timestamp(millisecondsSinceEpoch: 9_000_000), keyID: "k", role: "coordinator",
+                method: "account.list", accounts: many, peerUID: nil, peerPID: nil)
+            #expect(PendingAccessRecords.line(1, long).count > 2 * PendingAccessRecords.moveChunkBytes)
+            try pending.append(long)
+            try pending.append(try record(9_000_001, ["vol:0043"]))
+            #expect(try pending.move(into: log) == (moved: before * 5_000 + 2, unreadable: 0))
+            let rows = try log.records(account: nil, from: nil, to: nil, afterID: Int64(before * 5_000), limit: 10)
+            #expect(rows.map(\.record) == [long, try record(9_000_001, ["vol:0043"])])
+        }
+    }
+
+    /// A move whose renames failed after the descriptors were swapped leaves the file being written
+    /// under the next file's name and the one set aside under the pending name: the next move
+    /// finishes the renames, moves both in order, and later moves work again.
+    @Test func aMoveWhoseRenamesFailedIsFinishedByTheNext() throws {
+        try withTemporaryDirectory("noaber-access") { directory in
+            let log = try AccessLog(directory: directory.path)
+            try log.insert([(2, try record(200, ["vol:0001"]))])
+            let pending = try PendingAccessRecords(directory: directory.path, log: log)
+            try pending.append(try record(1_000, ["vol:0042"]))
+            let file = directory.appendingPathComponent(PendingAccessRecords.fileName)
+            // The state a failed rename leaves: the live file under the next name, the older
+            // records, set aside, still under the pending name.
+            try FileManager.default.moveItem(
+                at: file, to: directory.appendingPathComponent(PendingAccessRecords.nextName))
+            try Data(PendingAccessRecords.line(1, try record(100, ["vol:0040"]))).write(to: file)
+            try pending.append(try record(2_000, ["vol:0043"]))
+            #expect(try pending.move(into: log) == (moved: 3, unreadable: 0))
+            let rows = try log.records(account: nil, from: nil, to: nil, afterID: 0, limit: 10)
+            #expect(rows.map(\.id) == [1, 2, 3, 4])
+            #expect(rows.map(\.record.at.millisecondsSinceEpoch) == [100, 200, 1_000, 2_000])
+            try pending.append(try record(3_000, nil))
+            #expect(try pending.move(into: log) == (moved: 1, unreadable: 0))
+            let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+                $0.hasPrefix(PendingAccessRecords.fileName)
+            }
+            #expect(left == [PendingAccessRecords.fileName])
+        }
+    }
 }

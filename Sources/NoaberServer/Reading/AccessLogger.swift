@@ -70,7 +70,8 @@ final class AccessLogger: Sendable {
 
     private func movePending() {
         do {
-            _ = try log.withLock { log throws(StoreError) in try pending.move(into: log) }
+            let moved = try log.withLock { log throws(StoreError) in try pending.move(into: log) }
+            report(moved)
             checkpoints.committed()
         } catch {
             // The records stay pending, in their file, and the next move takes them: not before a
@@ -81,6 +82,15 @@ final class AccessLogger: Sendable {
         moving.store(false, ordering: .releasing)
     }
 
+    /// Lines that could not be read are a file torn by a power loss (or a disk that fails): the
+    /// operator hears of them, as at start-up.
+    private func report(_ moved: (moved: Int, unreadable: Int)) {
+        guard moved.unreadable > 0 else { return }
+        logger.warning(
+            "pending access records that could not be read were left out",
+            metadata: ["lines": "\(moved.unreadable)", "moved": "\(moved.moved)"])
+    }
+
     /// The records asked for, after every record written so far.
     func records(
         account: AccountID?, from: Timestamp?, to: Timestamp?, afterID: Int64, limit: Int
@@ -88,7 +98,7 @@ final class AccessLogger: Sendable {
         throws(StoreError) -> [(id: Int64, record: AccessRecord)]
     {
         try log.withLock { log throws(StoreError) in
-            _ = try pending.move(into: log)
+            report(try pending.move(into: log))
             return try log.records(account: account, from: from, to: to, afterID: afterID, limit: limit)
         }
     }
@@ -96,7 +106,7 @@ final class AccessLogger: Sendable {
     /// Deletes the records older than `cutoff`, pending ones included; returns how many.
     func prune(before cutoff: Timestamp) throws(StoreError) -> Int {
         try log.withLock { log throws(StoreError) in
-            _ = try pending.move(into: log)
+            report(try pending.move(into: log))
             return try log.prune(before: cutoff)
         }
     }
