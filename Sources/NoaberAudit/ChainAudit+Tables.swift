@@ -42,7 +42,10 @@ extension ChainAudit {
     /// Compares one page of `ledger.rows` with the replay; the first page of the first table
     /// starts the comparison, which needs `finish(stored:)` to have passed.
     package mutating func check(rows page: RowsResult, of table: DerivedTable) throws(VerificationFailure) {
-        var tables = self.tables ?? DerivedTablesAudit(head: verifier.entries)
+        // Taken out, not copied: a copy while `self.tables` still held the sets made each page
+        // copy every row seen so far (quadratic: a million credits' ids, a thousand pages).
+        var tables = self.tables.take() ?? DerivedTablesAudit(head: verifier.entries)
+        defer { self.tables = tables }
         switch table {
         case .claims:
             try tables.check(claims: (page.claims ?? []).map(\.stored), pageHead: page.headSeq, replay: verifier)
@@ -55,7 +58,6 @@ extension ChainAudit {
             try tables.check(
                 batchCredits: (page.batchCredits ?? []).map(\.stored), pageHead: page.headSeq, replay: verifier)
         }
-        self.tables = tables
     }
 
     /// After the last page of every table: no replayed row is missing, and no table holds a row

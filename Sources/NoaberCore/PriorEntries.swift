@@ -52,6 +52,9 @@ package struct ReplayedEntries: PriorEntries, Sendable {
     /// Every credit of a batch (its id), with its batch's seq and its place: `batch_credits`.
     package var creditPlaces: [String: (seq: Int64, index: Int)] { credits.mapValues { ($0.seq, Int($0.index)) } }
 
+    /// How many credits the batches replayed hold.
+    package var creditCount: Int { credits.count }
+
     /// The batch's seq and the place in it of credit `id`, if a batch holds it.
     package func creditPlace(of id: String) -> (seq: Int64, index: Int)? {
         credits[id].map { ($0.seq, Int($0.index)) }

@@ -15,7 +15,10 @@ package struct DerivedTablesAudit: Sendable {
     private var claims: Set<String> = []
     private var reversals: Set<String> = []
     private var subjects: Set<StoredSubjectRow> = []
-    private var batchCredits: Set<String> = []
+    /// The `batch_credits` rows seen, by their credit's place in the chain (seq and index packed
+    /// in one integer): a credit id names one place, and a set of integers costs a fraction of
+    /// one of a million id strings.
+    private var batchCredits: Set<Int64> = []
 
     package init(head: Int64) { self.head = head }
 
@@ -99,9 +102,13 @@ package struct DerivedTablesAudit: Sendable {
         for row in page {
             let name = "batch_credits: the row of credit \(row.creditID)"
             guard try belongs(row.seq, name, pageHead: pageHead) else { continue }
-            guard batchCredits.insert(row.creditID).inserted else { throw Self.fail("\(name) is stored twice") }
+            // A row of an id the chain has not is refused the first time it is seen, so looking
+            // the place up first names a twice-stored row exactly as keying the set by id did.
             guard let place = replay.replayed.creditPlace(of: row.creditID) else {
                 throw Self.fail("\(name) (entry \(row.seq)): no batch of the chain holds it")
+            }
+            guard batchCredits.insert(Self.packed(place)).inserted else {
+                throw Self.fail("\(name) is stored twice")
             }
             guard place.seq == row.seq, Int64(place.index) == row.index else {
                 throw Self.fail(
@@ -121,9 +128,13 @@ package struct DerivedTablesAudit: Sendable {
         {
             throw Self.fail("reversals: the row of \(missing.key) (reversed by entry \(missing.value)) is missing")
         }
-        if let missing = replayed.creditPlaces.filter({ !batchCredits.contains($0.key) }).min(by: {
-            ($0.value.seq, $0.value.index) < ($1.value.seq, $1.value.index)
-        }) {
+        // Every row seen names a distinct credit of the chain, so as many rows as credits is all
+        // of them; only when one is missing are the credits searched for it.
+        if batchCredits.count != replayed.creditCount,
+            let missing = replayed.creditPlaces.filter({ !batchCredits.contains(Self.packed($0.value)) }).min(by: {
+                ($0.value.seq, $0.value.index) < ($1.value.seq, $1.value.index)
+            })
+        {
             throw Self.fail(
                 "batch_credits: the row of credit \(missing.key) (entry \(missing.value.seq), idx \(missing.value.index)) is missing"
             )
@@ -135,6 +146,9 @@ package struct DerivedTablesAudit: Sendable {
             }
         }
     }
+
+    /// A credit's place as one integer: a batch holds at most `CreditBatch.maxCredits` (1,000).
+    private static func packed(_ place: (seq: Int64, index: Int)) -> Int64 { place.seq << 16 | Int64(place.index) }
 
     /// Whether a row that entry `seq` wrote belongs to the replayed chain: false for one written
     /// after `head` (left for the next audit); a failure for a seq that no entry has.

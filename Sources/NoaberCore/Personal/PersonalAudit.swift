@@ -36,8 +36,13 @@ struct PersonalAudit: Sendable {
         var failures = Parallel.map(stored.count) { range in
             range.compactMap { index in judge(stored[index].value, at: stored[index].key) }
         }
-        for key in commitments.keys where texts[key] == nil && erasedBy[key] == nil {
-            failures.append((key, "the personal text at \"\(key.path)\" is missing, and no erase entry covers it"))
+        // Each text passed has a commitment of its own, so when all passed and there are as many
+        // texts as commitments, every commitment has its text: a million lookups spared on one core.
+        if !failures.isEmpty || texts.count != commitments.count {
+            for key in commitments.keys where texts[key] == nil && erasedBy[key] == nil {
+                failures.append(
+                    (key, "the personal text at \"\(key.path)\" is missing, and no erase entry covers it"))
+            }
         }
         if let first = failures.min(by: { $0.0 < $1.0 }) {
             throw VerificationFailure(seq: first.0.seq, reason: first.1)
