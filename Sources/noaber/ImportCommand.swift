@@ -17,12 +17,13 @@ struct Import: AsyncParsableCommand {
             (optional, with hours), memo (optional), external_id (optional). Fields are separated by \
             commas or, as Excel writes them with Dutch settings, semicolons (then "2,5" is 2.5 hours). \
             The file's form and the ledger's rules are checked together: every bad line is reported \
-            with its number and reasons, and then nothing is written. A valid file is sent in batches that \
-            are each committed whole or not at all. Running the same file again adds nothing and says so: \
+            with its number and reasons, and then nothing is written. A valid file is read again and sent \
+            in batches that are each committed whole or not at all, planned a window at a time. Running the same file again adds nothing and says so: \
             each line's entry id comes from its external_id, or else from its content. On a ledger of \
             entry format 2, a batch is one signed `credits` entry of up to 1000 lines, each line a \
             credit with its own id; lines whose id is in the ledger already are left out, and up to 3 batches are in \
-            flight at once, each on a connection of its own.
+            flight at once, each on a connection of its own, 12000 lines at a time while the next 12000 are \
+            read.
             """)
 
     @Argument(help: "The CSV file.")
