@@ -84,13 +84,27 @@ package struct ImportFile {
                 "\(path) is \(size) bytes; an import file is at most \(maxBytes) bytes (about 2.5 million lines): split it"
             )
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ClientFailure("cannot read \(path)") }
-        guard String(validating: data, as: UTF8.self) != nil else {
+        guard let bytes = contents(of: path, size: size) else { throw ClientFailure("cannot read \(path)") }
+        // Checked in place: a String of the whole file, or its bytes first read as `Data` and then
+        // copied, would hold it twice at once.
+        do { _ = try UTF8Span(validating: bytes.span) } catch {
             throw ClientFailure(
-                "\(path) is not UTF-8 text (line \(firstLineNotUTF8(data)) has bytes that are not); save it as UTF-8 CSV"
+                "\(path) is not UTF-8 text (line \(firstLineNotUTF8(bytes)) has bytes that are not); save it as UTF-8 CSV"
             )
         }
-        return Array(data)
+        return bytes
+    }
+
+    /// The bytes of the file at `path`, about `size` of them, read straight into the array.
+    private static func contents(of path: String, size: Int) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes = [UInt8](repeating: 0, count: size + 1)
+        let read = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        // One byte more than the size said: a file that grew meanwhile is refused, not cut short.
+        guard ferror(file) == 0, read <= size else { return nil }
+        bytes.removeLast(bytes.count - read)
+        return bytes
     }
 
     /// A file's lines one at a time, after its header: the bad ones are kept as problems, the
@@ -144,14 +158,14 @@ package struct ImportFile {
     }
 
     /// The number of the first line that is not UTF-8, so that it can be found and fixed.
-    static func firstLineNotUTF8(_ data: Data) -> Int {
+    static func firstLineNotUTF8(_ bytes: [UInt8]) -> Int {
         var line = 1
-        var index = data.startIndex
-        while index < data.endIndex {
-            let end = data[index...].firstIndex(of: 0x0A) ?? data.endIndex
-            if String(data: data[index..<end], encoding: .utf8) == nil { break }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let end = bytes[index...].firstIndex(of: 0x0A) ?? bytes.endIndex
+            if String(validating: bytes[index..<end], as: UTF8.self) == nil { break }
             line += 1
-            index = end == data.endIndex ? end : end + 1
+            index = end == bytes.endIndex ? end : end + 1
         }
         return line
     }

@@ -94,11 +94,8 @@ struct Import: AsyncParsableCommand {
                 // Two passes over the file's bytes: the first checks every line and keeps only the
                 // totals, so a file with a bad line sends nothing; the second plans and sends a
                 // window at a time. A million lines' plan held at once was most of a gigabyte.
-                var reader = try ImportFile.Reader(bytes, source: file, today: today)
-                let (checked, problems) = try ImportPlan.check(
-                    &reader, source: file, issuer: issuer.value, signer: key.publicKey.keyID, state: state,
-                    builder: builder, ledgerID: session.ledgerID, amount: amount)
-                if !problems.isEmpty { throw refusal(problems, delimiter: delimiter, count: reader.count) }
+                let checked = try check(
+                    bytes, today: today, key: key, state: state, builder: builder, session: session, amount: amount)
                 let stream = ImportStream(
                     try ImportFile.Reader(bytes, source: file, today: today), issuer: issuer.value, state: state,
                     builder: builder, ledgerID: session.ledgerID, amount: amount)
@@ -143,6 +140,21 @@ struct Import: AsyncParsableCommand {
             )
         }
         print("\(counted(summary.written, "entry", "entries")) written\(before)")
+    }
+
+    /// The first pass: every line checked, only the totals kept; the problems refuse the file.
+    /// Its reader, with the keys of every line that the repeat check keeps, is let go before
+    /// the second pass builds its own.
+    private func check(
+        _ bytes: [UInt8], today: CalendarDate, key: Ed25519PrivateKey, state: LedgerState, builder: CreditBuilder,
+        session: Session, amount: @Sendable (String) throws(AmountProblem) -> Int64
+    ) throws -> ImportPlan {
+        var reader = try ImportFile.Reader(bytes, source: file, today: today)
+        let (checked, problems) = try ImportPlan.check(
+            &reader, source: file, issuer: issuer.value, signer: key.publicKey.keyID, state: state,
+            builder: builder, ledgerID: session.ledgerID, amount: amount)
+        if !problems.isEmpty { throw refusal(problems, delimiter: reader.delimiter, count: reader.count) }
+        return checked
     }
 
     /// The ledger's state, or why the key cannot read it.
