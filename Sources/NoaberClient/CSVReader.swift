@@ -20,16 +20,19 @@ package enum CSVReader {
     /// The separator of the header line (the first line of `text`): the one of the two it holds
     /// more of, outside quotes; a comma when it holds neither, or as many of each. Column names
     /// hold neither, so a real header has only its separators.
-    package static func delimiter(of text: String) -> Delimiter {
+    package static func delimiter(of text: String) -> Delimiter { delimiter(of: text.utf8) }
+
+    /// The separator of the header line of a file's UTF-8 bytes, as `delimiter(of:)` a text's.
+    package static func delimiter(of bytes: some Sequence<UInt8>) -> Delimiter {
         var commas = 0
         var semicolons = 0
         var quoted = false
-        for c in text.unicodeScalars {
-            if c == "\n" && !quoted { break }
+        for c in bytes {
+            if c == UInt8(ascii: "\n") && !quoted { break }
             switch c {
-            case "\"": quoted.toggle()
-            case "," where !quoted: commas += 1
-            case ";" where !quoted: semicolons += 1
+            case UInt8(ascii: "\""): quoted.toggle()
+            case UInt8(ascii: ",") where !quoted: commas += 1
+            case UInt8(ascii: ";") where !quoted: semicolons += 1
             default: break
             }
         }
@@ -43,78 +46,96 @@ package enum CSVReader {
     /// longer UTF-8 character is, so a field's bytes are cut out whole and made a string once
     /// (a million lines' characters one by one cost seconds and 4 bytes each).
     package static func records(_ text: String, delimiter: Delimiter = .comma) throws -> [Record] {
-        var text = text
-        return try text.withUTF8 { try records(bytes: $0, delimiter: UInt8(ascii: delimiter.scalar)) }
+        var reader = Records(Array(text.utf8), delimiter: delimiter)
+        var records: [Record] = []
+        while let record = try reader.next() { records.append(record) }
+        return records
     }
 
-    private static func records(bytes all: UnsafeBufferPointer<UInt8>, delimiter: UInt8) throws -> [Record] {
-        let (quote, cr, lf) = (UInt8(ascii: "\""), UInt8(ascii: "\r"), UInt8(ascii: "\n"))
-        // A spreadsheet's byte-order mark.
-        let bytes = all.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeBufferPointer(rebasing: all[3...]) : all
-        var records: [Record] = []
-        var fields: [String] = []
-        // A quoted field's bytes, with its doubled quotes undone; an unquoted field is cut out whole.
-        var quotedBytes: [UInt8] = []
-        var line = 1
-        var recordLine = 1
-        var i = 0
-        let end = bytes.count
-        while i < end {
-            if bytes[i] == quote {
-                // A quoted field: to its closing quote, then on to the separator like any other.
-                quotedBytes.removeAll(keepingCapacity: true)
-                i += 1
-                var closed = false
+    /// The records of a file's bytes one at a time, so that an import holds one window of its
+    /// lines rather than all of them (a million lines' records were hundreds of megabytes).
+    package struct Records: Sendable {
+        private let bytes: [UInt8]
+        private let delimiter: UInt8
+        private var i: Int
+        private var line = 1
+
+        package init(_ bytes: [UInt8], delimiter: Delimiter) {
+            self.bytes = bytes
+            self.delimiter = UInt8(ascii: delimiter.scalar)
+            // A spreadsheet's byte-order mark.
+            i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        }
+
+        /// The next record, nil at the end of the bytes.
+        package mutating func next() throws -> Record? {
+            var (i, line) = (self.i, self.line)
+            defer { (self.i, self.line) = (i, line) }
+            // A quoted field's bytes, with its doubled quotes undone; an unquoted field is cut out whole.
+            var quotedBytes: [UInt8] = []
+            let delimiter = self.delimiter
+            return try bytes.withUnsafeBufferPointer { bytes throws -> Record? in
+                let (quote, cr, lf) = (UInt8(ascii: "\""), UInt8(ascii: "\r"), UInt8(ascii: "\n"))
+                let end = bytes.count
+                guard i < end else { return nil }
+                var fields: [String] = []
+                let recordLine = line
                 while i < end {
-                    let c = bytes[i]
-                    i += 1
-                    if c == quote {
-                        if i < end && bytes[i] == quote {
-                            quotedBytes.append(quote)
+                    if bytes[i] == quote {
+                        // A quoted field: to its closing quote, then on to the separator like any other.
+                        quotedBytes.removeAll(keepingCapacity: true)
+                        i += 1
+                        var closed = false
+                        while i < end {
+                            let c = bytes[i]
                             i += 1
-                        } else {
-                            closed = true
-                            break
+                            if c == quote {
+                                if i < end && bytes[i] == quote {
+                                    quotedBytes.append(quote)
+                                    i += 1
+                                } else {
+                                    closed = true
+                                    break
+                                }
+                            } else {
+                                if c == lf { line += 1 }
+                                quotedBytes.append(c)
+                            }
                         }
+                        if !closed { throw ClientFailure("line \(recordLine): a quoted field is not closed") }
+                        // Whatever follows the closing quote up to the separator belongs to the field too.
+                        let rest = i
+                        while i < end && bytes[i] != delimiter && bytes[i] != lf { i += 1 }
+                        quotedBytes += bytes[rest..<i].filter { $0 != cr }
+                        fields.append(String(decoding: quotedBytes, as: UTF8.self))
                     } else {
-                        if c == lf { line += 1 }
-                        quotedBytes.append(c)
+                        let start = i
+                        var crs = 0
+                        while i < end && bytes[i] != delimiter && bytes[i] != lf {
+                            if bytes[i] == cr { crs += 1 }
+                            i += 1
+                        }
+                        let field = UnsafeBufferPointer(rebasing: bytes[start..<i])
+                        fields.append(
+                            crs == 0
+                                ? String(decoding: field, as: UTF8.self)
+                                : String(decoding: field.filter { $0 != cr }, as: UTF8.self))
                     }
+                    if i < end && bytes[i] == delimiter {
+                        i += 1
+                        guard i == end else { continue }
+                        // A separator at the very end leaves one more, empty field, and ends the record.
+                        fields.append("")
+                    }
+                    break
                 }
-                if !closed { throw ClientFailure("line \(recordLine): a quoted field is not closed") }
-                // Whatever follows the closing quote up to the separator belongs to the field too.
-                let rest = i
-                while i < end && bytes[i] != delimiter && bytes[i] != lf { i += 1 }
-                quotedBytes += bytes[rest..<i].filter { $0 != cr }
-                fields.append(String(decoding: quotedBytes, as: UTF8.self))
-            } else {
-                let start = i
-                var crs = 0
-                while i < end && bytes[i] != delimiter && bytes[i] != lf {
-                    if bytes[i] == cr { crs += 1 }
+                // A line feed, or the end of the text, ends the record.
+                if i < end {
                     i += 1
+                    line += 1
                 }
-                let field = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                fields.append(
-                    crs == 0
-                        ? String(decoding: field, as: UTF8.self)
-                        : String(decoding: field.filter { $0 != cr }, as: UTF8.self))
-            }
-            if i < end && bytes[i] == delimiter {
-                i += 1
-                guard i == end else { continue }
-                // A separator at the very end leaves one more, empty field, and ends the record.
-                fields.append("")
-            }
-            // A line feed, or the end of the text, ends the record.
-            records.append(Record(line: recordLine, fields: fields))
-            fields = []
-            if i < end {
-                i += 1
-                line += 1
-                recordLine = line
+                return Record(line: recordLine, fields: fields)
             }
         }
-        return records
     }
 }

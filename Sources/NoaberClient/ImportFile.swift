@@ -69,6 +69,11 @@ package struct ImportFile {
     package static func read(
         _ path: String, today: CalendarDate = CalendarDate(Timestamp.now())
     ) throws -> Contents {
+        try collect(Reader(load(path), source: path, today: today), source: path)
+    }
+
+    /// The bytes of the file at `path`, refused if it is too long or not UTF-8 text.
+    package static func load(_ path: String) throws -> [UInt8] {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let size = attributes[.size] as? Int
         else {
@@ -79,43 +84,95 @@ package struct ImportFile {
                 "\(path) is \(size) bytes; an import file is at most \(maxBytes) bytes (about 2.5 million lines): split it"
             )
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ClientFailure("cannot read \(path)") }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let bytes = contents(of: path, size: size) else { throw ClientFailure("cannot read \(path)") }
+        // Checked in place: a String of the whole file, or its bytes first read as `Data` and then
+        // copied, would hold it twice at once.
+        do { _ = try UTF8Span(validating: bytes.span) } catch {
             throw ClientFailure(
-                "\(path) is not UTF-8 text (line \(firstLineNotUTF8(data)) has bytes that are not); save it as UTF-8 CSV"
+                "\(path) is not UTF-8 text (line \(firstLineNotUTF8(bytes)) has bytes that are not); save it as UTF-8 CSV"
             )
         }
-        return try parse(text, source: path, today: today)
+        return bytes
+    }
+
+    /// The bytes of the file at `path`, about `size` of them, read straight into the array.
+    private static func contents(of path: String, size: Int) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes = [UInt8](repeating: 0, count: size + 1)
+        let read = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        // One byte more than the size said: a file that grew meanwhile is refused, not cut short.
+        guard ferror(file) == 0, read <= size else { return nil }
+        bytes.removeLast(bytes.count - read)
+        return bytes
+    }
+
+    /// A file's lines one at a time, after its header: the bad ones are kept as problems, the
+    /// good ones handed out, so that a pass over the file holds no more of it than its bytes.
+    package struct Reader: Sendable {
+        private var records: CSVReader.Records
+        private var lines: LineReader
+        /// The lines read so far that cannot be imported, in line order.
+        package var problems: [Problem] { lines.problems }
+        package var delimiter: CSVReader.Delimiter { lines.delimiter }
+        /// Lines read so far with something to import, good or bad.
+        package private(set) var count = 0
+
+        /// Reads the header of the file `source`, whose bytes are `bytes`.
+        package init(_ bytes: [UInt8], source: String, today: CalendarDate) throws {
+            let delimiter = CSVReader.delimiter(of: bytes)
+            records = CSVReader.Records(bytes, delimiter: delimiter)
+            guard let header = try records.next(), header.fields != [""] else {
+                throw ClientFailure(
+                    "\(source) is empty; the first line must name the columns: \(columns.joined(separator: ","))")
+            }
+            lines = LineReader(names: try columnNames(header.fields), today: today, delimiter: delimiter)
+        }
+
+        /// The next good line; nil at the end of the file.
+        package mutating func next() throws -> Line? {
+            while let record = try records.next() {
+                let problemsBefore = lines.problems.count
+                if let line = lines.read(record) {
+                    count += 1
+                    return line
+                }
+                if lines.problems.count > problemsBefore { count += 1 }
+            }
+            return nil
+        }
+
+        /// Refuses a file read to its end that has a header but no lines.
+        package func finish(source: String) throws {
+            if count == 0 { throw ClientFailure("\(source) has a header but no lines to import") }
+        }
+    }
+
+    /// A whole file's lines, read by `reader` to the end.
+    private static func collect(_ reader: Reader, source: String) throws -> Contents {
+        var reader = reader
+        var lines: [Line] = []
+        while let line = try reader.next() { lines.append(line) }
+        try reader.finish(source: source)
+        return Contents(lines: lines, problems: reader.problems, delimiter: reader.delimiter)
     }
 
     /// The number of the first line that is not UTF-8, so that it can be found and fixed.
-    static func firstLineNotUTF8(_ data: Data) -> Int {
+    static func firstLineNotUTF8(_ bytes: [UInt8]) -> Int {
         var line = 1
-        var index = data.startIndex
-        while index < data.endIndex {
-            let end = data[index...].firstIndex(of: 0x0A) ?? data.endIndex
-            if String(data: data[index..<end], encoding: .utf8) == nil { break }
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let end = bytes[index...].firstIndex(of: 0x0A) ?? bytes.endIndex
+            if String(validating: bytes[index..<end], as: UTF8.self) == nil { break }
             line += 1
-            index = end == data.endIndex ? end : end + 1
+            index = end == bytes.endIndex ? end : end + 1
         }
         return line
     }
 
     /// Parses the text of a file named `source` (for messages).
     package static func parse(_ text: String, source: String, today: CalendarDate) throws -> Contents {
-        let delimiter = CSVReader.delimiter(of: text)
-        let records = try CSVReader.records(text, delimiter: delimiter)
-        guard let header = records.first, header.fields != [""] else {
-            throw ClientFailure(
-                "\(source) is empty; the first line must name the columns: \(columns.joined(separator: ","))")
-        }
-        let names = try columnNames(header.fields)
-        var reader = LineReader(names: names, today: today, delimiter: delimiter)
-        for record in records.dropFirst() { reader.read(record) }
-        if reader.lines.isEmpty && reader.problems.isEmpty {
-            throw ClientFailure("\(source) has a header but no lines to import")
-        }
-        return Contents(lines: reader.lines, problems: reader.problems, delimiter: delimiter)
+        try collect(Reader(Array(text.utf8), source: source, today: today), source: source)
     }
 
     /// The header's column names, which must be known, complete and each named once.

@@ -5,11 +5,10 @@ import NoaberCore
 /// Turns records into lines one at a time, remembering what makes a line a repeat of another.
 /// Each field is judged on its own, so a line with a bad date and a bad hours field is named
 /// with both: nobody should fix one fault only to be told of the next.
-struct LineReader {
+struct LineReader: Sendable {
     let names: [String]
     let today: CalendarDate
     let delimiter: CSVReader.Delimiter
-    var lines: [ImportFile.Line] = []
     var problems: [ImportFile.Problem] = []
     var seenExternal: [String: Int] = [:]
     var seenContent: [String: Int] = [:]
@@ -30,15 +29,16 @@ struct LineReader {
         var reasons: [String] = []
     }
 
-    mutating func read(_ record: CSVReader.Record) {
+    /// The record's line, or nil for a blank record or a bad one (its problem kept in `problems`).
+    mutating func read(_ record: CSVReader.Record) -> ImportFile.Line? {
         let fields = record.fields
-        if fields.allSatisfy({ $0.trimmingSpaces.isEmpty }) { return }
+        if fields.allSatisfy({ $0.trimmingSpaces.isEmpty }) { return nil }
         guard fields.count == names.count else {
             // Which value is in which column is unknown, so none of them can be judged.
             problems.append(
                 ImportFile.Problem(
                     line: record.line, reason: "\(fields.count) fields, but the header names \(names.count)"))
-            return
+            return nil
         }
         var value: [String: String] = [:]
         for (name, field) in zip(names, fields) {
@@ -52,13 +52,12 @@ struct LineReader {
                 ImportFile.Problem(
                     line: record.line, reasons: read.reasons, account: read.account, category: read.category,
                     amountText: read.amountText))
-            return
+            return nil
         }
-        lines.append(
-            ImportFile.Line(
-                number: record.line, account: account, date: date, hours: read.hours, amountText: read.amountText,
-                category: read.category, memo: read.memo, externalID: read.externalID,
-                identity: identity(read, account: account, date: date)))
+        return ImportFile.Line(
+            number: record.line, account: account, date: date, hours: read.hours, amountText: read.amountText,
+            category: read.category, memo: read.memo, externalID: read.externalID,
+            identity: identity(read, account: account, date: date))
     }
 
     /// The line's values, each checked on its own.

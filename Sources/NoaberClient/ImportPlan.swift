@@ -13,8 +13,31 @@ package struct ImportPlan: Sendable {
         package var group: String
     }
 
+    /// The credits planned and not yet taken (`takeCredits`); none kept if not `keepsCredits`.
     package private(set) var credits: [Credit] = []
     package private(set) var total: Int64 = 0
+    /// Whether the credits are kept: a checking pass over a whole file keeps only the totals.
+    package var keepsCredits = true
+    /// The totals of every credit planned, taken or not, for the summary.
+    package private(set) var totals = Totals()
+
+    /// What people check against their spreadsheet: volunteers, hours, amount per category.
+    package struct Totals: Sendable {
+        package var credits = 0
+        package var volunteers = Set<AccountID>()
+        /// Hundredths of an hour.
+        package var hundredths: Int64 = 0
+        /// Minor units, by what the credit is totalled under (`Credit.group`).
+        package var byGroup: [String: Int64] = [:]
+    }
+
+    package init(keepsCredits: Bool = true) { self.keepsCredits = keepsCredits }
+
+    /// Hands out the credits planned so far, keeping the totals.
+    package mutating func takeCredits() -> [Credit] {
+        defer { credits = [] }
+        return credits
+    }
 
     /// Plans a whole file as credits from `issuer`, signed by `signer`, against one snapshot of the
     /// ledger: the problems are the file's own (`file.problems`, with what the ledger says of the
@@ -25,19 +48,59 @@ package struct ImportPlan: Sendable {
         _ file: ImportFile.Contents, issuer: AccountID, signer: KeyID, state: LedgerState, builder: CreditBuilder,
         ledgerID: String, amount: (String) throws(AmountProblem) -> Int64
     ) -> (ImportPlan, [ImportFile.Problem]) {
+        let (plan, bad) = make(
+            file.lines, issuer: issuer, state: state, builder: builder, ledgerID: ledgerID, amount: amount)
+        return (
+            plan,
+            problems(
+                bad, file: file.problems, issuer: issuer, signer: signer, state: state, builder: builder,
+                amount: amount)
+        )
+    }
+
+    /// Checks a whole file as `make` does, read line by line by `reader` to its end, keeping the
+    /// totals but none of the credits: the first of an import's two passes, which holds no more
+    /// than one line of the file beyond its bytes.
+    package static func check(
+        _ reader: inout ImportFile.Reader, source: String, issuer: AccountID, signer: KeyID, state: LedgerState,
+        builder: CreditBuilder, ledgerID: String, amount: (String) throws(AmountProblem) -> Int64
+    ) throws -> (ImportPlan, [ImportFile.Problem]) {
+        var plan = ImportPlan(keepsCredits: false)
+        var bad: [ImportFile.Problem] = []
+        while let line = try reader.next() {
+            do throws(ImportFile.Problem) {
+                try plan.add(line, issuer: issuer, state: state, builder: builder, ledgerID: ledgerID, amount: amount)
+            } catch {
+                bad.append(error)
+            }
+        }
+        try reader.finish(source: source)
+        return (
+            plan,
+            problems(
+                bad, file: reader.problems, issuer: issuer, signer: signer, state: state, builder: builder,
+                amount: amount)
+        )
+    }
+
+    /// The problems of a file: any that concern the import as a whole (an issuer that cannot pay,
+    /// a key that may not sign for it), then the file's own (with what the ledger says of the
+    /// accounts and categories those lines name) and the ledger's (`bad`), in line order.
+    private static func problems(
+        _ bad: [ImportFile.Problem], file: [ImportFile.Problem], issuer: AccountID, signer: KeyID,
+        state: LedgerState, builder: CreditBuilder, amount: (String) throws(AmountProblem) -> Int64
+    ) -> [ImportFile.Problem] {
         var whole: [ImportFile.Problem] = []
         do { _ = try state.payingAccount(issuer, purpose: .credit, signer: signer) } catch {
             whole.append(
                 ImportFile.Problem(line: nil, reason: "--issuer \(issuer) cannot pay these credits: \(error.message)"))
         }
-        let (plan, bad) = make(
-            file.lines, issuer: issuer, state: state, builder: builder, ledgerID: ledgerID, amount: amount)
-        let known = file.problems.map { problem in
+        let known = file.map { problem in
             var problem = problem
             problem.reasons += ledgerReasons(problem, state: state, builder: builder, amount: amount)
             return problem
         }
-        return (plan, whole + (known + bad).sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+        return whole + (known + bad).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
     }
 
     /// What the ledger says of the account, category and amount a line names whose form is
@@ -79,7 +142,8 @@ package struct ImportPlan: Sendable {
         return (plan, problems)
     }
 
-    private mutating func add(
+    /// Plans `line` as a credit from `issuer`, or names every reason it cannot be one.
+    package mutating func add(
         _ line: ImportFile.Line, issuer: AccountID, state: LedgerState, builder: CreditBuilder, ledgerID: String,
         amount: (String) throws(AmountProblem) -> Int64
     ) throws(ImportFile.Problem) {
@@ -112,12 +176,15 @@ package struct ImportPlan: Sendable {
         let (sum, overflow) = total.addingReportingOverflow(credit.amount)
         guard !overflow else { throw fail("the file's total overflows") }
         total = sum
+        let group = line.category ?? (line.hours == nil ? "(amount)" : "(ledger rate)")
+        totals.credits += 1
+        totals.volunteers.insert(line.account)
+        totals.hundredths += line.hours?.hundredths ?? 0
+        totals.byGroup[group, default: 0] += credit.amount
+        guard keepsCredits else { return }
         let payload = Payload(
             v: state.ledger?.version ?? Payload.version, ledger: ledgerID, id: ImportFile.entryID(issuer: issuer, line),
             body: .transaction(credit.transaction))
-        credits.append(
-            Credit(
-                line: line, payload: payload, amount: credit.amount,
-                group: line.category ?? (line.hours == nil ? "(amount)" : "(ledger rate)")))
+        credits.append(Credit(line: line, payload: payload, amount: credit.amount, group: group))
     }
 }

@@ -22,8 +22,15 @@ extension Session {
     package func minorUnits(
         _ text: String, allowNegative: Bool = false, allowZero: Bool = false
     ) throws(AmountProblem) -> Int64 {
+        try Self.minorUnits(text, scale: currency.scale, allowNegative: allowNegative, allowZero: allowZero)
+    }
+
+    /// As `minorUnits`, at `scale`: for work that runs apart from the session.
+    package static func minorUnits(
+        _ text: String, scale: Int, allowNegative: Bool = false, allowZero: Bool = false
+    ) throws(AmountProblem) -> Int64 {
         let value: Int64
-        do { value = try Money.parse(text, scale: currency.scale, allowNegative: allowNegative) } catch {
+        do { value = try Money.parse(text, scale: scale, allowNegative: allowNegative) } catch {
             throw .malformed(error)
         }
         guard allowZero || value != 0 else { throw .zero }

@@ -16,27 +16,56 @@ extension Import {
     /// `ledger.used_ids` requests sent in one round trip.
     static let usedIDRequestsPerTrip = 20
 
-    /// Format 2 (docs/FORMAT.md §17): leaves out the lines whose credit id the ledger has, then
-    /// signs and sends the rest as `credits` entries of up to `--batch-size` lines, each written
-    /// whole or not at all, several at a time (`lanes`). A refused batch stops the import: the
-    /// batches already sent finish, and the message says how many lines were written.
-    func sendBatches(_ plan: ImportPlan, key: Ed25519PrivateKey, session: Session) async throws -> Summary {
+    /// Lines planned, asked about and sent at a time: twelve `credits` entries of 1000 lines, four
+    /// for each connection, so that the connections seldom wait for the window's last batch;
+    /// with the next window planned meanwhile, two windows' credits are what the client holds.
+    static let windowLines = 12_000
+
+    /// Format 2 (docs/FORMAT.md §17): takes the `lines` credits of `stream` a window at a time,
+    /// leaves out those whose credit id the ledger has, then signs and sends the rest as
+    /// `credits` entries of up to `--batch-size` lines, each written whole or not at all, several
+    /// at a time (`lanes`), while the next window is planned. A refused batch stops the import:
+    /// the batches of its window already sent finish, and the message says how many lines were
+    /// written.
+    func sendBatches(
+        _ stream: ImportStream, lines: Int, key: Ed25519PrivateKey, session: Session
+    ) async throws
+        -> Summary
+    {
         var summary = Summary()
         summary.entries = 0
-        let credits = plan.credits
-        let used = try await usedIDs(credits.map(\.payload.id), client: session.client)
-        // Nothing imported before (the usual case) leaves the plan's credits as they are, not copied.
-        let fresh = used.isEmpty ? credits : credits.filter { !used.contains($0.payload.id) }
-        summary.alreadyImported = credits.count - fresh.count
-        let batches = ImportBatch.make(
-            fresh, issuer: issuer.value, ledgerID: session.ledgerID, size: batchSize ?? CreditBatch.maxCredits)
         var progress = ProgressBar(
-            label: "importing", unit: "lines", total: Int64(fresh.count),
+            label: "importing", unit: "lines", total: Int64(lines),
             enabled: ProgressBar.wanted(writingToStandardOutput: true))
+        var credits = try stream.next(lines: Self.windowLines)
+        while !credits.isEmpty {
+            async let following = stream.next(lines: Self.windowLines)
+            let used = try await usedIDs(credits.map(\.payload.id), client: session.client)
+            // Nothing imported before (the usual case) leaves the window's credits as they are, not copied.
+            let fresh = used.isEmpty ? credits : credits.filter { !used.contains($0.payload.id) }
+            summary.alreadyImported += credits.count - fresh.count
+            let batches = ImportBatch.make(
+                fresh, issuer: issuer.value, ledgerID: session.ledgerID, size: batchSize ?? CreditBatch.maxCredits)
+            credits = []
+            try await send(batches, key: key, session: session, summary: &summary, progress: &progress)
+            credits = try await following
+        }
+        progress.clear()
+        return summary
+    }
+
+    /// Signs and sends one window's `batches` over `lanes` connections, adding what they came to
+    /// to `summary`.
+    private func send(
+        _ batches: [ImportBatch], key: Ed25519PrivateKey, session: Session, summary: inout Summary,
+        progress: inout ProgressBar
+    ) async throws {
         let sending = BatchSending(batches)
         let endpoint = session.target.endpoint
         let lanes: Int
         if case .unixSocket = endpoint { lanes = min(Self.lanes, batches.count) } else { lanes = 1 }
+        let before = summary.written + summary.alreadyImported
+        progress.update(Int64(before))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 1..<max(lanes, 1) {
                 group.addTask {
@@ -46,10 +75,9 @@ extension Import {
                 }
             }
             // This task is a lane too, on the session's own connection, and keeps the progress.
-            await sending.lane(session.client, key: key) { progress.update(Int64($0)) }
+            await sending.lane(session.client, key: key) { progress.update(Int64(before + $0)) }
             try await group.waitForAll()
         }
-        progress.clear()
         let outcome = sending.outcome.withLock { $0 }
         for (index, result) in outcome.results.sorted(by: { $0.key < $1.key }) {
             if result.replayed {
@@ -62,7 +90,6 @@ extension Import {
         if let (index, error) = outcome.refusals.min(by: { $0.key < $1.key }) {
             throw ClientFailure(refusal(of: batches[index], error, written: summary.written))
         }
-        return summary
     }
 
     /// The ids of `ids` that the ledger has, asked `UsedIDsParams.maxIDs` at a time, several

@@ -52,4 +52,17 @@ struct CSVReaderTests {
     @Test func emptyTextHasNoRecords() throws {
         #expect(try CSVReader.records("").isEmpty)
     }
+
+    @Test func recordsComeOneAtATimeAsTheWholeTextGivesThem() throws {
+        let text = "\u{FEFF}a;b\r\n\"x\ny\";2\n\n3;\n4"
+        var reader = CSVReader.Records(Array(text.utf8), delimiter: .semicolon)
+        var streamed: [CSVReader.Record] = []
+        while let record = try reader.next() { streamed.append(record) }
+        let whole = try CSVReader.records(text, delimiter: .semicolon)
+        #expect(streamed.map(\.line) == whole.map(\.line) && streamed.map(\.line) == [1, 2, 4, 5, 6])
+        #expect(streamed.map(\.fields) == whole.map(\.fields))
+        #expect(streamed.map(\.fields) == [["a", "b"], ["x\ny", "2"], [""], ["3", ""], ["4"]])
+        #expect(try reader.next() == nil)
+        #expect(CSVReader.delimiter(of: Array(text.utf8)) == .semicolon)
+    }
 }

@@ -70,6 +70,39 @@ struct ImportOnePassTests {
         #expect(problems[5].reason == "category tuin does not exist")
     }
 
+    /// The two passes of `noaber import`: the check keeps the totals and the problems but no
+    /// credit, and the stream hands out the very credits a whole plan holds, a window at a time.
+    @Test func theCheckKeepsNoCreditAndTheStreamHandsOutThePlanInWindows() throws {
+        let good = (1...7).map { "vol:piet,2026-11-0\($0),\($0),,\($0 % 2 == 0 ? "boodschappen" : "")" }
+        let csv = "account,date,hours,amount,category\n" + good.joined(separator: "\n") + "\n\nvol:piet,,,3.00,\n"
+        let (whole, wholeProblems) = try plan(csv)
+        let today = CalendarDate("2026-12-06")!
+        let builder = CreditBuilder(ledgerRate: 1000, categoryRates: ["boodschappen": 1200])
+        let amount: @Sendable (String) throws(AmountProblem) -> Int64 = { text throws(AmountProblem) in
+            do { return try Money.parse(text, scale: 2) } catch { throw .zero }
+        }
+        var reader = try ImportFile.Reader(Array(csv.utf8), source: "f.csv", today: today)
+        let (checked, problems) = try ImportPlan.check(
+            &reader, source: "f.csv", issuer: issuer, signer: coordinator.keyID, state: state(), builder: builder,
+            ledgerID: "L", amount: amount)
+        #expect(checked.credits.isEmpty && reader.count == 8)
+        #expect(problems.map(\.description) == wholeProblems.map(\.description))
+        #expect(problems.map(\.line) == [10])
+        #expect(checked.total == whole.total && checked.totals.credits == 7)
+        #expect(checked.totals.byGroup == whole.totals.byGroup && checked.totals.hundredths == 2800)
+        #expect(
+            checked.totals.byGroup == ["boodschappen": 1200 * (2 + 4 + 6), "(ledger rate)": 1000 * (1 + 3 + 5 + 7)])
+
+        let stream = ImportStream(
+            try ImportFile.Reader(Array(csv.utf8), source: "f.csv", today: today), issuer: issuer, state: state(),
+            builder: builder, ledgerID: "L", amount: amount)
+        var windows: [[ImportPlan.Credit]] = []
+        while case let window = try stream.next(lines: 3), !window.isEmpty { windows.append(window) }
+        #expect(windows.map(\.count) == [3, 3, 1])
+        let streamed = windows.joined().map { $0.payload.id }
+        #expect(streamed == whole.credits.map(\.payload.id) && streamed.count == 7)
+    }
+
     @Test func aLineWrongInFormIsAlsoAskedAboutItsAccountCategoryAndAmount() throws {
         let (_, problems) = try plan(
             "account,date,hours,amount,category\nvol:jan,2026-12-07,1,,tuin\nvol:nobody,someday,,1.234,\n")
