@@ -1,4 +1,4 @@
-package import NoaberCore
+import NoaberCore
 
 // A page of `ledger.entries` read from its answer line in one pass (`JSONPullReader`), with no
 // dictionary per object: through `StrictJSON.parse` and `JSONTreeReadable` a credits page built
