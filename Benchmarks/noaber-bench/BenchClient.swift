@@ -103,7 +103,7 @@ struct BenchClient: Sendable {
                     return try SubmitLane(
                         socket: socket, lines: indices.map { lines[$0] }, indices: indices, since: start)
                 }
-                try SubmitLane.serve(mine)
+                try serveLanes(mine, timeout: 30)
                 return mine.reduce(into: ([Int](), [Duration](), [Duration]())) {
                     $0.0 += $1.failed
                     $0.1 += $1.times

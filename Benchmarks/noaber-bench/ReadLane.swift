@@ -95,7 +95,7 @@ final class ReadLane {
 
     /// Takes what the daemon has sent: each whole answer is checked and timed, and the next read
     /// goes out.
-    private func receive() throws {
+    func receive() throws {
         try connection.fill()
         while let answer = connection.nextLine() {
             times.append(ReadTime(sent: sent, latency: ContinuousClock.now - sent))
@@ -114,21 +114,15 @@ final class ReadLane {
 
     /// Runs every lane's reads to the end on this thread, and returns their times.
     static func serve(_ lanes: [ReadLane]) throws -> [ReadTime] {
-        for lane in lanes { try lane.sendNext() }
-        var waiting = lanes.map { pollfd(fd: $0.connection.descriptor, events: Int16(POLLIN), revents: 0) }
-        while lanes.contains(where: { !$0.done }) {
-            for index in waiting.indices {
-                waiting[index].fd = lanes[index].done ? -1 : lanes[index].connection.descriptor
-            }
-            let ready = poll(&waiting, nfds_t(waiting.count), 10_000)
-            guard ready > 0 else {
-                throw LineSocket.Failure(
-                    description: ready == 0 ? "no answer for 10 s" : "poll: \(String(cString: strerror(errno)))")
-            }
-            for index in waiting.indices where waiting[index].revents != 0 { try lanes[index].receive() }
-        }
+        try serveLanes(lanes, timeout: 10)
         return lanes.flatMap(\.times)
     }
+}
+
+extension ReadLane: PolledLane {
+    var descriptor: Int32 { connection.descriptor }
+    var isFinished: Bool { done }
+    func sendFirst() throws { try sendNext() }
 }
 
 /// One read of the benchmark: when it was sent, and how long its answer took.

@@ -3,7 +3,7 @@ import Glibc
 import NoaberProtocol
 
 /// One connection's share of a submission, one request in flight at a time, on a blocking socket
-/// that a thread serves with several others (`serve`), as the read benchmark's lanes are: an
+/// that a thread serves with several others (`serveLanes`), as the read benchmark's lanes are: an
 /// `RPCClient` per connection cost the client about 35 µs of CPU per entry, against about 13 here,
 /// on the cores the daemon shares (Benchmarks/README.md, "The submit path, third round").
 final class SubmitLane {
@@ -41,7 +41,7 @@ final class SubmitLane {
 
     /// A success names the request's id and holds a result; only a refusal for a missing
     /// balance, which a later retry can meet, is not fatal.
-    private func receive() throws {
+    func receive() throws {
         try connection.fill()
         while let answer = connection.nextLine() {
             let now = ContinuousClock.now
@@ -63,21 +63,10 @@ final class SubmitLane {
             if !finished { try sendNext() }
         }
     }
+}
 
-    /// Runs every lane's submissions to the end on this thread, woken by whichever answers first.
-    static func serve(_ lanes: [SubmitLane]) throws {
-        for lane in lanes where !lane.lines.isEmpty { try lane.sendNext() }
-        var waiting = lanes.map { pollfd(fd: $0.connection.descriptor, events: Int16(POLLIN), revents: 0) }
-        while lanes.contains(where: { !$0.finished }) {
-            for index in waiting.indices {
-                waiting[index].fd = lanes[index].finished ? -1 : lanes[index].connection.descriptor
-            }
-            let ready = poll(&waiting, nfds_t(waiting.count), 30_000)
-            guard ready > 0 else {
-                throw LineSocket.Failure(
-                    description: ready == 0 ? "no answer for 30 s" : "poll: \(String(cString: strerror(errno)))")
-            }
-            for index in waiting.indices where waiting[index].revents != 0 { try lanes[index].receive() }
-        }
-    }
+extension SubmitLane: PolledLane {
+    var descriptor: Int32 { connection.descriptor }
+    var isFinished: Bool { finished }
+    func sendFirst() throws { try sendNext() }
 }
