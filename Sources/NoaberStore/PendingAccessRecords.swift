@@ -126,7 +126,8 @@ package final class PendingAccessRecords: Sendable {
     ) throws(StoreError) -> (
         moved: Int, unreadable: Int
     ) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Never through a link: the records are the daemon's own file in its own directory.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw .file(path: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var moved = (moved: 0, unreadable: 0)
@@ -214,9 +215,11 @@ package final class PendingAccessRecords: Sendable {
     }
 
     /// Creates the file empty (mode 0600: who read whose data is private to the daemon); with
-    /// `exclusive`, only if there is none.
+    /// `exclusive`, only if there is none. A link in its place is refused, not followed: records
+    /// written through it would land wherever it points.
     private static func create(_ path: String, exclusive: Bool) throws(StoreError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0o600)
+        let flags = O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW
+        let fd = open(path, flags | (exclusive ? O_EXCL : 0), 0o600)
         guard fd >= 0 else { throw .file(path: path, reason: "cannot create: \(String(cString: strerror(errno)))") }
         return fd
     }

@@ -226,4 +226,19 @@ struct AccessLogTests {
             #expect(left == [PendingAccessRecords.fileName])
         }
     }
+
+    /// A link in place of the pending file is refused, not followed: the records would land, or be
+    /// read from, wherever it points.
+    @Test func aLinkInPlaceOfThePendingFileIsRefused() throws {
+        try withTemporaryDirectory("noaber-access") { directory in
+            let elsewhere = directory.appendingPathComponent("elsewhere")
+            try Data("kept\n".utf8).write(to: elsewhere)
+            try FileManager.default.createSymbolicLink(
+                at: directory.appendingPathComponent(PendingAccessRecords.fileName), withDestinationURL: elsewhere)
+            let log = try AccessLog(directory: directory.path)
+            #expect(throws: StoreError.self) { _ = try PendingAccessRecords(directory: directory.path, log: log) }
+            #expect(try Data(contentsOf: elsewhere) == Data("kept\n".utf8))
+            #expect(try log.records(account: nil, from: nil, to: nil, afterID: 0, limit: 10).isEmpty)
+        }
+    }
 }
