@@ -59,7 +59,8 @@ package enum Daemon {
         let database = Database(directory: configuration.dataDirectory)
         let logKey = try LogKeyFile.loadOrCreate(configuration.logKeyPath, logger: logger)
         let writer = try GroupCommitWriter(
-            store: try LedgerStore(database: database), clock: clock, logger: logger, logKey: logKey,
+            store: try LedgerStore(database: database, walSync: WALSync(walPath: database.walPath)), clock: clock,
+            logger: logger, logKey: logKey,
             logKeyPath: configuration.logKeyPath,
             checkpointEveryCommit: configuration.checkpointIntervalSeconds == 0)
         if let published = restore.publishedCheckpoint {

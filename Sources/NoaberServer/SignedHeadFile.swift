@@ -8,7 +8,7 @@ import NoaberTransparency
 /// carries its own (older) checkpoint row, so only a record that travels with the key can tell
 /// that signing from this tree would contradict a checkpoint already given out.
 ///
-/// Written after each checkpoint is durable in the database: the first time to a temporary file,
+/// Written after each checkpoint is durable in the database (after its WAL's sync, `WALSync`): the first time to a temporary file,
 /// then renamed, so that it never appears empty; from then on in place, over the open file, since
 /// the temporary file and the rename cost the single writer more than the commit's SQLite work
 /// (Benchmarks/README.md, "The submit path, second round"). The line stays one short write at
@@ -17,7 +17,8 @@ import NoaberTransparency
 /// own checkpoint row, which is, covers the gap; this file guards against restores and edits,
 /// which do not lose the page cache.
 ///
-/// Touched only on the writer's queue (and at start-up, before it runs), hence unchecked.
+/// Written under `WriterCore.rememberedSize`'s lock (by the writer's queue, or by the WAL's sync
+/// once a group's checkpoint is durable), and read at start-up, before either runs; hence unchecked.
 final class SignedHeadFile: @unchecked Sendable {
     let path: String
     /// The file as last written by this daemon, open for writing in place; -1 before the first.

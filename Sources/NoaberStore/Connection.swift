@@ -51,17 +51,43 @@ package final class Connection {
         return statement
     }
 
-    /// Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back if it throws.
-    package func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+    /// The writer's: syncs what its commits wrote (`WALSync`), the connection being at
+    /// `synchronous=NORMAL`. Nil on every other connection, whose commits SQLite syncs itself.
+    package var walSync: WALSync?
+    /// The number `walSync` gave the last commit.
+    package private(set) var lastCommit: UInt64 = 0
+
+    /// Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back if it throws. With `walSync`, the
+    /// commit is durable when this returns, unless `deferringSync`: then the caller holds every
+    /// answer that depends on it until `walSync.whenDurable(through: lastCommit)` says so.
+    package func transaction<T>(
+        deferringSync: Bool = false, _ body: () throws(StoreError) -> T
+    ) throws(StoreError) -> T {
         try execute("BEGIN IMMEDIATE")
+        let result: T
         do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
+            result = try body()
         } catch {
             try? execute("ROLLBACK")
             throw error
         }
+        guard let walSync else {
+            do { try execute("COMMIT") } catch {
+                try? execute("ROLLBACK")
+                throw error
+            }
+            return result
+        }
+        // Numbered before the COMMIT makes the rows visible, so a reader that saw them waits for it.
+        let number = walSync.beginCommit()
+        do { try execute("COMMIT") } catch {
+            try? execute("ROLLBACK")
+            walSync.syncIdle()
+            throw error
+        }
+        lastCommit = number
+        if !deferringSync { try walSync.syncNow(through: number) }
+        return result
     }
 
     /// Runs `body` in a read transaction so that all its queries see one snapshot; inside an

@@ -12,16 +12,20 @@ package struct Database: Sendable {
 
     package init(path: String) { self.path = path }
 
-    /// The writer's connection: WAL so that readers never wait for it, `synchronous=FULL` so that
-    /// a COMMIT has reached the disk before any client hears "committed" (docs/DESIGN.md, invariant 5).
-    package func openWriter() throws(StoreError) -> Connection {
+    /// The writer's connection: WAL so that readers never wait for it, and every COMMIT on the disk
+    /// before any client hears "committed" (docs/DESIGN.md, invariant 5): by `synchronous=FULL`, or,
+    /// given a `walSync`, at `synchronous=NORMAL` with the WAL synced by it (`WALSync`).
+    package func openWriter(walSync: WALSync? = nil) throws(StoreError) -> Connection {
         let db = try Connection(path: path)
         try db.execute("PRAGMA journal_mode = WAL")
-        try db.execute("PRAGMA synchronous = FULL")
+        try db.execute(walSync == nil ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        db.walSync = walSync
         try db.execute("PRAGMA foreign_keys = ON")
         // An erased personal text is overwritten where it lay, not left in free pages (FORMAT.md §16).
         try db.execute("PRAGMA secure_delete = ON")
         try Schema.migrate(db)
+        // The migrations' own table is made outside their transactions: synced here with the rest.
+        if let walSync { try walSync.syncNow(through: walSync.lastBegun) }
         return db
     }
 
@@ -31,6 +35,9 @@ package struct Database: Sendable {
         try db.execute("PRAGMA query_only = ON")
         return db
     }
+
+    /// The write-ahead log beside the database.
+    package var walPath: String { path + "-wal" }
 
     /// Bytes on disk: the database and its write-ahead log.
     package func sizeOnDisk() -> Int64 {

@@ -38,9 +38,10 @@ package final class LedgerStore {
     /// finish (a reader held an older snapshot). Every later append tries again until one does.
     package private(set) var walHoldsErasedText = false
 
-    package init(database: Database) throws(StoreError) {
+    /// With `walSync`, the connection's commits are synced by it (`Database.openWriter`).
+    package init(database: Database, walSync: WALSync? = nil) throws(StoreError) {
         self.database = database
-        connection = try database.openWriter()
+        connection = try database.openWriter(walSync: walSync)
         tree = CompactRange()
         tree = try Self.restoreTree(connection)
     }
@@ -59,7 +60,9 @@ package final class LedgerStore {
     }
 
     /// Writes a group of entries, their postings, every derived row and the Merkle tree's new nodes
-    /// in one SQLite transaction: all of them are durable when this returns, or none is.
+    /// in one SQLite transaction: all of them are durable when this returns, or none is; with
+    /// `deferringSync`, all of them are committed, and durable once the connection's `walSync`
+    /// has synced `connection.lastCommit`.
     ///
     /// `checkpoint` is asked for a signed note over the tree as it will be after this group; a note
     /// it returns is written in the same transaction, so a checkpoint is never durable without
@@ -68,11 +71,11 @@ package final class LedgerStore {
     /// `settings` are the rules' settings after the group (they also move as demurrage is charged);
     /// given, they replace the stored row.
     package func append(
-        _ batch: [AcceptedEntry], settings: LedgerState.Settings? = nil,
+        _ batch: [AcceptedEntry], settings: LedgerState.Settings? = nil, deferringSync: Bool = false,
         checkpoint: (_ size: UInt64, _ root: SHA256Digest) -> String? = { _, _ in nil }, at time: Timestamp? = nil
     ) throws(StoreError) {
         var grown = tree
-        try connection.transaction { () throws(StoreError) in
+        try connection.transaction(deferringSync: deferringSync) { () throws(StoreError) in
             for accepted in batch {
                 try write(accepted)
                 try writeNodes(grown.append(accepted.leafHash))

@@ -18,6 +18,9 @@ package final class WALCheckpointer {
     /// A checkpointer of the database at `path` (its WAL is `path`-wal).
     package init(path: String, restartAbove: Int = WALCheckpointer.defaultRestartAbove) throws(StoreError) {
         db = try Connection(path: path)
+        // Said, not assumed from how SQLite was built: a checkpoint syncs the WAL before it copies
+        // and the file before the WAL may start over, whatever the writer's connection runs at.
+        try db.execute("PRAGMA synchronous = FULL")
         self.restartAbove = restartAbove
     }
 

@@ -28,10 +28,11 @@ final class StoreFixture {
     var prior = ReplayedEntries()
     private var counter = 0
 
-    init() throws {
+    /// `walSync` given, the store's commits are synced by it (`Database.openWriter`).
+    init(walSync: (Database) -> WALSync? = { _ in nil }) throws {
         directory = try makeTemporaryDirectory("noaber-store")
         database = Database(directory: directory.path)
-        store = try LedgerStore(database: database)
+        store = try LedgerStore(database: database, walSync: walSync(database))
         admin = Self.adminKey
         coordinator = try .generate()
         jan = try .generate()

@@ -58,7 +58,13 @@ struct LedgerService: Sendable {
             }
         }
         do {
-            return try await route.run(self, params, context)
+            let answer = try await route.run(self, params, context)
+            // A write is answered by the writer once durable; any other answer waits until what
+            // it may show is (docs/DESIGN.md, invariant 5; `WALSync`).
+            if route.method.access != .write, let failure = await writer.untilDurable() {
+                throw StoreError.file(path: database.walPath, reason: "\(failure)")
+            }
+            return answer
         } catch let error as RPCError {
             if error.isReadForbidden {
                 logRefusedRead(error, route.method, keyID: context.reader?.keyID.hex, peer: peer)

@@ -31,7 +31,14 @@ final class GroupCommitWriter: Sendable {
         var waiting: [Waiting] = []
         var draining = false
         var closed = false
+        /// The writer waits for the last group's sync, taking what arrives meanwhile into its group.
+        var gathering = false
     }
+
+    /// Wakes the writer while it gathers: a submission arrived, or the last group's sync ended.
+    private let wake = DispatchSemaphore(value: 0)
+    /// Units past which a group stops gathering while the last group's sync runs.
+    static let largestGroup = 1024
 
     private let queue = Mutex(Queue())
     private let dispatch = DispatchQueue(label: "noaber.writer")
@@ -41,11 +48,16 @@ final class GroupCommitWriter: Sendable {
     let directory: KeyDirectory
     private let logger: Logger
     let groupCommits = Atomic<Int64>(0)
+    /// Units taken by the writer and not yet answered (the tests watch groups form by it).
+    let unanswered = Atomic<Int>(0)
     let entriesCommitted = Atomic<Int64>(0)
     /// Most of the ledger's WAL is copied into its file beside the writer, not inside one of its
     /// commits: that copy grew with the ledger, as more of each commit's pages were distinct, and
     /// every waiting client waited for it (Benchmarks/README.md, "Flat growth").
     private let walCheckpoints: BackgroundCheckpoints
+    /// Syncs the commits, so that the writer goes on with the next group while the last one's
+    /// sync runs; nil when the store's commits are synced by SQLite (`synchronous=FULL`).
+    let walSync: WALSync?
 
     /// Group commits between two background checkpoints: a few hundred WAL pages each under load.
     static let commitsPerCheckpoint = 8
@@ -64,6 +76,7 @@ final class GroupCommitWriter: Sendable {
             checkpoints: CheckpointSigner(key: logKey, keyPath: logKeyPath, everyCommit: checkpointEveryCommit))
         self.core = core
         self.logger = logger
+        walSync = store.connection.walSync
         directory = KeyDirectory(core.state)
         walCheckpoints = try BackgroundCheckpoints(
             path: store.database.path, name: "ledger", every: Self.commitsPerCheckpoint, restartAbove: .max,
@@ -114,12 +127,13 @@ final class GroupCommitWriter: Sendable {
     /// Queues the submissions together, so that one group commit takes all of them.
     private func enqueue(_ submissions: [Submission]) async -> WriteOutcome {
         await withCheckedContinuation { continuation in
-            let startDrain = queue.withLock { q -> Bool? in
-                guard !q.closed else { return nil }
+            let (startDrain, gathering) = queue.withLock { q -> (Bool?, Bool) in
+                guard !q.closed else { return (nil, false) }
                 q.waiting.append(Waiting(submissions: submissions, continuation: continuation))
                 defer { q.draining = true }
-                return !q.draining
+                return (!q.draining, q.gathering)
             }
+            if gathering { wake.signal() }
             switch startDrain {
             case nil: continuation.resume(returning: .shuttingDown)
             case true?: dispatch.async { self.drain() }
@@ -177,13 +191,23 @@ final class GroupCommitWriter: Sendable {
         await onWriterQueue { _ = self.core.commit([]) }
     }
 
-    /// Refuses new submissions, lets the queued ones commit, then closes the database.
+    /// Refuses new submissions, lets the queued ones commit and be answered, then closes the
+    /// database.
     func shutdown() async {
         queue.withLock { $0.closed = true }
         await onWriterQueue {
+            self.walSync?.finish()
             self.walCheckpoints.finish()
             self.core.close()
         }
+    }
+
+    /// Holds a read's answer until what it may have seen is durable (`WALSync.untilDurable`); the
+    /// sync's failure otherwise. Checked without a suspension first: most reads find nothing in
+    /// flight, and a hop to another executor would cost them more than the check.
+    func untilDurable() async -> StoreError? {
+        guard let walSync, !walSync.isCaughtUp else { return nil }
+        return await walSync.untilDurable()
     }
 
     private func drain() {
@@ -195,7 +219,12 @@ final class GroupCommitWriter: Sendable {
             defer { q.waiting.removeAll(keepingCapacity: true) }
             return q.waiting
         }) {
-            let (outcomes, written) = core.commit(batch.map(\.submissions))
+            unanswered.add(batch.count, ordering: .relaxed)
+            let group = GatheredGroup(batch, previous: walSync?.lastBegun ?? 0)
+            let (outcomes, written) = core.commit(
+                batch.map(\.submissions), deferringSync: walSync != nil, more: { self.gather(group) })
+            // The keys are known to the next group's signature checks at once; the reads they
+            // authorise wait for the sync like every other read.
             directory.record(written)
             let committed = outcomes.reduce(0) { count, outcome in
                 guard case .accepted(let writes) = outcome else { return count }
@@ -206,7 +235,74 @@ final class GroupCommitWriter: Sendable {
                 entriesCommitted.add(Int64(committed), ordering: .relaxed)
             }
             if !written.isEmpty { walCheckpoints.committed() }
+            answer(group.units, outcomes)
+        }
+    }
+
+    /// While the last group's sync runs, the next group takes in what arrives, instead of being
+    /// written with the few that waited when it began: each group has costs of its own (its
+    /// checkpoint's signature, the pages every group writes again), paid less often when groups
+    /// are larger. The group stops gathering when that sync ends (taking what waits then), or at
+    /// `largestGroup`. Without a sync of its own (SQLite syncs each commit) nothing is gathered.
+    private func gather(_ group: GatheredGroup) -> [[Submission]]? {
+        guard !group.finished, let walSync else { return nil }
+        while true {
+            let synced = walSync.isDurable(through: group.previous) || walSync.failure != nil
+            let later = queue.withLock { q -> [Waiting] in
+                defer { q.waiting.removeAll(keepingCapacity: true) }
+                q.gathering = q.waiting.isEmpty && !synced
+                return q.waiting
+            }
+            if synced || group.units.count + later.count >= Self.largestGroup { group.finished = true }
+            if !later.isEmpty {
+                unanswered.add(later.count, ordering: .relaxed)
+                group.units += later
+                return later.map(\.submissions)
+            }
+            if group.finished { return nil }
+            // The sync marks itself durable before it wakes a gathering writer: a wake missed
+            // because `gathering` was set after it shows here.
+            if walSync.isDurable(through: group.previous) { continue }
+            _ = wake.wait(timeout: .now() + .milliseconds(5))
+        }
+    }
+
+    /// The units of the group being judged, as `gather` adds to them; touched only on the writer's
+    /// queue, hence unchecked.
+    private final class GatheredGroup: @unchecked Sendable {
+        var units: [Waiting]
+        /// The last commit before this group: its sync is what the group waits for.
+        let previous: UInt64
+        var finished = false
+
+        init(_ units: [Waiting], previous: UInt64) {
+            self.units = units
+            self.previous = previous
+        }
+    }
+
+    /// Answers a group once everything it may have seen is durable: its own commit, and for a
+    /// refusal or a replay, the earlier ones it was judged against. The sync runs beside the next
+    /// group's judging and writing.
+    private func answer(_ batch: [Waiting], _ outcomes: [WriteOutcome]) {
+        guard let walSync else {
+            unanswered.subtract(batch.count, ordering: .relaxed)
             for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
+            return
+        }
+        let head = core.unsyncedHead
+        core.unsyncedHead = nil
+        let core = core
+        walSync.whenDurable(through: walSync.lastBegun) { failure in
+            self.unanswered.subtract(batch.count, ordering: .relaxed)
+            if let failure {
+                let why = "the ledger's disk failed to sync (\(failure)); restart noaberd"
+                for waiting in batch { waiting.continuation.resume(returning: .storageFailure(why)) }
+                return
+            }
+            if let head { core.remember(size: head.size, root: head.root) }
+            for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(returning: outcome) }
+            if self.queue.withLock({ $0.gathering }) { self.wake.signal() }
         }
     }
 }

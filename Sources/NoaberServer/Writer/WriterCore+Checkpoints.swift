@@ -3,6 +3,7 @@ import NoaberCore
 import NoaberCrypto
 import NoaberStore
 import NoaberTransparency
+import Synchronization
 
 extension WriterCore {
     /// Refuses to start when this tree does not extend what the log key already signed: a new
@@ -34,10 +35,18 @@ extension WriterCore {
     }
 
     /// Records a durable checkpoint beside the log key; a failure is logged, since the checkpoint
-    /// itself is already stored and served.
+    /// itself is already stored and served. Only a larger one than recorded before is written, so
+    /// that the writer's thread and the sync's, which both record, never step it back.
     func remember(size: UInt64, root: SHA256Digest) {
-        do { try signedHead.write(.init(size: size, root: root)) } catch {
-            logger.error("cannot record the signed checkpoint beside the log key", metadata: ["error": .escaped(error)])
+        rememberedSize.withLock { recorded in
+            guard size > recorded else { return }
+            do {
+                try signedHead.write(.init(size: size, root: root))
+                recorded = size
+            } catch {
+                logger.error(
+                    "cannot record the signed checkpoint beside the log key", metadata: ["error": .escaped(error)])
+            }
         }
     }
 

@@ -28,6 +28,12 @@ final class WriterCore: @unchecked Sendable {
     let signedHead: SignedHeadFile
     /// The group being judged; empty between commits.
     var draft = GroupDraft()
+    /// The checkpoint the last group signed, while its commit waits for its sync: recorded beside
+    /// the log key only once durable (`rememberDurable`).
+    var unsyncedHead: SignedHeadFile.Head?
+    /// The largest checkpoint recorded beside the log key by this run; the sync's thread and the
+    /// writer's both record, so this also orders them.
+    let rememberedSize = Mutex<UInt64>(0)
     /// Set when this database is a restored backup (`noaber backup`): while it names this
     /// daemon's log key, no checkpoint is signed (WriterCore+Restore.swift).
     var restore: RestoreGuard?
@@ -61,8 +67,21 @@ final class WriterCore: @unchecked Sendable {
 
     /// Judges and writes one group; returns each unit's outcome and the entries written.
     /// A unit is one client's submission: a single entry, or a batch accepted whole or not at all.
-    func commit(_ units: [[Submission]]) -> ([WriteOutcome], [AcceptedEntry]) {
+    ///
+    /// With `deferringSync` the group is committed but not yet durable when this returns: its
+    /// answers wait for `WALSync` (`GroupCommitWriter.drain`).
+    ///
+    /// `more` is asked, once the units are judged, for units that arrived since, until it returns
+    /// nil: they join the same group (`GroupCommitWriter` asks while the last group's sync runs).
+    /// The outcomes are those of `units` and then of every unit `more` gave, in order.
+    func commit(
+        _ units: [[Submission]], deferringSync: Bool = false, more: @escaping () -> [[Submission]]? = { nil }
+    ) -> ([WriteOutcome], [AcceptedEntry]) {
         guard let store else { return (units.map { _ in .shuttingDown }, []) }
+        if halted == nil, let failure = store.connection.walSync?.failure {
+            halted = "the ledger's disk failed to sync (\(failure)); restart noaberd"
+            logger.critical("a sync of the WAL failed: nothing more is written", metadata: ["error": .escaped(failure)])
+        }
         if let halted { return (units.map { _ in .storageFailure(halted) }, []) }
         draft = GroupDraft()
         defer { draft = GroupDraft() }
@@ -71,13 +90,19 @@ final class WriterCore: @unchecked Sendable {
         let prior = WriterPriorEntries(connection: store.connection)
         // The group is judged in one read transaction: outside one, each of the rules' queries (two
         // per credit of a batch, whose ids must be new) was a transaction of its own, with its locks.
+        var units = units
         let judging = { () -> [JudgedUnit] in
             // Demurrage due by now is charged first, on the balances as they stood at its period's start.
             self.admitDueDemurrage(at: time, prior: prior)
-            return units.map { self.judge($0, at: time, prior: prior, store: store) }
+            var judged = units.map { self.judge($0, at: time, prior: prior, store: store) }
+            while let later = more() {
+                units += later
+                judged += later.map { self.judge($0, at: time, prior: prior, store: store) }
+            }
+            return judged
         }
         let judged = (try? store.connection.snapshot { () throws(StoreError) in judging() }) ?? judging()
-        if !draft.isEmpty, let failure = write(to: store) {
+        if !draft.isEmpty, let failure = write(to: store, deferringSync: deferringSync) {
             return (judged.map { $0.dependsOnGroup ? .storageFailure(failure) : $0.outcome(in: draft) }, [])
         }
         for (unit, verdict) in zip(units, judged) { logCommitted(verdict, peer: unit.first?.peer) }
@@ -173,13 +198,13 @@ final class WriterCore: @unchecked Sendable {
 
     /// Writes the draft in one transaction, with a checkpoint where one is due. Returns why it
     /// failed, or nil; after a failure the state is reloaded from disk, or the writer halts.
-    func write(to store: LedgerStore) -> String? {
+    func write(to store: LedgerStore, deferringSync: Bool = false) -> String? {
         var signed: (size: UInt64, root: SHA256Digest)?
         do {
             // In interval mode the first checkpoint still comes with the commit that makes one
             // possible, so a ledger never names a log key without a checkpoint for long.
             let signNow = !holdsCheckpoints && (checkpoints.everyCommit || checkpointSize == 0)
-            try store.append(draft.entries, settings: state.settings) { size, root in
+            try store.append(draft.entries, settings: state.settings, deferringSync: deferringSync) { size, root in
                 guard signNow,
                     let note = self.checkpoints.sign(size: size, root: root, state: self.state, logger: self.logger)
                 else {
@@ -189,6 +214,13 @@ final class WriterCore: @unchecked Sendable {
                 return note
             }
         } catch {
+            if let failure = store.connection.walSync?.failure {
+                // Committed, but not known to be on the disk: nothing more is written.
+                halted = "the ledger's disk failed to sync (\(failure)); restart noaberd"
+                logger.critical(
+                    "a sync of the WAL failed: nothing more is written", metadata: ["error": .escaped(failure)])
+                return "\(failure)"
+            }
             logger.error("commit failed; nothing of this group was written", metadata: ["error": .escaped(error)])
             do { state = try store.loadState() } catch {
                 halted = "the writer stopped after a failed commit; restart noaberd"
@@ -199,7 +231,11 @@ final class WriterCore: @unchecked Sendable {
         // A note signed for a group that failed to commit is dropped unseen, never served.
         if let signed {
             checkpointSize = signed.size
-            remember(size: signed.size, root: signed.root)
+            if deferringSync {
+                unsyncedHead = .init(size: signed.size, root: signed.root)
+            } else {
+                remember(size: signed.size, root: signed.root)
+            }
         }
         let last = draft.entries[draft.entries.count - 1].entry
         head = ChainHead(seq: last.seq, hash: last.hash, time: last.committedAt)
