@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Session reads (`noaber-bench reads --mode session`) against two builds of noaberd, interleaved,
 # each run on a fresh daemon: reads/s, latency, CPU per read of the daemon and the client, the
-# share of reads over 1 ms, the load average. On a shared machine wall-clock figures move by a third
+# share of reads over 1 ms, the load average; first in a closed loop (the maximum rate), then paced
+# at 30,000 reads/s offered for 3 s (the target's latency, counted from when each read was due). On a shared machine wall-clock figures move by a third
 # from run to run; compare the builds side by side, never with figures of another hour.
 #   Benchmarks/reads-side-by-side.sh BEFORE_DIR AFTER_DIR [--rounds N] [--per-connection N] [--autogroup]
 # Each DIR holds a noaberd; the client is .build/release/noaber-bench, the same for both. With
@@ -35,9 +36,10 @@ one() {
     local out
     out=$("$bench" reads --socket "$work/s.sock" --daemon-pid "$pid" --mode session --per-connection "$per" \
         --trace "$work/trace")
-    local slow
+    local slow paced
     slow=$(awk '$2 > 1 {n++} END {printf "%.2f", 100 * n / NR}' "$work/trace.session")
-    echo "$label load $(cut -d' ' -f1 /proc/loadavg): $(echo "$out" | tr '\n' ' ' | sed 's/  */ /g') reads over 1 ms: $slow %"
+    paced=$(awk '$2 > 1 {n++} END {printf "%.2f", 100 * n / NR}' "$work/trace.session-paced")
+    echo "$label load $(cut -d' ' -f1 /proc/loadavg): $(echo "$out" | tr '\n' ' ' | sed 's/  */ /g') reads over 1 ms: $slow % (closed loop), $paced % (paced)"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     rm -rf "$work"
