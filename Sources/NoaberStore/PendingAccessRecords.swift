@@ -111,9 +111,10 @@ package final class PendingAccessRecords: Sendable {
     package func append(_ record: AccessRecord) throws(StoreError) -> Int {
         let slot = slot
         return try slot.file.withLock { open throws(StoreError) -> Int in
-            let path = Self.path(directory, Self.live(slot.index))
+            // The path is named only in an error: a read's record makes no string it need not.
+            func path() -> String { Self.path(directory, Self.live(slot.index)) }
             guard !open.torn else {
-                throw .file(path: path, reason: "cannot append an access record: a failed write was not cut off")
+                throw .file(path: path(), reason: "cannot append an access record: a failed write was not cut off")
             }
             let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
             let line = Self.line(id, record)
@@ -123,7 +124,7 @@ package final class PendingAccessRecords: Sendable {
                 // A part of a line would join the next record's; the file ends where it did. The
                 // id is not used again: the log's ids have a gap there.
                 if ftruncate(open.fd, off_t(open.size)) != 0 { open.torn = true }
-                throw .file(path: path, reason: "cannot append an access record: \(reason)")
+                throw .file(path: path(), reason: "cannot append an access record: \(reason)")
             }
             open.size += line.count
             return open.size
@@ -157,7 +158,10 @@ package final class PendingAccessRecords: Sendable {
     private func setAsideAll(from index: Int) throws(StoreError) {
         guard index < slots.count else { return }
         try slots[index].file.withLock { open throws(StoreError) in
-            if open.size > 0 || open.torn { try setAside(index, &open) }
+            // A set-aside whose renames failed left records under the slot's name: they go too.
+            if open.size > 0 || open.torn || access(Self.path(directory, Self.next(index)), F_OK) == 0 {
+                try setAside(index, &open)
+            }
             try setAsideAll(from: index + 1)
         }
     }

@@ -118,6 +118,29 @@ struct PendingAccessSlotsTests {
         }
     }
 
+    /// A set-aside whose renames failed after the new file took over leaves the records set aside
+    /// under the slot's name and the new file under the next name: a move of everything finishes
+    /// it even when nothing was appended since, so that a listing of the log misses nothing.
+    @Test func aFailedSetAsideIsFinishedByAMoveOfEverything() throws {
+        try withTemporaryDirectory("noaber-access") { directory in
+            let log = try AccessLog(directory: directory.path)
+            try log.insert([(5, try record(500, "vol:0001"))])
+            let pending = try PendingAccessRecords(directory: directory.path, log: log)
+            let file = directory.appendingPathComponent(PendingAccessRecords.fileName)
+            try FileManager.default.moveItem(
+                at: file, to: directory.appendingPathComponent(PendingAccessRecords.nextName))
+            // Records given out before the failed set-aside (ids below the next).
+            try Data(PendingAccessRecords.line(4, try record(1_000, "vol:0042"))).write(to: file)
+            #expect(try pending.move(into: log) == (moved: 1, unreadable: 0))
+            try pending.append(try record(2_000, "vol:0043"))
+            #expect(try pending.move(into: log) == (moved: 1, unreadable: 0))
+            let rows = try log.records(account: nil, from: nil, to: nil, afterID: 0, limit: 10)
+            #expect(rows.map(\.id) == [4, 5, 6])
+            #expect(rows.map(\.record.at.millisecondsSinceEpoch) == [1_000, 500, 2_000])
+            #expect(try files(directory) == [PendingAccessRecords.fileName])
+        }
+    }
+
     /// What a crash leaves of several threads' files (each slot's, one taking over, several set
     /// aside) is moved at the next open, whatever their order, and the new ids follow.
     @Test func aRestartMovesEveryThreadsFiles() throws {
