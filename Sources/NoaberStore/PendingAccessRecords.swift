@@ -264,7 +264,7 @@ package final class PendingAccessRecords: Sendable {
             // A line may be longer than a chunk (`account.list` of a key that controls thousands
             // of accounts): it is carried on until its end, never dropped, as its read was answered.
             guard let last = carried.lastIndex(of: UInt8(ascii: "\n")) else { continue }
-            let (rows, unreadable) = parse(carried[...last])
+            let (rows, unreadable) = parse(carried[...last], between: between)
             try log.insert(rows, between: between)
             moved = (moved.moved + rows.count, moved.unreadable + unreadable)
             carried.removeSubrange(...last)
@@ -291,13 +291,20 @@ package final class PendingAccessRecords: Sendable {
         return Array(text.utf8)
     }
 
-    /// The records of a file's whole lines, and how many lines could not be read. Byte by byte:
-    /// splitting `String`s by characters took most of a move's time.
-    static func parse(_ bytes: ArraySlice<UInt8>) -> (rows: [(id: Int64, record: AccessRecord)], unreadable: Int) {
+    /// The records of a file's whole lines, and how many lines could not be read, `between` run
+    /// after every `AccessLog.rowsBetweenPauses` lines. Byte by byte: splitting `String`s by
+    /// characters took most of a move's time.
+    static func parse(
+        _ bytes: ArraySlice<UInt8>, between: () -> Void = {}
+    ) -> (rows: [(id: Int64, record: AccessRecord)], unreadable: Int) {
         var rows: [(id: Int64, record: AccessRecord)] = []
         var unreadable = 0
         var start = bytes.startIndex
+        var lines = 0
         while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            // A chunk's lines are a few milliseconds of the mover's CPU: it yields between them too.
+            lines += 1
+            if lines % AccessLog.rowsBetweenPauses == 0 { between() }
             if let row = row(bytes[start..<newline]) { rows.append(row) } else { unreadable += 1 }
             start = newline + 1
         }

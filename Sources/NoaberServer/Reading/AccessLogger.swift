@@ -34,8 +34,9 @@ final class AccessLogger: Sendable {
     private let pending: PendingAccessRecords
     /// Moves the files set aside: 2.7 µs a record, some 8 % of a core at thirty thousand reads a
     /// second, in bursts of 15 ms that at the event loops' priority would take a core from them;
-    /// at nice 19 it yields its core every `AccessLog.rowsBetweenPauses` rows, as the scheduler
-    /// lets a thread it has picked, of any nice value, keep the core for a slice of milliseconds.
+    /// at nice 19 it yields its core every `AccessLog.rowsBetweenPauses` lines and rows, as the
+    /// scheduler lets a thread it has picked, of any nice value, keep the core for a slice of
+    /// milliseconds.
     private let mover = Mutex<NicedThread?>(nil)
     /// The log's WAL checkpoints, on the mover's thread after every `movesPerCheckpoint` moves:
     /// on a queue of their own they ran at the event loops' priority, copying and syncing pages.
