@@ -2,9 +2,10 @@
 # Builds release binaries and measures, in one run: the machine's ceiling (Ed25519 sign and verify
 # on one and every core through NoaberCrypto, the disk's fsync rate); a fresh noaberd replaying the
 # shared community-currency workload from many connections (throughput, latency, growth from the
-# first to the last tenth, entries per fsync, online verify, signed reads, peak memory, bytes per
-# entry, and whether the final balances equal the workload's own digest); export and offline
-# verify; and a CSV import into a second fresh ledger with the verification of what it imported.
+# first to the last tenth, entries per fsync, online verify, reads at their maximum rate and paced
+# at the read target's 30,000/s, peak memory, bytes per entry, and whether the final balances equal
+# the workload's own digest); export and offline verify; and a CSV import into a second fresh
+# ledger with the verification of what it imported.
 # It ends with the targets table: each figure beside its ceiling and target, PASS or FAIL.
 #   Benchmarks/run.sh [--tx N] [--volunteers N] [--connections N] [--import-lines N]
 set -euo pipefail

@@ -112,10 +112,13 @@ extension BenchClient {
     }
 
     /// Writes one line per read, in the order they were sent: milliseconds from `start` to its
-    /// sending, and its latency in milliseconds.
+    /// sending (in a paced run, to when it was due), its latency, and how late it was sent (0 in a
+    /// closed loop), in milliseconds.
     static func write(_ times: [ReadTime], from start: ContinuousClock.Instant, to path: String) throws {
         let lines = times.sorted { $0.sent < $1.sent }.map { time in
-            String(format: "%.3f %.3f\n", (time.sent - start).seconds * 1000, time.latency.seconds * 1000)
+            String(
+                format: "%.3f %.3f %.3f\n", (time.sent - start).seconds * 1000, time.latency.seconds * 1000,
+                time.late.seconds * 1000)
         }
         try Data(lines.joined().utf8).write(to: URL(fileURLWithPath: path))
     }

@@ -7,8 +7,9 @@ import NoaberTransport
 /// One connection of the read benchmark, one request in flight at a time: the first answer
 /// decoded and checked, every later one compared with it byte for byte (an account's answer does
 /// not change while nothing is written; the status's counters do, so its answers are held to the
-/// shape of a result). A thread serves several lanes at once (`serve`), woken by whichever answers
-/// first: sixteen blocking threads on two cores spent the client's time switching between them.
+/// shape of a result). A thread serves several lanes at once (`serve`, or `servePaced` for reads
+/// sent on a schedule), woken by whichever answers first: sixteen blocking threads on two cores
+/// spent the client's time switching between them.
 final class ReadLane {
     private let mode: BenchClient.ReadMode
     private let connection: LineSocket
@@ -23,7 +24,12 @@ final class ReadLane {
     private var digits: [UInt8] = []
     private var nextID = 0
     private var sent = ContinuousClock.now
-    /// Each read's latency, and when it was sent.
+    /// When the reads are due, in a paced run (`pace(from:every:)`); nil in a closed loop, where
+    /// each read is sent as soon as the last is answered.
+    private var schedule: (first: ContinuousClock.Instant, interval: Duration)?
+    /// A read is sent and not yet answered.
+    private(set) var inFlight = false
+    /// Each read's latency, and when it was sent (in a paced run, when it was due).
     private(set) var times: [ReadTime] = []
 
     /// Connects, opens a session when `mode` reads in one, and makes the first, checked read.
@@ -68,6 +74,21 @@ final class ReadLane {
 
     var done: Bool { times.count == count }
 
+    /// Paces the reads: the first is due at `first`, each next one `interval` later, whether or
+    /// not the last was answered by then (open loop). A read is still sent only once the last is
+    /// answered (the daemon serves a connection one request at a time), so a read that falls
+    /// behind its time is sent late, and its latency counts from when it was due: the wait is the
+    /// daemon's, as wrk2 counts it (no coordinated omission).
+    func pace(from first: ContinuousClock.Instant, every interval: Duration) {
+        schedule = (first, interval)
+    }
+
+    /// When the next read is due, in a paced run: nil when one is in flight or all are answered.
+    var due: ContinuousClock.Instant? {
+        guard let schedule, !inFlight, !done else { return nil }
+        return schedule.first + schedule.interval * times.count
+    }
+
     /// A request is its id between two fixed runs of bytes, written into one buffer, so that the
     /// client's own work per read stays a small part of what it measures; a signed one is signed.
     private func request(_ id: Int) throws {
@@ -86,19 +107,23 @@ final class ReadLane {
     }
 
     /// Sends the next read.
-    private func sendNext() throws {
+    func sendNext() throws {
         nextID += 1
         try request(nextID)
         sent = ContinuousClock.now
+        inFlight = true
         try connection.write(line)
     }
 
-    /// Takes what the daemon has sent: each whole answer is checked and timed, and the next read
-    /// goes out.
+    /// Takes what the daemon has sent: each whole answer is checked and timed, and in a closed
+    /// loop the next read goes out.
     func receive() throws {
         try connection.fill()
         while let answer = connection.nextLine() {
-            times.append(ReadTime(sent: sent, latency: ContinuousClock.now - sent))
+            let now = ContinuousClock.now
+            let from = schedule.map { $0.first + $0.interval * times.count } ?? sent
+            times.append(ReadTime(sent: from, latency: now - from, late: sent - from))
+            inFlight = false
             let afterID = answer.startIndex + idPrefix.count + digits.count
             guard answer.starts(with: idPrefix), answer.count >= afterID - answer.startIndex,
                 answer[(answer.startIndex + idPrefix.count)..<afterID].elementsEqual(digits),
@@ -108,7 +133,7 @@ final class ReadLane {
                 throw LineSocket.Failure(
                     description: "\(mode.what): unexpected answer \(String(decoding: answer, as: UTF8.self))")
             }
-            if !done { try sendNext() }
+            if !done, schedule == nil { try sendNext() }
         }
     }
 
@@ -125,8 +150,12 @@ extension ReadLane: PolledLane {
     func sendFirst() throws { try sendNext() }
 }
 
-/// One read of the benchmark: when it was sent, and how long its answer took.
+/// One read of the benchmark: when it was sent (in a paced run, when it was due), and how long
+/// its answer took from then.
 struct ReadTime: Sendable {
     var sent: ContinuousClock.Instant
     var latency: Duration
+    /// How long after it was due the read was sent (a paced run's; zero in a closed loop): its
+    /// lane's last read was not answered yet, or the client's thread did not get a core in time.
+    var late: Duration = .zero
 }

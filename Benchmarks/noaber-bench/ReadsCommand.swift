@@ -28,6 +28,15 @@ struct ReadsCommand: AsyncParsableCommand {
     @Option(help: "Write each read's send time and latency (ms) to this path, suffixed by the mode.")
     var trace: String?
 
+    @Option(
+        help:
+            "With session reads, also read at this rate offered (reads/s, open loop, latency from when each read was due); 0 for none."
+    )
+    var pacedRate = 30_000.0
+
+    @Option(help: "How long the paced reads last, in seconds.")
+    var pacedSeconds = 3.0
+
     func run() async throws {
         let modes = try mode.map { name in
             guard let found = BenchClient.ReadMode.allCases.first(where: { "\($0)" == name }) else {
@@ -54,9 +63,15 @@ struct ReadsCommand: AsyncParsableCommand {
         _ = try await client.submit([
             try SignedEntry.sign(Payload(ledger: ledger, id: "credit-1", body: .transaction(credit)), with: coordinator)
         ])
+        let signer = ReadSigner(key: members, ledgerID: ledger)
+        let chosen = modes.isEmpty ? BenchClient.ReadMode.allCases : modes
         _ = try await client.readBenchmark(
-            signer: ReadSigner(key: members, ledgerID: ledger), account: volunteer, connections: connections,
-            perConnection: perConnection, modes: modes.isEmpty ? BenchClient.ReadMode.allCases : modes,
-            daemonPID: daemonPid, trace: trace)
+            signer: signer, account: volunteer, connections: connections, perConnection: perConnection,
+            modes: chosen, daemonPID: daemonPid, trace: trace)
+        if chosen.contains(.session), pacedRate > 0 {
+            _ = try await client.pacedReadBenchmark(
+                signer: signer, account: volunteer, connections: connections, rate: pacedRate, seconds: pacedSeconds,
+                daemonPID: daemonPid, trace: trace)
+        }
     }
 }

@@ -95,15 +95,27 @@ struct Targets: ParsableCommand {
                 ratio: importedVerify.map { String(format: "1M in %.0f s", 1_000_000 / $0) } ?? "",
                 target: "1M credits <= 15 s", pass: importedVerify.map { 1_000_000 / $0 <= 15 } ?? false))
         // The target is read on authenticated connections (`session.open`); reads signed one by one
-        // are reported beside it, bounded by the verification ceiling.
+        // are reported beside it, bounded by the verification ceiling. Its rate is the closed
+        // loop's maximum (each connection's next read sent as its last is answered, the machine
+        // saturated, so that run's p99 is queueing for a core and is only reported); its p99 is
+        // that of the same reads paced at the target's rate, each counted from when it was due.
         func p99(_ name: String) -> String { f[name].map { String(format: "%.2f ms", $0) } ?? "MISSING" }
         let reads = f["read_session_rate"]
-        let readsP99 = f["read_session_p99_ms"]
+        let offered = f["read_paced_offered"]
+        let pacedP99 = f["read_paced_p99_ms"]
         rows.append(
             Row(
                 measure: "account.get in a session, 16 connections",
-                measured: "\(number(reads)), p99 \(p99("read_session_p99_ms"))", target: ">= 30000/s, p99 <= 1 ms",
-                pass: reads.flatMap { reads in readsP99.map { reads >= 30_000 && $0 <= 1 } } ?? false))
+                measured:
+                    "max \(number(reads)); at \(number(offered)) offered: \(number(f["read_paced_rate"])), p99 \(p99("read_paced_p99_ms"))",
+                target: ">= 30000/s; p99 <= 1 ms at 30000/s",
+                pass: reads.flatMap { reads in
+                    offered.flatMap { offered in pacedP99.map { reads >= 30_000 && offered >= 30_000 && $0 <= 1 } }
+                } ?? false))
+        rows.append(
+            Row(
+                measure: "account.get in a session, closed loop (saturated)",
+                measured: "p99 \(p99("read_session_p99_ms"))", target: "reported"))
         let signed = f["read_signed_rate"]
         rows.append(
             Row(

@@ -45,6 +45,9 @@ struct Workload: AsyncParsableCommand {
     /// other at the end of a chunk, which at this size is a few milliseconds in seconds.
     static let chunk = 10_000
 
+    /// The read target's rate, offered to the paced session reads whose p99 the target judges.
+    static let pacedReadRate = 30_000.0
+
     struct Line: Decodable {
         var id, date, kind, from, to, memo: String
         var amount: Int64
@@ -112,13 +115,21 @@ struct Workload: AsyncParsableCommand {
 
         try checkDigest(balances)
         if let credit = firstCredit {
-            let reads = try await client.readBenchmark(
-                signer: ReadSigner(key: members, ledgerID: ledger), account: try NoaberBench.account(credit.to),
-                daemonPID: daemonPid)
+            let signer = ReadSigner(key: members, ledgerID: ledger)
+            let account = try NoaberBench.account(credit.to)
+            let reads = try await client.readBenchmark(signer: signer, account: account, daemonPID: daemonPid)
             out["read_signed_rate"] = reads[.signed]?.rate
             out["read_signed_p99_ms"] = reads[.signed]?.p99
             out["read_session_rate"] = reads[.session]?.rate
             out["read_session_p99_ms"] = reads[.session]?.p99
+            // The target's latency: the same reads at the target's rate, paced (Targets.swift).
+            let paced = try await client.pacedReadBenchmark(
+                signer: signer, account: account, rate: Self.pacedReadRate, daemonPID: daemonPid)
+            out["read_paced_offered"] = paced.offered
+            out["read_paced_rate"] = paced.rate
+            out["read_paced_p50_ms"] = paced.p50
+            out["read_paced_p99_ms"] = paced.p99
+            out["read_paced_max_ms"] = paced.max
         }
         if let figures { try out.append(to: figures) }
     }

@@ -6,8 +6,14 @@ package final class Connection {
     let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
 
+    /// Set once, before the first connection initialises SQLite: no count of SQLite's memory, whose
+    /// mutex every allocation took, one for the whole process (Benchmarks/README.md, "The read
+    /// path, third round").
+    private static let configured: Void = { _ = noaber_sqlite_memstatus_off() }()
+
     /// Opens (creating if needed) the database at `path`.
     package init(path: String, readOnly: Bool = false) throws(StoreError) {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags =
             (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))

@@ -2,114 +2,236 @@ import Glibc
 import NoaberCore
 import Synchronization
 
-/// The access log's front door: each read's record appended to a plain file beside the log
-/// (`access.pending`) by one `write`, on the thread that serves the read, and moved into
-/// `access.sqlite` (`AccessLog`) in bulk later (`move(into:)`).
+/// The access log's front door: each read's record appended to a plain file beside the log by
+/// one `write`, on the thread that serves the read, and moved into `access.sqlite` (`AccessLog`)
+/// in bulk later.
 ///
 /// A `write` to the page cache survives a crash of the daemon, as a commit of the log's WAL at
 /// `synchronous=NORMAL` does, and costs a system call where a transaction cost its locks, two WAL
 /// pages and two thread hand-offs per group of reads (Benchmarks/README.md, "The read path").
 /// Each record carries its row id, given here in the order of the writes, so that moving a file a
 /// second time (after a crash between the move's commit and the file's removal) adds nothing.
+///
+/// Each thread that appends has a file of its own (a slot: the event loops, one per core), so
+/// that one loop's `write`, stalled in the kernel, never holds another's read, and two loops never
+/// meet on a lock or on the file's inode. A file is set aside (renamed to a `moving` name) by the
+/// thread that writes it, once it is long enough (`setAside(above:)`), or by a move of everything
+/// (`move(into:)`); the mover takes only files set aside (`moveSetAside(into:)`), so a mover at
+/// the lowest priority never holds a lock that a read waits for (Benchmarks/README.md, "The read
+/// path, third round").
 package final class PendingAccessRecords: Sendable {
+    /// The first slot's file; a slot after it appends `.N`.
     package static let fileName = "access.pending"
-    /// A file being moved into the log; one left behind by a crash is moved first at the next open.
+    /// A file set aside to be moved into the log (`.N` after it, in the order they were set aside);
+    /// one left behind by a crash is moved at the next open.
     package static let movingName = "access.pending.moving"
-    /// The file that takes over from one being set aside, until it is renamed to `fileName`.
+    /// The file that takes over from one being set aside, until it is renamed to the slot's name.
     package static let nextName = "access.pending.next"
 
     private struct Open {
         var fd: Int32
         /// Bytes in the file: a failed write is cut off here, so the next record starts a line.
         var size: Int
-        var nextID: Int64
         /// A failed write that could not be cut off either: the next record would join its part
-        /// and be lost with it, so nothing is appended here until a move sets the file aside.
+        /// and be lost with it, so nothing is appended here until the file is set aside.
         var torn = false
+        /// After a set-aside failed, the size at which the next is tried, so that every read past
+        /// the mark does not try again.
+        var retryAbove = 0
     }
 
-    private let file: Mutex<Open>
-    private let path: String
-    private let movingPath: String
-    private let nextPath: String
+    /// One thread's file: its lock is taken by that thread's appends, and by a move of
+    /// everything (`move(into:)`), never by the mover.
+    private final class Slot: Sendable {
+        let index: Int
+        let file: Mutex<Open>
+        init(index: Int, fd: Int32) {
+            self.index = index
+            file = Mutex(Open(fd: fd, size: 0))
+        }
+    }
+
+    private let slots: [Slot]
+    private let directory: String
+    /// The next record's id: taken under a slot's lock with the write, so that a move of every
+    /// slot at once (`move(into:)`) holds every id below the next.
+    private let nextID: Atomic<Int64>
+    /// The number of the next file set aside.
+    private let nextMoving = Atomic<Int>(1)
+    /// Which slot the calling thread writes to (its index plus one), assigned on its first record.
+    private let slotKey: pthread_key_t
+    private let slotsGiven = Atomic<Int>(0)
     /// What the open moved into the log from a previous run: records, and lines that could not
     /// be read (a power loss can leave a torn last line; a crash of the daemon alone cannot).
     package let recovered: (moved: Int, unreadable: Int)
 
-    /// Moves whatever a previous run left pending into `log`, then opens an empty file, its ids
-    /// following the log's last.
-    package init(directory: String, log: AccessLog) throws(StoreError) {
-        path = Self.path(directory, Self.fileName)
-        movingPath = Self.path(directory, Self.movingName)
-        nextPath = Self.path(directory, Self.nextName)
+    /// Moves whatever a previous run left pending into `log`, then opens an empty file for each of
+    /// `slots` threads, the ids following the log's last.
+    package init(directory: String, log: AccessLog, slots count: Int = 1) throws(StoreError) {
+        self.directory = directory
         var moved = (moved: 0, unreadable: 0)
-        // Oldest first: a crash in the middle of a move can leave all three.
-        for leftover in [movingPath, path, nextPath] where access(leftover, F_OK) == 0 {
-            if leftover != movingPath { try Self.rename(leftover, to: movingPath) }
-            let found = try Self.moveFile(movingPath, into: log)
+        // Every file a run or a crash can leave, of this version or the last: the ids are in the
+        // records, so the order they are moved in does not matter.
+        for name in try Self.names(in: directory, { $0.hasPrefix(Self.fileName) }) {
+            let found = try Self.moveFile(Self.path(directory, name), into: log)
             moved = (moved.moved + found.moved, moved.unreadable + found.unreadable)
         }
         recovered = moved
-        file = Mutex(Open(fd: try Self.create(path, exclusive: false), size: 0, nextID: try log.lastID() + 1))
+        nextID = Atomic(try log.lastID() + 1)
+        var made: [Slot] = []
+        for index in 0..<max(count, 1) {
+            made.append(
+                Slot(index: index, fd: try Self.create(Self.path(directory, Self.live(index)), exclusive: false)))
+        }
+        slots = made
+        var key = pthread_key_t()
+        guard pthread_key_create(&key, nil) == 0 else {
+            throw .file(path: directory, reason: "cannot make a thread key for the pending access records")
+        }
+        slotKey = key
     }
 
-    deinit { file.withLock { _ = close($0.fd) } }
+    deinit {
+        for slot in slots { slot.file.withLock { _ = close($0.fd) } }
+        pthread_key_delete(slotKey)
+    }
 
-    /// Appends `record` by one `write` and returns the bytes now pending; throws if it is not
-    /// wholly written, and then leaves the file as it was.
+    /// The calling thread's slot: the next unused one on its first record (shared round when
+    /// there are more threads than slots).
+    private var slot: Slot {
+        if let given = pthread_getspecific(slotKey) { return slots[(Int(bitPattern: given) - 1) % slots.count] }
+        let index = slotsGiven.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count
+        pthread_setspecific(slotKey, UnsafeRawPointer(bitPattern: index + 1))
+        return slots[index]
+    }
+
+    /// Appends `record` by one `write` to the calling thread's file and returns the bytes now in
+    /// it; throws if it is not wholly written, and then leaves the file as it was.
     @discardableResult
     package func append(_ record: AccessRecord) throws(StoreError) -> Int {
-        try file.withLock { open throws(StoreError) -> Int in
+        let slot = slot
+        return try slot.file.withLock { open throws(StoreError) -> Int in
+            // The path is named only in an error: a read's record makes no string it need not.
+            func path() -> String { Self.path(directory, Self.live(slot.index)) }
             guard !open.torn else {
-                throw .file(path: path, reason: "cannot append an access record: a failed write was not cut off")
+                throw .file(path: path(), reason: "cannot append an access record: a failed write was not cut off")
             }
-            let line = Self.line(open.nextID, record)
+            let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+            let line = Self.line(id, record)
             let written = line.withUnsafeBufferPointer { write(open.fd, $0.baseAddress, $0.count) }
             guard written == line.count else {
                 let reason = written < 0 ? String(cString: strerror(errno)) : "short write"
-                // A part of a line would join the next record's; the file ends where it did.
+                // A part of a line would join the next record's; the file ends where it did. The
+                // id is not used again: the log's ids have a gap there.
                 if ftruncate(open.fd, off_t(open.size)) != 0 { open.torn = true }
-                throw .file(path: path, reason: "cannot append an access record: \(reason)")
+                throw .file(path: path(), reason: "cannot append an access record: \(reason)")
             }
             open.size += line.count
-            open.nextID += 1
             return open.size
         }
     }
 
-    /// Moves every record appended so far into `log`: the file is set aside (records appended
-    /// meanwhile go to a new one), moved a transaction per chunk (`moveChunkBytes`), and removed. The caller keeps moves
-    /// apart from each other and from other writes to `log`.
-    ///
-    /// The lock that appends take is held only to swap two descriptors, no system call: a mover
-    /// at a low priority, preempted while holding it, would hold up every read.
-    package func move(into log: AccessLog) throws(StoreError) -> (moved: Int, unreadable: Int) {
-        var moved = (moved: 0, unreadable: 0)
-        // One left by a move that failed goes first, so that ids reach the log in order.
-        if access(movingPath, F_OK) == 0 { moved = try Self.moveFile(movingPath, into: log) }
-        // A move whose renames failed part way left the file being written under `nextPath`, and
-        // the one set aside, if not yet renamed, under `path`: finish them, or every later move
-        // would fail to create `nextPath`.
-        if access(nextPath, F_OK) == 0 {
-            if access(path, F_OK) == 0 {
-                try Self.rename(path, to: movingPath)
-                let found = try Self.moveFile(movingPath, into: log)
-                moved = (moved.moved + found.moved, moved.unreadable + found.unreadable)
+    /// Sets the calling thread's file aside for the mover once it holds at least `above` bytes (or
+    /// a torn write); returns whether it did. A set-aside that fails is tried again only once the
+    /// file has grown by `above` more.
+    package func setAside(above: Int) throws(StoreError) -> Bool {
+        let slot = slot
+        return try slot.file.withLock { open throws(StoreError) -> Bool in
+            guard open.torn || open.size >= max(above, open.retryAbove) else { return false }
+            do throws(StoreError) { try setAside(slot.index, &open) } catch {
+                open.retryAbove = open.size + above
+                throw error
             }
-            try Self.rename(nextPath, to: path)
+            return true
         }
-        guard file.withLock({ $0.size > 0 || $0.torn }) else { return moved }
-        // Exclusive: one left by a rename that failed is the file being written, never emptied.
-        let fresh = try Self.create(nextPath, exclusive: true)
-        let old = file.withLock { open -> Int32 in
-            defer { (open.fd, open.size, open.torn) = (fresh, 0, false) }
-            return open.fd
+    }
+
+    /// Moves every record appended so far, in every slot, into `log`: each file is set aside
+    /// under every slot's lock at once, so that the log then holds every id below the next (a
+    /// reader paging by id never passes one that a slot still held), then moved. The caller
+    /// keeps moves apart from each other and from other writes to `log`.
+    package func move(into log: AccessLog) throws(StoreError) -> (moved: Int, unreadable: Int) {
+        try setAsideAll(from: 0)
+        return try moveSetAside(into: log)
+    }
+
+    private func setAsideAll(from index: Int) throws(StoreError) {
+        guard index < slots.count else { return }
+        try slots[index].file.withLock { open throws(StoreError) in
+            // A set-aside whose renames failed left records under the slot's name: they go too.
+            if open.size > 0 || open.torn || access(Self.path(directory, Self.next(index)), F_OK) == 0 {
+                try setAside(index, &open)
+            }
+            try setAsideAll(from: index + 1)
         }
+    }
+
+    /// Moves the files set aside into `log`, a transaction per chunk (`moveChunkBytes`), and
+    /// removes them; takes no lock that an append takes. `between` runs between every few rows of
+    /// a move (the mover yields its core there). The caller keeps moves apart from each other and
+    /// from other writes to `log`.
+    package func moveSetAside(
+        into log: AccessLog, between: () -> Void = {}
+    ) throws(StoreError) -> (moved: Int, unreadable: Int) {
+        var moved = (moved: 0, unreadable: 0)
+        let waiting = try Self.names(in: directory) { $0.hasPrefix(Self.movingName) }.sorted {
+            Self.number($0) < Self.number($1)
+        }
+        for name in waiting {
+            let found = try Self.moveFile(Self.path(directory, name), into: log, between: between)
+            moved = (moved.moved + found.moved, moved.unreadable + found.unreadable)
+        }
+        return moved
+    }
+
+    /// Sets slot `index`'s file aside, `open` being its state under its lock: a new file takes its
+    /// place first, so that no record is written to a file the mover may be reading.
+    private func setAside(_ index: Int, _ open: inout Open) throws(StoreError) {
+        let live = Self.path(directory, Self.live(index))
+        let next = Self.path(directory, Self.next(index))
+        // A set-aside whose renames failed left the file being written under the next name, and
+        // the one set aside, if not yet renamed, under the slot's: finish them first.
+        if access(next, F_OK) == 0 {
+            if access(live, F_OK) == 0 { try Self.rename(live, to: movingPath()) }
+            try Self.rename(next, to: live)
+        }
+        let fresh = try Self.create(next, exclusive: true)
+        let old = open.fd
+        (open.fd, open.size, open.torn, open.retryAbove) = (fresh, 0, false, 0)
         close(old)
-        try Self.rename(path, to: movingPath)
-        try Self.rename(nextPath, to: path)
-        let found = try Self.moveFile(movingPath, into: log)
-        return (moved.moved + found.moved, moved.unreadable + found.unreadable)
+        try Self.rename(live, to: movingPath())
+        try Self.rename(next, to: live)
+    }
+
+    private func movingPath() -> String {
+        Self.path(directory, "\(Self.movingName).\(nextMoving.wrappingAdd(1, ordering: .relaxed).oldValue)")
+    }
+
+    /// Slot `index`'s file name.
+    static func live(_ index: Int) -> String { index == 0 ? fileName : "\(fileName).\(index)" }
+
+    /// The name of the file that takes over slot `index`'s.
+    static func next(_ index: Int) -> String { index == 0 ? nextName : "\(nextName).\(index)" }
+
+    /// The number after a set-aside file's name (0 for one of the last version, which had none).
+    private static func number(_ name: String) -> Int {
+        Int(name.dropFirst(movingName.count + 1)) ?? 0
+    }
+
+    /// The names in `directory` that `keep` keeps.
+    private static func names(in directory: String, _ keep: (String) -> Bool) throws(StoreError) -> [String] {
+        guard let dir = opendir(directory) else {
+            throw .file(path: directory, reason: "cannot list: \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if keep(name) { names.append(name) }
+        }
+        return names
     }
 
     /// Bytes of a file moved at a time (some 2,900 records): a file that grew while the mover was
@@ -122,7 +244,7 @@ package final class PendingAccessRecords: Sendable {
     /// removes the file. A crash part way leaves the file, and its next move adds only the records
     /// that did not reach the log.
     private static func moveFile(
-        _ path: String, into log: AccessLog
+        _ path: String, into log: AccessLog, between: () -> Void = {}
     ) throws(StoreError) -> (
         moved: Int, unreadable: Int
     ) {
@@ -142,8 +264,8 @@ package final class PendingAccessRecords: Sendable {
             // A line may be longer than a chunk (`account.list` of a key that controls thousands
             // of accounts): it is carried on until its end, never dropped, as its read was answered.
             guard let last = carried.lastIndex(of: UInt8(ascii: "\n")) else { continue }
-            let (rows, unreadable) = parse(carried[...last])
-            try log.insert(rows)
+            let (rows, unreadable) = parse(carried[...last], between: between)
+            try log.insert(rows, between: between)
             moved = (moved.moved + rows.count, moved.unreadable + unreadable)
             carried.removeSubrange(...last)
         }
@@ -169,13 +291,20 @@ package final class PendingAccessRecords: Sendable {
         return Array(text.utf8)
     }
 
-    /// The records of a file's whole lines, and how many lines could not be read. Byte by byte:
-    /// splitting `String`s by characters took most of a move's time.
-    static func parse(_ bytes: ArraySlice<UInt8>) -> (rows: [(id: Int64, record: AccessRecord)], unreadable: Int) {
+    /// The records of a file's whole lines, and how many lines could not be read, `between` run
+    /// after every `AccessLog.rowsBetweenPauses` lines. Byte by byte: splitting `String`s by
+    /// characters took most of a move's time.
+    static func parse(
+        _ bytes: ArraySlice<UInt8>, between: () -> Void = {}
+    ) -> (rows: [(id: Int64, record: AccessRecord)], unreadable: Int) {
         var rows: [(id: Int64, record: AccessRecord)] = []
         var unreadable = 0
         var start = bytes.startIndex
+        var lines = 0
         while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            // A chunk's lines are a few milliseconds of the mover's CPU: it yields between them too.
+            lines += 1
+            if lines % AccessLog.rowsBetweenPauses == 0 { between() }
             if let row = row(bytes[start..<newline]) { rows.append(row) } else { unreadable += 1 }
             start = newline + 1
         }

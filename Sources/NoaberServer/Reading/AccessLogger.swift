@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import Logging
 import NoaberCore
@@ -7,18 +8,22 @@ import NoaberStore
 import Synchronization
 
 /// The daemon's read log, shared by every request. A read's record is appended to the pending
-/// file (`PendingAccessRecords`) by one `write` on the thread that serves the read, before the
-/// read is answered, and the pending records are moved into `access.sqlite` (`AccessLog`) in bulk
-/// once there are enough of them, on a thread of their own at the lowest priority (`NicedThread`),
-/// and before the log is read or pruned.
+/// file of the thread that serves it (`PendingAccessRecords`, a file per event loop) by one
+/// `write`, before the read is answered; once a thread's file is long enough, that thread sets it
+/// aside, and a thread of its own at the lowest priority (`NicedThread`) moves the files set aside
+/// into `access.sqlite` (`AccessLog`) in bulk, yielding its core every few rows, and checkpoints
+/// the log's WAL. Everything pending is moved before the log is read or pruned.
 ///
-/// Until the last round each read's record was group-committed into SQLite on the log's queue
+/// Until the second round each read's record was group-committed into SQLite on the log's queue
 /// while the read waited: a transaction (two WAL pages, SQLite's locks) per group and two thread
-/// hand-offs per read, the largest cost per read and a thread more competing for the two cores
-/// (Benchmarks/README.md, "The read path").
+/// hand-offs per read, the largest cost per read and a thread more competing for the two cores.
+/// Until the third, every loop appended to one file under one lock, which the mover took too:
+/// one loop's slow `write` held the other's reads, and a mover handed the lock while it waited
+/// for a core held them all (Benchmarks/README.md, "The read path").
 final class AccessLogger: Sendable {
-    /// Pending bytes at which the records are moved into the log: some 5,800 reads, one
-    /// transaction of a few hundred pages every fifth of a second at thirty thousand reads a second.
+    /// Pending bytes of one thread's file at which it is set aside and moved into the log: some
+    /// 5,800 reads, a move every fifth of a second per event loop at thirty thousand reads a
+    /// second over two.
     static let moveAbove = 512 * 1024
 
     /// Moves between two checkpoints of the log's WAL: each writes a few hundred pages, so eight
@@ -27,25 +32,31 @@ final class AccessLogger: Sendable {
 
     private let log: Mutex<AccessLog>
     private let pending: PendingAccessRecords
-    private let moving = Atomic<Bool>(false)
-    /// Moves the pending records: 2.7 µs a record, some 8 % of a core at thirty thousand reads a
-    /// second, in bursts of 15 ms that at the event loops' priority would take a core from them.
+    /// Moves the files set aside: 2.7 µs a record, some 8 % of a core at thirty thousand reads a
+    /// second, in bursts of 15 ms that at the event loops' priority would take a core from them;
+    /// at nice 19 it yields its core every `AccessLog.rowsBetweenPauses` lines and rows, as the
+    /// scheduler lets a thread it has picked, of any nice value, keep the core for a slice of
+    /// milliseconds.
     private let mover = Mutex<NicedThread?>(nil)
-    private let checkpoints: BackgroundCheckpoints
+    /// The log's WAL checkpoints, on the mover's thread after every `movesPerCheckpoint` moves:
+    /// on a queue of their own they ran at the event loops' priority, copying and syncing pages.
+    private let checkpoints: Mutex<(checkpointer: WALCheckpointer, moves: Int)>
     private let logger: Logger
 
-    /// Opens the log in `directory`, moving into it what a previous run left pending.
-    init(directory: String, logger: Logger) throws(StoreError) {
+    /// Opens the log in `directory`, moving into it what a previous run left pending, with a
+    /// pending file for each of `threads` threads that serve reads (the event loops).
+    init(
+        directory: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount, logger: Logger
+    ) throws(StoreError) {
         let log = try AccessLog(directory: directory)
-        pending = try PendingAccessRecords(directory: directory, log: log)
+        pending = try PendingAccessRecords(directory: directory, log: log, slots: threads)
         if pending.recovered.unreadable > 0 {
             logger.warning(
                 "access log: lines of the pending records could not be read (a power loss tears the last one)",
                 metadata: ["lines": "\(pending.recovered.unreadable)", "moved": "\(pending.recovered.moved)"])
         }
         self.log = Mutex(log)
-        checkpoints = try BackgroundCheckpoints(
-            path: AccessLog.path(in: directory), name: "access log", every: Self.movesPerCheckpoint, logger: logger)
+        checkpoints = Mutex((try WALCheckpointer(path: AccessLog.path(in: directory)), 0))
         self.logger = logger
         mover.withLock { $0 = NicedThread(name: "noaber.access-log") { [weak self] in self?.movePending() } }
     }
@@ -63,23 +74,33 @@ final class AccessLogger: Sendable {
         do { bytes = try pending.append(record) } catch {
             throw .storage("the read could not be recorded in the access log, so it is not answered: \(error)")
         }
-        if bytes >= Self.moveAbove, !moving.exchange(true, ordering: .acquiringAndReleasing) {
-            mover.withLock { $0?.wake() }
+        guard bytes >= Self.moveAbove else { return }
+        // The read is on record: a file that cannot be set aside stays pending, and is tried again.
+        do {
+            if try pending.setAside(above: Self.moveAbove) { mover.withLock { $0?.wake() } }
+        } catch {
+            logger.warning("cannot set pending access records aside", metadata: ["error": .escaped(error)])
         }
     }
 
     private func movePending() {
         do {
-            let moved = try log.withLock { log throws(StoreError) in try pending.move(into: log) }
+            let moved = try log.withLock { log throws(StoreError) in
+                try pending.moveSetAside(into: log, between: { _ = sched_yield() })
+            }
             report(moved)
-            checkpoints.committed()
+            try checkpoints.withLock { state throws(StoreError) in
+                state.moves += 1
+                guard state.moves >= Self.movesPerCheckpoint else { return }
+                state.moves = 0
+                try state.checkpointer.checkpoint()
+            }
         } catch {
-            // The records stay pending, in their file, and the next move takes them: not before a
-            // second from now, or every read past the mark would wake the mover to fail again.
+            // The records stay in their files, and the next move takes them: not before a second
+            // from now, so that a failing disk is not retried at every read.
             logger.warning("cannot move pending records into the access log", metadata: ["error": .escaped(error)])
             sleep(1)
         }
-        moving.store(false, ordering: .releasing)
     }
 
     /// Lines that could not be read are a file torn by a power loss (or a disk that fails): the
