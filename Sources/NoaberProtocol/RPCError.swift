@@ -60,6 +60,16 @@ package struct RPCError: Error, Codable, Sendable, Equatable, CustomStringConver
     package static func storage(_ why: String) -> RPCError {
         RPCError(code: -32001, reason: "storage_error", message: "storage error, nothing was committed: \(why)")
     }
+    /// The submission was committed but its sync to the disk failed, so it may or may not survive;
+    /// the writer has stopped. It shares `storage_error`'s code, so that clients that know only the
+    /// code wait and resend, which is what this asks too: unchanged, since the entry may be in.
+    package static func syncFailed(_ why: String) -> RPCError {
+        RPCError(
+            code: -32001, reason: "sync_failed",
+            message:
+                "the disk failed to sync, so this submission may or may not have been committed; resend it unchanged once noaberd is restarted: \(why)"
+        )
+    }
     /// A stored row could not be read back as a valid value: the database file was damaged or
     /// edited outside Noaber. It shares `storage_error`'s code, so clients that know only the code
     /// still read it as one; its own reason lets `verify` report a failed audit, not an outage.

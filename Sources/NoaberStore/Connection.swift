@@ -88,7 +88,10 @@ package final class Connection {
         let number = walSync.beginCommit()
         do { try execute("COMMIT") } catch {
             try? execute("ROLLBACK")
-            walSync.syncIdle()
+            // A COMMIT can fail in SQLite's own sync of the WAL: syncing now tells the caller, by
+            // `walSync.failure`, whether the disk failed (then nothing more is written), and lets
+            // no reader wait on the number.
+            try? walSync.syncNow(through: walSync.lastBegun)
             throw error
         }
         lastCommit = number

@@ -101,14 +101,6 @@ package final class WALSync: Sendable {
         }
     }
 
-    /// Syncs whatever was begun and not yet made durable: a COMMIT that failed leaves its number
-    /// begun with no sync asked for, and a reader may be waiting on it.
-    package func syncIdle() {
-        let mark = lastBegun
-        guard durable.load(ordering: .sequentiallyConsistent) < mark else { return }
-        whenDurable(through: mark) { _ in }
-    }
-
     /// Returns once every sync asked for so far has run.
     package func finish() { queue.sync {} }
 
@@ -160,37 +152,66 @@ package final class WALSync: Sendable {
     }
 
     /// `fdatasync` of the WAL through a descriptor of its own (Linux syncs the file, whichever
-    /// descriptor asks). A WAL file not synced before (its inode is new) also has its directory
-    /// synced, so that the file itself survives a power loss, as SQLite does for files it creates.
+    /// descriptor asks), opened at the first sync and held open from then on: a write-back error
+    /// is reported once to each descriptor open when it happened, so a descriptor opened afresh
+    /// for each sync would miss one that SQLite's checkpoint saw first, and take pages the kernel
+    /// could not write for synced. The first sync also syncs the WAL's directory, so that the file
+    /// itself survives a power loss, as SQLite does for files it creates. A WAL not there yet has
+    /// nothing to sync; one that is no longer the file held open (replaced or removed while the
+    /// daemon runs) fails the sync.
     package static func fdatasync() -> SyncFile {
-        let synced = Mutex<FileIdentity?>(nil)
+        let held = Mutex<HeldFile?>(nil)
         return { path throws(StoreError) in
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
-            defer { close(fd) }
-            guard Glibc.fdatasync(fd) == 0 else {
-                throw .file(path: path, reason: "fdatasync: \(String(cString: strerror(errno)))")
-            }
-            var info = stat()
-            guard fstat(fd, &info) == 0 else { return }
-            let identity = FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-            let isNew = synced.withLock { last in
-                defer { last = identity }
-                return last != identity
-            }
-            guard isNew else { return }
-            let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
-            let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard dirFD >= 0 else { throw .file(path: directory, reason: String(cString: strerror(errno))) }
-            defer { close(dirFD) }
-            guard fsync(dirFD) == 0 else {
-                throw .file(path: directory, reason: "fsync: \(String(cString: strerror(errno)))")
+            try held.withLock { held throws(StoreError) in
+                if held == nil {
+                    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+                    guard fd >= 0 else {
+                        if errno == ENOENT { return }
+                        throw .file(path: path, reason: String(cString: strerror(errno)))
+                    }
+                    var info = stat()
+                    guard fstat(fd, &info) == 0 else {
+                        close(fd)
+                        throw .file(path: path, reason: "fstat: \(String(cString: strerror(errno)))")
+                    }
+                    held = HeldFile(fd: fd, identity: FileIdentity(info))
+                    try syncDirectory(of: path)
+                }
+                guard let file = held else { return }
+                var named = stat()
+                guard stat(path, &named) == 0, FileIdentity(named) == file.identity else {
+                    throw .file(path: path, reason: "the WAL was replaced or removed while noaberd ran")
+                }
+                guard Glibc.fdatasync(file.fd) == 0 else {
+                    throw .file(path: path, reason: "fdatasync: \(String(cString: strerror(errno)))")
+                }
             }
         }
+    }
+
+    private static func syncDirectory(of path: String) throws(StoreError) {
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dirFD >= 0 else { throw .file(path: directory, reason: String(cString: strerror(errno))) }
+        defer { close(dirFD) }
+        guard fsync(dirFD) == 0 else {
+            throw .file(path: directory, reason: "fsync: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The WAL as held open; never closed, since the daemon syncs it for as long as it runs.
+    private struct HeldFile {
+        var fd: Int32
+        var identity: FileIdentity
     }
 
     private struct FileIdentity: Equatable {
         var device: UInt64
         var inode: UInt64
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
     }
 }

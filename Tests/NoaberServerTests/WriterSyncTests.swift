@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NoaberCore
 import NoaberCrypto
+import NoaberProtocol
 import NoaberStore
 import NoaberTestSupport
 import Synchronization
@@ -117,11 +118,13 @@ struct WriterSyncTests {
         #expect(await Turnstile.eventually { door.waiting == 1 })
         let read = Task { await writer.untilDurable() }
         door.fail()
-        guard case .storageFailure(let why) = try await answer.value else {
+        // Committed, but not known to be on the disk: the client is told it may be in.
+        guard case .syncFailed(let why) = try await answer.value else {
             Issue.record("a group whose sync failed was answered otherwise")
             return
         }
-        #expect(why.contains("failed to sync"))
+        #expect(why.contains("Input/output error"))
+        #expect(throws: RPCError.syncFailed(why)) { try WriteOutcome.syncFailed(why).written(batch: false) }
         #expect(await read.value != nil)
         // Nothing more is written; the writer answers each submission with why.
         let next = await writer.submit([try batches.credit("after", to: "vol:jan", 1)], peer: nil)

@@ -102,15 +102,22 @@ struct WALSyncTests {
         #expect(try plain.integer("PRAGMA synchronous") == 2)
     }
 
-    @Test func theRealSyncNamesAFileItCannotOpen() throws {
+    @Test func theRealSyncHoldsTheWALOpenAndRefusesAnotherFileInItsPlace() throws {
         let directory = try makeTemporaryDirectory("noaber-walsync")
         defer { try? FileManager.default.removeItem(at: directory) }
         let sync = WALSync.fdatasync()
-        let file = directory.appendingPathComponent("noaber.sqlite-wal").path
-        #expect(FileManager.default.createFile(atPath: file, contents: Data([1, 2, 3])))
-        try sync(file)
-        try sync(file)
-        let missing = directory.appendingPathComponent("gone-wal").path
-        #expect(throws: StoreError.file(path: missing, reason: "No such file or directory")) { try sync(missing) }
+        let wal = directory.appendingPathComponent("noaber.sqlite-wal").path
+        // No WAL yet: nothing was written to one, so there is nothing to sync.
+        try sync(wal)
+        #expect(FileManager.default.createFile(atPath: wal, contents: Data([1, 2, 3])))
+        try sync(wal)
+        try sync(wal)
+        // A file put in its place is not the WAL the commits went to: the sync fails.
+        try FileManager.default.removeItem(atPath: wal)
+        #expect(FileManager.default.createFile(atPath: wal, contents: Data([4])))
+        let replaced = StoreError.file(path: wal, reason: "the WAL was replaced or removed while noaberd ran")
+        #expect(throws: replaced) { try sync(wal) }
+        try FileManager.default.removeItem(atPath: wal)
+        #expect(throws: replaced) { try sync(wal) }
     }
 }

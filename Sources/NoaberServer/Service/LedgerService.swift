@@ -39,6 +39,19 @@ struct LedgerService: Sendable {
         case .failure(let error): return context.respond(error)
         case .success(let call): (route, params) = call
         }
+        let answer = await answer(request, route, params, &context)
+        // A write is answered by the writer once durable; any other answer, a refusal too, waits
+        // until what it may show is (docs/DESIGN.md, invariant 5; `WALSync`).
+        if route.method.access != .write, let failure = await writer.untilDurable() {
+            return context.respond(.storage("\(failure)"))
+        }
+        return answer
+    }
+
+    private func answer(
+        _ request: Request, _ route: Route, _ params: any Sendable, _ context: inout RequestContext
+    ) async -> Data {
+        let (peer, connection) = (context.peer, context.connection)
         if route.method.access == .read || route.method.access == .session {
             // A request's own `auth` counts before the connection's session: a one-shot signed read
             // is judged by its signature alone, wherever it is sent.
@@ -58,13 +71,7 @@ struct LedgerService: Sendable {
             }
         }
         do {
-            let answer = try await route.run(self, params, context)
-            // A write is answered by the writer once durable; any other answer waits until what
-            // it may show is (docs/DESIGN.md, invariant 5; `WALSync`).
-            if route.method.access != .write, let failure = await writer.untilDurable() {
-                throw StoreError.file(path: database.walPath, reason: "\(failure)")
-            }
-            return answer
+            return try await route.run(self, params, context)
         } catch let error as RPCError {
             if error.isReadForbidden {
                 logRefusedRead(error, route.method, keyID: context.reader?.keyID.hex, peer: peer)

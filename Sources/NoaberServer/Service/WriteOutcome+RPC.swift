@@ -13,6 +13,7 @@ extension WriteOutcome {
                 message: "batch entry \(index + 1) was refused (\(error.message)), so nothing of the batch was written")
         case .refused(_, let error): throw RPCError(error)
         case .storageFailure(let why): throw .storage(why)
+        case .syncFailed(let why): throw .syncFailed(why)
         case .shuttingDown: throw .shuttingDown
         }
     }

@@ -253,7 +253,10 @@ final class GroupCommitWriter: Sendable {
                 q.gathering = q.waiting.isEmpty && !synced
                 return q.waiting
             }
-            if synced || group.units.count + later.count >= Self.largestGroup { group.finished = true }
+            if synced || group.units.count + later.count >= Self.largestGroup {
+                group.finished = true
+                queue.withLock { $0.gathering = false }
+            }
             if !later.isEmpty {
                 unanswered.add(later.count, ordering: .relaxed)
                 group.units += later
@@ -296,8 +299,15 @@ final class GroupCommitWriter: Sendable {
         walSync.whenDurable(through: walSync.lastBegun) { failure in
             self.unanswered.subtract(batch.count, ordering: .relaxed)
             if let failure {
-                let why = "the ledger's disk failed to sync (\(failure)); restart noaberd"
-                for waiting in batch { waiting.continuation.resume(returning: .storageFailure(why)) }
+                let why = "\(failure); restart noaberd"
+                for (waiting, outcome) in zip(batch, outcomes) {
+                    // What was accepted may or may not be on the disk; a refusal or a failure stands.
+                    if case .accepted = outcome {
+                        waiting.continuation.resume(returning: .syncFailed(why))
+                    } else {
+                        waiting.continuation.resume(returning: outcome)
+                    }
+                }
                 return
             }
             if let head { core.remember(size: head.size, root: head.root) }

@@ -11,6 +11,9 @@ enum WriteOutcome: Sendable, Equatable {
     case refused(index: Int, LedgerError)
     /// The database failed, or the writer stopped after a failed commit; nothing was written.
     case storageFailure(String)
+    /// The group was committed, but its sync failed: whether it survives a power loss is not
+    /// known. The writer has stopped; after a restart, what the disk kept counts.
+    case syncFailed(String)
     /// The daemon is stopping and takes no new writes.
     case shuttingDown
 }

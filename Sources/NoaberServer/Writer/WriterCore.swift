@@ -61,7 +61,11 @@ final class WriterCore: @unchecked Sendable {
     }
 
     func close() {
-        try? store?.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        // After a failed sync the WAL's pages on the disk are in doubt: they are not copied into
+        // the database file; the next start recovers from what the WAL holds.
+        if store?.connection.walSync?.failure == nil {
+            try? store?.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
         store = nil
     }
 
