@@ -37,6 +37,9 @@ package final class LedgerStore {
     /// True while the WAL may still hold pages with erased texts: an erasure's checkpoint could not
     /// finish (a reader held an older snapshot). Every later append tries again until one does.
     package private(set) var walHoldsErasedText = false
+    /// The settings row as this store last wrote it: a group that leaves the settings as they
+    /// were does not write the row again (a page of the WAL, its sync and its checkpoint, per group).
+    private var writtenSettings: LedgerState.Settings?
 
     /// With `walSync`, the connection's commits are synced by it (`Database.openWriter`).
     package init(database: Database, walSync: WALSync? = nil) throws(StoreError) {
@@ -75,18 +78,20 @@ package final class LedgerStore {
         checkpoint: (_ size: UInt64, _ root: SHA256Digest) -> String? = { _, _ in nil }, at time: Timestamp? = nil
     ) throws(StoreError) {
         var grown = tree
+        let newSettings = settings.flatMap { $0 == writtenSettings ? nil : $0 }
         try connection.transaction(deferringSync: deferringSync) { () throws(StoreError) in
             for accepted in batch {
                 try write(accepted)
                 try writeNodes(grown.append(accepted.leafHash))
             }
-            if let settings { try write(settings) }
+            if let newSettings { try write(newSettings) }
             if !batch.isEmpty, let note = checkpoint(grown.size, grown.root) {
                 try writeCheckpoint(
                     note, size: grown.size, root: grown.root, at: time ?? batch[batch.count - 1].entry.committedAt)
             }
         }
         tree = grown
+        if let newSettings { writtenSettings = newSettings }
         // Erased texts were overwritten in the pages, but older copies of those pages stay in the
         // WAL until a checkpoint moves the new ones into the file and truncates it (FORMAT.md §16).
         // The entries are durable already; should this fail, the next checkpoint does it.
