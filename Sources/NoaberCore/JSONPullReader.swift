@@ -7,7 +7,8 @@
 package struct JSONPullReader {
     var parser: StrictJSON.Parser
 
-    package init(_ bytes: [UInt8]) { parser = StrictJSON.Parser(bytes: bytes, lenient: true) }
+    /// `lenient`: read as an answer line is (`parse(_:lenient:)`); a payload's reader is strict.
+    package init(_ bytes: [UInt8], lenient: Bool = true) { parser = StrictJSON.Parser(bytes: bytes, lenient: lenient) }
 
     /// Why the value read is not of the shape asked for.
     package static let mismatch = LedgerError.invalidPayload("the value is not of the shape read")
