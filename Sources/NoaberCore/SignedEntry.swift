@@ -20,7 +20,14 @@ package struct SignedEntry: Sendable, Equatable {
     /// The exact bytes that are signed: the context, the ledger id and a newline, then the payload.
     /// Binding the ledger id means an entry cannot be replayed into another ledger.
     package static func signingMessage(ledgerID: String, payload: [UInt8]) -> [UInt8] {
-        Array(signingContext.utf8) + Array(ledgerID.utf8) + [0x0A] + payload
+        // One array of the final size (a verify builds one per entry), not four joined.
+        var message: [UInt8] = []
+        message.reserveCapacity(signingContext.utf8.count + ledgerID.utf8.count + 1 + payload.count)
+        message += signingContext.utf8
+        message += ledgerID.utf8
+        message.append(0x0A)
+        message += payload
+        return message
     }
 
     /// Whether the signature verifies with `key` over the message for `payload`'s ledger.

@@ -182,8 +182,11 @@ struct PageAnswersTests {
             entry.replacingOccurrences(of: #""postings":[]"#, with: #""postings":[{"account":"a","amount":"1"}]"#),
             entry.replacingOccurrences(of: #""postings":[]"#, with: #""postings":[],"personal":[{"path":"p"}]"#),
         ]
+        // Integers read in place, or left to the literal's way: each as the tree reads it.
+        let seqs = ["-9223372036854775809", "01", "-0", "-", "1e2", "12x", " 7 "]
+        let numbered = seqs.map { entry.replacingOccurrences(of: #""seq":1"#, with: #""seq":"# + $0) }
         var lines: [String] = []
-        for item in entries {
+        for item in entries + numbered {
             let page = #"{"entries":["# + item + "," + item + "]}"
             lines += [
                 #"{"id":1,"jsonrpc":"2.0","result":"# + page + "}",
