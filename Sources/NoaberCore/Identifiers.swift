@@ -15,7 +15,8 @@ package struct AccountID: Hashable, Comparable, Sendable, Codable, CustomStringC
     }
 
     static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        // Its UTF-8 walked in place: a verify checks every posting's account twice.
+        let bytes = text.utf8
         guard (1...64).contains(bytes.count) else { return false }
         var partStart = true
         for b in bytes {

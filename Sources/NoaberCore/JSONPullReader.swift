@@ -7,7 +7,8 @@
 package struct JSONPullReader {
     var parser: StrictJSON.Parser
 
-    package init(_ bytes: [UInt8]) { parser = StrictJSON.Parser(bytes: bytes, lenient: true) }
+    /// `lenient`: read as an answer line is (`parse(_:lenient:)`); a payload's reader is strict.
+    package init(_ bytes: [UInt8], lenient: Bool = true) { parser = StrictJSON.Parser(bytes: bytes, lenient: lenient) }
 
     /// Why the value read is not of the shape asked for.
     package static let mismatch = LedgerError.invalidPayload("the value is not of the shape read")
@@ -69,9 +70,39 @@ package struct JSONPullReader {
 
     /// An integer written as `Int64` reads it (`JSONDecoder`'s and `TreeMembers.integer`'s rule).
     package mutating func integer() throws(LedgerError) -> Int64 {
+        if let value = plainInteger() { return value }
         guard case .number(let literal) = try parser.value(depth: 0), let value = Int64(literal) else {
             throw Self.mismatch
         }
+        return value
+    }
+
+    /// `-?(0|[1-9][0-9]*)` that fits in `Int64` and ends where a number ends, read in place (no
+    /// literal text first); nil, having taken nothing, for anything else, which `value` judges.
+    private mutating func plainInteger() -> Int64? {
+        let bytes = parser.bytes
+        var at = parser.index
+        let negative = at < bytes.count && bytes[at] == UInt8(ascii: "-")
+        if negative { at += 1 }
+        let start = at
+        var value: Int64 = 0
+        while at < bytes.count, (48...57).contains(bytes[at]) {
+            let digit = Int64(bytes[at] - 48)
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, past) =
+                negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+            guard !overflow, !past else { return nil }
+            value = sum
+            at += 1
+        }
+        guard at > start, bytes[start] != UInt8(ascii: "0") || at == start + 1 else { return nil }
+        if at < bytes.count {
+            switch bytes[at] {
+            case UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), 0x20, 0x09, 0x0A, 0x0D: break
+            default: return nil
+            }
+        }
+        parser.index = at
         return value
     }
 

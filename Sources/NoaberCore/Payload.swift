@@ -290,6 +290,15 @@ package struct Transaction: Codable, Sendable, Equatable {
 
     /// `postingsDigest` of these postings.
     package static func digest(of postings: [Posting]) -> SHA256Digest {
-        SHA256.hash(postings.map { "\($0.account.rawValue)\n\($0.amount)\n" }.joined())
+        // The bytes written straight into one array: a replay takes every transaction's digest.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(postings.count * 48)
+        for posting in postings {
+            bytes += posting.account.rawValue.utf8
+            bytes.append(0x0A)
+            bytes += String(posting.amount).utf8
+            bytes.append(0x0A)
+        }
+        return SHA256.hash(bytes)
     }
 }

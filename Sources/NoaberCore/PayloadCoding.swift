@@ -115,6 +115,8 @@ extension Payload: Codable {
         guard bytes.count <= CreditBatch.maxBytes else {
             throw .invalidPayload("payload is larger than \(CreditBatch.maxBytes) bytes")
         }
+        // A `tx` payload written as Noaber writes one is read from its bytes in one pass.
+        if let payload = scannedTransaction(bytes) { return payload }
         // One parse: a `credits` or `tx` payload written as Noaber writes one is read from the
         // strict parser's tree directly; any other is decoded from that tree, and the tree compared
         // with the decoded payload's own, built without encoding it to bytes.

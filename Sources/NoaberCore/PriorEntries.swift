@@ -21,12 +21,9 @@ package protocol PriorEntries {
     func creditEntry(_ id: String) -> Int64?
 }
 
-/// Earlier entries kept in memory, for replays (the verifier) and tests: a digest per transaction,
+/// Earlier entries kept in memory, for replays (the verifier) and tests: each transaction's postings,
 /// the reversals seen and every claim.
 package struct ReplayedEntries: PriorEntries, Sendable {
-    private var transactions: [String: (Purpose, SHA256Digest)] = [:]
-    /// Each transaction's care date (docs/FORMAT.md §2), which a reversal of it takes.
-    private var careDays: [String: String] = [:]
     private var reversals: [String: Int64] = [:]
     private var claims: [String: ClaimRecord] = [:]
     /// How each decided claim was decided: approved, or rejected with the reason given.
@@ -35,8 +32,10 @@ package struct ReplayedEntries: PriorEntries, Sendable {
     private var personal: [String: (seq: Int64, paths: [String])] = [:]
     private var pathsBySeq: [Int64: [String]] = [:]
     private var subjects: [AccountID: [Int64]] = [:]
-    /// Every entry id, with the entry's seq; a batch's credit ids are in `credits`.
-    private var ids: [String: Int64] = [:]
+    /// Every entry, by id, with what a reversal of a transaction is judged by; a batch's credit
+    /// ids are in `credits`. One table rather than one each for ids, transactions and care
+    /// dates, and a transaction's postings digest taken only when a reversal asks for it.
+    private var ids: [String: ReplayedEntry] = [:]
     /// Each batch's credits, by credit id (docs/FORMAT.md §17). One table rather than a row in
     /// each of `ids`, `transactions` and `careDays`: a million credits cost a million insertions,
     /// not four, and no digest until a reversal asks for one. Entry ids and credit ids share one
@@ -45,7 +44,7 @@ package struct ReplayedEntries: PriorEntries, Sendable {
 
     package init() {}
 
-    package func usedID(_ id: String) -> Int64? { ids[id] ?? credits[id]?.seq }
+    package func usedID(_ id: String) -> Int64? { ids[id]?.seq ?? credits[id]?.seq }
 
     package func creditEntry(_ id: String) -> Int64? { credits[id]?.seq }
 
@@ -85,13 +84,14 @@ package struct ReplayedEntries: PriorEntries, Sendable {
                 ])
             )
         }
-        return transactions[entryID].map { (purpose: $0.0, postingsDigest: $0.1) }
+        guard let entry = ids[entryID], let purpose = entry.purpose else { return nil }
+        return (purpose, Transaction.digest(of: entry.postings))
     }
 
     package func reversal(of entryID: String) -> Int64? { reversals[entryID] }
 
     /// The care date of transaction `entryID`, if it is one.
-    package func careDay(of entryID: String) -> String? { careDays[entryID] ?? credits[entryID]?.careDay }
+    package func careDay(of entryID: String) -> String? { ids[entryID]?.careDay ?? credits[entryID]?.careDay }
 
     package func claim(_ entryID: String) -> ClaimRecord? { claims[entryID] }
 
@@ -115,7 +115,13 @@ package struct ReplayedEntries: PriorEntries, Sendable {
 
     /// Records an accepted entry, committed at `time`.
     package mutating func record(_ payload: Payload, seq: Int64, at time: Timestamp) {
-        ids[payload.id] = seq
+        if case .transaction(let tx) = payload.body {
+            ids[payload.id] = ReplayedEntry(
+                seq: seq, purpose: tx.purpose, postings: tx.postings,
+                careDay: tx.careDay(committedAt: time) { careDay(of: $0) })
+        } else {
+            ids[payload.id] = ReplayedEntry(seq: seq)
+        }
         let paths = payload.v >= 2 ? payload.personalFields.map(\.path) : []
         if !paths.isEmpty {
             personal[payload.id] = (seq, paths)
@@ -126,8 +132,6 @@ package struct ReplayedEntries: PriorEntries, Sendable {
         }
         switch payload.body {
         case .transaction(let tx):
-            transactions[payload.id] = (tx.purpose, tx.postingsDigest)
-            careDays[payload.id] = tx.careDay(committedAt: time) { careDay(of: $0) }
             if tx.purpose == .reversal, let original = tx.reverses { reversals[original] = seq }
             if let claim = tx.claim, claims[claim] != nil {
                 claims[claim]?.decidedSeq = seq
@@ -153,6 +157,15 @@ package struct ReplayedEntries: PriorEntries, Sendable {
             break
         }
     }
+}
+
+/// An entry as the replay keeps it: its seq, and for a transaction its purpose, its postings (the
+/// payload's own array, kept rather than copied) and its care date.
+private struct ReplayedEntry: Sendable {
+    var seq: Int64
+    var purpose: Purpose? = nil
+    var postings: [Posting] = []
+    var careDay: String? = nil
 }
 
 /// A credit of a batch as the replay keeps it: its place, and what its reversal is judged by

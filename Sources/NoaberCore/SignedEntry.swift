@@ -20,7 +20,14 @@ package struct SignedEntry: Sendable, Equatable {
     /// The exact bytes that are signed: the context, the ledger id and a newline, then the payload.
     /// Binding the ledger id means an entry cannot be replayed into another ledger.
     package static func signingMessage(ledgerID: String, payload: [UInt8]) -> [UInt8] {
-        Array(signingContext.utf8) + Array(ledgerID.utf8) + [0x0A] + payload
+        // One array of the final size (a verify builds one per entry), not four joined.
+        var message: [UInt8] = []
+        message.reserveCapacity(signingContext.utf8.count + ledgerID.utf8.count + 1 + payload.count)
+        message += signingContext.utf8
+        message += ledgerID.utf8
+        message.append(0x0A)
+        message += payload
+        return message
     }
 
     /// Whether the signature verifies with `key` over the message for `payload`'s ledger.
@@ -73,10 +80,34 @@ package enum EntryHash {
     package static func record(
         seq: Int64, prevHash: SHA256Digest, committedAt: Timestamp, signed: SignedEntry
     ) -> [UInt8] {
-        Array(
-            "\(context)\(seq)\n\(prevHash.hex)\n\(committedAt.rfc3339)\n\(signed.keyID.hex)\n\(Hex.encode(signed.signature))\n"
-                .utf8)
-            + signed.payload
+        // Written straight into one array of the final size: a verify rebuilds every entry's.
+        var out: [UInt8] = []
+        out.reserveCapacity(
+            context.utf8.count + 20 + 64 + 24 + 32 + 2 * signed.signature.count + 6 + signed.payload.count)
+        out += context.utf8
+        out += String(seq).utf8
+        out.append(0x0A)
+        appendHex(prevHash.bytes, to: &out)
+        out.append(0x0A)
+        out += committedAt.rfc3339.utf8
+        out.append(0x0A)
+        out += signed.keyID.hex.utf8
+        out.append(0x0A)
+        appendHex(signed.signature, to: &out)
+        out.append(0x0A)
+        out += signed.payload
+        return out
+    }
+
+    /// `Hex.encode(bytes)`'s characters, appended.
+    private static func appendHex(_ bytes: [UInt8], to out: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { digit in
+            for byte in bytes {
+                out.append(digit[Int(byte >> 4)])
+                out.append(digit[Int(byte & 0x0F)])
+            }
+        }
     }
 
     package static func compute(

@@ -300,24 +300,34 @@ package enum StrictJSON {
             throw malformed()
         }
 
+        /// Most strings (a request's base64 payload above all) hold no escape: one validation and
+        /// one copy, from just after the opening quote. Nil, having taken nothing, for anything
+        /// else, errors included, which `string()` reads its longer way.
+        mutating func plainString() -> String? {
+            var end = index
+            var ascii = true
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+                bytes[end] >= 0x20
+            {
+                if bytes[end] >= 0x80 { ascii = false }
+                end += 1
+            }
+            guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+            // ASCII is UTF-8 as it stands: `String(validating:)`, not specialised for these bytes,
+            // looks up its generic metadata on every call (a verify reads millions).
+            let text =
+                ascii
+                ? String(decoding: bytes[index..<end], as: UTF8.self)
+                : String(validating: bytes[index..<end], as: UTF8.self)
+            if text != nil { index = end + 1 }
+            return text
+        }
+
         /// A string with its escapes decoded, so that `"a"` and `"\u0061"` are the same key.
         mutating func string() throws(LedgerError) -> String {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw malformed() }
             index += 1
-            // Most strings (a request's base64 payload above all) hold no escape: one validation
-            // and one copy. Anything else, errors included, takes the way below.
-            var end = index
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
-                bytes[end] >= 0x20
-            {
-                end += 1
-            }
-            if end < bytes.count, bytes[end] == UInt8(ascii: "\""),
-                let text = String(validating: bytes[index..<end], as: UTF8.self)
-            {
-                index = end + 1
-                return text
-            }
+            if let text = plainString() { return text }
             var decoded = ""
             var run = index
             // Bytes that are not UTF-8 would be patched over with U+FFFD here, and read otherwise

@@ -29,6 +29,31 @@ package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertibl
         let inDay = ms - days * 86_400_000
         let (y, m, d) = Self.civil(fromDays: days)
         let secs = inDay / 1000
+        // Written digit by digit into the string's own storage: the daemon writes, and a verify
+        // reads and rebuilds, every entry's commit time. A year past 9999 or before 0 is rare
+        // enough for the general way below.
+        if (0...9999).contains(y) {
+            return String(unsafeUninitializedCapacity: 24) { out in
+                var at = 0
+                func put(_ value: Int64, _ width: Int, then separator: UInt8) {
+                    var rest = value
+                    for place in stride(from: at + width - 1, through: at, by: -1) {
+                        out[place] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                    out[at + width] = separator
+                    at += width + 1
+                }
+                put(y, 4, then: UInt8(ascii: "-"))
+                put(m, 2, then: UInt8(ascii: "-"))
+                put(d, 2, then: UInt8(ascii: "T"))
+                put(secs / 3600, 2, then: UInt8(ascii: ":"))
+                put(secs / 60 % 60, 2, then: UInt8(ascii: ":"))
+                put(secs % 60, 2, then: UInt8(ascii: "."))
+                put(inDay % 1000, 3, then: UInt8(ascii: "Z"))
+                return at
+            }
+        }
         return
             "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2)).\(pad(inDay % 1000, 3))Z"
     }

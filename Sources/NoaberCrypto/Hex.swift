@@ -30,19 +30,28 @@ package enum Hex {
     package static func decodeLowercase(_ hex: String) -> [UInt8]? { decode(hex, lowercaseOnly: true) }
 
     private static func decode(_ hex: String, lowercaseOnly: Bool) -> [UInt8]? {
-        let utf8 = Array(hex.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = value(of: utf8[index], lowercaseOnly: lowercaseOnly),
-                let low = value(of: utf8[index + 1], lowercaseOnly: lowercaseOnly)
-            else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
+        // Read from the string's own UTF-8 storage: a verify decodes every entry's signature,
+        // hashes and Merkle nodes.
+        var hex = hex
+        return hex.withUTF8 { utf8 -> [UInt8]? in
+            guard utf8.count % 2 == 0 else { return nil }
+            var failed = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { out, count in
+                var index = 0
+                while index < utf8.count {
+                    guard let high = value(of: utf8[index], lowercaseOnly: lowercaseOnly),
+                        let low = value(of: utf8[index + 1], lowercaseOnly: lowercaseOnly)
+                    else {
+                        failed = true
+                        break
+                    }
+                    out[index / 2] = high << 4 | low
+                    index += 2
+                }
+                count = index / 2
+            }
+            return failed ? nil : bytes
         }
-        return bytes
     }
 
     private static func value(of character: UInt8, lowercaseOnly: Bool) -> UInt8? {

@@ -32,6 +32,13 @@ package struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
 }
 
 package enum SHA256 {
+    /// SHA-256 fetched from the default provider once: with `EVP_sha256()` OpenSSL 3 looks the
+    /// implementation up again for every digest (a lock and a cache search), about a third of
+    /// hashing a short record, and a verify hashes every entry's record twice.
+    /// OpenSSL documents a fetched algorithm as safe to use from many threads at once; it is never
+    /// changed or freed.
+    nonisolated(unsafe) static let algorithm: OpaquePointer = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
+
     package static func hash(_ bytes: [UInt8]) -> SHA256Digest {
         bytes.withUnsafeBytes { hash($0) }
     }
@@ -41,7 +48,7 @@ package enum SHA256 {
         var length: UInt32 = 0
         let status = withNonNilBytes(buffer) { base, count in
             output.withUnsafeMutableBufferPointer { out in
-                EVP_Digest(base, count, out.baseAddress, &length, EVP_sha256(), nil)
+                EVP_Digest(base, count, out.baseAddress, &length, algorithm, nil)
             }
         }
         // SHA-256 over memory can only fail if OpenSSL itself is broken; there is nothing to recover.
@@ -68,7 +75,7 @@ package final class SHA256Hasher {
         guard let context = EVP_MD_CTX_new() else {
             fatalError("EVP_MD_CTX_new failed: \(drainOpenSSLErrors())")
         }
-        guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+        guard EVP_DigestInit_ex(context, SHA256.algorithm, nil) == 1 else {
             fatalError("EVP_DigestInit_ex(SHA-256) failed: \(drainOpenSSLErrors())")
         }
         self.context = context

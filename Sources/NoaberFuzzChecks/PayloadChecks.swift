@@ -5,6 +5,10 @@ import NoaberCore
 /// decode to the same payload and encode to the same bytes again.
 enum PayloadChecks {
     static func check(_ bytes: [UInt8]) throws(FuzzFinding) {
+        // A `tx` payload read in one pass is read only as the tree way reads it.
+        if let scanned = Payload.scannedTransaction(bytes) {
+            try require((try? Payload.decodeGenerally(bytes)) == scanned, "the one-pass reader read a tx otherwise")
+        }
         guard let payload = try? Payload.decode(bytes) else { return }
         // A `credits` payload may be read by the short way: only as the generic one reads it.
         if payload.kind == .credits {

@@ -1,4 +1,5 @@
 import NoaberCore
+import NoaberProtocol
 
 /// `StrictJSON` exists so that a payload or an export line means one thing to every reader; so
 /// whatever it accepts must be I-JSON (`ReferenceJSON`): no duplicate member, no lone surrogate,
@@ -22,6 +23,31 @@ enum StrictJSONChecks {
                 try require(fits(tree, shape), "StrictJSON's shape check accepted a value of another shape")
             }
         }
+        try checkPageReaders(bytes)
+    }
+
+    /// A verify's pages read in one pass (`JSONLineScannable`) are taken only when one lenient
+    /// parse and the tree's reading take the line, and read to the same values.
+    static func checkPageReaders(_ line: [UInt8]) throws(FuzzFinding) {
+        func byTree<R: JSONTreeReadable>(_ type: R.Type) -> R? {
+            guard case .object(let members)? = try? StrictJSON.parse(line, lenient: true) else { return nil }
+            if let error = members["error"], error != .null { return nil }
+            guard let result = members["result"], result != .null else { return nil }
+            return try? R(tree: result)
+        }
+        func written(_ page: EntriesResult) -> [UInt8] {
+            var writer = JSONWriter()
+            page.write(to: &writer)
+            return writer.bytes
+        }
+        let entries = (EntriesResult.scan(line: line), byTree(EntriesResult.self))
+        try require((entries.0 == nil) == (entries.1 == nil), "the entries page's one pass decided otherwise")
+        if let scanned = entries.0, let tree = entries.1 {
+            try require(written(scanned) == written(tree), "the entries page's one pass read other values")
+        }
+        let nodes = (TreeNodesResult.scan(line: line), byTree(TreeNodesResult.self))
+        try require((nodes.0 == nil) == (nodes.1 == nil), "the Merkle nodes page's one pass decided otherwise")
+        try require(nodes.0?.nodes == nodes.1?.nodes, "the Merkle nodes page's one pass read other values")
     }
 
     static func requireIJSON(

@@ -90,14 +90,12 @@ package struct SubmitParams: Codable, Sendable {
 
     package func signedEntry() throws(RPCError) -> SignedEntry {
         // Foundation reads some text that is not base64 (`EE=2`); one spelling per payload.
-        guard let bytes = Data(base64Encoded: payload), EntryInfo.isCanonical(base64: payload, of: bytes.count) else {
-            throw .invalidParams(SubmitParams.notBase64)
-        }
+        guard let bytes = EntryInfo.canonicalBase64(payload) else { throw .invalidParams(SubmitParams.notBase64) }
         guard let signature = Hex.decode(signature), signature.count == 64 else {
             throw .invalidParams("signature must be 128 hex characters")
         }
         guard let key = KeyID(hex: keyId) else { throw .invalidParams("key_id must be 32 hex characters") }
-        return SignedEntry(payload: Array(bytes), signature: signature, keyID: key)
+        return SignedEntry(payload: bytes, signature: signature, keyID: key)
     }
 }
 
@@ -239,8 +237,7 @@ package struct EntryInfo: Codable, Sendable {
         guard let key = KeyID(hex: keyId), key.hex == keyId else {
             throw bad("key id: it must be 32 lowercase hex characters")
         }
-        guard let payload = Data(base64Encoded: payload), Self.isCanonical(base64: self.payload, of: payload.count)
-        else {
+        guard let payload = Self.canonicalBase64(payload) else {
             throw bad("payload: it must be standard base64 with padding, written the one canonical way")
         }
         guard let signature = Hex.decodeLowercase(signature) else {
@@ -249,8 +246,9 @@ package struct EntryInfo: Codable, Sendable {
         guard let time = Timestamp(rfc3339: committedAt), time.rfc3339 == committedAt else {
             throw bad("commit time: it must be written YYYY-MM-DDTHH:MM:SS.mmmZ")
         }
-        guard let prev = SHA256Digest(hex: prevHash), prev.hex == prevHash, let hash = SHA256Digest(hex: hash),
-            hash.hex == self.hash
+        // Lowercase hex only: read as it is, rather than decoded, written again and compared.
+        guard let prev = Hex.decodeLowercase(prevHash).flatMap(SHA256Digest.init(bytes:)),
+            let hash = Hex.decodeLowercase(hash).flatMap(SHA256Digest.init(bytes:))
         else { throw bad("hash: prev_hash and hash must be 64 lowercase hex characters") }
         var postings: [Posting] = []
         var careDates: [String] = []
@@ -263,7 +261,7 @@ package struct EntryInfo: Codable, Sendable {
         guard indexes.isEmpty || indexes.count == self.postings.count else { throw bad("posting idx") }
         let entry = CommittedEntry(
             seq: seq, entryID: id, kind: kind,
-            signed: SignedEntry(payload: Array(payload), signature: signature, keyID: key),
+            signed: SignedEntry(payload: payload, signature: signature, keyID: key),
             committedAt: time, prevHash: prev, hash: hash)
         // Care dates are checked when every posting came with one (from a daemon that stores them).
         return StoredEntry(
@@ -274,19 +272,59 @@ package struct EntryInfo: Codable, Sendable {
 }
 
 extension EntryInfo {
-    /// Whether `text`, which decodes to `count` bytes, is their one canonical spelling (RFC 4648
-    /// §4: the alphabet only, padded with `=` at the end only, the unused low bits of the last
-    /// character zero), without encoding them again. The alphabet is checked here because
-    /// Foundation's decoder reads some text that is not base64, such as `EE=2`.
-    static func isCanonical(base64 text: String, of count: Int) -> Bool {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == (count + 2) / 3 * 4 else { return false }
-        let padding = count % 3 == 0 ? 0 : 3 - count % 3
-        guard utf8.suffix(padding).allSatisfy({ $0 == UInt8(ascii: "=") }),
-            utf8.dropLast(padding).allSatisfy({ base64Value($0) != nil })
-        else { return false }
-        guard padding > 0 else { return true }
-        return base64Value(utf8[utf8.count - padding - 1])! & (padding == 1 ? 0b11 : 0b1111) == 0
+    /// The bytes `text` spells, when it is their one canonical spelling (RFC 4648 §4: the
+    /// alphabet only, padded with `=` at the end only, the unused low bits of the last character
+    /// zero); else nil. Read in one pass from the string's own storage: a verify reads every
+    /// entry's payload this way, and the daemon every submission's. (Foundation's decoder, used
+    /// before, also reads some text that is not base64, such as `EE=2`.)
+    package static func canonicalBase64(_ text: String) -> [UInt8]? {
+        var text = text
+        return text.withUTF8 { utf8 -> [UInt8]? in
+            guard utf8.count % 4 == 0 else { return nil }
+            var padding = 0
+            while padding < 2, padding < utf8.count, utf8[utf8.count - 1 - padding] == UInt8(ascii: "=") {
+                padding += 1
+            }
+            let count = utf8.count / 4 * 3 - padding
+            var failed = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: count) { out, written in
+                var group: UInt32 = 0
+                var at = 0
+                for index in 0..<(utf8.count - padding) {
+                    guard let value = base64Value(utf8[index]) else {
+                        failed = true
+                        break
+                    }
+                    group = group << 6 | UInt32(value)
+                    if index % 4 == 3 {
+                        out[at] = UInt8(truncatingIfNeeded: group >> 16)
+                        out[at + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                        out[at + 2] = UInt8(truncatingIfNeeded: group)
+                        at += 3
+                        group = 0
+                    }
+                }
+                // The last group, short by its padding: its unused low bits must be zero.
+                if !failed, padding > 0 {
+                    let bits = padding == 1 ? 2 : 4
+                    if group & (1 << bits - 1) != 0 {
+                        failed = true
+                    } else {
+                        group >>= UInt32(bits)
+                        if padding == 1 {
+                            out[at] = UInt8(truncatingIfNeeded: group >> 8)
+                            out[at + 1] = UInt8(truncatingIfNeeded: group)
+                            at += 2
+                        } else {
+                            out[at] = UInt8(truncatingIfNeeded: group)
+                            at += 1
+                        }
+                    }
+                }
+                written = failed ? 0 : at
+            }
+            return failed ? nil : bytes
+        }
     }
 
     /// The six bits a base64 character stands for, or nil for any other byte.

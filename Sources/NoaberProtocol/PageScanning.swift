@@ -1,6 +1,6 @@
 import NoaberCore
 
-// A page of `ledger.entries` read from its answer line in one pass (`JSONPullReader`), with no
+// A page of `ledger.entries` (and of `ledger.tree_nodes`) read from its answer line in one pass (`JSONPullReader`), with no
 // dictionary per object: through `StrictJSON.parse` and `JSONTreeReadable` a credits page built
 // a dictionary for each of its thousands of personal texts only to read three members of each.
 // The pass accepts only what that way accepts, and reads the same values from it
@@ -12,43 +12,99 @@ package protocol JSONLineScannable: JSONTreeReadable {
     static func scan(line: [UInt8]) -> Self?
 }
 
+/// The plain success answer `{"result": R, "error": null?, ...}` of a line, its result read by
+/// `result` at depth 1; nil for an error answer or anything that does not fit.
+private func scanAnswer<R>(
+    _ line: [UInt8], _ result: (inout JSONPullReader) throws(LedgerError) -> R
+) -> R? {
+    var reader = JSONPullReader(line)
+    var read: R?
+    var failed = false
+    do throws(LedgerError) {
+        // The first of twin members counts, as in the lenient parse of an answer line.
+        var seen: Set<String> = []
+        try reader.object(depth: 0) { (reader, key) throws(LedgerError) in
+            guard (key == "result" || key == "error") && seen.insert(key).inserted else {
+                return try reader.skip(depth: 1)
+            }
+            if key == "error" {
+                failed = !(try reader.null())
+                if failed { try reader.skip(depth: 1) }
+            } else if !(try reader.null()) {
+                read = try result(&reader)
+            }
+        }
+        try reader.end()
+    } catch { return nil }
+    guard !failed else { return nil }
+    return read
+}
+
+/// The one array member `name` of the result object at depth 1, each item read by `item` at
+/// depth 3; other members are skipped and the first of twins counts.
+private func scanList<T>(
+    _ reader: inout JSONPullReader, _ name: String, _ item: (inout JSONPullReader) throws(LedgerError) -> T
+) throws(LedgerError) -> [T] {
+    var list: [T]?
+    try reader.object(depth: 1) { (reader, key) throws(LedgerError) in
+        guard key == name, list == nil else { return try reader.skip(depth: 2) }
+        guard !(try reader.null()) else { throw JSONPullReader.mismatch }
+        var items: [T] = []
+        try reader.array(depth: 2) { (reader) throws(LedgerError) in items.append(try item(&reader)) }
+        list = items
+    }
+    guard let list else { throw JSONPullReader.mismatch }
+    return list
+}
+
 extension EntriesResult: JSONLineScannable {
     package static func scan(line: [UInt8]) -> EntriesResult? {
-        var reader = JSONPullReader(line)
-        var entries: [EntryInfo]?
-        var failed = false
-        do throws(LedgerError) {
-            // The first of twin members counts, as in the lenient parse of an answer line.
-            var seen: Set<String> = []
-            try reader.object(depth: 0) { (reader, key) throws(LedgerError) in
-                guard (key == "result" || key == "error") && seen.insert(key).inserted else {
-                    return try reader.skip(depth: 1)
-                }
-                if key == "error" {
-                    failed = !(try reader.null())
-                    if failed { try reader.skip(depth: 1) }
-                } else if !(try reader.null()) {
-                    entries = try scanResult(&reader)
-                }
-            }
-            try reader.end()
-        } catch { return nil }
-        guard !failed, let entries else { return nil }
-        return EntriesResult(entries: entries)
-    }
-
-    private static func scanResult(_ reader: inout JSONPullReader) throws(LedgerError) -> [EntryInfo] {
-        var entries: [EntryInfo]?
-        try reader.object(depth: 1) { (reader, key) throws(LedgerError) in
-            guard key == "entries", entries == nil else { return try reader.skip(depth: 2) }
-            guard !(try reader.null()) else { throw JSONPullReader.mismatch }
-            var items: [EntryInfo] = []
-            try reader.array(depth: 2) { (reader) throws(LedgerError) in items.append(try EntryInfo(scanning: &reader))
-            }
-            entries = items
+        scanAnswer(line) { (reader) throws(LedgerError) in
+            EntriesResult(
+                entries: try scanList(&reader, "entries") { (reader) throws(LedgerError) in
+                    try EntryInfo(scanning: &reader)
+                })
         }
-        guard let entries else { throw JSONPullReader.mismatch }
-        return entries
+    }
+}
+
+extension TreeNodesResult: JSONLineScannable {
+    /// A page of `ledger.tree_nodes` (about two nodes per entry), read as `init(tree:)` reads it.
+    package static func scan(line: [UInt8]) -> TreeNodesResult? {
+        scanAnswer(line) { (reader) throws(LedgerError) in
+            TreeNodesResult(
+                nodes: try scanList(&reader, "nodes") { (reader) throws(LedgerError) in
+                    try TreeNodeInfo(scanning: &reader)
+                })
+        }
+    }
+}
+
+extension TreeNodeInfo {
+    init(scanning reader: inout JSONPullReader) throws(LedgerError) {
+        var level: Int64?
+        var idx: Int64?
+        var hash: String?
+        var seen: UInt8 = 0
+        try reader.object(depth: 3) { (reader, key) throws(LedgerError) in
+            let bit: UInt8? =
+                switch key {
+                case "level": 1
+                case "idx": 2
+                case "hash": 4
+                default: nil
+                }
+            guard let bit, seen & bit == 0 else { return try reader.skip(depth: 4) }
+            seen |= bit
+            guard !(try reader.null()) else { return }
+            switch bit {
+            case 1: level = try reader.integer()
+            case 2: idx = try reader.integer()
+            default: hash = try reader.string()
+            }
+        }
+        guard let level, let idx, let hash else { throw JSONPullReader.mismatch }
+        self.init(level: level, idx: idx, hash: hash)
     }
 }
 

@@ -11,9 +11,11 @@ extension Connection {
 
     func decodeEntry(_ row: Statement) throws(StoreError) -> CommittedEntry {
         let seq = row.int64(0)
+        // Each column read once: a page of `ledger.entries` decodes a thousand rows.
+        let (keyText, timeText) = (row.text(3), row.text(6))
         guard let kind = EntryKind(rawValue: row.text(2)),
-            let keyID = KeyID(hex: row.text(3)), keyID.hex == row.text(3),
-            let committedAt = Timestamp(rfc3339: row.text(6)), committedAt.rfc3339 == row.text(6),
+            let keyID = KeyID(hex: keyText), keyID.hex == keyText,
+            let committedAt = Timestamp(rfc3339: timeText), committedAt.rfc3339 == timeText,
             let prevHash = SHA256Digest(bytes: row.blob(7)),
             let hash = SHA256Digest(bytes: row.blob(8))
         else { throw .corruptRow("entry \(seq) has a malformed kind, key id, time or hash") }

@@ -60,4 +60,51 @@ struct TransactionJSONTests {
             #expect(throws: LedgerError.self, "\(text)") { try Payload.decode(Array(text.utf8)) }
         }
     }
+
+    /// The one-pass reader takes every canonical payload, to the value the tree way reads; and
+    /// for every other spelling, twin, unknown or null member, wrong type or broken JSON it
+    /// either declines (nil) or reads what the tree way reads: never accepts what it refuses.
+    @Test func theOnePassReaderDecidesAsTheTreeWay() throws {
+        var taken = 0
+        for (index, text) in CreditBatchJSONTests.texts.enumerated() {
+            let payload = try Self.payload(text, index)
+            let bytes = payload.encodedByFoundation()
+            let scanned = Payload.scannedTransaction(bytes)
+            #expect(scanned == (try? Payload.decodeGenerally(bytes)), "\(text.debugDescription)")
+            if scanned != nil { taken += 1 }
+        }
+        #expect(taken > 0)
+        let canonical = String(decoding: try Self.payload("memo", 2).encodedByFoundation(), as: UTF8.self)
+        let edits: [(String, String)] = [
+            (",", " , "),
+            (#""v":1}"#, #""v":1,"x":"y"}"#),
+            (#""v":1}"#, #""v":1,"v":1}"#),
+            (#""v":1}"#, #""v":1,"memo":null}"#),
+            (#""v":1}"#, #""v":1.0}"#),
+            (#""v":1}"#, #""v":3}"#),
+            (#""v":1}"#, #""v":"1"}"#),
+            (#""v":1}"#, #""v":1} "#),
+            (#""v":1}"#, #""v":1}x"#),
+            (#""v":1}"#, #""v":1"#),
+            (#""vol:v0""#, #""vol:V 0""#),
+            (#""vol:v0""#, #""vol:v\u0030""#),
+            (#""amount":"#, #""amount":1,"amount":"#),
+            (#""amount":"#, #""extra":1,"amount":"#),
+            (#""purpose":"#, #""purpose":"gift","p":"#),
+            (#""kind":"tx""#, #""kind":"credits""#),
+            (#""memo":"memo""#, #""memo":"m\ud800""#),
+            (#""memo":"memo""#, "\"memo\":\"m\u{01}\""),
+            (#""memo":"memo""#, #""memo":"m\/""#),
+        ]
+        let variants = [canonical] + edits.map { canonical.replacingOccurrences(of: $0.0, with: $0.1) }
+        for text in variants {
+            let bytes = Array(text.utf8)
+            let general = try? Payload.decodeGenerally(bytes)
+            if let scanned = Payload.scannedTransaction(bytes) { #expect(scanned == general, "\(text)") }
+            #expect((try? Payload.decode(bytes)) == general, "\(text)")
+        }
+        #expect(Payload.scannedTransaction(Array(variants[0].utf8)) != nil)
+        #expect(Payload.scannedTransaction(Array(variants[1].utf8)) == nil)
+        #expect(Payload.scannedTransaction([0x7B, 0xFF, 0x7D]) == nil)
+    }
 }

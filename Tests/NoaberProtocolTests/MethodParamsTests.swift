@@ -173,6 +173,59 @@ struct MethodParamsTests {
     }
 }
 
+@Suite("Base64 read in one pass")
+struct CanonicalBase64Tests {
+    /// What was accepted before: Foundation's decoder, then the canonical spelling checked apart.
+    static func reference(_ text: String) -> [UInt8]? {
+        guard let data = Data(base64Encoded: text) else { return nil }
+        let utf8 = Array(text.utf8)
+        guard utf8.count == (data.count + 2) / 3 * 4 else { return nil }
+        let padding = data.count % 3 == 0 ? 0 : 3 - data.count % 3
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        guard utf8.suffix(padding).allSatisfy({ $0 == UInt8(ascii: "=") }),
+            utf8.dropLast(padding).allSatisfy({ alphabet.contains($0) })
+        else { return nil }
+        if padding > 0,
+            UInt8(alphabet.firstIndex(of: utf8[utf8.count - padding - 1])!) & (padding == 1 ? 0b11 : 0b1111) != 0
+        {
+            return nil
+        }
+        return Array(data)
+    }
+
+    /// Every length from 0 to 40 bytes, and each spelling changed at its end, its padding, or by a
+    /// byte no base64 holds: read as before, to the same bytes, or refused as before.
+    @Test func decidesAsFoundationAndTheCanonicalCheck() {
+        var texts = [
+            "", "=", "==", "===", "====", "A===", "AA==", "AB==", "AAA=", "AAB=", "EE=2", "QQ==\n", " QQ==",
+            "QQ", "QQ=", "QUI", "Q===", "QUJD", "QU=D", "-_-_", "QQ==QQ==",
+        ]
+        for length in 0...40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + length) }
+            let text = Data(bytes).base64EncodedString()
+            texts += [
+                text, text + "=", text + "A", String(text.dropLast()), "A" + text,
+                text.replacingOccurrences(of: "=", with: ""),
+            ]
+            for last in ["A", "B", "C", "D", "Q", "g", "/", "+", "=", "*"] where !text.isEmpty {
+                let trimmed =
+                    text.hasSuffix("==")
+                    ? String(text.dropLast(3))
+                    : text.hasSuffix("=") ? String(text.dropLast(2)) : String(text.dropLast())
+                let padding = String(text.reversed().prefix(while: { $0 == "=" }))
+                texts.append(trimmed + last + padding)
+            }
+        }
+        var read = 0
+        for text in texts {
+            let decoded = EntryInfo.canonicalBase64(text)
+            #expect(decoded == Self.reference(text), "\(text.debugDescription)")
+            if decoded != nil { read += 1 }
+        }
+        #expect(read > 40)
+    }
+}
+
 extension Payload {
     var transactionPostings: [Posting] {
         if case .transaction(let tx) = body { return tx.postings }

@@ -145,13 +145,13 @@ struct PageAnswersTests {
     }
 
     /// The page as the slow way reads an answer line: one lenient parse, then the tree.
-    static func readByTree(_ line: [UInt8]) -> EntriesResult? {
+    static func readByTree<R: JSONTreeReadable>(_ line: [UInt8], as: R.Type = EntriesResult.self) -> R? {
         guard let tree = try? StrictJSON.parse(line, lenient: true), case .object(let members) = tree else {
             return nil
         }
         if let error = members["error"], error != .null { return nil }
         guard let result = members["result"], result != .null else { return nil }
-        return try? EntriesResult(tree: result)
+        return try? R(tree: result)
     }
 
     /// The one-pass reader takes a line only when the tree's way reads it, and reads the same
@@ -182,8 +182,11 @@ struct PageAnswersTests {
             entry.replacingOccurrences(of: #""postings":[]"#, with: #""postings":[{"account":"a","amount":"1"}]"#),
             entry.replacingOccurrences(of: #""postings":[]"#, with: #""postings":[],"personal":[{"path":"p"}]"#),
         ]
+        // Integers read in place, or left to the literal's way: each as the tree reads it.
+        let seqs = ["-9223372036854775809", "01", "-0", "-", "1e2", "12x", " 7 "]
+        let numbered = seqs.map { entry.replacingOccurrences(of: #""seq":1"#, with: #""seq":"# + $0) }
         var lines: [String] = []
-        for item in entries {
+        for item in entries + numbered {
             let page = #"{"entries":["# + item + "," + item + "]}"
             lines += [
                 #"{"id":1,"jsonrpc":"2.0","result":"# + page + "}",
@@ -206,6 +209,47 @@ struct PageAnswersTests {
             #expect((scanned == nil) == (byTree == nil), "\(String(decoding: line, as: UTF8.self))")
             if let scanned, let byTree {
                 #expect(try RPCCoding.encoder().encode(scanned) == RPCCoding.encoder().encode(byTree))
+                read += 1
+            }
+        }
+        #expect(read > 10)
+    }
+
+    /// A page of Merkle nodes, likewise: read in one pass only as the tree's way reads it.
+    @Test func scannedNodePagesAreReadAsTheTreeReadsThem() throws {
+        let node = #"{"hash":"ab","idx":3,"level":0}"#
+        let edits: [(String, String)] = [
+            (#""idx":3"#, #""idx":3,"idx":4,"x":[{"y":null}]"#),
+            (#""idx":3"#, #""idx":null"#),
+            (#""idx":3,"#, ""),
+            (#""idx":3"#, #""idx":3.0"#),
+            (#""idx":3"#, #""idx":"3""#),
+            (#""idx":3"#, #""idx":9223372036854775808"#),
+            (#""hash":"ab""#, #""hash":"\ud800""#),
+            (#""hash":"ab""#, #""hash":"a\u0062""#),
+            (#""hash":"ab""#, #""hash":"ab","later":"\ud800""#),
+        ]
+        let nodes = [node, "[]", "null", "1"] + edits.map { node.replacingOccurrences(of: $0.0, with: $0.1) }
+        var lines: [String] = []
+        for item in nodes {
+            let page = #"{"nodes":["# + item + "," + node + "]}"
+            lines += [
+                #"{"id":1,"jsonrpc":"2.0","result":"# + page + "}",
+                #" { "result" : "# + page + #" , "id":1,"result":{"nodes":[]} } "#,
+                #"{"id":1,"result":"# + page + "}x",
+                #"{"error":{"code":-32000,"message":"m"},"id":1,"result":"# + page + "}",
+                #"{"error":null,"id":1,"result":"# + page + "}",
+                #"{"id":1,"result":{"nodes":[],"nodes":["# + item + "]}}",
+            ]
+        }
+        lines += [#"{"id":1,"result":null}"#, #"{"result":{"nodes":null}}"#, #"{"result":{"entries":[]}}"#, ""]
+        var read = 0
+        for line in lines.map({ Array($0.utf8) }) {
+            let scanned = TreeNodesResult.scan(line: line)
+            let byTree = Self.readByTree(line, as: TreeNodesResult.self)
+            #expect((scanned == nil) == (byTree == nil), "\(String(decoding: line, as: UTF8.self))")
+            if let scanned, let byTree {
+                #expect(scanned.nodes == byTree.nodes)
                 read += 1
             }
         }
