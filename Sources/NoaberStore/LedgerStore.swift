@@ -37,12 +37,26 @@ package final class LedgerStore {
     /// True while the WAL may still hold pages with erased texts: an erasure's checkpoint could not
     /// finish (a reader held an older snapshot). Every later append tries again until one does.
     package private(set) var walHoldsErasedText = false
+    /// The rows in `batch_credits_recent`: once a commit brings them to `recentCreditLimit`, it
+    /// moves them into `batch_credits` (FORMAT.md §6, schema version 12).
+    package private(set) var recentCredits: Int
+    /// How many credits' rows `batch_credits_recent` gathers before they are moved. Its index
+    /// (some 16 bytes a row) stays within a few hundred pages, which the writer's cache holds,
+    /// while a move passes over `batch_credits_by_hash` once for this many credits instead of once
+    /// for every batch.
+    package let recentCreditLimit: Int
 
-    package init(database: Database) throws(StoreError) {
+    package static let defaultRecentCreditLimit = 50_000
+
+    package init(database: Database, recentCreditLimit: Int = defaultRecentCreditLimit) throws(StoreError) {
         self.database = database
+        self.recentCreditLimit = max(recentCreditLimit, 1)
         connection = try database.openWriter()
         tree = CompactRange()
+        recentCredits = 0
         tree = try Self.restoreTree(connection)
+        recentCredits = Int(
+            try connection.statement("SELECT COUNT(*) FROM batch_credits_recent").rows { $0.int64(0) }[0])
     }
 
     package var schemaVersion: Int {
@@ -72,10 +86,16 @@ package final class LedgerStore {
         checkpoint: (_ size: UInt64, _ root: SHA256Digest) -> String? = { _, _ in nil }, at time: Timestamp? = nil
     ) throws(StoreError) {
         var grown = tree
+        var recent = recentCredits
         try connection.transaction { () throws(StoreError) in
             for accepted in batch {
                 try write(accepted)
                 try writeNodes(grown.append(accepted.leafHash))
+                if case .credits(let credits) = accepted.payload.body { recent += credits.credits.count }
+            }
+            if recent >= recentCreditLimit {
+                try moveRecentCredits()
+                recent = 0
             }
             if let settings { try write(settings) }
             if !batch.isEmpty, let note = checkpoint(grown.size, grown.root) {
@@ -84,6 +104,7 @@ package final class LedgerStore {
             }
         }
         tree = grown
+        recentCredits = recent
         // Erased texts were overwritten in the pages, but older copies of those pages stay in the
         // WAL until a checkpoint moves the new ones into the file and truncates it (FORMAT.md §16).
         // The entries are durable already; should this fail, the next checkpoint does it.
@@ -297,38 +318,6 @@ package final class LedgerStore {
                 try connection.statement("UPDATE balances SET balance = balance + ? WHERE account = ?")
                     .run([.integer(posting.amount), .text(posting.account.rawValue)])
             }
-        }
-    }
-
-    /// A batch of credits (docs/FORMAT.md §17): two posting rows per credit, each with the credit's
-    /// care date, and the credit's row in `batch_credits`. Each account's balance is updated once
-    /// by the sum of its postings: a batch's 2,000 postings touch some hundreds of accounts.
-    private func writeCredits(_ batch: CreditBatch, seq: SQLValue, committedAt: Timestamp) throws(StoreError) {
-        let commitDay = Timestamp.day(of: committedAt)
-        let insertCredit = try connection.statement(
-            "INSERT INTO batch_credits (seq, idx, credit_id, id_hash) VALUES (?, ?, ?, ?)")
-        let insertPosting = try connection.statement(
-            "INSERT INTO postings (seq, idx, account, amount, care_date) VALUES (?, ?, ?, ?, ?)")
-        var sums: [AccountID: Int64] = [:]
-        var order: [AccountID] = []
-        for (index, credit) in batch.credits.enumerated() {
-            try insertCredit.run([seq, .integer(Int64(index)), .text(credit.id), .integer(CreditIDHash.of(credit.id))])
-            let careDay = SQLValue.text(credit.careDate ?? commitDay)
-            let legs = [(batch.issuer, -credit.amount), (credit.account, credit.amount)]
-            for (leg, (account, amount)) in legs.enumerated() {
-                try insertPosting.run([
-                    seq, .integer(Int64(2 * index + leg)), .text(account.rawValue), .integer(amount), careDay,
-                ])
-                // The rules kept every balance within Int64 after each credit, so a sum of one
-                // account's amounts, the change of its balance, does too; checked all the same.
-                let (sum, overflow) = sums[account, default: 0].addingReportingOverflow(amount)
-                guard !overflow else { throw .corruptRow("the postings of account \(account) overflow") }
-                if sums.updateValue(sum, forKey: account) == nil { order.append(account) }
-            }
-        }
-        let update = try connection.statement("UPDATE balances SET balance = balance + ? WHERE account = ?")
-        for account in order {
-            try update.run([.integer(sums[account]!), .text(account.rawValue)])
         }
     }
 

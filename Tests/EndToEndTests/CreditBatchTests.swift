@@ -167,9 +167,12 @@ struct CreditBatchTests {
             ], in: daemon.directory)
         #expect(export.status == 0, "\(export.stdout)\(export.stderr)")
 
-        // A credit's row pointed at another place, then a credit's amount changed: each fails.
+        // A credit's row pointed at another place (in the recent credits' table, where a ledger
+        // of fewer credits than the writer moves at once keeps them), then a credit's amount
+        // changed: each fails.
         let db = try Connection(path: Database(directory: daemon.dataDirectory).path)
-        try db.execute("UPDATE batch_credits SET idx = 70 WHERE idx = 5 AND seq = 13")
+        try db.execute("UPDATE batch_credits_recent SET idx = 70 WHERE idx = 5 AND seq = 13")
+        #expect(db.changes == 1)
         let forged = try await sqliteAudit()
         #expect(forged.status == 2 && forged.stdout.contains("batch_credits row"), "\(forged.stdout)")
         #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(db) }
@@ -177,7 +180,7 @@ struct CreditBatchTests {
         #expect(
             verifyForged.status == 2 && verifyForged.stdout.contains("batch_credits: the row of credit"),
             "\(verifyForged.stdout)\(verifyForged.stderr)")
-        try db.execute("UPDATE batch_credits SET idx = 5 WHERE idx = 70 AND seq = 13")
+        try db.execute("UPDATE batch_credits_recent SET idx = 5 WHERE idx = 70 AND seq = 13")
         try db.execute("DROP TRIGGER postings_append_only_update")
         try db.execute("UPDATE postings SET amount = 999 WHERE seq = 13 AND idx = 3")
         let changed = try await sqliteAudit()
