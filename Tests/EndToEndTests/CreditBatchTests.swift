@@ -210,9 +210,10 @@ struct CreditBatchTests {
                 try await client.send(line, as: EntryInfo.self).personal?.map(\.path) ?? []
             }
         }
-        // Lines 1 to 4 pay Piet, Jan, Piet, Jan: credits 1 and 3 are Jan's.
-        #expect(try await paths("jan.key") == ["credits[1].memo", "credits[3].memo"])
-        #expect(try await paths("piet.key") == ["credits[0].memo", "credits[2].memo"])
+        // Lines 1 to 4 pay Piet, Jan, Piet, Jan; the batch takes them by account: Jan's lines 2
+        // and 4 are credits 0 and 1, Piet's lines 1 and 3 credits 2 and 3.
+        #expect(try await paths("jan.key") == ["credits[0].memo", "credits[1].memo"])
+        #expect(try await paths("piet.key") == ["credits[2].memo", "credits[3].memo"])
         #expect(try await paths("coord.key").count == 4)
     }
 }
