@@ -39,7 +39,9 @@ package final class LedgerStore {
     package private(set) var walHoldsErasedText = false
     /// The rows in `batch_credits_recent`: once a commit brings them to `recentCreditLimit`, it
     /// moves them into `batch_credits` (FORMAT.md §6, schema version 12).
-    package private(set) var recentCredits: Int
+    package internal(set) var recentCredits = 0
+    /// The id hashes of every stored credit, which `batchCredit` asks first.
+    var creditHashes = CreditHashBits()
     /// How many credits' rows `batch_credits_recent` gathers before they are moved. Its index
     /// (some 16 bytes a row) stays within a few hundred pages, which the writer's cache holds,
     /// while a move passes over `batch_credits_by_hash` once for this many credits instead of once
@@ -53,10 +55,8 @@ package final class LedgerStore {
         self.recentCreditLimit = max(recentCreditLimit, 1)
         connection = try database.openWriter()
         tree = CompactRange()
-        recentCredits = 0
         tree = try Self.restoreTree(connection)
-        recentCredits = Int(
-            try connection.statement("SELECT COUNT(*) FROM batch_credits_recent").rows { $0.int64(0) }[0])
+        try loadCreditHashes()
     }
 
     package var schemaVersion: Int {
@@ -86,16 +86,19 @@ package final class LedgerStore {
         checkpoint: (_ size: UInt64, _ root: SHA256Digest) -> String? = { _, _ in nil }, at time: Timestamp? = nil
     ) throws(StoreError) {
         var grown = tree
-        var recent = recentCredits
+        var added: [Int64] = []
+        var moved = false
         try connection.transaction { () throws(StoreError) in
             for accepted in batch {
                 try write(accepted)
                 try writeNodes(grown.append(accepted.leafHash))
-                if case .credits(let credits) = accepted.payload.body { recent += credits.credits.count }
+                if case .credits(let credits) = accepted.payload.body {
+                    added += credits.credits.map { CreditIDHash.of($0.id) }
+                }
             }
-            if recent >= recentCreditLimit {
+            if recentCredits + added.count >= recentCreditLimit {
                 try moveRecentCredits()
-                recent = 0
+                moved = true
             }
             if let settings { try write(settings) }
             if !batch.isEmpty, let note = checkpoint(grown.size, grown.root) {
@@ -104,7 +107,7 @@ package final class LedgerStore {
             }
         }
         tree = grown
-        recentCredits = recent
+        creditsCommitted(added, moved: moved)
         // Erased texts were overwritten in the pages, but older copies of those pages stay in the
         // WAL until a checkpoint moves the new ones into the file and truncates it (FORMAT.md §16).
         // The entries are durable already; should this fail, the next checkpoint does it.

@@ -127,11 +127,27 @@ struct BatchCreditsStoreTests {
         #expect(paged.map(\.creditID) == (0..<8).map { "imp-\($0)" })
         #expect(paged.map(\.seq) == places.map(\.0) && paged.map(\.index) == places.map(\.1))
         _ = try LedgerStore.verify(store.connection)
-        // A restart counts the rows still waiting, so the next move comes as soon as before.
+        // The writer's lookup, which reads the large table only for a hash moved there, finds
+        // each credit wherever its row is, before a restart and after one (which reloads the
+        // hashes and counts the rows still waiting, so the next move comes as soon as before).
         let reopened = try LedgerStore(database: f.database, recentCreditLimit: 5)
         #expect(reopened.recentCredits == 2)
+        for writer in [store, reopened] {
+            for (n, place) in places.enumerated() {
+                let found = try #require(try writer.batchCredit("imp-\(n)"))
+                #expect(found == (seq: place.0, index: place.1), "imp-\(n)")
+            }
+            #expect(try writer.batchCredit("imp-8") == nil)
+        }
+        // A second move merges its hashes with the first's.
+        try store.append([try batch(4)])
+        #expect(try counts() == (0, 12) && store.recentCredits == 0)
+        for n in 0..<12 { #expect(try store.batchCredit("imp-\(n)") != nil, "imp-\(n)") }
+        #expect(try store.batchCredit("imp-12") == nil)
         // A row stored in both tables is read twice, and the scan names it.
-        try store.connection.execute("INSERT INTO batch_credits SELECT * FROM batch_credits_recent WHERE idx = 0")
+        try store.connection.execute(
+            "INSERT INTO batch_credits_recent SELECT * FROM batch_credits WHERE seq = 8 AND idx = 0")
+        #expect(store.connection.changes == 1)
         #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(store.connection) }
     }
 }
