@@ -3,11 +3,12 @@ package import NoaberCore
 import NoaberCrypto
 
 /// An import's credits as `credits` entries (docs/FORMAT.md §17), for a version 2 ledger: up to
-/// `size` lines of the file each, in file order, every credit under its line's own id, so that a
-/// line imported before (by a batch or as a single credit) is found by that id and left out.
+/// `size` lines of the file each, grouped by account (`make`), every credit under its line's own
+/// id, so that a line imported before (by a batch or as a single credit) is found by that id and
+/// left out.
 package struct ImportBatch: Sendable {
-    /// The file line of each credit, in file order. Only the numbers are kept: a million lines'
-    /// credits, held once more here, were 600 MB of the client's memory.
+    /// The file line of each credit, in the batch's order. Only the numbers are kept: a million
+    /// lines' credits, held once more here, were 600 MB of the client's memory.
     package var lines: [Int]
     /// The unsigned batch, its memos still texts: `Session.sign` commits to them.
     package var payload: Payload
@@ -19,9 +20,18 @@ package struct ImportBatch: Sendable {
     /// Groups `credits` (all from `issuer`) into batches of at most `size` credits whose payload
     /// and texts fit one request. A batch's id comes from its credits' ids: the same lines give
     /// the same batch, which a rerun replays rather than writes twice.
+    ///
+    /// The credits are taken by account (the volunteer's), each account's in file order: a batch
+    /// then pays a few hundred volunteers rather than nearly every one, and the daemon writes
+    /// each volunteer's postings, personal-data subject and balance at the end of that account's
+    /// range of its indexes, so a batch's commit touches a page per account it pays (Benchmarks/
+    /// README.md, "The import path"). Credits of one issuer only add up, so their order changes no
+    /// rule's verdict; each credit keeps its own id, so a rerun finds it wherever it went.
     package static func make(
         _ credits: [ImportPlan.Credit], issuer: AccountID, ledgerID: String, size: Int
     ) -> [ImportBatch] {
+        let accounts = credits.map { element($0).account }
+        let order = credits.indices.sorted { (accounts[$0], $0) < (accounts[$1], $1) }
         var batches: [ImportBatch] = []
         var current: [ImportPlan.Credit] = []
         var payloadBytes = 0
@@ -31,7 +41,7 @@ package struct ImportBatch: Sendable {
             batches.append(ImportBatch(credits: current, issuer: issuer, ledgerID: ledgerID))
             (current, payloadBytes, textBytes) = ([], 0, 0)
         }
-        for credit in credits {
+        for credit in order.lazy.map({ credits[$0] }) {
             // A commitment is 64 characters whatever the memo; the text travels beside it, its
             // quotes and backslashes escaped.
             let element = Self.element(credit)

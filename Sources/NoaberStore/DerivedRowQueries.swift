@@ -74,17 +74,24 @@ extension Connection {
         }
     }
 
-    /// Up to `limit` rows of `batch_credits` after the row of credit `after` (nil: from the first),
-    /// by seq and idx: the order they were written in, which no index on the ids has to keep.
-    /// Each row's stored hash is checked against its id, as a lookup by id trusts it.
+    /// Up to `limit` rows of `batch_credits` and `batch_credits_recent` together (one row per
+    /// credit, FORMAT.md §6) after the row of credit `after` (nil: from the first), by seq and idx:
+    /// the order they were written in, which no index on the ids has to keep. Each row's stored
+    /// hash is checked against its id, as a lookup by id trusts it.
     package func batchCreditRows(after: String?, limit: Int) throws(StoreError) -> [StoredBatchCreditRow] {
         var start = (seq: Int64.min, index: Int64.min)
         if let after {
             guard let place = try batchCredit(after) else { throw .outOfRange("no credit has id \(after)") }
             start = place
         }
+        // Both tables by their keys, merged: a row stored in both is read twice, and the audit
+        // that reads these pages names it.
         let rows = try statement(
-            "SELECT credit_id, seq, idx, id_hash FROM batch_credits WHERE (seq, idx) > (?, ?) ORDER BY seq, idx LIMIT ?"
+            """
+            SELECT credit_id, seq, idx, id_hash FROM batch_credits WHERE (seq, idx) > (?1, ?2)
+            UNION ALL SELECT credit_id, seq, idx, id_hash FROM batch_credits_recent WHERE (seq, idx) > (?1, ?2)
+            ORDER BY 2, 3 LIMIT ?3
+            """
         ).rows([.integer(start.seq), .integer(start.index), .integer(Int64(limit))]) { row in
             (StoredBatchCreditRow(creditID: row.text(0), seq: row.int64(1), index: row.int64(2)), row.int64(3))
         }

@@ -40,13 +40,29 @@ package final class LedgerStore {
     /// The settings row as this store last wrote it: a group that leaves the settings as they
     /// were does not write the row again (a page of the WAL, its sync and its checkpoint, per group).
     private var writtenSettings: LedgerState.Settings?
+    /// The rows in `batch_credits_recent`: once a commit brings them to `recentCreditLimit`, it
+    /// moves them into `batch_credits` (FORMAT.md §6, schema version 12).
+    package internal(set) var recentCredits = 0
+    /// The id hashes of every stored credit, which `batchCredit` asks first.
+    var creditHashes = CreditHashBits()
+    /// How many credits' rows `batch_credits_recent` gathers before they are moved. Its index
+    /// (some 16 bytes a row) stays within a few hundred pages, which the writer's cache holds,
+    /// while a move passes over `batch_credits_by_hash` once for this many credits instead of once
+    /// for every batch.
+    package let recentCreditLimit: Int
+
+    package static let defaultRecentCreditLimit = 50_000
 
     /// With `walSync`, the connection's commits are synced by it (`Database.openWriter`).
-    package init(database: Database, walSync: WALSync? = nil) throws(StoreError) {
+    package init(
+        database: Database, walSync: WALSync? = nil, recentCreditLimit: Int = defaultRecentCreditLimit
+    ) throws(StoreError) {
         self.database = database
+        self.recentCreditLimit = max(recentCreditLimit, 1)
         connection = try database.openWriter(walSync: walSync)
         tree = CompactRange()
         tree = try Self.restoreTree(connection)
+        try loadCreditHashes()
     }
 
     package var schemaVersion: Int {
@@ -79,10 +95,19 @@ package final class LedgerStore {
     ) throws(StoreError) {
         var grown = tree
         let newSettings = settings.flatMap { $0 == writtenSettings ? nil : $0 }
+        var added: [Int64] = []
+        var moved = false
         try connection.transaction(deferringSync: deferringSync) { () throws(StoreError) in
             for accepted in batch {
                 try write(accepted)
                 try writeNodes(grown.append(accepted.leafHash))
+                if case .credits(let credits) = accepted.payload.body {
+                    added += credits.credits.map { CreditIDHash.of($0.id) }
+                }
+            }
+            if recentCredits + added.count >= recentCreditLimit {
+                try moveRecentCredits()
+                moved = true
             }
             if let newSettings { try write(newSettings) }
             if !batch.isEmpty, let note = checkpoint(grown.size, grown.root) {
@@ -92,6 +117,7 @@ package final class LedgerStore {
         }
         tree = grown
         if let newSettings { writtenSettings = newSettings }
+        creditsCommitted(added, moved: moved)
         // Erased texts were overwritten in the pages, but older copies of those pages stay in the
         // WAL until a checkpoint moves the new ones into the file and truncates it (FORMAT.md §16).
         // The entries are durable already; should this fail, the next checkpoint does it.
@@ -305,38 +331,6 @@ package final class LedgerStore {
                 try connection.statement("UPDATE balances SET balance = balance + ? WHERE account = ?")
                     .run([.integer(posting.amount), .text(posting.account.rawValue)])
             }
-        }
-    }
-
-    /// A batch of credits (docs/FORMAT.md §17): two posting rows per credit, each with the credit's
-    /// care date, and the credit's row in `batch_credits`. Each account's balance is updated once
-    /// by the sum of its postings: a batch's 2,000 postings touch some hundreds of accounts.
-    private func writeCredits(_ batch: CreditBatch, seq: SQLValue, committedAt: Timestamp) throws(StoreError) {
-        let commitDay = Timestamp.day(of: committedAt)
-        let insertCredit = try connection.statement(
-            "INSERT INTO batch_credits (seq, idx, credit_id, id_hash) VALUES (?, ?, ?, ?)")
-        let insertPosting = try connection.statement(
-            "INSERT INTO postings (seq, idx, account, amount, care_date) VALUES (?, ?, ?, ?, ?)")
-        var sums: [AccountID: Int64] = [:]
-        var order: [AccountID] = []
-        for (index, credit) in batch.credits.enumerated() {
-            try insertCredit.run([seq, .integer(Int64(index)), .text(credit.id), .integer(CreditIDHash.of(credit.id))])
-            let careDay = SQLValue.text(credit.careDate ?? commitDay)
-            let legs = [(batch.issuer, -credit.amount), (credit.account, credit.amount)]
-            for (leg, (account, amount)) in legs.enumerated() {
-                try insertPosting.run([
-                    seq, .integer(Int64(2 * index + leg)), .text(account.rawValue), .integer(amount), careDay,
-                ])
-                // The rules kept every balance within Int64 after each credit, so a sum of one
-                // account's amounts, the change of its balance, does too; checked all the same.
-                let (sum, overflow) = sums[account, default: 0].addingReportingOverflow(amount)
-                guard !overflow else { throw .corruptRow("the postings of account \(account) overflow") }
-                if sums.updateValue(sum, forKey: account) == nil { order.append(account) }
-            }
-        }
-        let update = try connection.statement("UPDATE balances SET balance = balance + ? WHERE account = ?")
-        for account in order {
-            try update.run([.integer(sums[account]!), .text(account.rawValue)])
         }
     }
 

@@ -97,18 +97,24 @@ extension Connection {
     }
 
     /// The `credits` entry holding the credit with id `creditID` and the credit's place in it
-    /// (docs/FORMAT.md §17), or nil if no batch holds one.
+    /// (docs/FORMAT.md §17), or nil if no batch holds one. The recent credits' small table first
+    /// (FORMAT.md §6, schema version 12): a new credit's id is looked for in both.
     package func batchCredit(_ creditID: String) throws(StoreError) -> (seq: Int64, index: Int64)? {
-        try statement("SELECT seq, idx FROM batch_credits WHERE id_hash = ? AND credit_id = ?").rows([
-            .integer(CreditIDHash.of(creditID)), .text(creditID),
-        ]) {
+        try statement(
+            """
+            SELECT seq, idx FROM batch_credits_recent WHERE id_hash = ?1 AND credit_id = ?2
+            UNION ALL SELECT seq, idx FROM batch_credits WHERE id_hash = ?1 AND credit_id = ?2 LIMIT 1
+            """
+        ).rows([.integer(CreditIDHash.of(creditID)), .text(creditID)]) {
             (seq: $0.int64(0), index: $0.int64(1))
         }.first
     }
 
     /// Whether any `credits` entry is stored: until one is, no id can be a credit's.
     package func hasBatchCredits() throws(StoreError) -> Bool {
-        try statement("SELECT EXISTS (SELECT 1 FROM batch_credits)").rows { $0.int64(0) != 0 }[0]
+        try statement(
+            "SELECT EXISTS (SELECT 1 FROM batch_credits_recent) OR EXISTS (SELECT 1 FROM batch_credits)"
+        ).rows { $0.int64(0) != 0 }[0]
     }
 
     /// The seq of the entry whose id is `id`, or of the `credits` entry holding a credit with that

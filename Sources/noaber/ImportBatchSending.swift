@@ -113,8 +113,13 @@ extension Import {
     /// What the user reads when the daemon refuses a batch: its lines, and the line of the credit
     /// the daemon names (`credits[i]`), if it names one.
     private func refusal(of batch: ImportBatch, _ error: any Error, written: Int) -> String {
-        let first = batch.lines.first!
-        let last = batch.lines.last!
+        // A batch holds its lines by account (`ImportBatch.make`), so they may not be all the
+        // lines from its first to its last.
+        let first = batch.lines.min()!
+        let last = batch.lines.max()!
+        let lines =
+            last - first + 1 == batch.lines.count
+            ? "lines \(first)–\(last)" : "\(batch.lines.count) lines from \(first) to \(last)"
         var which = ""
         let text = "\(error)"
         if let open = text.range(of: "credits["), let close = text[open.upperBound...].firstIndex(of: "]"),
@@ -123,11 +128,11 @@ extension Import {
             which = " at line \(line)"
         }
         return
-            "the batch of lines \(first)–\(last) was refused\(which), nothing of it was written (\(error)); \(written) lines of other batches were; fix the file and run it again: those are skipped"
+            "the batch of \(lines) was refused\(which), nothing of it was written (\(error)); \(written) lines of other batches were; fix the file and run it again: those are skipped"
     }
 }
 
-/// The batches of one import, handed out in file order to the connections that sign and send
+/// The batches of one import, handed out in order to the connections that sign and send
 /// them; what each batch came to, by its index.
 final class BatchSending: Sendable {
     struct Outcome {

@@ -28,7 +28,7 @@ struct ImportOnePassTests {
             keys: [key(coordinator, .operator, revoked: coordinatorRevoked), key(stranger, .operator)],
             accounts: [
                 account("org:zorgkring", .issuer, issuerStatus), account("vol:piet", .member),
-                account("shop:bakker", .merchant), account("vol:jan", .member, .closed),
+                account("shop:bakker", .merchant), account("vol:jan", .member, .closed), account("vol:anna", .member),
             ])
     }
 
@@ -137,5 +137,29 @@ struct ImportOnePassTests {
         let (_, frozen) = try plan(csv, state: state(issuerStatus: .frozen))
         #expect(
             frozen.first?.reason == "--issuer org:zorgkring cannot pay these credits: account org:zorgkring is frozen")
+    }
+
+    /// A window's credits go into batches by account, each account's in file order, so that a
+    /// batch pays few volunteers (Benchmarks/README.md, "The import path"); each keeps its line.
+    @Test func batchesTakeTheCreditsByAccountEachInFileOrder() throws {
+        let (plan, problems) = try plan(
+            """
+            account,date,hours,amount,category
+            vol:piet,2026-11-03,1,,
+            vol:anna,2026-11-03,2,,
+            vol:piet,2026-11-04,3,,
+            vol:anna,2026-11-05,4,,
+            vol:piet,2026-11-05,5,,
+
+            """)
+        #expect(problems.isEmpty)
+        let batches = ImportBatch.make(plan.credits, issuer: issuer, ledgerID: "L", size: 2)
+        #expect(batches.map(\.lines) == [[3, 5], [2, 4], [6]])
+        let accounts = batches.map { batch -> [String] in
+            guard case .credits(let credits) = batch.payload.body else { return [] }
+            return credits.credits.map { "\($0.account) \($0.hours ?? "")" }
+        }
+        #expect(accounts == [["vol:anna 2", "vol:anna 4"], ["vol:piet 1", "vol:piet 3"], ["vol:piet 5"]])
+        #expect(batches[1].line(ofCredit: 1) == 4)
     }
 }

@@ -3,7 +3,8 @@ import NoaberStore
 import Testing
 
 /// `batch_credits` as schema version 10 keeps it (docs/FORMAT.md §6): rows by (seq, idx), found by
-/// credit id through the id's FNV-1a hash, and a version 9 file's rows carried over.
+/// credit id through the id's FNV-1a hash, and a version 9 file's rows carried over; from version
+/// 12 the newest credits' rows in `batch_credits_recent` until the writer moves them.
 @Suite("batch_credits by seq and idx, found by the id's hash")
 struct BatchCreditsStoreTests {
     /// FNV-1a's published 32-bit test vectors: FORMAT.md defines `id_hash` by them, and audit
@@ -35,7 +36,7 @@ struct BatchCreditsStoreTests {
         }
         let reopened = try LedgerStore(database: f.database)
         let connection = reopened.connection
-        #expect(try reopened.schemaVersion == 11)
+        #expect(try reopened.schemaVersion == 12)
         #expect(try f.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'batch_credits_v9'") == 0)
         let stored = try connection.statement("SELECT credit_id, id_hash FROM batch_credits ORDER BY seq, idx")
             .rows { ($0.text(0), $0.int64(1)) }
@@ -74,5 +75,79 @@ struct BatchCreditsStoreTests {
         #expect(throws: StoreError.corruptRow("batch_credits: the id_hash of credit imp-b is not its hash")) {
             _ = try db.batchCreditRows(after: nil, limit: 10)
         }
+    }
+
+    /// Credits' rows gather in `batch_credits_recent` until a commit brings them to the limit, which
+    /// moves them all; each credit is found by its id and paged in (seq, idx) order wherever its
+    /// row is, and the integrity scan compares both tables with the chain.
+    @Test func recentCreditsAreMovedAtTheLimit() throws {
+        let f = try StoreFixture()
+        f.entryVersion = 2
+        let store = try LedgerStore(database: f.database, recentCreditLimit: 5)
+        try store.append(try f.openingEntries())
+        var next = 0
+        func batch(_ count: Int) throws -> AcceptedEntry {
+            let credits = try (next..<next + count).map { n in
+                BatchCredit(
+                    id: "imp-\(n)", account: try AccountID(n % 2 == 0 ? "vol:jan" : "vol:piet"), amount: 100,
+                    memo: "line \(n)")
+            }
+            next += count
+            return try f.accept(
+                .credits(CreditBatch(issuer: try AccountID("org:zorgkring"), credits: credits)), by: f.coordinator)
+        }
+        let counts = {
+            (
+                try f.integer("SELECT COUNT(*) FROM batch_credits_recent"),
+                try f.integer("SELECT COUNT(*) FROM batch_credits")
+            )
+        }
+        try store.append([try batch(3)])
+        #expect(store.recentCredits == 3)
+        #expect(try counts() == (3, 0))
+        // Two batches in one commit reach the limit: every recent row is moved, these included.
+        try store.append([try batch(1), try batch(2)])
+        #expect(store.recentCredits == 0)
+        #expect(try counts() == (0, 6))
+        try store.append([try batch(2)])
+        #expect(try counts() == (2, 6))
+        // seq 8 holds imp-0…2, 9 imp-3, 10 imp-4 and imp-5, 11 imp-6 and imp-7.
+        let places: [(Int64, Int64)] = [(8, 0), (8, 1), (8, 2), (9, 0), (10, 0), (10, 1), (11, 0), (11, 1)]
+        for (n, place) in places.enumerated() {
+            let found = try #require(try store.connection.batchCredit("imp-\(n)"))
+            #expect(found == (seq: place.0, index: place.1), "imp-\(n)")
+        }
+        #expect(try store.connection.batchCredit("imp-8") == nil)
+        var paged: [StoredBatchCreditRow] = []
+        while true {
+            let page = try store.connection.batchCreditRows(after: paged.last?.creditID, limit: 3)
+            guard !page.isEmpty else { break }
+            paged += page
+        }
+        #expect(paged.map(\.creditID) == (0..<8).map { "imp-\($0)" })
+        #expect(paged.map(\.seq) == places.map(\.0) && paged.map(\.index) == places.map(\.1))
+        _ = try LedgerStore.verify(store.connection)
+        // The writer's lookup, which reads the large table only for a hash moved there, finds
+        // each credit wherever its row is, before a restart and after one (which reloads the
+        // hashes and counts the rows still waiting, so the next move comes as soon as before).
+        let reopened = try LedgerStore(database: f.database, recentCreditLimit: 5)
+        #expect(reopened.recentCredits == 2)
+        for writer in [store, reopened] {
+            for (n, place) in places.enumerated() {
+                let found = try #require(try writer.batchCredit("imp-\(n)"))
+                #expect(found == (seq: place.0, index: place.1), "imp-\(n)")
+            }
+            #expect(try writer.batchCredit("imp-8") == nil)
+        }
+        // A second move merges its hashes with the first's.
+        try store.append([try batch(4)])
+        #expect(try counts() == (0, 12) && store.recentCredits == 0)
+        for n in 0..<12 { #expect(try store.batchCredit("imp-\(n)") != nil, "imp-\(n)") }
+        #expect(try store.batchCredit("imp-12") == nil)
+        // A row stored in both tables is read twice, and the scan names it.
+        try store.connection.execute(
+            "INSERT INTO batch_credits_recent SELECT * FROM batch_credits WHERE seq = 8 AND idx = 0")
+        #expect(store.connection.changes == 1)
+        #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(store.connection) }
     }
 }

@@ -149,7 +149,18 @@ final class StoreFixture {
 
     /// Puts the schema back as version 10 left it: the balance in the accounts rows (in its old
     /// place among the columns) and the two posting indexes that begin with the account.
+    /// The schema as version 11 left it: every credit's row in `batch_credits`, no recent table.
+    func undoVersion12() throws {
+        try store.connection.execute(
+            """
+            INSERT INTO batch_credits SELECT seq, idx, credit_id, id_hash FROM batch_credits_recent;
+            DROP TABLE batch_credits_recent;
+            DELETE FROM schema_migrations WHERE version >= 12;
+            """)
+    }
+
     func undoVersion11() throws {
+        try undoVersion12()
         try store.connection.execute(
             """
             CREATE TABLE accounts_v9 (

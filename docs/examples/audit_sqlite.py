@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 11).
+"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 12).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
@@ -1005,21 +1005,24 @@ def check_sqlite(db, auditor):
     else:
         need(not auditor.reversed,
              "the reversals table is missing, but the chain reverses transactions")
-    # §17: one batch_credits row per credit of a batch (schema version 9 on).
+    # §17: one batch_credits row per credit of a batch (schema version 9 on); from version 12
+    # the newest credits' rows are in batch_credits_recent, the two tables one set of rows.
     if "batch_credits" in tables:
-        check_batch_credits(db, auditor.batch_credits)
+        check_batch_credits(db, auditor.batch_credits, "batch_credits_recent" in tables)
     else:
         need(not auditor.batch_credits, "the batch_credits table is missing, but the chain has batches")
     # §6: the schema's version is 6 for this document; version 4 adds the claims and settings
     # tables, version 5 personal_data (§16), version 6 the postings' care_date, version 7
     # restore_guard (neither derived nor evidence, so not read here), version 8 the settings'
     # language and contact, version 9 batch_credits (§17), version 10 its id_hash, version 11 the
-    # balances table.
+    # balances table, version 12 batch_credits_recent.
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 11),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 11")
+    need(version is None or (type(version) is int and 1 <= version <= 12),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 12")
+    need(version is None or version < 12 or "batch_credits_recent" in tables,
+         f"the batch_credits_recent table is missing from a schema version {version} file")
     need(version is None or version < 11 or narrow,
          f"the balances table is missing from a schema version {version} file")
     need(version is None or version < 6 or has_care_dates,
@@ -1156,13 +1159,17 @@ def fnv1a32(text):
     return h
 
 
-def check_batch_credits(db, replayed):
+def check_batch_credits(db, replayed, recent=False):
     """§17: one row per credit of a batch, (credit id, seq of its batch, its place), no others;
-    from schema version 10 on, each row's id_hash is its credit id's (§6)."""
+    from schema version 10 on, each row's id_hash is its credit id's (§6); from version 12 the
+    rows of batch_credits and batch_credits_recent together."""
     stored = {}
     hashed = any(c[1] == "id_hash" for c in db.execute("PRAGMA table_info(batch_credits)"))
     columns = "credit_id, seq, idx" + (", id_hash" if hashed else "")
-    for row in db.execute(f"SELECT {columns} FROM batch_credits ORDER BY seq, idx"):
+    rows = f"SELECT {columns} FROM batch_credits"
+    if recent:
+        rows += f" UNION ALL SELECT {columns} FROM batch_credits_recent"
+    for row in db.execute(rows + " ORDER BY 2, 3"):
         cid, seq, idx = row[:3]
         need(not hashed or row[3] == fnv1a32(cid), f"the batch_credits row of {cid!r} has an id_hash not its id's")
         need(cid not in stored, f"the batch_credits table has {cid!r} twice")

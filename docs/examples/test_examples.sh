@@ -253,8 +253,10 @@ cp good.sqlite v3.sqlite; sqlite3 v3.sqlite "DROP TABLE claims; DROP TABLE setti
 expect 0 "$OK3, 0 categories, 0 reversals, 0 claims" sq v3.sqlite
 cp good.sqlite nosettings.sqlite; sqlite3 nosettings.sqlite "DROP TABLE settings"
 expect 2 "FAIL: the settings table is missing from a schema version 4 file" sq nosettings.sqlite
+cp good.sqlite v13.sqlite; sqlite3 v13.sqlite "INSERT INTO schema_migrations VALUES (13, '2026-01-01T00:00:00.000Z')"
+expect 2 "FAIL: schema_migrations says version 13, and FORMAT.md describes versions 1 to 12" sq v13.sqlite
 cp good.sqlite v12.sqlite; sqlite3 v12.sqlite "INSERT INTO schema_migrations VALUES (12, '2026-01-01T00:00:00.000Z')"
-expect 2 "FAIL: schema_migrations says version 12, and FORMAT.md describes versions 1 to 11" sq v12.sqlite
+expect 2 "FAIL: the batch_credits_recent table is missing from a schema version 12 file" sq v12.sqlite
 cp good.sqlite v11b.sqlite; sqlite3 v11b.sqlite "INSERT INTO schema_migrations VALUES (11, '2026-01-01T00:00:00.000Z')"
 expect 2 "FAIL: the balances table is missing from a schema version 11 file" sq v11b.sqlite
 # Version 11 keeps the balances in a table of their own, one row per account.

@@ -28,7 +28,7 @@ extension WriterCore {
         }
         draft = GroupDraft()
         defer { draft = GroupDraft() }
-        let prior = WriterPriorEntries(connection: store.connection)
+        let prior = WriterPriorEntries(store: store)
         var tree = store.tree
         do {
             for item in entries {

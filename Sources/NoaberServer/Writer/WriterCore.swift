@@ -91,7 +91,7 @@ final class WriterCore: @unchecked Sendable {
         defer { draft = GroupDraft() }
         // Commit times never go backwards along the chain, even if the wall clock does.
         let time = max(clock(), head.time ?? Timestamp(millisecondsSinceEpoch: 0))
-        let prior = WriterPriorEntries(connection: store.connection)
+        let prior = WriterPriorEntries(store: store)
         // The group is judged in one read transaction: outside one, each of the rules' queries (two
         // per credit of a batch, whose ids must be new) was a transaction of its own, with its locks.
         var units = units

@@ -6,6 +6,7 @@ import NoaberStore
 /// and what this group has accepted so far (not written yet). Touched only on the writer's queue.
 final class WriterPriorEntries: PriorEntries {
     private let connection: Connection
+    private let store: LedgerStore
     /// The group's accepted entries, kept as a replay keeps them.
     private var pending = ReplayedEntries()
     /// Decisions this group made on claims committed before it.
@@ -16,7 +17,10 @@ final class WriterPriorEntries: PriorEntries {
     /// a ledger has batches.
     private lazy var batchesStored = (try? connection.hasBatchCredits()) ?? true
 
-    init(connection: Connection) { self.connection = connection }
+    init(store: LedgerStore) {
+        self.store = store
+        connection = store.connection
+    }
 
     func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
         if let accepted = pending.transaction(entryID) { return accepted }
@@ -58,7 +62,7 @@ final class WriterPriorEntries: PriorEntries {
 
     func creditEntry(_ id: String) -> Int64? {
         if let seq = pending.creditEntry(id) { return seq }
-        return batchesStored ? (try? connection.batchCredit(id))?.seq : nil
+        return batchesStored ? (try? store.batchCredit(id))?.seq : nil
     }
 
     /// A batch that is refused rolls the group back to where it began.

@@ -1,0 +1,99 @@
+import NoaberCore
+
+// What the writer stores of a `credits` entry (docs/FORMAT.md §17) and where its rows go: the
+// recent credits' small table, moved into `batch_credits` now and then (FORMAT.md §6, schema 12).
+
+extension LedgerStore {
+    /// A batch of credits (docs/FORMAT.md §17): two posting rows per credit, each with the credit's
+    /// care date, and the credit's row in `batch_credits_recent` (moved later, see `append`).
+    /// Each account's balance is updated once by the sum of its postings: a batch's 2,000
+    /// postings touch some hundreds of accounts.
+    func writeCredits(_ batch: CreditBatch, seq: SQLValue, committedAt: Timestamp) throws(StoreError) {
+        let commitDay = Timestamp.day(of: committedAt)
+        let insertCredit = try connection.statement(
+            "INSERT INTO batch_credits_recent (seq, idx, credit_id, id_hash) VALUES (?, ?, ?, ?)")
+        let insertPosting = try connection.statement(
+            "INSERT INTO postings (seq, idx, account, amount, care_date) VALUES (?, ?, ?, ?, ?)")
+        var sums: [AccountID: Int64] = [:]
+        var order: [AccountID] = []
+        for (index, credit) in batch.credits.enumerated() {
+            try insertCredit.run([seq, .integer(Int64(index)), .text(credit.id), .integer(CreditIDHash.of(credit.id))])
+            let careDay = SQLValue.text(credit.careDate ?? commitDay)
+            let legs = [(batch.issuer, -credit.amount), (credit.account, credit.amount)]
+            for (leg, (account, amount)) in legs.enumerated() {
+                try insertPosting.run([
+                    seq, .integer(Int64(2 * index + leg)), .text(account.rawValue), .integer(amount), careDay,
+                ])
+                // The rules kept every balance within Int64 after each credit, so a sum of one
+                // account's amounts, the change of its balance, does too; checked all the same.
+                let (sum, overflow) = sums[account, default: 0].addingReportingOverflow(amount)
+                guard !overflow else { throw .corruptRow("the postings of account \(account) overflow") }
+                if sums.updateValue(sum, forKey: account) == nil { order.append(account) }
+            }
+        }
+        let update = try connection.statement("UPDATE balances SET balance = balance + ? WHERE account = ?")
+        for account in order {
+            try update.run([.integer(sums[account]!), .text(account.rawValue)])
+        }
+    }
+
+    /// Moves every row of `batch_credits_recent` into `batch_credits`, in the order of their id
+    /// hashes: the index on the hash takes them in one pass from its first page to its last, each
+    /// page read and written once for all of them. The rows are newer than every row already
+    /// there, so the table's own pages by (seq, idx) are those at its end.
+    func moveRecentCredits() throws(StoreError) {
+        try connection.execute(
+            """
+            INSERT INTO batch_credits (seq, idx, credit_id, id_hash)
+                SELECT seq, idx, credit_id, id_hash FROM batch_credits_recent ORDER BY id_hash, seq, idx;
+            DELETE FROM batch_credits_recent;
+            """)
+    }
+
+    /// The batch holding credit `id` and its place there, as `Connection.batchCredit` finds it,
+    /// for the writer, which asks for every new credit: an id whose hash no stored credit has is
+    /// answered from memory, without reading a page of either table's index.
+    package func batchCredit(_ id: String) throws(StoreError) -> (seq: Int64, index: Int64)? {
+        guard creditHashes.mayContain(CreditIDHash.of(id)) else { return nil }
+        return try connection.batchCredit(id)
+    }
+
+    func loadCreditHashes() throws(StoreError) {
+        // Set as the rows are read, not gathered first: 8 bytes a credit at start-up otherwise.
+        for table in ["batch_credits", "batch_credits_recent"] {
+            _ = try connection.statement("SELECT id_hash FROM \(table)").rows { row throws(StoreError) in
+                self.creditHashes.insert(row.int64(0))
+            }
+        }
+        recentCredits = Int(
+            try connection.statement("SELECT COUNT(*) FROM batch_credits_recent").rows { $0.int64(0) }[0])
+    }
+
+    /// After a commit: the hashes of the credits it added; none wait if it moved them.
+    func creditsCommitted(_ added: [Int64], moved: Bool) {
+        for hash in added { creditHashes.insert(hash) }
+        recentCredits = moved ? 0 : recentCredits + added.count
+    }
+}
+
+/// Which credit id hashes a ledger holds, one bit for each value of a hash's low 24 bits: 2 MiB,
+/// allocated with the first credit. A clear bit means no stored credit has the id; a set one
+/// only that one may (at a million credits, some 6 % of new ids find their bit set and are
+/// looked up in SQLite). Before it, each new credit's lookup read a random leaf of
+/// `batch_credits_by_hash`, a page the writer's cache seldom held.
+struct CreditHashBits {
+    private static let bits = 1 << 24
+    private var words: [UInt64] = []
+
+    mutating func insert(_ hash: Int64) {
+        if words.isEmpty { words = [UInt64](repeating: 0, count: Self.bits / 64) }
+        let bit = Int(truncatingIfNeeded: hash) & (Self.bits - 1)
+        words[bit >> 6] |= 1 << UInt64(bit & 63)
+    }
+
+    func mayContain(_ hash: Int64) -> Bool {
+        guard !words.isEmpty else { return false }
+        let bit = Int(truncatingIfNeeded: hash) & (Self.bits - 1)
+        return words[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+}
