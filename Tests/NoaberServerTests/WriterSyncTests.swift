@@ -45,6 +45,14 @@ struct WriterSyncTests {
             logKeyPath: directory.appendingPathComponent("log.key").path)
     }
 
+    /// A writer in `directory` with the ledger set up, its WAL syncs passing through the door.
+    func setUpWriter(in directory: URL) async throws -> (GroupCommitWriter, Turnstile) {
+        let door = Turnstile()
+        let writer = try writer(directory, door)
+        for entry in try setup() { _ = try await writer.write(entry) }
+        return (writer, door)
+    }
+
     func entries(in directory: URL) throws -> Int64 {
         try Database(directory: directory.path).openReader().summary().entries
     }
@@ -52,9 +60,7 @@ struct WriterSyncTests {
     @Test func anAnswerWaitsForItsSyncAndSoDoesTheCheckpointBesideTheKey() async throws {
         let directory = try makeTemporaryDirectory("noaber-writer-sync")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let door = Turnstile()
-        let writer = try writer(directory, door)
-        for entry in try setup() { _ = try await writer.write(entry) }
+        let (writer, door) = try await setUpWriter(in: directory)
         let signedHead = SignedHeadFile(logKeyPath: directory.appendingPathComponent("log.key").path)
         let before = try #require(try signedHead.read())
         #expect(before.size == 3)
@@ -81,9 +87,7 @@ struct WriterSyncTests {
     @Test func theNextGroupGathersWhileTheLastOnesSyncRuns() async throws {
         let directory = try makeTemporaryDirectory("noaber-writer-gather")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let door = Turnstile()
-        let writer = try writer(directory, door)
-        for entry in try setup() { _ = try await writer.write(entry) }
+        let (writer, door) = try await setUpWriter(in: directory)
         let groupsBefore = writer.groupCommits.load(ordering: .relaxed)
 
         door.close()
@@ -109,9 +113,7 @@ struct WriterSyncTests {
     @Test func aFailedSyncStopsTheWriterAndTheReadsThatWait() async throws {
         let directory = try makeTemporaryDirectory("noaber-writer-syncfail")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let door = Turnstile()
-        let writer = try writer(directory, door)
-        for entry in try setup() { _ = try await writer.write(entry) }
+        let (writer, door) = try await setUpWriter(in: directory)
 
         door.close()
         let answer = Task { await writer.submit([try batches.credit("lost", to: "vol:jan", 1)], peer: nil) }
