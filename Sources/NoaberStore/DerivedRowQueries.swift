@@ -85,15 +85,21 @@ extension Connection {
             start = place
         }
         // Both tables by their keys, merged: a row stored in both is read twice, and the audit
-        // that reads these pages names it.
-        let rows = try statement(
+        // that reads these pages names it. So a page never ends between the two: the next page
+        // starts after the place, and would skip the second (one row more is read to see it).
+        var rows = try statement(
             """
             SELECT credit_id, seq, idx, id_hash FROM batch_credits WHERE (seq, idx) > (?1, ?2)
             UNION ALL SELECT credit_id, seq, idx, id_hash FROM batch_credits_recent WHERE (seq, idx) > (?1, ?2)
             ORDER BY 2, 3 LIMIT ?3
             """
-        ).rows([.integer(start.seq), .integer(start.index), .integer(Int64(limit))]) { row in
+        ).rows([.integer(start.seq), .integer(start.index), .integer(Int64(limit) + 1)]) { row in
             (StoredBatchCreditRow(creditID: row.text(0), seq: row.int64(1), index: row.int64(2)), row.int64(3))
+        }
+        if rows.count > limit, limit > 0,
+            rows[limit].0.seq != rows[limit - 1].0.seq || rows[limit].0.index != rows[limit - 1].0.index
+        {
+            rows.removeLast()
         }
         for (row, hash) in rows where hash != CreditIDHash.of(row.creditID) {
             throw .corruptRow("batch_credits: the id_hash of credit \(row.creditID) is not its hash")

@@ -149,5 +149,13 @@ struct BatchCreditsStoreTests {
             "INSERT INTO batch_credits_recent SELECT * FROM batch_credits WHERE seq = 8 AND idx = 0")
         #expect(store.connection.changes == 1)
         #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(store.connection) }
+        // The last row in both, and the rows read in pages that end with its first copy: the
+        // page is carried on to the second, so the next one does not start past both.
+        try store.connection.execute("DELETE FROM batch_credits_recent")
+        try store.connection.execute(
+            "INSERT INTO batch_credits_recent SELECT * FROM batch_credits ORDER BY seq DESC, idx DESC LIMIT 1")
+        #expect(try store.connection.batchCreditRows(after: "imp-8", limit: 3).count == 4)
+        #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(store.connection, pageSize: 12) }
+        #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(store.connection, pageSize: 1000) }
     }
 }
