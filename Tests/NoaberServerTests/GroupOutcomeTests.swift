@@ -72,4 +72,41 @@ struct GroupOutcomeTests {
         #expect(writes.map(\.entry.seq) == [Int64(setup.count) + 1] && writes.map(\.replayed) == [false])
         core.close()
     }
+
+    @Test func aQueryThatFailsWhileJudgingFailsTheGroupNotTheRule() throws {
+        let directory = try makeTemporaryDirectory("noaber-group-read")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let core = try WriterCore(
+            store: try LedgerStore(database: Database(directory: directory.path)), clock: Timestamp.now,
+            logger: Logger(label: "test"),
+            checkpoints: CheckpointSigner(
+                key: try .generate(), keyPath: directory.appendingPathComponent("log.key").path, everyCommit: true))
+        _ = core.commit(try fixture.setup().map { [try submission($0)] })
+        let store = try #require(core.store)
+        let fresh = try fixture.credit("fresh", to: "vol:jan", 5)
+
+        // A damaged file stands in for a read error: the credits' table is not there to ask whether
+        // an entry's id is a credit's (FORMAT.md §17). A plain transaction does not write that table.
+        try store.connection.execute("ALTER TABLE batch_credits RENAME TO batch_credits_gone")
+        let prior = WriterPriorEntries(store: store)
+        #expect(prior.usedID("fresh") == nil)
+        #expect(prior.failure != nil)
+        // The rules would take that for "unused"; the group is not written instead.
+        let (failed, written) = core.commit([[try submission(fresh)]])
+        guard case .storageFailure(let why) = failed[0] else {
+            Issue.record("a group judged on a failed query was answered \(failed[0])")
+            return
+        }
+        #expect(why.contains("batch_credits"))
+        #expect(written.isEmpty)
+        #expect(try store.connection.entry(id: "fresh") == nil)
+
+        try store.connection.execute("ALTER TABLE batch_credits_gone RENAME TO batch_credits")
+        let (again, _) = core.commit([[try submission(fresh)]])
+        guard case .accepted = again[0] else {
+            Issue.record("the writer did not go on once the table was back: \(again[0])")
+            return
+        }
+        core.close()
+    }
 }

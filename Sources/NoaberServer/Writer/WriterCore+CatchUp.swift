@@ -35,6 +35,9 @@ extension WriterCore {
                 try admitVerbatim(item, prior: prior, store: store)
                 tree.append(item.stored.entry.leafHash)
             }
+            if let failure = prior.failure {
+                throw RestoreError.catchUp("a query failed while catching up: \(failure)")
+            }
             guard tree.root == published.root else {
                 throw RestoreError.catchUp(
                     "with the export's entries the tree of \(published.size) has root \(tree.root.base64), not the published \(published.root.base64)"

@@ -106,6 +106,17 @@ final class WriterCore: @unchecked Sendable {
             return judged
         }
         let judged = (try? store.connection.snapshot { () throws(StoreError) in judging() }) ?? judging()
+        if let failure = prior.failure {
+            // A rule may have taken the failed query for "none"; nothing of the group is written.
+            logger.error(
+                "a query failed while the group was judged; nothing of it was written",
+                metadata: ["error": .escaped(failure)])
+            do { state = try store.loadState() } catch {
+                halted = "the writer stopped after a failed read; restart noaberd"
+                logger.critical("cannot reload state after a failed read", metadata: ["error": .escaped(error)])
+            }
+            return (judged.map { _ in .storageFailure("\(failure)") }, [])
+        }
         if !draft.isEmpty, let failure = write(to: store, deferringSync: deferringSync) {
             return (judged.map { $0.dependsOnGroup ? .storageFailure(failure) : $0.outcome(in: draft) }, [])
         }

@@ -11,11 +11,15 @@ final class WriterPriorEntries: PriorEntries {
     private var pending = ReplayedEntries()
     /// Decisions this group made on claims committed before it.
     private var pendingDecisions: [String: Int64] = [:]
+    /// The first query that failed while the group was judged. The rules take a failed lookup for
+    /// "none" (an id unused, an entry not reversed), so a group with one is not written
+    /// (`WriterCore.commit`): a read error must not let a duplicate id or a second reversal in.
+    private(set) var failure: StoreError?
 
     /// Whether the database held a batch of credits when the group began (asked once): every
     /// entry's id is checked against the credits' ids (FORMAT.md §17), which costs nothing until
     /// a ledger has batches.
-    private lazy var batchesStored = (try? connection.hasBatchCredits()) ?? true
+    private lazy var batchesStored = look { () throws(StoreError) in try connection.hasBatchCredits() } ?? true
 
     init(store: LedgerStore) {
         self.store = store
@@ -25,25 +29,27 @@ final class WriterPriorEntries: PriorEntries {
     func transaction(_ entryID: String) -> (purpose: Purpose, postingsDigest: SHA256Digest)? {
         if let accepted = pending.transaction(entryID) { return accepted }
         // A credit of a batch counts as the credit transaction it stands for (docs/FORMAT.md §17).
-        if let credit = try? connection.batchCredit(entryID) {
-            guard let entry = try? connection.entry(seq: credit.seq),
+        if let credit = look({ () throws(StoreError) in try connection.batchCredit(entryID) }) {
+            guard let entry = look({ () throws(StoreError) in try connection.entry(seq: credit.seq) }),
                 let payload = try? Payload.decode(entry.signed.payload), case .credits(let batch) = payload.body,
                 batch.credits.indices.contains(Int(credit.index))
             else { return nil }
             return (.credit, batch.transaction(Int(credit.index)).postingsDigest)
         }
-        guard let entry = try? connection.entry(id: entryID), let payload = try? Payload.decode(entry.signed.payload),
-            case .transaction(let tx) = payload.body
+        guard let entry = look({ () throws(StoreError) in try connection.entry(id: entryID) }),
+            let payload = try? Payload.decode(entry.signed.payload), case .transaction(let tx) = payload.body
         else { return nil }
         return (tx.purpose, tx.postingsDigest)
     }
 
     func reversal(of entryID: String) -> Int64? {
-        pending.reversal(of: entryID) ?? (try? connection.reversal(of: entryID))
+        pending.reversal(of: entryID) ?? look { () throws(StoreError) in try connection.reversal(of: entryID) }
     }
 
     func claim(_ entryID: String) -> ClaimRecord? {
-        guard var record = pending.claim(entryID) ?? (try? connection.claim(id: entryID)) else { return nil }
+        guard
+            var record = pending.claim(entryID) ?? look({ () throws(StoreError) in try connection.claim(id: entryID) })
+        else { return nil }
         // A claim committed earlier may have been decided by this group.
         if record.decidedSeq == nil { record.decidedSeq = pendingDecisions[entryID] }
         return record
@@ -51,18 +57,27 @@ final class WriterPriorEntries: PriorEntries {
 
     func personalFields(of entryID: String) -> (seq: Int64, paths: [String])? {
         if let accepted = pending.personalFields(of: entryID) { return accepted }
-        guard let entry = try? connection.entry(id: entryID), let payload = try? Payload.decode(entry.signed.payload)
+        guard let entry = look({ () throws(StoreError) in try connection.entry(id: entryID) }),
+            let payload = try? Payload.decode(entry.signed.payload)
         else { return nil }
         return (entry.seq, payload.v >= 2 ? payload.personalFields.map(\.path) : [])
     }
 
     func usedID(_ id: String) -> Int64? {
-        pending.usedID(id) ?? (try? connection.entrySeq(id: id)) ?? creditEntry(id)
+        pending.usedID(id) ?? look { () throws(StoreError) in try connection.entrySeq(id: id) } ?? creditEntry(id)
     }
 
     func creditEntry(_ id: String) -> Int64? {
         if let seq = pending.creditEntry(id) { return seq }
-        return batchesStored ? (try? store.batchCredit(id))?.seq : nil
+        return batchesStored ? look { () throws(StoreError) in try store.batchCredit(id) }?.seq : nil
+    }
+
+    /// Runs one query; a failure is kept (`failure`) and answered as none.
+    private func look<T>(_ query: () throws(StoreError) -> T?) -> T? {
+        do { return try query() } catch {
+            if failure == nil { failure = error }
+            return nil
+        }
     }
 
     /// A batch that is refused rolls the group back to where it began.
