@@ -77,25 +77,20 @@ package final class Connection {
             try? execute("ROLLBACK")
             throw error
         }
-        guard let walSync else {
-            do { try execute("COMMIT") } catch {
-                try? execute("ROLLBACK")
-                throw error
-            }
-            return result
-        }
         // Numbered before the COMMIT makes the rows visible, so a reader that saw them waits for it.
-        let number = walSync.beginCommit()
+        let number = walSync?.beginCommit()
         do { try execute("COMMIT") } catch {
             try? execute("ROLLBACK")
             // A COMMIT can fail in SQLite's own sync of the WAL: syncing now tells the caller, by
             // `walSync.failure`, whether the disk failed (then nothing more is written), and lets
             // no reader wait on the number.
-            try? walSync.syncNow(through: walSync.lastBegun)
+            if let walSync { try? walSync.syncNow(through: walSync.lastBegun) }
             throw error
         }
-        lastCommit = number
-        if !deferringSync { try walSync.syncNow(through: number) }
+        if let walSync, let number {
+            lastCommit = number
+            if !deferringSync { try walSync.syncNow(through: number) }
+        }
         return result
     }
 

@@ -82,10 +82,7 @@ final class WriterCore: @unchecked Sendable {
         _ units: [[Submission]], deferringSync: Bool = false, more: @escaping () -> [[Submission]]? = { nil }
     ) -> ([WriteOutcome], [AcceptedEntry]) {
         guard let store else { return (units.map { _ in .shuttingDown }, []) }
-        if halted == nil, let failure = store.connection.walSync?.failure {
-            halted = "the ledger's disk failed to sync (\(failure)); restart noaberd"
-            logger.critical("a sync of the WAL failed: nothing more is written", metadata: ["error": .escaped(failure)])
-        }
+        if halted == nil { _ = haltIfSyncFailed(store) }
         if let halted { return (units.map { _ in .storageFailure(halted) }, []) }
         draft = GroupDraft()
         defer { draft = GroupDraft() }
@@ -111,10 +108,7 @@ final class WriterCore: @unchecked Sendable {
             logger.error(
                 "a query failed while the group was judged; nothing of it was written",
                 metadata: ["error": .escaped(failure)])
-            do { state = try store.loadState() } catch {
-                halted = "the writer stopped after a failed read; restart noaberd"
-                logger.critical("cannot reload state after a failed read", metadata: ["error": .escaped(error)])
-            }
+            reloadState(from: store, after: "read")
             return (judged.map { _ in .storageFailure("\(failure)") }, [])
         }
         if !draft.isEmpty, let failure = write(to: store, deferringSync: deferringSync) {
@@ -229,18 +223,10 @@ final class WriterCore: @unchecked Sendable {
                 return note
             }
         } catch {
-            if let failure = store.connection.walSync?.failure {
-                // Committed, but not known to be on the disk: nothing more is written.
-                halted = "the ledger's disk failed to sync (\(failure)); restart noaberd"
-                logger.critical(
-                    "a sync of the WAL failed: nothing more is written", metadata: ["error": .escaped(failure)])
-                return "\(failure)"
-            }
+            // Committed, but not known to be on the disk: nothing more is written.
+            if let failure = haltIfSyncFailed(store) { return "\(failure)" }
             logger.error("commit failed; nothing of this group was written", metadata: ["error": .escaped(error)])
-            do { state = try store.loadState() } catch {
-                halted = "the writer stopped after a failed commit; restart noaberd"
-                logger.critical("cannot reload state after a failed commit", metadata: ["error": .escaped(error)])
-            }
+            reloadState(from: store, after: "commit")
             return "\(error)"
         }
         // A note signed for a group that failed to commit is dropped unseen, never served.
@@ -261,6 +247,23 @@ final class WriterCore: @unchecked Sendable {
             )
         }
         return nil
+    }
+
+    /// Stops the writer for good if a sync of the WAL failed (`WALSync`); returns that failure.
+    private func haltIfSyncFailed(_ store: LedgerStore) -> StoreError? {
+        guard let failure = store.connection.walSync?.failure else { return nil }
+        halted = "the ledger's disk failed to sync (\(failure)); restart noaberd"
+        logger.critical("a sync of the WAL failed: nothing more is written", metadata: ["error": .escaped(failure)])
+        return failure
+    }
+
+    /// After a failed `what`, the state goes back to the stored one's; the writer stops if even
+    /// that cannot be read.
+    private func reloadState(from store: LedgerStore, after what: String) {
+        do { state = try store.loadState() } catch {
+            halted = "the writer stopped after a failed \(what); restart noaberd"
+            logger.critical("cannot reload state after a failed \(what)", metadata: ["error": .escaped(error)])
+        }
     }
 
     /// The demurrage due at `time`, signed with the log key and admitted to the draft: at most
