@@ -7,17 +7,20 @@
 # the workload's own digest); export and offline verify; and a CSV import into a second fresh
 # ledger with the verification of what it imported.
 # It ends with the targets table: each figure beside its ceiling and target, PASS or FAIL.
-#   Benchmarks/run.sh [--tx N] [--volunteers N] [--connections N] [--import-lines N]
+#   Benchmarks/run.sh [--tx N] [--volunteers N] [--connections N] [--import-lines N] [--trace PATH]
+# --trace writes each paced read's due time and latency to PATH.session-paced and prints where in
+# the run the reads over 1 ms were (Benchmarks/trace-windows.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tx=20000 volunteers=2000 connections=64 import_lines=20000
+tx=20000 volunteers=2000 connections=64 import_lines=20000 trace=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --tx) tx=$2; shift 2 ;;
         --volunteers) volunteers=$2; shift 2 ;;
         --connections) connections=$2; shift 2 ;;
         --import-lines) import_lines=$2; shift 2 ;;
-        *) echo "usage: $0 [--tx N] [--volunteers N] [--connections N] [--import-lines N]" >&2; exit 2 ;;
+        --trace) trace=$2; shift 2 ;;
+        *) echo "usage: $0 [--tx N] [--volunteers N] [--connections N] [--import-lines N] [--trace PATH]" >&2; exit 2 ;;
     esac
 done
 gen=../shared/bench/gen_workload.py
@@ -43,7 +46,9 @@ for _ in $(seq 100); do [ -S "$work/noaberd.sock" ] && break; sleep 0.1; done
 
 echo "workload: $tx transactions, $volunteers volunteers (gen_workload.py), $connections connections, $(nproc) cores"
 $bench workload --socket "$work/noaberd.sock" --workload "$work/workload.jsonl" --figures "$figures" \
-    --connections "$connections" --expect-digest "$digest" --admin-key-out "$work/admin.key" --daemon-pid "$daemon"
+    --connections "$connections" --expect-digest "$digest" --admin-key-out "$work/admin.key" --daemon-pid "$daemon" \
+    ${trace:+--trace "$trace"}
+[ -z "$trace" ] || python3 Benchmarks/trace-windows.py "$trace.session-paced" --window-ms 250
 echo "noaberd peak memory: $(awk '/VmHWM/ {print $2, $3}' /proc/$daemon/status)"
 echo "daemon_peak_rss_kb $(awk '/VmHWM/ {print $2}' /proc/$daemon/status)" >>"$figures"
 

@@ -35,6 +35,9 @@ struct Workload: AsyncParsableCommand {
     @Option(help: "The daemon's process id, to report the CPU each read costs it.")
     var daemonPid: Int32?
 
+    @Option(help: "Write each paced read's due time, latency and lateness (ms) to this path, suffixed by the mode.")
+    var trace: String?
+
     @Flag(help: "Stop after the submission, to profile or count the write path alone.")
     var submitOnly = false
 
@@ -124,7 +127,7 @@ struct Workload: AsyncParsableCommand {
             out["read_session_p99_ms"] = reads[.session]?.p99
             // The target's latency: the same reads at the target's rate, paced (Targets.swift).
             let paced = try await client.pacedReadBenchmark(
-                signer: signer, account: account, rate: Self.pacedReadRate, daemonPID: daemonPid)
+                signer: signer, account: account, rate: Self.pacedReadRate, daemonPID: daemonPid, trace: trace)
             out["read_paced_offered"] = paced.offered
             out["read_paced_rate"] = paced.rate
             out["read_paced_p50_ms"] = paced.p50
