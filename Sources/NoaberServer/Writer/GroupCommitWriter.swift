@@ -62,8 +62,8 @@ final class GroupCommitWriter: Sendable {
     /// Group commits between two background checkpoints. Groups of 10-20 entries rewrite many of
     /// the same pages (the balances, the account ends of the posting index, the Merkle levels'
     /// ends, the checkpoint row), and a checkpoint copies each page once, however many commits
-    /// wrote it, with two fsyncs: every 32 rather than every 8, the daemon made 15-19 % fewer
-    /// reads and wrote 4-9 % fewer bytes per entry (some 1,800 WAL pages a checkpoint under load,
+    /// wrote it, with two fsyncs: every 32 rather than every 8, the daemon made 15-24 % fewer
+    /// reads and wrote 4-12 % fewer bytes per entry (some 1,800 WAL pages a checkpoint under load,
     /// under `restartAbove`; Benchmarks/README.md, "The submit path, fifth round").
     static let commitsPerCheckpoint = 32
     /// WAL pages past which the writer checkpoints after a commit itself, as SQLite does by
