@@ -12,6 +12,7 @@ repeat exactly from run to run, unlike times on a shared machine) and the proces
   PAGE_SIZE=2048 Benchmarks/append-growth.py /tmp/g.sqlite 120000 30
   Benchmarks/append-growth.py /tmp/g.sqlite 120000 30 "DROP INDEX postings_by_account"
   NO_BALANCES=1 …   (leave out the balance updates)
+  NO_MERKLE=1 …     (leave out the Merkle nodes)
 """
 import hashlib
 import os
@@ -57,6 +58,7 @@ db.execute("COMMIT")
 rng = random.Random(1)
 payload, signature = os.urandom(320), os.urandom(64)
 balances = not os.environ.get("NO_BALANCES")
+merkle = not os.environ.get("NO_MERKLE")
 seq, frames, cpu, step = 0, 0, time.process_time(), total // 10
 while seq < total:
     db.execute("BEGIN IMMEDIATE")
@@ -74,8 +76,9 @@ while seq < total:
                 db.execute(update, (amount, account))
         # The leaf, and the node of each subtree this leaf completes.
         level, index = 0, seq - 1
-        db.execute("INSERT INTO merkle_nodes VALUES (0, ?, ?)", (index, digest))
-        while index % 2 == 1:
+        if merkle:
+            db.execute("INSERT INTO merkle_nodes VALUES (0, ?, ?)", (index, digest))
+        while merkle and index % 2 == 1:
             level, index = level + 1, index // 2
             db.execute("INSERT INTO merkle_nodes VALUES (?, ?, ?)", (level, index, digest))
     db.execute("INSERT OR REPLACE INTO checkpoint VALUES (1, ?, ?, ?, '2026-12-07T04:00:00.000Z')", (seq, digest, "n" * 240))
