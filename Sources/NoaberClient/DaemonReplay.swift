@@ -56,9 +56,10 @@ package enum DaemonReplay {
         var decoded: [SignaturePrecheck.Decoded]
     }
 
-    /// A page's entries up to `head` as Core values: the answer parsed on this task, converted on
-    /// every core (base64, hex, times), then their payloads parsed and their hashes computed, on
-    /// every core; the first malformed entry in chain order is the failure.
+    /// A page's entries up to `head` as Core values: a packed page read on this task in one pass,
+    /// a JSON page (from a daemon before packed pages) parsed here and converted on every core
+    /// (base64, hex, times); then their payloads parsed and their hashes computed, on every core.
+    /// The first malformed entry in chain order is the failure.
     private static func read(
         _ client: RPCClient, _ pending: RPCClient.Pending<EntriesAnswer>, _ head: Int64
     ) async throws -> ReadPage {
