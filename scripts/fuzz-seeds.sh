@@ -10,7 +10,7 @@ root=$PWD
 out=$root/Fuzz/Corpus
 work=$(mktemp -d)
 trap 'kill "$daemon" 2>/dev/null || true; rm -rf "$work"' EXIT
-for target in rpc-lines strict-json payload encodings pem-keys signed-note tlog-proof verifier-key export-jsonl csv-import; do
+for target in rpc-lines strict-json payload encodings pem-keys signed-note tlog-proof verifier-key export-jsonl csv-import packed-page; do
     mkdir -p "$out/$target"
 done
 

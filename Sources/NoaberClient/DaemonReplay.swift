@@ -22,7 +22,7 @@ package enum DaemonReplay {
         defer { swap(&audit, &replay.audit) }
         var next: Int64 = 1
         var page = try await read(
-            client, client.request(.entries, pageParams(next, head), as: EntriesResult.self), head)
+            client, client.request(.entries, pageParams(next, head), as: EntriesAnswer.self), head)
         // A page that does not advance ends the pages rather than asking for it forever.
         while let first = page.entries.first?.entry.seq, let last = page.entries.last?.entry.seq, last >= next {
             next = last + 1
@@ -31,7 +31,7 @@ package enum DaemonReplay {
                 ? try await client.request(
                     .treeNodes, TreeNodesParams(fromSeq: first, throughSeq: last), as: TreeNodesResult.self) : nil
             let pending =
-                next <= head ? try await client.request(.entries, pageParams(next, head), as: EntriesResult.self) : nil
+                next <= head ? try await client.request(.entries, pageParams(next, head), as: EntriesAnswer.self) : nil
             var stored: [TreeNodeInfo]?
             do { if let nodes { stored = try await client.answer(nodes).nodes } } catch {
                 // The connection stays usable: the answer asked for ahead is read and dropped.
@@ -56,22 +56,41 @@ package enum DaemonReplay {
         var decoded: [SignaturePrecheck.Decoded]
     }
 
-    /// A page's entries up to `head` as Core values: the answer parsed on this task, converted on
-    /// every core (base64, hex, times), then their payloads parsed and their hashes computed, on
-    /// every core; the first malformed entry in chain order is the failure.
+    /// A page's entries up to `head` as Core values: a packed page read on this task in one pass,
+    /// a JSON page (from a daemon before packed pages) parsed here and converted on every core
+    /// (base64, hex, times); then their payloads parsed and their hashes computed, on every core.
+    /// The first malformed entry in chain order is the failure.
     private static func read(
-        _ client: RPCClient, _ pending: RPCClient.Pending<EntriesResult>, _ head: Int64
+        _ client: RPCClient, _ pending: RPCClient.Pending<EntriesAnswer>, _ head: Int64
     ) async throws -> ReadPage {
-        let page = try await client.answer(pending).entries.filter { $0.seq <= head }
-        let converted = Parallel.map(page.count) { range in
-            range.map { index -> Result<StoredEntry, VerificationFailure> in
-                do throws(VerificationFailure) { return .success(try page[index].storedEntry()) } catch {
-                    return .failure(error)
+        let converted: [Result<StoredEntry, VerificationFailure>]
+        switch try await client.answer(pending) {
+        case .packed(let bytes):
+            // Converted as it is read, in one pass: nothing is spelt as text to be decoded again.
+            do { converted = try PackedEntries.read(bytes).filter { seq(of: $0) <= head } } catch {
+                throw ClientError.malformedResponse(error.description)
+            }
+        case .entries(let result):
+            // A daemon from before packed pages.
+            let page = result.entries.filter { $0.seq <= head }
+            converted = Parallel.map(page.count) { range in
+                range.map { index -> Result<StoredEntry, VerificationFailure> in
+                    do throws(VerificationFailure) { return .success(try page[index].storedEntry()) } catch {
+                        return .failure(error)
+                    }
                 }
             }
         }
         let entries = try converted.map { result throws(VerificationFailure) in try result.get() }
         return ReadPage(entries: entries, decoded: SignaturePrecheck.decode(entries))
+    }
+
+    /// The seq an entry of a page was read with, whether or not it converted.
+    private static func seq(of read: Result<StoredEntry, VerificationFailure>) -> Int64 {
+        switch read {
+        case .success(let stored): stored.entry.seq
+        case .failure(let failure): failure.seq ?? 0
+        }
     }
 
     /// The audit while `entries` runs, checked by one task at a time: each page's check gets it
@@ -86,7 +105,9 @@ package enum DaemonReplay {
     }
 
     private static func pageParams(_ from: Int64, _ head: Int64) -> EntriesParams {
-        EntriesParams(fromSeq: from, limit: Int(min(Int64(EntriesParams.maxLimit), head - from + 1)))
+        EntriesParams(
+            fromSeq: from, limit: Int(min(Int64(EntriesParams.maxLimit), head - from + 1)),
+            packed: PackedEntries.version)
     }
 
     /// Compares every row of `claims`, `reversals` and `personal_subjects` with the replay, a page

@@ -11,6 +11,10 @@ package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     package init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
 
+    /// The times `rfc3339` writes with a four-digit year, 0000-01-01T00:00:00.000Z to
+    /// 9999-12-31T23:59:59.999Z: those that `init(rfc3339:)` reads back.
+    package static let fourDigitYears: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
     package static func < (a: Self, b: Self) -> Bool { a.millisecondsSinceEpoch < b.millisecondsSinceEpoch }
 
     package var description: String { rfc3339 }

@@ -11,6 +11,12 @@ package struct KeyID: Hashable, Comparable, Sendable, Codable, CustomStringConve
         self.hex = Hex.encode(bytes)
     }
 
+    /// The id whose bytes these are (16 of them), as a packed page sends it.
+    package init?(bytes: [UInt8]) {
+        guard bytes.count == Self.hexCount / 2 else { return nil }
+        hex = Hex.encode(bytes)
+    }
+
     package init(publicKey: Ed25519PublicKey) {
         hex = Hex.encode(SHA256.hash(publicKey.rawRepresentation).bytes.prefix(Self.hexCount / 2))
     }

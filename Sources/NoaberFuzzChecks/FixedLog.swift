@@ -50,7 +50,10 @@ extension FixedLog {
     /// Seeds the fixed log signed, by target and file name: checkpoints, proofs for a few leaves
     /// and its verifier key. scripts/fuzz.sh writes them beside the committed corpora.
     package static func seeds() -> [(target: FuzzTarget, name: String, bytes: [UInt8])] {
-        var seeds: [(FuzzTarget, String, [UInt8])] = [(.verifierKey, "fixed-log.vkey", Array(verifier.text.utf8))]
+        var seeds: [(FuzzTarget, String, [UInt8])] = [
+            (.verifierKey, "fixed-log.vkey", Array(verifier.text.utf8)),
+            (.packedPage, "three.packed", PackedPageChecks.seed()),
+        ]
         for size: UInt64 in [1, 2, 7, 64, 100] {
             let checkpoint = Checkpoint(origin: origin, size: size, root: root(size))
             let signed = try! SignedCheckpoint.sign(checkpoint, with: key)

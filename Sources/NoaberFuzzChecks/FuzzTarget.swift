@@ -34,6 +34,8 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     case exportJSONL = "export-jsonl"
     /// The CSV import reader (`CSVReader`, `ImportFile.parse`).
     case csvImport = "csv-import"
+    /// A packed page of `ledger.entries` (`PackedEntries.read`).
+    case packedPage = "packed-page"
 
     /// Runs the target's properties on `bytes`.
     package func check(_ bytes: [UInt8]) throws(FuzzFinding) {
@@ -48,6 +50,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .verifierKey: try KeyChecks.checkVerifierKey(bytes)
         case .exportJSONL: try ExportChecks.check(bytes)
         case .csvImport: try ImportChecks.check(bytes)
+        case .packedPage: try PackedPageChecks.check(bytes)
         }
     }
 }

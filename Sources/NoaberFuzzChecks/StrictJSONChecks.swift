@@ -45,6 +45,16 @@ enum StrictJSONChecks {
         if let scanned = entries.0, let tree = entries.1 {
             try require(written(scanned) == written(tree), "the entries page's one pass read other values")
         }
+        let answer = (EntriesAnswer.scan(line: line), byTree(EntriesAnswer.self))
+        try require((answer.0 == nil) == (answer.1 == nil), "the entries answer's one pass decided otherwise")
+        switch answer {
+        case (.packed(let scanned)?, .packed(let tree)?):
+            try require(scanned == tree, "the packed page's one pass read other bytes")
+        case (.entries(let scanned)?, .entries(let tree)?):
+            try require(written(scanned) == written(tree), "the entries answer's one pass read other values")
+        case (nil, nil): break
+        default: throw FuzzFinding("the entries answer's one pass read another kind of page")
+        }
         let nodes = (TreeNodesResult.scan(line: line), byTree(TreeNodesResult.self))
         try require((nodes.0 == nil) == (nodes.1 == nil), "the Merkle nodes page's one pass decided otherwise")
         try require(nodes.0?.nodes == nodes.1?.nodes, "the Merkle nodes page's one pass read other values")

@@ -14,7 +14,7 @@ package protocol JSONLineScannable: JSONTreeReadable {
 
 /// The plain success answer `{"result": R, "error": null?, ...}` of a line, its result read by
 /// `result` at depth 1; nil for an error answer or anything that does not fit.
-private func scanAnswer<R>(
+func scanAnswer<R>(
     _ line: [UInt8], _ result: (inout JSONPullReader) throws(LedgerError) -> R
 ) -> R? {
     var reader = JSONPullReader(line)
@@ -42,7 +42,7 @@ private func scanAnswer<R>(
 
 /// The one array member `name` of the result object at depth 1, each item read by `item` at
 /// depth 3; other members are skipped and the first of twins counts.
-private func scanList<T>(
+func scanList<T>(
     _ reader: inout JSONPullReader, _ name: String, _ item: (inout JSONPullReader) throws(LedgerError) -> T
 ) throws(LedgerError) -> [T] {
     var list: [T]?

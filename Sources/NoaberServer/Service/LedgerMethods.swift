@@ -102,6 +102,10 @@ extension LedgerService {
         let page = try await reads.read(.page) { db in
             let page = try db.entries(from: params.fromSeq, limit: limit, maxPayloadBytes: EntriesParams.maxPageBytes)
             let served = try servingPersonalData(page, version: db.ledger()?.version, context)
+            // Packed for a client that reads it (docs/PROTOCOL.md, "Packed pages"), else as JSON.
+            if let packed = params.packed, packed >= PackedEntries.version {
+                return ResponseLine(data: context.respond(PackedEntriesAnswer(entries: served)))
+            }
             return ResponseLine(data: context.respond(StoredEntriesPage(entries: served)))
         }
         return page
