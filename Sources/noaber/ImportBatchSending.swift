@@ -16,9 +16,9 @@ extension Import {
     /// `ledger.used_ids` requests sent in one round trip.
     static let usedIDRequestsPerTrip = 20
 
-    /// Lines planned, asked about and sent at a time: twelve `credits` entries of 1000 lines, four
-    /// for each connection, so that the connections seldom wait for the window's last batch;
-    /// with the next window planned meanwhile, two windows' credits are what the client holds.
+    /// Lines planned and asked about at a time: twelve `credits` entries of 1000 lines. The
+    /// connections take them as they come (`ImportBatchQueue`) while the next window is planned,
+    /// so two windows' credits are what the client holds.
     static let windowLines = 12_000
 
     /// Format 2 (docs/FORMAT.md §17): takes the `lines` credits of `stream` a window at a time,
