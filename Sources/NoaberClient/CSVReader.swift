@@ -59,12 +59,39 @@ package enum CSVReader {
         private let delimiter: UInt8
         private var i: Int
         private var line = 1
+        /// Records that start here or after are not read (`halves`).
+        private var end: Int
+
+        /// Where the next record starts, and its line.
+        package struct Place: Equatable, Sendable {
+            package var offset: Int
+            package var line: Int
+        }
+
+        package var place: Place { Place(offset: i, line: line) }
 
         package init(_ bytes: [UInt8], delimiter: Delimiter) {
             self.bytes = bytes
             self.delimiter = UInt8(ascii: delimiter.scalar)
             // A spreadsheet's byte-order mark.
             i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            end = bytes.count
+        }
+
+        /// The records still to read, in two: the first reader reads those that start before the
+        /// end of the line past the middle of the bytes left, the second those from there on,
+        /// numbering lines on as one reader would. Nil if that line is the last. A record read by
+        /// the first may cross the split (a line break within quotes): then the first does not end
+        /// at the second's `place`.
+        package func halves() -> (Records, Records)? {
+            let lf = UInt8(ascii: "\n")
+            guard let split = bytes[(i + (end - i) / 2)..<end].firstIndex(of: lf).map({ $0 + 1 }), split < end
+            else { return nil }
+            var (first, second) = (self, self)
+            first.end = split
+            second.i = split
+            second.line = line + bytes[i..<split].count { $0 == lf }
+            return (first, second)
         }
 
         /// The next record, nil at the end of the bytes.
@@ -73,11 +100,11 @@ package enum CSVReader {
             defer { (self.i, self.line) = (i, line) }
             // A quoted field's bytes, with its doubled quotes undone; an unquoted field is cut out whole.
             var quotedBytes: [UInt8] = []
-            let delimiter = self.delimiter
+            let (delimiter, limit) = (self.delimiter, self.end)
             return try bytes.withUnsafeBufferPointer { bytes throws -> Record? in
                 let (quote, cr, lf) = (UInt8(ascii: "\""), UInt8(ascii: "\r"), UInt8(ascii: "\n"))
                 let end = bytes.count
-                guard i < end else { return nil }
+                guard i < limit else { return nil }
                 var fields: [String] = []
                 let recordLine = line
                 while i < end {

@@ -118,8 +118,10 @@ package struct ImportFile {
         /// Lines read so far with something to import, good or bad.
         package private(set) var count = 0
 
-        /// Reads the header of the file `source`, whose bytes are `bytes`.
-        package init(_ bytes: [UInt8], source: String, today: CalendarDate) throws {
+        /// Reads the header of the file `source`, whose bytes are `bytes`. Without `checksRepeats`,
+        /// a line that repeats an earlier one is not refused: for a second reading of bytes
+        /// that a first found without repeats, which then holds no key of every line.
+        package init(_ bytes: [UInt8], source: String, today: CalendarDate, checksRepeats: Bool = true) throws {
             let delimiter = CSVReader.delimiter(of: bytes)
             records = CSVReader.Records(bytes, delimiter: delimiter)
             guard let header = try records.next(), header.fields != [""] else {
@@ -127,6 +129,7 @@ package struct ImportFile {
                     "\(source) is empty; the first line must name the columns: \(columns.joined(separator: ","))")
             }
             lines = LineReader(names: try columnNames(header.fields), today: today, delimiter: delimiter)
+            lines.checksRepeats = checksRepeats
         }
 
         /// The next good line; nil at the end of the file.
@@ -141,6 +144,22 @@ package struct ImportFile {
             }
             return nil
         }
+
+        /// Where the next record starts.
+        package var place: CSVReader.Records.Place { records.place }
+
+        /// The lines still to read, in two readers (`CSVReader.Records.halves`), each with the
+        /// repeat check's keys of its own lines only; nil if the file cannot be split.
+        package func halves() -> (Reader, Reader)? {
+            guard let (first, second) = records.halves() else { return nil }
+            var (one, two) = (self, self)
+            one.records = first
+            two.records = second
+            return (one, two)
+        }
+
+        /// Whether a line this reader read and one `other` read repeat each other (`LineReader`).
+        package func repeatsALine(of other: Reader) -> Bool { lines.sharesKey(with: other.lines) }
 
         /// Refuses a file read to its end that has a header but no lines.
         package func finish(source: String) throws {

@@ -10,6 +10,9 @@ struct LineReader: Sendable {
     let today: CalendarDate
     let delimiter: CSVReader.Delimiter
     var problems: [ImportFile.Problem] = []
+    /// Whether a line repeating an earlier one is refused: a reading of bytes already found
+    /// without repeats need not keep every line's key again (a million of them at a million lines).
+    var checksRepeats = true
     var seenExternal: [String: Int] = [:]
     var seenContent: [String: Int] = [:]
     /// Whether each date written so far is a real day: a month's file has some thirty of them.
@@ -112,6 +115,7 @@ struct LineReader: Sendable {
     /// Refuses a line that would share its entry id with an earlier one: the same external id, or,
     /// without one, the same content.
     private mutating func identify(_ read: inout Fields, line: Int) {
+        guard checksRepeats else { return }
         if let external = read.externalID {
             if let first = seenExternal[external] {
                 read.reasons.append("external_id \(external) is also on line \(first)")
@@ -126,6 +130,16 @@ struct LineReader: Sendable {
                 seenContent[content] = line
             }
         }
+    }
+
+    /// Whether a line this reader read and one `other` read have one key: the same external id,
+    /// or, without one, the same content.
+    func sharesKey(with other: LineReader) -> Bool {
+        func shared(_ one: [String: Int], _ two: [String: Int]) -> Bool {
+            let (small, large) = one.count <= two.count ? (one, two) : (two, one)
+            return small.keys.contains { large[$0] != nil }
+        }
+        return shared(seenExternal, other.seenExternal) || shared(seenContent, other.seenContent)
     }
 
     /// What makes the line's entry id.
@@ -171,8 +185,10 @@ extension String {
     /// Foundation's bridging, which was a tenth of a million-line import's reading: a field
     /// without spaces at its ends is returned as it is.
     var trimmingSpaces: String {
+        // ASCII's only space separator is the space: the Unicode tables are asked only beyond
+        // it (they were a twentieth of an import's CPU, asked for every field's ends).
         func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-            scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator
+            scalar.isASCII ? scalar == " " || scalar == "\t" : scalar.properties.generalCategory == .spaceSeparator
         }
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else { return self }

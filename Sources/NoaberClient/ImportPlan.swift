@@ -15,11 +15,11 @@ package struct ImportPlan: Sendable {
 
     /// The credits planned and not yet taken (`takeCredits`); none kept if not `keepsCredits`.
     package private(set) var credits: [Credit] = []
-    package private(set) var total: Int64 = 0
+    package internal(set) var total: Int64 = 0
     /// Whether the credits are kept: a checking pass over a whole file keeps only the totals.
     package var keepsCredits = true
     /// The totals of every credit planned, taken or not, for the summary.
-    package private(set) var totals = Totals()
+    package internal(set) var totals = Totals()
 
     /// What people check against their spreadsheet: volunteers, hours, amount per category.
     package struct Totals: Sendable {

@@ -96,8 +96,11 @@ struct Import: AsyncParsableCommand {
                 // window at a time. A million lines' plan held at once was most of a gigabyte.
                 let checked = try check(
                     bytes, today: today, key: key, state: state, builder: builder, session: session, amount: amount)
+                // The check found no line repeating another in these very bytes: the second reading
+                // keeps no key of every line to find one.
                 let stream = ImportStream(
-                    try ImportFile.Reader(bytes, source: file, today: today), issuer: issuer.value, state: state,
+                    try ImportFile.Reader(bytes, source: file, today: today, checksRepeats: false),
+                    issuer: issuer.value, state: state,
                     builder: builder, ledgerID: session.ledgerID, amount: amount)
                 let lines = checked.totals.credits
                 var summary =
@@ -150,6 +153,14 @@ struct Import: AsyncParsableCommand {
         session: Session, amount: @Sendable (String) throws(AmountProblem) -> Int64
     ) throws -> ImportPlan {
         var reader = try ImportFile.Reader(bytes, source: file, today: today)
+        // On both cores; where that could decide otherwise, or finds a problem, in one pass, which
+        // names every problem.
+        if let checked = ImportPlan.checkInHalves(
+            reader, issuer: issuer.value, signer: key.publicKey.keyID, state: state, builder: builder,
+            ledgerID: session.ledgerID, amount: amount)
+        {
+            return checked
+        }
         let (checked, problems) = try ImportPlan.check(
             &reader, source: file, issuer: issuer.value, signer: key.publicKey.keyID, state: state,
             builder: builder, ledgerID: session.ledgerID, amount: amount)

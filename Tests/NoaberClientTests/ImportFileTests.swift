@@ -146,3 +146,30 @@ struct ImportFileTests {
         #expect(throws: ClientFailure.self) { try ImportFile.read("/nonexistent/month.csv", today: today) }
     }
 }
+
+extension ImportFileTests {
+    /// A field's spaces and tabs at its ends, and Unicode's other spaces (a no-break space), are
+    /// not part of it; those inside are.
+    @Test func fieldsAreTrimmedOfSpacesAtTheirEndsOnly() throws {
+        let (lines, problems) = try parse(
+            "account,date,hours,memo\n vol:piet\t,2026-11-01 ,1,\u{00A0}boodschappen bakker \n")
+        #expect(problems.isEmpty)
+        #expect(lines.first?.account.rawValue == "vol:piet" && lines.first?.date == "2026-11-01")
+        #expect(lines.first?.memo == "boodschappen bakker")
+    }
+
+    /// A second reading of bytes already found without repeats keeps no key per line, so it
+    /// lets a repeated line through; the first reading refuses it.
+    @Test func aReadingWithoutTheRepeatCheckLetsARepeatThrough() throws {
+        let bytes = Array("account,date,hours\nvol:piet,2026-11-01,1\nvol:piet,2026-11-01,1\n".utf8)
+        let today = CalendarDate("2026-12-06")!
+        func read(_ checksRepeats: Bool) throws -> (lines: Int, problems: Int) {
+            var reader = try ImportFile.Reader(bytes, source: "f.csv", today: today, checksRepeats: checksRepeats)
+            var lines = 0
+            while try reader.next() != nil { lines += 1 }
+            return (lines, reader.problems.count)
+        }
+        #expect(try read(true) == (1, 1))
+        #expect(try read(false) == (2, 0))
+    }
+}

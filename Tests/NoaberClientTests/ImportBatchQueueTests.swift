@@ -1,0 +1,89 @@
+import Foundation
+import NoaberAudit
+import NoaberClient
+import NoaberCore
+import NoaberCrypto
+import Testing
+
+/// The queue between an import's plan and the connections that send its batches: they take
+/// batches across the windows' ends, and a refusal stops both sides (Benchmarks/README.md, "The
+/// import path", fifth round).
+@Suite("Import batches queued between the plan and the connections")
+struct ImportBatchQueueTests {
+    let issuer = try! AccountID("org:zorgkring")
+
+    /// `count` batches of one line each, for volunteer vol:piet on successive days.
+    func batches(_ count: Int, from day: Int = 1) throws -> [ImportBatch] {
+        let lines = (day..<day + count).map { "vol:piet,2026-11-\(String(format: "%02d", $0)),1\n" }
+        let file = try ImportFile.parse(
+            "account,date,hours\n" + lines.joined(), source: "f.csv", today: CalendarDate("2026-12-06")!)
+        let account = LedgerState.Account(
+            id: try AccountID("vol:piet"), kind: .member, name: "piet", minBalance: 0, controllers: [],
+            status: .open, balance: 0, openedSeq: 3)
+        let state = LedgerState(ledger: nil, keys: [], accounts: [account])
+        let (plan, problems) = ImportPlan.make(
+            file.lines, issuer: issuer, state: state, builder: CreditBuilder(ledgerRate: 1000), ledgerID: "L",
+            amount: { _ throws(AmountProblem) in 0 })
+        #expect(problems.isEmpty)
+        return ImportBatch.make(plan.credits, issuer: issuer, ledgerID: "L", size: 1)
+    }
+
+    /// A connection that finds no batch waiting at a window's end waits for the next window's,
+    /// rather than ending with the window; every batch keeps its place in the import.
+    @Test(.timeLimit(.minutes(1))) func aConnectionTakesTheNextWindowsBatchesAsTheyCome() async throws {
+        let queue = ImportBatchQueue(ahead: 4)
+        let (two, one) = (try batches(2), try batches(1, from: 3))
+        #expect(await queue.put(two))
+        let first = await queue.take()
+        let second = await queue.take()
+        let waiting = Task { await queue.take() }
+        for _ in 0..<100_000 where await queue.waitingConnections == 0 { await Task.yield() }
+        #expect(await queue.put(one))
+        let third = await waiting.value
+        #expect([first, second, third].map { $0?.index } == [0, 1, 2])
+        #expect(third?.batch.lines == [2])
+        await queue.finish()
+        #expect(await queue.take() == nil)
+    }
+
+    /// Once the plan is finished, the batches still waiting are taken, then none.
+    @Test func finishingLeavesTheWaitingBatchesToBeTaken() async throws {
+        let queue = ImportBatchQueue(ahead: 4)
+        let two = try batches(2)
+        #expect(await queue.put(two))
+        await queue.finish()
+        #expect(await queue.take()?.index == 0)
+        #expect(await queue.take()?.index == 1)
+        #expect(await queue.take() == nil)
+    }
+
+    /// A refusal stops the queue: a plan waiting for room and connections waiting for a batch
+    /// return, what waits is not sent, and nothing more is put.
+    @Test(.timeLimit(.minutes(1))) func stoppingReleasesEveryoneAndSendsNothingMore() async throws {
+        let queue = ImportBatchQueue(ahead: 1)
+        let three = try batches(3)
+        let putter = Task { await queue.put(three) }
+        // Three batches wait where one may: the plan waits for room.
+        while await queue.waitingBatches < 3 { await Task.yield() }
+        await queue.stop()
+        #expect(await putter.value == false)
+        #expect(await queue.waitingBatches == 0)
+        #expect(await queue.take() == nil)
+        let more = try batches(1)
+        #expect(await queue.put(more) == false)
+        let emptied = ImportBatchQueue(ahead: 1)
+        let taker = Task { await emptied.take() }
+        await emptied.stop()
+        #expect(await taker.value == nil)
+    }
+
+    /// Without waiting, a connection takes what is there and stops at the window's end (the one
+    /// connection through ssh sends each window before the next is asked about).
+    @Test func withoutWaitingATakeEndsAtTheWindowsEnd() async throws {
+        let queue = ImportBatchQueue(ahead: .max)
+        let one = try batches(1)
+        #expect(await queue.put(one))
+        #expect(await queue.take(waiting: false)?.index == 0)
+        #expect(await queue.take(waiting: false) == nil)
+    }
+}
