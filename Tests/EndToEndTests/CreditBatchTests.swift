@@ -119,7 +119,8 @@ struct CreditBatchTests {
         defer { daemon.tearDown() }
         _ = try WalkthroughLedger(on: daemon)
         try daemon.ok("account", "update", "org:zorgkring", "--key", "coord.key", "--min-balance", "-45.00")
-        // Four lines of 1 hour (10.00) in batches of 2, from -25.00: the second batch's first line passes -45.00.
+        // Four lines of 1 hour (10.00) in batches of 2, from -25.00: the first line of the batch
+        // written second passes -45.00.
         try write(
             daemon, "month.csv",
             "account,date,hours,external_id\n"
@@ -128,7 +129,10 @@ struct CreditBatchTests {
         let before = try await daemon.status().entries
         let refused = try await importing(daemon, "month.csv", "--batch-size", "2")
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("the batch of lines 4–5 was refused at line 4"), "\(refused.stderr)")
+        // The connections send batches side by side, so either may be the one to pass -45.00.
+        #expect(
+            refused.stderr.contains("the batch of lines 4–5 was refused at line 4")
+                || refused.stderr.contains("the batch of lines 2–3 was refused at line 2"), "\(refused.stderr)")
         #expect(refused.stderr.contains("credits[0]"), "\(refused.stderr)")
         #expect(try await daemon.status().entries == before + 1, "the first batch only")
         try daemon.ok("account", "update", "org:zorgkring", "--key", "coord.key", "--min-balance", "-100.00")

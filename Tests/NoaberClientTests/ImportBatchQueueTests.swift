@@ -28,6 +28,16 @@ struct ImportBatchQueueTests {
         return ImportBatch.make(plan.credits, issuer: issuer, ledgerID: "L", size: 1)
     }
 
+    /// Waits (up to 30 s) until `condition` holds, sleeping as a task between looks: a loop of
+    /// `Task.yield()` took minutes to see the other task when the whole suite ran at once.
+    func eventually(_ condition: () async -> Bool) async -> Bool {
+        for _ in 0..<30_000 {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return await condition()
+    }
+
     /// A connection that finds no batch waiting at a window's end waits for the next window's,
     /// rather than ending with the window; every batch keeps its place in the import.
     @Test(.timeLimit(.minutes(1))) func aConnectionTakesTheNextWindowsBatchesAsTheyCome() async throws {
@@ -37,7 +47,7 @@ struct ImportBatchQueueTests {
         let first = await queue.take()
         let second = await queue.take()
         let waiting = Task { await queue.take() }
-        for _ in 0..<100_000 where await queue.waitingConnections == 0 { await Task.yield() }
+        #expect(await eventually { await queue.waitingConnections == 1 }, "the connection waits for a batch")
         #expect(await queue.put(one))
         let third = await waiting.value
         #expect([first, second, third].map { $0?.index } == [0, 1, 2])
@@ -64,7 +74,7 @@ struct ImportBatchQueueTests {
         let three = try batches(3)
         let putter = Task { await queue.put(three) }
         // Three batches wait where one may: the plan waits for room.
-        while await queue.waitingBatches < 3 { await Task.yield() }
+        #expect(await eventually { await queue.waitingBatches == 3 })
         await queue.stop()
         #expect(await putter.value == false)
         #expect(await queue.waitingBatches == 0)
