@@ -3,6 +3,7 @@ import NoaberAudit
 import NoaberClient
 import NoaberCore
 import NoaberCrypto
+import Synchronization
 import Testing
 
 /// The queue between an import's plan and the connections that send its batches: they take
@@ -83,8 +84,35 @@ struct ImportBatchQueueTests {
         #expect(await queue.put(more) == false)
         let emptied = ImportBatchQueue(ahead: 1)
         let taker = Task { await emptied.take() }
+        // Stopped only once the connection waits, so that it is the stop that releases it.
+        #expect(await eventually { await emptied.waitingConnections == 1 })
         await emptied.stop()
         #expect(await taker.value == nil)
+    }
+
+    /// A plan that put more than `ahead` batches waits until the connections have taken enough of
+    /// them, and then goes on: without that, an import of more than a few batches a window would
+    /// hang with its connections idle.
+    @Test(.timeLimit(.minutes(1))) func takingMakesRoomForAWaitingPlan() async throws {
+        let queue = ImportBatchQueue(ahead: 1)
+        let three = try batches(3)
+        let returned = Mutex(false)
+        let putter = Task {
+            let going = await queue.put(three)
+            returned.withLock { $0 = true }
+            return going
+        }
+        #expect(await eventually { await queue.waitingBatches == 3 })
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(!returned.withLock { $0 }, "three wait where one may: the plan waits")
+        #expect(await queue.take()?.index == 0)
+        #expect(await queue.take()?.index == 1)
+        // Bounded, so that a plan never let go fails the test instead of hanging it.
+        let wentOn = await eventually { returned.withLock { $0 } }
+        #expect(wentOn, "one batch waits now: the plan goes on")
+        if !wentOn { await queue.stop() }
+        #expect(await putter.value == wentOn)
+        if wentOn { #expect(await queue.take()?.index == 2) }
     }
 
     /// Without waiting, a connection takes what is there and stops at the window's end (the one

@@ -59,13 +59,11 @@ final class GroupCommitWriter: Sendable {
     /// sync runs; nil when the store's commits are synced by SQLite (`synchronous=FULL`).
     let walSync: WALSync?
 
-    /// Group commits between two background checkpoints. Groups of 10-20 entries rewrite many of
-    /// the same pages (the balances, the account ends of the posting index, the Merkle levels'
-    /// ends, the checkpoint row), and a checkpoint copies each page once, however many commits
-    /// wrote it, with two fsyncs: every 32 rather than every 8, the daemon made 15-24 % fewer
-    /// reads and wrote 4-12 % fewer bytes per entry (some 1,800 WAL pages a checkpoint under load,
-    /// under `restartAbove`; Benchmarks/README.md, "The submit path, fifth round").
-    static let commitsPerCheckpoint = 32
+    /// Group commits between two background checkpoints: a few hundred WAL pages each under load.
+    /// Every 32 made fewer reads and writes under load, but on the quiet machine the daemon spent
+    /// 4-6 % more CPU per entry and submitted 5-7 % fewer a second, and an import's WAL passed
+    /// `restartAbove` (Benchmarks/README.md, "The submit path, fifth round"): not kept.
+    static let commitsPerCheckpoint = 8
     /// WAL pages past which the writer checkpoints after a commit itself, as SQLite does by
     /// default at a thousand: by then the background has copied nearly all of them, and a
     /// checkpoint by the only writer, between its own transactions, is what lets the next one
