@@ -29,8 +29,10 @@ struct ImportBatchQueueTests {
         return ImportBatch.make(plan.credits, issuer: issuer, ledgerID: "L", size: 1)
     }
 
-    /// Waits (up to 30 s) until `condition` holds, sleeping as a task between looks: a loop of
-    /// `Task.yield()` took minutes to see the other task when the whole suite ran at once.
+    /// Waits until `condition` holds (30,000 looks a millisecond apart), sleeping as a task between
+    /// looks: a loop of `Task.yield()` took minutes to see the other task when the whole suite ran
+    /// at once. The tests bound their waits this way, not by a time limit, which the whole suite's
+    /// load on two cores passed (385 s in CI) though nothing was wrong.
     func eventually(_ condition: () async -> Bool) async -> Bool {
         for _ in 0..<30_000 {
             if await condition() { return true }
@@ -41,7 +43,7 @@ struct ImportBatchQueueTests {
 
     /// A connection that finds no batch waiting at a window's end waits for the next window's,
     /// rather than ending with the window; every batch keeps its place in the import.
-    @Test(.timeLimit(.minutes(1))) func aConnectionTakesTheNextWindowsBatchesAsTheyCome() async throws {
+    @Test func aConnectionTakesTheNextWindowsBatchesAsTheyCome() async throws {
         let queue = ImportBatchQueue(ahead: 4)
         let (two, one) = (try batches(2), try batches(1, from: 3))
         #expect(await queue.put(two))
@@ -70,7 +72,7 @@ struct ImportBatchQueueTests {
 
     /// A refusal stops the queue: a plan waiting for room and connections waiting for a batch
     /// return, what waits is not sent, and nothing more is put.
-    @Test(.timeLimit(.minutes(1))) func stoppingReleasesEveryoneAndSendsNothingMore() async throws {
+    @Test func stoppingReleasesEveryoneAndSendsNothingMore() async throws {
         let queue = ImportBatchQueue(ahead: 1)
         let three = try batches(3)
         let putter = Task { await queue.put(three) }
@@ -93,7 +95,7 @@ struct ImportBatchQueueTests {
     /// A plan that put more than `ahead` batches waits until the connections have taken enough of
     /// them, and then goes on: without that, an import of more than a few batches a window would
     /// hang with its connections idle.
-    @Test(.timeLimit(.minutes(1))) func takingMakesRoomForAWaitingPlan() async throws {
+    @Test func takingMakesRoomForAWaitingPlan() async throws {
         let queue = ImportBatchQueue(ahead: 1)
         let three = try batches(3)
         let returned = Mutex(false)
