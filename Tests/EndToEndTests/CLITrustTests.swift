@@ -93,7 +93,7 @@ struct CLITrustTests {
     /// Fetches the real `ledger.status` and entry 1, lets `rewrite` change them, serves them from a
     /// fake daemon at a socket of its own while `body` runs the CLI against it, and returns the
     /// methods the CLI called. The fake serves one connection of at most 20 requests, and gives up
-    /// by itself after 20 seconds without one.
+    /// by itself after 120 seconds without one.
     func withFakeDaemon(
         posingAs daemon: DaemonProcess, rewrite: (inout StatusResult, inout EntriesResult) throws -> Void,
         then body: (String) throws -> Void
@@ -112,22 +112,23 @@ struct CLITrustTests {
         try RPCCoding.encoder().encode(entries).write(to: dir.appendingPathComponent("fake-entries.json"))
         try Self.fakeScript.write(to: dir.appendingPathComponent("fake.py"), atomically: true, encoding: .utf8)
 
-        // On a thread of its own: the fake serves for the whole test, and must not hold a thread
-        // that the other tests' async work needs.
-        let fake = Task {
-            try await runProcessOffloaded(
+        // On a thread of its own, started at once: the fake serves for the whole test, and must
+        // neither hold a thread that the other tests' async work needs nor wait for one to start.
+        let fake = ThreadJob {
+            try runProcess(
                 URL(fileURLWithPath: Self.python), ["fake.py", socket, "fake-status.json", "fake-entries.json"], in: dir
             )
         }
         // The fake renames its socket into place once it listens, so a connect never races the bind.
-        var waited = 0
-        while !FileManager.default.fileExists(atPath: socket) && waited < 200 {
+        // Python's start-up under the whole suite's load on two cores can take seconds, so the
+        // bound is a minute of wall time, not a count of sleeps that the load stretches anyway.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !FileManager.default.fileExists(atPath: socket) && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
-            waited += 1
         }
         #expect(FileManager.default.fileExists(atPath: socket), "the fake daemon did not start")
         try body(socket)
-        let result = try await fake.value
+        let result = try await fake.value()
         #expect(result.status == 0, "fake daemon: \(result.stderr)")
         return result.stdout.split(separator: "\n").map(String.init)
     }
@@ -146,14 +147,14 @@ struct CLITrustTests {
         server.bind(path + ".tmp")
         server.listen(1)
         os.rename(path + ".tmp", path)
-        server.settimeout(20)
+        server.settimeout(120)
         methods = []
         try:
             conn, _ = server.accept()
         except socket.timeout:
             conn = None
         if conn is not None:
-            conn.settimeout(10)
+            conn.settimeout(60)
             buffer = b""
             for _ in range(20):
                 while b"\n" not in buffer:

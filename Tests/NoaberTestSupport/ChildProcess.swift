@@ -73,6 +73,29 @@ package func runProcessOffloaded(
     try await offloaded { try runProcess(executable, arguments, in: directory, environment: environment, input: input) }
 }
 
+/// A blocking job started on a thread of its own at once. A `Task` would first wait for one of the
+/// cooperative pool's threads, which the whole suite's load on two cores can hold for minutes.
+package final class ThreadJob<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    // Written once by the job's thread before `done` is signalled; read only after waiting for it.
+    private var result: Result<T, any Error>?
+
+    package init(_ body: @escaping @Sendable () throws -> T) {
+        Thread { [self] in
+            result = Result { try body() }
+            done.signal()
+        }.start()
+    }
+
+    /// The job's result, waited for off the cooperative pool.
+    package func value() async throws -> T {
+        try await offloaded { [self] in
+            done.wait()
+            return try result!.get()
+        }
+    }
+}
+
 /// The full path of the program `name` on this process's PATH, or nil where it is not installed.
 package func onPath(_ name: String) -> String? {
     for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
