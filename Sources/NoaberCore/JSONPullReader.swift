@@ -14,7 +14,7 @@ package struct JSONPullReader {
     package static let mismatch = LedgerError.invalidPayload("the value is not of the shape read")
 
     /// The next byte that is not white space, without taking it.
-    mutating func peek() throws(LedgerError) -> UInt8 {
+    package mutating func peek() throws(LedgerError) -> UInt8 {
         parser.skipSpace()
         guard parser.index < parser.bytes.count else { throw parser.malformed() }
         return parser.bytes[parser.index]

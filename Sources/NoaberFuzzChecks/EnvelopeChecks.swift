@@ -6,7 +6,8 @@ import NoaberTransport
 /// What the daemon does with a stranger's bytes before any method runs: the framing splits them
 /// into exactly the lines they hold (a trailing CR dropped, a line over the limit refused), and
 /// each line's answer, if the envelope already decides it, is one line of I-JSON that says
-/// `jsonrpc` 2.0 and holds an error whose message has no control character (a client prints it).
+/// `jsonrpc` 2.0 and holds an error whose message has no control character (a client prints it);
+/// and a line the one-pass reader takes is the request the tree's way reads.
 enum EnvelopeChecks {
     /// Small, so that the fuzzer reaches the limit.
     static let maxLength = 200
@@ -15,6 +16,7 @@ enum EnvelopeChecks {
         let lines = try frame(bytes)
         try require(lines == expectedLines(bytes), "the framing split the bytes into other lines")
         for line in lines where !line.isEmpty {
+            if let difference = RequestEnvelope.onePassDisagreement(line) { throw FuzzFinding(difference) }
             guard let answer = RequestEnvelope.answerBeforeRouting(line) else { continue }
             try checkAnswer(answer)
         }

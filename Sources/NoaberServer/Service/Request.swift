@@ -24,13 +24,15 @@ struct Request: Decodable {
         parse([UInt8](line))
     }
 
-    /// As `parse(_:)`, of the line's bytes as the socket gave them.
-    static func parse(_ bytes: [UInt8]) -> Result<Request, Failure> {
+    /// As `parse(_:)`, of the line's bytes as the socket gave them; `onePass` false for the tree's
+    /// way alone, which the fuzz target compares with the one-pass way.
+    static func parse(_ bytes: [UInt8], onePass: Bool = true) -> Result<Request, Failure> {
         // JSON is UTF-8; a decoder that patches a bad byte over would read another request than was
         // sent. ASCII is UTF-8, and most lines are ASCII: only others are validated, which copies them.
         guard bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil else {
             return .failure(Failure(id: .null, error: .parseError("not valid UTF-8")))
         }
+        if onePass, let request = Self.onePass(bytes) { return .success(request) }
         // One parse, as lenient as `JSONDecoder` (a twice-named member keeps its first value, and
         // outer twins are refused below, by name), and the envelope decoded from its tree.
         let tree: JSONTree
@@ -85,7 +87,7 @@ struct Request: Decodable {
         return Request(id: id, call: .success((route, params)))
     }
 
-    private init(id: RPCID, call: Result<(route: Route, params: any Sendable), RPCError>) {
+    init(id: RPCID, call: Result<(route: Route, params: any Sendable), RPCError>) {
         self.id = id
         self.call = call
     }
@@ -182,6 +184,24 @@ struct Request: Decodable {
 
 /// The envelope's verdict on a request line, for its fuzz target (Sources/NoaberFuzzChecks).
 package enum RequestEnvelope {
+    /// How the one-pass reading of `line` differs from the tree's, or nil when it takes the line
+    /// as that does (or leaves it to that way).
+    package static func onePassDisagreement(_ line: [UInt8]) -> String? {
+        guard let fast = Request.onePass(line) else { return nil }
+        let slow = Request.parse(line, onePass: false)
+        guard case .success(let request) = slow else { return "the tree's way refuses a line the one pass takes" }
+        let shown = { (request: Request) in
+            switch request.call {
+            case .success(let call): "\(request.id) \(call.route.method) \(call.params)"
+            case .failure(let error): "\(request.id) \(error.message)"
+            }
+        }
+        guard shown(fast) == shown(request), request.auth == nil else {
+            return "one pass: \(shown(fast)); the tree's way: \(shown(request))"
+        }
+        return nil
+    }
+
     /// The response line a request line gets before any method runs (a bad envelope, an unknown
     /// method, params that do not fit), or nil when it would be routed: all that a stranger's bytes
     /// reach without a ledger.

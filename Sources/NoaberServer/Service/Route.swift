@@ -49,13 +49,16 @@ struct Route: Sendable {
     /// The params decoded from their tree (nil: absent), for `Request.parse`'s short way; any
     /// failure sends the request the long way, through `decodeParams`, which names it.
     let decodeTree: @Sendable (JSONTree?) throws -> any Sendable
+    /// The params read in one pass from the line (`Request.onePass`), nil for any but their usual
+    /// form; nil itself for a method whose params are not read that way.
+    let pullParams: (@Sendable (inout JSONPullReader) -> (any Sendable)?)?
     let run: @Sendable (LedgerService, any Sendable, RequestContext) async throws -> Data
 
     init<P: Decodable & Sendable, R: Encodable>(
         _ method: Method, _ handler: @escaping @Sendable (LedgerService) -> (P, RequestContext) async throws -> R
     ) {
         self.init(
-            method, decode: { try $0.decode(P.self) }, decodeTree: Self.tree(P.self),
+            method, decode: { try $0.decode(P.self) }, decodeTree: Self.tree(P.self), pull: Self.pulled(P.self),
             run: { service, params, context in
                 context.respond(try await handler(service)(params, context))
             })
@@ -67,7 +70,7 @@ struct Route: Sendable {
         _ handler: @escaping @Sendable (LedgerService) -> (P, RequestContext) async throws -> ResponseLine
     ) {
         self.init(
-            method, decode: { try $0.decode(P.self) }, decodeTree: Self.tree(P.self),
+            method, decode: { try $0.decode(P.self) }, decodeTree: Self.tree(P.self), pull: Self.pulled(P.self),
             run: { service, params, context in
                 try await handler(service)(params, context).data
             })
@@ -79,6 +82,8 @@ struct Route: Sendable {
     ) {
         self.init(
             method, decode: { _ in NoParams() }, decodeTree: { _ in NoParams() },
+            // Whatever `params` holds is walked (it must be JSON) and not read.
+            pull: { reader in (try? reader.skip(depth: 1)).map { NoParams() } },
             run: { service, _, context in
                 context.respond(try await handler(service)(context))
             })
@@ -87,11 +92,13 @@ struct Route: Sendable {
     private init<P: Sendable>(
         _ method: Method, decode: @escaping @Sendable (Request.ParamsDecoder) throws -> P,
         decodeTree: @escaping @Sendable (JSONTree?) throws -> P,
+        pull: (@Sendable (inout JSONPullReader) -> (any Sendable)?)?,
         run: @escaping @Sendable (LedgerService, P, RequestContext) async throws -> Data
     ) {
         self.method = method
         decodeParams = decode
         self.decodeTree = decodeTree
+        pullParams = pull
         self.run = { service, params, context in
             // The params were decoded by this same route, so they are always of its type.
             guard let params = params as? P else { throw RPCError.internalError("params decoded for another method") }
@@ -101,6 +108,12 @@ struct Route: Sendable {
 }
 
 extension Route {
+    /// Reads params of type `P` in one pass, where `P` can be read so.
+    fileprivate static func pulled<P>(_ type: P.Type) -> (@Sendable (inout JSONPullReader) -> (any Sendable)?)? {
+        guard let pullable = P.self as? any PullReadableParams.Type else { return nil }
+        return { reader in pullable.pulled(&reader) }
+    }
+
     /// Decodes present params of type `P` from their tree, as `Request.ParamsDecoder` would.
     fileprivate static func tree<P: Decodable>(_ type: P.Type) -> @Sendable (JSONTree?) throws -> P {
         { tree in
