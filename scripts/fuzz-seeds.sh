@@ -69,12 +69,14 @@ for n, block in enumerate(re.findall(r"```json\n(.*?)```", text, re.S)):
 PY
 printf '{"jsonrpc":"2.0","id":1,"method":"ledger.status","params":{}}\n{"jsonrpc":"2.0","id":"x","method":"nope"}\r\n' \
     >"$out/rpc-lines/status.jsonl"
-# The session's read, as noaber-bench and the CLI write it, and forms the one-pass reader leaves.
+# The session's read and a short submission, as noaber-bench and the CLI write them, and forms
+# the one-pass reader leaves.
 printf '%s\n' '{"id":7,"jsonrpc":"2.0","method":"account.get","params":{"account":"vol:jan"}}' \
     '{"id":"a","jsonrpc":"2.0","method":"account.get","params":{"account":"vol:\u006aan"}}' \
     '{"params":{"account":"vol:jan"},"method":"account.get","jsonrpc":"2.0","id":1}' \
     '{"id":1,"jsonrpc":"2.0","method":"account.get","params":{"account":"vol:jan","x":1}}' \
     '{"id":1,"id":2,"jsonrpc":"2.0","method":"ledger.status","params":[1,{"a":null}]}' \
-    >"$out/rpc-lines/account-get.jsonl"
+    '{"id":2,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","personal":[{"path":"memo","salt":"00","text":"x"}],"signature":"cd"}}' \
+    >"$out/rpc-lines/one-pass.jsonl"
 echo "seeds in $out:"
 for d in "$out"/*/; do echo "  $(basename "$d"): $(ls "$d" | wc -l) files"; done

@@ -20,6 +20,9 @@ struct RequestOnePassTests {
         #"{"id":4,"jsonrpc":"2.0","method":"ledger.status"}"#,
         #"{"id":5,"jsonrpc":"2.0","method":"ledger.status","params":[1,{"a":null,"a":2}]}"#,
         #"{"id":6,"method":"ledger.status","jsonrpc":"2.0","params":{}}"#,
+        #"{"id":7,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","signature":"cd"}}"#,
+        #"{"id":8,"jsonrpc":"2.0","method":"ledger.submit","params":{"signature":"cd","payload":"e30=","key_id":"ab","personal":[]}}"#,
+        #"{"id":9,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","personal":[{"path":"memo","salt":"00","text":"J\u00e9"},{"text":"x","salt":"01","path":"name"}],"signature":"cd"}}"#,
     ]
     static let left = [
         // Params before the method: the route that reads them is not known yet.
@@ -48,6 +51,16 @@ struct RequestOnePassTests {
         #"{"jsonrpc":"2.0","method":"ledger.status"}"#,
         #"{"id":1,"method":"ledger.status"}"#,
         #"[1]"#,
+        // `ledger.submit`'s params in forms the tree's way reads or refuses.
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"keyId":"ab","payload":"e30=","signature":"cd"}}"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","signature":"cd","x":1}}"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","signature":"cd","personal":null}}"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30="}}"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":7,"payload":"e30=","signature":"cd"}}"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"a","key_id":"b","payload":"e30=","signature":"cd"}}"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","signature":"cd","personal":[{"path":"memo","salt":"00"}]}}"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","signature":"cd","personal":[{"path":"memo","salt":"00","text":"x","x":1}]}}"#,
+        #"{"id":1,"jsonrpc":"2.0","method":"ledger.submit","params":{"key_id":"ab","payload":"e30=","signature":"cd","personal":[{"path":"a","path":"b","salt":"00","text":"x"}]}}"#,
     ]
 
     @Test(arguments: taken)
