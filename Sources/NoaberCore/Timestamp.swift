@@ -28,9 +28,14 @@ package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 
     package var rfc3339: String {
-        let ms = millisecondsSinceEpoch
-        let days = ms.floorDiv(86_400_000)
-        let inDay = ms - days * 86_400_000
+        // The day and the time in it by remainder, not `days * 86_400_000`, which overflows for
+        // the earliest instants (a stored page or a hostile answer may hold any Int64).
+        var days = millisecondsSinceEpoch / 86_400_000
+        var inDay = millisecondsSinceEpoch % 86_400_000
+        if inDay < 0 {
+            days -= 1
+            inDay += 86_400_000
+        }
         let (y, m, d) = Self.civil(fromDays: days)
         let secs = inDay / 1000
         // Written digit by digit into the string's own storage: the daemon writes, and a verify
@@ -113,9 +118,10 @@ package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertibl
     }
 }
 
+/// `v` in at least `width` digits, a year before 0 with its sign first (ISO 8601's `-0001`).
 private func pad(_ v: Int64, _ width: Int) -> String {
-    let s = String(v)
-    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    let s = String(v.magnitude)
+    return (v < 0 ? "-" : "") + (s.count >= width ? s : String(repeating: "0", count: width - s.count) + s)
 }
 
 extension Int64 {

@@ -24,6 +24,20 @@ struct TimestampTests {
         #expect(parsed == time)
     }
 
+    /// Any `Int64` is written without trapping (a stored page or a hostile answer may hold one),
+    /// in the long form past four-digit years, which is not read back; the instants are Java's
+    /// `Instant.ofEpochMilli(Long.MIN_VALUE)` and `(Long.MAX_VALUE)`.
+    @Test func theExtremesAreWrittenAndNotReadBack() {
+        let cases: [(Int64, String)] = [
+            (.min, "-292275055-05-16T16:47:04.192Z"), (.min + 1, "-292275055-05-16T16:47:04.193Z"),
+            (.max, "292278994-08-17T07:12:55.807Z"), (-62_167_219_200_001, "-0001-12-31T23:59:59.999Z"),
+        ]
+        for (milliseconds, text) in cases {
+            #expect(Timestamp(millisecondsSinceEpoch: milliseconds).rfc3339 == text)
+            #expect(Timestamp(rfc3339: text) == nil)
+        }
+    }
+
     @Test func parsesWithoutMilliseconds() throws {
         let time = try #require(Timestamp(rfc3339: "2024-02-29T12:34:56Z"))
         #expect(time.millisecondsSinceEpoch == 1_709_210_096_000)
