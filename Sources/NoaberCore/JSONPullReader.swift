@@ -40,6 +40,24 @@ package struct JSONPullReader {
         } while try parser.separator(closing: UInt8(ascii: "}"))
     }
 
+    /// Reads the object that comes next as the tree decoder reads a lenient tree: `read` gets the
+    /// index in `keys` of each member named there, the reader standing before its value; the
+    /// first of twin members counts, a null member is an absent one, and every other member is
+    /// walked and dropped. `depth` is the object's own; at most 64 keys.
+    package mutating func members(
+        _ keys: [String], depth: Int, _ read: (inout JSONPullReader, Int) throws(LedgerError) -> Void
+    ) throws(LedgerError) {
+        var seen: UInt64 = 0
+        try object(depth: depth) { (reader, key) throws(LedgerError) in
+            guard let index = keys.firstIndex(of: key), seen & (1 << index) == 0 else {
+                return try reader.skip(depth: depth + 1)
+            }
+            seen |= 1 << index
+            guard !(try reader.null()) else { return }
+            try read(&reader, index)
+        }
+    }
+
     /// Calls `item` for each item of the array that comes next; `depth` is the array's own.
     package mutating func array(
         depth: Int, _ item: (inout JSONPullReader) throws(LedgerError) -> Void

@@ -62,26 +62,15 @@ extension EntriesAnswer: JSONLineScannable {
             var entries: [EntryInfo]?
             var version: Int64?
             var page: String?
-            var seen: UInt8 = 0
-            try reader.object(depth: 1) { (reader, key) throws(LedgerError) in
-                let bit: UInt8? =
-                    switch key {
-                    case "entries": 1
-                    case "packed": 2
-                    case "page": 4
-                    default: nil
-                    }
-                guard let bit, seen & bit == 0 else { return try reader.skip(depth: 2) }
-                seen |= bit
-                guard !(try reader.null()) else { return }
-                switch bit {
-                case 1:
+            try reader.members(["entries", "packed", "page"], depth: 1) { (reader, index) throws(LedgerError) in
+                switch index {
+                case 0:
                     var items: [EntryInfo] = []
                     try reader.array(depth: 2) { (reader) throws(LedgerError) in
                         items.append(try EntryInfo(scanning: &reader))
                     }
                     entries = items
-                case 2: version = try reader.integer()
+                case 1: version = try reader.integer()
                 default: page = try reader.string()
                 }
             }

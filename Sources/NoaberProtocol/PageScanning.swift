@@ -85,21 +85,10 @@ extension TreeNodeInfo {
         var level: Int64?
         var idx: Int64?
         var hash: String?
-        var seen: UInt8 = 0
-        try reader.object(depth: 3) { (reader, key) throws(LedgerError) in
-            let bit: UInt8? =
-                switch key {
-                case "level": 1
-                case "idx": 2
-                case "hash": 4
-                default: nil
-                }
-            guard let bit, seen & bit == 0 else { return try reader.skip(depth: 4) }
-            seen |= bit
-            guard !(try reader.null()) else { return }
-            switch bit {
-            case 1: level = try reader.integer()
-            case 2: idx = try reader.integer()
+        try reader.members(["level", "idx", "hash"], depth: 3) { (reader, index) throws(LedgerError) in
+            switch index {
+            case 0: level = try reader.integer()
+            case 1: idx = try reader.integer()
             default: hash = try reader.string()
             }
         }
@@ -115,27 +104,22 @@ extension EntryInfo {
         var strings: [String?] = Array(repeating: nil, count: Self.stringKeys.count)
         var rows: [PostingInfo]?
         var texts: [PersonalTextInfo]?
-        var seen: UInt16 = 0
-        try reader.object(depth: 3) { (reader, key) throws(LedgerError) in
-            let bit = Self.memberBit(key)
-            guard let bit, seen & bit == 0 else { return try reader.skip(depth: 4) }
-            seen |= bit
-            guard !(try reader.null()) else { return }
-            switch key {
-            case "seq": number = try reader.integer()
-            case "postings":
+        try reader.members(Self.memberKeys, depth: 3) { (reader, index) throws(LedgerError) in
+            switch index {
+            case Self.stringKeys.count: number = try reader.integer()
+            case Self.stringKeys.count + 1:
                 var items: [PostingInfo] = []
                 try reader.array(depth: 4) { (reader) throws(LedgerError) in
                     items.append(try PostingInfo(scanning: &reader))
                 }
                 rows = items
-            case "personal":
+            case Self.stringKeys.count + 2:
                 var items: [PersonalTextInfo] = []
                 try reader.array(depth: 4) { (reader) throws(LedgerError) in
                     items.append(try PersonalTextInfo(scanning: &reader))
                 }
                 texts = items
-            default: strings[Self.stringKeys.firstIndex(of: key)!] = try reader.string()
+            default: strings[index] = try reader.string()
             }
         }
         let values = strings.compactMap { $0 }
@@ -152,15 +136,8 @@ extension EntryInfo {
         "id", "kind", "key_id", "payload", "signature", "committed_at", "prev_hash", "hash",
     ]
 
-    /// A bit for each member read, so that a twin is skipped (the first counts); nil: not read.
-    private static func memberBit(_ key: String) -> UInt16? {
-        switch key {
-        case "seq": 1 << 8
-        case "postings": 1 << 9
-        case "personal": 1 << 10
-        default: stringKeys.firstIndex(of: key).map { 1 << UInt16($0) }
-        }
-    }
+    /// Every member read: the strings first, then `seq`, `postings` and `personal`.
+    private static let memberKeys = stringKeys + ["seq", "postings", "personal"]
 }
 
 extension PostingInfo {
@@ -169,23 +146,11 @@ extension PostingInfo {
         var amount: Int64?
         var careDate: String?
         var idx: Int64?
-        var seen: UInt8 = 0
-        try reader.object(depth: 5) { (reader, key) throws(LedgerError) in
-            let bit: UInt8? =
-                switch key {
-                case "account": 1
-                case "amount": 2
-                case "care_date": 4
-                case "idx": 8
-                default: nil
-                }
-            guard let bit, seen & bit == 0 else { return try reader.skip(depth: 6) }
-            seen |= bit
-            guard !(try reader.null()) else { return }
-            switch bit {
-            case 1: account = try reader.string()
-            case 2: amount = try reader.integer()
-            case 4: careDate = try reader.string()
+        try reader.members(["account", "amount", "care_date", "idx"], depth: 5) { (reader, index) throws(LedgerError) in
+            switch index {
+            case 0: account = try reader.string()
+            case 1: amount = try reader.integer()
+            case 2: careDate = try reader.string()
             default: idx = try reader.integer()
             }
         }
@@ -197,19 +162,8 @@ extension PostingInfo {
 extension PersonalTextInfo {
     init(scanning reader: inout JSONPullReader) throws(LedgerError) {
         var values: [String?] = [nil, nil, nil]
-        var seen: UInt8 = 0
-        try reader.object(depth: 5) { (reader, key) throws(LedgerError) in
-            let place: Int? =
-                switch key {
-                case "path": 0
-                case "salt": 1
-                case "text": 2
-                default: nil
-                }
-            guard let place, seen & (1 << place) == 0 else { return try reader.skip(depth: 6) }
-            seen |= 1 << place
-            guard !(try reader.null()) else { return }
-            values[place] = try reader.string()
+        try reader.members(["path", "salt", "text"], depth: 5) { (reader, index) throws(LedgerError) in
+            values[index] = try reader.string()
         }
         guard let path = values[0], let salt = values[1], let text = values[2] else { throw JSONPullReader.mismatch }
         self.init(path: path, salt: salt, text: text)
