@@ -82,6 +82,43 @@ struct SSHTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
+    /// A coordinator imports a month of hours from another computer: through ssh the import keeps
+    /// to its one connection, asking about each window of lines, then sending its batches, across
+    /// more than one window; a second run finds every line imported.
+    @Test func aCoordinatorImportsOverSSHOnOneConnection() async throws {
+        let daemon = try await DaemonProcess()
+        defer { daemon.tearDown() }
+        _ = try WalkthroughLedger(on: daemon)
+        let noaber = DaemonProcess.binaries.appendingPathComponent("noaber").path
+        let ssh = try await SSHServer(command: "\(noaber) dial-stdio --socket \(daemon.socket)")
+        defer { ssh.stop() }
+        let host = "ssh://root@127.0.0.1:\(ssh.port)"
+        let before = try await daemon.status().entries
+        let (jan, piet) = (try daemon.balance("vol:jan-peeters"), try daemon.balance("vol:piet"))
+        // More lines than one window (12,000): 0.05 hours at 10.00 is 0.50 a line, within the
+        // issuer's limit of -10,000.00.
+        let lines = 13_001
+        let csv =
+            "account,date,hours,external_id\n"
+            + (1...lines).map { "\($0 % 2 == 0 ? "vol:jan-peeters" : "vol:piet"),2026-10-\($0 % 20 + 10),0.05,S-\($0)" }
+            .joined(separator: "\n") + "\n"
+        try csv.write(to: daemon.directory.appendingPathComponent("month.csv"), atomically: true, encoding: .utf8)
+        let arguments = ["import", "month.csv", "--issuer", "org:zorgkring", "--key", "coord.key", "--host", host]
+
+        let first = try await Self.remote(daemon, ssh, arguments)
+        #expect(first.status == 0, "\(first.stderr)\nsshd:\n\(ssh.log())")
+        #expect(first.stdout.hasSuffix("\(lines) lines written in 14 credits entries\n"), "\(first.stdout)")
+        #expect(try await daemon.status().entries == before + 14)
+        #expect(try daemon.balance("vol:jan-peeters") == jan + 6_500 * 50)
+        #expect(try daemon.balance("vol:piet") == piet + 6_501 * 50)
+        let again = try await Self.remote(daemon, ssh, arguments)
+        #expect(
+            again.stdout == "nothing new: all \(lines) lines were imported before\n", "\(again.stdout)\(again.stderr)")
+        #expect(try await daemon.status().entries == before + 14)
+        let verify = try daemon.noaber(arguments: ["verify"])
+        #expect(verify.status == 0 && verify.stdout.contains("OK: \(before + 14) entries"), "\(verify.stdout)")
+    }
+
     @Test func whatCannotBeReachedSaysWhyOnStderr() async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
