@@ -5,7 +5,8 @@
 #endif
 
 /// A UTC instant with millisecond precision, written as RFC 3339 `2026-11-23T10:39:20.123Z`.
-/// The fixed width makes the text sort in time order, which the chain check relies on.
+/// The fixed width makes the text sort in time order, which the chain check relies on; it holds
+/// for the four-digit years (`fourDigitYears`), the only times read back.
 package struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
     package let millisecondsSinceEpoch: Int64
 

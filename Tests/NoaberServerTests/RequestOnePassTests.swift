@@ -79,6 +79,21 @@ struct RequestOnePassTests {
         #expect(Request.onePass(Array(line.utf8)) == nil)
     }
 
+    /// The daemon refuses a line that is not UTF-8 before the one pass reads it; the one pass
+    /// alone would walk this one, whose string has a lone surrogate and then a byte that is not
+    /// UTF-8 (the outside review's line). The fuzz check compares the whole parse, so it agrees.
+    @Test func aLineThatIsNotUTF8IsRefusedBeforeTheOnePass() {
+        let line =
+            Array(#"{"id":1,"jsonrpc":"2.0","method":"ledger.status","params":"\ud800"#.utf8) + [0xFF]
+            + Array(#""}"#.utf8)
+        guard case .failure(let failed) = Request.parse(line) else {
+            Issue.record("a line that is not UTF-8 was parsed")
+            return
+        }
+        #expect(failed.error.message == "parse error: not valid UTF-8")
+        #expect(RequestEnvelope.onePassDisagreement(line) == nil)
+    }
+
     @Test func theAccountIsReadWithItsEscapesDecoded() throws {
         let line = #"{"id":"x","jsonrpc":"2.0","method":"account.get","params":{"account":"vol:\u006aan"}}"#
         let request = try #require(Request.onePass(Array(line.utf8)))

@@ -184,22 +184,25 @@ struct Request: Decodable {
 
 /// The envelope's verdict on a request line, for its fuzz target (Sources/NoaberFuzzChecks).
 package enum RequestEnvelope {
-    /// How the one-pass reading of `line` differs from the tree's, or nil when it takes the line
-    /// as that does (or leaves it to that way).
+    /// How the daemon's reading of `line` differs from the tree's way alone (`onePass` off), or
+    /// nil when they agree: the same request (id, method, params, authorisation and the bytes it
+    /// signs) or the same failure. The whole parse is compared, not the one pass alone, so that
+    /// what runs before it (the UTF-8 check) counts too.
     package static func onePassDisagreement(_ line: [UInt8]) -> String? {
-        guard let fast = Request.onePass(line) else { return nil }
-        let slow = Request.parse(line, onePass: false)
-        guard case .success(let request) = slow else { return "the tree's way refuses a line the one pass takes" }
-        let shown = { (request: Request) in
-            switch request.call {
-            case .success(let call): "\(request.id) \(call.route.method) \(call.params)"
-            case .failure(let error): "\(request.id) \(error.message)"
+        func shown(_ parsed: Result<Request, Request.Failure>) -> String {
+            switch parsed {
+            case .failure(let failed): return "refused \(failed.id): \(failed.error.message)"
+            case .success(let request):
+                let call =
+                    switch request.call {
+                    case .success(let call): "\(call.route.method) \(call.params)"
+                    case .failure(let error): error.message
+                    }
+                return "\(request.id) \(call) auth \(String(describing: request.auth)) \(Array(request.paramsBytes))"
             }
         }
-        guard shown(fast) == shown(request), request.auth == nil else {
-            return "one pass: \(shown(fast)); the tree's way: \(shown(request))"
-        }
-        return nil
+        let (daemon, tree) = (shown(Request.parse(line)), shown(Request.parse(line, onePass: false)))
+        return daemon == tree ? nil : "the daemon: \(daemon); the tree's way: \(tree)"
     }
 
     /// The response line a request line gets before any method runs (a bad envelope, an unknown
