@@ -28,18 +28,28 @@ package struct RowInserts {
     package mutating func add(_ row: SQLValue...) throws(StoreError) {
         precondition(row.count == columns, "a row of \(row.count) values for \(columns) columns")
         values.append(contentsOf: row)
-        if values.count == columns * perStatement { try flush() }
+        if values.count == columns * perStatement {
+            try insert(values)
+            values.removeAll(keepingCapacity: true)
+        }
     }
 
-    /// Inserts the rows added since the last full statement.
+    /// Inserts the rows added since the last full statement, in statements of 32, 16, …, 1 rows:
+    /// each statement is prepared once and cached (some 18 KB at 50 rows of five columns), so a
+    /// table has at most seven, where one for each count of rows would be up to `perStatement`.
     package mutating func finish() throws(StoreError) {
-        if !values.isEmpty { try flush() }
+        var start = 0
+        while start < values.count {
+            let rows = (values.count - start) / columns
+            let size = 1 << (Int.bitWidth - 1 - rows.leadingZeroBitCount)
+            try insert(Array(values[start..<start + size * columns]))
+            start += size * columns
+        }
+        values.removeAll(keepingCapacity: true)
     }
 
-    private mutating func flush() throws(StoreError) {
-        let rows = values.count / columns
-        // The statements of a full set and of each remainder are prepared once and cached.
-        try connection.statement(head + Array(repeating: row, count: rows).joined(separator: ", ")).run(values)
-        values.removeAll(keepingCapacity: true)
+    private func insert(_ rows: [SQLValue]) throws(StoreError) {
+        let count = rows.count / columns
+        try connection.statement(head + Array(repeating: row, count: count).joined(separator: ", ")).run(rows)
     }
 }

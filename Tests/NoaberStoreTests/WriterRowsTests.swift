@@ -8,9 +8,9 @@ import Testing
 /// never answer "unused" for an id the ledger holds.
 @Suite("The writer's rows many to a statement, and ids answered from memory")
 struct WriterRowsTests {
-    /// Every count around the statement's size: the full statements' rows and the remainder's,
-    /// in order, each value as given (NULL, text, blob, integer).
-    @Test(arguments: [0, 1, 4, 5, 6, 13])
+    /// Every count around the statement's size: the full statements' rows and the remainder's
+    /// (in statements of 4, 2 and 1 rows), in order, each value as given (NULL, text, blob, integer).
+    @Test(arguments: [0, 1, 4, 5, 6, 7, 13])
     func rowsGoInAsGivenWhateverTheirCount(count: Int) throws {
         let f = try StoreFixture()
         let db = f.store.connection
