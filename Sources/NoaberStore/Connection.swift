@@ -149,7 +149,9 @@ package final class Statement {
             switch value {
             case .null: rc = sqlite3_bind_null(handle, index)
             case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
-            case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, noaber_sqlite_transient())
+            // withCString reads a native string's own bytes; the implicit conversion copied them.
+            case .text(let v):
+                rc = v.withCString { sqlite3_bind_text(handle, index, $0, -1, noaber_sqlite_transient()) }
             case .blob(let v):
                 rc = v.withUnsafeBytes {
                     sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), noaber_sqlite_transient())

@@ -24,6 +24,11 @@ package struct Database: Sendable {
         // An erased personal text is overwritten where it lay, not left in free pages (FORMAT.md §16).
         try db.execute("PRAGMA secure_delete = ON")
         try Schema.migrate(db)
+        // After the migrations, whose sorts of whole tables may stay in files: the writer's
+        // statements that insert many rows (`RowInserts`) keep the pages they change in a
+        // statement journal, which SQLite otherwise writes to a temporary file past 64 KiB; in
+        // memory it holds the few pages one statement of 50 rows touches.
+        try db.execute("PRAGMA temp_store = MEMORY")
         // The migrations' own table is made outside their transactions: synced here with the rest.
         if let walSync { try walSync.syncNow(through: walSync.lastBegun) }
         return db

@@ -10,20 +10,21 @@ extension LedgerStore {
     /// postings touch some hundreds of accounts.
     func writeCredits(_ batch: CreditBatch, seq: SQLValue, committedAt: Timestamp) throws(StoreError) {
         let commitDay = Timestamp.day(of: committedAt)
-        let insertCredit = try connection.statement(
-            "INSERT INTO batch_credits_recent (seq, idx, credit_id, id_hash) VALUES (?, ?, ?, ?)")
-        let insertPosting = try connection.statement(
-            "INSERT INTO postings (seq, idx, account, amount, care_date) VALUES (?, ?, ?, ?, ?)")
+        // Both tables are keyed by (seq, idx), so a batch's rows come in key order.
+        var credits = RowInserts(
+            connection, into: "batch_credits_recent", columns: ["seq", "idx", "credit_id", "id_hash"])
+        var postings = RowInserts(
+            connection, into: "postings", columns: ["seq", "idx", "account", "amount", "care_date"])
         var sums: [AccountID: Int64] = [:]
         var order: [AccountID] = []
+        let issuer = SQLValue.text(batch.issuer.rawValue)
         for (index, credit) in batch.credits.enumerated() {
-            try insertCredit.run([seq, .integer(Int64(index)), .text(credit.id), .integer(CreditIDHash.of(credit.id))])
+            try credits.add(seq, .integer(Int64(index)), .text(credit.id), .integer(CreditIDHash.of(credit.id)))
             let careDay = SQLValue.text(credit.careDate ?? commitDay)
-            let legs = [(batch.issuer, -credit.amount), (credit.account, credit.amount)]
-            for (leg, (account, amount)) in legs.enumerated() {
-                try insertPosting.run([
-                    seq, .integer(Int64(2 * index + leg)), .text(account.rawValue), .integer(amount), careDay,
-                ])
+            try postings.add(seq, .integer(Int64(2 * index)), issuer, .integer(-credit.amount), careDay)
+            try postings.add(
+                seq, .integer(Int64(2 * index + 1)), .text(credit.account.rawValue), .integer(credit.amount), careDay)
+            for (account, amount) in [(batch.issuer, -credit.amount), (credit.account, credit.amount)] {
                 // The rules kept every balance within Int64 after each credit, so a sum of one
                 // account's amounts, the change of its balance, does too; checked all the same.
                 let (sum, overflow) = sums[account, default: 0].addingReportingOverflow(amount)
@@ -31,6 +32,8 @@ extension LedgerStore {
                 if sums.updateValue(sum, forKey: account) == nil { order.append(account) }
             }
         }
+        try credits.finish()
+        try postings.finish()
         let update = try connection.statement("UPDATE balances SET balance = balance + ? WHERE account = ?")
         for account in order {
             try update.run([.integer(sums[account]!), .text(account.rawValue)])
@@ -40,11 +43,14 @@ extension LedgerStore {
     /// Moves every row of `batch_credits_recent` into `batch_credits`, in the order of their id
     /// hashes: the index on the hash takes them in one pass from its first page to its last, each
     /// page read and written once for all of them. The rows are newer than every row already
-    /// there, so the table's own pages by (seq, idx) are those at its end.
+    /// there, so the table's own pages by (seq, idx) are those at its end. `OR ROLLBACK`: a
+    /// failed row rolls back the whole transaction (as a failed group is anyway), so SQLite keeps
+    /// no statement journal of the pages the move changes, most of the hash index at a million
+    /// credits.
     func moveRecentCredits() throws(StoreError) {
         try connection.execute(
             """
-            INSERT INTO batch_credits (seq, idx, credit_id, id_hash)
+            INSERT OR ROLLBACK INTO batch_credits (seq, idx, credit_id, id_hash)
                 SELECT seq, idx, credit_id, id_hash FROM batch_credits_recent ORDER BY id_hash, seq, idx;
             DELETE FROM batch_credits_recent;
             """)
@@ -76,24 +82,31 @@ extension LedgerStore {
     }
 }
 
-/// Which credit id hashes a ledger holds, one bit for each value of a hash's low 24 bits: 2 MiB,
-/// allocated with the first credit. A clear bit means no stored credit has the id; a set one
-/// only that one may (at a million credits, some 6 % of new ids find their bit set and are
-/// looked up in SQLite). Before it, each new credit's lookup read a random leaf of
-/// `batch_credits_by_hash`, a page the writer's cache seldom held.
-struct CreditHashBits {
-    private static let bits = 1 << 24
+/// Which id hashes (`CreditIDHash`) a ledger's credits, or its entries, hold: one bit for each
+/// value of a hash's low `bits` bits, allocated with the first id (2 MiB for the credits' 2²⁴).
+/// A clear bit means no stored id has that hash; a set one only that one may (at a million
+/// credits, some 6 % of new ids find their bit set and are looked up in SQLite). Before it, each
+/// new credit's lookup read a random leaf of `batch_credits_by_hash`, a page the writer's cache
+/// seldom held. A hash is only ever added: a stored id's bit is never clear.
+package struct IDHashBits {
+    private let bits: Int
     private var words: [UInt64] = []
 
-    mutating func insert(_ hash: Int64) {
-        if words.isEmpty { words = [UInt64](repeating: 0, count: Self.bits / 64) }
-        let bit = Int(truncatingIfNeeded: hash) & (Self.bits - 1)
+    /// `log2Bits` of the hash's low bits: between 6 and 32.
+    package init(log2Bits: Int = 24) {
+        precondition((6...32).contains(log2Bits))
+        bits = 1 << log2Bits
+    }
+
+    package mutating func insert(_ hash: Int64) {
+        if words.isEmpty { words = [UInt64](repeating: 0, count: bits / 64) }
+        let bit = Int(truncatingIfNeeded: hash) & (bits - 1)
         words[bit >> 6] |= 1 << UInt64(bit & 63)
     }
 
-    func mayContain(_ hash: Int64) -> Bool {
+    package func mayContain(_ hash: Int64) -> Bool {
         guard !words.isEmpty else { return false }
-        let bit = Int(truncatingIfNeeded: hash) & (Self.bits - 1)
+        let bit = Int(truncatingIfNeeded: hash) & (bits - 1)
         return words[bit >> 6] & (1 << UInt64(bit & 63)) != 0
     }
 }

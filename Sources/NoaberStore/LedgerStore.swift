@@ -44,7 +44,10 @@ package final class LedgerStore {
     /// moves them into `batch_credits` (FORMAT.md §6, schema version 12).
     package internal(set) var recentCredits = 0
     /// The id hashes of every stored credit, which `batchCredit` asks first.
-    var creditHashes = CreditHashBits()
+    var creditHashes = IDHashBits()
+    /// The id hashes of every stored entry, which `entrySeq` asks first; nil until it is first
+    /// asked (LedgerStore+EntryIDs.swift).
+    var entryHashes: IDHashBits?
     /// How many credits' rows `batch_credits_recent` gathers before they are moved. Its index
     /// (some 16 bytes a row) stays within a few hundred pages, which the writer's cache holds,
     /// while a move passes over `batch_credits_by_hash` once for this many credits instead of once
@@ -118,6 +121,7 @@ package final class LedgerStore {
         tree = grown
         if let newSettings { writtenSettings = newSettings }
         creditsCommitted(added, moved: moved)
+        entriesCommitted(batch)
         // Erased texts were overwritten in the pages, but older copies of those pages stay in the
         // WAL until a checkpoint moves the new ones into the file and truncates it (FORMAT.md §16).
         // The entries are durable already; should this fail, the next checkpoint does it.

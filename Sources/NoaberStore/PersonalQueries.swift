@@ -8,14 +8,17 @@ extension Connection {
     /// in the transaction that stores the entry, so neither is ever durable without the other.
     func insertPersonal(_ accepted: AcceptedEntry) throws(StoreError) {
         let seq = SQLValue.integer(accepted.entry.seq)
+        // A batch of credits has up to 1,000 texts and some hundreds of subjects.
+        var texts = RowInserts(self, into: "personal_data", columns: ["seq", "path", "salt", "text"])
         for text in accepted.personal {
-            try statement("INSERT INTO personal_data (seq, path, salt, text) VALUES (?, ?, ?, ?)")
-                .run([seq, .text(text.path), .blob(text.salt), .text(text.text)])
+            try texts.add(seq, .text(text.path), .blob(text.salt), .text(text.text))
         }
+        try texts.finish()
+        var subjects = RowInserts(self, into: "personal_subjects", columns: ["account", "seq"])
         for account in accepted.subjects {
-            try statement("INSERT INTO personal_subjects (account, seq) VALUES (?, ?)")
-                .run([.text(account.rawValue), seq])
+            try subjects.add(.text(account.rawValue), seq)
         }
+        try subjects.finish()
     }
 
     /// Deletes what the `erase` at `seq` covers. The writer's connection has `secure_delete` on,

@@ -64,12 +64,16 @@ final class WriterPriorEntries: PriorEntries {
     }
 
     func usedID(_ id: String) -> Int64? {
-        pending.usedID(id) ?? look { () throws(StoreError) in try connection.entrySeq(id: id) } ?? creditEntry(id)
+        // The group's own ids (entries' and credits') first, then the stored ones, each asked of
+        // memory before SQLite (`LedgerStore.entrySeq`, `batchCredit`).
+        if let seq = pending.usedID(id) { return seq }
+        return look { () throws(StoreError) in try store.entrySeq(id: id) } ?? storedCreditEntry(id)
     }
 
-    func creditEntry(_ id: String) -> Int64? {
-        if let seq = pending.creditEntry(id) { return seq }
-        return batchesStored ? look { () throws(StoreError) in try store.batchCredit(id) }?.seq : nil
+    func creditEntry(_ id: String) -> Int64? { pending.creditEntry(id) ?? storedCreditEntry(id) }
+
+    private func storedCreditEntry(_ id: String) -> Int64? {
+        batchesStored ? look { () throws(StoreError) in try store.batchCredit(id) }?.seq : nil
     }
 
     /// Runs one query; a failure is kept (`failure`) and answered as none.
