@@ -9,6 +9,7 @@ repeat exactly from run to run, unlike times on a shared machine) and the proces
   Benchmarks/append-growth.py DB ENTRIES [GROUP] ["SQL run after the schema; …"]
   VERSION=10 Benchmarks/append-growth.py /tmp/g.sqlite 120000 30   (the schema before version 11:
       two posting indexes, the balances in the accounts rows)
+  VERSION=12 …      (the Merkle nodes keyed by (level, idx), as before version 13)
   PAGE_SIZE=2048 Benchmarks/append-growth.py /tmp/g.sqlite 120000 30
   Benchmarks/append-growth.py /tmp/g.sqlite 120000 30 "DROP INDEX postings_by_account"
   NO_BALANCES=1 …   (leave out the balance updates)
@@ -47,6 +48,10 @@ accounts += [f"shop:{i:03d}" for i in range(100)]
 # From version 11 the balances are a table of their own, no longer a column of the accounts rows.
 narrow = db.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'balances'").fetchone()[0] == 1
 update = f"UPDATE {'balances' if narrow else 'accounts'} SET balance = balance + ? WHERE account = ?"
+# From version 13 a node's key is pos = last · 64 + level, last the leaf that completes it.
+by_pos = any(row[1] == "pos" for row in db.execute("PRAGMA table_info(merkle_nodes)"))
+node_insert = ("INSERT INTO merkle_nodes (pos, level, idx, hash) VALUES ((?1 << 6) + ?2, ?2, ?3, ?4)" if by_pos
+               else "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?2, ?3, ?4)")
 db.execute("BEGIN")
 for account in accounts:
     db.execute(
@@ -77,10 +82,10 @@ while seq < total:
         # The leaf, and the node of each subtree this leaf completes.
         level, index = 0, seq - 1
         if merkle:
-            db.execute("INSERT INTO merkle_nodes VALUES (0, ?, ?)", (index, digest))
+            db.execute(node_insert, (seq - 1, level, index, digest))
         while merkle and index % 2 == 1:
             level, index = level + 1, index // 2
-            db.execute("INSERT INTO merkle_nodes VALUES (?, ?, ?)", (level, index, digest))
+            db.execute(node_insert, (seq - 1, level, index, digest))
     db.execute("INSERT OR REPLACE INTO checkpoint VALUES (1, ?, ?, ?, '2026-12-07T04:00:00.000Z')", (seq, digest, "n" * 240))
     db.execute("COMMIT")
     wal = (os.path.getsize(path + "-wal") - 32) // (page + 24)

@@ -58,8 +58,16 @@ package enum Daemon {
         _ = try DataDirectory.lock(configuration.dataDirectory)
         let database = Database(directory: configuration.dataDirectory)
         let logKey = try LogKeyFile.loadOrCreate(configuration.logKeyPath, logger: logger)
+        let store = try LedgerStore(database: database, walSync: WALSync(walPath: database.walPath))
+        if store.migratedFrom > 0, store.migratedFrom < LedgerStore.latestSchemaVersion {
+            logger.notice(
+                "converted the ledger's file to the current schema",
+                metadata: [
+                    "from_version": "\(store.migratedFrom)", "to_version": "\(LedgerStore.latestSchemaVersion)",
+                ])
+        }
         let writer = try GroupCommitWriter(
-            store: try LedgerStore(database: database, walSync: WALSync(walPath: database.walPath)), clock: clock,
+            store: store, clock: clock,
             logger: logger, logKey: logKey,
             logKeyPath: configuration.logKeyPath,
             checkpointEveryCommit: configuration.checkpointIntervalSeconds == 0)

@@ -16,6 +16,13 @@ package struct Database: Sendable {
     /// before any client hears "committed" (docs/DESIGN.md, invariant 5): by `synchronous=FULL`, or,
     /// given a `walSync`, at `synchronous=NORMAL` with the WAL synced by it (`WALSync`).
     package func openWriter(walSync: WALSync? = nil) throws(StoreError) -> Connection {
+        try openMigratingWriter(walSync: walSync).connection
+    }
+
+    /// `openWriter`, and the schema version the file was at before it was brought to the latest.
+    package func openMigratingWriter(
+        walSync: WALSync? = nil
+    ) throws(StoreError) -> (connection: Connection, migratedFrom: Int) {
         let db = try Connection(path: path)
         try db.execute("PRAGMA journal_mode = WAL")
         try db.execute(walSync == nil ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
@@ -23,7 +30,7 @@ package struct Database: Sendable {
         try db.execute("PRAGMA foreign_keys = ON")
         // An erased personal text is overwritten where it lay, not left in free pages (FORMAT.md §16).
         try db.execute("PRAGMA secure_delete = ON")
-        try Schema.migrate(db)
+        let before = try Schema.migrate(db)
         // After the migrations, whose sorts of whole tables may stay in files: the writer's
         // statements that insert many rows (`RowInserts`) keep the pages they change in a
         // statement journal, which SQLite otherwise writes to a temporary file past 64 KiB; in
@@ -31,7 +38,7 @@ package struct Database: Sendable {
         try db.execute("PRAGMA temp_store = MEMORY")
         // The migrations' own table is made outside their transactions: synced here with the rest.
         if let walSync { try walSync.syncNow(through: walSync.lastBegun) }
-        return db
+        return (db, before)
     }
 
     /// A reader's connection; it cannot write even by mistake.

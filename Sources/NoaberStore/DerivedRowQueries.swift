@@ -30,23 +30,24 @@ extension Connection {
     }
 
     /// The stored Merkle nodes that entries `from` through `through` complete: node (level, idx)
-    /// is completed by entry (idx + 1)·2^level. One range of the primary key per level; each
-    /// range reads one row more than it can hold, so that a row stored twice still shows.
+    /// is completed by entry (idx + 1)·2^level, so these are one range of `pos` (the completing
+    /// leaf, then the level), served by level then idx as `ledger.tree_nodes` promises. The range
+    /// reads one row more than the entries complete, so that a row of no such node still shows.
     package func treeNodes(completedFrom from: Int64, through: Int64) throws(StoreError) -> [StoredNode] {
-        guard from >= 1, through >= from else { return [] }
-        var nodes: [StoredNode] = []
-        for level in Int64(0)..<63 {
-            let last = (through >> level) - 1
-            guard last >= 0 else { break }
-            let first = (from - 1) >> level
-            guard first <= last else { continue }
-            nodes += try statement(
-                "SELECT level, idx, hash FROM merkle_nodes WHERE level = ? AND idx BETWEEN ? AND ? ORDER BY idx LIMIT ?"
-            ).rows([.integer(level), .integer(first), .integer(last), .integer(last - first + 2)]) { row in
-                StoredNode(level: row.int64(0), index: row.int64(1), hash: row.blob(2))
-            }
+        guard from >= 1, through >= from, through <= Int64(1) << 56 else { return [] }
+        var count = Int64(0)
+        for level in Int64(0)..<57 { count += (through >> level) - ((from - 1) >> level) }
+        return try statement(
+            """
+            SELECT level, idx, hash FROM merkle_nodes WHERE pos BETWEEN ? AND ?
+            ORDER BY level, idx LIMIT ?
+            """
+        ).rows([
+            .integer(MerklePosition.first(completedBy: from - 1)),
+            .integer(MerklePosition.first(completedBy: through) - 1), .integer(count + 1),
+        ]) { row in
+            StoredNode(level: row.int64(0), index: row.int64(1), hash: row.blob(2))
         }
-        return nodes
     }
 
     /// Up to `limit` rows of `claims` after claim id `after` (nil: from the first), by claim id.

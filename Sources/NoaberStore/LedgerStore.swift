@@ -55,6 +55,9 @@ package final class LedgerStore {
     package let recentCreditLimit: Int
 
     package static let defaultRecentCreditLimit = 50_000
+    /// The schema version the file was at when this store opened it (0: a new file); below
+    /// `Schema.latestVersion`, the opening converted it.
+    package let migratedFrom: Int
 
     /// With `walSync`, the connection's commits are synced by it (`Database.openWriter`).
     package init(
@@ -62,7 +65,7 @@ package final class LedgerStore {
     ) throws(StoreError) {
         self.database = database
         self.recentCreditLimit = max(recentCreditLimit, 1)
-        connection = try database.openWriter(walSync: walSync)
+        (connection, migratedFrom) = try database.openMigratingWriter(walSync: walSync)
         tree = CompactRange()
         tree = try Self.restoreTree(connection)
         try loadCreditHashes()
@@ -71,6 +74,8 @@ package final class LedgerStore {
     package var schemaVersion: Int {
         get throws(StoreError) { try Schema.version(connection) }
     }
+
+    package static var latestSchemaVersion: Int { Schema.latestVersion }
 
     /// The rules' state as saved in the derived tables, so that start-up does not replay the chain.
     package func loadState() throws(StoreError) -> LedgerState {
@@ -165,8 +170,11 @@ package final class LedgerStore {
 
     private static func insert(_ nodes: [MerkleNode], into connection: Connection) throws(StoreError) {
         for node in nodes {
-            try connection.statement("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)")
-                .run([.integer(Int64(node.level)), .integer(Int64(node.index)), .blob(node.hash.bytes)])
+            guard let pos = MerklePosition.of(level: node.level, index: node.index) else {
+                throw .outOfRange("the tree holds at most 2^56 entries")
+            }
+            try connection.statement("INSERT INTO merkle_nodes (pos, level, idx, hash) VALUES (?, ?, ?, ?)")
+                .run([.integer(pos), .integer(Int64(node.level)), .integer(Int64(node.index)), .blob(node.hash.bytes)])
         }
     }
 

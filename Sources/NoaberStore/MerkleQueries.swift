@@ -21,19 +21,22 @@ package struct StoredCheckpoint: Sendable, Equatable {
 /// Reads of the Merkle tree: every proof and root is built from stored complete-subtree nodes,
 /// inside one snapshot, so it matches the tree as it was at one moment.
 extension Connection {
-    /// The number of leaves the stored tree holds.
+    /// The number of leaves the stored tree holds: one more than the last leaf's index. The leaf
+    /// is among the last few rows (an entry completes at most one node per level after it).
     package func treeSize() throws(StoreError) -> UInt64 {
-        let rows = try statement("SELECT COALESCE(MAX(idx) + 1, 0) FROM merkle_nodes WHERE level = 0").rows {
+        let rows = try statement("SELECT pos >> 6 FROM merkle_nodes WHERE level = 0 ORDER BY pos DESC LIMIT 1").rows {
             $0.int64(0)
         }
-        return UInt64(max(rows[0], 0))
+        return rows.first.map { UInt64(max($0 + 1, 0)) } ?? 0
     }
 
     /// The hash of the complete subtree at `level` holding leaves [index·2^level, (index+1)·2^level).
     package func merkleNode(level: Int, index: UInt64) throws(StoreError) -> SHA256Digest {
-        guard index <= UInt64(Int64.max) else { throw .corruptRow("Merkle node index \(index) is out of range") }
-        let rows = try statement("SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?")
-            .rows([.integer(Int64(level)), .integer(Int64(index))]) { $0.blob(0) }
+        guard let pos = MerklePosition.of(level: level, index: index) else {
+            throw .corruptRow("Merkle node index \(index) is out of range")
+        }
+        let rows = try statement("SELECT hash FROM merkle_nodes WHERE pos = ? AND level = ? AND idx = ?")
+            .rows([.integer(pos), .integer(Int64(level)), .integer(Int64(index))]) { $0.blob(0) }
         guard let bytes = rows.first else { throw .corruptRow("Merkle node (\(level), \(index)) is missing") }
         guard let hash = SHA256Digest(bytes: bytes) else {
             throw .corruptRow("Merkle node (\(level), \(index)) is malformed")
@@ -98,4 +101,18 @@ extension Connection {
             throw .outOfRange("\(error)")
         }
     }
+}
+
+/// A node's key in `merkle_nodes` (FORMAT.md §6, schema version 13): `last` · 64 + `level`, where
+/// `last` = (idx + 1)·2^level − 1 is the index of the subtree's last leaf. The nodes an entry
+/// completes share its leaf's `last`, so a group commit appends its nodes together at the end.
+package enum MerklePosition {
+    /// The key of node (`level`, `index`); nil past the 2^56 leaves the table's CHECK allows.
+    package static func of(level: Int, index: UInt64) -> Int64? {
+        guard (0...56).contains(level), index < UInt64(1) << UInt64(56 - level) else { return nil }
+        return Int64(bitPattern: (((index + 1) << UInt64(level)) - 1) << 6 | UInt64(level))
+    }
+
+    /// The smallest key of the nodes leaf `leaf` completes (its own, at level 0).
+    package static func first(completedBy leaf: Int64) -> Int64 { leaf << 6 }
 }

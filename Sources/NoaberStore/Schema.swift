@@ -343,35 +343,34 @@ enum Schema {
                 CREATE INDEX batch_credits_recent_by_hash ON batch_credits_recent(id_hash);
                 """
         ),
+        Migration(
+            version: 13,
+            sql: """
+                -- The submit path (Benchmarks/README.md, sixth round): keyed by (level, idx), the tree
+                -- had the end of each level on a page of its own, and a group commit wrote five or six
+                -- pages for its few new nodes. The nodes an entry completes are those whose last leaf
+                -- is that entry's (idx = seq - 1 at level 0); keyed by that leaf, then the level, they
+                -- are appended together at the table's end. As one integer, pos = last · 64 + level
+                -- with last = (idx + 1) · 2^level - 1, the key is the rowid, so appends fill each page
+                -- (SQLite's append balance) and a node is found by a rowid lookup. The CHECK ties pos
+                -- to level and idx, which stay the columns FORMAT.md §6 describes.
+                CREATE TABLE merkle_nodes_v13 (
+                    pos   INTEGER PRIMARY KEY,
+                    level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 56),
+                    idx   INTEGER NOT NULL CHECK (idx >= 0 AND idx < (1 << (56 - level))),
+                    hash  BLOB    NOT NULL CHECK (length(hash) = 32),
+                    CHECK (pos = ((((idx + 1) << level) - 1) << 6) + level)
+                ) STRICT;
+                INSERT INTO merkle_nodes_v13 (pos, level, idx, hash)
+                    SELECT ((((idx + 1) << level) - 1) << 6) + level, level, idx, hash FROM merkle_nodes
+                    ORDER BY 1;
+                DROP TABLE merkle_nodes;
+                ALTER TABLE merkle_nodes_v13 RENAME TO merkle_nodes;
+                CREATE TRIGGER merkle_nodes_append_only_update BEFORE UPDATE ON merkle_nodes
+                    BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: nodes cannot be updated'); END;
+                CREATE TRIGGER merkle_nodes_append_only_delete BEFORE DELETE ON merkle_nodes
+                    BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: nodes cannot be deleted'); END;
+                """
+        ),
     ]
-
-    /// Brings the database to the latest version, each migration in its own transaction.
-    static func migrate(_ db: Connection) throws(StoreError) {
-        try db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT"
-        )
-        let current = try version(db)
-        guard current <= latestVersion else { throw .schemaTooNew(found: current, supported: latestVersion) }
-        for migration in migrations where migration.version > current {
-            try db.transaction { () throws(StoreError) in
-                try db.execute(migration.sql)
-                try migration.fill?(db)
-                try db.statement(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
-                )
-                .run([.integer(Int64(migration.version))])
-            }
-        }
-    }
-
-    static func version(_ db: Connection) throws(StoreError) -> Int {
-        Int(try db.statement("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").rows { $0.int64(0) }[0])
-    }
-}
-
-extension Connection {
-    /// The schema version this database was migrated to.
-    package func schemaVersion() throws(StoreError) -> Int {
-        try Schema.version(self)
-    }
 }

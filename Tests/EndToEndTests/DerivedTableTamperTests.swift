@@ -99,7 +99,7 @@ struct DerivedTableTamperTests {
                 named: "checkpoint: the stored row's tree_size (17) differs from its note's (18)",
                 undo: "UPDATE checkpoint SET tree_size = tree_size + 1"),
             Edit(
-                sql: "INSERT INTO merkle_nodes VALUES (0, 500, zeroblob(32))",
+                sql: "INSERT INTO merkle_nodes (pos, level, idx, hash) VALUES (500 << 6, 0, 500, zeroblob(32))",
                 named: "the merkle_nodes table holds 35 rows, but the chain explains 34 (one per complete subtree)",
                 undo: "DELETE FROM merkle_nodes WHERE idx = 500"),
             Edit(
@@ -109,7 +109,10 @@ struct DerivedTableTamperTests {
         ]
     }
 
-    /// Every single-cell change of every stored Merkle node (the issue found 21 of 22 passing).
+    /// Every single-cell change of every stored Merkle node (the issue found 21 of 22 passing). Since
+    /// schema 13 the table's CHECK refuses a change of `pos`, `level` or `idx` alone (`pos` is the
+    /// node's place); a changed hash, and a node moved to another level or index with its `pos`,
+    /// fail verify, which names the node.
     @Test func everySingleCellChangeOfTheMerkleTreeFailsVerify() async throws {
         let daemon = try await DaemonProcess()
         defer { daemon.tearDown() }
@@ -121,15 +124,22 @@ struct DerivedTableTamperTests {
             ($0.int64(0), $0.int64(1), $0.text(2))
         }
         #expect(nodes.count == 22, "a tree of 12 leaves has 12 + 6 + 3 + 1 complete subtrees")
-        var (cells, failed, caught) = (0, 0, 0)
+        func pos(_ level: Int64, _ idx: Int64) -> Int64 { ((((idx + 1) << level) - 1) << 6) + level }
+        var (cells, failed, caught, refused) = (0, 0, 0, 0)
         for (level, idx, hash) in nodes {
-            let row = "level = \(level) AND idx = \(idx)"
+            let row = "pos = \(pos(level, idx))"
+            for change in ["pos = pos + 64", "level = \(level + 40)", "idx = \(idx + 1000)"] {
+                do { try db.execute("UPDATE merkle_nodes SET \(change) WHERE \(row)") } catch {
+                    if case .sqlite(let sqlite) = error, sqlite.code == 275 { refused += 1 }  // SQLITE_CONSTRAINT_CHECK
+                }
+            }
             // The first byte of the hash flipped; the node moved to another level; to another index.
             let flipped = String(format: "%02X", (UInt8(hash.prefix(2), radix: 16) ?? 0) ^ 0xFF) + hash.dropFirst(2)
+            let (up, along) = (pos(level + 40, idx), pos(level, idx + 1000))
             let changes = [
                 ("hash = X'\(flipped)'", "hash = X'\(hash)'", row),
-                ("level = \(level + 40)", "level = \(level)", "level = \(level + 40) AND idx = \(idx)"),
-                ("idx = \(idx + 1000)", "idx = \(idx)", "level = \(level) AND idx = \(idx + 1000)"),
+                ("level = \(level + 40), pos = \(up)", "level = \(level), pos = \(pos(level, idx))", "pos = \(up)"),
+                ("idx = \(idx + 1000), pos = \(along)", "idx = \(idx), pos = \(pos(level, idx))", "pos = \(along)"),
             ]
             for (change, back, changedRow) in changes {
                 cells += 1
@@ -143,9 +153,10 @@ struct DerivedTableTamperTests {
             }
         }
         print(
-            "merkle_nodes: \(failed) of \(cells) single-cell changes (\(nodes.count) rows × 3 columns) fail verify, \(caught) naming the node"
+            "merkle_nodes: \(failed) of \(cells) changes of a hash or a whole place (\(nodes.count) rows) fail verify, \(caught) naming the node; \(refused) of \(nodes.count * 3) single-cell changes of a place refused"
         )
         #expect(caught == cells && cells == 66)
+        #expect(refused == 66)
         #expect(try daemon.noaber("verify").status == 0)
     }
 }

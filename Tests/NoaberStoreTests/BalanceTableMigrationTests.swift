@@ -45,7 +45,7 @@ struct BalanceTableMigrationTests {
         try f.undoVersion11()
         #expect(try f.integer("SELECT COUNT(*) FROM pragma_table_info('accounts') WHERE name = 'balance'") == 1)
         let reopened = try LedgerStore(database: f.database)
-        #expect(try reopened.schemaVersion == 12)
+        #expect(try reopened.schemaVersion == 13)
         let db = reopened.connection
         #expect(try f.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'postings_by_care_date'", on: db) == 0)
         #expect(try f.integer("SELECT COUNT(*) FROM pragma_table_info('accounts') WHERE name = 'balance'", on: db) == 0)

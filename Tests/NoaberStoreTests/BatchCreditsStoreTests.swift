@@ -36,7 +36,7 @@ struct BatchCreditsStoreTests {
         }
         let reopened = try LedgerStore(database: f.database)
         let connection = reopened.connection
-        #expect(try reopened.schemaVersion == 12)
+        #expect(try reopened.schemaVersion == 13)
         #expect(try f.integer("SELECT COUNT(*) FROM sqlite_master WHERE name = 'batch_credits_v9'") == 0)
         let stored = try connection.statement("SELECT credit_id, id_hash FROM batch_credits ORDER BY seq, idx")
             .rows { ($0.text(0), $0.int64(1)) }

@@ -157,7 +157,7 @@ struct CareDateStoreTests {
             """)
         #expect(try f.integer("SELECT COUNT(*) FROM pragma_table_info('postings') WHERE name = 'care_date'") == 0)
         let reopened = try LedgerStore(database: f.database)
-        #expect(try reopened.schemaVersion == 12)
+        #expect(try reopened.schemaVersion == 13)
         let stored = try reopened.connection.statement("SELECT seq, account, care_date FROM postings ORDER BY seq, idx")
             .rows { ($0.int64(0), $0.text(1), $0.text(2)) }
         let expected = Self.reference(entries)

@@ -71,7 +71,8 @@ struct MerkleStoreTests {
 
         let g = try StoreFixture()
         try g.populate()
-        try g.store.connection.execute("INSERT INTO merkle_nodes (level, idx, hash) VALUES (0, 12, zeroblob(32))")
+        try g.store.connection.execute(
+            "INSERT INTO merkle_nodes (pos, level, idx, hash) VALUES (12 << 6, 0, 12, zeroblob(32))")
         #expect(throws: StoreError.treeMismatch("it holds 13 leaves, but the journal only 12 entries")) {
             _ = try LedgerStore(database: g.database)
         }

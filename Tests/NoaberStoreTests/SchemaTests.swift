@@ -7,7 +7,7 @@ import Testing
 struct SchemaTests {
     @Test func migrationsCreateTheLatestVersion() throws {
         let f = try StoreFixture()
-        #expect(try f.store.schemaVersion == 12)
+        #expect(try f.store.schemaVersion == 13)
         let tables = try f.store.connection.statement(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger', 'index') ORDER BY name"
         ).rows { $0.text(0) }
@@ -23,7 +23,7 @@ struct SchemaTests {
         // Version 11 keeps one posting index that begins with the account, and no balance column.
         #expect(!tables.contains("postings_by_care_date"))
         #expect(try f.integer("SELECT COUNT(*) FROM pragma_table_info('accounts') WHERE name = 'balance'") == 0)
-        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 12)
+        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 13)
     }
 
     @Test func reopeningDoesNotRerunMigrations() throws {
@@ -32,8 +32,8 @@ struct SchemaTests {
         let appliedAt = try f.text("SELECT applied_at FROM schema_migrations WHERE version = 1")
         let before = try f.counts()
         let reopened = try LedgerStore(database: f.database)
-        #expect(try reopened.schemaVersion == 12)
-        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations", on: reopened.connection) == 12)
+        #expect(try reopened.schemaVersion == 13)
+        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations", on: reopened.connection) == 13)
         #expect(
             try f.text("SELECT applied_at FROM schema_migrations WHERE version = 1", on: reopened.connection)
                 == appliedAt)
@@ -42,11 +42,11 @@ struct SchemaTests {
 
     @Test func newerSchemaIsRefused() throws {
         let f = try StoreFixture()
-        try f.store.connection.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (13, 'later')")
-        #expect(throws: StoreError.schemaTooNew(found: 13, supported: 12)) {
+        try f.store.connection.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (14, 'later')")
+        #expect(throws: StoreError.schemaTooNew(found: 14, supported: 13)) {
             _ = try LedgerStore(database: f.database)
         }
-        #expect(StoreError.schemaTooNew(found: 13, supported: 12).description.contains("upgrade noaberd"))
+        #expect(StoreError.schemaTooNew(found: 14, supported: 13).description.contains("upgrade noaberd"))
     }
 
     @Test func writerIsDurable() throws {
@@ -70,7 +70,7 @@ struct SchemaTests {
         _ = sqliteError { try reader.execute("UPDATE balances SET balance = 0") }
         _ = sqliteError { try reader.execute("DROP TRIGGER entries_append_only_delete") }
         #expect(try f.counts() == before)
-        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 12)
+        #expect(try f.integer("SELECT COUNT(*) FROM schema_migrations") == 13)
     }
 
     @Test func openingAMissingDirectoryFails() throws {

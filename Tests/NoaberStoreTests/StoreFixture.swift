@@ -149,8 +149,30 @@ final class StoreFixture {
 
     /// Puts the schema back as version 10 left it: the balance in the accounts rows (in its old
     /// place among the columns) and the two posting indexes that begin with the account.
+    /// The schema as version 12 left it: the Merkle nodes keyed by (level, idx), with no `pos`.
+    func undoVersion13() throws {
+        try store.connection.execute(
+            """
+            CREATE TABLE merkle_nodes_v2 (
+                level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 63),
+                idx   INTEGER NOT NULL CHECK (idx >= 0),
+                hash  BLOB    NOT NULL CHECK (length(hash) = 32),
+                PRIMARY KEY (level, idx)
+            ) STRICT, WITHOUT ROWID;
+            INSERT INTO merkle_nodes_v2 SELECT level, idx, hash FROM merkle_nodes;
+            DROP TABLE merkle_nodes;
+            ALTER TABLE merkle_nodes_v2 RENAME TO merkle_nodes;
+            CREATE TRIGGER merkle_nodes_append_only_update BEFORE UPDATE ON merkle_nodes
+                BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: nodes cannot be updated'); END;
+            CREATE TRIGGER merkle_nodes_append_only_delete BEFORE DELETE ON merkle_nodes
+                BEGIN SELECT RAISE(ABORT, 'the Merkle tree is append-only: nodes cannot be deleted'); END;
+            DELETE FROM schema_migrations WHERE version >= 13;
+            """)
+    }
+
     /// The schema as version 11 left it: every credit's row in `batch_credits`, no recent table.
     func undoVersion12() throws {
+        try undoVersion13()
         try store.connection.execute(
             """
             INSERT INTO batch_credits SELECT seq, idx, credit_id, id_hash FROM batch_credits_recent;

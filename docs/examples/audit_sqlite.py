@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 12).
+"""Audit a Noaber ledger's SQLite file, entry format versions 1 and 2 (schema version 13).
 
 Written from docs/FORMAT.md alone, without reading any Noaber source code: it shows that the
 document is enough to check a ledger. Only the `entries` table is evidence (FORMAT.md §6): the
@@ -1015,12 +1015,16 @@ def check_sqlite(db, auditor):
     # tables, version 5 personal_data (§16), version 6 the postings' care_date, version 7
     # restore_guard (neither derived nor evidence, so not read here), version 8 the settings'
     # language and contact, version 9 batch_credits (§17), version 10 its id_hash, version 11 the
-    # balances table, version 12 batch_credits_recent.
+    # balances table, version 12 batch_credits_recent, version 13 merkle_nodes' pos.
     version = None
     if "schema_migrations" in tables:
         version = db.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
-    need(version is None or (type(version) is int and 1 <= version <= 12),
-         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 12")
+    need(version is None or (type(version) is int and 1 <= version <= 13),
+         f"schema_migrations says version {version!r}, and FORMAT.md describes versions 1 to 13")
+    has_pos = "merkle_nodes" in tables and any(
+        c[1] == "pos" for c in db.execute("PRAGMA table_info(merkle_nodes)"))
+    need(version is None or version < 13 or has_pos,
+         f"the merkle_nodes table has no pos column in a schema version {version} file")
     need(version is None or version < 12 or "batch_credits_recent" in tables,
          f"the batch_credits_recent table is missing from a schema version {version} file")
     need(version is None or version < 11 or narrow,
@@ -1055,7 +1059,7 @@ def check_sqlite(db, auditor):
     sizes = []
     # Reading: a file of schema version 1 has neither table; it then has no tree or checkpoint to check.
     if "merkle_nodes" in tables:
-        check_merkle_nodes(db, auditor.leaves)
+        check_merkle_nodes(db, auditor.leaves, has_pos)
     if "checkpoint" in tables:
         # Reading: §6 keeps "the latest checkpoint"; should the table hold more rows, each is checked.
         for size, root, note, signed_at in db.execute(
@@ -1226,16 +1230,21 @@ def check_settings(db, state, has_language):
              + ("" if rows else " (it has no row: the defaults)") + f", the replay gives {w!r}")
 
 
-def check_merkle_nodes(db, leaves):
-    """§6: merkle_nodes holds exactly the hash of every complete subtree of the whole tree."""
+def check_merkle_nodes(db, leaves, has_pos):
+    """§6: merkle_nodes holds exactly the hash of every complete subtree of the whole tree; from
+    schema 13 each row's key pos is (its last leaf's index) · 64 + level."""
     level, expected = 0, list(leaves)
-    rows = db.execute("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")
+    rows = db.execute("SELECT level, idx, hash" + (", pos" if has_pos else "")
+                      + " FROM merkle_nodes ORDER BY level, idx")
     row = next(rows, None)
     while expected:
         for i, h in enumerate(expected):
             need(row is not None and row[:2] == (level, i),
                  f"merkle_nodes lacks level {level} index {i}, or has a row the tree does not")
             need(row[2] == h, f"merkle_nodes has a wrong hash at level {level} index {i}")
+            need(not has_pos or row[3] == (((i + 1) << level) - 1) * 64 + level,
+                 f"merkle_nodes has pos {row[3] if has_pos else None} at level {level} index {i}, "
+                 f"not {(((i + 1) << level) - 1) * 64 + level}")
             row = next(rows, None)
         expected = [sha256(b"\x01" + expected[i] + expected[i + 1])
                     for i in range(0, len(expected) - 1, 2)]

@@ -253,8 +253,10 @@ cp good.sqlite v3.sqlite; sqlite3 v3.sqlite "DROP TABLE claims; DROP TABLE setti
 expect 0 "$OK3, 0 categories, 0 reversals, 0 claims" sq v3.sqlite
 cp good.sqlite nosettings.sqlite; sqlite3 nosettings.sqlite "DROP TABLE settings"
 expect 2 "FAIL: the settings table is missing from a schema version 4 file" sq nosettings.sqlite
+cp good.sqlite v14.sqlite; sqlite3 v14.sqlite "INSERT INTO schema_migrations VALUES (14, '2026-01-01T00:00:00.000Z')"
+expect 2 "FAIL: schema_migrations says version 14, and FORMAT.md describes versions 1 to 13" sq v14.sqlite
 cp good.sqlite v13.sqlite; sqlite3 v13.sqlite "INSERT INTO schema_migrations VALUES (13, '2026-01-01T00:00:00.000Z')"
-expect 2 "FAIL: schema_migrations says version 13, and FORMAT.md describes versions 1 to 12" sq v13.sqlite
+expect 2 "FAIL: the merkle_nodes table has no pos column in a schema version 13 file" sq v13.sqlite
 cp good.sqlite v12.sqlite; sqlite3 v12.sqlite "INSERT INTO schema_migrations VALUES (12, '2026-01-01T00:00:00.000Z')"
 expect 2 "FAIL: the batch_credits_recent table is missing from a schema version 12 file" sq v12.sqlite
 cp good.sqlite v11b.sqlite; sqlite3 v11b.sqlite "INSERT INTO schema_migrations VALUES (11, '2026-01-01T00:00:00.000Z')"
@@ -298,6 +300,14 @@ sqlite3 care.sqlite "ALTER TABLE postings ADD COLUMN care_date TEXT; UPDATE post
 expect 0 "$OK4" sq care.sqlite --checkpoint checkpoint3.txt
 cp care.sqlite moved.sqlite; sqlite3 moved.sqlite "UPDATE postings SET care_date = '2025-12-31' WHERE idx = 1"
 expect 2 "FAIL entry 4: the care_date of posting 1 is '2025-12-31', the transaction's care date is '2026-01-01'" sq moved.sqlite
+# Schema version 13 (§6): merkle_nodes keyed by pos, the node's last leaf's index · 64 + its level.
+cp four.sqlite pos.sqlite
+sqlite3 pos.sqlite "CREATE TABLE nodes (pos INTEGER PRIMARY KEY, level INTEGER NOT NULL, idx INTEGER NOT NULL,
+  hash BLOB NOT NULL); INSERT INTO nodes SELECT ((((idx + 1) << level) - 1) << 6) + level, level, idx, hash
+  FROM merkle_nodes; DROP TABLE merkle_nodes; ALTER TABLE nodes RENAME TO merkle_nodes"
+expect 0 "$OK4" sq pos.sqlite --checkpoint checkpoint3.txt
+cp pos.sqlite badpos.sqlite; sqlite3 badpos.sqlite "UPDATE merkle_nodes SET pos = 5 WHERE level = 1 AND idx = 0"
+expect 2 "FAIL: merkle_nodes has pos 5 at level 1 index 0, not 65" sq badpos.sqlite
 
 echo "== tampered SQLite files"
 t() { cp good.sqlite "$1"; sqlite3 "$1" "$2"; }

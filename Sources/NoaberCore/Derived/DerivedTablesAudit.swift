@@ -251,7 +251,7 @@ extension Verifier {
     }
 }
 
-/// A node's place in the tree, as `merkle_nodes` keys it.
+/// A node's place in the tree, as `merkle_nodes` names it (its key `pos` is computed from these).
 struct NodePosition: Hashable, CustomStringConvertible {
     var level: Int64
     var index: Int64
