@@ -19,12 +19,25 @@ struct SSHTests {
             input: .empty)
     }
 
-    @Test func aVolunteerReadsAndSignsOverSSHWithTheKeyOnTheirOwnComputer() async throws {
+    /// The CLI, which sshd's forced command runs.
+    static let noaber = DaemonProcess.binaries.appendingPathComponent("noaber").path
+
+    /// A test daemon (with the walkthrough's ledger unless `ledger` is false) behind an sshd whose
+    /// key may run only `noaber dial-stdio` on its socket; the caller stops both.
+    static func daemonBehindSSH(ledger: Bool = true) async throws -> (DaemonProcess, SSHServer) {
         let daemon = try await DaemonProcess()
+        do {
+            if ledger { _ = try WalkthroughLedger(on: daemon) }
+            return (daemon, try await SSHServer(command: "\(noaber) dial-stdio --socket \(daemon.socket)"))
+        } catch {
+            daemon.tearDown()
+            throw error
+        }
+    }
+
+    @Test func aVolunteerReadsAndSignsOverSSHWithTheKeyOnTheirOwnComputer() async throws {
+        let (daemon, ssh) = try await Self.daemonBehindSSH()
         defer { daemon.tearDown() }
-        _ = try WalkthroughLedger(on: daemon)
-        let noaber = DaemonProcess.binaries.appendingPathComponent("noaber").path
-        let ssh = try await SSHServer(command: "\(noaber) dial-stdio --socket \(daemon.socket)")
         defer { ssh.stop() }
         let host = "ssh://root@127.0.0.1:\(ssh.port)"
 
@@ -51,7 +64,7 @@ struct SSHTests {
 
         // The port in $NOABER_SSH rather than the URL, and the host from $NOABER_HOST.
         let verify = try await runProcessOffloaded(
-            URL(fileURLWithPath: noaber),
+            URL(fileURLWithPath: Self.noaber),
             ["verify", "--key", "admin.key", "--ledger", try daemon.status().ledgerId ?? ""],
             in: daemon.directory,
             environment: .inherited(adding: [
@@ -66,11 +79,8 @@ struct SSHTests {
     /// An auditor on another computer takes a backup: the copy crosses ssh in pieces and is
     /// written there, whole and private.
     @Test func anAuditorTakesABackupOverSSH() async throws {
-        let daemon = try await DaemonProcess()
+        let (daemon, ssh) = try await Self.daemonBehindSSH()
         defer { daemon.tearDown() }
-        _ = try WalkthroughLedger(on: daemon)
-        let noaber = DaemonProcess.binaries.appendingPathComponent("noaber").path
-        let ssh = try await SSHServer(command: "\(noaber) dial-stdio --socket \(daemon.socket)")
         defer { ssh.stop() }
         let result = try await Self.remote(
             daemon, ssh,
@@ -86,11 +96,8 @@ struct SSHTests {
     /// to its one connection, asking about each window of lines, then sending its batches, across
     /// more than one window; a second run finds every line imported.
     @Test func aCoordinatorImportsOverSSHOnOneConnection() async throws {
-        let daemon = try await DaemonProcess()
+        let (daemon, ssh) = try await Self.daemonBehindSSH()
         defer { daemon.tearDown() }
-        _ = try WalkthroughLedger(on: daemon)
-        let noaber = DaemonProcess.binaries.appendingPathComponent("noaber").path
-        let ssh = try await SSHServer(command: "\(noaber) dial-stdio --socket \(daemon.socket)")
         defer { ssh.stop() }
         let host = "ssh://root@127.0.0.1:\(ssh.port)"
         let before = try await daemon.status().entries
@@ -120,10 +127,8 @@ struct SSHTests {
     }
 
     @Test func whatCannotBeReachedSaysWhyOnStderr() async throws {
-        let daemon = try await DaemonProcess()
+        let (daemon, ssh) = try await Self.daemonBehindSSH(ledger: false)
         defer { daemon.tearDown() }
-        let noaber = DaemonProcess.binaries.appendingPathComponent("noaber").path
-        let ssh = try await SSHServer(command: "\(noaber) dial-stdio --socket \(daemon.socket)")
         defer { ssh.stop() }
 
         // Nobody listens on the port: ssh's own message, then which host the CLI could not reach.

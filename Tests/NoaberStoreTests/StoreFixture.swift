@@ -147,8 +147,6 @@ final class StoreFixture {
         try #require(try (connection ?? store.connection).statement(sql).rows { $0.text(0) }.first)
     }
 
-    /// Puts the schema back as version 10 left it: the balance in the accounts rows (in its old
-    /// place among the columns) and the two posting indexes that begin with the account.
     /// The schema as version 12 left it: the Merkle nodes keyed by (level, idx), with no `pos`.
     func undoVersion13() throws {
         try store.connection.execute(
@@ -181,6 +179,8 @@ final class StoreFixture {
             """)
     }
 
+    /// Puts the schema back as version 10 left it: the balance in the accounts rows (in its old
+    /// place among the columns) and the two posting indexes that begin with the account.
     func undoVersion11() throws {
         try undoVersion12()
         try store.connection.execute(
