@@ -51,7 +51,9 @@ extension LedgerState {
             updated.append(account)
         }
         guard sum == 0 else { throw .unbalanced("the postings sum to \(currency.format(sum)), not zero") }
-        try checkHours(tx, credited: credited, claim: claim)
+        try checkHours(
+            hours: tx.hours, hourRate: tx.hourRate, category: tx.category, purpose: tx.purpose, credited: credited,
+            claim: claim)
         for account in updated { accounts[account.id] = account }
     }
 
@@ -122,7 +124,8 @@ extension LedgerState {
     }
 
     private func checkPurpose(_ purpose: Purpose, account: Account, debit: Bool) throws(LedgerError) {
-        let allowed: Set<AccountKind> =
+        // An array literal of an enum's cases, not a Set: every posting of every entry asks this.
+        let allowed: [AccountKind] =
             switch (purpose, debit) {
             case (.credit, true): [.issuer]
             case (.credit, false): [.member]
@@ -146,28 +149,31 @@ extension LedgerState {
     /// A credit for hours must carry the rate in force, its category's or else the ledger's, and
     /// pay exactly hours × rate. One that approves a claim carries the claim's rate instead: the
     /// rate in force when the volunteer claimed.
-    private func checkHours(_ tx: Transaction, credited: Int64, claim: Claim?) throws(LedgerError) {
-        guard let text = tx.hours else {
-            guard tx.hourRate == nil else { throw .invalidPayload("hour_rate is given without hours") }
-            guard tx.category == nil else { throw .invalidPayload("category is given without hours") }
+    func checkHours(
+        hours text: String?, hourRate rate: Int64?, category: String?, purpose: Purpose, credited: Int64,
+        claim: Claim?
+    ) throws(LedgerError) {
+        guard let text else {
+            guard rate == nil else { throw .invalidPayload("hour_rate is given without hours") }
+            guard category == nil else { throw .invalidPayload("category is given without hours") }
             return
         }
         var hourRate = ledger?.hourRate ?? 0
         var rateName = "the ledger's hour rate"
-        if let id = tx.category {
+        if let id = category {
             guard let category = categories[id] else {
                 throw .invalidPayload("category \(id) does not exist (see `noaber category list`)")
             }
             hourRate = category.hourRate
             rateName = "the hour rate of category \(id)"
         }
-        guard tx.purpose == .credit else { throw .invalidHours("only a credit can be paid for hours") }
+        guard purpose == .credit else { throw .invalidHours("only a credit can be paid for hours") }
         if let claim {
             hourRate = claim.hourRate
             rateName = "the claim's hour rate"
         }
         let hours = try Hours(text)
-        guard let rate = tx.hourRate else { throw .invalidHours("hours are given without the hour_rate applied") }
+        guard let rate else { throw .invalidHours("hours are given without the hour_rate applied") }
         guard rate == hourRate else {
             throw .invalidHours("hour_rate \(rate) (\(money(rate))) is not \(rateName), \(money(hourRate))")
         }
