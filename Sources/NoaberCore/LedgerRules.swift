@@ -84,10 +84,11 @@ extension LedgerState {
     /// may predate the rule; there it is returned as a warning.
     private func checkTextCharacters(_ payload: Payload, seq: Int64) throws(LedgerError) -> [TextWarning] {
         var warnings: [TextWarning] = []
-        for (path, text) in payload.textFields {
-            guard let problem = Text.characterProblem(in: text) else { continue }
-            guard payload.v < 2, legacyTexts == .warn else { throw .invalidText(field: path, problem) }
-            warnings.append(TextWarning(seq: seq, field: path, problem: problem))
+        let warn = payload.v < 2 && legacyTexts == .warn
+        try payload.forEachTextField { (text, path) throws(LedgerError) in
+            guard let problem = Text.characterProblem(in: text) else { return }
+            guard warn else { throw .invalidText(field: path(), problem) }
+            warnings.append(TextWarning(seq: seq, field: path(), problem: problem))
         }
         return warnings
     }

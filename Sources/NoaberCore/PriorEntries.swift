@@ -122,7 +122,7 @@ package struct ReplayedEntries: PriorEntries, Sendable {
         } else {
             ids[payload.id] = ReplayedEntry(seq: seq)
         }
-        let paths = payload.v >= 2 ? payload.personalFields.map(\.path) : []
+        let paths = payload.v >= 2 ? payload.personalPaths : []
         if !paths.isEmpty {
             personal[payload.id] = (seq, paths)
             pathsBySeq[seq] = paths

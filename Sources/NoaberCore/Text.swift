@@ -145,6 +145,20 @@ extension Payload {
         return fields.compactMap { path, text in text.map { (path, $0) } }
     }
 
+    /// Calls `visit` with each text of `textFields` and a way to name its path, the name made only
+    /// when asked: for a batch, a thousand memo paths were strings built to go unused.
+    package func forEachTextField(
+        _ visit: (_ text: String, _ path: () -> String) throws(LedgerError) -> Void
+    ) throws(LedgerError) {
+        guard case .credits(let batch) = body else {
+            for (path, text) in textFields { try visit(text) { path } }
+            return
+        }
+        for (index, credit) in batch.credits.enumerated() {
+            if let memo = credit.memo { try visit(memo) { BatchCredit.memoPath(index) } }
+        }
+    }
+
     /// The first text of the payload with a character the text rule refuses, or not in NFC, as the
     /// signer wrote it (in version 2, before the personal texts become commitments): what a client
     /// checks before it signs, so that it names the field before the daemon has to.

@@ -77,7 +77,7 @@ package struct BatchCredit: Codable, Sendable, Equatable {
     }
 
     /// The path of the memo of credit `index` (docs/FORMAT.md §16).
-    package static func memoPath(_ index: Int) -> String { "credits[\(index)].memo" }
+    package static func memoPath(_ index: Int) -> String { "credits[" + String(index) + "].memo" }
 }
 
 extension CreditBatch {

@@ -109,6 +109,16 @@ extension Payload {
         return fields.compactMap { $0 }
     }
 
+    /// The paths of `personalFields`, in its order: for a batch, without a field made for each memo.
+    package var personalPaths: [String] {
+        guard case .credits(let batch) = body else { return personalFields.map(\.path) }
+        var paths: [String] = []
+        for (index, credit) in batch.credits.enumerated() where credit.memo != nil {
+            paths.append(BatchCredit.memoPath(index))
+        }
+        return paths
+    }
+
     /// The payload with each personal field replaced by the commitment to its text, and those
     /// texts with fresh salts: how a signer turns a version 1 body into a version 2 entry.
     package func committingPersonalData() throws(CryptoError) -> (payload: Payload, texts: [PersonalText]) {

@@ -60,7 +60,7 @@ final class WriterPriorEntries: PriorEntries {
         guard let entry = look({ () throws(StoreError) in try connection.entry(id: entryID) }),
             let payload = try? Payload.decode(entry.signed.payload)
         else { return nil }
-        return (entry.seq, payload.v >= 2 ? payload.personalFields.map(\.path) : [])
+        return (entry.seq, payload.v >= 2 ? payload.personalPaths : [])
     }
 
     func usedID(_ id: String) -> Int64? {
