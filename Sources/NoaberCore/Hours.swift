@@ -21,10 +21,12 @@ package struct Hours: Hashable, Comparable, Sendable, CustomStringConvertible {
     package var phrase: String { Self.phrase(description) }
 
     package var description: String {
-        var text = Money.format(hundredths, scale: 2)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        // From the digits, not by trimming a formatted amount: an import writes this for every line.
+        let whole = String(hundredths / 100)
+        let fraction = hundredths % 100
+        if fraction == 0 { return whole }
+        if fraction % 10 == 0 { return whole + "." + String(fraction / 10) }
+        return whole + (fraction < 10 ? ".0" : ".") + String(fraction)
     }
 
     /// hours × rate in minor units; refused when the product is not a whole number of minor units.

@@ -19,6 +19,19 @@ struct HoursTests {
         #expect(hours.description == text)
     }
 
+    /// Every amount of hours up to 1,000, and the largest: the text is the amount written with two
+    /// decimals, its trailing zeros (and then its point) dropped, and it reads back the same.
+    @Test func canonicalTextOfEveryHundredth() throws {
+        for hundredths in Array(1...100_000) + [Hours.maxHundredths - 1, Hours.maxHundredths] {
+            var expected = Money.format(hundredths, scale: 2)
+            while expected.hasSuffix("0") { expected.removeLast() }
+            if expected.hasSuffix(".") { expected.removeLast() }
+            let hours = try Hours(expected)
+            #expect(hours.hundredths == hundredths)
+            #expect(hours.description == expected)
+        }
+    }
+
     @Test func refusesZeroAndTooMany() {
         for text in ["0", "0.00"] {
             #expect(throws: LedgerError.invalidHours("\"\(text)\" must be more than zero")) { try Hours(text) }
