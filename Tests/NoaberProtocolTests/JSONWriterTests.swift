@@ -150,4 +150,14 @@ struct JSONWriterTests {
             #expect(writer.bytes == Array(try RPCCoding.encoder().encode(params)), "\(text.debugDescription)")
         }
     }
+
+    /// `ledger.used_ids`'s params: an import asks about each of its lines' ids, a thousand a request.
+    @Test func usedIDsParams() throws {
+        for count in [0, 1, 2, Self.texts.count] {
+            let params = UsedIDsParams(ids: Array(Self.texts.prefix(count)))
+            var writer = JSONWriter()
+            params.write(to: &writer)
+            #expect(writer.bytes == Array(try RPCCoding.encoder().encode(params)), "\(count) ids")
+        }
+    }
 }
