@@ -163,11 +163,11 @@ extension Payload {
     /// signer wrote it (in version 2, before the personal texts become commitments): what a client
     /// checks before it signs, so that it names the field before the daemon has to.
     package func checkTextCharacters() throws(LedgerError) {
-        for (path, text) in textFields {
+        try forEachTextField { (text, path) throws(LedgerError) in
             if let control = text.unicodeScalars.first(where: Text.isControl) {
-                throw .invalidText(field: path, .controlCharacter(control.value))
+                throw .invalidText(field: path(), .controlCharacter(control.value))
             }
-            if let problem = Text.characterProblem(in: text) { throw .invalidText(field: path, problem) }
+            if let problem = Text.characterProblem(in: text) { throw .invalidText(field: path(), problem) }
         }
     }
 }
