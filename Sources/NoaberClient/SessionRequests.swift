@@ -98,12 +98,28 @@ extension Session {
         let (committed, personal) =
             deterministicSalts
             ? payload.committingPersonalData { path, text in
-                let material =
-                    Array("noaber:salt:v1\u{0}".utf8) + key.rawRepresentation
-                    + Array("\u{0}\(payload.ledger)\u{0}\(payload.id)\u{0}\(path)\u{0}\(text)".utf8)
-                return Array(SHA256.hash(material).bytes.prefix(PersonalData.saltBytes))
+                Self.deterministicSalt(key: key, ledger: payload.ledger, entryID: payload.id, path: path, text: text)
             }
             : try payload.committingPersonalData()
         return (try SignedEntry.sign(committed, with: key), personal)
+    }
+
+    /// SHA-256("noaber:salt:v1" 0 key 0 ledger 0 entry id 0 path 0 text), its first 16 bytes:
+    /// appended into one array, as a batch signs a thousand memos. Its bytes may never change, or a
+    /// rerun would sign other salts and conflict with the entries it should replay.
+    static func deterministicSalt(
+        key: Ed25519PrivateKey, ledger: String, entryID: String, path: String, text: String
+    ) -> [UInt8] {
+        let prefix = "noaber:salt:v1\u{0}".utf8
+        var material: [UInt8] = []
+        material.reserveCapacity(
+            prefix.count + 32 + ledger.utf8.count + entryID.utf8.count + path.utf8.count + text.utf8.count + 4)
+        material.append(contentsOf: prefix)
+        material.append(contentsOf: key.rawRepresentation)
+        for part in [ledger, entryID, path, text] {
+            material.append(0)
+            material.append(contentsOf: part.utf8)
+        }
+        return Array(SHA256.hash(material).bytes.prefix(PersonalData.saltBytes))
     }
 }

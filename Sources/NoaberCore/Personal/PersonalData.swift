@@ -41,7 +41,16 @@ package enum PersonalData {
     /// fixed length, so the hashed bytes split one way only; the salt keeps a short memo from being
     /// found by hashing every likely text.
     package static func commitment(path: String, salt: [UInt8], text: String) -> String {
-        let bytes = Array(domain.utf8) + [0] + Array(path.utf8) + [0] + salt + Array(text.utf8)
+        // Appended into one array: a batch's thousand memos are committed to on the signer and
+        // checked on the daemon, and the concatenations made an array at each step.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(domain.utf8.count + path.utf8.count + salt.count + text.utf8.count + 2)
+        bytes.append(contentsOf: domain.utf8)
+        bytes.append(0)
+        bytes.append(contentsOf: path.utf8)
+        bytes.append(0)
+        bytes.append(contentsOf: salt)
+        bytes.append(contentsOf: text.utf8)
         return SHA256.hash(bytes).hex
     }
 
