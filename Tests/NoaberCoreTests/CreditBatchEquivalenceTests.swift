@@ -41,20 +41,8 @@ struct CreditBatchEquivalenceTests {
         var trial = state
         for (index, credit) in batch.credits.enumerated() {
             do throws(LedgerError) {
-                try Identifier.validateEntryID(credit.id)
-                guard ids.insert(credit.id).inserted else {
-                    throw .invalidPayload(
-                        credit.id == entryID
-                            ? "a credit id must differ from the entry's own id"
-                            : "credit id \(credit.id) appears twice in the batch")
-                }
-                if let seq = prior.usedID(credit.id) {
-                    throw .invalidPayload("id \(credit.id) is already used by entry \(seq)")
-                }
-                guard credit.amount > 0 else { throw .invalidAmount("a credit's amount must be more than zero") }
-                guard credit.account != batch.issuer else {
-                    throw .invalidPayload("the issuer \(batch.issuer) cannot credit itself")
-                }
+                // The credit's own fields, checked as before (shared); then its whole `tx`.
+                try LedgerState.checkOwnFields(credit, of: batch, entryID: entryID, ids: &ids, prior: prior)
                 try trial.applyTransaction(batch.transaction(index), signer: signer, at: at, prior: prior)
             } catch {
                 throw .inCredit(index: index, id: credit.id, error)

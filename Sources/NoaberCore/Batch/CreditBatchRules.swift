@@ -25,20 +25,7 @@ extension LedgerState {
         var balances: [AccountID: Int64] = [:]
         for (index, credit) in batch.credits.enumerated() {
             do throws(LedgerError) {
-                try Identifier.validateEntryID(credit.id)
-                guard ids.insert(credit.id).inserted else {
-                    throw .invalidPayload(
-                        credit.id == entryID
-                            ? "a credit id must differ from the entry's own id"
-                            : "credit id \(credit.id) appears twice in the batch")
-                }
-                if let seq = prior.usedID(credit.id) {
-                    throw .invalidPayload("id \(credit.id) is already used by entry \(seq)")
-                }
-                guard credit.amount > 0 else { throw .invalidAmount("a credit's amount must be more than zero") }
-                guard credit.account != batch.issuer else {
-                    throw .invalidPayload("the issuer \(batch.issuer) cannot credit itself")
-                }
+                try Self.checkOwnFields(credit, of: batch, entryID: entryID, ids: &ids, prior: prior)
                 // From here on, the checks of `applyTransaction` for this credit's `tx`, in its
                 // order, less what cannot fail for a credit of a batch: it is a credit, it names no
                 // claim, reversal or period, its two postings are the issuer's and another account's,
@@ -68,5 +55,28 @@ extension LedgerState {
         }
         accounts[issuer.id]?.balance = issuerBalance
         for (account, balance) in balances { accounts[account]?.balance = balance }
+    }
+
+    /// What a credit of a batch must be before it is judged as its `tx`: its id of an entry id's
+    /// form and new to the batch (`ids`, which it joins) and to the ledger, its amount above zero,
+    /// its account not the issuer's.
+    static func checkOwnFields(
+        _ credit: BatchCredit, of batch: CreditBatch, entryID: String, ids: inout Set<String>,
+        prior: any PriorEntries
+    ) throws(LedgerError) {
+        try Identifier.validateEntryID(credit.id)
+        guard ids.insert(credit.id).inserted else {
+            throw .invalidPayload(
+                credit.id == entryID
+                    ? "a credit id must differ from the entry's own id"
+                    : "credit id \(credit.id) appears twice in the batch")
+        }
+        if let seq = prior.usedID(credit.id) {
+            throw .invalidPayload("id \(credit.id) is already used by entry \(seq)")
+        }
+        guard credit.amount > 0 else { throw .invalidAmount("a credit's amount must be more than zero") }
+        guard credit.account != batch.issuer else {
+            throw .invalidPayload("the issuer \(batch.issuer) cannot credit itself")
+        }
     }
 }
