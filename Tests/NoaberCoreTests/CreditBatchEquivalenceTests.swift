@@ -26,6 +26,19 @@ struct CreditBatchEquivalenceTests {
                     account: try AccountID("vol:0044"), accountKind: .member, name: "Mien", minBalance: 0,
                     controllers: [admin])))
         try v2.submit(.accountUpdate(AccountUpdate(account: try AccountID("vol:0044"), status: .frozen)))
+        try v2.submit(
+            .accountOpen(
+                AccountOpen(
+                    account: try AccountID("vol:0045"), accountKind: .member, name: "Kees", minBalance: 0,
+                    controllers: [admin])))
+        try v2.submit(.accountUpdate(AccountUpdate(account: try AccountID("vol:0045"), status: .closed)))
+        // A second issuer, who can pay nearly any amount: as a credit's account it is of the wrong
+        // kind, and its own credits can bring a volunteer's balance near the largest amount.
+        try v2.submit(
+            .accountOpen(
+                AccountOpen(
+                    account: try AccountID("org:ander"), accountKind: .issuer, name: "Anders", minBalance: -Int64.max,
+                    controllers: [admin])))
         try v2.submit(.categorySet(CategorySet(category: "tuin", name: "Tuinieren", hourRate: 1500)))
         try v2.submit(.accountUpdate(AccountUpdate(account: try AccountID("org:zorg"), minBalance: -12_000)))
         return v2
@@ -74,7 +87,8 @@ struct CreditBatchEquivalenceTests {
         case 0: credit.id = ["c-0", "credit-1", "batch-x", "bad id", ""].randomElement(using: &rng)!
         case 1:
             credit.account = try! AccountID(
-                ["org:zorg", "shop:bakker", "vol:0044", "vol:9999"].randomElement(using: &rng)!)
+                ["org:zorg", "org:ander", "shop:bakker", "vol:0044", "vol:0045", "vol:9999"].randomElement(using: &rng)!
+            )
         case 2: credit.amount = [0, -5, 999, 40_000, Int64.max].randomElement(using: &rng)!
         case 3: credit.hours = ["abc", "-1", "0.7", "1.5", nil].randomElement(using: &rng)!
         case 4: credit.hourRate = [nil, 999, 1500, 1000].randomElement(using: &rng)!
@@ -119,19 +133,32 @@ struct CreditBatchEquivalenceTests {
     }
 
     @Test func theIssuersLimitAndABalancesOverflowAreNamedAtTheCreditThatReachesThem() throws {
-        let v2 = try Self.community()
+        var v2 = try Self.community()
+        // vol:0043 paid all but 100 of the largest amount by the other issuer: a credit of 200
+        // overflows its balance, not the issuer's.
+        try v2.submit(
+            .credits(
+                CreditBatch(
+                    issuer: try AccountID("org:ander"),
+                    credits: [BatchCredit(id: "big-1", account: try AccountID("vol:0043"), amount: Int64.max - 100)])),
+            id: "ander-1")
         let signer = try #require(v2.ledger.state.keys[v2.ledger.admin.publicKey.keyID])
         let cases: [[BatchCredit]] = [
             // The issuer, at −25.00, may go to −120.00: the third credit of 4,000 passes it.
             [
                 BatchCredit(id: "l-1", account: try AccountID("vol:0042"), amount: 4000),
-                BatchCredit(id: "l-2", account: try AccountID("vol:0043"), amount: 4000),
+                BatchCredit(id: "l-2", account: try AccountID("vol:0042"), amount: 4000),
                 BatchCredit(id: "l-3", account: try AccountID("vol:0042"), amount: 4000),
             ],
             // The issuer's balance would pass the lowest 64-bit amount on the second.
             [
-                BatchCredit(id: "o-1", account: try AccountID("vol:0043"), amount: 1),
-                BatchCredit(id: "o-2", account: try AccountID("vol:0043"), amount: Int64.max),
+                BatchCredit(id: "o-1", account: try AccountID("vol:0042"), amount: 1),
+                BatchCredit(id: "o-2", account: try AccountID("vol:0042"), amount: Int64.max),
+            ],
+            // vol:0043's balance would pass the largest amount on the second.
+            [
+                BatchCredit(id: "v-1", account: try AccountID("vol:0042"), amount: 50),
+                BatchCredit(id: "v-2", account: try AccountID("vol:0043"), amount: 200),
             ],
         ]
         for credits in cases {

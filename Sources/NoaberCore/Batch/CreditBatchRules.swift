@@ -30,7 +30,7 @@ extension LedgerState {
                 // order, less what cannot fail for a credit of a batch: it is a credit, it names no
                 // claim, reversal or period, its two postings are the issuer's and another account's,
                 // of amounts that are not zero and sum to zero, and the issuer can pay (above).
-                // `CreditBatchRulesTests` judges batches both ways and compares the verdicts.
+                // `CreditBatchEquivalenceTests` judges batches both ways and compares the verdicts.
                 if let careDate = credit.careDate { try checkCareDate(careDate, at: at) }
                 if let memo = credit.memo {
                     try Text.validateForm(memo, field: "memo", maxLength: 500, allowEmpty: true)
