@@ -117,6 +117,8 @@ extension Payload: Codable {
         }
         // A `tx` payload written as Noaber writes one is read from its bytes in one pass.
         if let payload = scannedTransaction(bytes) { return payload }
+        // So is a `credits` payload, a thousand credits without a dictionary each.
+        if let payload = scannedCredits(bytes) { return payload }
         // One parse: a `credits` or `tx` payload written as Noaber writes one is read from the
         // strict parser's tree directly; any other is decoded from that tree, and the tree compared
         // with the decoded payload's own, built without encoding it to bytes.

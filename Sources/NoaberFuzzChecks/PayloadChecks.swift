@@ -9,6 +9,10 @@ enum PayloadChecks {
         if let scanned = Payload.scannedTransaction(bytes) {
             try require((try? Payload.decodeGenerally(bytes)) == scanned, "the one-pass reader read a tx otherwise")
         }
+        // So is a `credits` payload.
+        if let scanned = Payload.scannedCredits(bytes) {
+            try require((try? Payload.decodeGenerally(bytes)) == scanned, "the one-pass reader read a batch otherwise")
+        }
         guard let payload = try? Payload.decode(bytes) else { return }
         // A `credits` payload may be read by the short way: only as the generic one reads it.
         if payload.kind == .credits {

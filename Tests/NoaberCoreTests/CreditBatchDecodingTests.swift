@@ -1,5 +1,6 @@
 import Foundation
 import NoaberCore
+import NoaberTestSupport
 import Testing
 
 /// A `credits` payload is read the short way (`Payload.decodedCredits`) only when it is exactly as
@@ -34,7 +35,7 @@ struct CreditBatchDecodingTests {
     /// Each change makes the payload one the short way does not read (or, a memo that is no
     /// commitment, refused after it as by the generic way); the generic decoder's verdict,
     /// acceptance or refusal with its message, is `decode`'s.
-    @Test(arguments: [
+    static let changes: [(String, String)] = [
         (#""amount":2500"#, #""amount":2500.0"#), (#""amount":2500"#, #""amount":2.5e3"#),
         (#""amount":1000"#, #""amount":-0"#), (#""amount":1000"#, #""amount":"1000""#),
         (#""hour_rate":1000"#, #""hour_rate":null"#), (#""hours":"2.5""#, #""hours":2.5"#),
@@ -44,7 +45,9 @@ struct CreditBatchDecodingTests {
         (#""account":"vol:piet""#, #""account":"Piet Jansen""#), (#""issuer":"org:zorgkring""#, #""issuer":"""#),
         (#""credits":[{"#, #""credits":[7,{"#), (#""care_date":"2026-11-03""#, #""care_date":null"#),
         (#""memo":"e27b"#, #""memo":"zz7b"#),
-    ])
+    ]
+
+    @Test(arguments: changes)
     func anythingElseGoesTheGenericWay(change: (String, String)) {
         #expect(Self.example.contains(change.0))
         let (short, decoded, general) = Self.outcomes(Self.example.replacingOccurrences(of: change.0, with: change.1))
@@ -53,6 +56,66 @@ struct CreditBatchDecodingTests {
         case (.success(let a), .success(let b)): #expect(a == b, "\(change)")
         case (.failure(let a), .failure(let b)): #expect(a == b, "\(change)")
         default: Issue.record("\(change): decode \(decoded), the generic decoder \(general)")
+        }
+    }
+
+    /// The one-pass reader (`Payload.scannedCredits`) takes the example and every change above the
+    /// way the short way does: the example as the generic decoder reads it, none of the changes.
+    @Test func theOnePassReaderReadsTheExampleAndNoneOfTheChanges() throws {
+        let bytes = Array(Self.example.utf8)
+        #expect(try Payload.scannedCredits(bytes) == Payload.decodeGenerally(bytes))
+        for change in Self.changes {
+            #expect(
+                Payload.scannedCredits(Array(Self.example.replacingOccurrences(of: change.0, with: change.1).utf8))
+                    == nil, "\(change)")
+        }
+    }
+
+    /// Spellings the one pass leaves to the tree way, though they mean the example: the bytes
+    /// must be the canonical ones.
+    @Test(arguments: [
+        (#""v":2}"#, #""v":2 }"#), (#"{"credits""#, #"{ "credits""#), (#""kind":"credits""#, #""kind":"cr\u0065dits""#),
+        (#""id":"example-batch","issuer":"org:zorgkring""#, #""issuer":"org:zorgkring","id":"example-batch""#),
+        (#""v":2}"#, #""v":2,"v":2}"#), (#""amount":1000,"id":"example-c2""#, #""id":"example-c2","amount":1000"#),
+        (#""id":"example-c2""#, #""id":"example-c2","id":"example-c2""#),
+    ])
+    func anotherSpellingGoesTheTreeWay(change: (String, String)) {
+        #expect(Self.example.contains(change.0))
+        let bytes = Array(Self.example.replacingOccurrences(of: change.0, with: change.1).utf8)
+        #expect(Payload.scannedCredits(bytes) == nil, "\(change)")
+        switch (
+            Result { () throws(LedgerError) in try Payload.decode(bytes) },
+            Result { () throws(LedgerError) in try Payload.decodeGenerally(bytes) }
+        ) {
+        case (.success(let a), .success(let b)): #expect(a == b, "\(change)")
+        case (.failure(let a), .failure(let b)): #expect(a == b, "\(change)")
+        case (let a, let b): Issue.record("\(change): decode \(a), the generic decoder \(b)")
+        }
+    }
+
+    /// Batches as the CLI writes them, their texts holding what JSON escapes, read in one pass as
+    /// the generic decoder reads them.
+    @Test func batchesAsWrittenAreReadInOnePassAsTheGenericDecoderReadsThem() throws {
+        let texts = ["", "a\"b\\c/d", "é", "e\u{301}", "😀", "tab\there", "\u{1F}", "Jan de Vries — 🧓 zorg"]
+        var rng = SplitMix64(seed: 0xC4ED_175)
+        for round in 0..<100 {
+            let credits = (0..<Int.random(in: 1...20, using: &rng)).map { index in
+                BatchCredit(
+                    id: "c-\(round)-\(index)\(texts.randomElement(using: &rng)!)", account: try! AccountID("vol:0042"),
+                    amount: Int64.random(in: Int64.min...Int64.max, using: &rng),
+                    hours: Bool.random(using: &rng) ? texts.randomElement(using: &rng)! : nil,
+                    hourRate: Bool.random(using: &rng) ? Int64.random(in: -5...5000, using: &rng) : nil,
+                    category: Bool.random(using: &rng) ? texts.randomElement(using: &rng)! : nil,
+                    careDate: Bool.random(using: &rng) ? "2026-11-03" : nil,
+                    memo: Bool.random(using: &rng) ? String(repeating: "ab", count: 32) : nil)
+            }
+            let payload = Payload(
+                v: 2, ledger: "l" + texts.randomElement(using: &rng)!, id: "b-\(round)",
+                body: .credits(CreditBatch(issuer: try AccountID("org:zorg"), credits: credits)))
+            let bytes = payload.encoded()
+            let scanned = try #require(Payload.scannedCredits(bytes), "round \(round)")
+            #expect(scanned == payload)
+            #expect(try Payload.decodeGenerally(bytes) == scanned)
         }
     }
 }
