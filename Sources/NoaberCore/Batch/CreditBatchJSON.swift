@@ -55,6 +55,12 @@ extension Payload {
     /// (the short escapes where JSON has them), everything else as its UTF-8 bytes.
     static func write(string text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most texts (ids, accounts, commitments, dates) need no escape: their bytes go in whole.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]

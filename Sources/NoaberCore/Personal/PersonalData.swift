@@ -56,11 +56,19 @@ package enum PersonalData {
 
     /// Version 2: every personal field present holds a commitment, 64 lowercase hex characters.
     static func requireCommitments(in payload: Payload) throws(LedgerError) {
-        for field in payload.personalFields where !isCommitment(field.value) {
-            throw .invalidPayload(
-                "field \"\(field.path)\" must hold the commitment to its text (64 lowercase hex characters) in entry format v2"
+        func refuse(_ path: String) -> LedgerError {
+            .invalidPayload(
+                "field \"\(path)\" must hold the commitment to its text (64 lowercase hex characters) in entry format v2"
             )
         }
+        // A batch's memos are looked at in place, their paths made only for the one refused.
+        if case .credits(let batch) = payload.body {
+            for (index, credit) in batch.credits.enumerated() {
+                if let memo = credit.memo, !isCommitment(memo) { throw refuse(BatchCredit.memoPath(index)) }
+            }
+            return
+        }
+        for field in payload.personalFields where !isCommitment(field.value) { throw refuse(field.path) }
     }
 
     static func isCommitment(_ value: String) -> Bool {
