@@ -29,7 +29,8 @@ extension Payload {
                 case "issuer" where issuer == nil: issuer = try reader.string()
                 case "credits" where credits == nil:
                     var items: [BatchCredit] = []
-                    items.reserveCapacity(CreditBatch.maxCredits)
+                    // A credit takes some 40 bytes at least: room for what the payload can hold.
+                    items.reserveCapacity(min(CreditBatch.maxCredits, bytes.count / 32))
                     try reader.array(depth: 1) { (reader) throws(LedgerError) in
                         items.append(try Self.scannedCredit(&reader))
                     }
