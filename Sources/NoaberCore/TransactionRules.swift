@@ -42,12 +42,7 @@ extension LedgerState {
             } else {
                 credited = try Money.add(credited, posting.amount, "the credited total")
             }
-            account.balance = try Money.add(account.balance, posting.amount, "the balance of \(account.id)")
-            if posting.amount < 0 && account.balance < account.minBalance {
-                throw .limitExceeded(
-                    account: account.id, wouldBe: currency.format(account.balance),
-                    minimum: currency.format(account.minBalance))
-            }
+            account.balance = try Self.balance(of: account, from: account.balance, moved: posting.amount, currency)
             updated.append(account)
         }
         guard sum == 0 else { throw .unbalanced("the postings sum to \(currency.format(sum)), not zero") }
@@ -55,6 +50,19 @@ extension LedgerState {
             hours: tx.hours, hourRate: tx.hourRate, category: tx.category, purpose: tx.purpose, credited: credited,
             claim: claim)
         for account in updated { accounts[account.id] = account }
+    }
+
+    /// `account`'s balance `from` after `amount` moves (negative: paid out): refused if it overflows,
+    /// or if a payment takes it below the account's lowest balance.
+    static func balance(
+        of account: Account, from balance: Int64, moved amount: Int64, _ currency: Currency
+    ) throws(LedgerError) -> Int64 {
+        let after = try Money.add(balance, amount, "the balance of \(account.id)")
+        if amount < 0 && after < account.minBalance {
+            throw .limitExceeded(
+                account: account.id, wouldBe: currency.format(after), minimum: currency.format(account.minBalance))
+        }
+        return after
     }
 
     /// For a reversal: it names an earlier transaction that is not itself a reversal and was not

@@ -35,15 +35,11 @@ extension LedgerState {
                 if let memo = credit.memo {
                     try Text.validateForm(memo, field: "memo", maxLength: 500, allowEmpty: true)
                 }
-                let paid = try Money.add(issuerBalance, -credit.amount, "the balance of \(issuer.id)")
-                if paid < issuer.minBalance {
-                    throw .limitExceeded(
-                        account: issuer.id, wouldBe: ledger.currency.format(paid),
-                        minimum: ledger.currency.format(issuer.minBalance))
-                }
+                let paid = try Self.balance(of: issuer, from: issuerBalance, moved: -credit.amount, ledger.currency)
                 let volunteer = try postingAccount(credit.account, purpose: .credit, debit: false)
-                let credited = try Money.add(
-                    balances[volunteer.id] ?? volunteer.balance, credit.amount, "the balance of \(volunteer.id)")
+                let credited = try Self.balance(
+                    of: volunteer, from: balances[volunteer.id] ?? volunteer.balance, moved: credit.amount,
+                    ledger.currency)
                 try checkHours(
                     hours: credit.hours, hourRate: credit.hourRate, category: credit.category, purpose: .credit,
                     credited: credit.amount, claim: nil)
