@@ -154,9 +154,7 @@ extension Payload {
             for (path, text) in textFields { try visit(text) { path } }
             return
         }
-        for (index, credit) in batch.credits.enumerated() {
-            if let memo = credit.memo { try visit(memo) { BatchCredit.memoPath(index) } }
-        }
+        for (index, memo) in batch.memos { try visit(memo) { BatchCredit.memoPath(index) } }
     }
 
     /// The first text of the payload with a character the text rule refuses, or not in NFC, as the

@@ -5,20 +5,14 @@ import NoaberCore
 /// decode to the same payload and encode to the same bytes again.
 enum PayloadChecks {
     static func check(_ bytes: [UInt8]) throws(FuzzFinding) {
-        // A `tx` payload read in one pass is read only as the tree way reads it.
-        // Compared by their bytes too: `==` of strings cannot tell "é" from "e\u{301}".
-        if let scanned = Payload.scannedTransaction(bytes) {
-            let general = try? Payload.decodeGenerally(bytes)
-            try require(
-                general == scanned && general?.encoded() == scanned.encoded(), "the one-pass reader read a tx otherwise"
-            )
-        }
-        // So is a `credits` payload.
-        if let scanned = Payload.scannedCredits(bytes) {
+        // A `tx` or `credits` payload read in one pass is read only as the tree way reads it,
+        // compared by its bytes too: `==` of strings cannot tell "é" from "e\u{301}".
+        for (scanned, kind) in [(Payload.scannedTransaction(bytes), "tx"), (Payload.scannedCredits(bytes), "batch")] {
+            guard let scanned else { continue }
             let general = try? Payload.decodeGenerally(bytes)
             try require(
                 general == scanned && general?.encoded() == scanned.encoded(),
-                "the one-pass reader read a batch otherwise")
+                "the one-pass reader read a \(kind) otherwise")
         }
         guard let payload = try? Payload.decode(bytes) else { return }
         // A `credits` payload may be read by the short way: only as the generic one reads it.

@@ -33,6 +33,11 @@ package struct CreditBatch: Codable, Sendable, Equatable {
             careDate: credit.careDate)
     }
 
+    /// The credits that carry a memo, by index, in order: a batch's personal fields and texts.
+    package var memos: some Sequence<(index: Int, memo: String)> {
+        credits.indices.lazy.compactMap { index in credits[index].memo.map { (index, $0) } }
+    }
+
     /// The posting rows the entry has: two per credit, the issuer's then the volunteer's.
     package var postings: [Posting] {
         credits.flatMap {

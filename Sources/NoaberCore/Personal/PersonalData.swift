@@ -63,9 +63,7 @@ package enum PersonalData {
         }
         // A batch's memos are looked at in place, their paths made only for the one refused.
         if case .credits(let batch) = payload.body {
-            for (index, credit) in batch.credits.enumerated() {
-                if let memo = credit.memo, !isCommitment(memo) { throw refuse(BatchCredit.memoPath(index)) }
-            }
+            for (index, memo) in batch.memos where !isCommitment(memo) { throw refuse(BatchCredit.memoPath(index)) }
             return
         }
         for field in payload.personalFields where !isCommitment(field.value) { throw refuse(field.path) }
@@ -129,11 +127,7 @@ extension Payload {
     /// The paths of `personalFields`, in its order: for a batch, without a field made for each memo.
     package var personalPaths: [String] {
         guard case .credits(let batch) = body else { return personalFields.map(\.path) }
-        var paths: [String] = []
-        for (index, credit) in batch.credits.enumerated() where credit.memo != nil {
-            paths.append(BatchCredit.memoPath(index))
-        }
-        return paths
+        return batch.memos.map { BatchCredit.memoPath($0.index) }
     }
 
     /// The payload with each personal field replaced by the commitment to its text, and those
