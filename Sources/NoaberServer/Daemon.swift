@@ -94,7 +94,7 @@ package enum Daemon {
             log: accessLog, days: configuration.accessLogRetentionDays, clock: clock, logger: logger)
         retention.prune()
         let service = LedgerService(
-            writer: writer, reads: ReadPool(database: database),
+            writer: writer, reads: ReadPool(database: database), creditIDs: store.creditHashes,
             gate: ReadGate(directory: writer.directory, clock: clock),
             accessLog: accessLog, database: database,
             backups: BackupFiles(directory: configuration.dataDirectory), startedAt: .now,

@@ -1,4 +1,5 @@
 import NoaberCore
+import Synchronization
 
 // What the writer stores of a `credits` entry (docs/FORMAT.md §17) and where its rows go: the
 // recent credits' small table, moved into `batch_credits` now and then (FORMAT.md §6, schema 12).
@@ -75,11 +76,30 @@ extension LedgerStore {
             try connection.statement("SELECT COUNT(*) FROM batch_credits_recent").rows { $0.int64(0) }[0])
     }
 
-    /// After a commit: the hashes of the credits it added; none wait if it moved them.
-    func creditsCommitted(_ added: [Int64], moved: Bool) {
-        for hash in added { creditHashes.insert(hash) }
-        recentCredits = moved ? 0 : recentCredits + added.count
+    /// After a commit: how many credits it added; none wait if it moved them.
+    func creditsCommitted(_ added: Int, moved: Bool) {
+        recentCredits = moved ? 0 : recentCredits + added
     }
+}
+
+/// The id hashes of a ledger's stored credits (`IDHashBits`), shared by the writer, which adds
+/// those of each group before its COMMIT, and the readers, which ask before they look an id up in
+/// SQLite (`ledger.used_ids`: an import asks for each of its lines). Added before the COMMIT, a
+/// hash is here by the time any snapshot can hold its credit; a group that fails afterwards leaves
+/// bits set that no credit has, which only sends those ids on to SQLite, as any set bit does.
+package final class CreditIDFilter: Sendable {
+    private let bits = Mutex(IDHashBits())
+
+    package init() {}
+
+    package func insert(_ hash: Int64) { bits.withLock { $0.insert(hash) } }
+
+    package func insert(contentsOf hashes: [Int64]) {
+        bits.withLock { bits in for hash in hashes { bits.insert(hash) } }
+    }
+
+    /// False only if no stored credit has an id with this hash.
+    package func mayContain(_ hash: Int64) -> Bool { bits.withLock { $0.mayContain(hash) } }
 }
 
 /// Which id hashes (`CreditIDHash`) a ledger's credits, or its entries, hold: one bit for each

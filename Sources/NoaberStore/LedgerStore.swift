@@ -43,8 +43,8 @@ package final class LedgerStore {
     /// The rows in `batch_credits_recent`: once a commit brings them to `recentCreditLimit`, it
     /// moves them into `batch_credits` (FORMAT.md §6, schema version 12).
     package internal(set) var recentCredits = 0
-    /// The id hashes of every stored credit, which `batchCredit` asks first.
-    var creditHashes = IDHashBits()
+    /// The id hashes of every stored credit, which `batchCredit` and the readers ask first.
+    package let creditHashes = CreditIDFilter()
     /// The id hashes of every stored entry, which `entrySeq` asks first; nil until it is first
     /// asked (LedgerStore+EntryIDs.swift).
     var entryHashes: IDHashBits?
@@ -117,6 +117,7 @@ package final class LedgerStore {
                 try moveRecentCredits()
                 moved = true
             }
+            creditHashes.insert(contentsOf: added)
             if let newSettings { try write(newSettings) }
             if !batch.isEmpty, let note = checkpoint(grown.size, grown.root) {
                 try writeCheckpoint(
@@ -125,7 +126,7 @@ package final class LedgerStore {
         }
         tree = grown
         if let newSettings { writtenSettings = newSettings }
-        creditsCommitted(added, moved: moved)
+        creditsCommitted(added.count, moved: moved)
         entriesCommitted(batch)
         // Erased texts were overwritten in the pages, but older copies of those pages stay in the
         // WAL until a checkpoint moves the new ones into the file and truncates it (FORMAT.md §16).

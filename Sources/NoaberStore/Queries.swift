@@ -124,6 +124,15 @@ extension Connection {
         return try batchCredit(id)?.seq
     }
 
+    /// `seq(ofEntryOrCredit:)`, asking `credits` (the writer's, `LedgerStore.creditHashes`) before
+    /// SQLite whether a credit may have the id: at a million credits, a lookup of a new id in
+    /// `batch_credits_by_hash` reads a page this connection's cache seldom holds.
+    package func seq(ofEntryOrCredit id: String, credits: CreditIDFilter) throws(StoreError) -> Int64? {
+        if let seq = try entrySeq(id: id) { return seq }
+        guard credits.mayContain(CreditIDHash.of(id)) else { return nil }
+        return try batchCredit(id)?.seq
+    }
+
     /// The seq of the entry whose id is `id`, or nil.
     package func entrySeq(id: String) throws(StoreError) -> Int64? {
         try statement("SELECT seq FROM entries WHERE entry_id = ?").rows([.text(id)]) { $0.int64(0) }.first

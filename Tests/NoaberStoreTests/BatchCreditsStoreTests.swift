@@ -158,4 +158,33 @@ struct BatchCreditsStoreTests {
         #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(store.connection, pageSize: 12) }
         #expect(throws: VerificationFailure.self) { _ = try LedgerStore.verify(store.connection, pageSize: 1000) }
     }
+    /// A reader (`ledger.used_ids`) asks the writer's credit hashes before SQLite: through them it
+    /// finds every credit, moved or recent, and every entry, before a restart and after one; an
+    /// empty filter rules out every credit but no entry, so the answer does come from the hashes.
+    @Test func aReaderFindsEveryCreditThroughTheWritersHashes() throws {
+        let f = try StoreFixture()
+        f.entryVersion = 2
+        let store = try LedgerStore(database: f.database, recentCreditLimit: 5)
+        try store.append(try f.openingEntries())
+        let issuer = try AccountID("org:zorgkring")
+        for range in [0..<4, 4..<7, 7..<9] {
+            let credits = try range.map { n in
+                BatchCredit(id: "imp-\(n)", account: try AccountID("vol:jan"), amount: 100, memo: "line \(n)")
+            }
+            try store.append([try f.accept(.credits(CreditBatch(issuer: issuer, credits: credits)), by: f.coordinator)])
+        }
+        #expect(try f.integer("SELECT COUNT(*) FROM batch_credits") == 7 && store.recentCredits == 2)
+        let reader = try f.database.openReader()
+        let reopened = try LedgerStore(database: f.database, recentCreditLimit: 5)
+        let seqs: [Int64] = [8, 8, 8, 8, 9, 9, 9, 10, 10]
+        for filter in [store.creditHashes, reopened.creditHashes] {
+            for (n, seq) in seqs.enumerated() {
+                #expect(try reader.seq(ofEntryOrCredit: "imp-\(n)", credits: filter) == seq, "imp-\(n)")
+            }
+            #expect(try reader.seq(ofEntryOrCredit: "imp-9", credits: filter) == nil)
+        }
+        #expect(try reader.seq(ofEntryOrCredit: "imp-0", credits: CreditIDFilter()) == nil)
+        let entry = try #require(try reader.entry(seq: 9))
+        #expect(try reader.seq(ofEntryOrCredit: entry.entryID, credits: CreditIDFilter()) == 9)
+    }
 }

@@ -41,11 +41,13 @@ extension LedgerService {
             throw RPCError.invalidParams("ids holds 1 to \(UsedIDsParams.maxIDs) ids, not \(params.ids.count)")
         }
         try recordRead(context, .usedIDs, accounts: nil)
-        let used = try await reads.read { db in
+        let used = try await reads.read { [creditIDs] db in
             try db.snapshot { () throws(StoreError) in
                 var used: [UsedID] = []
                 for id in params.ids {
-                    if let seq = try db.seq(ofEntryOrCredit: id) { used.append(UsedID(id: id, seq: seq)) }
+                    if let seq = try db.seq(ofEntryOrCredit: id, credits: creditIDs) {
+                        used.append(UsedID(id: id, seq: seq))
+                    }
                 }
                 return used
             }

@@ -13,6 +13,8 @@ struct LedgerService: Sendable {
 
     let writer: GroupCommitWriter
     let reads: ReadPool
+    /// The writer's credit id hashes, which `ledger.used_ids` asks before SQLite.
+    let creditIDs: CreditIDFilter
     /// Judges read authorisations by the writer's key directory.
     let gate: ReadGate
     let accessLog: AccessLogger
