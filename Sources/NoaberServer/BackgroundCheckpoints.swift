@@ -4,10 +4,12 @@ import NoaberStore
 import Synchronization
 
 /// Checkpoints one database's WAL on a queue of its own (`WALCheckpointer`) once every so many
-/// transactions, so that the thread that commits them never waits for the copy and its fsync.
+/// transactions, or once they wrote so many pages, so that the thread that commits them never
+/// waits for the copy and its fsync.
 final class BackgroundCheckpoints: Sendable {
     private struct Count {
         var sinceCheckpoint = 0
+        var pagesSinceCheckpoint = 0
         var running = false
     }
 
@@ -15,29 +17,36 @@ final class BackgroundCheckpoints: Sendable {
     private let checkpointer: Mutex<WALCheckpointer>
     private let queue: DispatchQueue
     private let every: Int
+    private let everyPages: Int
     /// What the database is, for the log.
     private let name: String
     private let logger: Logger
 
-    /// Checkpoints the database at `path` after every `every` transactions; see `WALCheckpointer`
-    /// for `restartAbove`.
+    /// Checkpoints the database at `path` after every `every` transactions, or sooner once they
+    /// wrote `everyPages` pages to the WAL; see `WALCheckpointer` for `restartAbove`.
     init(
-        path: String, name: String, every: Int, restartAbove: Int = WALCheckpointer.defaultRestartAbove,
-        logger: Logger
+        path: String, name: String, every: Int, everyPages: Int = .max,
+        restartAbove: Int = WALCheckpointer.defaultRestartAbove, logger: Logger
     ) throws(StoreError) {
         checkpointer = Mutex(try WALCheckpointer(path: path, restartAbove: restartAbove))
         queue = DispatchQueue(label: "noaber.checkpoint.\(name)")
         self.every = every
+        self.everyPages = everyPages
         self.name = name
         self.logger = logger
     }
 
-    /// Counts a committed transaction; starts a checkpoint once enough were, unless one is running.
-    func committed() {
+    /// Counts a committed transaction that wrote `pages` pages to the WAL; starts a checkpoint once
+    /// enough transactions or pages were, unless one is running.
+    func committed(pages: Int = 0) {
         let due = count.withLock { count -> Bool in
             count.sinceCheckpoint += 1
-            guard count.sinceCheckpoint >= every, !count.running else { return false }
+            count.pagesSinceCheckpoint += pages
+            guard count.sinceCheckpoint >= every || count.pagesSinceCheckpoint >= everyPages, !count.running else {
+                return false
+            }
             count.sinceCheckpoint = 0
+            count.pagesSinceCheckpoint = 0
             count.running = true
             return true
         }

@@ -105,6 +105,17 @@ package final class Connection {
 
     package var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// The pages this connection wrote to the WAL since it was last asked (SQLite's
+    /// `SQLITE_DBSTATUS_CACHE_WRITE`, read and reset).
+    package func takePagesWritten() -> Int {
+        var current: Int32 = 0
+        var highest: Int32 = 0
+        guard sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_WRITE, &current, &highest, 1) == SQLITE_OK else {
+            return 0
+        }
+        return Int(current)
+    }
+
     /// How `checkpointWAL` may wait: SQLite's `PRAGMA wal_checkpoint` modes.
     package enum WALCheckpointMode: String {
         case passive = "PASSIVE"

@@ -43,4 +43,38 @@ struct BackgroundCheckpointsTests {
             #expect(try db.statement("SELECT COUNT(*) FROM t").rows { $0.int64(0) } == [5])
         }
     }
+    /// A transaction that wrote many pages counts for more than one: once the pages since the last
+    /// checkpoint reach `everyPages`, the checkpoint runs, however few transactions there were.
+    @Test func manyPagesWrittenBringTheCheckpointSooner() throws {
+        try withTemporaryDirectory("noaber-checkpoints") { directory in
+            let path = directory.appendingPathComponent("t.sqlite").path
+            let db = try Connection(path: path)
+            try db.execute("PRAGMA journal_mode = WAL")
+            try db.execute("PRAGMA wal_autocheckpoint = 0")
+            try db.execute("CREATE TABLE t (x BLOB NOT NULL)")
+            _ = db.takePagesWritten()
+            func walBytes() throws -> Int {
+                (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            }
+            let checkpoints = try BackgroundCheckpoints(
+                path: path, name: "test", every: 100, everyPages: 12, restartAbove: .max,
+                logger: Logger(label: "test"))
+            // Two pages of blob and the table's page: three pages, read once and then reset.
+            try db.execute("INSERT INTO t VALUES (randomblob(8000))")
+            let pages = db.takePagesWritten()
+            #expect(pages >= 3)
+            #expect(db.takePagesWritten() == 0)
+            checkpoints.committed(pages: pages)
+            checkpoints.finish()
+            let small = try walBytes()
+            try db.execute("INSERT INTO t VALUES (randomblob(40000))")
+            let grown = try walBytes()
+            #expect(grown > small)
+            // Past twelve pages since the last checkpoint: due, so the next write starts over.
+            checkpoints.committed(pages: db.takePagesWritten())
+            checkpoints.finish()
+            try db.execute("INSERT INTO t VALUES (randomblob(8000))")
+            #expect(try walBytes() == grown)
+        }
+    }
 }

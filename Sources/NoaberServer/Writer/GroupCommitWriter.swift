@@ -64,6 +64,11 @@ final class GroupCommitWriter: Sendable {
     /// 4-6 % more CPU per entry and submitted 5-7 % fewer a second, and an import's WAL passed
     /// `restartAbove` (Benchmarks/README.md, "The submit path, fifth round"): not kept.
     static let commitsPerCheckpoint = 8
+    /// WAL pages after which the background checkpoints sooner: an import's group writes a
+    /// thousand or more (its postings reach most accounts' last pages), so eight of them passed
+    /// `restartAbove` and the writer copied most of them itself, on the import's critical path
+    /// (Benchmarks/README.md, "The import path, eighth round").
+    static let pagesPerCheckpoint = 1024
     /// WAL pages past which the writer checkpoints after a commit itself, as SQLite does by
     /// default at a thousand: by then the background has copied nearly all of them, and a
     /// checkpoint by the only writer, between its own transactions, is what lets the next one
@@ -82,8 +87,8 @@ final class GroupCommitWriter: Sendable {
         walSync = store.connection.walSync
         directory = KeyDirectory(core.state)
         walCheckpoints = try BackgroundCheckpoints(
-            path: store.database.path, name: "ledger", every: Self.commitsPerCheckpoint, restartAbove: .max,
-            logger: logger)
+            path: store.database.path, name: "ledger", every: Self.commitsPerCheckpoint,
+            everyPages: Self.pagesPerCheckpoint, restartAbove: .max, logger: logger)
         try store.connection.execute("PRAGMA wal_autocheckpoint = \(Self.restartAbove)")
     }
 
@@ -237,7 +242,7 @@ final class GroupCommitWriter: Sendable {
                 groupCommits.add(1, ordering: .relaxed)
                 entriesCommitted.add(Int64(committed), ordering: .relaxed)
             }
-            if !written.isEmpty { walCheckpoints.committed() }
+            if !written.isEmpty { walCheckpoints.committed(pages: core.store?.connection.takePagesWritten() ?? 0) }
             answer(group.units, outcomes)
         }
     }
