@@ -76,6 +76,32 @@ extension LedgerStore {
             try connection.statement("SELECT COUNT(*) FROM batch_credits_recent").rows { $0.int64(0) }[0])
     }
 
+    /// The writer's page cache, in KiB, while `credits` entries arrive. A batch's postings reach
+    /// up to a thousand accounts' last pages of `postings_by_account` and `personal_subjects`,
+    /// more than SQLite's default 2 MiB (500 pages) keeps from one batch to the next: it read most
+    /// of them again, and spilled dirty ones into the WAL before the COMMIT. Not kept for every
+    /// workload, since the cache fills to its size and the submit run's memory target is 64 MB
+    /// (Benchmarks/README.md, "The import path, eighth round").
+    package static let creditsCacheKiB: Int64 = 16384
+    /// Groups without a `credits` entry after which the cache returns to its opened size.
+    package static let creditsCacheGroups = 64
+
+    /// Before a group: the larger cache for one with credits, held for `creditsCacheGroups` more.
+    func sizeCache(forCredits hasCredits: Bool) throws(StoreError) {
+        if hasCredits {
+            if groupsSinceCredits == nil { try connection.execute("PRAGMA cache_size = -\(Self.creditsCacheKiB)") }
+            groupsSinceCredits = 0
+        } else if let since = groupsSinceCredits {
+            if since + 1 < Self.creditsCacheGroups {
+                groupsSinceCredits = since + 1
+            } else {
+                // SQLite frees the pages past the smaller size.
+                try connection.execute("PRAGMA cache_size = \(openedCacheSize)")
+                groupsSinceCredits = nil
+            }
+        }
+    }
+
     /// After a commit: how many credits it added; none wait if it moved them.
     func creditsCommitted(_ added: Int, moved: Bool) {
         recentCredits = moved ? 0 : recentCredits + added

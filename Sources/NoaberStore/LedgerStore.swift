@@ -55,6 +55,10 @@ package final class LedgerStore {
     package let recentCreditLimit: Int
 
     package static let defaultRecentCreditLimit = 50_000
+    /// The writer's `PRAGMA cache_size` as opened, and the groups committed since the last one
+    /// with a `credits` entry while the larger cache holds (nil otherwise; LedgerStore+Credits.swift).
+    let openedCacheSize: Int64
+    var groupsSinceCredits: Int?
     /// The schema version the file was at when this store opened it (0: a new file); below
     /// `Schema.latestVersion`, the opening converted it.
     package let migratedFrom: Int
@@ -66,6 +70,7 @@ package final class LedgerStore {
         self.database = database
         self.recentCreditLimit = max(recentCreditLimit, 1)
         (connection, migratedFrom) = try database.openMigratingWriter(walSync: walSync)
+        openedCacheSize = try connection.statement("PRAGMA cache_size").rows { $0.int64(0) }.first ?? -2000
         tree = CompactRange()
         tree = try Self.restoreTree(connection)
         try loadCreditHashes()
@@ -105,6 +110,7 @@ package final class LedgerStore {
         let newSettings = settings.flatMap { $0 == writtenSettings ? nil : $0 }
         var added: [Int64] = []
         var moved = false
+        try sizeCache(forCredits: batch.contains { $0.entry.kind == .credits })
         try connection.transaction(deferringSync: deferringSync) { () throws(StoreError) in
             for accepted in batch {
                 try write(accepted)

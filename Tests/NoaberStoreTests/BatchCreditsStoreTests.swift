@@ -187,4 +187,26 @@ struct BatchCreditsStoreTests {
         let entry = try #require(try reader.entry(seq: 9))
         #expect(try reader.seq(ofEntryOrCredit: entry.entryID, credits: CreditIDFilter()) == 9)
     }
+    /// The writer's cache grows with the first group holding a `credits` entry and holds for
+    /// `creditsCacheGroups` groups without one; then it returns to its opened size.
+    @Test func theCacheGrowsForCreditsAndReturnsAfterGroupsWithout() throws {
+        let f = try StoreFixture()
+        f.entryVersion = 2
+        let cacheSize = { try f.integer("PRAGMA cache_size") }
+        let opened = try cacheSize()
+        #expect(opened == -2000)
+        try f.store.append(try f.openingEntries())
+        #expect(try cacheSize() == opened)
+        let credit = BatchCredit(id: "imp-0", account: try AccountID("vol:jan"), amount: 100, memo: "line 0")
+        let batch = CreditBatch(issuer: try AccountID("org:zorgkring"), credits: [credit])
+        try f.store.append([try f.accept(.credits(batch), by: f.coordinator)])
+        #expect(try cacheSize() == -LedgerStore.creditsCacheKiB)
+        for n in 1..<LedgerStore.creditsCacheGroups {
+            try f.store.append([try f.credit("vol:jan", hours: "1")])
+            #expect(try cacheSize() == -LedgerStore.creditsCacheKiB, "group \(n)")
+        }
+        try f.store.append([try f.credit("vol:jan", hours: "1")])
+        #expect(try cacheSize() == opened)
+        #expect(try f.integer("SELECT COUNT(*) FROM entries") == 8 + Int64(LedgerStore.creditsCacheGroups))
+    }
 }
