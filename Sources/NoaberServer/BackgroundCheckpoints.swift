@@ -14,6 +14,8 @@ final class BackgroundCheckpoints: Sendable {
     }
 
     private let count = Mutex(Count())
+    /// Checkpoints started so far (the tests watch it).
+    let started = Atomic<Int>(0)
     private let checkpointer: Mutex<WALCheckpointer>
     private let queue: DispatchQueue
     private let every: Int
@@ -51,6 +53,7 @@ final class BackgroundCheckpoints: Sendable {
             return true
         }
         guard due else { return }
+        started.add(1, ordering: .relaxed)
         queue.async {
             do {
                 try self.checkpointer.withLock { checkpointer throws(StoreError) in try checkpointer.checkpoint() }

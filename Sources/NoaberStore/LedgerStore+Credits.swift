@@ -83,22 +83,25 @@ extension LedgerStore {
     /// workload, since the cache fills to its size and the submit run's memory target is 64 MB
     /// (Benchmarks/README.md, "The import path, eighth round").
     package static let creditsCacheKiB: Int64 = 16384
-    /// Groups without a `credits` entry after which the cache returns to its opened size.
-    package static let creditsCacheGroups = 64
 
-    /// Before a group: the larger cache for one with credits, held for `creditsCacheGroups` more.
-    func sizeCache(forCredits hasCredits: Bool) throws(StoreError) {
-        if hasCredits {
-            if groupsSinceCredits == nil { try connection.execute("PRAGMA cache_size = -\(Self.creditsCacheKiB)") }
-            groupsSinceCredits = 0
-        } else if let since = groupsSinceCredits {
-            if since + 1 < Self.creditsCacheGroups {
-                groupsSinceCredits = since + 1
-            } else {
-                // SQLite frees the pages past the smaller size.
-                try connection.execute("PRAGMA cache_size = \(openedCacheSize)")
-                groupsSinceCredits = nil
-            }
+    /// Before a group: the larger cache for one with credits (never a smaller one than opened).
+    /// Only a hint: a PRAGMA that fails leaves the size as it was, and the group is written.
+    func sizeCache(forCredits hasCredits: Bool) {
+        guard hasCredits else { return }
+        creditsSinceTick = true
+        guard !holdsCreditsCache, openedCacheKiB < Self.creditsCacheKiB else { return }
+        if (try? connection.execute("PRAGMA cache_size = -\(Self.creditsCacheKiB)")) != nil {
+            holdsCreditsCache = true
+        }
+    }
+
+    /// Called once a minute by the writer: the cache returns to its opened size once a whole
+    /// minute passed without a group with credits (SQLite frees the pages past the size).
+    package func cacheTick() {
+        defer { creditsSinceTick = false }
+        guard holdsCreditsCache, !creditsSinceTick else { return }
+        if (try? connection.execute("PRAGMA cache_size = \(openedCacheSize)")) != nil {
+            holdsCreditsCache = false
         }
     }
 
@@ -126,6 +129,12 @@ package final class CreditIDFilter: Sendable {
 
     /// False only if no stored credit has an id with this hash.
     package func mayContain(_ hash: Int64) -> Bool { bits.withLock { $0.mayContain(hash) } }
+
+    /// `mayContain` for each id's hash, under one lock.
+    package func mayContain(ids: [String]) -> [Bool] {
+        let hashes = ids.map(CreditIDHash.of)
+        return bits.withLock { bits in hashes.map { bits.mayContain($0) } }
+    }
 }
 
 /// Which id hashes (`CreditIDHash`) a ledger's credits, or its entries, hold: one bit for each

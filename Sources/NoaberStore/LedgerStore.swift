@@ -55,10 +55,13 @@ package final class LedgerStore {
     package let recentCreditLimit: Int
 
     package static let defaultRecentCreditLimit = 50_000
-    /// The writer's `PRAGMA cache_size` as opened, and the groups committed since the last one
-    /// with a `credits` entry while the larger cache holds (nil otherwise; LedgerStore+Credits.swift).
+    /// The writer's `PRAGMA cache_size` as opened (negative: KiB; positive: pages), that in KiB,
+    /// whether the larger cache for credits holds, and whether a group with credits came since
+    /// the last minute's tick (LedgerStore+Credits.swift).
     let openedCacheSize: Int64
-    var groupsSinceCredits: Int?
+    let openedCacheKiB: Int64
+    var holdsCreditsCache = false
+    var creditsSinceTick = false
     /// The schema version the file was at when this store opened it (0: a new file); below
     /// `Schema.latestVersion`, the opening converted it.
     package let migratedFrom: Int
@@ -71,6 +74,8 @@ package final class LedgerStore {
         self.recentCreditLimit = max(recentCreditLimit, 1)
         (connection, migratedFrom) = try database.openMigratingWriter(walSync: walSync)
         openedCacheSize = try connection.statement("PRAGMA cache_size").rows { $0.int64(0) }.first ?? -2000
+        let pageSize = try connection.statement("PRAGMA page_size").rows { $0.int64(0) }.first ?? 4096
+        openedCacheKiB = openedCacheSize < 0 ? -openedCacheSize : openedCacheSize * pageSize / 1024
         tree = CompactRange()
         tree = try Self.restoreTree(connection)
         try loadCreditHashes()
@@ -110,7 +115,7 @@ package final class LedgerStore {
         let newSettings = settings.flatMap { $0 == writtenSettings ? nil : $0 }
         var added: [Int64] = []
         var moved = false
-        try sizeCache(forCredits: batch.contains { $0.entry.kind == .credits })
+        sizeCache(forCredits: batch.contains { $0.entry.kind == .credits })
         try connection.transaction(deferringSync: deferringSync) { () throws(StoreError) in
             for accepted in batch {
                 try write(accepted)

@@ -124,13 +124,19 @@ extension Connection {
         return try batchCredit(id)?.seq
     }
 
-    /// `seq(ofEntryOrCredit:)`, asking `credits` (the writer's, `LedgerStore.creditHashes`) before
-    /// SQLite whether a credit may have the id: at a million credits, a lookup of a new id in
-    /// `batch_credits_by_hash` reads a page this connection's cache seldom holds.
-    package func seq(ofEntryOrCredit id: String, credits: CreditIDFilter) throws(StoreError) -> Int64? {
-        if let seq = try entrySeq(id: id) { return seq }
-        guard credits.mayContain(CreditIDHash.of(id)) else { return nil }
-        return try batchCredit(id)?.seq
+    /// `seq(ofEntryOrCredit:)` for each of `ids`, asking `credits` (the writer's,
+    /// `LedgerStore.creditHashes`) before SQLite whether a credit may have the id: at a million
+    /// credits, a lookup of a new id in `batch_credits_by_hash` reads a page this connection's
+    /// cache seldom holds. In one snapshot; the first lookup begins it, before `credits` is asked.
+    package func seqs(ofEntriesOrCredits ids: [String], credits: CreditIDFilter) throws(StoreError) -> [Int64?] {
+        try snapshot { () throws(StoreError) in
+            var seqs = try ids.map { id throws(StoreError) in try entrySeq(id: id) }
+            for (index, mayBeCredit) in credits.mayContain(ids: ids).enumerated()
+            where seqs[index] == nil && mayBeCredit {
+                seqs[index] = try batchCredit(ids[index])?.seq
+            }
+            return seqs
+        }
     }
 
     /// The seq of the entry whose id is `id`, or nil.

@@ -1,7 +1,10 @@
 import Foundation
 import Logging
+import NoaberCore
+import NoaberCrypto
 import NoaberStore
 import NoaberTestSupport
+import Synchronization
 import Testing
 
 @testable import NoaberServer
@@ -75,6 +78,27 @@ struct BackgroundCheckpointsTests {
             checkpoints.finish()
             try db.execute("INSERT INTO t VALUES (randomblob(8000))")
             #expect(try walBytes() == grown)
+            #expect(checkpoints.started.load(ordering: .relaxed) == 1)
+            // The count starts again after a checkpoint: a few pages more are not due.
+            checkpoints.committed(pages: db.takePagesWritten())
+            #expect(checkpoints.started.load(ordering: .relaxed) == 1)
         }
+    }
+
+    /// The writer counts each group's pages: with a threshold of one page, its first group
+    /// starts a checkpoint, where counting groups alone would take eight.
+    @Test func theWriterCountsTheWALPagesOfItsGroups() async throws {
+        let directory = try makeTemporaryDirectory("noaber-checkpoints")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = Database(directory: directory.path)
+        let store = try LedgerStore(database: database)
+        let writer = try GroupCommitWriter(
+            store: store, clock: Timestamp.now, logger: Logger(label: "test"), logKey: try .generate(),
+            logKeyPath: directory.appendingPathComponent("log.key").path, pagesPerCheckpoint: 1)
+        let started = { writer.walCheckpoints.started.load(ordering: .relaxed) }
+        #expect(started() == 0)
+        _ = try await writer.write(try BatchSubmissionTests().setup()[0])
+        #expect(started() == 1)
+        await writer.shutdown()
     }
 }

@@ -176,37 +176,66 @@ struct BatchCreditsStoreTests {
         #expect(try f.integer("SELECT COUNT(*) FROM batch_credits") == 7 && store.recentCredits == 2)
         let reader = try f.database.openReader()
         let reopened = try LedgerStore(database: f.database, recentCreditLimit: 5)
-        let seqs: [Int64] = [8, 8, 8, 8, 9, 9, 9, 10, 10]
+        let ids = (0..<10).map { "imp-\($0)" }
+        let seqs: [Int64?] = [8, 8, 8, 8, 9, 9, 9, 10, 10, nil]
         for filter in [store.creditHashes, reopened.creditHashes] {
-            for (n, seq) in seqs.enumerated() {
-                #expect(try reader.seq(ofEntryOrCredit: "imp-\(n)", credits: filter) == seq, "imp-\(n)")
-            }
-            #expect(try reader.seq(ofEntryOrCredit: "imp-9", credits: filter) == nil)
+            #expect(try reader.seqs(ofEntriesOrCredits: ids, credits: filter) == seqs)
         }
-        #expect(try reader.seq(ofEntryOrCredit: "imp-0", credits: CreditIDFilter()) == nil)
         let entry = try #require(try reader.entry(seq: 9))
-        #expect(try reader.seq(ofEntryOrCredit: entry.entryID, credits: CreditIDFilter()) == 9)
+        #expect(try reader.seqs(ofEntriesOrCredits: ["imp-0", entry.entryID], credits: CreditIDFilter()) == [nil, 9])
     }
-    /// The writer's cache grows with the first group holding a `credits` entry and holds for
-    /// `creditsCacheGroups` groups without one; then it returns to its opened size.
-    @Test func theCacheGrowsForCreditsAndReturnsAfterGroupsWithout() throws {
+
+    /// The hashes are in the filter before the COMMIT makes the credits visible: inside the
+    /// transaction (where the checkpoint is signed), a reader does not see the credit yet, and
+    /// the filter already holds it.
+    @Test func theFilterHoldsACreditBeforeAnySnapshotCanSeeIt() throws {
+        let f = try StoreFixture()
+        f.entryVersion = 2
+        try f.store.append(try f.openingEntries())
+        let reader = try f.database.openReader()
+        let credit = BatchCredit(id: "imp-0", account: try AccountID("vol:jan"), amount: 100, memo: "line 0")
+        let batch = CreditBatch(issuer: try AccountID("org:zorgkring"), credits: [credit])
+        var inside: (filtered: Bool, seen: Int64?)?
+        try f.store.append([try f.accept(.credits(batch), by: f.coordinator)]) { _, _ in
+            inside = (
+                f.store.creditHashes.mayContain(CreditIDHash.of("imp-0")),
+                try? reader.seqs(ofEntriesOrCredits: ["imp-0"], credits: f.store.creditHashes)[0]
+            )
+            return nil
+        }
+        #expect(inside?.filtered == true)
+        #expect(inside?.seen == .some(nil))
+        #expect(try reader.seqs(ofEntriesOrCredits: ["imp-0"], credits: f.store.creditHashes) == [8])
+    }
+
+    /// The writer's cache grows with a group holding a `credits` entry and returns to its opened
+    /// size at the first minute's tick with no such group since the one before; other groups
+    /// leave it as it is.
+    @Test func theCacheGrowsForCreditsAndReturnsAMinuteAfterTheLast() throws {
         let f = try StoreFixture()
         f.entryVersion = 2
         let cacheSize = { try f.integer("PRAGMA cache_size") }
         let opened = try cacheSize()
-        #expect(opened == -2000)
+        #expect(opened != -LedgerStore.creditsCacheKiB)
         try f.store.append(try f.openingEntries())
+        f.store.cacheTick()
         #expect(try cacheSize() == opened)
-        let credit = BatchCredit(id: "imp-0", account: try AccountID("vol:jan"), amount: 100, memo: "line 0")
-        let batch = CreditBatch(issuer: try AccountID("org:zorgkring"), credits: [credit])
-        try f.store.append([try f.accept(.credits(batch), by: f.coordinator)])
-        #expect(try cacheSize() == -LedgerStore.creditsCacheKiB)
-        for n in 1..<LedgerStore.creditsCacheGroups {
-            try f.store.append([try f.credit("vol:jan", hours: "1")])
-            #expect(try cacheSize() == -LedgerStore.creditsCacheKiB, "group \(n)")
+        func credits(_ id: String) throws -> AcceptedEntry {
+            let credit = BatchCredit(id: id, account: try AccountID("vol:jan"), amount: 100, memo: "line")
+            return try f.accept(
+                .credits(CreditBatch(issuer: try AccountID("org:zorgkring"), credits: [credit])), by: f.coordinator)
         }
+        try f.store.append([try credits("imp-0")])
+        #expect(try cacheSize() == -LedgerStore.creditsCacheKiB)
+        // The tick after credits keeps it; a group without credits changes nothing.
+        f.store.cacheTick()
         try f.store.append([try f.credit("vol:jan", hours: "1")])
+        #expect(try cacheSize() == -LedgerStore.creditsCacheKiB)
+        // Credits again before the next tick: kept once more.
+        try f.store.append([try credits("imp-1")])
+        f.store.cacheTick()
+        #expect(try cacheSize() == -LedgerStore.creditsCacheKiB)
+        f.store.cacheTick()
         #expect(try cacheSize() == opened)
-        #expect(try f.integer("SELECT COUNT(*) FROM entries") == 8 + Int64(LedgerStore.creditsCacheGroups))
     }
 }

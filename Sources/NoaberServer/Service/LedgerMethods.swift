@@ -42,14 +42,8 @@ extension LedgerService {
         }
         try recordRead(context, .usedIDs, accounts: nil)
         let used = try await reads.read { [creditIDs] db in
-            try db.snapshot { () throws(StoreError) in
-                var used: [UsedID] = []
-                for id in params.ids {
-                    if let seq = try db.seq(ofEntryOrCredit: id, credits: creditIDs) {
-                        used.append(UsedID(id: id, seq: seq))
-                    }
-                }
-                return used
+            try zip(params.ids, db.seqs(ofEntriesOrCredits: params.ids, credits: creditIDs)).compactMap { id, seq in
+                seq.map { UsedID(id: id, seq: $0) }
             }
         }
         return UsedIDsResult(used: used)

@@ -54,7 +54,7 @@ final class GroupCommitWriter: Sendable {
     /// Most of the ledger's WAL is copied into its file beside the writer, not inside one of its
     /// commits: that copy grew with the ledger, as more of each commit's pages were distinct, and
     /// every waiting client waited for it (Benchmarks/README.md, "Flat growth").
-    private let walCheckpoints: BackgroundCheckpoints
+    let walCheckpoints: BackgroundCheckpoints
     /// Syncs the commits, so that the writer goes on with the next group while the last one's
     /// sync runs; nil when the store's commits are synced by SQLite (`synchronous=FULL`).
     let walSync: WALSync?
@@ -77,7 +77,8 @@ final class GroupCommitWriter: Sendable {
 
     init(
         store: LedgerStore, clock: @escaping @Sendable () -> Timestamp, logger: Logger,
-        logKey: Ed25519PrivateKey, logKeyPath: String, checkpointEveryCommit: Bool = true
+        logKey: Ed25519PrivateKey, logKeyPath: String, checkpointEveryCommit: Bool = true,
+        pagesPerCheckpoint: Int = GroupCommitWriter.pagesPerCheckpoint
     ) throws(StoreError) {
         let core = try WriterCore(
             store: store, clock: clock, logger: logger,
@@ -88,7 +89,7 @@ final class GroupCommitWriter: Sendable {
         directory = KeyDirectory(core.state)
         walCheckpoints = try BackgroundCheckpoints(
             path: store.database.path, name: "ledger", every: Self.commitsPerCheckpoint,
-            everyPages: Self.pagesPerCheckpoint, restartAbove: .max, logger: logger)
+            everyPages: pagesPerCheckpoint, restartAbove: .max, logger: logger)
         try store.connection.execute("PRAGMA wal_autocheckpoint = \(Self.restartAbove)")
     }
 
@@ -196,7 +197,10 @@ final class GroupCommitWriter: Sendable {
     /// so that charges are made at the period's start even when nobody writes, and at start-up, to
     /// catch up on the periods missed while it was down.
     func writeDueDemurrage() async {
-        await onWriterQueue { _ = self.core.commit([]) }
+        await onWriterQueue {
+            _ = self.core.commit([])
+            self.core.store?.cacheTick()
+        }
     }
 
     /// Refuses new submissions, lets the queued ones commit and be answered, then closes the
@@ -228,6 +232,11 @@ final class GroupCommitWriter: Sendable {
             return q.waiting
         }) {
             unanswered.add(batch.count, ordering: .relaxed)
+            // An erasure empties the WAL after its commit (FORMAT.md §16), which a background
+            // checkpoint still copying would make wait out its few tries.
+            if batch.contains(where: { $0.submissions.contains { $0.payload.kind == .erase } }) {
+                walCheckpoints.finish()
+            }
             let group = GatheredGroup(batch, previous: walSync?.lastBegun ?? 0)
             let (outcomes, written) = core.commit(
                 batch.map(\.submissions), deferringSync: walSync != nil, more: { self.gather(group) })
