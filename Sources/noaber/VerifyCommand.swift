@@ -49,6 +49,10 @@ struct Verify: AsyncParsableCommand {
             try connection.checkPin(audit.verifier.state.ledger?.id)
         }
         let report = AuditReport(audit: audit, checkpoints: reports, failure: failure)
+        // The replay of a large ledger holds every credit id and more: freeing it piece by piece
+        // when `run` returns took 1.4 s of a 14 s verify of a million credits, on one core, after
+        // the verdict. The process ends right after, and the system takes the memory back at once.
+        _ = Unmanaged.passRetained(KeptUntilExit(audit))
         if output.json {
             try printJSON(report)
         } else if let failure {
@@ -209,4 +213,10 @@ struct Verify: AsyncParsableCommand {
 
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) { FileHandleStandardError.write(string) }
+}
+
+/// What `verify` leaves for the end of the process to free (see `run`).
+private final class KeptUntilExit {
+    let audit: ChainAudit
+    init(_ audit: ChainAudit) { self.audit = audit }
 }
