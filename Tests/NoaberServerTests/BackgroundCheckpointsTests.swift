@@ -15,17 +15,9 @@ import Testing
 @Suite("Background checkpoints")
 struct BackgroundCheckpointsTests {
     @Test func everyNthTransactionCopiesTheWALAndLetsItStartOver() throws {
-        try withTemporaryDirectory("noaber-checkpoints") { directory in
-            let path = directory.appendingPathComponent("t.sqlite").path
-            let db = try Connection(path: path)
-            try db.execute("PRAGMA journal_mode = WAL")
-            // As the writer would without them: no checkpoint inside a commit.
-            try db.execute("PRAGMA wal_autocheckpoint = 0")
-            try db.execute("CREATE TABLE t (x BLOB NOT NULL)")
+        try withWALTable { db, path in
             func write() throws { try db.execute("INSERT INTO t VALUES (randomblob(8000))") }
-            func walBytes() throws -> Int {
-                (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-            }
+            func walBytes() throws -> Int { try Self.walBytes(path) }
             let checkpoints = try BackgroundCheckpoints(
                 path: path, name: "test", every: 4, restartAbove: .max, logger: Logger(label: "test"))
             for _ in 0..<3 {
@@ -46,19 +38,30 @@ struct BackgroundCheckpointsTests {
             #expect(try db.statement("SELECT COUNT(*) FROM t").rows { $0.int64(0) } == [5])
         }
     }
-    /// A transaction that wrote many pages counts for more than one: once the pages since the last
-    /// checkpoint reach `everyPages`, the checkpoint runs, however few transactions there were.
-    @Test func manyPagesWrittenBringTheCheckpointSooner() throws {
+
+    /// A table `t` in a WAL database of its own, with no checkpoint inside a commit, as the
+    /// writer's connection has none but past `restartAbove`.
+    private func withWALTable(_ body: (Connection, String) throws -> Void) throws {
         try withTemporaryDirectory("noaber-checkpoints") { directory in
             let path = directory.appendingPathComponent("t.sqlite").path
             let db = try Connection(path: path)
             try db.execute("PRAGMA journal_mode = WAL")
             try db.execute("PRAGMA wal_autocheckpoint = 0")
             try db.execute("CREATE TABLE t (x BLOB NOT NULL)")
+            try body(db, path)
+        }
+    }
+
+    private static func walBytes(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+    }
+
+    /// A transaction that wrote many pages counts for more than one: once the pages since the last
+    /// checkpoint reach `everyPages`, the checkpoint runs, however few transactions there were.
+    @Test func manyPagesWrittenBringTheCheckpointSooner() throws {
+        try withWALTable { db, path in
             _ = db.takePagesWritten()
-            func walBytes() throws -> Int {
-                (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-            }
+            func walBytes() throws -> Int { try Self.walBytes(path) }
             let checkpoints = try BackgroundCheckpoints(
                 path: path, name: "test", every: 100, everyPages: 12, restartAbove: .max,
                 logger: Logger(label: "test"))
